@@ -1,0 +1,60 @@
+# pma-eval — la porte d'entrée. `make` seul affiche l'aide.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export PATH := $(abspath $(BIN)):$(PATH)
+export MPLBACKEND := Agg
+
+.PHONY: help install check-system data report test test-fast lab demo-data lock bench clean
+
+help: ## afficher cette aide
+	@echo "pma-eval — commandes disponibles :"
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP) check-system ## créer .venv et installer les dépendances figées (requirements.lock)
+
+check-system: ## vérifier les bibliothèques système de WeasyPrint (Pango)
+	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
+	  echo "Pango est absent : installez-le avec « apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core »" >&2; exit 1; }
+
+data: install ## construire data/processed à partir de data/raw
+	$(BIN)/pma-eval data build
+
+report: data ## installer, construire les données et produire le rapport annuel (dernière année)
+	$(BIN)/pma-eval report annual
+
+test: install ## installer puis lancer toute la suite de tests
+	$(BIN)/python -m pytest
+
+test-fast: install ## tests sans les exécutions de carnets
+	$(BIN)/python -m pytest -m "not slow"
+
+lab: install ## ouvrir JupyterLab (carnets dans notebooks/)
+	$(BIN)/jupyter lab notebooks/
+
+demo-data: install ## régénérer les séries de démonstration de data/raw/demonstration
+	$(BIN)/pma-eval data demo --force
+
+lock: ## refaire requirements.lock depuis pyproject.toml (développeurs)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet . '.[test]'
+	{ echo "# Pinned dependencies of pma-eval (runtime, analysts and tests), Python 3.11."; \
+	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  .venv-lock/bin/pip freeze --all --exclude-editable | grep -v -E '^(pma-eval|pip)=='; } > requirements.lock
+	rm -rf .venv-lock
+
+bench: install ## mesures de performance (benchmarks/)
+	$(BIN)/python benchmarks/run.py
+
+clean: ## supprimer les données construites et les rapports (pas .venv)
+	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/

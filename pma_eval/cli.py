@@ -1,0 +1,142 @@
+"""The ``pma-eval`` command (messages and help in French)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .config import get_paths
+from .errors import PmaEvalError
+
+# argparse writes its own words through gettext; give them in French.
+_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "expected one argument": "une valeur attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s attendu) : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (choix : %(choices)s)",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s (%(matches)s)",
+}
+argparse._ = lambda text: _FR.get(text, text)  # type: ignore[attr-defined]
+
+
+def _print(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def cmd_data_build(args: argparse.Namespace) -> int:
+    from .datasets import build
+
+    t0 = time.perf_counter()
+    manifest_path, report = build(get_paths())
+    for w in report.warnings:
+        _print(f"avertissement : {w}")
+    for n in report.precedence:
+        _print(f"priorité aux données réelles — {n}")
+    _print(f"Données construites en {time.perf_counter() - t0:.1f} s : {manifest_path.parent}")
+    return 0
+
+
+def cmd_data_demo(args: argparse.Namespace) -> int:
+    from . import demonstration
+
+    paths = get_paths()
+    out = Path(args.out) if args.out else paths.raw / "demonstration"
+    if out.exists() and any(out.iterdir()) and not args.force:
+        _print(f"le dossier {out} n'est pas vide : ajoutez --force pour régénérer les séries de démonstration")
+        return 2
+    written = demonstration.write(paths.raw, out, seed=args.seed)
+    _print(f"{len(written)} fichiers de démonstration écrits dans {out}")
+    return 0
+
+
+def cmd_data_template(args: argparse.Namespace) -> int:
+    from .sources.inventory import write_template
+
+    for p in write_template(args.out):
+        _print(str(p))
+    return 0
+
+
+def _latest_year() -> int:
+    from .reporting import latest_year
+
+    return latest_year(get_paths())
+
+
+def cmd_report_annual(args: argparse.Namespace) -> int:
+    from .datasets import load_territory
+    from .publish import run_report
+
+    paths = get_paths()
+    year = args.year or _latest_year()
+    territory = load_territory(paths)
+    level, code = territory.resolve(args.territoire)
+    name = territory.name(level, code)
+    extra = dict(p.split("=", 1) for p in (args.param or []))
+    params = {"year": int(year), "territoire": args.territoire.upper(), **extra}
+    t0 = time.perf_counter()
+    result = run_report("annual", params, f"Rapport annuel d'évaluation {year} — {name}", paths)
+    _print(f"Rapport annuel {year} — {name} ({time.perf_counter() - t0:.1f} s)")
+    _print(f"HTML : {result.html}")
+    _print(f"PDF  : {result.pdf}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pma-eval",
+        description="Atelier d'évaluation et de prospective de l'écotransition du Pôle métropolitain de l'Artois.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="commande")
+    sub.required = True
+
+    data = sub.add_parser("data", help="données : construction, démonstration, modèles")
+    dsub = data.add_subparsers(dest="data_command", metavar="action")
+    dsub.required = True
+    b = dsub.add_parser("build", help="construire data/processed à partir de data/raw (validation comprise)")
+    b.set_defaults(func=cmd_data_build)
+    d = dsub.add_parser("demo", help="régénérer les séries de démonstration (développeurs)")
+    d.add_argument("--out", help="dossier de sortie (défaut : data/raw/demonstration)")
+    d.add_argument("--seed", type=int, default=20240601, help="graine aléatoire")
+    d.add_argument("--force", action="store_true", help="écraser les fichiers existants")
+    d.set_defaults(func=cmd_data_demo)
+    t = dsub.add_parser("modele", help="écrire le modèle d'inventaire (CSV et XLSX) dans un dossier")
+    t.add_argument("--out", required=True, help="dossier de sortie")
+    t.set_defaults(func=cmd_data_template)
+
+    report = sub.add_parser("report", help="produire un rapport (HTML et PDF)")
+    rsub = report.add_subparsers(dest="report_command", metavar="rapport")
+    rsub.required = True
+    a = rsub.add_parser("annual", help="rapport annuel d'évaluation")
+    a.add_argument("--year", type=int, help="année évaluée (défaut : dernière année disponible)")
+    a.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR (défaut : PMA)")
+    a.add_argument("--param", action="append", metavar="NOM=VALEUR",
+                   help="paramètre supplémentaire du carnet (refusé s'il n'est pas déclaré)")
+    a.set_defaults(func=cmd_report_annual)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PmaEvalError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrompu", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,467 @@
+"""Raw → processed: discover, read, validate, reconcile and write the tidy tables.
+
+Every file of ``data/raw`` that has a ``format`` in its ``.meta.yml`` is read with the reader
+of that format. Real (``observed``) data takes precedence over ``demonstration`` data for the
+same dataset and years. The tidy tables are validated (:mod:`pma_eval.schemas`), checked for
+consistency, then written to a temporary folder that replaces ``data/processed`` only when
+everything succeeded: a failed build leaves the previous processed data exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import __version__
+from .config import Paths, get_paths
+from .errors import ConfigurationError, InputDataError, Problem, display_path
+from .schemas import validate_table
+from .sources import (
+    read_communes,
+    read_enedis_residential_epci,
+    read_epci,
+    read_igt_citepa,
+    read_inventory,
+    read_odre_registry,
+    read_ore_consumption,
+    read_population,
+)
+from .territory import PMA_CODE, Territory
+
+#: Processed tables: name → key columns besides geo_level, geo_code, year.
+TABLES = {
+    "population": ["variable"],
+    "emissions": ["sector"],
+    "energy": ["sector", "carrier"],
+    "renewables": ["technology", "variable"],
+}
+ORE_TO_PCAET = {"industrie": "industrie_hors_energie"}
+
+
+@dataclass
+class RawFile:
+    path: Path
+    meta: dict
+    display: str
+
+    @property
+    def nature(self) -> str:
+        return self.meta.get("nature", "observed")
+
+    @property
+    def label(self) -> str:
+        return f"{self.meta.get('title', self.path.name)} ({self.path.name})"
+
+
+@dataclass
+class BuildReport:
+    """What a build read and wrote (also saved as ``manifest.json``)."""
+
+    inputs: list[dict] = field(default_factory=list)
+    outputs: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    precedence: list[str] = field(default_factory=list)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def discover(raw_dir: Path, root: Path) -> list[RawFile]:
+    """Raw files described by a ``.meta.yml`` with a ``format`` key, sorted by path."""
+    files, problems = [], []
+    for meta_path in sorted(raw_dir.rglob("*.meta.yml")):
+        data_path = meta_path.with_name(meta_path.name[: -len(".meta.yml")])
+        shown = display_path(meta_path, root)
+        try:
+            meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problems.append(Problem(shown, "YAML illisible", line=(mark.line + 1) if mark else None))
+            continue
+        if not data_path.exists():
+            problems.append(Problem(shown, f"fichier décrit introuvable : {data_path.name}"))
+            continue
+        if meta.get("nature", "observed") not in ("observed", "estimated", "demonstration"):
+            problems.append(Problem(shown, "nature inconnue (observed, estimated ou demonstration)",
+                                    column="nature", value=meta.get("nature")))
+        if meta.get("format"):
+            files.append(RawFile(data_path, meta, display_path(data_path, root)))
+    for data_path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
+        if data_path.name.endswith(".meta.yml") or data_path.name.startswith(("README", ".")):
+            continue
+        if not data_path.with_name(data_path.name + ".meta.yml").exists():
+            problems.append(Problem(display_path(data_path, root),
+                                    "métadonnées absentes : créez le fichier "
+                                    f"{data_path.name}.meta.yml (title, producer, licence, years, nature, format)"))
+    if problems:
+        raise InputDataError(problems)
+    return files
+
+
+def _read(f: RawFile) -> pd.DataFrame:
+    fmt, opts = f.meta["format"], f.meta.get("options") or {}
+    readers = {
+        "communes": lambda: read_communes(f.path, f.display),
+        "epci": lambda: read_epci(f.path, f.display),
+        "population": lambda: read_population(f.path, f.display),
+        "igt_citepa": lambda: read_igt_citepa(f.path, year=int(opts["year"]), display=f.display),
+        "ore_conso": lambda: read_ore_consumption(f.path, f.display),
+        "odre_registre": lambda: read_odre_registry(f.path, int(opts["snapshot_year"]), f.display),
+        "enedis_residentiel_epci": lambda: read_enedis_residential_epci(f.path, f.display),
+        "inventaire": lambda: read_inventory(f.path, f.display),
+    }
+    if fmt not in readers:
+        raise InputDataError([Problem(f.display + ".meta.yml", f"format inconnu (formats connus : {', '.join(readers)})",
+                                      column="format", value=fmt)])
+    if fmt == "igt_citepa" and "year" not in opts or fmt == "odre_registre" and "snapshot_year" not in opts:
+        raise InputDataError([Problem(f.display + ".meta.yml", "option obligatoire absente", column="options")])
+    return readers[fmt]()
+
+
+def _outside(df: pd.DataFrame, code_col: str, level_col: str | None, territory: Territory, f: RawFile,
+             problems: list[Problem], label: str) -> pd.DataFrame:
+    """Rows whose code is outside the Pôle: an error, unless the file says ``extent: plus_large``."""
+    communes = set(territory.communes["code_insee"])
+    epcis = set(territory.epcis["epci_siren"])
+    if level_col is None:
+        inside = df[code_col].isin(communes)
+    else:
+        inside = np.where(df[level_col] == "epci", df[code_col].isin(epcis), df[code_col].isin(communes))
+        inside = pd.Series(inside, index=df.index)
+    if inside.all():
+        return df
+    if (f.meta.get("options") or {}).get("extent") == "plus_large":
+        return df.loc[inside]
+    bad = df.loc[~inside]
+    for _, row in bad.head(50).iterrows():
+        problems.append(Problem(f.display, "code hors du territoire du Pôle (indiquez « extent: plus_large » dans "
+                                "les options des métadonnées pour un fichier départemental ou national)",
+                                line=int(row["line"]) if "line" in row and not pd.isna(row["line"]) else None,
+                                column=label, value=row[code_col]))
+    return df.loc[inside]
+
+
+def apply_precedence(df: pd.DataFrame, scope: list[str],
+                     nature_col: str = "file_nature") -> tuple[pd.DataFrame, list[str]]:
+    """Drop demonstration rows wherever a real file has rows for the same ``scope`` values.
+
+    ``nature_col`` holds the nature of the *file* each row comes from (a secret cell of a real
+    file still proves that the real file covers that scope). Returns the filtered table and
+    one French note per (level, year) where demonstration rows were replaced.
+    """
+    col = nature_col if nature_col in df else "nature"
+    real = df.loc[df[col] != "demonstration", scope].drop_duplicates()
+    if real.empty:
+        return df, []
+    flagged = df[scope].merge(real.assign(_real=True), on=scope, how="left")
+    drop = flagged["_real"].fillna(False).astype(bool).to_numpy() & (df[col] == "demonstration").to_numpy()
+    replaced = df.loc[drop]
+    by = [c for c in ("geo_level", "year") if c in scope]
+    notes = [f"{lvl} {yr} : {len(g)} valeurs de démonstration remplacées par des données réelles"
+             for (lvl, yr), g in replaced.groupby(by)] if by == ["geo_level", "year"] else \
+            [f"{len(replaced)} valeurs de démonstration remplacées"] if len(replaced) else []
+    return df.loc[~drop].reset_index(drop=True), notes
+
+
+def _territory(files: list[RawFile]) -> Territory:
+    communes = [f for f in files if f.meta["format"] == "communes"]
+    if len(communes) != 1:
+        raise ConfigurationError("il faut exactement un fichier de format « communes » dans data/raw "
+                                 f"(trouvé : {len(communes)})")
+    epci = [f for f in files if f.meta["format"] == "epci"]
+    names = read_epci(epci[0].path, epci[0].display) if epci else None
+    return Territory.from_communes(read_communes(communes[0].path, communes[0].display), names)
+
+
+def _population(frames: list[tuple[RawFile, pd.DataFrame]], territory: Territory) -> pd.DataFrame:
+    out = []
+    for f, df in frames:
+        d = pd.DataFrame({"geo_code": df["code_insee"], "year": df["millesime"].astype(int),
+                          "value": df["population_municipale"].astype(float),
+                          "nature": f.nature, "source": f.path.name, "millesime_statut": df["millesime_statut"]})
+        out.append(d)
+    pop = pd.concat(out, ignore_index=True)
+    # Missing millésimes inside the covered span: linear interpolation, flagged "estimated".
+    wide = pop.pivot(index="geo_code", columns="year", values="value")
+    span = list(range(int(wide.columns.min()), int(wide.columns.max()) + 1))
+    filled = wide.reindex(columns=span).interpolate(axis=1, limit_area="inside")
+    est = filled.stack().rename("value").reset_index()
+    est = est.merge(pop[["geo_code", "year"]].assign(_have=True), on=["geo_code", "year"], how="left")
+    est = est.loc[est["_have"].isna()].drop(columns="_have")
+    est = est.assign(nature="estimated", source="interpolation linéaire entre millésimes voisins",
+                     millesime_statut="interpolee")
+    pop = pd.concat([pop, est], ignore_index=True)
+    pop["variable"] = "population_municipale"
+    agg = territory.aggregate(pop.drop(columns="millesime_statut"), ["year", "variable"])
+    status = pop.groupby("year")["millesime_statut"].agg(lambda s: sorted(set(s))[0])
+    agg["millesime_statut"] = agg["year"].map(status)
+    agg["unit"] = "hab"
+    return agg
+
+
+def _check_population_cross(pop: pd.DataFrame, raw_dir: Path) -> list[str]:
+    """Compare the aggregation with the collector's EPCI/PMA table when present."""
+    ref_path = raw_dir / "population" / "pma_population_epci_pma.csv"
+    if not ref_path.exists():
+        return []
+    ref = pd.read_csv(ref_path, dtype={"territoire_code": str})
+    mine = pop.loc[pop["geo_level"] != "commune"].set_index(["geo_code", "year"])["value"]
+    diffs = []
+    for row in ref.itertuples():
+        key = (row.territoire_code, int(row.millesime))
+        if key in mine.index and abs(mine[key] - row.population_municipale) > 0.5:
+            diffs.append(f"{row.territoire_sigle} {row.millesime} : {mine[key]:.0f} ≠ {row.population_municipale}")
+    if diffs:
+        raise InputDataError([Problem(display_path(ref_path), "somme des communes différente du total publié : " + d)
+                              for d in diffs])
+    return []
+
+
+def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], BuildReport]:
+    """Read and reconcile every raw file; return the processed tables (nothing is written)."""
+    paths = paths or get_paths()
+    report = BuildReport()
+    files = discover(paths.raw, paths.root)
+    territory = _territory(files)
+    problems: list[Problem] = []
+    read: dict[str, list[tuple[RawFile, pd.DataFrame]]] = {}
+    for f in files:
+        try:
+            df = _read(f)
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+            continue
+        read.setdefault(f.meta["format"], []).append((f, df))
+        report.inputs.append({"path": display_path(f.path, paths.root), "sha256": sha256(f.path),
+                              "format": f.meta["format"], "nature": f.nature, "rows": int(len(df)),
+                              **{k: f.meta.get(k) for k in ("title", "producer", "licence", "years", "caveats")}})
+        if f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"]:
+            report.warnings.append(f"{f.display} : empreinte sha256 différente de celle des métadonnées "
+                                   "(le fichier a changé depuis sa description)")
+    # Territory membership of every geographic code.
+    for fmt, code_col, level_col, label in (
+            ("igt_citepa", "code_insee", None, "INSEE commune"),
+            ("ore_conso", "geo_code", "geo_level", "code_commune / code_epci"),
+            ("odre_registre", "code_insee", None, "codeINSEECommune"),
+            ("population", "code_insee", None, "code_insee")):
+        read[fmt] = [(f, _outside(df, code_col, level_col, territory, f, problems, label))
+                     for f, df in read.get(fmt, [])]
+    inv = []
+    for f, df in read.get("inventaire", []):
+        resolved = {}
+        for terr in df["territoire"].unique():
+            try:
+                resolved[terr] = territory.resolve(terr)
+            except ConfigurationError:
+                resolved[terr] = (None, terr)
+        df = df.assign(geo_level=df["territoire"].map(lambda t: resolved[t][0]),
+                       geo_code=df["territoire"].map(lambda t: resolved[t][1]))
+        for _, row in df.loc[df["geo_level"].isna()].head(50).iterrows():
+            problems.append(Problem(f.display, "territoire inconnu du Pôle", line=int(row["line"]),
+                                    column="territoire", value=row["territoire"]))
+        inv.append((f, df.dropna(subset=["geo_level"])))
+    if problems:
+        raise InputDataError(problems)
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables["population"] = _population(read.get("population", []), territory).assign(origin="aggregate")
+    _check_population_cross(tables["population"], paths.raw)
+
+    # --- emissions ------------------------------------------------------------------------------
+    cols = ["geo_level", "geo_code", "year", "sector", "value", "nature", "file_nature", "source", "in_total"]
+    parts = [df.rename(columns={"code_insee": "geo_code"})
+             .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name)[cols]
+             for f, df in read.get("igt_citepa", [])]
+    parts += [df.loc[df["carrier"] == "ges"].assign(nature=f.nature, file_nature=f.nature, in_total=True)[cols]
+              for f, df in inv]
+    if parts:
+        tables["emissions"] = _combine(pd.concat(parts, ignore_index=True), ["year", "sector", "in_total"],
+                                       ["geo_level", "year", "sector"], territory, report, "émissions"
+                                       ).assign(unit="tCO2e")
+
+    # --- energy ---------------------------------------------------------------------------------
+    cols = ["geo_level", "geo_code", "year", "sector", "carrier", "value", "nature", "file_nature", "source"]
+    parts = [df.assign(source=f.path.name, sector=df["sector"].replace(ORE_TO_PCAET), file_nature=f.nature)
+             .assign(nature=lambda d, n=f.nature: np.where(d["nature"] == "secret", "secret", n))[cols]
+             for f, df in read.get("ore_conso", [])]
+    parts += [df.loc[df["carrier"] != "ges"].assign(nature=f.nature, file_nature=f.nature)[cols] for f, df in inv]
+    parts += [df.assign(geo_level="epci", geo_code=df["epci_siren"], sector="residentiel", carrier="electricite",
+                        nature=f.nature, file_nature=f.nature, source=f.path.name)[cols]
+              for f, df in read.get("enedis_residentiel_epci", [])]
+    if parts:
+        tables["energy"] = _combine(pd.concat(parts, ignore_index=True), ["year", "sector", "carrier"],
+                                    ["geo_level", "year", "sector", "carrier"], territory, report, "énergie"
+                                    ).assign(unit="MWh")
+
+    # --- renewables -----------------------------------------------------------------------------
+    parts = []
+    for f, df in read.get("odre_registre", []):
+        g = df.groupby(["code_insee", "year", "technology"], as_index=False).agg(
+            capacity=("capacity_kw", "sum"), installations=("installations", "sum"),
+            production=("energy_mwh", lambda s: s.sum(min_count=1)))
+        long = g.melt(id_vars=["code_insee", "year", "technology"], var_name="variable", value_name="value")
+        parts.append(long.rename(columns={"code_insee": "geo_code"})
+                     .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name))
+        unplaced = df.attrs.get("unplaced", {})
+        if unplaced.get("rows"):
+            report.warnings.append(f"{f.display} : {unplaced['rows']} ligne(s) sans commune écartée(s) "
+                                   f"({unplaced['capacity_kw']:.0f} kW)")
+    if parts:
+        agg = _combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
+                       ["geo_level", "year"], territory, report, "électricité renouvelable")
+        agg["unit"] = agg["variable"].map({"capacity": "kW", "installations": "nombre", "production": "MWh"})
+        tables["renewables"] = agg
+
+    for name, df in tables.items():
+        df["year"] = df["year"].astype(int)
+        df["value"] = df["value"].astype(float)
+        for c in ("geo_level", "geo_code", "unit", "nature", "source"):
+            if c in df:
+                df[c] = df[c].astype(str)
+        tables[name] = validate_table(df.sort_values(["geo_level", "geo_code", "year", *TABLES[name]])
+                                      .reset_index(drop=True), name, TABLES[name])
+    check_consistency(tables, territory)
+    tables["territory"] = territory.communes.merge(territory.epcis[["epci_siren", "epci_nom"]], on="epci_siren")
+    return tables, report
+
+
+def _combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Territory,
+             report: BuildReport, label: str) -> pd.DataFrame:
+    """Precedence, aggregation of communes, then values published at EPCI/Pôle level.
+
+    1. Demonstration rows are dropped wherever a real file covers the same ``scope``.
+    2. Commune rows are summed to EPCI and Pôle (``origin = "aggregate"``).
+    3. A value published at EPCI level (``origin = "given"``) replaces the aggregate of
+       that EPCI; the Pôle is then recomputed from its EPCIs unless it is published too.
+    """
+    df, notes = apply_precedence(df, scope)
+    report.precedence += [f"{label} : {n}" for n in notes]
+    df = df.drop(columns="file_nature")
+    communes = df.loc[df["geo_level"] == "commune"].drop(columns="geo_level")
+    agg = territory.aggregate(communes, keys).assign(origin="aggregate")
+    given = df.loc[df["geo_level"] != "commune"].assign(origin="given")
+    if given.empty:
+        return agg
+    k = ["geo_level", "geo_code", *keys]
+    for level in ("epci", "pma"):
+        g = given.loc[given["geo_level"] == level]
+        if g.empty:
+            continue
+        g_idx = pd.MultiIndex.from_frame(g[k])
+        a_idx = pd.MultiIndex.from_frame(agg[k])
+        hit = a_idx.isin(g_idx)
+        before = agg.loc[hit].set_index(k)["value"]
+        after = g.set_index(k)["value"]
+        common = before.dropna().index.intersection(after.dropna().index)
+        gap = ((before[common] - after[common]).abs() / after[common].abs().clip(lower=1e-9))
+        for key in gap.index[gap > 0.01][:5]:
+            report.warnings.append(f"{label} : valeur publiée pour {key} différente de la somme des communes "
+                                   f"({before[key]:.0f} contre {after[key]:.0f}) ; la valeur publiée est retenue")
+        agg = pd.concat([agg.loc[~hit], g], ignore_index=True)
+        if level == "epci":
+            # The Pôle of every key touched at EPCI level is recomputed from the three EPCIs.
+            touched = g[keys].drop_duplicates()
+            epcis = agg.loc[agg["geo_level"] == "epci"].merge(touched, on=keys)
+            pma = territory.sum_epcis_to_pma(epcis, keys).assign(origin="aggregate")
+            p_idx = pd.MultiIndex.from_frame(agg[k])
+            agg = pd.concat([agg.loc[~p_idx.isin(pd.MultiIndex.from_frame(pma[k]))], pma], ignore_index=True)
+    return agg
+
+
+def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel_tol: float = 1e-6) -> None:
+    """Communes sum to their EPCI and EPCIs to the Pôle, for every key (where not overridden)."""
+    problems = []
+    c2e = territory.commune_to_epci
+    for name, df in tables.items():
+        keys = ["year", *TABLES[name]]
+        com = df.loc[df["geo_level"] == "commune"].assign(epci=lambda d: d["geo_code"].map(c2e))
+        by_epci = com.groupby(["epci", *keys])["value"].sum(min_count=1)
+        epci = df.loc[df["geo_level"] == "epci"].set_index(["geo_code", *keys])
+        ev = epci.loc[epci["origin"] == "aggregate", "value"] if "origin" in epci else epci["value"]
+        joined = pd.concat([by_epci.rename("communes"), ev.rename("epci")], axis=1, join="inner").dropna()
+        bad = (joined["communes"] - joined["epci"]).abs() > rel_tol * joined["epci"].abs().clip(lower=1)
+        for key in joined.index[bad][:10]:
+            problems.append(Problem(f"table produite « {name} »", "la somme des communes diffère du total de l'EPCI",
+                                    value=f"{key} : {joined.at[key, 'communes']:.3f} ≠ {joined.at[key, 'epci']:.3f}"))
+        by_pma = epci.groupby(keys)["value"].sum(min_count=1)
+        pma = df.loc[df["geo_level"] == "pma"]
+        pma = pma.loc[pma["origin"] == "aggregate"] if "origin" in pma else pma
+        pma = pma.set_index(keys)["value"]
+        j2 = pd.concat([by_pma.rename("epci"), pma.rename("pma")], axis=1, join="inner").dropna()
+        bad2 = (j2["epci"] - j2["pma"]).abs() > rel_tol * j2["pma"].abs().clip(lower=1)
+        for key in j2.index[bad2][:10]:
+            problems.append(Problem(f"table produite « {name} »", "la somme des EPCI diffère du total du Pôle",
+                                    value=f"{key} : {j2.at[key, 'epci']:.3f} ≠ {j2.at[key, 'pma']:.3f}"))
+    if problems:
+        raise InputDataError(problems)
+
+
+def write_processed(tables: dict[str, pd.DataFrame], report: BuildReport, processed: Path) -> Path:
+    """Write the tables and the manifest atomically: all or nothing."""
+    processed = Path(processed)
+    parent = processed.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".processed-", dir=parent))
+    old = None
+    try:
+        (tmp / ".gitkeep").write_bytes(b"")
+        for name, df in tables.items():
+            out = tmp / f"{name}.parquet"
+            df.to_parquet(out, index=False)
+            report.outputs[name] = {"file": out.name, "rows": int(len(df)), "sha256": sha256(out)}
+        manifest = {"pma_eval_version": __version__, "inputs": report.inputs, "outputs": report.outputs,
+                    "precedence": report.precedence, "warnings": report.warnings}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        if processed.exists():
+            old = parent / f".processed-old-{os.getpid()}"
+            os.rename(processed, old)
+        os.rename(tmp, processed)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not processed.exists():
+            os.rename(old, processed)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return processed / "manifest.json"
+
+
+def build(paths: Paths | None = None) -> tuple[Path, BuildReport]:
+    """Build ``data/processed`` from ``data/raw`` (read, validate, check, write atomically)."""
+    paths = paths or get_paths()
+    tables, report = build_tables(paths)
+    return write_processed(tables, report, paths.processed), report
+
+
+def load(name: str, paths: Paths | None = None) -> pd.DataFrame:
+    """Read one processed table (``population``, ``emissions``, ``energy``, ``renewables``, ``territory``)."""
+    paths = paths or get_paths()
+    f = paths.processed / f"{name}.parquet"
+    if not f.exists():
+        raise ConfigurationError(f"table « {name} » absente de {paths.processed} : lancez d'abord "
+                                 "« pma-eval data build » (ou « make data »)")
+    return pd.read_parquet(f)
+
+
+def load_territory(paths: Paths | None = None) -> Territory:
+    t = load("territory", paths)
+    return Territory.from_communes(t, t[["epci_siren", "epci_nom"]].drop_duplicates())
+
+
+def manifest(paths: Paths | None = None) -> dict:
+    paths = paths or get_paths()
+    return json.loads((paths.processed / "manifest.json").read_text(encoding="utf-8"))

@@ -1,0 +1,343 @@
+"""Seeded generator of *demonstration* series where real data is missing.
+
+The shipped open data has no multi-year energy consumption by sector and carrier, no
+renewable production, and greenhouse-gas emissions for one year only. This module writes
+plausible yearly series 2012–2023 by commune **in the published formats** (Agence ORE for
+electricity and gas, the observatory template for the other carriers and for emissions, ODRÉ
+registry snapshots for renewable electricity), so that the same readers serve demonstration
+and real files, and a real file for the same source and years replaces them automatically
+(see :func:`pma_eval.datasets.apply_precedence`).
+
+Real anchors
+------------
+- CITEPA IGT emissions by commune and sector, taken as 2016 (the demonstration emissions of
+  2016 are exactly the IGT values, so the real file and the series join without a step);
+- Enedis 2023 residential electricity by EPCI (the demonstration series of each EPCI matches
+  it exactly in 2023);
+- INSEE legal populations 2012–2023 (2015 interpolated).
+
+Assumptions (written down, all in :data:`ASSUMPTIONS`)
+------------------------------------------------------
+- Energy of a sector in 2016 = energy-related share of its IGT emissions divided by the
+  emission factor of an assumed carrier mix (ADEME Base Empreinte orders of magnitude:
+  natural gas 0.227, heating oil 0.324, road fuels 0.265, wood 0.030, electricity 0.060 t CO2e/MWh).
+- Yearly change by sector and carrier (e.g. residential heating oil −6 %/yr), a heating
+  climate factor common to all communes (warm years 2014, 2020, 2022, 2023), the 2020
+  lockdown (road −12 %, tertiary −5 %, industry −6 %) and 2022–2023 gas sobriety (−10 %).
+- Commune noise: log-normal, σ = 3 % a year; statistical secrecy on industry and agriculture
+  cells with fewer than 10 delivery points (value left empty, as Agence ORE does).
+- Renewable electricity: rooftop PV under 36 kW growing from 0.012 to 0.085 kW per
+  inhabitant (2012→2023, commune factor log-normal σ = 0.4), a few larger rooftops, three
+  ground-mounted PV plants on former mining land, six wind farms in rural CABBALR communes and
+  two biogas units; yields 950 kWh/kW (PV), 23 % (wind), 70 % (biogas) load factors.
+
+Every file is written with ``nature: demonstration`` in its ``.meta.yml``. The generator is
+run by developers (``make demo-data``); the build never writes in ``data/raw``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .sources import read_communes, read_enedis_residential_epci, read_igt_citepa, read_population
+
+SEED = 20240601
+YEARS = list(range(2012, 2024))
+ANCHOR_YEAR = 2016
+
+EF = {"gaz": 0.227, "produits_petroliers": 0.324, "carburants": 0.265, "bois_energie": 0.030, "electricite": 0.060}
+
+#: Energy-related share of sector emissions and carrier mix of that energy (2016).
+SECTOR_MIX = {
+    "residentiel": (0.93, None),  # commune-specific mix, see _residential_mix
+    "tertiaire": (0.90, {"electricite": 0.50, "gaz": 0.40, "produits_petroliers": 0.10}),
+    "industrie_hors_energie": (0.70, {"electricite": 0.35, "gaz": 0.55, "produits_petroliers": 0.10}),
+    "agriculture": (0.20, {"produits_petroliers": 0.80, "electricite": 0.15, "gaz": 0.05}),
+    "transport_routier": (1.00, {"produits_petroliers": 0.995, "electricite": 0.005}),
+}
+
+#: Annual change of energy use by (sector, carrier).
+TRENDS = {
+    ("residentiel", "electricite"): 0.004, ("residentiel", "gaz"): -0.015,
+    ("residentiel", "produits_petroliers"): -0.06, ("residentiel", "bois_energie"): 0.01,
+    ("tertiaire", "electricite"): -0.005, ("tertiaire", "gaz"): -0.015, ("tertiaire", "produits_petroliers"): -0.05,
+    ("industrie_hors_energie", "electricite"): -0.01, ("industrie_hors_energie", "gaz"): -0.02,
+    ("industrie_hors_energie", "produits_petroliers"): -0.04,
+    ("agriculture", "produits_petroliers"): -0.005, ("agriculture", "electricite"): 0.0, ("agriculture", "gaz"): 0.0,
+    ("transport_routier", "produits_petroliers"): -0.004, ("transport_routier", "electricite"): 0.35,
+}
+#: Annual change of non-energy emissions, and of sectors without an energy model.
+OTHER_TRENDS = {"residentiel": -0.02, "tertiaire": -0.02, "industrie_hors_energie": -0.025, "agriculture": -0.007,
+                "transport_routier": 0.0, "dechets": -0.015, "branche_energie": -0.03, "autres_transports": -0.01,
+                "transport_international": 0.0, "co2_biomasse_hors_total": 0.01}
+CLIMATE = {2012: 1.02, 2013: 1.08, 2014: 0.88, 2015: 0.95, 2016: 1.00, 2017: 0.96, 2018: 0.95,
+           2019: 0.96, 2020: 0.89, 2021: 1.00, 2022: 0.88, 2023: 0.90}
+HEATING = {"residentiel": 0.75, "tertiaire": 0.55}  # climate-sensitive share of fuel use
+SHOCKS = {(2020, "transport_routier"): 0.88, (2020, "tertiaire"): 0.95, (2020, "industrie_hors_energie"): 0.94}
+GAS_SOBRIETY = {2022: 0.90, 2023: 0.90}
+PV_KW_PER_HAB = dict(zip(YEARS, [0.012, 0.015, 0.018, 0.021, 0.024, 0.028, 0.033, 0.039, 0.047, 0.056, 0.069, 0.085]))
+
+ASSUMPTIONS = [
+    "Séries de démonstration : vraisemblables mais fictives, jamais des observations.",
+    "Émissions 2016 = IGT du CITEPA (réel) ; autres années : indices par secteur et vecteur appliqués à l'IGT.",
+    "Énergie 2016 déduite des émissions IGT et d'un mix supposé (facteurs ADEME : gaz 0,227 ; fioul 0,324 ; "
+    "carburants 0,265 ; bois 0,030 ; électricité 0,060 tCO2e/MWh).",
+    "Électricité résidentielle calée exactement sur Enedis 2023 par EPCI.",
+    "Climat (années douces 2014, 2020, 2022, 2023), confinement 2020, sobriété gaz 2022-2023.",
+    "Bruit communal log-normal (σ = 3 %/an) ; secret statistique simulé sous 10 points de livraison (industrie, agriculture).",
+    f"Graine aléatoire {SEED} : mêmes fichiers à chaque génération.",
+]
+
+
+def _population_by_year(pop: pd.DataFrame) -> pd.DataFrame:
+    wide = pop.pivot(index="code_insee", columns="millesime", values="population_municipale").astype(float)
+    wide = wide.reindex(columns=YEARS).interpolate(axis=1, limit_area="inside").ffill(axis=1).bfill(axis=1)
+    return wide
+
+
+def _residential_mix(rng: np.random.Generator, pop2016: pd.Series) -> pd.DataFrame:
+    urban = (pop2016 > 10000).astype(float)
+    oil = np.clip(rng.normal(0.16 - 0.08 * urban, 0.03), 0.03, 0.3)
+    wood = np.clip(rng.normal(0.13 - 0.06 * urban, 0.03), 0.03, 0.25)
+    gas = 1.0 - oil - wood
+    return pd.DataFrame({"gaz": gas, "produits_petroliers": oil, "bois_energie": wood}, index=pop2016.index)
+
+
+def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """Compute the demonstration tables (no writing). Keys: ``ore``, ``inventaire``, ``odre``."""
+    raw = Path(raw_dir)
+    rng = np.random.default_rng(seed)
+    communes = read_communes(raw / "territoire/pma_communes.csv")
+    pop = _population_by_year(read_population(raw / "population/pma_population_communes.csv"))
+    igt = read_igt_citepa(raw / "ges/igt_citepa_ges_communes_pma.csv", year=ANCHOR_YEAR)
+    igt_w = igt.pivot(index="code_insee", columns="sector", values="value")
+    enedis = read_enedis_residential_epci(raw / "energie/enedis_conso_elec_residentiel_epci_2023_pma.csv")
+    codes = list(communes["code_insee"])
+    pop = pop.loc[codes]
+    epci_of = communes.set_index("code_insee")["epci_siren"]
+
+    # --- energy 2016 by commune, sector, carrier -------------------------------------------
+    res_mix = _residential_mix(rng, pop[ANCHOR_YEAR])
+    base = {}
+    for sector, (share, mix) in SECTOR_MIX.items():
+        emis = igt_w[sector] * share
+        if sector == "residentiel":
+            elec = pop[ANCHOR_YEAR] * 1.6  # MWh/inhabitant, rescaled on Enedis 2023 below
+            ef = (res_mix * pd.Series({k: EF[k] for k in res_mix.columns})).sum(axis=1)
+            fuels = ((emis - elec * EF["electricite"]).clip(lower=0) / ef)
+            base[(sector, "electricite")] = elec
+            for k in res_mix.columns:
+                base[(sector, k)] = fuels * res_mix[k]
+            continue
+        ef_mix = sum(w * (EF["carburants"] if (sector == "transport_routier" and k == "produits_petroliers") else EF[k])
+                     for k, w in mix.items())
+        total = emis / ef_mix
+        for k, w in mix.items():
+            base[(sector, k)] = total * w
+
+    # --- yearly indices -----------------------------------------------------------------------
+    def index(sector: str, carrier: str, year: int) -> float:
+        f = (1 + TRENDS[(sector, carrier)]) ** (year - ANCHOR_YEAR)
+        if carrier != "electricite" and sector in HEATING:
+            h = HEATING[sector]
+            f *= (1 - h) + h * CLIMATE[year] / CLIMATE[ANCHOR_YEAR]
+        f *= SHOCKS.get((year, sector), 1.0)
+        if carrier == "gaz":
+            f *= GAS_SOBRIETY.get(year, 1.0)
+        return f
+
+    rows = []
+    for (sector, carrier), v2016 in base.items():
+        noise = np.exp(rng.normal(0, 0.03, size=(len(codes), len(YEARS))))
+        noise[:, YEARS.index(ANCHOR_YEAR)] = 1.0
+        for j, year in enumerate(YEARS):
+            val = v2016.to_numpy() * index(sector, carrier, year) * noise[:, j]
+            rows.append(pd.DataFrame({"code_insee": codes, "year": year, "sector": sector, "carrier": carrier,
+                                      "value": val}))
+    energy = pd.concat(rows, ignore_index=True)
+    # Residential electricity: exact Enedis 2023 total per EPCI.
+    e23 = enedis.set_index("epci_siren")["value"]
+    mask = (energy["sector"] == "residentiel") & (energy["carrier"] == "electricite")
+    energy["epci"] = energy["code_insee"].map(epci_of)
+    tot23 = energy[mask & (energy["year"] == 2023)].groupby("epci")["value"].sum()
+    energy.loc[mask, "value"] *= energy.loc[mask, "epci"].map(e23 / tot23)
+
+    # --- emissions: IGT 2016 × model index ------------------------------------------------------
+    ef_series = energy.assign(co2=lambda d: d["value"] * d.apply(
+        lambda r: EF["carburants"] if (r["sector"] == "transport_routier" and r["carrier"] == "produits_petroliers")
+        else EF[r["carrier"]], axis=1))
+    energy_emis = ef_series.groupby(["code_insee", "sector", "year"])["co2"].sum().unstack("year")
+    emis_rows = []
+    for sector in igt_w.columns:
+        anchor = igt_w[sector]
+        share = SECTOR_MIX.get(sector, (0.0, None))[0]
+        for j, year in enumerate(YEARS):
+            nonenergy = (1 + OTHER_TRENDS[sector]) ** (year - ANCHOR_YEAR)
+            if share > 0:
+                e = energy_emis.xs(sector, level="sector")
+                ratio = (e[year] / e[ANCHOR_YEAR]).reindex(anchor.index).fillna(1.0)
+                idx = share * ratio + (1 - share) * nonenergy
+            else:
+                idx = pd.Series(nonenergy, index=anchor.index)
+            noise = 1.0 if year == ANCHOR_YEAR else np.exp(rng.normal(0, 0.01, size=len(anchor)))
+            emis_rows.append(pd.DataFrame({"code_insee": anchor.index, "year": year, "sector": sector,
+                                           "value": anchor.to_numpy() * idx.to_numpy() * noise}))
+    emissions = pd.concat(emis_rows, ignore_index=True).dropna(subset=["value"])
+
+    # --- ORE (electricity and gas, sectors R/T/I/A) ---------------------------------------------
+    ore_sector = {"residentiel": ("R", "RESIDENTIEL"), "tertiaire": ("T", "TERTIAIRE"),
+                  "industrie_hors_energie": ("I", "INDUSTRIE"), "agriculture": ("A", "AGRICULTURE")}
+    ore = energy[energy["carrier"].isin(["electricite", "gaz"]) & energy["sector"].isin(ore_sector)].copy()
+    pop_long = pop.stack().rename("pop").reset_index().rename(columns={"level_1": "year", "millesime": "year"})
+    ore = ore.merge(pop_long, on=["code_insee", "year"], how="left")
+    per = {"residentiel": 2.2, "tertiaire": 25.0, "industrie_hors_energie": 400.0, "agriculture": 300.0}
+    ore["pdl"] = np.maximum(1, np.round(ore["pop"] / ore["sector"].map(per)
+                                        * np.where(ore["carrier"] == "gaz", 0.6, 1.0))).astype(int)
+    ore["secret"] = ore["sector"].isin(["industrie_hors_energie", "agriculture"]) & (ore["pdl"] < 10)
+    names = communes.set_index("code_insee")["nom"]
+    ore_out = pd.DataFrame({
+        "operateur": np.where(ore["carrier"] == "gaz", "GRDF", "Enedis"),
+        "annee": ore["year"],
+        "filiere": np.where(ore["carrier"] == "gaz", "Gaz", "Electricité"),
+        "code_categorie_consommation": np.where(ore["sector"] == "residentiel", "RES", "PRO"),
+        "libelle_categorie_consommation": np.where(ore["sector"] == "residentiel", "Résidentiel", "Professionnel"),
+        "code_grand_secteur": ore["sector"].map(lambda s: ore_sector[s][0]),
+        "libelle_grand_secteur": ore["sector"].map(lambda s: ore_sector[s][1]),
+        "code_naf": "", "libelle_secteur_naf2": "",
+        "conso": np.where(ore["secret"], "", ore["value"].round(3).astype(str)),
+        "pdl": np.where(ore["secret"], "", ore["pdl"].astype(str)),
+        "indqual": np.where(ore["secret"], "", "0.98"),
+        "nombre_mailles_secretisees": np.where(ore["secret"], "1", "0"),
+        "code_commune": ore["code_insee"], "libelle_commune": ore["code_insee"].map(names),
+    }).sort_values(["annee", "code_commune", "filiere", "code_grand_secteur"]).reset_index(drop=True)
+
+    # EPCI file, as Agence ORE publishes it: no secrecy at that size.
+    ore["epci"] = ore["code_insee"].map(epci_of)
+    ore_e = ore.groupby(["epci", "year", "carrier", "sector"], as_index=False).agg(value=("value", "sum"),
+                                                                                  pdl=("pdl", "sum"))
+    epci_names = communes.drop_duplicates("epci_siren").set_index("epci_siren")["epci_nom"]
+    ore_epci = pd.DataFrame({
+        "operateur": np.where(ore_e["carrier"] == "gaz", "GRDF", "Enedis"),
+        "annee": ore_e["year"],
+        "filiere": np.where(ore_e["carrier"] == "gaz", "Gaz", "Electricité"),
+        "code_categorie_consommation": np.where(ore_e["sector"] == "residentiel", "RES", "PRO"),
+        "libelle_categorie_consommation": np.where(ore_e["sector"] == "residentiel", "Résidentiel", "Professionnel"),
+        "code_grand_secteur": ore_e["sector"].map(lambda s: ore_sector[s][0]),
+        "libelle_grand_secteur": ore_e["sector"].map(lambda s: ore_sector[s][1]),
+        "code_naf": "", "libelle_secteur_naf2": "",
+        "conso": ore_e["value"].round(3).astype(str), "pdl": ore_e["pdl"].astype(str), "indqual": "0.98",
+        "nombre_mailles_secretisees": "0",
+        "code_epci": ore_e["epci"], "libelle_epci": ore_e["epci"].map(epci_names),
+    }).sort_values(["annee", "code_epci", "filiere", "code_grand_secteur"]).reset_index(drop=True)
+
+    # --- inventory template: other carriers, and emissions ------------------------------------
+    # Communes whose anchor is empty in the IGT (e.g. Béthune road transport) get no series.
+    energy = energy.dropna(subset=["value"])
+    others = energy[~(energy["carrier"].isin(["electricite", "gaz"]) & energy["sector"].isin(ore_sector))]
+    inv_energy = pd.DataFrame({"territoire": others["code_insee"], "annee": others["year"], "secteur": others["sector"],
+                               "energie_ou_gaz": others["carrier"], "valeur": others["value"].round(3),
+                               "unite": "MWh", "source": "démonstration pma-eval (fictif)"})
+    inv_emis = emissions[~emissions["sector"].isin(["co2_biomasse_hors_total", "transport_international"])]
+    inv_ges = pd.DataFrame({"territoire": inv_emis["code_insee"], "annee": inv_emis["year"], "secteur": inv_emis["sector"],
+                            "energie_ou_gaz": "GES", "valeur": inv_emis["value"].round(3), "unite": "tCO2e",
+                            "source": "démonstration pma-eval (fictif, calé sur l'IGT 2016)"})
+    inventaire = (pd.concat([inv_energy, inv_ges], ignore_index=True)
+                  .sort_values(["annee", "territoire", "energie_ou_gaz", "secteur"]).reset_index(drop=True))
+
+    # --- ODRÉ registry snapshots ------------------------------------------------------------------
+    odre = _registry(rng, communes, pop)
+    return {"ore": ore_out, "ore_epci": ore_epci, "inventaire": inventaire, "odre": odre}
+
+
+def _registry(rng: np.random.Generator, communes: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+    codes = communes["code_insee"].to_numpy()
+    epci = communes.set_index("code_insee")["epci_siren"]
+    factor = np.exp(rng.normal(0, 0.4, size=len(codes)))
+    plants = []
+    big_pv_communes = rng.choice(codes, size=15, replace=False)
+    for i, c in enumerate(big_pv_communes):
+        plants.append((c, "Solaire", "Photovoltaïque", float(rng.uniform(100, 500)), int(rng.integers(2013, 2024)),
+                       0.95 * 8760 / 8760, f"Toiture photovoltaïque {i + 1:02d}"))
+    rural_cabbalr = [c for c in codes if epci[c] == "200072460" and pop.loc[c, 2016] < 2500]
+    for i, c in enumerate(rng.choice(rural_cabbalr, size=6, replace=False)):
+        plants.append((c, "Eolien", "Eolien terrestre", float(rng.uniform(8000, 20000)), int(rng.integers(2012, 2023)),
+                       0.23 * 8.76, f"Parc éolien {i + 1:02d}"))
+    for i, (c, year) in enumerate(zip(rng.choice(codes, size=3, replace=False), (2019, 2021, 2023))):
+        plants.append((c, "Solaire", "Photovoltaïque", float(rng.uniform(5000, 12000)), year,
+                       0.95, f"Centrale solaire au sol sur friche minière {i + 1:02d}"))
+    for i, (c, year) in enumerate(zip(rng.choice(codes, size=2, replace=False), (2014, 2020))):
+        plants.append((c, "Bioénergies", "Biogaz", float(rng.uniform(1000, 2000)), year,
+                       0.70 * 8.76, f"Unité de méthanisation {i + 1:02d}"))
+    rows = []
+    for year in YEARS:
+        avg_kw = 3.0 + 3.0 * (year - 2012) / 11
+        for j, c in enumerate(codes):
+            cap = pop.loc[c, year] * PV_KW_PER_HAB[year] * factor[j]
+            rows.append({"annee_snapshot": year, "nomInstallation": "Agrégation des installations de moins de 36KW",
+                         "codeINSEECommune": c, "codeEPCI": epci[c], "filiere": "Solaire",
+                         "technologie": "Photovoltaïque", "puisMaxInstallee": round(cap, 1),
+                         "nbInstallations": max(1, int(round(cap / avg_kw))),
+                         "energieAnnuelleGlissanteInjectee": round(cap * 0.95 * 0.92, 1),
+                         "dateMiseEnservice": "", "regime": "En service"})
+        for c, filiere, tech, cap, start, mwh_per_kw, name in plants:
+            if start > year:
+                continue
+            part = 0.5 if start == year else 1.0
+            rows.append({"annee_snapshot": year, "nomInstallation": name, "codeINSEECommune": c, "codeEPCI": epci[c],
+                         "filiere": filiere, "technologie": tech, "puisMaxInstallee": round(cap, 1),
+                         "nbInstallations": 1, "energieAnnuelleGlissanteInjectee": round(cap * mwh_per_kw * part, 1),
+                         "dateMiseEnservice": f"{start}-06-30", "regime": "En service"})
+    return pd.DataFrame(rows)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _meta(path: Path, title: str, fmt: str, years: str, options: dict | None = None) -> None:
+    meta = {
+        "title": title, "producer": "pma-eval (générateur de démonstration)",
+        "origin": "pma_eval/demonstration.py, calé sur l'IGT 2016 (CITEPA), Enedis 2023 et les populations INSEE",
+        "licence": "Licence Ouverte (données fictives)", "years": years, "nature": "demonstration", "format": fmt,
+    }
+    if options:
+        meta["options"] = options
+    meta["sha256"] = _sha256(path)
+    meta["caveats"] = ASSUMPTIONS
+    meta["seed"] = SEED
+    path.with_name(path.name + ".meta.yml").write_text(
+        yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+
+
+def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Path]:
+    """Generate and write the demonstration files (with their ``.meta.yml``) into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = generate(raw_dir, seed)
+    written = []
+    ore = out / "ore_conso_elec_gaz_communes_2012_2023_demo.csv"
+    tables["ore"].to_csv(ore, sep=";", index=False, encoding="utf-8", lineterminator="\n")
+    _meta(ore, "DÉMONSTRATION — consommations d'électricité et de gaz par commune et secteur (format Agence ORE)",
+          "ore_conso", "2012-2023")
+    ore_e = out / "ore_conso_elec_gaz_epci_2012_2023_demo.csv"
+    tables["ore_epci"].to_csv(ore_e, sep=";", index=False, encoding="utf-8", lineterminator="\n")
+    _meta(ore_e, "DÉMONSTRATION — consommations d'électricité et de gaz par EPCI et secteur (format Agence ORE)",
+          "ore_conso", "2012-2023")
+    written.append(ore_e)
+    inv = out / "inventaire_energie_ges_communes_2012_2023_demo.csv"
+    tables["inventaire"].to_csv(inv, sep=";", index=False, encoding="utf-8", lineterminator="\n")
+    _meta(inv, "DÉMONSTRATION — autres énergies et émissions de GES par commune et secteur (modèle d'inventaire)",
+          "inventaire", "2012-2023")
+    written += [ore, inv]
+    for year, snap in tables["odre"].groupby("annee_snapshot"):
+        p = out / f"odre_registre_au_3112{year}_demo.csv"
+        snap.drop(columns="annee_snapshot").to_csv(p, sep=";", index=False, encoding="utf-8", lineterminator="\n")
+        _meta(p, f"DÉMONSTRATION — registre des installations de production d'électricité au 31/12/{year} (format ODRÉ)",
+              "odre_registre", str(year), {"snapshot_year": int(year)})
+        written.append(p)
+    return written

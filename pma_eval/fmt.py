@@ -1,0 +1,55 @@
+"""French number formatting through Babel (``fr_FR``).
+
+Babel's ``fr_FR`` locale writes a narrow no-break space (U+202F) between thousands, a decimal
+comma, and a no-break space before ``%`` — the French typography the reports need.
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal, format_percent
+
+LOCALE = "fr_FR"
+NNBSP = "\u202f"  # narrow no-break space
+NBSP = "\u00a0"
+MISSING = "—"
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def number(x: float | None, decimals: int = 0, signed: bool = False) -> str:
+    """``1234.5`` → ``1 234,5`` (narrow no-break space); ``None``/NaN → ``—``."""
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if signed:
+        pattern = "+" + pattern + ";-" + pattern
+    text = format_decimal(x, format=pattern, locale=LOCALE)
+    return text.replace("-", "−")  # typographic minus
+
+
+def percent(x: float | None, decimals: int = 0, signed: bool = False) -> str:
+    """A fraction as a French percentage: ``0.263`` → ``26 %`` (no-break space before %)."""
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
+    if signed:
+        pattern = "+" + pattern + ";-" + pattern
+    return format_percent(x, format=pattern, locale=LOCALE).replace("-", "−")
+
+
+def quantity(x: float | None, unit: str, decimals: int = 0) -> str:
+    """Number and unit separated by a no-break space: ``1 234 GWh``."""
+    if _missing(x):
+        return MISSING
+    return f"{number(x, decimals)}{NBSP}{unit}"
+
+
+def axis_formatter(decimals: int = 0):
+    """A matplotlib tick formatter writing French numbers."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: number(v, decimals))

@@ -1,0 +1,212 @@
+"""Run a report notebook with Papermill and export it to HTML (nbconvert) and PDF (WeasyPrint).
+
+Contract (see DESIGN.md and TOOLCHAIN.md):
+- parameters are checked against the notebook's ``parameters`` cell, unknown ones refused
+  (Papermill itself only warns);
+- a failed run keeps its executed notebook under ``reports/<year>/_echecs/`` and exports nothing;
+- the output folder is written in a temporary folder and moved in place only when complete, so
+  a failed run leaves the previous outputs untouched;
+- HTML: code and parameter cells removed, images embedded, no script, French ``lang``;
+- PDF: WeasyPrint on the same HTML, A4, running title and page numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..config import Paths, get_paths
+from ..errors import ConfigurationError, PmaEvalError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CSS = (TEMPLATES / "pma" / "report.css").read_text(encoding="utf-8")
+
+#: Report kinds → notebook stem under notebooks/reports and output file stem.
+REPORTS = {"annual": ("annual_evaluation", "rapport_annuel")}
+
+
+class ReportFailed(PmaEvalError):
+    """A notebook cell failed: exit status 1; the executed notebook is kept for diagnosis."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, notebook: Path):
+        super().__init__(message)
+        self.notebook = notebook
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    folder: Path
+    html: Path
+    pdf: Path
+    notebook: Path
+
+
+@contextlib.contextmanager
+def _env(**values: str):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _ipc_kernel_manager_class():
+    """A kernel manager on IPC sockets in a private temporary folder.
+
+    Since ipykernel 7.3 a TCP kernel prints a warning on stderr at every start, which would
+    clutter scheduled runs' mail; IPC transport is also the more private choice on a shared
+    machine.
+    """
+    import atexit
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            folder = tempfile.mkdtemp(prefix="pma-eval-kernel-")
+            atexit.register(shutil.rmtree, folder, True)
+            self.transport = "ipc"
+            self.ip = os.path.join(folder, "kernel")
+
+    return IPCKernelManager
+
+
+def notebook_path(kind: str, paths: Paths) -> Path:
+    if kind not in REPORTS:
+        raise ConfigurationError(f"rapport inconnu : {kind} (rapports : {', '.join(REPORTS)})")
+    return paths.notebooks / "reports" / f"{REPORTS[kind][0]}.ipynb"
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Refuse parameters that the notebook's ``parameters`` cell does not declare."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ConfigurationError(
+            f"paramètre(s) inconnu(s) pour le carnet {notebook.name} : {', '.join(unknown)} "
+            f"(paramètres admis : {', '.join(declared)})")
+
+
+def _strip_noise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop stderr streams (warnings) and volatile metadata before export."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [o for o in cell.get("outputs", [])
+                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell["execution_count"] = None
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+    nb.metadata.pop("papermill", None)
+    return nb
+
+
+def export_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """Self-contained French HTML of an executed notebook (no code, no script)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(template_name="pma", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            embed_images=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove"}), enabled=True)
+    body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={"pma_title": title, "pma_css": CSS})
+    return body
+
+
+def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Path:
+    """A4 PDF of the report HTML with WeasyPrint."""
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    weasyprint.HTML(string=html_text, base_url=base_url).write_pdf(target)
+    return target
+
+
+def _replace_dir(tmp: Path, final: Path) -> None:
+    """Move a complete folder in place of ``final`` (old one removed only after the swap)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.rename(final, old)
+    try:
+        os.rename(tmp, final)
+    except BaseException:
+        if old is not None:
+            os.rename(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = None,
+               out_dir: Path | None = None, stem_suffix: str = "") -> ReportResult:
+    """Execute a report notebook and write ``.ipynb``, ``.html`` and ``.pdf`` to ``out_dir``.
+
+    Parameters
+    ----------
+    kind : str
+        Report kind (``"annual"``).
+    parameters : dict
+        Papermill parameters; unknown names are refused.
+    title : str
+        Title of the document (HTML ``<title>`` and PDF running header).
+    out_dir : Path, optional
+        Default ``reports/<year>/<territoire>``.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    paths = paths or get_paths()
+    nb_in = notebook_path(kind, paths)
+    check_parameters(nb_in, parameters)
+    year = str(parameters.get("year", "tous"))
+    out_dir = Path(out_dir or paths.reports / year / str(parameters.get("territoire", "PMA")))
+    stem = REPORTS[kind][1] + stem_suffix
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    tmp.chmod(0o755)
+    executed = tmp / f"{stem}.ipynb"
+    try:
+        with _env(PMA_EVAL_ROOT=str(paths.root), PYTHONWARNINGS="ignore"):
+            try:
+                papermill.execute_notebook(str(nb_in), str(executed), parameters=parameters, cwd=str(paths.root),
+                                           kernel_name="python3", progress_bar=False, log_output=False,
+                                           kernel_manager_class=_ipc_kernel_manager_class())
+            except PapermillExecutionError as exc:
+                failed_dir = paths.reports / year / "_echecs"
+                failed_dir.mkdir(parents=True, exist_ok=True)
+                kept = failed_dir / f"{stem}_{parameters.get('territoire', '')}.ipynb".replace("_.ipynb", ".ipynb")
+                shutil.copyfile(executed, kept)
+                raise ReportFailed(
+                    f"le carnet {nb_in.name} a échoué à la cellule {exc.exec_count} : {exc.ename} : {exc.evalue}. "
+                    f"Carnet exécuté conservé : {kept}", kept) from None
+        nb = nbformat.read(executed, as_version=4)
+        html_text = export_html(nb, title)
+        html_path = tmp / f"{stem}.html"
+        html_path.write_text(html_text, encoding="utf-8")
+        export_pdf(html_text, tmp / f"{stem}.pdf")
+        _replace_dir(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return ReportResult(out_dir, out_dir / f"{stem}.html", out_dir / f"{stem}.pdf", out_dir / f"{stem}.ipynb")

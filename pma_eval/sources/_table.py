@@ -1,0 +1,278 @@
+"""Low-level reading shared by every source reader.
+
+What the open-data portals and analysts' spreadsheets throw at us: UTF-8 (with or without
+BOM) or Windows-1252, ``;`` or ``,`` separators, decimal commas, thousands separators,
+column names in any case (API exports lower-case them), XLSX. Everything is read as text
+first, with the line number of each record, then parsed column by column so that every
+problem can be reported with its file, line, column and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputDataError, Problem
+
+LINE = "_line"
+SHEET = "_sheet"
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def normalise_name(name: str) -> str:
+    """Column-name key: lower case, no accents, no spaces/underscores/punctuation."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for enc in ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputDataError([Problem(str(path), "encodage illisible (ni UTF-8 ni Windows-1252)")])
+
+
+def _sniff_separator(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
+    return max(counts, key=counts.get)
+
+
+def read_csv_text(path: str | Path, display: str | None = None) -> pd.DataFrame:
+    """Read a delimited text file as strings, keeping each record's line number.
+
+    Returns a DataFrame whose columns are the header names as written, all values ``str``
+    (empty string for empty cells), plus a ``_line`` column (1-based line where the record
+    starts; the header is line 1).
+    """
+    path = Path(path)
+    name = display or str(path)
+    text = _decode(path)
+    if not text.strip():
+        raise InputDataError([Problem(name, "fichier vide")])
+    first_line = text.splitlines()[0]
+    sep = _sniff_separator(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header = [h.strip() for h in next(reader)]
+    rows, lines, problems = [], [], []
+    start = reader.line_num + 1
+    for record in reader:
+        if not any(cell.strip() for cell in record):
+            start = reader.line_num + 1
+            continue
+        if len(record) != len(header):
+            problems.append(
+                Problem(name, f"{len(record)} champs au lieu de {len(header)} attendus", line=start,
+                        value=sep.join(record)[:80])
+            )
+        else:
+            rows.append([c.strip() for c in record])
+            lines.append(start)
+        start = reader.line_num + 1
+    if problems:
+        raise InputDataError(problems)
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    df[LINE] = np.asarray(lines, dtype=int)
+    return df
+
+
+def read_xlsx_text(path: str | Path, sheet: str | int = 0, display: str | None = None,
+                   header_row: int = 1) -> pd.DataFrame:
+    """Read one sheet of a workbook as strings, with spreadsheet line numbers in ``_line``."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet, dtype=object, header=None, engine="openpyxl")
+    except ValueError as exc:  # unknown sheet
+        raise InputDataError([Problem(name, f"feuille introuvable : {sheet}")]) from exc
+    raw = raw.iloc[header_row - 1 :]
+    header = [str(h).strip() if h is not None and h == h else "" for h in raw.iloc[0]]
+    body = raw.iloc[1:].copy()
+    body.columns = header
+    body = body.loc[:, [h != "" for h in header]]
+    lines = np.arange(header_row + 1, header_row + 1 + len(body))
+
+    def as_text(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, pd.Timestamp):
+            return v.date().isoformat()
+        return str(v).strip()
+
+    body = body.map(as_text)
+    body[LINE] = lines
+    keep = body.drop(columns=LINE).apply(lambda r: any(r.astype(bool)), axis=1)
+    out = body.loc[keep].reset_index(drop=True)
+    out[SHEET] = sheet if isinstance(sheet, str) else None
+    return out
+
+
+def read_any(path: str | Path, display: str | None = None, sheet: str | int = 0) -> pd.DataFrame:
+    """CSV/TXT or XLSX by extension."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx_text(path, sheet=sheet, display=display)
+    return read_csv_text(path, display=display)
+
+
+@dataclass
+class Parser:
+    """Parses the text columns of one file and collects every problem found.
+
+    Use :meth:`columns` to map the columns a reader needs (case- and accent-insensitive),
+    the ``number``/``integer``/``code``/``text`` methods to parse them, then :meth:`raise_if_any`.
+    """
+
+    df: pd.DataFrame
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, rows: pd.Index | None = None, column: str | None = None,
+                values: pd.Series | None = None) -> None:
+        if rows is None:
+            self.problems.append(Problem(self.file, message, column=column))
+            return
+        sheet = self.df[SHEET] if SHEET in self.df else None
+        for idx in rows:
+            self.problems.append(
+                Problem(self.file, message, line=int(self.df.at[idx, LINE]), column=column,
+                        value=None if values is None else values.at[idx],
+                        sheet=None if sheet is None else sheet.at[idx])
+            )
+
+    def columns(self, required: dict[str, tuple[str, ...]],
+                optional: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+        """Map canonical names to the file's actual column names.
+
+        ``required`` and ``optional`` map a canonical name to accepted spellings. A missing
+        required column is a problem (the whole file is reported at once).
+        """
+        by_key = {normalise_name(c): c for c in self.df.columns if c not in (LINE, SHEET)}
+        found: dict[str, str] = {}
+        for canon, aliases in {**required, **(optional or {})}.items():
+            for alias in (canon, *aliases):
+                if normalise_name(alias) in by_key:
+                    found[canon] = by_key[normalise_name(alias)]
+                    break
+        missing = [c for c in required if c not in found]
+        if missing:
+            present = ", ".join(c for c in self.df.columns if c not in (LINE, SHEET))
+            for c in missing:
+                self.problems.append(
+                    Problem(self.file, f"colonne obligatoire absente (colonnes présentes : {present})",
+                            line=1, column=c)
+                )
+            self.raise_if_any()
+        return found
+
+    def text(self, column: str, required: bool = True) -> pd.Series:
+        s = self.df[column].astype(str).str.strip()
+        if required:
+            self._missing(s, column)
+        return s
+
+    def _missing(self, s: pd.Series, column: str) -> pd.Series:
+        empty = s.eq("")
+        if empty.any():
+            self.problem("valeur obligatoire manquante", s.index[empty], column)
+        return empty
+
+    def number(self, column: str, required: bool = False, allow_negative: bool = False,
+               minimum: float | None = None, maximum: float | None = None) -> pd.Series:
+        """Parse decimals written with a point or a comma, spaces as thousands separators."""
+        raw = self.df[column].astype(str).str.strip()
+        cleaned = (raw.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+                      .str.replace(",", ".", regex=False))
+        values = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype(float)
+        bad = values.isna() & cleaned.ne("")
+        if bad.any():
+            self.problem("nombre attendu", raw.index[bad], column, raw)
+        if required:
+            self._missing(raw, column)
+        if not allow_negative:
+            neg = values < 0
+            if neg.any():
+                self.problem("quantité négative impossible", raw.index[neg], column, raw)
+        if minimum is not None and (low := values < minimum).any():
+            self.problem(f"valeur inférieure au minimum admis ({minimum:g})", raw.index[low], column, raw)
+        if maximum is not None and (high := values > maximum).any():
+            self.problem(f"valeur supérieure au maximum admis ({maximum:g})", raw.index[high], column, raw)
+        return values
+
+    def integer(self, column: str, required: bool = True, minimum: int | None = None,
+                maximum: int | None = None) -> pd.Series:
+        values = self.number(column, required=required, minimum=minimum, maximum=maximum)
+        frac = values.notna() & (values != values.round())
+        if frac.any():
+            self.problem("nombre entier attendu", values.index[frac], column, self.df[column])
+        return values.round().astype("Int64")
+
+    def year(self, column: str, minimum: int, maximum: int) -> pd.Series:
+        values = self.integer(column, required=True)
+        out = values.notna() & ((values < minimum) | (values > maximum))
+        if out.any():
+            self.problem(f"année hors de la plage admise ({minimum}–{maximum})", values.index[out],
+                         column, self.df[column])
+        return values
+
+    def code(self, column: str, kind: str, required: bool = True) -> pd.Series:
+        """Parse a geographic code: ``kind`` is ``"insee"`` (5 characters) or ``"siren"`` (9 digits)."""
+        s = self.df[column].astype(str).str.strip()
+        s = s.str.replace(r"\.0$", "", regex=True)  # spreadsheet turned the code into a float
+        if kind == "insee":
+            ok = s.str.fullmatch(r"\d{5}|2[AaBb]\d{3}")
+            message = "code commune INSEE sur 5 caractères attendu (zéro initial perdu ?)"
+        elif kind == "siren":
+            ok = s.str.fullmatch(r"\d{9}")
+            message = "numéro SIREN à 9 chiffres attendu"
+        else:  # pragma: no cover - programming error
+            raise ValueError(kind)
+        empty = s.eq("")
+        bad = ~ok & ~empty
+        if bad.any():
+            self.problem(message, s.index[bad], column, s)
+        if required:
+            self._missing(s, column)
+        return s.str.upper()
+
+    def choice(self, column: str, allowed: dict[str, str] | set[str], required: bool = True,
+               what: str = "valeur") -> pd.Series:
+        """Values from a closed list; matching ignores case and accents. Returns canonical values."""
+        s = self.df[column].astype(str).str.strip()
+        mapping = allowed if isinstance(allowed, dict) else {a: a for a in allowed}
+        keyed = {normalise_name(k): v for k, v in mapping.items()}
+        out = s.map(lambda v: keyed.get(normalise_name(v)) if v else "")
+        bad = out.isna()
+        if bad.any():
+            shown = ", ".join(sorted(set(mapping.values())))
+            self.problem(f"{what} inconnue (valeurs admises : {shown})", s.index[bad], column, s)
+        if required:
+            self._missing(s, column)
+        return out.fillna("")
+
+    def duplicates(self, keys: pd.DataFrame, columns_label: str) -> None:
+        dup = keys.duplicated(keep="first")
+        if dup.any():
+            first = keys.drop_duplicates(keep="first").reset_index().set_index(list(keys.columns))
+            for idx in keys.index[dup]:
+                key = tuple(keys.loc[idx])
+                orig = first.loc[key if len(key) > 1 else key[0], "index"]
+                orig_line = int(self.df.at[int(np.ravel(orig)[0]), LINE])
+                self.problem(f"doublon de la clé ({columns_label}) déjà vue ligne {orig_line}", [idx],
+                             None, pd.Series({idx: " / ".join(map(str, key))}))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputDataError(self.problems)

@@ -1,0 +1,76 @@
+"""CITEPA "Inventaire de GES territorialisé" (IGT), one row per commune, one column per sector.
+
+Values are in t CO2e (100-year GWP). ``CO2 biomasse hors-total`` is reported outside the
+total and is never added; international transport is likewise outside the PCAET total
+(décret n° 2016-849, which lists the eight sectors of :data:`PCAET_SECTORS`). An empty cell
+means the source gives no value for that commune and sector.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ._table import LINE, Parser, read_any
+
+#: The eight PCAET sectors (arrêté du 4 août 2016), canonical code → French label.
+PCAET_SECTORS = {
+    "residentiel": "Résidentiel",
+    "tertiaire": "Tertiaire",
+    "transport_routier": "Transport routier",
+    "autres_transports": "Autres transports",
+    "agriculture": "Agriculture",
+    "dechets": "Déchets",
+    "industrie_hors_energie": "Industrie hors branche énergie",
+    "branche_energie": "Branche énergie",
+}
+#: Items reported apart and never added to totals.
+MEMO_SECTORS = {
+    "co2_biomasse_hors_total": "CO₂ biomasse (hors total)",
+    "transport_international": "Transport international (hors total)",
+}
+
+IGT_COLUMNS = {
+    "agriculture": ("Agriculture",),
+    "autres_transports": ("Autres transports",),
+    "transport_international": ("Autres transports international",),
+    "co2_biomasse_hors_total": ("CO2 biomasse hors-total",),
+    "dechets": ("Déchets",),
+    "branche_energie": ("Energie",),
+    "industrie_hors_energie": ("Industrie hors-énergie",),
+    "residentiel": ("Résidentiel",),
+    "transport_routier": ("Routier",),
+    "tertiaire": ("Tertiaire",),
+}
+
+
+def read_igt_citepa(path: str | Path, year: int, display: str | None = None) -> pd.DataFrame:
+    """Read an IGT commune extract into a long table.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV with the published header (``INSEE commune``, ``Commune``, one column per sector).
+    year : int
+        Reference year of the inventory (it is not written inside the file).
+
+    Returns
+    -------
+    DataFrame
+        ``code_insee, year, sector, value`` [t CO2e], ``in_total`` (False for the memo items),
+        ``line`` (line of the file). Empty cells are kept as ``NaN``.
+    """
+    p = Parser(read_any(path, display), display or str(path))
+    cols = p.columns({"code_insee": ("INSEE commune",), **IGT_COLUMNS}, {"commune": ("Commune",)})
+    codes = p.code(cols["code_insee"], "insee")
+    wide = pd.DataFrame({"code_insee": codes, LINE: p.df[LINE]})
+    for sector in IGT_COLUMNS:
+        # Emissions may be negative only for sinks, which the IGT does not report here.
+        wide[sector] = p.number(cols[sector], allow_negative=False)
+    p.duplicates(wide[["code_insee"]], "INSEE commune")
+    p.raise_if_any()
+    long = wide.melt(id_vars=["code_insee", LINE], var_name="sector", value_name="value")
+    long["year"] = int(year)
+    long["in_total"] = ~long["sector"].isin(MEMO_SECTORS)
+    return long.rename(columns={LINE: "line"})[["code_insee", "year", "sector", "value", "in_total", "line"]]

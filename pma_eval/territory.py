@@ -1,0 +1,170 @@
+"""The territory: 150 communes → 3 agglomerations (EPCI) → the Pôle (PMA).
+
+Pure functions and a small immutable :class:`Territory` built from the commune table of
+``data/raw/territoire``. Aggregation follows DESIGN.md: sums of commune values, with the
+*nature* of the aggregate being the least reliable nature of its parts and a secret (unknown)
+part making the aggregate unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import ConfigurationError
+
+PMA_CODE = "PMA"
+PMA_NAME = "Pôle métropolitain de l'Artois"
+GEO_LEVELS = ("commune", "epci", "pma")
+
+# Order of reliability, worst first: the nature of an aggregate is the worst of its parts.
+NATURES = ("secret", "demonstration", "estimated", "observed")
+NATURE_LABELS_FR = {
+    "observed": "observée",
+    "estimated": "estimée",
+    "demonstration": "données de démonstration",
+    "secret": "secret statistique",
+}
+
+
+def worst_nature(natures: pd.Series) -> str:
+    """Least reliable nature among ``natures`` (see :data:`NATURES`)."""
+    present = set(natures.dropna())
+    for nature in NATURES:
+        if nature in present:
+            return nature
+    return "observed"
+
+
+@dataclass(frozen=True)
+class Territory:
+    """Communes with their EPCI, and the EPCIs of the Pôle.
+
+    Attributes
+    ----------
+    communes : DataFrame
+        Columns ``code_insee, nom, epci_siren, epci_sigle``.
+    epcis : DataFrame
+        Columns ``epci_siren, epci_sigle, epci_nom, nb_communes``.
+    """
+
+    communes: pd.DataFrame
+    epcis: pd.DataFrame
+
+    @classmethod
+    def from_communes(cls, communes: pd.DataFrame, epci_names: pd.DataFrame | None = None) -> "Territory":
+        c = communes[["code_insee", "nom", "epci_siren", "epci_sigle"]].copy()
+        c = c.sort_values("code_insee").reset_index(drop=True)
+        e = (c.groupby(["epci_siren", "epci_sigle"], as_index=False)
+              .agg(nb_communes=("code_insee", "size")))
+        if epci_names is not None:
+            e = e.merge(epci_names[["epci_siren", "epci_nom"]], on="epci_siren", how="left")
+        else:
+            e["epci_nom"] = e["epci_sigle"]
+        return cls(c, e.sort_values("epci_sigle").reset_index(drop=True))
+
+    # --- look-ups -----------------------------------------------------------------------
+    @property
+    def commune_to_epci(self) -> dict[str, str]:
+        return dict(zip(self.communes["code_insee"], self.communes["epci_siren"]))
+
+    def name(self, geo_level: str, geo_code: str) -> str:
+        """French display name of a territory."""
+        if geo_level == "pma":
+            return PMA_NAME
+        if geo_level == "epci":
+            row = self.epcis.loc[self.epcis["epci_siren"] == geo_code]
+            return str(row["epci_sigle"].iloc[0]) if len(row) else geo_code
+        row = self.communes.loc[self.communes["code_insee"] == geo_code]
+        return str(row["nom"].iloc[0]) if len(row) else geo_code
+
+    def resolve(self, territoire: str) -> tuple[str, str]:
+        """Turn ``PMA``, an EPCI acronym (``CALL``) or SIREN, or an INSEE code into (level, code)."""
+        key = str(territoire).strip().upper()
+        if key in (PMA_CODE, "POLE", "PÔLE"):
+            return "pma", PMA_CODE
+        by_sigle = dict(zip(self.epcis["epci_sigle"].str.upper(), self.epcis["epci_siren"]))
+        if key in by_sigle:
+            return "epci", by_sigle[key]
+        if key in set(self.epcis["epci_siren"]):
+            return "epci", key
+        if key in set(self.communes["code_insee"]):
+            return "commune", key
+        choices = ", ".join([PMA_CODE, *self.epcis["epci_sigle"]])
+        raise ConfigurationError(f"territoire inconnu : « {territoire} » (valeurs admises : {choices}, "
+                                 "ou un code INSEE de commune du Pôle)")
+
+    def members(self, geo_level: str, geo_code: str) -> list[str]:
+        """INSEE codes of the communes that make up a territory."""
+        if geo_level == "pma":
+            return list(self.communes["code_insee"])
+        if geo_level == "epci":
+            return list(self.communes.loc[self.communes["epci_siren"] == geo_code, "code_insee"])
+        return [geo_code]
+
+    def check_codes(self, codes: pd.Series | list[str]) -> tuple[list[str], list[str]]:
+        """Codes that map to no commune of the territory, and communes never used.
+
+        Returns
+        -------
+        unmapped, unused : list of str
+        """
+        given = set(pd.Series(codes, dtype=object).dropna().astype(str))
+        known = set(self.communes["code_insee"])
+        return sorted(given - known), sorted(known - given)
+
+    # --- aggregation --------------------------------------------------------------------
+    def aggregate(self, df: pd.DataFrame, keys: list[str], value: str = "value") -> pd.DataFrame:
+        """Add EPCI and Pôle rows to a commune-level tidy table.
+
+        Parameters
+        ----------
+        df : DataFrame
+            Commune rows with ``geo_code`` (INSEE), ``value``, ``nature`` and the other key
+            columns listed in ``keys`` (e.g. ``["year", "sector", "unit"]``).
+        keys : list of str
+            Columns that identify a value besides the geography.
+
+        Returns
+        -------
+        DataFrame
+            The commune rows followed by ``epci`` and ``pma`` rows. An aggregate is the sum
+            of its communes; if any commune value is ``secret`` the aggregate is unknown
+            (``NaN``, nature ``secret``); missing values of other natures (no value in the
+            source) are skipped; an all-missing group stays missing.
+        """
+        communes = df.copy()
+        communes["geo_level"] = "commune"
+        mapping = self.commune_to_epci
+        communes["_epci"] = communes["geo_code"].map(mapping)
+        if communes["_epci"].isna().any():
+            bad = sorted(communes.loc[communes["_epci"].isna(), "geo_code"].unique())
+            raise ConfigurationError(f"codes commune hors du territoire : {', '.join(bad[:10])}")
+        communes["_pma"] = PMA_CODE
+        frames = [communes.drop(columns=["_epci", "_pma"])]
+        for level, col in (("epci", "_epci"), ("pma", "_pma")):
+            frames.append(_sum_groups(communes, [col, *keys], value).rename(columns={col: "geo_code"})
+                          .assign(geo_level=level))
+        out = pd.concat(frames, ignore_index=True)
+        return out[[c for c in df.columns if c in out.columns] + [c for c in out.columns if c not in df.columns]]
+
+    def sum_epcis_to_pma(self, epcis: pd.DataFrame, keys: list[str], value: str = "value") -> pd.DataFrame:
+        """Pôle rows as the sum of EPCI rows (same rules as :meth:`aggregate`)."""
+        rows = epcis.assign(_pma=PMA_CODE)
+        return (_sum_groups(rows, ["_pma", *keys], value).rename(columns={"_pma": "geo_code"})
+                .assign(geo_level="pma"))
+
+
+def _sum_groups(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
+    rank = {n: i for i, n in enumerate(NATURES)}
+    df = df.assign(_rank=df["nature"].map(rank).fillna(len(NATURES) - 1).astype(int))
+    grouped = df.groupby(by, dropna=False, sort=True)
+    total = grouped[value].sum(min_count=1)
+    nature = grouped["_rank"].min().map(dict(enumerate(NATURES)))
+    out = pd.DataFrame({value: total, "nature": nature})
+    out.loc[out["nature"] == "secret", value] = float("nan")
+    extra = [c for c in ("source",) if c in df.columns]
+    for c in extra:
+        out[c] = grouped[c].agg(lambda s: " | ".join(sorted(set(s.dropna().astype(str)))))
+    return out.reset_index()

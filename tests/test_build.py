@@ -1,0 +1,143 @@
+"""The build on the shipped data: figures checked against PROVENANCE.md and independent sums,
+precedence of real over demonstration data, atomicity, and the command-line contract."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pma_eval.cli import main
+from pma_eval.config import get_paths
+from pma_eval.datasets import build, load
+
+from .conftest import FIXTURES, REPO
+
+
+def _tree_hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_pole_emissions_of_the_igt_year_equal_an_independent_sum(built_paths):
+    # Independent sum of the shipped IGT file with the csv module: the eight PCAET sectors,
+    # biomass CO2 and international transport excluded; PROVENANCE.md gives ≈ 3 267 kt.
+    sectors = ["Agriculture", "Autres transports", "Déchets", "Energie", "Industrie hors-énergie",
+               "Résidentiel", "Routier", "Tertiaire"]
+    with open(REPO / "data/raw/ges/igt_citepa_ges_communes_pma.csv", encoding="utf-8") as f:
+        expected = sum(float(row[s]) for row in csv.DictReader(f) for s in sectors if row[s])
+    assert round(expected / 1000) == 3267
+    em = load("emissions", built_paths)
+    pma = em[(em["geo_level"] == "pma") & (em["year"] == 2016) & em["in_total"]]
+    assert pma["value"].sum() == pytest.approx(expected, rel=1e-9)
+    assert set(pma["nature"]) == {"observed"}  # the real IGT replaces the demonstration 2016
+    road = pma.set_index("sector").loc["transport_routier", "value"]
+    assert round(road / 1000) == 871  # PROVENANCE.md: routier 871 kt
+
+
+def test_population_matches_provenance_and_2015_is_estimated(built_paths):
+    pop = load("population", built_paths)
+    pma = pop[pop["geo_level"] == "pma"].set_index("year")
+    # PROVENANCE.md: PMA municipal population 644 236 (2012), 645 227 (2020), 644 460 (2022), 642 834 (2023).
+    assert pma.loc[2012, "value"] == 644236 and pma.loc[2020, "value"] == 645227
+    assert pma.loc[2022, "value"] == 644460 and pma.loc[2023, "value"] == 642834
+    assert pma.loc[2015, "nature"] == "estimated" and pma.loc[2014, "nature"] == "observed"
+    lens = pop[(pop["geo_code"] == "62498")].set_index("year")["value"]
+    assert lens[2015] == pytest.approx((lens[2014] + lens[2016]) / 2)  # linear interpolation
+
+
+def test_demonstration_nature_travels_and_real_enedis_replaces_it(built_paths):
+    en = load("energy", built_paths)
+    assert {"demonstration", "secret"} <= set(en["nature"])
+    real = en[(en["geo_level"] == "epci") & (en["year"] == 2023) & (en["sector"] == "residentiel")
+              & (en["carrier"] == "electricite")].set_index("geo_code")
+    assert real.loc["246200364", "value"] == pytest.approx(405217.563)  # Enedis 2023, CALL
+    assert set(real["nature"]) == {"observed"}
+    pma = en[(en["geo_level"] == "pma") & (en["year"] == 2023) & (en["sector"] == "residentiel")
+             & (en["carrier"] == "electricite")]
+    assert pma["value"].iloc[0] == pytest.approx(544676.229 + 211583.454 + 405217.563)
+    assert pma["nature"].iloc[0] == "observed"
+
+
+def test_manifest_lists_inputs_with_checksums_and_outputs(built_paths):
+    m = json.loads((built_paths.processed / "manifest.json").read_text(encoding="utf-8"))
+    ins = {i["path"]: i for i in m["inputs"]}
+    igt = ins["data/raw/ges/igt_citepa_ges_communes_pma.csv"]
+    assert igt["sha256"] == "714d873d1697fe545115f0a37f4a6f224560e8ad287fdbd98b4ed88fc3bde9b8"  # PROVENANCE.md
+    for name, out in m["outputs"].items():
+        f = built_paths.processed / out["file"]
+        assert hashlib.sha256(f.read_bytes()).hexdigest() == out["sha256"]
+        assert len(pd.read_parquet(f)) == out["rows"]
+
+
+def test_a_real_file_takes_precedence_over_demonstration(project):
+    dest = project.raw / "energie" / "ore_2022_test.csv"
+    shutil.copy(FIXTURES / "ore_commune.csv", dest)
+    dest.with_name(dest.name + ".meta.yml").write_text(
+        "title: test\nproducer: Agence ORE\nlicence: LO\nyears: '2022'\nnature: observed\nformat: ore_conso\n",
+        encoding="utf-8")
+    _, report = build(project)
+    en = load("energy", project)
+    lens = en[(en["geo_code"] == "62498") & (en["year"] == 2022) & (en["carrier"] == "electricite")
+              & (en["sector"] == "residentiel")]
+    assert lens["value"].iloc[0] == pytest.approx(12446.178) and lens["nature"].iloc[0] == "observed"
+    # Sectors covered by the real file replace the demonstration rows of every commune that year.
+    assert any("commune 2022" in n for n in report.precedence)
+
+
+def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(project, capsys):
+    build(project)
+    before = _tree_hashes(project.processed)
+    raw_before = _tree_hashes(project.raw)
+    igt = project.raw / "ges" / "igt_citepa_ges_communes_pma.csv"
+    lines = igt.read_text(encoding="utf-8").splitlines()
+    cells = lines[9].split(",")
+    cells[9] = "12a5"  # Résidentiel of the 9th commune: not a number
+    lines[9] = ",".join(cells).replace('"', "")
+    igt.chmod(0o644)
+    igt.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import os
+
+    os.environ["PMA_EVAL_ROOT"] = str(project.root)
+    try:
+        code = main(["data", "build"])
+    finally:
+        del os.environ["PMA_EVAL_ROOT"]
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "ligne 10" in err and "colonne « Résidentiel »" in err and "nombre attendu" in err
+    assert "igt_citepa_ges_communes_pma.csv" in err
+    assert _tree_hashes(project.processed) == before  # byte-for-byte unchanged
+    raw_after = _tree_hashes(project.raw)
+    raw_after.pop("ges/igt_citepa_ges_communes_pma.csv")
+    raw_before.pop("ges/igt_citepa_ges_communes_pma.csv")
+    assert raw_after == raw_before  # the build wrote nothing under data/raw
+
+
+def test_code_outside_the_territory_is_an_error_unless_the_file_says_it_is_wider(project):
+    from pma_eval.errors import InputDataError
+
+    dest = project.raw / "energie" / "ore_hors.csv"
+    text = (FIXTURES / "ore_commune.csv").read_text(encoding="utf-8").replace(";62119;", ";59350;")
+    dest.write_text(text, encoding="utf-8")
+    meta = dest.with_name(dest.name + ".meta.yml")
+    meta.write_text("title: t\nproducer: p\nlicence: l\nyears: '2022'\nnature: observed\nformat: ore_conso\n")
+    with pytest.raises(InputDataError, match="hors du territoire") as exc:
+        build(project)
+    assert exc.value.problems[0].line == 6 and exc.value.problems[0].value == "59350"
+    meta.write_text(meta.read_text() + "options:\n  extent: plus_large\n")
+    build(project)
+    assert "59350" not in set(load("energy", project)["geo_code"])
+
+
+def test_missing_metadata_is_reported(project):
+    from pma_eval.errors import InputDataError
+
+    (project.raw / "energie" / "nouveau.csv").write_text("a;b\n1;2\n")
+    with pytest.raises(InputDataError, match="métadonnées absentes"):
+        build(project)

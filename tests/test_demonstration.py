@@ -1,0 +1,37 @@
+"""The demonstration series are reproducible and anchored on the real data."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pandas as pd
+import pytest
+import yaml
+
+from pma_eval import demonstration
+
+from .conftest import REPO
+
+
+def test_committed_demonstration_files_are_what_the_seeded_generator_writes(tmp_path):
+    written = demonstration.write(REPO / "data/raw", tmp_path)
+    committed = REPO / "data/raw/demonstration"
+    assert sorted(p.name for p in written) == sorted(p.name for p in committed.glob("*.csv"))
+    for p in written:
+        assert filecmp.cmp(p, committed / p.name, shallow=False), p.name
+        meta = yaml.safe_load((committed / (p.name + ".meta.yml")).read_text(encoding="utf-8"))
+        assert meta["nature"] == "demonstration" and "DÉMONSTRATION" in meta["title"]
+
+
+def test_anchors_hold_exactly():
+    t = demonstration.generate(REPO / "data/raw")
+    inv = t["inventaire"]
+    ges16 = inv[(inv["annee"] == 2016) & (inv["energie_ou_gaz"] == "GES")]
+    igt = pd.read_csv(REPO / "data/raw/ges/igt_citepa_ges_communes_pma.csv", dtype={"INSEE commune": str})
+    lens_igt = igt.set_index("INSEE commune").loc["62498", "Résidentiel"]
+    lens_demo = ges16[(ges16["territoire"] == "62498") & (ges16["secteur"] == "residentiel")]["valeur"].iloc[0]
+    assert lens_demo == pytest.approx(lens_igt, abs=1e-3)  # 2016 demonstration = IGT (rounded to 3 decimals)
+    ore = t["ore_epci"]
+    call = ore[(ore["annee"] == 2023) & (ore["code_epci"] == "246200364") & (ore["filiere"] == "Electricité")
+               & (ore["code_grand_secteur"] == "R")]
+    assert float(call["conso"].iloc[0]) == pytest.approx(405217.563, abs=0.01)  # Enedis 2023 CALL

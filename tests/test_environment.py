@@ -1,0 +1,58 @@
+"""The install files agree with each other."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!~ \[]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    wanted = {_name(d) for d in project["dependencies"]} | {_name(d) for d in project["optional-dependencies"]["test"]}
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    assert conda == wanted
+    pip_part = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
+    assert "-e ." in pip_part
+
+
+def test_lock_pins_every_direct_dependency():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    lock = {}
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            lock[name.lower().replace("_", "-")] = version
+    for dep in project["dependencies"] + project["optional-dependencies"]["test"]:
+        assert _name(dep) in lock, f"{dep} is not pinned in requirements.lock"
+
+
+def test_notebooks_are_committed_without_outputs():
+    import nbformat
+
+    for path in (REPO / "notebooks").rglob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs, f"{path.name} has outputs"
+
+
+def test_every_raw_file_has_metadata_with_a_matching_checksum():
+    import hashlib
+
+    for path in (REPO / "data" / "raw").rglob("*"):
+        if path.is_dir() or path.name.endswith(".meta.yml") or path.name.startswith("README"):
+            continue
+        meta_path = path.with_name(path.name + ".meta.yml")
+        assert meta_path.exists(), path
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+        for key in ("title", "producer", "licence", "years", "nature", "sha256"):
+            assert meta.get(key) not in (None, ""), f"{meta_path.name}: {key}"
+        assert meta["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), path
