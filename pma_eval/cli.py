@@ -66,6 +66,27 @@ def cmd_data_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_indicators_export(args: argparse.Namespace) -> int:
+    from .datasets import load, load_territory
+    from .indicators import load_catalogue
+    from .indicators.export import export, parse_years, select
+
+    paths = get_paths()
+    cat = load_catalogue()
+    ids = [i.strip() for i in args.indicateurs.split(",")] if args.indicateurs else None
+    if args.theme:
+        themed = [i.id for i in cat if i.theme == args.theme]
+        if not themed:
+            _print(f"thème inconnu : {args.theme} (thèmes : {', '.join(cat.themes)})")
+            return 2
+        ids = [i for i in (ids or themed) if i in themed]
+    levels = [lv.strip() for lv in args.niveaux.split(",")] if args.niveaux else None
+    table = select(load("indicators", paths), cat, parse_years(args.annees), levels, ids)
+    out = export(table, cat, load_territory(paths), args.out)
+    _print(f"{len(table)} valeurs exportées : {out}")
+    return 0
+
+
 def _latest_year() -> int:
     from .reporting import latest_year
 
@@ -112,6 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     t = dsub.add_parser("modele", help="écrire le modèle d'inventaire (CSV et XLSX) dans un dossier")
     t.add_argument("--out", required=True, help="dossier de sortie")
     t.set_defaults(func=cmd_data_template)
+
+    ind = sub.add_parser("indicators", help="indicateurs : export CSV ou XLSX")
+    isub = ind.add_subparsers(dest="indicators_command", metavar="action")
+    isub.required = True
+    e = isub.add_parser("export", help="exporter les indicateurs (CSV ou XLSX selon l'extension)")
+    e.add_argument("--out", required=True, help="fichier de sortie (.csv ou .xlsx)")
+    e.add_argument("--annees", help="années, par exemple 2016,2020-2023 (défaut : toutes)")
+    e.add_argument("--niveaux", help="niveaux géographiques : commune, epci, pma (défaut : tous)")
+    e.add_argument("--indicateurs", help="identifiants d'indicateurs séparés par des virgules (défaut : tous)")
+    e.add_argument("--theme", help="un thème du catalogue : contexte, emissions, energie, enr")
+    e.set_defaults(func=cmd_indicators_export)
 
     report = sub.add_parser("report", help="produire un rapport (HTML et PDF)")
     rsub = report.add_subparsers(dest="report_command", metavar="rapport")

@@ -24,7 +24,9 @@ import yaml
 from . import __version__
 from .config import Paths, get_paths
 from .errors import ConfigurationError, InputDataError, Problem, display_path
+from .indicators import check_indicators, compute_indicators, load_catalogue
 from .schemas import validate_table
+from .sources.odre import TECHNOLOGIES
 from .sources import (
     read_communes,
     read_enedis_residential_epci,
@@ -167,6 +169,13 @@ def apply_precedence(df: pd.DataFrame, scope: list[str],
     real = df.loc[df[col] != "demonstration", scope].drop_duplicates()
     if real.empty:
         return df, []
+    if "geo_level" in scope:
+        # Real commune data also supersedes demonstration values published at EPCI or Pôle level
+        # for the same scope: those aggregates are then recomputed from the real communes.
+        order = ["commune", "epci", "pma"]
+        rank = real["geo_level"].map(order.index)
+        real = pd.concat([real.loc[rank <= i].assign(geo_level=lvl) for i, lvl in enumerate(order)],
+                         ignore_index=True).drop_duplicates()
     flagged = df[scope].merge(real.assign(_real=True), on=scope, how="left")
     drop = flagged["_real"].fillna(False).astype(bool).to_numpy() & (df[col] == "demonstration").to_numpy()
     replaced = df.loc[drop]
@@ -324,9 +333,10 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
         agg = _combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
                        ["geo_level", "year"], territory, report, "électricité renouvelable")
         agg["unit"] = agg["variable"].map({"capacity": "kW", "installations": "nombre", "production": "MWh"})
+        agg["renewable"] = agg["technology"].map({t: r for t, r in TECHNOLOGIES.values()}).fillna(False).astype(bool)
         tables["renewables"] = agg
 
-    for name, df in tables.items():
+    for name, df in list(tables.items()):
         df["year"] = df["year"].astype(int)
         df["value"] = df["value"].astype(float)
         for c in ("geo_level", "geo_code", "unit", "nature", "source"):
@@ -335,6 +345,10 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
         tables[name] = validate_table(df.sort_values(["geo_level", "geo_code", "year", *TABLES[name]])
                                       .reset_index(drop=True), name, TABLES[name])
     check_consistency(tables, territory)
+    catalogue = load_catalogue()
+    indicators = compute_indicators(tables, catalogue)
+    check_indicators(indicators, catalogue, territory)
+    tables["indicators"] = indicators
     tables["territory"] = territory.communes.merge(territory.epcis[["epci_siren", "epci_nom"]], on="epci_siren")
     return tables, report
 

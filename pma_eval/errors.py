@@ -26,7 +26,8 @@ class Problem:
     sheet: str | None = None
 
     def __str__(self) -> str:
-        where = [f"fichier {self.file}"]
+        is_file = "/" in self.file or "." in self.file.rsplit(" ", 1)[-1]
+        where = [f"fichier {self.file}" if is_file else self.file]
         if self.sheet:
             where.append(f"feuille « {self.sheet} »")
         if self.line is not None:

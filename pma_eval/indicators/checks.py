@@ -1,0 +1,84 @@
+"""Consistency checks run inside the pipeline (the build stops when one fails)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import InputDataError, Problem
+from ..territory import Territory
+from .catalogue import Catalogue
+
+PCAET_GES = ["ges_residentiel", "ges_tertiaire", "ges_transport_routier", "ges_autres_transports",
+             "ges_agriculture", "ges_dechets", "ges_industrie_hors_energie", "ges_branche_energie"]
+
+
+def _wide(ind: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    sub = ind.loc[ind["indicator_id"].isin(ids)]
+    wide = sub.pivot_table(index=["geo_level", "geo_code", "year"], columns="indicator_id", values="value",
+                           aggfunc="first", dropna=False)
+    return wide.reindex(columns=ids)
+
+
+def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory, rel_tol: float = 0.01) -> None:
+    """Communes sum to their EPCI and EPCIs to the Pôle (sum indicators); sectors sum to totals;
+    values within the catalogue's bounds. Raises :class:`InputDataError` listing every failure."""
+    problems: list[Problem] = []
+    where = "indicateurs calculés"
+
+    # 1. Bounds.
+    for i in catalogue:
+        lo, hi = i.bounds
+        v = ind.loc[ind["indicator_id"] == i.id]
+        out = pd.Series(False, index=v.index)
+        if lo is not None:
+            out |= v["value"] < lo
+        if hi is not None:
+            out |= v["value"] > hi
+        for r in v.loc[out].head(5).itertuples():
+            problems.append(Problem(where, f"valeur hors des bornes du catalogue [{lo}, {hi}] pour {i.id}",
+                                    value=f"{r.geo_level} {r.geo_code} {r.year} : {r.value:.6g}"))
+
+    # 2. Communes → EPCI → Pôle for sum indicators (where every part is known).
+    c2e = territory.commune_to_epci
+    for i in catalogue:
+        if i.aggregation != "sum" or not {"commune", "epci"} <= set(i.levels):
+            continue
+        v = ind.loc[ind["indicator_id"] == i.id]
+        com = v.loc[v["geo_level"] == "commune"].assign(epci=lambda d: d["geo_code"].map(c2e))
+        complete = com.groupby(["epci", "year"])["value"].agg(lambda s: s.notna().all())
+        sums = com.groupby(["epci", "year"])["value"].sum()
+        epci = v.loc[v["geo_level"] == "epci"].set_index(["geo_code", "year"])["value"]
+        j = pd.concat([sums.rename("c"), complete.rename("ok"), epci.rename("e")], axis=1, join="inner").dropna()
+        j = j.loc[j["ok"].astype(bool)]
+        bad = (j["c"] - j["e"]).abs() > rel_tol * j["e"].abs().clip(lower=1e-9)
+        for key in j.index[bad][:5]:
+            problems.append(Problem(where, f"{i.id} : la somme des communes diffère de plus de {rel_tol:.0%} du total de l'EPCI",
+                                    value=f"{key} : {j.at[key, 'c']:.1f} ≠ {j.at[key, 'e']:.1f}"))
+        pma = v.loc[v["geo_level"] == "pma"].set_index("year")["value"]
+        e_sum = v.loc[v["geo_level"] == "epci"].groupby("year")["value"].sum(min_count=len(territory.epcis))
+        j2 = pd.concat([e_sum.rename("e"), pma.rename("p")], axis=1, join="inner").dropna()
+        bad2 = (j2["e"] - j2["p"]).abs() > 1e-6 * j2["p"].abs().clip(lower=1)
+        for y in j2.index[bad2][:5]:
+            problems.append(Problem(where, f"{i.id} : la somme des EPCI diffère du total du Pôle",
+                                    value=f"{y} : {j2.at[y, 'e']:.1f} ≠ {j2.at[y, 'p']:.1f}"))
+
+    # 3. Sectors sum to totals.
+    w = _wide(ind, ["ges_total", *PCAET_GES])
+    if not w.empty:
+        parts = w[PCAET_GES].sum(axis=1, min_count=1)
+        j = pd.concat([parts.rename("s"), w["ges_total"].rename("t")], axis=1).dropna()
+        bad = (j["s"] - j["t"]).abs() > 1e-6 * j["t"].abs().clip(lower=1)
+        for key in j.index[bad][:5]:
+            problems.append(Problem(where, "la somme des secteurs diffère du total des émissions", value=str(key)))
+    e_sect = [i.id for i in catalogue if i.theme == "energie" and i.calc.get("filter", {}).keys() == {"sector"}]
+    e_carr = [i.id for i in catalogue if i.theme == "energie" and i.calc.get("filter", {}).keys() == {"carrier"}]
+    w = _wide(ind, ["conso_energie_finale", *e_sect, *e_carr])
+    if not w.empty:
+        for parts_ids, label in ((e_sect, "secteurs"), (e_carr, "énergies")):
+            parts = w[parts_ids].sum(axis=1, min_count=1)
+            j = pd.concat([parts.rename("s"), w["conso_energie_finale"].rename("t")], axis=1).dropna()
+            bad = j["s"] > j["t"] * (1 + 1e-6) + 1e-6
+            for key in j.index[bad][:5]:
+                problems.append(Problem(where, f"la somme des {label} dépasse la consommation totale", value=str(key)))
+    if problems:
+        raise InputDataError(problems)

@@ -1,0 +1,78 @@
+"""Indicator calculations: pure functions from the processed tables to one tidy table.
+
+Output columns: ``indicator_id, geo_level, geo_code, year, value, unit, nature``.
+Rules (DESIGN.md): sums are taken over the rows of the processed tables at each level (the
+build already aggregated communes to EPCI and Pôle); ratios are recomputed from numerator and
+denominator *at each level*, never averaged; a secret input makes the result unknown (``NaN``,
+nature ``secret``); the nature of a result is the least reliable nature of its inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..territory import NATURES
+from .catalogue import Catalogue, Indicator
+
+KEYS = ["geo_level", "geo_code", "year"]
+_RANK = {n: i for i, n in enumerate(NATURES)}
+
+
+def _worst(a: pd.Series, b: pd.Series) -> pd.Series:
+    ra, rb = a.map(_RANK), b.map(_RANK)
+    return pd.Series(np.where(ra <= rb, a, b), index=a.index)
+
+
+def _from_table(df: pd.DataFrame, flt: dict) -> pd.DataFrame:
+    mask = pd.Series(True, index=df.index)
+    for col, val in flt.items():
+        mask &= df[col] == val
+    rows = df.loc[mask, [*KEYS, "value", "nature"]].assign(_rank=lambda d: d["nature"].map(_RANK))
+    g = rows.groupby(KEYS, sort=True)
+    out = pd.DataFrame({"value": g["value"].sum(min_count=1), "_rank": g["_rank"].min()}).reset_index()
+    out["nature"] = out["_rank"].map(dict(enumerate(NATURES)))
+    out.loc[out["nature"] == "secret", "value"] = np.nan
+    return out.drop(columns="_rank")
+
+
+def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
+    j = num.merge(den, on=KEYS, suffixes=("_n", "_d"), how="inner")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = j["value_n"] / j["value_d"].where(j["value_d"] != 0) * scale
+    return pd.DataFrame({**{k: j[k] for k in KEYS}, "value": value, "nature": _worst(j["nature_n"], j["nature_d"])})
+
+
+def _change(base: pd.DataFrame) -> pd.DataFrame:
+    prev = base.assign(year=base["year"] + 1)
+    j = base.merge(prev, on=KEYS, suffixes=("", "_prev"), how="inner")
+    value = (j["value"] / j["value_prev"] - 1) * 100
+    return pd.DataFrame({**{k: j[k] for k in KEYS}, "value": value, "nature": _worst(j["nature"], j["nature_prev"])})
+
+
+def compute_indicator(ind: Indicator, tables: dict[str, pd.DataFrame], done: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    calc = ind.calc
+    if "table" in calc:
+        out = _from_table(tables[calc["table"]], calc.get("filter") or {})
+    elif "ratio" in calc:
+        out = _ratio(done[calc["ratio"][0]], done[calc["ratio"][1]], float(calc.get("scale", 1)))
+    elif "share" in calc:
+        out = _ratio(done[calc["share"][0]], done[calc["share"][1]], 100.0)
+    else:
+        out = _change(done[calc["change"]])
+    out = out.loc[out["geo_level"].isin(ind.levels)]
+    return out.assign(indicator_id=ind.id, unit=ind.short_unit)
+
+
+def compute_indicators(tables: dict[str, pd.DataFrame], catalogue: Catalogue) -> pd.DataFrame:
+    """Every indicator of the catalogue, at every level it declares, for every year with data."""
+    done: dict[str, pd.DataFrame] = {}
+    for ind in catalogue.order():
+        done[ind.id] = compute_indicator(ind, tables, done)
+    out = pd.concat(done.values(), ignore_index=True)
+    out = out[["indicator_id", *KEYS, "value", "unit", "nature"]]
+    out["year"] = out["year"].astype(int)
+    order = {i.id: n for n, i in enumerate(catalogue)}
+    level = {"pma": 0, "epci": 1, "commune": 2}
+    return (out.assign(_o=out["indicator_id"].map(order), _l=out["geo_level"].map(level))
+            .sort_values(["_o", "_l", "geo_code", "year"]).drop(columns=["_o", "_l"]).reset_index(drop=True))

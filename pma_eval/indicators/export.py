@@ -1,0 +1,159 @@
+"""Exports of the indicator table: CSV (French spreadsheet conventions) or XLSX (openpyxl)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ConfigurationError
+from ..territory import NATURE_LABELS_FR, Territory
+from .catalogue import Catalogue
+
+HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "valeur", "unite", "nature"]
+LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle"}
+SHEET_NAMES = {"contexte": "Contexte", "emissions": "Émissions GES", "energie": "Énergie", "enr": "Renouvelables"}
+
+
+def parse_years(text: str | None) -> list[int] | None:
+    """``"2016,2020-2023"`` → ``[2016, 2020, 2021, 2022, 2023]``."""
+    if not text:
+        return None
+    years: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        try:
+            if "-" in part:
+                a, b = part.split("-", 1)
+                years.extend(range(int(a), int(b) + 1))
+            elif part:
+                years.append(int(part))
+        except ValueError:
+            raise ConfigurationError(f"années illisibles : « {text} » (exemple : 2016,2020-2023)") from None
+    return years
+
+
+def select(ind: pd.DataFrame, catalogue: Catalogue, years=None, levels=None, ids=None) -> pd.DataFrame:
+    out = ind
+    if ids:
+        unknown = sorted(set(ids) - set(catalogue.indicators))
+        if unknown:
+            raise ConfigurationError(f"indicateur(s) inconnu(s) : {', '.join(unknown)}")
+        out = out.loc[out["indicator_id"].isin(ids)]
+    if levels:
+        bad = sorted(set(levels) - set(LEVEL_FR))
+        if bad:
+            raise ConfigurationError(f"niveau(x) inconnu(s) : {', '.join(bad)} (commune, epci, pma)")
+        out = out.loc[out["geo_level"].isin(levels)]
+    if years:
+        out = out.loc[out["year"].isin(years)]
+    return out
+
+
+def french_table(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory) -> pd.DataFrame:
+    """The indicator rows with French headers and labels."""
+    names = {(l, c): territory.name(l, c) for l, c in ind[["geo_level", "geo_code"]].drop_duplicates()
+             .itertuples(index=False)}
+    return pd.DataFrame({
+        "indicateur": ind["indicator_id"].to_numpy(),
+        "titre": ind["indicator_id"].map(lambda i: catalogue[i].title).to_numpy(),
+        "niveau": ind["geo_level"].map(LEVEL_FR).to_numpy(),
+        "code": ind["geo_code"].to_numpy(),
+        "territoire": [names[(l, c)] for l, c in zip(ind["geo_level"], ind["geo_code"])],
+        "annee": ind["year"].to_numpy(),
+        "valeur": ind["value"].to_numpy(),
+        "unite": ind["unit"].to_numpy(),
+        "nature": ind["nature"].map(NATURE_LABELS_FR).to_numpy(),
+        "_theme": ind["indicator_id"].map(lambda i: catalogue[i].theme).to_numpy(),
+    })
+
+
+def _number_format(unit: str) -> str:
+    if unit == "%":
+        return "0.0"
+    if "/hab" in unit:
+        return "#,##0.00"
+    return "#,##0"
+
+
+def _atomic(out: Path, write) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
+
+
+def export(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory, out: str | Path) -> Path:
+    """Write the selection to ``out``: ``.csv`` (``;``, decimal comma, UTF-8 with BOM) or ``.xlsx``."""
+    out = Path(out)
+    table = french_table(ind, catalogue, territory)
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        return _atomic(out, lambda p: table[HEADERS].to_csv(p, sep=";", decimal=",", index=False,
+                                                             encoding="utf-8-sig", lineterminator="\n"))
+    if suffix == ".xlsx":
+        return _atomic(out, lambda p: _write_xlsx(table, catalogue, p))
+    raise ConfigurationError(f"extension non prise en charge : « {out.suffix} » (utilisez .csv ou .xlsx)")
+
+
+def _write_xlsx(table: pd.DataFrame, catalogue: Catalogue, path: Path) -> None:
+    """Write-only workbook (fast for tens of thousands of rows): one sheet per theme, then the catalogue."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE6F0")
+    widths = {"indicateur": 30, "titre": 55, "niveau": 9, "code": 11, "territoire": 32, "annee": 7, "valeur": 14,
+              "unite": 13, "nature": 24}
+
+    def header(ws, names):
+        cells = []
+        for h in names:
+            c = WriteOnlyCell(ws, value=h)
+            c.font, c.fill = bold, fill
+            cells.append(c)
+        ws.append(cells)
+
+    for theme, label in catalogue.themes.items():
+        rows = table.loc[table["_theme"] == theme, HEADERS]
+        if rows.empty:
+            continue
+        ws = wb.create_sheet(SHEET_NAMES.get(theme, label[:31]))
+        ws.freeze_panes = "A2"
+        for c, h in enumerate(HEADERS, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = widths[h]
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(rows) + 1}"
+        header(ws, HEADERS)
+        vpos = HEADERS.index("valeur")
+        for r in rows.itertuples(index=False):
+            values = [None if (isinstance(v, float) and v != v) else v for v in r]
+            cell = WriteOnlyCell(ws, value=values[vpos])
+            cell.number_format = _number_format(str(r.unite))
+            values[vpos] = cell
+            ws.append(values)
+    meta = catalogue.as_frame()
+    ws = wb.create_sheet("Catalogue")
+    ws.freeze_panes = "A2"
+    for c, name in enumerate(meta.columns, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = 60 if name in ("titre", "description") else 18
+    header(ws, list(meta.columns))
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r in meta.itertuples(index=False):
+        cells = []
+        for v in r:
+            c = WriteOnlyCell(ws, value=v)
+            c.alignment = wrap
+            cells.append(c)
+        ws.append(cells)
+    wb.save(path)

@@ -1,0 +1,178 @@
+"""Indicators: catalogue schema, hand-checked values on the shipped data, aggregation invariants, exports."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+
+from pma_eval.datasets import load
+from pma_eval.errors import ConfigurationError, InputDataError
+from pma_eval.indicators import check_indicators, compute_indicators, load_catalogue
+from pma_eval.indicators.catalogue import KNOWN_UNITS, parse_catalogue
+from pma_eval.territory import Territory
+
+from .conftest import REPO
+
+CAT = load_catalogue()
+
+
+def _ind(paths, iid, level, code, year):
+    df = load("indicators", paths)
+    row = df[(df["indicator_id"] == iid) & (df["geo_level"] == level) & (df["geo_code"] == code) & (df["year"] == year)]
+    assert len(row) == 1, (iid, level, code, year)
+    return row.iloc[0]
+
+
+# --- catalogue --------------------------------------------------------------------------------------
+
+def test_catalogue_is_valid_and_every_entry_is_computable(built_paths):
+    ids = [i.id for i in CAT]
+    assert len(ids) == len(set(ids)) and len(ids) >= 40
+    assert all(i.short_unit in KNOWN_UNITS for i in CAT)
+    assert CAT["ges_total"].tet_id == "cae_1.a" and CAT["ges_par_habitant"].tet_id == "cae_1.b"
+    tet = pd.read_csv(REPO / "data/raw/referentiels/tet_indicateur_definitions.csv")
+    known_tet = set(tet["identifiantReferentiel"])
+    assert all(i.tet_id in known_tet for i in CAT if i.tet_id), "tet_id must exist in the ADEME catalogue"
+    df = load("indicators", built_paths)
+    for i in CAT:
+        for level in i.levels:
+            vals = df[(df["indicator_id"] == i.id) & (df["geo_level"] == level)]["value"]
+            assert vals.notna().any(), f"{i.id} has no value at level {level}"
+
+
+def test_catalogue_errors_are_reported_in_french():
+    bad = {"themes": {"t": "T"}, "indicators": [
+        {"id": "a", "title": "A", "short_title": "A", "unit": "u", "short_unit": "furlong", "direction": "up",
+         "theme": "t", "sources": [], "aggregation": "sum", "levels": ["commune"], "calc": {"table": "x"},
+         "description": ""},
+        {"id": "a", "title": "B"}]}
+    with pytest.raises(ConfigurationError) as exc:
+        parse_catalogue(bad)
+    msg = str(exc.value)
+    assert "unité courte inconnue" in msg and "sens inconnu" in msg and "table inconnue" in msg and "champs absents" in msg
+
+
+# --- hand-checked values on the shipped real data -------------------------------------------------
+
+def test_pole_total_emissions_2016_excluding_biomass(built_paths):
+    # Independent sum of the IGT file (csv module): 8 PCAET sectors, biomass and international excluded.
+    sectors = ["Agriculture", "Autres transports", "Déchets", "Energie", "Industrie hors-énergie",
+               "Résidentiel", "Routier", "Tertiaire"]
+    with open(REPO / "data/raw/ges/igt_citepa_ges_communes_pma.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    total = sum(float(r[s]) for r in rows for s in sectors if r[s])
+    biomass = sum(float(r["CO2 biomasse hors-total"]) for r in rows)
+    row = _ind(built_paths, "ges_total", "pma", "PMA", 2016)
+    assert row["value"] == pytest.approx(total) and row["nature"] == "observed" and row["unit"] == "t CO₂e"
+    assert _ind(built_paths, "ges_co2_biomasse", "pma", "PMA", 2016)["value"] == pytest.approx(biomass)
+    # CALL only (36 communes from the commune table):
+    with open(REPO / "data/raw/territoire/pma_communes.csv", encoding="utf-8") as f:
+        call = {r["code_insee"] for r in csv.DictReader(f) if r["epci_sigle"] == "CALL"}
+    call_total = sum(float(r[s]) for r in rows if r["INSEE commune"] in call for s in sectors if r[s])
+    assert _ind(built_paths, "ges_total", "epci", "246200364", 2016)["value"] == pytest.approx(call_total)
+
+
+def test_per_inhabitant_is_a_ratio_of_totals_not_an_average(built_paths):
+    ges = _ind(built_paths, "ges_total", "pma", "PMA", 2016)["value"]
+    pop = _ind(built_paths, "population", "pma", "PMA", 2016)["value"]
+    assert pop == 645651  # INSEE millésime 2016, sum of the 150 communes (shipped table)
+    assert _ind(built_paths, "ges_par_habitant", "pma", "PMA", 2016)["value"] == pytest.approx(ges / pop)
+    df = load("indicators", built_paths)
+    communes = df[(df["indicator_id"] == "ges_par_habitant") & (df["geo_level"] == "commune") & (df["year"] == 2016)]
+    assert not math.isclose(communes["value"].mean(), ges / pop, rel_tol=1e-3)  # the average would be wrong
+
+
+def test_lens_2016_residential_share_by_hand(built_paths):
+    with open(REPO / "data/raw/ges/igt_citepa_ges_communes_pma.csv", encoding="utf-8") as f:
+        lens = [r for r in csv.DictReader(f) if r["INSEE commune"] == "62498"][0]
+    sectors = ["Agriculture", "Autres transports", "Déchets", "Energie", "Industrie hors-énergie",
+               "Résidentiel", "Routier", "Tertiaire"]
+    total = sum(float(lens[s]) for s in sectors if lens[s])
+    share = _ind(built_paths, "part_ges_residentiel", "commune", "62498", 2016)["value"]
+    assert share == pytest.approx(100 * float(lens["Résidentiel"]) / total)
+
+
+def test_secret_and_demonstration_propagate(built_paths):
+    df = load("indicators", built_paths)
+    secret = df[(df["indicator_id"] == "conso_energie_finale") & (df["nature"] == "secret")]
+    assert len(secret) > 0 and secret["value"].isna().all() and set(secret["geo_level"]) == {"commune"}
+    per_hab = df[(df["indicator_id"] == "conso_energie_par_habitant") & (df["nature"] == "secret")]
+    assert per_hab["value"].isna().all() and len(per_hab) == len(secret)
+    assert _ind(built_paths, "ges_total", "pma", "PMA", 2023)["nature"] == "demonstration"
+
+
+# --- invariants on random territories (hypothesis) -----------------------------------------------
+
+@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(st.data())
+def test_invariants_on_random_territories(data):
+    n = data.draw(st.integers(2, 20))
+    n_epci = data.draw(st.integers(1, min(n, 4)))
+    epci_of = [f"{200000000 + data.draw(st.integers(0, n_epci - 1))}" for _ in range(n)]
+    communes = pd.DataFrame({"code_insee": [f"{62000 + i:05d}" for i in range(n)], "nom": "x",
+                             "epci_siren": epci_of, "epci_sigle": epci_of})
+    t = Territory.from_communes(communes)
+    em_vals = data.draw(st.lists(st.floats(0, 1e5, allow_nan=False), min_size=2 * n, max_size=2 * n))
+    pops = data.draw(st.lists(st.integers(1000, 100000), min_size=n, max_size=n))  # within catalogue bounds
+    em = pd.DataFrame({"geo_code": list(communes["code_insee"]) * 2, "year": 2020,
+                       "sector": ["residentiel"] * n + ["tertiaire"] * n, "in_total": True,
+                       "value": em_vals, "nature": "observed"})
+    pop = pd.DataFrame({"geo_code": communes["code_insee"], "year": 2020, "variable": "population_municipale",
+                        "value": [float(p) for p in pops], "nature": "observed"})
+    tables = {"emissions": t.aggregate(em, ["year", "sector", "in_total"]),
+              "population": t.aggregate(pop, ["year", "variable"]),
+              "energy": pd.DataFrame(columns=["geo_level", "geo_code", "year", "sector", "carrier", "value", "nature"]),
+              "renewables": pd.DataFrame(columns=["geo_level", "geo_code", "year", "technology", "variable",
+                                                  "renewable", "value", "nature"])}
+    ind = compute_indicators(tables, CAT)
+    check_indicators(ind, CAT, t)  # communes → EPCI → Pôle, sectors → total, bounds
+    get = ind.set_index(["indicator_id", "geo_level", "geo_code"])["value"]
+    total = sum(em_vals)
+    assert get[("ges_total", "pma", "PMA")] == pytest.approx(total, abs=1e-6)
+    assert get[("ges_par_habitant", "pma", "PMA")] == pytest.approx(total / sum(pops), abs=1e-9)
+    shares = get[("part_ges_residentiel", "pma", "PMA")] + get[("part_ges_tertiaire", "pma", "PMA")]
+    if total > 0:
+        assert shares == pytest.approx(100.0)
+
+
+def test_pipeline_check_stops_on_an_inconsistent_total():
+    communes = pd.DataFrame({"code_insee": ["62001", "62002"], "nom": "x", "epci_siren": "200000000",
+                             "epci_sigle": "E"})
+    t = Territory.from_communes(communes)
+    ind = pd.DataFrame({"indicator_id": "ges_total", "geo_level": ["commune", "commune", "epci", "pma"],
+                        "geo_code": ["62001", "62002", "200000000", "PMA"], "year": 2020,
+                        "value": [10.0, 20.0, 50.0, 50.0], "unit": "t CO₂e", "nature": "observed"})
+    with pytest.raises(InputDataError, match="somme des communes"):
+        check_indicators(ind, CAT, t)
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+def test_export_csv_and_xlsx(built_paths, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from pma_eval.cli import main
+
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
+    assert main(["indicators", "export", "--out", str(tmp_path / "x.csv"), "--niveaux", "pma,epci",
+                 "--annees", "2016,2022-2023", "--indicateurs", "ges_total,ges_par_habitant"]) == 0
+    text = (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert text[0] == "indicateur;titre;niveau;code;territoire;annee;valeur;unite;nature"
+    assert len(text) == 1 + 2 * 4 * 3  # 2 indicators × (Pôle + 3 EPCI) × 3 years
+    pma16 = [ln for ln in text if ln.startswith("ges_total;") and ";Pôle;" in ln and ";2016;" in ln][0]
+    assert ";observée" in pma16 and "," in pma16.split(";")[6]  # decimal comma
+    assert main(["indicators", "export", "--out", str(tmp_path / "x.xlsx"), "--niveaux", "pma"]) == 0
+    wb = load_workbook(tmp_path / "x.xlsx")
+    assert wb.sheetnames == ["Contexte", "Émissions GES", "Énergie", "Renouvelables", "Catalogue"]
+    ws = wb["Émissions GES"]
+    assert [c.value for c in ws[1]] == ["indicateur", "titre", "niveau", "code", "territoire", "annee", "valeur",
+                                        "unite", "nature"]
+    assert ws.freeze_panes == "A2" and ws["G2"].number_format == "#,##0"
+    assert wb["Catalogue"].max_row == len(CAT) + 1
+    assert main(["indicators", "export", "--out", str(tmp_path / "x.xlsx"), "--indicateurs", "inconnu"]) == 2
