@@ -52,35 +52,80 @@ def _finish(fig, ax, title: str, unit: str, source: str) -> None:
     fig.tight_layout(rect=(0, 0.04, 1, 1))
 
 
-def stacked_sectors(wide: pd.DataFrame, title: str, unit: str, source: str,
-                    demo_years: set[int] | None = None, scale: float = 1.0) -> plt.Figure:
-    """Stacked bars: one bar a year (index), one segment a sector (columns, canonical codes).
+def stacked(wide: pd.DataFrame, title: str, unit: str, source: str, labels: dict[str, str],
+            colors: dict[str, str], hatches: dict[str, str] | None = None, demo_years: set[int] | None = None,
+            scale: float = 1.0) -> plt.Figure:
+    """Stacked bars: one bar a year (index), one segment a category (columns).
 
-    Bars of demonstration years are drawn lighter and marked « démo » under the axis.
+    Bars of demonstration years are drawn lighter and marked « démo » under the axis, so that
+    the nature of the data does not rest on colour alone.
     """
     demo_years = demo_years or set()
+    hatches = hatches or {}
     with house_style():
         fig, ax = plt.subplots(figsize=(7.2, 3.8))
         bottom = pd.Series(0.0, index=wide.index)
         x = [str(y) for y in wide.index]
-        for sector in wide.columns:
-            vals = wide[sector].fillna(0) / scale
-            alphas = [0.55 if y in demo_years else 1.0 for y in wide.index]
-            bars = ax.bar(x, vals, bottom=bottom, color=SECTOR_COLORS.get(sector, "#888888"),
-                          hatch=SECTOR_HATCHES.get(sector, ""), edgecolor="white", linewidth=0.4,
-                          label=SECTOR_LABELS.get(sector, sector))
-            for bar, a in zip(bars, alphas):
-                bar.set_alpha(a)
+        for i, col in enumerate(wide.columns):
+            vals = wide[col].fillna(0) / scale
+            bars_ = ax.bar(x, vals, bottom=bottom, color=colors.get(col, PALETTE[i % len(PALETTE)]),
+                           hatch=hatches.get(col, ""), edgecolor="white", linewidth=0.4, label=labels.get(col, col))
+            for bar, y in zip(bars_, wide.index):
+                bar.set_alpha(0.55 if y in demo_years else 1.0)
             bottom += vals
-        if demo_years:
-            for i, y in enumerate(wide.index):
-                if y in demo_years:
-                    ax.annotate("démo", (i, 0), xytext=(0, -22), textcoords="offset points", ha="center",
-                                fontsize=6, color="#666666", annotation_clip=False)
+        for i, y in enumerate(wide.index):
+            if y in demo_years:
+                ax.annotate("démo", (i, 0), xytext=(0, -22), textcoords="offset points", ha="center",
+                            fontsize=6, color="#555555", annotation_clip=False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7.5)
         _finish(fig, ax, title, unit, source)
     return fig
+
+
+def stacked_sectors(wide: pd.DataFrame, title: str, unit: str, source: str,
+                    demo_years: set[int] | None = None, scale: float = 1.0) -> plt.Figure:
+    """:func:`stacked` with the sector labels, colours and hatches of the house."""
+    return stacked(wide, title, unit, source, SECTOR_LABELS, SECTOR_COLORS, SECTOR_HATCHES, demo_years, scale)
+
+
+def waterfall(start: tuple[str, float], effects: pd.Series, end: tuple[str, float], title: str, unit: str,
+              source: str, decimals: int = 0) -> plt.Figure:
+    """Waterfall of a change: start bar, one bar per effect (signed values written), end bar.
+
+    Decreases are blue and hatched, increases orange: the sign is also written on each bar.
+    """
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7.2, 3.8))
+        labels = [start[0], *effects.index, end[0]]
+        level = start[1]
+        ax.bar(0, start[1], color="#777777")
+        ax.annotate(fmt.number(start[1], decimals), (0, start[1]), xytext=(0, 3), textcoords="offset points",
+                    ha="center", fontsize=8)
+        for i, (name, v) in enumerate(effects.items(), start=1):
+            color, hatch = ("#0072B2", "//") if v < 0 else ("#E69F00", "")
+            ax.bar(i, v, bottom=level, color=color, hatch=hatch, edgecolor="white", linewidth=0.4)
+            ax.annotate(fmt.number(v, decimals, signed=True), (i, max(level, level + v)), xytext=(0, 3),
+                        textcoords="offset points", ha="center", fontsize=8)
+            if i < len(effects):
+                ax.plot([i - 0.4, i + 1.4], [level + v, level + v], color="#999999", linewidth=0.6)
+            level += v
+        n = len(effects) + 1
+        ax.bar(n, end[1], color="#333333")
+        ax.annotate(fmt.number(end[1], decimals), (n, end[1]), xytext=(0, 3), textcoords="offset points",
+                    ha="center", fontsize=8)
+        ax.set_xticks(range(len(labels)))
+        ax.set_xticklabels([_wrap(t) for t in labels], fontsize=7.5)
+        high = max(start[1], end[1], *(start[1] + effects.cumsum()))
+        ax.set_ylim(bottom=0, top=high * 1.12)  # zero-based: the bars' lengths stay honest
+        _finish(fig, ax, title, unit, source)
+    return fig
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 1,

@@ -26,6 +26,7 @@ from .config import Paths, get_paths
 from .errors import ConfigurationError, InputDataError, Problem, display_path
 from .indicators import check_indicators, compute_indicators, load_catalogue
 from .schemas import validate_table
+from .sources.geo import read_commune_shapes
 from .sources.odre import TECHNOLOGIES
 from .sources import (
     read_communes,
@@ -36,6 +37,7 @@ from .sources import (
     read_odre_registry,
     read_ore_consumption,
     read_population,
+    read_targets,
 )
 from .territory import PMA_CODE, Territory
 
@@ -125,6 +127,8 @@ def _read(f: RawFile) -> pd.DataFrame:
         "odre_registre": lambda: read_odre_registry(f.path, int(opts["snapshot_year"]), f.display),
         "enedis_residentiel_epci": lambda: read_enedis_residential_epci(f.path, f.display),
         "inventaire": lambda: read_inventory(f.path, f.display),
+        "objectifs": lambda: read_targets(f.path, f.display),
+        "contours_communes": lambda: pd.DataFrame({"code_insee": sorted(read_commune_shapes(f.path, f.display))}),
     }
     if fmt not in readers:
         raise InputDataError([Problem(f.display + ".meta.yml", f"format inconnu (formats connus : {', '.join(readers)})",
@@ -349,6 +353,17 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     indicators = compute_indicators(tables, catalogue)
     check_indicators(indicators, catalogue, territory)
     tables["indicators"] = indicators
+    targets = [df.assign(source=f.path.name) for f, df in read.get("objectifs", [])]
+    if targets:
+        from .evaluation.targets import prepare_targets
+
+        tables["targets"] = prepare_targets(pd.concat(targets, ignore_index=True))
+    for f, df in read.get("contours_communes", []):
+        unmapped, unused = territory.check_codes(df["code_insee"])
+        if unused:
+            raise InputDataError([Problem(f.display, f"{len(unused)} commune(s) du Pôle sans contour",
+                                          value=", ".join(unused[:10]))])
+        tables["_contours"] = f.path
     tables["territory"] = territory.communes.merge(territory.epcis[["epci_siren", "epci_nom"]], on="epci_siren")
     return tables, report
 
@@ -433,6 +448,10 @@ def write_processed(tables: dict[str, pd.DataFrame], report: BuildReport, proces
     old = None
     try:
         (tmp / ".gitkeep").write_bytes(b"")
+        contours = tables.pop("_contours", None)
+        if contours is not None:
+            shutil.copyfile(contours, tmp / "communes.geojson")
+            report.outputs["contours"] = {"file": "communes.geojson", "rows": 0, "sha256": sha256(tmp / "communes.geojson")}
         for name, df in tables.items():
             out = tmp / f"{name}.parquet"
             df.to_parquet(out, index=False)
@@ -474,6 +493,15 @@ def load(name: str, paths: Paths | None = None) -> pd.DataFrame:
 def load_territory(paths: Paths | None = None) -> Territory:
     t = load("territory", paths)
     return Territory.from_communes(t, t[["epci_siren", "epci_nom"]].drop_duplicates())
+
+
+def load_shapes(paths: Paths | None = None) -> dict:
+    """Commune polygons copied by the build (INSEE code → rings)."""
+    paths = paths or get_paths()
+    f = paths.processed / "communes.geojson"
+    if not f.exists():
+        raise ConfigurationError("contours des communes absents : lancez « pma-eval data build »")
+    return read_commune_shapes(f)
 
 
 def manifest(paths: Paths | None = None) -> dict:

@@ -79,6 +79,15 @@ class Territory:
         row = self.communes.loc[self.communes["code_insee"] == geo_code]
         return str(row["nom"].iloc[0]) if len(row) else geo_code
 
+    def name_after_de(self, geo_level: str, geo_code: str) -> str:
+        """The name preceded by the right form of « de » : « du Pôle… », « de la CALL », « de Lens »."""
+        name = self.name(geo_level, geo_code)
+        if geo_level == "pma":
+            return "du " + name
+        if geo_level == "epci":
+            return "de la " + name  # communauté d'agglomération
+        return ("d'" if name[:1].lower() in "aeéèêiîoôuh" else "de ") + name
+
     def resolve(self, territoire: str) -> tuple[str, str]:
         """Turn ``PMA``, an EPCI acronym (``CALL``) or SIREN, or an INSEE code into (level, code)."""
         key = str(territoire).strip().upper()

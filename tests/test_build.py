@@ -72,7 +72,8 @@ def test_manifest_lists_inputs_with_checksums_and_outputs(built_paths):
     for name, out in m["outputs"].items():
         f = built_paths.processed / out["file"]
         assert hashlib.sha256(f.read_bytes()).hexdigest() == out["sha256"]
-        assert len(pd.read_parquet(f)) == out["rows"]
+        if f.suffix == ".parquet":
+            assert len(pd.read_parquet(f)) == out["rows"]
 
 
 def test_a_real_file_takes_precedence_over_demonstration(project):

@@ -198,3 +198,51 @@ def test_lmdi_chain_matches_lmdir_cumulative_values():
     assert chain.loc["total"].sum() == pytest.approx(258)  # LMDIR dV_agg_cum
     mult = lmdi_chain({y: _df(y) for y in X}, method="multiplicative")
     assert mult.loc["total"].prod() == pytest.approx(2.25 * 1.327777778 * 1.414225941, rel=1e-8)
+
+
+# --- targets and drivers on the territory -------------------------------------------------------------
+
+def test_targets_are_linked_and_territorialised_by_hand():
+    from pma_eval.evaluation import evaluate_targets, prepare_targets
+
+    raw = pd.DataFrame([
+        # SRADDET-like −30 % in 2030 vs 2015 (verified), SNBC-like sector target (unverified), 1990 reference.
+        {"target_id": "a", "perimetre": "Hauts-de-France", "document": "SRADDET", "indicateur": "emissions_GES",
+         "secteur": "tous", "target_year": 2030, "ref_year": 2015, "ref_text": "2015", "valeur": -0.30,
+         "unite": "variation relative", "trouve_dans": "", "verification": "verifie_copie_stockee", "verified": True},
+        {"target_id": "b", "perimetre": "France", "document": "SNBC-2", "indicateur": "emissions_GES",
+         "secteur": "tous", "target_year": 2030, "ref_year": 1990, "ref_text": "1990", "valeur": -0.40,
+         "unite": "variation relative", "trouve_dans": "", "verification": "non_verifie_memoire", "verified": False},
+        {"target_id": "c", "perimetre": "CALL", "document": "PCAET CALL", "indicateur": "emissions_GES",
+         "secteur": "tous", "target_year": 2030, "ref_year": 2015, "ref_text": "2015", "valeur": -0.5,
+         "unite": "variation relative", "trouve_dans": "", "verification": "verifie", "verified": True},
+    ])
+    t = prepare_targets(raw)
+    assert list(t["framework"]) == ["Régional (SRADDET Hauts-de-France)", "National (SNBC, LTECV, LEC)", "Local (PCAET CALL)"]
+    s = pd.Series([100.0, 95.0, 90.0], index=[2015, 2019, 2023])
+    v = evaluate_targets({"ges_total": s}, t, "epci", "CAHC", {"ges_total": "decrease"}).set_index("target_id")
+    assert "c" not in v.index  # a CALL PCAET target does not apply to the CAHC
+    assert v.loc["a", "target_value"] == pytest.approx(70.0)  # 100 × (1 − 0.30)
+    assert v.loc["a", "category"] == "insufficient_progress"  # same hand case as above: ratio 0.557
+    assert v.loc["b", "category"] == "not_assessable" and "1990" in v.loc["b", "reason"]
+    v_call = evaluate_targets({"ges_total": s}, t, "epci", "CALL", {"ges_total": "decrease"}).set_index("target_id")
+    assert v_call.loc["c", "target_value"] == pytest.approx(50.0)
+
+
+def test_emission_drivers_sum_exactly_to_the_change():
+    from pma_eval.evaluation import emissions_drivers
+    from pma_eval.evaluation.drivers import ENERGY_SECTORS
+
+    rows = []
+    for year, pop, scale in ((2020, 1000.0, 1.0), (2021, 1010.0, 0.95), (2022, 1005.0, 0.9)):
+        rows.append(("population", year, pop))
+        for k, s in enumerate(ENERGY_SECTORS):
+            rows.append((f"conso_{s}", year, (100 + 10 * k) * scale))
+            rows.append((f"ges_{s}", year, (20 + k) * scale * scale))
+        rows.append(("ges_total", year, sum((20 + k) * scale * scale for k in range(5)) + 7.0 * scale))
+    ind = pd.DataFrame(rows, columns=["indicator_id", "year", "value"]).assign(geo_level="pma", geo_code="PMA")
+    eff = emissions_drivers(ind, "pma", "PMA", 2020, 2022)
+    total = ind[ind["indicator_id"] == "ges_total"].set_index("year")["value"]
+    assert eff.sum() == pytest.approx(total[2022] - total[2020])
+    assert eff["other_sectors"] == pytest.approx(7.0 * 0.9 - 7.0)  # the sectors without energy data
+    assert eff["energy_per_capita"] < 0 and eff["carbon_intensity"] < 0

@@ -3,6 +3,7 @@
 Pure functions: pandas or numbers in, results out. No files, no printing.
 """
 
+from .drivers import FACTOR_LABELS_FR, emissions_drivers
 from .lmdi import lmdi, lmdi_chain, logarithmic_mean
 from .progress import (
     CATEGORY_LABELS_FR,
@@ -12,10 +13,16 @@ from .progress import (
     un_extrapolation,
 )
 from .rates import cagr, linear_rate, required_linear_rate, required_rate
+from .targets import best_verdict, evaluate_targets, prepare_targets
 from .trends import LogLinearTrend, MannKendallResult, loglinear_trend, mann_kendall
 
 __all__ = [
     "CATEGORY_LABELS_FR",
+    "FACTOR_LABELS_FR",
+    "best_verdict",
+    "emissions_drivers",
+    "evaluate_targets",
+    "prepare_targets",
     "LogLinearTrend",
     "MannKendallResult",
     "ProgressResult",

@@ -39,6 +39,7 @@ class Indicator:
     tet_id: str | None = None
     bounds: tuple[float | None, float | None] = (None, None)
     depends_on: tuple[str, ...] = field(default=())
+    headline: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class Catalogue:
         for ind in self:
             visit(ind)
         return list(done.values())
+
+    def headlines(self) -> list[Indicator]:
+        return [i for i in self if i.headline]
 
     def as_frame(self) -> pd.DataFrame:
         """The catalogue as a French table (for exports and annexes)."""
@@ -134,7 +138,7 @@ def parse_catalogue(data: dict, source: str = "catalogue.yml") -> Catalogue:
             id=e["id"], title=e["title"], short_title=e["short_title"], unit=e["unit"], short_unit=e["short_unit"],
             direction=e["direction"], theme=e["theme"], sources=tuple(e["sources"]), aggregation=e["aggregation"],
             levels=tuple(e["levels"]), calc=calc, description=e["description"], tet_id=e.get("tet_id"),
-            bounds=bounds, depends_on=_dependencies(calc))
+            bounds=bounds, depends_on=_dependencies(calc), headline=bool(e.get("headline", False)))
     for ind in indicators.values():
         for dep in ind.depends_on:
             if dep not in indicators:

@@ -27,7 +27,7 @@ def _worst(a: pd.Series, b: pd.Series) -> pd.Series:
 def _from_table(df: pd.DataFrame, flt: dict) -> pd.DataFrame:
     mask = pd.Series(True, index=df.index)
     for col, val in flt.items():
-        mask &= df[col] == val
+        mask &= df[col].isin(val) if isinstance(val, list) else df[col] == val
     rows = df.loc[mask, [*KEYS, "value", "nature"]].assign(_rank=lambda d: d["nature"].map(_RANK))
     g = rows.groupby(KEYS, sort=True)
     out = pd.DataFrame({"value": g["value"].sum(min_count=1), "_rank": g["_rank"].min()}).reset_index()

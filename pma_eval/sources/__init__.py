@@ -7,6 +7,7 @@ Readers only read: they parse, validate and return tidy frames, raising
 from .enedis import read_enedis_residential_epci
 from .igt import read_igt_citepa
 from .inventory import read_inventory
+from .objectifs import read_targets
 from .odre import read_odre_registry
 from .ore import read_ore_consumption
 from .population import read_population
@@ -21,4 +22,5 @@ __all__ = [
     "read_odre_registry",
     "read_ore_consumption",
     "read_population",
+    "read_targets",
 ]

@@ -1,0 +1,177 @@
+"""Targets linked to indicators, and the verdicts of a territory against every framework.
+
+The shipped targets are relative changes (``-0.30`` = −30 % versus a reference year), factors
+(``×2``) or absolute values (1.1 t CO₂e per inhabitant, zero emissions). A national or regional
+target is applied to the Pôle and to each EPCI as the same relative change (the usual
+territorialisation by proportion); a local (PCAET) target applies to its own territory only.
+A target whose reference year lies outside the data, or whose indicator the workbench does not
+compute, is kept and shown as "non évaluable" with the reason.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import fmt
+from .progress import CATEGORY_LABELS_FR, assess_progress
+
+#: (indicateur, secteur) of the targets file → indicator id of the catalogue.
+INDICATOR_MAP = {
+    ("emissions_GES_brutes", "tous"): "ges_total",
+    ("emissions_GES", "tous"): "ges_total",
+    ("emissions_GES_nettes", "tous"): "ges_total",
+    ("emissions_GES", "industrie"): "ges_industrie_hors_energie",
+    ("emissions_GES", "agriculture"): "ges_agriculture",
+    ("emissions_GES", "dechets"): "ges_dechets",
+    ("emissions_GES", "transports"): "ges_transports",
+    ("emissions_GES", "batiment"): "ges_batiments",
+    ("emissions_GES", "batiments"): "ges_batiments",
+    ("emissions_GES", "production_energie"): "ges_branche_energie",
+    ("emissions_GES_par_habitant", "tous"): "ges_par_habitant",
+    ("consommation_energie", "tous"): "conso_energie_finale",
+    ("consommation_energie_finale", "tous"): "conso_energie_finale",
+    ("production_EnR", "tous"): "enr_elec_production",
+}
+#: Approximations made by the mapping, shown next to the verdict.
+MAPPING_NOTES = {
+    "emissions_GES_nettes": "émissions brutes faute de données de séquestration",
+    "production_EnR": "électricité renouvelable seulement (chaleur renouvelable non suivie)",
+    ("emissions_GES", "industrie"): "industrie hors branche énergie",
+}
+
+
+def framework(perimetre: str, document: str) -> str:
+    """French name of the target framework a target belongs to."""
+    doc = document.lower()
+    if "ademe" in doc:
+        return "Prospective ADEME"
+    if perimetre == "France":
+        return "National (SNBC, LTECV, LEC)"
+    if perimetre == "UE":
+        return "Union européenne"
+    if perimetre == "Hauts-de-France":
+        return "Régional (SRADDET Hauts-de-France)"
+    if perimetre == "Nord-Pas-de-Calais":
+        return "Régional (SRCAE Nord-Pas-de-Calais 2012)"
+    return f"Local (PCAET {perimetre})"
+
+
+def target_kind(unite: str, document: str = "") -> str:
+    """``relative``, ``factor``, ``absolute``, ``zero``, ``reference`` (a reference value, not a
+    target) or ``unsupported``."""
+    u = unite.lower()
+    if "valeur de reference" in document.lower():
+        return "reference"
+    if u.startswith(("variation relative", "quasi decarbonation", "decarbonation", "division par")):
+        # "décarbonation complète" and "division par 4" are written as relative changes in `valeur`.
+        return "relative"
+    if u.startswith("facteur multiplicatif"):
+        return "factor"
+    if u.startswith("tco2e/hab"):
+        return "absolute"
+    if u.startswith(("emissions = 0", "emissions nettes = 0")):
+        return "zero"
+    return "unsupported"
+
+
+def prepare_targets(raw: pd.DataFrame) -> pd.DataFrame:
+    """Targets with their framework, indicator id and kind (the processed ``targets`` table)."""
+    out = raw.copy()
+    out["framework"] = [framework(p, d) for p, d in zip(out["perimetre"], out["document"])]
+    out["indicator_id"] = [INDICATOR_MAP.get((i, s)) for i, s in zip(out["indicateur"], out["secteur"])]
+    out["kind"] = [target_kind(u, d) for u, d in zip(out["unite"], out["document"])]
+    out["note"] = [MAPPING_NOTES.get((i, s)) or MAPPING_NOTES.get(i) or "" for i, s in zip(out["indicateur"], out["secteur"])]
+    return out.drop(columns=["line"], errors="ignore")
+
+
+def describe_target(t: pd.Series) -> str:
+    """``−30 % en 2030 par rapport à 2015`` and the like (French)."""
+    if t["kind"] == "relative":
+        ref = t["ref_text"] or "une référence non précisée"
+        return f"{fmt.percent(t['valeur'], 0, signed=True)} en {t['target_year']} par rapport à {ref}"
+    if t["kind"] == "factor":
+        return f"×{fmt.number(t['valeur'], 1)} en {t['target_year']} par rapport à {t['ref_text']}"
+    if t["kind"] == "absolute":
+        return f"{fmt.number(t['valeur'], 1)} t CO₂e par habitant en {t['target_year']}"
+    if t["kind"] == "zero":
+        return f"zéro émission en {t['target_year']}"
+    return f"{t['unite']} ({t['target_year']})"
+
+
+def applies_to(t: pd.Series, geo_level: str, sigle: str) -> bool:
+    if t["framework"].startswith("Local"):
+        return t["perimetre"].upper() in (sigle.upper(), "PMA" if geo_level == "pma" else "")
+    return True
+
+
+def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.DataFrame, geo_level: str,
+                     sigle: str, directions: dict[str, str]) -> pd.DataFrame:
+    """Verdict of one territory against every applicable target.
+
+    Parameters
+    ----------
+    series_by_indicator : dict
+        Indicator id → Series of values indexed by year, for the territory.
+    targets : DataFrame
+        The processed targets table (:func:`prepare_targets`).
+    directions : dict
+        Indicator id → ``increase``/``decrease`` (from the catalogue).
+
+    Returns
+    -------
+    DataFrame
+        One row per applicable target: framework, document, indicator, description, verified,
+        target value and year, observed and required rates, ratio, category and its French
+        label, rate still required, UN cross-check, reason when not assessable.
+    """
+    rows = []
+    for _, t in targets.iterrows():
+        if t["kind"] == "reference" or not applies_to(t, geo_level, sigle):
+            continue
+        base = {"target_id": t["target_id"], "framework": t["framework"], "document": t["document"],
+                "indicator_id": t["indicator_id"], "description": describe_target(t), "verified": bool(t["verified"]),
+                "target_year": int(t["target_year"]), "note": t["note"]}
+        reason = None
+        s = series_by_indicator.get(t["indicator_id"]) if not pd.isna(t["indicator_id"]) else None
+        if pd.isna(t["indicator_id"]):
+            reason = "indicateur non suivi par l'atelier"
+        elif s is None or s.dropna().empty:
+            reason = "pas de données pour ce territoire"
+        elif t["kind"] == "unsupported":
+            reason = f"forme d'objectif non prise en charge ({t['unite']})"
+        elif t["kind"] in ("relative", "factor") and (pd.isna(t["ref_year"]) or int(t["ref_year"]) not in s.dropna().index):
+            reason = f"année de référence ({t['ref_text'] or 'non précisée'}) hors des données disponibles"
+        if reason:
+            rows.append({**base, "category": "not_assessable", "label_fr": CATEGORY_LABELS_FR["not_assessable"],
+                         "reason": reason})
+            continue
+        s = s.dropna()
+        if t["kind"] == "relative":
+            start, target_value = int(t["ref_year"]), float(s[int(t["ref_year"])] * (1 + t["valeur"]))
+        elif t["kind"] == "factor":
+            start, target_value = int(t["ref_year"]), float(s[int(t["ref_year"])] * t["valeur"])
+        else:
+            start, target_value = int(s.index.min()), float(t["valeur"]) if t["kind"] == "absolute" else 0.0
+        if int(t["target_year"]) <= start:
+            rows.append({**base, "category": "not_assessable", "label_fr": CATEGORY_LABELS_FR["not_assessable"],
+                         "reason": "année cible antérieure à la période observée"})
+            continue
+        r = assess_progress(s, directions[t["indicator_id"]], target_value, int(t["target_year"]), start_year=start)
+        rows.append({**base, "category": r.category, "label_fr": r.label_fr, "target_value": target_value,
+                     "start_year": r.start_year, "end_year": r.end_year, "observed_rate": r.observed_rate,
+                     "required_rate": r.required_rate, "ratio": r.ratio, "still_required_rate": r.still_required_rate,
+                     "method": r.method, "un_q": r.un_q, "un_category": r.un_category, "reason": ""})
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        out["assessable"] = out["category"] != "not_assessable"
+    return out
+
+
+def best_verdict(verdicts: pd.DataFrame, indicator_id: str) -> pd.Series | None:
+    """The verdict shown on the synthesis page: the verified, assessable target with the
+    nearest target year (ties: the most demanding required rate)."""
+    v = verdicts.loc[(verdicts["indicator_id"] == indicator_id) & verdicts["assessable"]] if len(verdicts) else verdicts
+    if v is None or v.empty:
+        return None
+    v = v.assign(_unverified=~v["verified"], _req=v["required_rate"].abs().fillna(0))
+    return v.sort_values(["_unverified", "target_year", "_req"], ascending=[True, True, False]).iloc[0]
