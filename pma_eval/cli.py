@@ -112,6 +112,32 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fiches(args: argparse.Namespace) -> int:
+    from .publish.epci import write_syntheses
+    from .publish.fiches import write_fiches
+
+    paths = get_paths()
+    year = args.year or _latest_year()
+    t0 = time.perf_counter()
+    folder = write_fiches(year, paths, processes=args.processus)
+    n = len(list(folder.glob("*.pdf")))
+    _print(f"{n} fiches communales (HTML et PDF) en {time.perf_counter() - t0:.1f} s : {folder}")
+    if not args.sans_epci:
+        t1 = time.perf_counter()
+        epci = write_syntheses(year, paths)
+        _print(f"Synthèses des agglomérations en {time.perf_counter() - t1:.1f} s : {epci}")
+    return 0
+
+
+def cmd_visuels(args: argparse.Namespace) -> int:
+    from .publish.visuals import write_visuals
+
+    year = args.year or _latest_year()
+    folder = write_visuals(year, args.territoire, get_paths())
+    _print(f"Visuels {year} : {folder}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pma-eval",
@@ -154,6 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--param", action="append", metavar="NOM=VALEUR",
                    help="paramètre supplémentaire du carnet (refusé s'il n'est pas déclaré)")
     a.set_defaults(func=cmd_report_annual)
+    f = sub.add_parser("fiches", help="fiches communales (une page A4 par commune) et synthèses des EPCI")
+    f.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
+    f.add_argument("--processus", type=int, default=None, help="nombre de processus parallèles (défaut : cœurs)")
+    f.add_argument("--sans-epci", action="store_true", help="ne pas produire les synthèses des agglomérations")
+    f.set_defaults(func=cmd_fiches)
+    v = sub.add_parser("visuels", help="graphiques prêts à publier (PNG réseaux sociaux, SVG, lettre d'information)")
+    v.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
+    v.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR (défaut : PMA)")
+    v.set_defaults(func=cmd_visuels)
     return parser
 
 

@@ -205,6 +205,7 @@ def headline_rows(ctx: ReportContext) -> list[dict]:
             cat, label = "not_assessable", "non évaluable"
         rows.append({"indicator": ind.short_title, "value": display(ind.id, val, ctx),
                      "change": fmt.percent(change, 0, signed=True), "first": first,
+                     "indicator_id": ind.id,
                      "trend": trend_label(s), "verdict_html": light_html(cat, label),
                      "nature": NATURE_SHORT[worst(n.loc[first:ctx.year])]})
     return rows

@@ -1,0 +1,169 @@
+"""Sentence builders. Pure functions: numbers in, French text out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .. import fmt
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STABLE = 0.01  # |change| below 1 % over the period: "stable"
+CAVEATS = {
+    "demonstration": "Ces chiffres sont des données de démonstration, pas des observations.",
+    "estimated": "Ces chiffres sont en partie estimés.",
+}
+#: Short caveats, for documents that already carry a banner (fiches, syntheses).
+SHORT_CAVEATS = {"demonstration": "(données de démonstration)", "estimated": "(en partie estimé)"}
+
+
+def _caveat(nature: str, short: bool) -> str | None:
+    return (SHORT_CAVEATS if short else CAVEATS).get(nature)
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    # Plain text output (no HTML): autoescaping is applied where the text is placed in HTML.
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                              undefined=jinja2.StrictUndefined)
+
+
+@lru_cache(maxsize=1)
+def subjects() -> dict:
+    return yaml.safe_load((TEMPLATES / "sujets.yml").read_text(encoding="utf-8"))
+
+
+def _render(name: str, **kw) -> str:
+    return " ".join(_env().get_template(name).render(**kw).split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    materiality: float
+    indicator_id: str
+    nature: str = "observed"
+
+
+def _agree(word: str, genre: str, nombre: str) -> str:
+    """Past participle agreement with « être » : ``resté`` → ``restée``, ``restés``, ``restées``."""
+    return word + ("e" if genre == "f" else "") + ("s" if nombre == "pl" else "")
+
+
+def _verb(change: float, nombre: str, genre: str, direction: str) -> str:
+    """« ont baissé », « a augmenté », « sont restées stables »…"""
+    aux = "ont" if nombre == "pl" else "a"
+    if abs(change) < STABLE:
+        etre = "sont" if nombre == "pl" else "est"
+        return f"{etre} {_agree('resté', genre, nombre)} {'stables' if nombre == 'pl' else 'stable'}"
+    return f"{aux} {'baissé' if change < 0 else 'augmenté'}"
+
+
+def judgement(change: float, direction: str) -> str:
+    """« amélioration » or « dégradation » given the desired direction (empty when neutral)."""
+    if direction == "none" or abs(change) < STABLE:
+        return ""
+    good = (change < 0) == (direction == "decrease")
+    return "amélioration" if good else "dégradation"
+
+
+def subject(indicator_id: str, of_territory: str) -> tuple[str, str, str]:
+    s = subjects().get(indicator_id)
+    if s is None:
+        raise KeyError(f"no subject for {indicator_id} in sujets.yml")
+    return f"{s['sujet']} {of_territory}".strip(), s["genre"], s["nombre"]
+
+
+def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_value: float, end: int,
+                       end_value: float, direction: str = "decrease", target: dict | None = None,
+                       nature: str = "observed", short_caveat: bool = False) -> Sentence | None:
+    """« Entre 2016 et 2022, les émissions … du Pôle ont baissé de 9 % (−1,5 % par an) ; il faudrait … ».
+
+    Parameters
+    ----------
+    target : dict, optional
+        ``{"year": 2030, "framework": "du SRADDET", "required_rate": -0.041, "achieved": False,
+        "verified": True}`` — rate still required from ``end`` [fraction per year].
+    nature : str
+        Least reliable nature of the values: adds a caveat for ``estimated`` and ``demonstration``.
+
+    Returns ``None`` when a value is missing.
+    """
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (start_value, end_value)) or not start_value:
+        return None
+    change = end_value / start_value - 1
+    years = end - start
+    sujet_complet, genre, nombre = subject(indicator_id, of_territory)
+    stable = abs(change) < STABLE
+    rate = (end_value / start_value) ** (1 / years) - 1 if years > 0 and end_value > 0 and start_value > 0 else change / max(years, 1)
+    objectif = None
+    if target:
+        objectif = _render("objectif.j2", atteint=target.get("achieved", False),
+                           rythme_requis=fmt.percent(target.get("required_rate", math.nan), 1, signed=True),
+                           annee=target["year"], cadre=target["framework"], non_verifie=not target.get("verified", True))
+    text = _render("evolution.j2", debut=start, fin=end, sujet_complet=sujet_complet,
+                   verbe=_verb(change, nombre, genre, direction),
+                   variation=None if stable else fmt.percent(abs(change), 0),
+                   rythme=fmt.percent(rate, 1, signed=True), objectif=objectif,
+                   mise_en_garde=_caveat(nature, short_caveat))
+    text = text[0].upper() + text[1:]
+    materiality = abs(change) + (0.5 if target and not target.get("achieved") else 0.0)
+    return Sentence(text, materiality, indicator_id, nature)
+
+
+def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: float, unit: str,
+                        epci_name: str, epci_value: float, pma_value: float, decimals: int = 1,
+                        nature: str = "observed", short_caveat: bool = False) -> Sentence | None:
+    """« En 2016, les émissions par habitant de Lens sont de 3,9 t CO₂e, inférieures à celles de la CALL … »."""
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (value, epci_value, pma_value)):
+        return None
+    sujet_complet, genre, nombre = subject(indicator_id, of_territory)
+    ratio = value / epci_value if epci_value else math.nan
+    if abs(ratio - 1) < 0.05:
+        position = "proches de" if nombre == "pl" else "proche de"
+    elif ratio < 1:
+        position = _agree("inférieur", genre, nombre) + " à"
+    else:
+        position = _agree("supérieur", genre, nombre) + " à"
+    def q(v: float) -> str:
+        return f"{fmt.number(v, decimals)}\u00a0{unit}" if unit else fmt.number(v, decimals)
+
+    # The demonstrative pronoun agrees with the subject: celle, celles, celui, ceux.
+    celle = {("f", "sg"): "celle", ("f", "pl"): "celles", ("m", "sg"): "celui", ("m", "pl"): "ceux"}[(genre, nombre)]
+    text = _render("comparaison.j2", annee=year, sujet_complet=sujet_complet,
+                   verbe_etre="sont" if nombre == "pl" else "est", valeur=q(value), position=position, celle=celle,
+                   epci=epci_name, valeur_epci=q(epci_value), valeur_pma=q(pma_value),
+                   mise_en_garde=_caveat(nature, short_caveat))
+    return Sentence(text[0].upper() + text[1:], abs(ratio - 1), indicator_id, nature)
+
+
+def rank(sentences: list[Sentence | None], n: int | None = None) -> list[Sentence]:
+    """Sentences by decreasing materiality (missing ones dropped)."""
+    kept = sorted((s for s in sentences if s is not None), key=lambda s: -s.materiality)
+    return kept[:n] if n else kept
+
+
+def territory_sentences(get, of_territory: str, start: int, end: int, directions: dict[str, str],
+                        targets: dict[str, dict] | None = None, ids: list[str] | None = None,
+                        short_caveat: bool = False) -> list[Sentence]:
+    """Evolution sentences for a territory, ranked by materiality.
+
+    ``get(indicator_id, year) -> (value, nature)`` reads the values; ``targets`` maps an indicator
+    id to the target dict of :func:`evolution_sentence`.
+    """
+    ids = ids or ["ges_total", "ges_par_habitant", "conso_energie_finale", "enr_elec_production",
+                  "ges_transport_routier", "ges_residentiel", "enr_puissance_solaire_pv"]
+    out = []
+    for iid in ids:
+        v0, n0 = get(iid, start)
+        v1, n1 = get(iid, end)
+        nature = next((n for n in ("secret", "demonstration", "estimated") if n in (n0, n1)), "observed")
+        out.append(evolution_sentence(iid, of_territory, start, v0, end, v1, directions.get(iid, "none"),
+                                      (targets or {}).get(iid), nature, short_caveat))
+    return rank(out)

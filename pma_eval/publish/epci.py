@@ -1,0 +1,84 @@
+"""EPCI syntheses (2–4 pages each), rendered from a template without a Jupyter kernel."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from .. import fmt, reporting as r
+from ..config import Paths, get_paths
+from ..evaluation import best_verdict
+from ..narrative import territory_sentences
+from .fiches import SOURCES, TEMPLATES
+from .report import CSS, export_pdf
+
+
+def _targets_for_sentences(ctx: r.ReportContext) -> dict[str, dict]:
+    v = r.verdicts(ctx)
+    out = {}
+    for iid in ("ges_total", "conso_energie_finale", "enr_elec_production"):
+        b = best_verdict(v, iid) if len(v) else None
+        if b is not None and b["still_required_rate"] == b["still_required_rate"]:
+            fw = b["framework"]
+            cadre = "du SRADDET" if "SRADDET" in fw else "national" if fw.startswith("National") else f"({fw})"
+            out[iid] = {"year": int(b["target_year"]), "framework": cadre, "required_rate": b["still_required_rate"],
+                        "achieved": b["category"] == "target_achieved", "verified": bool(b["verified"])}
+    return out
+
+
+def communes_table(ctx: r.ReportContext) -> str:
+    rows = []
+    for code in ctx.territory.members("epci", ctx.geo_code):
+        pop = r.value(ctx, "population", level="commune", code=code)[0]
+        ges = r.value(ctx, "ges_par_habitant", level="commune", code=code)[0]
+        pv = r.value(ctx, "enr_puissance_solaire_pv", level="commune", code=code)[0]
+        rows.append({"Commune": ctx.territory.name("commune", code), "Population": fmt.number(pop),
+                     "GES par habitant (t CO₂e)": fmt.number(ges, 1), "Photovoltaïque (kW)": fmt.number(pv),
+                     "_pop": pop})
+    df = pd.DataFrame(rows).sort_values("_pop", ascending=False).drop(columns="_pop").head(10)
+    return r.html_table(df, f"Les 10 communes les plus peuplées en {ctx.year}")
+
+
+def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
+    ctx = r.load_context(year, sigle, paths)
+
+    def get(iid, y):
+        return r.value(ctx, iid, y)
+
+    directions = {i.id: i.direction for i in ctx.catalogue}
+    sentences = territory_sentences(get, ctx.of_name, ctx.first_year, ctx.year, directions,
+                                    _targets_for_sentences(ctx), short_caveat=True)[:5]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    return env.get_template("synthese_epci.html.j2").render(
+        title=f"{ctx.name} — synthèse {ctx.year}", css=CSS, demo=r.has_demonstration(ctx), demo_banner=r.DEMO_BANNER,
+        sentences=[s.text for s in sentences], headline=r.headline_table_html(ctx),
+        emissions_fig=r.emissions_figure(ctx)[0],
+        verdicts=r.verdict_table_html(ctx, ["ges_total"], "Émissions : rythme au regard des objectifs"),
+        map_fig=r.map_figure(ctx)[0], communes_table=communes_table(ctx),
+        energy_fig=r.energy_figure(ctx)[0], enr_fig="", sources=SOURCES)
+
+
+def write_syntheses(year: int, paths: Paths | None = None) -> Path:
+    """Write ``reports/<year>/fiches/epci/<SIGLE>.html`` and ``.pdf`` for the three EPCIs."""
+    from ..datasets import load_territory
+    from .report import _replace_dir
+
+    paths = paths or get_paths()
+    final = paths.reports / str(year) / "fiches" / "epci"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".epci.tmp-", dir=final.parent))
+    tmp.chmod(0o755)
+    try:
+        for sigle in load_territory(paths).epcis["epci_sigle"]:
+            text = render_synthesis(year, sigle, paths)
+            (tmp / f"{sigle}.html").write_text(text, encoding="utf-8")
+            export_pdf(text, tmp / f"{sigle}.pdf")
+        _replace_dir(tmp, final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return final

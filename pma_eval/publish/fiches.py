@@ -1,0 +1,228 @@
+"""One-page fiches for the 150 mayors (HTML and PDF), without a Jupyter kernel.
+
+Shared work is done once (indicator table pivoted, the Pôle's map projected to SVG); each fiche
+is then a jinja2 template rendered to HTML and printed by WeasyPrint, in parallel processes.
+Output goes to a temporary folder moved in place only when every fiche is written.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from .. import fmt, svg
+from ..config import Paths, get_paths
+from ..datasets import load, load_shapes, load_territory
+from ..errors import ConfigurationError
+from ..narrative import comparison_sentence, evolution_sentence, rank
+from ..nomenclature import SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
+from ..territory import NATURE_LABELS_FR
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PCAET = ["residentiel", "tertiaire", "transport_routier", "autres_transports", "agriculture", "dechets",
+         "industrie_hors_energie", "branche_energie"]
+SOURCES = ("INSEE (populations légales) ; CITEPA (IGT, 2016) ; séries de démonstration pma-eval (autres années, "
+           "énergie, renouvelables) ; Enedis (2023) ; IGN (contours)")
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower case, hyphens: « Saint-Léger/Essai » → ``saint-leger-essai``."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "commune"
+
+
+def safe_path(folder: Path, code: str, name: str, suffix: str) -> Path:
+    """``<folder>/<code>_<slug><suffix>``, guaranteed to stay inside ``folder``."""
+    if not re.fullmatch(r"\d{5}|2[AB]\d{3}", code):
+        raise ConfigurationError(f"code INSEE invalide pour un nom de fichier : {code!r}")
+    p = (folder / f"{code}_{slugify(name)}{suffix}").resolve()
+    if p.parent != folder.resolve():
+        raise ConfigurationError(f"nom de fichier hors du dossier de sortie : {p}")
+    return p
+
+
+@dataclass
+class FicheData:
+    code: str
+    name: str
+    epci_name: str
+    year: int
+    first_year: int
+    population: str
+    population_change: str
+    ges_total: str
+    ges_per_hab: str
+    ges_nature: str
+    sentences: list[str]
+    bars_svg: str
+    share_svg: str
+    map_svg: str
+    energy_rows: list[dict]
+    natures: str
+    sources: str
+    demonstration: bool
+
+
+def _lookup(ind: pd.DataFrame, year: int):
+    sub = ind.loc[ind["year"].isin([year])]
+    values = sub.set_index(["indicator_id", "geo_level", "geo_code"])["value"].to_dict()
+    natures = sub.set_index(["indicator_id", "geo_level", "geo_code"])["nature"].to_dict()
+    return values, natures
+
+
+def prepare(year: int, paths: Paths | None = None) -> list[FicheData]:
+    """Everything the 150 fiches show, computed once (pure given the processed tables)."""
+    paths = paths or get_paths()
+    ind = load("indicators", paths)
+    years = sorted(ind.loc[ind["indicator_id"] == "ges_total", "year"].unique())
+    if year not in years:
+        raise ConfigurationError(f"année {year} absente des données (années disponibles : {years[0]} à {years[-1]})")
+    first = int(years[0])
+    territory = load_territory(paths)
+    shapes = load_shapes(paths)
+    rings, height = svg.project(shapes)
+    import base64
+
+    base_maps = {}
+    for e in territory.epcis["epci_siren"]:
+        fills = {c: "#b7cde3" for c in territory.members("epci", e)}
+        base_maps[e] = base64.b64encode(svg.base_map_png(rings, height, fills)).decode("ascii")
+    v1, n1 = _lookup(ind, year)
+    v0, n0 = _lookup(ind, first)
+    out = []
+    for c in territory.communes.itertuples():
+        code, name, epci = c.code_insee, c.nom, c.epci_siren
+        epci_name = territory.name("epci", epci)
+
+        def get(iid, level="commune", geo=code, d=v1):
+            return d.get((iid, level, geo), math.nan)
+
+        def nat(iid, level="commune", geo=code, d=n1):
+            return d.get((iid, level, geo), "secret")
+
+        pop, pop0 = get("population"), get("population", d=v0)
+        ges, ges_n = get("ges_total"), nat("ges_total")
+        per_hab = get("ges_par_habitant")
+        of = territory.name_after_de("commune", code)
+        worst = lambda *ns: next((n for n in ("secret", "demonstration", "estimated") if n in ns), "observed")  # noqa: E731
+        sentences = rank([
+            comparison_sentence("ges_par_habitant", of, year, per_hab, "t CO₂e", f"la {epci_name}",
+                                get("ges_par_habitant", "epci", epci), get("ges_par_habitant", "pma", "PMA"),
+                                nature=ges_n, short_caveat=True),
+            evolution_sentence("ges_total", of, first, get("ges_total", d=v0), year, ges, "decrease",
+                               nature=worst(nat("ges_total", d=n0), ges_n), short_caveat=True),
+            evolution_sentence("enr_puissance_solaire_pv", of, first, get("enr_puissance_solaire_pv", d=v0), year,
+                               get("enr_puissance_solaire_pv"), "increase",
+                               nature=worst(nat("enr_puissance_solaire_pv"), nat("enr_puissance_solaire_pv", d=n0)),
+                               short_caveat=True),
+            evolution_sentence("population", of, first, pop0, year, pop, "none", nature=nat("population"),
+                               short_caveat=True),
+        ], n=3)
+        bars = svg.hbars([(name, per_hab), (epci_name, get("ges_par_habitant", "epci", epci)),
+                          ("Pôle", get("ges_par_habitant", "pma", "PMA"))], "t CO₂e/hab",
+                         title=f"Émissions par habitant en {year}")
+        share = svg.stacked_share([(SECTOR_LABELS[s], get(f"ges_{s}"), SECTOR_COLORS[s], SECTOR_HATCHES[s])
+                                   for s in PCAET], title=f"Répartition des émissions de {name} par secteur en {year}")
+        conso_pc, conso_n = get("conso_energie_par_habitant"), nat("conso_energie_par_habitant")
+        energy_rows = [
+            {"label": "Consommation d'énergie par habitant",
+             "value": "secret statistique" if conso_n == "secret" else f"{fmt.number(conso_pc, 1)}\u00a0MWh",
+             "nature": NATURE_LABELS_FR[conso_n]},
+            {"label": "Électricité consommée", "value": _q(get("conso_electricite") / 1000, "GWh", 1),
+             "nature": NATURE_LABELS_FR[nat("conso_electricite")]},
+            {"label": "Puissance photovoltaïque", "value": _q(get("enr_puissance_solaire_pv"), "kW", 0),
+             "nature": NATURE_LABELS_FR[nat("enr_puissance_solaire_pv")]},
+            {"label": "Installations photovoltaïques", "value": fmt.number(get("pv_installations")),
+             "nature": NATURE_LABELS_FR[nat("pv_installations")]},
+            {"label": "Électricité renouvelable produite", "value": _q(get("enr_elec_production"), "MWh", 0),
+             "nature": NATURE_LABELS_FR[nat("enr_elec_production")]},
+            {"label": "Couverture de la consommation d'électricité",
+             "value": _q(get("couverture_elec_enr"), "%", 0), "nature": NATURE_LABELS_FR[nat("couverture_elec_enr")]},
+        ]
+        shown = {ges_n, nat("population"), *(nat(i) for i in ("conso_electricite", "enr_puissance_solaire_pv"))}
+        out.append(FicheData(
+            code=code, name=name, epci_name=epci_name, year=year, first_year=first,
+            population=fmt.number(pop), population_change=fmt.percent(pop / pop0 - 1, 1, signed=True),
+            ges_total=_q(ges, "t CO₂e", 0), ges_per_hab=_q(per_hab, "t CO₂e", 1), ges_nature=NATURE_LABELS_FR[ges_n],
+            sentences=[s.text for s in sentences], bars_svg=bars, share_svg=share,
+            map_svg=svg.locator_map(base_maps[epci], rings[code], height, name),
+            energy_rows=energy_rows,
+            natures=", ".join(NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in shown),
+            sources=SOURCES, demonstration="demonstration" in shown))
+    return out
+
+
+def _q(v: float, unit: str, decimals: int) -> str:
+    return fmt.MISSING if v != v else f"{fmt.number(v, decimals)}\u00a0{unit}"
+
+
+_TEMPLATE: jinja2.Template | None = None
+_CSS = (TEMPLATES / "fiche.css").read_text(encoding="utf-8")
+
+
+def render_html(f: FicheData) -> str:
+    """The fiche's HTML; every text from data is escaped (autoescape), CSS and SVG marked safe."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+        _TEMPLATE = env.get_template("fiche_commune.html.j2")
+    return _TEMPLATE.render(f=f, css=_CSS)
+
+
+def _write_one(args: tuple[FicheData, str]) -> tuple[str, str]:
+    f, folder = args
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    folder_p = Path(folder)
+    html_path = safe_path(folder_p, f.code, f.name, ".html")
+    pdf_path = safe_path(folder_p, f.code, f.name, ".pdf")
+    text = render_html(f)
+    html_path.write_text(text, encoding="utf-8")
+    weasyprint.HTML(string=text).write_pdf(pdf_path)
+    return str(html_path), str(pdf_path)
+
+
+def write_fiches(year: int, paths: Paths | None = None, processes: int | None = None,
+                 only: list[str] | None = None) -> Path:
+    """Write every commune's fiche (HTML + PDF) to ``reports/<year>/fiches/communes``.
+
+    Returns the folder. A failure leaves the previous fiches untouched.
+    """
+    paths = paths or get_paths()
+    data = prepare(year, paths)
+    if only:
+        data = [f for f in data if f.code in set(only)]
+    final = paths.reports / str(year) / "fiches" / "communes"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".communes.tmp-", dir=final.parent))
+    tmp.chmod(0o755)
+    try:
+        jobs = [(f, str(tmp)) for f in data]
+        n = processes or min(len(jobs), os.cpu_count() or 1)
+        if n > 1:
+            with mp.get_context("fork").Pool(n) as pool:
+                list(pool.imap_unordered(_write_one, jobs, chunksize=4))
+        else:
+            for j in jobs:
+                _write_one(j)
+        from .report import _replace_dir
+
+        _replace_dir(tmp, final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return final
