@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: help install check-system data report test test-fast lab demo-data lock bench clean
+.PHONY: help install check-system data report fiches visuels test test-fast lab demo-data lock bench clean
 
 help: ## afficher cette aide
 	@echo "pma-eval — commandes disponibles :"
@@ -33,6 +33,12 @@ data: install ## construire data/processed à partir de data/raw
 report: data ## installer, construire les données et produire le rapport annuel (dernière année)
 	$(BIN)/pma-eval report annual
 
+fiches: data ## fiches communales et synthèses des agglomérations (dernière année)
+	$(BIN)/pma-eval fiches
+
+visuels: data ## visuels prêts à publier (dernière année)
+	$(BIN)/pma-eval visuels
+
 test: install ## installer puis lancer toute la suite de tests
 	$(BIN)/python -m pytest
 
@@ -55,6 +61,7 @@ lock: ## refaire requirements.lock depuis pyproject.toml (développeurs)
 
 bench: install ## mesures de performance (benchmarks/)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/fiches.py
 
 clean: ## supprimer les données construites et les rapports (pas .venv)
 	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +41,8 @@ def subjects() -> dict:
 
 
 def _render(name: str, **kw) -> str:
-    return " ".join(_env().get_template(name).render(**kw).split())
+    # Collapse template whitespace only: str.split() would also eat the no-break spaces of the numbers.
+    return re.sub(r"[ \t\r\n]+", " ", _env().get_template(name).render(**kw)).strip()
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,11 @@ def _lookup(ind: pd.DataFrame, year: int):
     return values, natures
 
 
-def prepare(year: int, paths: Paths | None = None) -> list[FicheData]:
-    """Everything the 150 fiches show, computed once (pure given the processed tables)."""
+def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = None) -> list[FicheData]:
+    """Everything the fiches show, computed once (pure given the processed tables).
+
+    ``codes`` restricts the fiches to some communes (default: all 150).
+    """
     paths = paths or get_paths()
     ind = load("indicators", paths)
     years = sorted(ind.loc[ind["indicator_id"] == "ges_total", "year"].unique())
@@ -101,6 +104,8 @@ def prepare(year: int, paths: Paths | None = None) -> list[FicheData]:
     v0, n0 = _lookup(ind, first)
     out = []
     for c in territory.communes.itertuples():
+        if codes and c.code_insee not in codes:
+            continue
         code, name, epci = c.code_insee, c.nom, c.epci_siren
         epci_name = territory.name("epci", epci)
 
@@ -170,29 +175,42 @@ _TEMPLATE: jinja2.Template | None = None
 _CSS = (TEMPLATES / "fiche.css").read_text(encoding="utf-8")
 
 
-def render_html(f: FicheData) -> str:
+def render_html(f: FicheData, css: str | None = None) -> str:
     """The fiche's HTML; every text from data is escaped (autoescape), CSS and SVG marked safe."""
     global _TEMPLATE
     if _TEMPLATE is None:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
         _TEMPLATE = env.get_template("fiche_commune.html.j2")
-    return _TEMPLATE.render(f=f, css=_CSS)
+    return _TEMPLATE.render(f=f, css=_CSS if css is None else css)
+
+
+_WORKER: dict = {}
+
+
+def _pdf_tools():
+    """Per process: one font configuration and the stylesheet parsed once (WeasyPrint)."""
+    if not _WORKER:
+        import logging
+
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        fc = FontConfiguration()
+        _WORKER.update(weasyprint=weasyprint, fc=fc, css=weasyprint.CSS(string=_CSS, font_config=fc))
+    return _WORKER
 
 
 def _write_one(args: tuple[FicheData, str]) -> tuple[str, str]:
     f, folder = args
-    import logging
-
-    import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    tools = _pdf_tools()
     folder_p = Path(folder)
     html_path = safe_path(folder_p, f.code, f.name, ".html")
     pdf_path = safe_path(folder_p, f.code, f.name, ".pdf")
-    text = render_html(f)
-    html_path.write_text(text, encoding="utf-8")
-    weasyprint.HTML(string=text).write_pdf(pdf_path)
+    html_path.write_text(render_html(f), encoding="utf-8")  # self-contained file, CSS inline
+    tools["weasyprint"].HTML(string=render_html(f, css="")).write_pdf(
+        pdf_path, stylesheets=[tools["css"]], font_config=tools["fc"])
     return str(html_path), str(pdf_path)
 
 
@@ -203,9 +221,7 @@ def write_fiches(year: int, paths: Paths | None = None, processes: int | None = 
     Returns the folder. A failure leaves the previous fiches untouched.
     """
     paths = paths or get_paths()
-    data = prepare(year, paths)
-    if only:
-        data = [f for f in data if f.code in set(only)]
+    data = prepare(year, paths, codes=only)
     final = paths.reports / str(year) / "fiches" / "communes"
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".communes.tmp-", dir=final.parent))

@@ -29,7 +29,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = (TEMPLATES / "pma" / "report.css").read_text(encoding="utf-8")
 
 #: Report kinds → notebook stem under notebooks/reports and output file stem.
-REPORTS = {"annual": ("annual_evaluation", "rapport_annuel")}
+REPORTS = {"annual": ("annual_evaluation", "rapport_annuel"), "fiche": ("fiche_commune", "fiche")}
 
 
 class ReportFailed(PmaEvalError):

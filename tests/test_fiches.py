@@ -1,0 +1,100 @@
+"""Fiches for mayors, EPCI syntheses and visuals, on the shipped data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pma_eval.errors import ConfigurationError
+from pma_eval.publish.fiches import prepare, render_html, safe_path, slugify, write_fiches
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def fiches(built_paths):
+    return write_fiches(2023, built_paths)
+
+
+def test_150_one_page_fiches_in_html_and_pdf(fiches):
+    from pypdf import PdfReader
+
+    pdfs, htmls = sorted(fiches.glob("*.pdf")), sorted(fiches.glob("*.html"))
+    assert len(pdfs) == 150 and len(htmls) == 150
+    assert all(len(PdfReader(p).pages) == 1 for p in pdfs)
+    lens = fiches / "62498_lens.pdf"
+    page = PdfReader(lens).pages[0]
+    text = page.extract_text()
+    assert "Lens" in text and "t CO₂e" in text and "CALL" in text
+    xobjects = page["/Resources"].get("/XObject", {})
+    assert len(xobjects) >= 1  # the locator map (and the SVG charts drawn as vector paths)
+    html = (fiches / "62498_lens.html").read_text(encoding="utf-8")
+    assert "<script" not in html and 'role="img"' in html and 'aria-label="Carte de situation' in html
+    assert len(re.findall(r"<li>", html)) == 3  # three narrative sentences
+    assert "Données de démonstration" in html
+
+
+def test_fiche_rendered_as_png_shows_map_and_chart(fiches, tmp_path):
+    """Turn the PDF into an image and check that the map and the bar chart are drawn (coloured pixels)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) absent")
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(fiches / "62498_lens.pdf"), str(tmp_path / "p")], check=True)
+    from PIL import Image
+
+    img = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    colours = img.getcolors(maxcolors=1_000_000)
+    dark_blue = sum(n for n, (r, g, b) in colours if b > 120 and r < 60 and 60 < g < 120)  # #0b5394 area
+    assert dark_blue > 200
+
+
+def test_names_cannot_escape_the_output_folder(tmp_path):
+    assert slugify("Saint-Léger/../Évry") == "saint-leger-evry"
+    p = safe_path(tmp_path, "62001", "../../etc/passwd", ".html")
+    assert p.parent == tmp_path.resolve() and p.name == "62001_etc-passwd.html"
+    with pytest.raises(ConfigurationError):
+        safe_path(tmp_path, "../62", "x", ".html")
+
+
+def test_text_from_data_is_escaped(built_paths):
+    f = prepare(2023, built_paths, codes=["62498"])[0]
+    evil = replace(f, name="<script>alert(1)</script>", sentences=["<b>x</b>"])
+    html = render_html(evil)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_epci_syntheses_have_2_to_4_pages(built_paths):
+    from pypdf import PdfReader
+
+    from pma_eval.publish.epci import write_syntheses
+
+    folder = write_syntheses(2023, built_paths)
+    for sigle in ("CALL", "CAHC", "CABBALR"):
+        n = len(PdfReader(folder / f"{sigle}.pdf").pages)
+        assert 2 <= n <= 4, (sigle, n)
+        assert "de la " + sigle in (folder / f"{sigle}.html").read_text(encoding="utf-8")
+
+
+def test_visuals_sizes_alt_texts_and_newsletter(built_paths):
+    from PIL import Image
+
+    from pma_eval.publish.visuals import write_visuals
+
+    folder = write_visuals(2023, "PMA", built_paths)
+    squares = sorted(folder.glob("*_carre_1080x1080.png"))
+    wides = sorted(folder.glob("*_paysage_1200x675.png"))
+    assert len(squares) == len(wides) == 3
+    assert all(Image.open(p).size == (1080, 1080) for p in squares)
+    assert all(Image.open(p).size == (1200, 675) for p in wides)
+    for svg in folder.glob("*.svg"):
+        alt = Path(str(svg)[:-4] + ".alt.txt").read_text(encoding="utf-8")
+        assert len(alt) > 40 and svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    mail = (folder / "lettre_chiffres_cles.html").read_text(encoding="utf-8")
+    assert "<style" not in mail and "<script" not in mail and "class=" not in mail
+    assert 'style="' in mail and "<table" in mail and "chiffres clés 2023" in mail

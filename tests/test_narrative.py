@@ -1,0 +1,73 @@
+"""French sentences, on hand-written cases (the expected strings are written out in full)."""
+
+from __future__ import annotations
+
+import math
+
+from pma_eval.narrative import comparison_sentence, evolution_sentence, rank, territory_sentences
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+def test_falling_with_target_matches_the_brief():
+    s = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2022, 91.0, "decrease",
+                           {"year": 2030, "framework": "du SRADDET", "required_rate": -0.041, "achieved": False,
+                            "verified": True})
+    # (0.91)^(1/6) − 1 = −1.56 % per year, written −1,6 % with a typographic minus and a no-break space.
+    assert s.text == ("Entre 2016 et 2022, les émissions de gaz à effet de serre du Pôle ont baissé de 9" + NBSP
+                      + "% (−1,6" + NBSP + "% par an) ; il faudrait −4,1" + NBSP
+                      + "% par an pour atteindre l'objectif 2030 du SRADDET.")
+
+
+def test_rising_singular_feminine():
+    s = evolution_sentence("enr_elec_production", "de la CALL", 2012, 1000.0, 2023, 3000.0, "increase")
+    assert s.text.startswith("Entre 2012 et 2023, la production d'électricité renouvelable de la CALL a augmenté de 200")
+
+
+def test_flat_agreement_singular_and_plural():
+    sg = evolution_sentence("conso_energie_finale", "de Lens", 2016, 100.0, 2022, 100.4, "decrease")
+    assert sg.text == "Entre 2016 et 2022, la consommation d'énergie finale de Lens est restée stable."
+    pl = evolution_sentence("ges_total", "de Lens", 2016, 100.0, 2022, 99.5, "decrease")
+    assert pl.text == "Entre 2016 et 2022, les émissions de gaz à effet de serre de Lens sont restées stables."
+    m = evolution_sentence("pv_installations", "de Liévin", 2016, 50.0, 2022, 50.2, "increase")
+    assert "le nombre d'installations photovoltaïques de Liévin est resté stable" in m.text
+
+
+def test_missing_data_gives_no_sentence():
+    assert evolution_sentence("ges_total", "du Pôle", 2016, math.nan, 2022, 91.0) is None
+    assert evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2022, None) is None
+    assert comparison_sentence("ges_par_habitant", "de Lens", 2016, 3.9, "t CO₂e", "la CALL", math.nan, 5.1) is None
+
+
+def test_demonstration_and_estimated_caveats():
+    d = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2023, 80.0, "decrease", nature="demonstration")
+    assert d.text.endswith("Ces chiffres sont des données de démonstration, pas des observations.")
+    e = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2023, 80.0, "decrease", nature="estimated",
+                           short_caveat=True)
+    assert e.text.endswith("(en partie estimé).")
+
+
+def test_thousands_use_a_narrow_no_break_space():
+    s = comparison_sentence("ges_par_habitant", "de X", 2020, 1234.5, "t CO₂e", "la CALL", 4.5, 5.1)
+    assert f"1{NNBSP}234,5{NBSP}t CO₂e" in s.text
+
+
+def test_comparison_agreement_plural_and_masculine():
+    pl = comparison_sentence("ges_par_habitant", "de Lens", 2016, 3.9, "t CO₂e", "la CALL", 4.5, 5.1)
+    assert pl.text == (f"En 2016, les émissions de gaz à effet de serre par habitant de Lens sont de 3,9{NBSP}t CO₂e, "
+                       f"inférieures à celles de la CALL (4,5{NBSP}t CO₂e) et du Pôle (5,1{NBSP}t CO₂e).")
+    m = comparison_sentence("pv_installations", "de Lens", 2016, 30, "", "la CALL", 20, 18, decimals=0)
+    assert "le nombre d'installations photovoltaïques de Lens est de 30, supérieur à celui de la CALL (20)" in m.text
+    same = comparison_sentence("conso_energie_par_habitant", "de Lens", 2016, 20.2, "MWh", "la CALL", 20, 18)
+    assert "proche de celle de la CALL" in same.text
+
+
+def test_ranking_by_materiality():
+    values = {("ges_total", 2016): (100.0, "observed"), ("ges_total", 2023): (98.0, "observed"),
+              ("enr_elec_production", 2016): (10.0, "observed"), ("enr_elec_production", 2023): (30.0, "observed"),
+              ("conso_energie_finale", 2016): (100.0, "observed"), ("conso_energie_finale", 2023): (90.0, "observed")}
+    got = territory_sentences(lambda i, y: values.get((i, y), (math.nan, "secret")), "du Pôle", 2016, 2023,
+                              {"ges_total": "decrease", "enr_elec_production": "increase",
+                               "conso_energie_finale": "decrease"})
+    assert [s.indicator_id for s in got] == ["enr_elec_production", "conso_energie_finale", "ges_total"]
+    assert rank([None, None]) == []
