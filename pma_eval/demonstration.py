@@ -200,40 +200,18 @@ def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
                                         * np.where(ore["carrier"] == "gaz", 0.6, 1.0))).astype(int)
     ore["secret"] = ore["sector"].isin(["industrie_hors_energie", "agriculture"]) & (ore["pdl"] < 10)
     names = communes.set_index("code_insee")["nom"]
-    ore_out = pd.DataFrame({
-        "operateur": np.where(ore["carrier"] == "gaz", "GRDF", "Enedis"),
-        "annee": ore["year"],
-        "filiere": np.where(ore["carrier"] == "gaz", "Gaz", "Electricité"),
-        "code_categorie_consommation": np.where(ore["sector"] == "residentiel", "RES", "PRO"),
-        "libelle_categorie_consommation": np.where(ore["sector"] == "residentiel", "Résidentiel", "Professionnel"),
-        "code_grand_secteur": ore["sector"].map(lambda s: ore_sector[s][0]),
-        "libelle_grand_secteur": ore["sector"].map(lambda s: ore_sector[s][1]),
-        "code_naf": "", "libelle_secteur_naf2": "",
-        "conso": np.where(ore["secret"], "", ore["value"].round(3).astype(str)),
-        "pdl": np.where(ore["secret"], "", ore["pdl"].astype(str)),
-        "indqual": np.where(ore["secret"], "", "0.98"),
-        "nombre_mailles_secretisees": np.where(ore["secret"], "1", "0"),
-        "code_commune": ore["code_insee"], "libelle_commune": ore["code_insee"].map(names),
-    }).sort_values(["annee", "code_commune", "filiere", "code_grand_secteur"]).reset_index(drop=True)
+    ore_out = _ore_frame(ore, ore_sector, ore["secret"]).assign(
+        code_commune=ore["code_insee"].to_numpy(), libelle_commune=ore["code_insee"].map(names).to_numpy()
+    ).sort_values(["annee", "code_commune", "filiere", "code_grand_secteur"]).reset_index(drop=True)
 
     # EPCI file, as Agence ORE publishes it: no secrecy at that size.
     ore["epci"] = ore["code_insee"].map(epci_of)
     ore_e = ore.groupby(["epci", "year", "carrier", "sector"], as_index=False).agg(value=("value", "sum"),
                                                                                   pdl=("pdl", "sum"))
     epci_names = communes.drop_duplicates("epci_siren").set_index("epci_siren")["epci_nom"]
-    ore_epci = pd.DataFrame({
-        "operateur": np.where(ore_e["carrier"] == "gaz", "GRDF", "Enedis"),
-        "annee": ore_e["year"],
-        "filiere": np.where(ore_e["carrier"] == "gaz", "Gaz", "Electricité"),
-        "code_categorie_consommation": np.where(ore_e["sector"] == "residentiel", "RES", "PRO"),
-        "libelle_categorie_consommation": np.where(ore_e["sector"] == "residentiel", "Résidentiel", "Professionnel"),
-        "code_grand_secteur": ore_e["sector"].map(lambda s: ore_sector[s][0]),
-        "libelle_grand_secteur": ore_e["sector"].map(lambda s: ore_sector[s][1]),
-        "code_naf": "", "libelle_secteur_naf2": "",
-        "conso": ore_e["value"].round(3).astype(str), "pdl": ore_e["pdl"].astype(str), "indqual": "0.98",
-        "nombre_mailles_secretisees": "0",
-        "code_epci": ore_e["epci"], "libelle_epci": ore_e["epci"].map(epci_names),
-    }).sort_values(["annee", "code_epci", "filiere", "code_grand_secteur"]).reset_index(drop=True)
+    ore_epci = _ore_frame(ore_e, ore_sector, pd.Series(False, index=ore_e.index)).assign(
+        code_epci=ore_e["epci"].to_numpy(), libelle_epci=ore_e["epci"].map(epci_names).to_numpy()
+    ).sort_values(["annee", "code_epci", "filiere", "code_grand_secteur"]).reset_index(drop=True)
 
     # --- inventory template: other carriers, and emissions ------------------------------------
     # Communes whose anchor is empty in the IGT (e.g. Béthune road transport) get no series.
@@ -252,6 +230,25 @@ def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
     # --- ODRÉ registry snapshots ------------------------------------------------------------------
     odre = _registry(rng, communes, pop)
     return {"ore": ore_out, "ore_epci": ore_epci, "inventaire": inventaire, "odre": odre}
+
+
+def _ore_frame(ore: pd.DataFrame, ore_sector: dict, secret: pd.Series) -> pd.DataFrame:
+    """Rows in the Agence ORE column layout (without the geography columns)."""
+    secret = secret.to_numpy()
+    return pd.DataFrame({
+        "operateur": np.where(ore["carrier"] == "gaz", "GRDF", "Enedis"),
+        "annee": ore["year"].to_numpy(),
+        "filiere": np.where(ore["carrier"] == "gaz", "Gaz", "Electricité"),
+        "code_categorie_consommation": np.where(ore["sector"] == "residentiel", "RES", "PRO"),
+        "libelle_categorie_consommation": np.where(ore["sector"] == "residentiel", "Résidentiel", "Professionnel"),
+        "code_grand_secteur": ore["sector"].map(lambda s: ore_sector[s][0]).to_numpy(),
+        "libelle_grand_secteur": ore["sector"].map(lambda s: ore_sector[s][1]).to_numpy(),
+        "code_naf": "", "libelle_secteur_naf2": "",
+        "conso": np.where(secret, "", ore["value"].round(3).astype(str)),
+        "pdl": np.where(secret, "", ore["pdl"].astype(int).astype(str)),
+        "indqual": np.where(secret, "", "0.98"),
+        "nombre_mailles_secretisees": np.where(secret, "1", "0"),
+    })
 
 
 def _registry(rng: np.random.Generator, communes: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:

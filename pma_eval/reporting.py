@@ -29,6 +29,8 @@ from .evaluation import (
     traffic_light,
 )
 from .indicators import Catalogue, load_catalogue
+from .narrative import territory_sentences
+from .narrative.sentences import CAVEATS
 from .nomenclature import PALETTE, SECTOR_LABELS, TECHNOLOGY_LABELS
 from .territory import NATURE_LABELS_FR, NATURES, Territory
 
@@ -436,6 +438,28 @@ def _years(years: set[int]) -> str:
 
 # --- sentences -----------------------------------------------------------------------------------
 
+def _targets_for_sentences(ctx: ReportContext) -> dict[str, dict]:
+    """The target each key sentence refers to (the one shown on the synthesis page)."""
+    v = verdicts(ctx)
+    out = {}
+    for iid in ("ges_total", "conso_energie_finale", "enr_elec_production"):
+        b = best_verdict(v, iid) if len(v) else None
+        if b is not None and b["still_required_rate"] == b["still_required_rate"]:
+            fw = b["framework"]
+            cadre = "du SRADDET" if "SRADDET" in fw else "national" if fw.startswith("National") else f"({fw})"
+            out[iid] = {"year": int(b["target_year"]), "framework": cadre, "required_rate": b["still_required_rate"],
+                        "achieved": b["category"] == "target_achieved", "verified": bool(b["verified"])}
+    return out
+
+
+def key_sentences(ctx: ReportContext, n: int = 4, short_caveat: bool = False) -> list[str]:
+    """The territory's evolution sentences, most material first (``pma_eval.narrative``)."""
+    directions = {i.id: i.direction for i in ctx.catalogue}
+    sentences = territory_sentences(lambda iid, y: value(ctx, iid, y), ctx.of_name, ctx.first_year, ctx.year,
+                                    directions, _targets_for_sentences(ctx), short_caveat=short_caveat)
+    return [s.text for s in sentences[:n]]
+
+
 def emissions_summary(ctx: ReportContext) -> str:
     total, nat = value(ctx, "ges_total")
     per_hab, _ = value(ctx, "ges_par_habitant")
@@ -444,9 +468,12 @@ def emissions_summary(ctx: ReportContext) -> str:
     text = (f"En {ctx.year}, les émissions de gaz à effet de serre {ctx.of_name} s'élèvent à "
             f"{display('t CO₂e', total)}, soit {display('t CO₂e/hab', per_hab)} "
             f"(population légale, millésime {ctx.year}) ; {_direction_words(total / t0 - 1)} depuis {first}.")
-    if nat == "demonstration":
-        text += " Ces chiffres sont des données de démonstration, pas des observations."
-    return text
+    return _with_caveat(text, nat)
+
+
+def _with_caveat(text: str, nature: str) -> str:
+    caveat = CAVEATS.get(nature)
+    return f"{text} {caveat}" if caveat else text
 
 
 def energy_summary(ctx: ReportContext) -> str:
@@ -455,9 +482,7 @@ def energy_summary(ctx: ReportContext) -> str:
     t0, _ = value(ctx, "conso_energie_finale", ctx.first_year)
     text = (f"En {ctx.year}, la consommation d'énergie finale {ctx.of_name} atteint {display('MWh', total)}, soit "
             f"{display('MWh/hab', per_hab)} ; {_direction_words(total / t0 - 1)} depuis {ctx.first_year}.")
-    if nat == "demonstration":
-        text += " Chiffres de démonstration."
-    return text
+    return _with_caveat(text, nat)
 
 
 def enr_summary(ctx: ReportContext) -> str:
@@ -467,9 +492,7 @@ def enr_summary(ctx: ReportContext) -> str:
     text = (f"En {ctx.year}, les installations renouvelables du territoire produisent {display('MWh', prod)} "
             f"d'électricité, soit {fmt.number(cov, 1)}\u00a0% de la consommation d'électricité ; la puissance "
             f"photovoltaïque installée atteint {display('kW', pv)}.")
-    if nat == "demonstration":
-        text += " Chiffres de démonstration."
-    return text
+    return _with_caveat(text, nat)
 
 
 def drivers_sentence(ctx: ReportContext, eff: pd.Series, start: int) -> str:

@@ -69,5 +69,16 @@ def test_ranking_by_materiality():
     got = territory_sentences(lambda i, y: values.get((i, y), (math.nan, "secret")), "du Pôle", 2016, 2023,
                               {"ges_total": "decrease", "enr_elec_production": "increase",
                                "conso_energie_finale": "decrease"})
-    assert [s.indicator_id for s in got] == ["enr_elec_production", "conso_energie_finale", "ges_total"]
+    # Materiality = min(|change|, 1) + 0.3 for total emissions: renewables +200 % → 1.0; emissions −2 % →
+    # 0.02 + 0.3 = 0.32; consumption −10 % → 0.10.
+    assert [s.indicator_id for s in got] == ["enr_elec_production", "ges_total", "conso_energie_finale"]
     assert rank([None, None]) == []
+
+
+def test_on_track_wording():
+    s = evolution_sentence("conso_energie_finale", "du Pôle", 2012, 100.0, 2023, 84.0, "decrease",
+                           {"year": 2030, "framework": "du SRADDET", "required_rate": -0.014, "achieved": False,
+                            "verified": False})
+    # (0.84)^(1/11) − 1 = −1.57 %/yr beats −1.4 %/yr: the target would be reached at this pace.
+    assert s.text.endswith("; à ce rythme, l'objectif 2030 du SRADDET serait atteint (il faut −1,4\u00a0% par an) "
+                           "(objectif à vérifier).")

@@ -91,7 +91,8 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
     ----------
     target : dict, optional
         ``{"year": 2030, "framework": "du SRADDET", "required_rate": -0.041, "achieved": False,
-        "verified": True}`` — rate still required from ``end`` [fraction per year].
+        "verified": True}`` — rate still required from ``end`` [fraction per year]. When the observed
+        rate already beats it, the sentence says the target would be reached at this pace.
     nature : str
         Least reliable nature of the values: adds a caveat for ``estimated`` and ``demonstration``.
 
@@ -105,8 +106,11 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
     stable = abs(change) < STABLE
     rate = (end_value / start_value) ** (1 / years) - 1 if years > 0 and end_value > 0 and start_value > 0 else change / max(years, 1)
     objectif = None
+    on_track = False
     if target:
-        objectif = _render("objectif.j2", atteint=target.get("achieved", False),
+        req = target.get("required_rate", math.nan)
+        on_track = req == req and (rate <= req if direction == "decrease" else rate >= req)
+        objectif = _render("objectif.j2", atteint=target.get("achieved", False), sur_la_trajectoire=on_track,
                            rythme_requis=fmt.percent(target.get("required_rate", math.nan), 1, signed=True),
                            annee=target["year"], cadre=target["framework"], non_verifie=not target.get("verified", True))
     text = _render("evolution.j2", debut=start, fin=end, sujet_complet=sujet_complet,
@@ -115,7 +119,10 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
                    rythme=fmt.percent(rate, 1, signed=True), objectif=objectif,
                    mise_en_garde=_caveat(nature, short_caveat))
     text = text[0].upper() + text[1:]
-    materiality = abs(change) + (0.5 if target and not target.get("achieved") else 0.0)
+    # Materiality: size of the change (capped at 100 %), plus weight when a target is being missed,
+    # plus weight for total emissions, the strategy's first indicator.
+    off_track = bool(target) and not target.get("achieved") and not on_track
+    materiality = min(abs(change), 1.0) + (0.5 if off_track else 0.0) + (0.3 if indicator_id == "ges_total" else 0.0)
     return Sentence(text, materiality, indicator_id, nature)
 
 

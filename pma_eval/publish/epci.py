@@ -9,25 +9,11 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from .. import fmt, reporting as r
+from .. import fmt
+from .. import reporting as r
 from ..config import Paths, get_paths
-from ..evaluation import best_verdict
-from ..narrative import territory_sentences
 from .fiches import SOURCES, TEMPLATES
 from .report import CSS, export_pdf
-
-
-def _targets_for_sentences(ctx: r.ReportContext) -> dict[str, dict]:
-    v = r.verdicts(ctx)
-    out = {}
-    for iid in ("ges_total", "conso_energie_finale", "enr_elec_production"):
-        b = best_verdict(v, iid) if len(v) else None
-        if b is not None and b["still_required_rate"] == b["still_required_rate"]:
-            fw = b["framework"]
-            cadre = "du SRADDET" if "SRADDET" in fw else "national" if fw.startswith("National") else f"({fw})"
-            out[iid] = {"year": int(b["target_year"]), "framework": cadre, "required_rate": b["still_required_rate"],
-                        "achieved": b["category"] == "target_achieved", "verified": bool(b["verified"])}
-    return out
 
 
 def communes_table(ctx: r.ReportContext) -> str:
@@ -46,16 +32,11 @@ def communes_table(ctx: r.ReportContext) -> str:
 def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
     ctx = r.load_context(year, sigle, paths)
 
-    def get(iid, y):
-        return r.value(ctx, iid, y)
-
-    directions = {i.id: i.direction for i in ctx.catalogue}
-    sentences = territory_sentences(get, ctx.of_name, ctx.first_year, ctx.year, directions,
-                                    _targets_for_sentences(ctx), short_caveat=True)[:5]
+    sentences = r.key_sentences(ctx, n=5, short_caveat=True)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     return env.get_template("synthese_epci.html.j2").render(
         title=f"{ctx.name} — synthèse {ctx.year}", css=CSS, demo=r.has_demonstration(ctx), demo_banner=r.DEMO_BANNER,
-        sentences=[s.text for s in sentences], headline=r.headline_table_html(ctx),
+        sentences=sentences, headline=r.headline_table_html(ctx),
         emissions_fig=r.emissions_figure(ctx)[0],
         verdicts=r.verdict_table_html(ctx, ["ges_total"], "Émissions : rythme au regard des objectifs"),
         map_fig=r.map_figure(ctx)[0], communes_table=communes_table(ctx),
