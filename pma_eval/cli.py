@@ -55,13 +55,19 @@ def cmd_data_demo(args: argparse.Namespace) -> int:
         return 2
     written = demonstration.write(paths.raw, out, seed=args.seed)
     _print(f"{len(written)} fichiers de démonstration écrits dans {out}")
+    if not args.out:
+        from .activity.example import write_example
+
+        ex = write_example(paths.raw / "activite")
+        _print(f"{len(ex)} registres d'activité fictifs écrits dans {paths.raw / 'activite'}")
     return 0
 
 
 def cmd_data_template(args: argparse.Namespace) -> int:
+    from .activity.example import write_templates
     from .sources.inventory import write_template
 
-    for p in write_template(args.out):
+    for p in write_template(args.out) + write_templates(Path(args.out) / "activite"):
         _print(str(p))
     return 0
 
@@ -156,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=20240601, help="graine aléatoire")
     d.add_argument("--force", action="store_true", help="écraser les fichiers existants")
     d.set_defaults(func=cmd_data_demo)
-    t = dsub.add_parser("modele", help="écrire le modèle d'inventaire (CSV et XLSX) dans un dossier")
+    t = dsub.add_parser("modele", help="écrire les modèles à remplir (inventaire, registres d'activité) dans un dossier")
     t.add_argument("--out", required=True, help="dossier de sortie")
     t.set_defaults(func=cmd_data_template)
 

@@ -130,6 +130,8 @@ def _read(f: RawFile) -> pd.DataFrame:
         "objectifs": lambda: read_targets(f.path, f.display),
         "contours_communes": lambda: pd.DataFrame({"code_insee": sorted(read_commune_shapes(f.path, f.display))}),
     }
+    if fmt.startswith("activite_"):
+        return pd.DataFrame()  # read together by _read_activity (ids are checked across files)
     if fmt not in readers:
         raise InputDataError([Problem(f.display + ".meta.yml", f"format inconnu (formats connus : {', '.join(readers)})",
                                       column="format", value=fmt)])
@@ -350,6 +352,8 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
                                       .reset_index(drop=True), name, TABLES[name])
     check_consistency(tables, territory)
     catalogue = load_catalogue()
+    activity = _read_activity(files, paths, territory, set(catalogue.indicators))
+    tables.update(activity)
     indicators = compute_indicators(tables, catalogue)
     check_indicators(indicators, catalogue, territory)
     tables["indicators"] = indicators
@@ -366,6 +370,55 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
         tables["_contours"] = f.path
     tables["territory"] = territory.communes.merge(territory.epcis[["epci_siren", "epci_nom"]], on="epci_siren")
     return tables, report
+
+
+def _read_activity(files: list[RawFile], paths: Paths, territory: Territory, indicator_ids: set[str]) -> dict:
+    """The activity records (events, participations, projects, strategy, actions), pseudonymised,
+    with cross-file checks (unknown event or commitment ids), and their indicators."""
+    from .activity import readers as ar
+    from .activity.indicators import activity_indicators
+
+    by = {f.meta["format"][len("activite_"):]: f for f in files if f.meta["format"].startswith("activite_")}
+    if not by:
+        return {}
+    needed = {"evenements", "participations", "projets_labellises", "strategie", "actions"}
+    if set(by) != needed:
+        raise InputDataError([Problem("data/raw/activite", "registres d'activité incomplets : il manque "
+                                      + ", ".join(sorted(needed - set(by))))])
+    opt = {k: (f.meta.get("options") or {}).get("sheet", 0) for k, f in by.items()}
+    problems: list[Problem] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    events = attempt(ar.read_events, by["evenements"].path, by["evenements"].display, opt["evenements"])
+    strategy = attempt(ar.read_strategy, by["strategie"].path, indicator_ids, by["strategie"].display, opt["strategie"])
+    f = by["participations"]
+    key = ar.pseudonymisation_key(paths.root, f.nature)
+    parts = attempt(ar.read_participations, f.path, key, set(events["event_id"]) if events is not None else None,
+                    f.display, opt["participations"])
+    projects = attempt(ar.read_projects, by["projets_labellises"].path, by["projets_labellises"].display,
+                       opt["projets_labellises"])
+    actions = attempt(ar.read_actions, by["actions"].path,
+                      set(strategy["commitment_id"]) if strategy is not None else None, by["actions"].display,
+                      opt["actions"])
+    if problems:
+        raise InputDataError(problems)
+    natures = {f.nature for f in by.values()}
+    nature = "demonstration" if "demonstration" in natures else "observed"
+    epci_codes = dict(zip(territory.epcis["epci_sigle"], territory.epcis["epci_siren"]))
+    ind = activity_indicators(events, parts, projects, strategy, actions, nature, epci_codes)
+    drop = ["line"]
+    return {"activity_events": events.drop(columns=drop).assign(nature=nature),
+            "activity_participations": parts.drop(columns=drop).assign(nature=nature),
+            "activity_projects": projects.drop(columns=drop).assign(nature=nature),
+            "activity_strategy": strategy.drop(columns=drop).assign(nature=nature),
+            "activity_actions": actions.drop(columns=drop).assign(nature=nature),
+            "activity_indicators": ind}
 
 
 def _combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Territory,

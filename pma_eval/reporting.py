@@ -29,7 +29,8 @@ from .evaluation import (
     traffic_light,
 )
 from .indicators import Catalogue, load_catalogue
-from .narrative import territory_sentences
+from .narrative import evolution_sentence, territory_sentences
+from .narrative.sentences import subjects
 from .narrative.sentences import CAVEATS
 from .nomenclature import PALETTE, SECTOR_LABELS, TECHNOLOGY_LABELS
 from .territory import NATURE_LABELS_FR, NATURES, Territory
@@ -46,7 +47,8 @@ NATURE_SHORT = {"observed": "observée", "estimated": "estimée", "demonstration
 DISPLAY = {
     "t CO₂e": (1e-3, "kt CO₂e", 0), "t CO₂": (1e-3, "kt CO₂", 0), "MWh": (1e-3, "GWh", 0), "kW": (1e-3, "MW", 1),
     "t CO₂e/hab": (1, "t CO₂e/hab", 1), "MWh/hab": (1, "MWh/hab", 1), "%": (1, "%", 1), "Wc/hab": (1, "Wc/hab", 0),
-    "hab": (1, "hab", 0), "installations": (1, "installations", 0),
+    "hab": (1, "hab", 0), "installations": (1, "installations", 0), "nombre": (1, "", 0), "nats": (1, "", 2),
+    "indice": (1, "", 2),
 }
 ENERGY_SECTORS = ["residentiel", "tertiaire", "transport_routier", "agriculture", "industrie_hors_energie"]
 PCAET = ["residentiel", "tertiaire", "transport_routier", "autres_transports", "agriculture", "dechets",
@@ -144,7 +146,7 @@ def display(iid_or_unit: str, v: float, ctx: ReportContext | None = None, with_u
     unit = iid_or_unit if iid_or_unit in DISPLAY else (ctx.catalogue[iid_or_unit].short_unit if ctx else load_catalogue()[iid_or_unit].short_unit)
     factor, shown, dec = DISPLAY[unit]
     text = fmt.number(v * factor if v == v else v, dec, signed=signed)
-    return f"{text}\u00a0{shown}" if with_unit and text != fmt.MISSING else text
+    return f"{text}\u00a0{shown}" if with_unit and shown and text != fmt.MISSING else text
 
 
 def worst(natures_: pd.Series | list[str]) -> str:
@@ -616,3 +618,106 @@ METHODS = [
     "émissions = population × énergie par habitant × contenu carbone de l'énergie, par secteur.",
     "Population : population municipale légale du millésime égal à l'année de l'indicateur (millésime 2015 interpolé).",
 ]
+
+
+# --- networks and actions (issue: mobilisation and the journey from narrative to action) ----------
+
+NETWORK_IDS = ["evenements_total", "evenements_grand_forum", "evenements_rencontres", "participants_uniques",
+               "organisations_uniques", "organisations_nouvelles", "part_participants_fideles", "diversite_shannon",
+               "diversite_equitabilite", "couverture_epci", "part_public_elus", "part_public_jeunesse",
+               "part_public_emploi"]
+
+
+PEOPLE_COUNTS = {"participants_uniques", "organisations_uniques", "organisations_nouvelles", "participations_total"}
+
+
+def has_activity(ctx: ReportContext) -> bool:
+    return bool((ctx.indicators["indicator_id"] == "participants_uniques").any())
+
+
+def network_table_html(ctx: ReportContext, years: int = 5) -> str:
+    """Network indicators over the last years (counts under 5 shown « < 5 »)."""
+    from .activity.indicators import small_count
+
+    v = ctx.indicators.loc[(ctx.indicators["geo_level"] == "pma") & ctx.indicators["indicator_id"].isin(NETWORK_IDS)]
+    ys = sorted(v["year"].unique())[-years:]
+    head = "".join(f'<th scope="col">{y}</th>' for y in ys)
+    rows = []
+    for iid in NETWORK_IDS:
+        s = v.loc[v["indicator_id"] == iid].set_index("year")["value"]
+        unit = ctx.catalogue[iid].short_unit
+        cells = []
+        for y in ys:
+            x = s.get(y, float("nan"))
+            if iid in PEOPLE_COUNTS:
+                cells.append(small_count(x))  # people: counts under 5 are not published
+            elif unit == "nombre":
+                cells.append(fmt.number(x))
+            else:
+                cells.append(fmt.percent(x / 100, 0) if unit == "%" else fmt.number(x, 2))
+        rows.append(f'<tr><th scope="row">{html.escape(ctx.catalogue[iid].short_title)}</th>'
+                    + "".join(f'<td class="num">{c}</td>' for c in cells) + "</tr>")
+    return (f'<table class="pma-table"><caption>Mobilisation des réseaux animés par le Pôle</caption><thead><tr>'
+            f'<th scope="col">Indicateur</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def participation_figure(ctx: ReportContext) -> tuple[str, str]:
+    """Participants by organisation type over the years (stacked bars), with its text alternative."""
+    from .activity.indicators import participation_by_org_type
+
+    wide = participation_by_org_type(load("activity_events", ctx.paths), load("activity_participations", ctx.paths))
+    wide = wide.loc[wide.index <= ctx.year]
+    wide = wide.loc[:, wide.sum() > 0]
+    demo = set(wide.index) if has_demonstration(ctx) else set()
+    labels = {c: c[0].upper() + c[1:] for c in wide.columns}
+    colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(wide.columns)}
+    hatches = {c: ["", "//", "..", "xx", "\\\\"][i % 5] for i, c in enumerate(wide.columns)}
+    fig = charts.stacked(wide, "Participants aux événements du Pôle par type d'organisation", "personnes",
+                         "registres de la chargée d'évaluation (exemple fictif)", labels, colors, hatches, demo)
+    last = wide.iloc[-1].sort_values(ascending=False)
+    alt = (f"Histogramme empilé des participants distincts par type d'organisation, de {wide.index.min()} à "
+           f"{wide.index.max()}. En {wide.index.max()} : " + ", ".join(
+               f"{k} {v if v >= 5 else 'moins de 5'}" for k, v in last.head(5).items()) + ".")
+    return figure_html(fig, alt, "Participants distincts par type d'organisation (chaque personne comptée une fois par an)"), alt
+
+
+def network_sentences(ctx: ReportContext) -> list[str]:
+    y0 = max(ctx.first_year, int(ctx.indicators.loc[ctx.indicators["indicator_id"] == "participants_uniques", "year"].min()))
+    out = []
+    for iid in ("participants_uniques", "organisations_uniques"):
+        s = evolution_sentence(iid, "", y0, value(ctx, iid, y0)[0], ctx.year, value(ctx, iid)[0], "increase",
+                               nature=value(ctx, iid)[1], short_caveat=True) if iid in subjects() else None
+        if s:
+            out.append(s.text.replace("  ", " ").replace(" ,", ","))
+    h, nat = value(ctx, "diversite_equitabilite")
+    out.append(f"En {ctx.year}, la diversité des participants atteint {fmt.number(h, 2)} sur une échelle de 0 "
+               f"(un seul type d'organisation) à 1 (tous les types également représentés)"
+               + (" (données de démonstration)." if nat == "demonstration" else "."))
+    return out
+
+
+def actions_table_html(ctx: ReportContext) -> str:
+    """Per axis: commitments, actions by status, realisation, linked indicators with their verdict."""
+    strategy = load("activity_strategy", ctx.paths)
+    actions = load("activity_actions", ctx.paths)
+    actions = actions.loc[actions["start"].isna() | (actions["start"].dt.year <= ctx.year)]
+    v = verdicts(ctx)
+    rows = []
+    for axis, grp in strategy.groupby("axis", sort=False):
+        a = actions.loc[actions["commitment_id"].isin(grp["commitment_id"])]
+        by_status = a["status"].value_counts()
+        done = a.loc[a["status"] == "réalisé", "commitment_id"].nunique()
+        inds = sorted({i.strip() for s in grp["indicators"] for i in s.split(",") if i.strip()})
+        verdict_bits = []
+        for iid in inds[:3]:
+            b = best_verdict(v, iid) if len(v) else None
+            label = ctx.catalogue[iid].short_title
+            verdict_bits.append(light_html(b["category"], f"{label} : {CATEGORY_LABELS_FR[b['category']]}") if b is not None
+                                else html.escape(f"{label} : —"))
+        rows.append(f'<tr><th scope="row">{html.escape(axis)}</th><td class="num">{len(grp)}</td>'
+                    f'<td>{"<br/>".join(html.escape(f"{k} : {n}") for k, n in by_status.items()) or "aucune action"}</td>'
+                    f'<td class="num">{done} / {len(grp)}</td><td>{"<br/>".join(verdict_bits)}</td></tr>')
+    head = ["Axe", "Engagements", "Actions par statut", "Engagements concrétisés", "Indicateurs liés et verdicts"]
+    return (f'<table class="pma-table actions"><caption>Du récit aux actions : axes de la Turbine de l\'écotransition, '
+            f'{ctx.year}</caption><thead><tr>{"".join(f"<th scope=col>{h}</th>" for h in head)}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')

@@ -13,7 +13,8 @@ from ..errors import ConfigurationError
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.yml"
 
-KNOWN_UNITS = {"hab", "%", "t CO₂e", "t CO₂", "t CO₂e/hab", "MWh", "MWh/hab", "kW", "Wc/hab", "installations"}
+KNOWN_UNITS = {"hab", "%", "t CO₂e", "t CO₂", "t CO₂e/hab", "MWh", "MWh/hab", "kW", "Wc/hab", "installations",
+               "nombre", "nats", "indice"}
 DIRECTIONS = {"increase", "decrease", "none"}
 AGGREGATIONS = {"sum", "ratio"}
 LEVELS = {"commune", "epci", "pma"}
@@ -126,9 +127,9 @@ def parse_catalogue(data: dict, source: str = "catalogue.yml") -> Catalogue:
         if not set(e["levels"]) <= LEVELS:
             problems.append(f"{where} : niveaux inconnus {sorted(set(e['levels']) - LEVELS)}")
         calc = e["calc"] or {}
-        kinds = [k for k in ("table", "ratio", "share", "change") if k in calc]
+        kinds = [k for k in ("table", "ratio", "share", "change", "activity") if k in calc]
         if len(kinds) != 1:
-            problems.append(f"{where} : « calc » doit avoir exactement un de table, ratio, share, change")
+            problems.append(f"{where} : « calc » doit avoir exactement un de table, ratio, share, change, activity")
         elif kinds[0] == "table" and calc["table"] not in TABLES:
             problems.append(f"{where} : table inconnue « {calc['table']} »")
         elif kinds[0] in ("ratio", "share") and e["aggregation"] != "ratio":

@@ -56,6 +56,11 @@ def compute_indicator(ind: Indicator, tables: dict[str, pd.DataFrame], done: dic
         out = _from_table(tables[calc["table"]], calc.get("filter") or {})
     elif "ratio" in calc:
         out = _ratio(done[calc["ratio"][0]], done[calc["ratio"][1]], float(calc.get("scale", 1)))
+    elif "activity" in calc:
+        act = tables.get("activity_indicators")
+        if act is None or act.empty:
+            return pd.DataFrame(columns=["indicator_id", *KEYS, "value", "unit", "nature"])
+        out = act.loc[act["indicator_id"] == ind.id, [*KEYS, "value", "nature"]]
     elif "share" in calc:
         out = _ratio(done[calc["share"][0]], done[calc["share"][1]], 100.0)
     else:

@@ -1,0 +1,106 @@
+"""Indicators of the networks the Pôle animates and of the journey from commitments to actions.
+
+Pure functions over the pseudonymised activity tables; one tidy table with the same columns as
+the other indicators (``indicator_id, geo_level, geo_code, year, value, unit, nature``), at the
+Pôle level (events also by EPCI).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .schema import ORG_TYPES, PRIORITY_PUBLICS, STARTED
+
+
+def shannon(counts: pd.Series) -> tuple[float, float]:
+    """Shannon index ``H = −Σ p ln p`` [nats] and its evenness ``H / ln K`` (K = number of categories
+    of the closed list, so that evenness is comparable from year to year).
+
+    References
+    ----------
+    Shannon, C. E. (1948). A mathematical theory of communication. Pielou, E. C. (1966) for evenness.
+    """
+    c = counts[counts > 0].astype(float)
+    if c.empty:
+        return math.nan, math.nan
+    p = c / c.sum()
+    h = float(-(p * np.log(p)).sum())
+    return h, h / math.log(len(ORG_TYPES))
+
+
+def activity_indicators(events: pd.DataFrame, parts: pd.DataFrame, projects: pd.DataFrame,
+                        strategy: pd.DataFrame, actions: pd.DataFrame, nature: str = "observed",
+                        epci_codes: dict[str, str] | None = None) -> pd.DataFrame:
+    """Compute every activity indicator for every year covered by the events."""
+    rows = []
+
+    def add(iid, year, value, unit, level="pma", code="PMA"):
+        rows.append((iid, level, code, int(year), float(value), unit, nature))
+
+    ev = events.assign(year=events["date"].dt.year)
+    pa = parts.merge(ev[["event_id", "year"]], on="event_id", how="inner")
+    years = sorted(ev["year"].unique())
+    seen_people: set[str] = set()
+    seen_orgs: set[str] = set()
+    for y in years:
+        e_y = ev.loc[ev["year"] == y]
+        add("evenements_total", y, len(e_y), "nombre")
+        add("evenements_grand_forum", y, (e_y["type"] == "Grand Forum").sum(), "nombre")
+        add("evenements_rencontres", y, (e_y["type"] == "Rencontres du forum").sum(), "nombre")
+        add("evenements_autres", y, (~e_y["type"].isin(["Grand Forum", "Rencontres du forum"])).sum(), "nombre")
+        if epci_codes:
+            for sigle, siren in epci_codes.items():
+                add("evenements_total", y, (e_y["epci"] == sigle).sum(), "nombre", "epci", siren)
+        covered = set(e_y["epci"]) & set(epci_codes or {"CALL": 1, "CAHC": 1, "CABBALR": 1})
+        add("couverture_epci", y, 100 * len(covered) / 3, "%")
+        p_y = pa.loc[pa["year"] == y]
+        people = set(p_y["person_id"])
+        orgs = set(p_y["organisation"])
+        add("participations_total", y, len(p_y), "nombre")
+        add("participants_uniques", y, len(people), "nombre")
+        add("organisations_uniques", y, len(orgs), "nombre")
+        add("organisations_nouvelles", y, len(orgs - seen_orgs), "nombre")
+        if seen_people:
+            add("part_participants_fideles", y, 100 * len(people & seen_people) / max(len(people), 1), "%")
+        seen_people |= people
+        seen_orgs |= orgs
+        per_person = p_y.drop_duplicates("person_id")
+        h, j = shannon(per_person["org_type"].value_counts())
+        add("diversite_shannon", y, h, "nats")
+        add("diversite_equitabilite", y, j, "indice")
+        for public, types in PRIORITY_PUBLICS.items():
+            share = per_person["org_type"].isin(types).mean() * 100 if len(per_person) else math.nan
+            add(f"part_public_{public.replace('é', 'e')}", y, share, "%")
+        labelled = projects.loc[projects["labelled"].dt.year <= y]
+        add("projets_labellises", y, len(labelled.loc[labelled["status"] != "candidat"]), "nombre")
+        year_end = pd.Timestamp(f"{y}-12-31")
+        started = actions.loc[actions["start"].isna() | (actions["start"] <= year_end)]
+        commitments = set(strategy["commitment_id"])
+        engaged = set(started.loc[started["status"].isin(STARTED), "commitment_id"])
+        done = set(started.loc[started["status"] == "réalisé", "commitment_id"])
+        add("taux_engagements_engages", y, 100 * len(engaged & commitments) / len(commitments), "%")
+        add("taux_concretisation", y, 100 * len(done & commitments) / len(commitments), "%")
+        planned = started["budget_planned"].sum()
+        if planned > 0:
+            add("execution_budgetaire", y, 100 * started["budget_spent"].sum() / planned, "%")
+    return pd.DataFrame(rows, columns=["indicator_id", "geo_level", "geo_code", "year", "value", "unit", "nature"])
+
+
+def participation_by_org_type(events: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
+    """Unique participants by year (rows) and organisation type (columns)."""
+    pa = parts.merge(events.assign(year=events["date"].dt.year)[["event_id", "year"]], on="event_id")
+    return (pa.drop_duplicates(["year", "person_id"]).pivot_table(index="year", columns="org_type", values="person_id",
+                                                                  aggfunc="count", fill_value=0)
+            .reindex(columns=[t for t in ORG_TYPES], fill_value=0))
+
+
+def small_count(n: float, threshold: int = 5) -> str:
+    """Published counts under 5 are suppressed (statistical confidentiality of people): « < 5 »."""
+    from .. import fmt
+
+    if n != n:
+        return fmt.MISSING
+    return "< 5" if 0 < n < threshold else fmt.number(n)
