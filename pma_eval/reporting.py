@@ -700,6 +700,8 @@ def actions_table_html(ctx: ReportContext) -> str:
     """Per axis: commitments, actions by status, realisation, linked indicators with their verdict."""
     strategy = load("activity_strategy", ctx.paths)
     actions = load("activity_actions", ctx.paths)
+    projects = load("activity_projects", ctx.paths)
+    projects = projects.loc[(projects["labelled"].dt.year <= ctx.year) & (projects["status"] != "candidat")]
     actions = actions.loc[actions["start"].isna() | (actions["start"].dt.year <= ctx.year)]
     v = verdicts(ctx)
     rows = []
@@ -716,8 +718,10 @@ def actions_table_html(ctx: ReportContext) -> str:
                                 else html.escape(f"{label} : —"))
         rows.append(f'<tr><th scope="row">{html.escape(axis)}</th><td class="num">{len(grp)}</td>'
                     f'<td>{"<br/>".join(html.escape(f"{k} : {n}") for k, n in by_status.items()) or "aucune action"}</td>'
-                    f'<td class="num">{done} / {len(grp)}</td><td>{"<br/>".join(verdict_bits)}</td></tr>')
-    head = ["Axe", "Engagements", "Actions par statut", "Engagements concrétisés", "Indicateurs liés et verdicts"]
+                    f'<td class="num">{done} / {len(grp)}</td>'
+                    f'<td class="num">{int((projects["axis"] == axis).sum())}</td><td>{"<br/>".join(verdict_bits)}</td></tr>')
+    head = ["Axe", "Engagements", "Actions par statut", "Engagements concrétisés", "Projets labellisés",
+            "Indicateurs liés et verdicts"]
     return (f'<table class="pma-table actions"><caption>Du récit aux actions : axes de la Turbine de l\'écotransition, '
             f'{ctx.year}</caption><thead><tr>{"".join(f"<th scope=col>{h}</th>" for h in head)}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')

@@ -74,8 +74,12 @@ def activity_indicators(events: pd.DataFrame, parts: pd.DataFrame, projects: pd.
         for public, types in PRIORITY_PUBLICS.items():
             share = per_person["org_type"].isin(types).mean() * 100 if len(per_person) else math.nan
             add(f"part_public_{public.replace('é', 'e')}", y, share, "%")
-        labelled = projects.loc[projects["labelled"].dt.year <= y]
-        add("projets_labellises", y, len(labelled.loc[labelled["status"] != "candidat"]), "nombre")
+        labelled = projects.loc[(projects["labelled"].dt.year <= y) & (projects["status"] != "candidat")]
+        add("projets_labellises", y, len(labelled), "nombre")
+        add("projets_realises", y, int((labelled["status"] == "réalisé").sum()), "nombre")
+        if epci_codes:
+            for sigle, siren in epci_codes.items():
+                add("projets_labellises", y, int((labelled["epci"] == sigle).sum()), "nombre", "epci", siren)
         year_end = pd.Timestamp(f"{y}-12-31")
         started = actions.loc[actions["start"].isna() | (actions["start"] <= year_end)]
         commitments = set(strategy["commitment_id"])
