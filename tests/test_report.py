@@ -94,3 +94,39 @@ def test_exploratory_notebook_runs(built_paths, tmp_path, monkeypatch):
                                kernel_manager_class=_ipc_kernel_manager_class())
     text = out.read_text(encoding="utf-8")
     assert "CABBALR" in text and "pente de Sen" in text
+
+
+def test_second_run_gives_byte_identical_html_and_pdf(annual, built_paths):
+    year, first = annual
+    again = run_report("annual", {"year": year, "territoire": "PMA"}, f"Rapport annuel {year} — Pôle", built_paths,
+                       out_dir=built_paths.reports / "bis")
+    assert first.html.read_bytes() == again.html.read_bytes()
+    assert first.pdf.read_bytes() == again.pdf.read_bytes()
+
+
+def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, tmp_path):
+    import shutil
+
+    import nbformat
+
+    from pma_eval.config import get_paths
+    from pma_eval.publish import ReportFailed
+
+    root = tmp_path / "copie"
+    shutil.copytree(built_paths.root / "notebooks", root / "notebooks")
+    (root / "data").mkdir()
+    (root / "data" / "processed").symlink_to(built_paths.processed)
+    paths = get_paths(root)
+    ok = run_report("annual", {"year": 2023, "territoire": "CAHC"}, "t", paths)
+    before = {p.name: p.read_bytes() for p in ok.folder.iterdir()}
+    nb_path = root / "notebooks" / "reports" / "annual_evaluation.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('cellule en échec injectée')"))
+    nbformat.write(nb, nb_path)
+    with pytest.raises(ReportFailed) as exc:
+        run_report("annual", {"year": 2023, "territoire": "CAHC"}, "t", paths)
+    assert exc.value.exit_code == 1 and "cellule en échec injectée" in str(exc.value)
+    kept = paths.reports / "2023" / "_echecs"
+    assert any(kept.glob("*.ipynb"))
+    assert "cellule en échec injectée" in next(kept.glob("*.ipynb")).read_text(encoding="utf-8")
+    assert {p.name: p.read_bytes() for p in ok.folder.iterdir()} == before  # previous outputs untouched
