@@ -158,6 +158,7 @@ def write_templates(folder: str | Path) -> list[Path]:
         "evenements : id_evenement unique, date (AAAA-MM-JJ), type (liste), titre, epci (CALL, CAHC, CABBALR ou PMA).",
         "participations : id_evenement (doit exister dans evenements), personne (nom ou e-mail tel que saisi),",
         "  organisation, type_organisation (liste), role. Les noms sont pseudonymisés dès la lecture (clé PMA_EVAL_CLE_PSEUDO).",
+        "  « organisation » n'est pas pseudonymisée : n'y écrivez jamais le nom d'une personne (pour un particulier : « (citoyen) »).",
         "projets_labellises : id_projet unique, nom, porteur, epci, axe, date_labellisation, statut (liste), budget_eur.",
         "strategie : axes → engagements de la Turbine ; « indicateurs » : identifiants du catalogue séparés par des virgules.",
         "actions : id_action unique, id_engagement (doit exister dans strategie), statut (liste), dates, budgets.",
