@@ -144,6 +144,21 @@ def cmd_visuels(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from .publish.run import run_year
+
+    t0 = time.perf_counter()
+    code = run_year(args.year, get_paths(), echo=_print, fiches=not args.sans_fiches)
+    _print(f"Exécution terminée en {time.perf_counter() - t0:.0f} s ({'succès' if code == 0 else 'avec des échecs'})")
+    return code
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .publish.run import verify
+
+    return verify(args.manifeste, get_paths(), echo=_print)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pma-eval",
@@ -195,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
     v.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR (défaut : PMA)")
     v.set_defaults(func=cmd_visuels)
+    r_ = sub.add_parser("run", help="tout pour une année : données, exports, rapports du Pôle et des EPCI, fiches, visuels")
+    r_.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
+    r_.add_argument("--sans-fiches", action="store_true", help="ne pas produire les fiches et synthèses")
+    r_.set_defaults(func=cmd_run)
+    ver = sub.add_parser("verify", help="refaire un rapport à partir de son manifest.json et comparer les fichiers")
+    ver.add_argument("manifeste", help="chemin de reports/<année>/<territoire>/manifest.json")
+    ver.set_defaults(func=cmd_verify)
     return parser
 
 

@@ -130,3 +130,30 @@ def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, t
     assert any(kept.glob("*.ipynb"))
     assert "cellule en échec injectée" in next(kept.glob("*.ipynb")).read_text(encoding="utf-8")
     assert {p.name: p.read_bytes() for p in ok.folder.iterdir()} == before  # previous outputs untouched
+
+
+def test_manifest_and_verify(annual, built_paths, tmp_path):
+    import json
+
+    from pma_eval.publish.run import verify
+
+    _, result = annual
+    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["parametres"]["year"] == 2023 and m["parametres"]["territoire"] == "PMA"
+    assert {"rapport_annuel.html", "rapport_annuel.pdf"} <= set(m["sorties"]) and m["bibliotheques"]["papermill"]
+    assert any(i["path"].endswith("igt_citepa_ges_communes_pma.csv") for i in m["entrees"])
+    tampered = dict(m, sorties={**m["sorties"], "rapport_annuel.html": "0" * 64})
+    (tmp_path / "manifest.json").write_text(json.dumps(tampered), encoding="utf-8")
+    lines = []
+    assert verify(tmp_path / "manifest.json", built_paths, echo=lines.append) == 1
+    assert lines == ["sortie différente : rapport_annuel.html"]
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(built_paths, capsys, monkeypatch):
+    from pma_eval.cli import main
+    from pma_eval.publish.run import run_lock
+
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
+    with run_lock(built_paths):
+        assert main(["run", "--year", "2023", "--sans-fiches"]) == 2
+    assert "une autre exécution de pma-eval est en cours" in capsys.readouterr().err

@@ -205,6 +205,9 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
         html_path = tmp / f"{stem}.html"
         html_path.write_text(html_text, encoding="utf-8")
         export_pdf(html_text, tmp / f"{stem}.pdf")
+        from .manifest import write_manifest
+
+        write_manifest(kind, {"title": title, **parameters}, tmp, paths)
         _replace_dir(tmp, out_dir)
     finally:
         if tmp.exists():

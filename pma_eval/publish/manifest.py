@@ -1,0 +1,58 @@
+"""Provenance of an output folder: versions, commit, parameters, sha256 of inputs and outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from .. import __version__
+from ..config import Paths
+
+KEY_LIBRARIES = ["pandas", "numpy", "matplotlib", "statsmodels", "scipy", "papermill", "nbconvert", "nbclient",
+                 "ipykernel", "weasyprint", "babel", "pyarrow", "pandera", "jinja2"]
+#: Files compared by ``verify``: the executed notebook carries execution timestamps by design.
+COMPARED_SUFFIXES = (".html", ".pdf")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def git_commit(root: Path) -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "pma_eval", "notebooks"],
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return out.stdout.strip() + ("-modifie" if dirty else "") if out.returncode == 0 else "inconnu"
+    except (OSError, subprocess.SubprocessError):
+        return "inconnu"
+
+
+def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths) -> dict:
+    versions = {}
+    for lib in KEY_LIBRARIES:
+        try:
+            versions[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            versions[lib] = None
+    processed = paths.processed / "manifest.json"
+    inputs = []
+    if processed.exists():
+        built = json.loads(processed.read_text(encoding="utf-8"))
+        inputs = [{"path": i["path"], "sha256": i["sha256"]} for i in built.get("inputs", [])]
+        inputs += [{"path": f"data/processed/{o['file']}", "sha256": o["sha256"]} for o in built.get("outputs", {}).values()]
+    outputs = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"}
+    return {"rapport": kind, "parametres": parameters, "pma_eval": __version__, "commit": git_commit(paths.root),
+            "python": platform.python_version(), "bibliotheques": versions, "entrees": inputs, "sorties": outputs,
+            "comparees_par_verify": [n for n in outputs if n.endswith(COMPARED_SUFFIXES)]}
+
+
+def write_manifest(kind: str, parameters: dict, folder: Path, paths: Paths) -> Path:
+    m = build_manifest(kind, parameters, folder, paths)
+    out = folder / "manifest.json"
+    out.write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    return out

@@ -1,0 +1,135 @@
+"""Everything for a year, unattended: build, exports, reports for the Pôle and each EPCI, fiches,
+visuals. One run at a time (a lock), a log in ``reports/<year>/execution.log``, exit codes
+0 (ok), 1 (a report failed, the others were still produced) and 2 (bad input)."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..config import Paths, get_paths
+from ..errors import ConfigurationError, PmaEvalError
+
+
+@contextmanager
+def run_lock(paths: Paths):
+    """An exclusive, non-blocking lock: a second run on the same outputs is refused at once."""
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    lock_path = paths.reports / ".pma-eval.lock"
+    fh = open(lock_path, "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise ConfigurationError(f"une autre exécution de pma-eval est en cours (verrou {lock_path}) ; "
+                                 "réessayez quand elle sera terminée") from None
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield lock_path
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: bool = True) -> int:
+    """Run every step for ``year`` (default: latest year with data) and return the exit code."""
+    from ..datasets import build, load, load_territory
+    from ..indicators import load_catalogue
+    from ..indicators.export import export
+    from .epci import write_syntheses
+    from .fiches import write_fiches
+    from .report import ReportFailed, run_report
+    from .visuals import write_visuals
+
+    paths = paths or get_paths()
+    with run_lock(paths):
+        build(paths)  # bad input raises before anything else is touched (exit 2)
+        from ..reporting import latest_year
+
+        year = year or latest_year(paths)
+        folder = paths.reports / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        log = logging.getLogger(f"pma_eval.run.{year}")
+        log.setLevel(logging.INFO)
+        handler = logging.FileHandler(folder / "execution.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        territory = load_territory(paths)
+        steps = [("export des indicateurs", lambda: _export(year, paths, load, load_catalogue, territory, export))]
+        for sigle in ["PMA", *territory.epcis["epci_sigle"]]:
+            name = territory.name(*territory.resolve(sigle))
+            steps.append((f"rapport annuel {sigle}", lambda s=sigle, n=name: run_report(
+                "annual", {"year": year, "territoire": s}, f"Rapport annuel d'évaluation {year} — {n}", paths)))
+        if fiches:
+            steps.append(("fiches communales", lambda: write_fiches(year, paths)))
+            steps.append(("synthèses des agglomérations", lambda: write_syntheses(year, paths)))
+        steps.append(("visuels", lambda: write_visuals(year, "PMA", paths)))
+        failures = 0
+        try:
+            for k, (label, fn) in enumerate(steps, start=1):
+                t0 = time.perf_counter()
+                echo(f"[{k}/{len(steps)}] {label}…")
+                try:
+                    fn()
+                except ReportFailed as exc:
+                    failures += 1
+                    log.error("%s : échec : %s", label, exc)
+                    echo(f"      échec : {exc}")
+                    continue
+                dt = time.perf_counter() - t0
+                log.info("%s : terminé en %.1f s", label, dt)
+                echo(f"      terminé en {dt:.1f} s")
+        finally:
+            log.removeHandler(handler)
+            handler.close()
+        (folder / "execution.json").write_text(json.dumps({"annee": year, "etapes": len(steps), "echecs": failures},
+                                                          ensure_ascii=False), encoding="utf-8")
+        return 1 if failures else 0
+
+
+def _export(year, paths, load, load_catalogue, territory, export):
+    ind = load("indicators", paths)
+    export(ind.loc[ind["geo_level"] != "commune"], load_catalogue(), territory,
+           paths.reports / str(year) / f"indicateurs_{year}_pole_et_epci.xlsx")
+    export(ind.loc[ind["year"] == year], load_catalogue(), territory,
+           paths.reports / str(year) / f"indicateurs_{year}_toutes_communes.csv")
+
+
+def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) -> int:
+    """Rerun the report described by a manifest in a temporary folder and compare the files."""
+    from .report import run_report
+
+    paths = paths or get_paths()
+    manifest_path = Path(manifest_path)
+    if not manifest_path.exists():
+        raise ConfigurationError(f"manifeste introuvable : {manifest_path}")
+    m = json.loads(manifest_path.read_text(encoding="utf-8"))
+    params = dict(m["parametres"])
+    title = params.pop("title", "")
+    with tempfile.TemporaryDirectory(prefix="pma-verify-") as tmp:
+        res = run_report(m["rapport"], params, title, paths, out_dir=Path(tmp) / "refait")
+        again = json.loads((res.folder / "manifest.json").read_text(encoding="utf-8"))
+    diffs = [n for n in m.get("comparees_par_verify", []) if again["sorties"].get(n) != m["sorties"].get(n)]
+    changed_inputs = sorted({i["path"] for i in m["entrees"]} ^ {i["path"] for i in again["entrees"]}
+                            | {a["path"] for a, b in zip(sorted(m["entrees"], key=lambda i: i["path"]),
+                                                          sorted(again["entrees"], key=lambda i: i["path"]))
+                               if a["sha256"] != b["sha256"]})
+    for n in changed_inputs:
+        echo(f"entrée différente : {n}")
+    for n in diffs:
+        echo(f"sortie différente : {n}")
+    if not diffs:
+        echo(f"identique : {', '.join(m.get('comparees_par_verify', []))}")
+    return 1 if diffs else 0
+
+
+__all__ = ["PmaEvalError", "run_lock", "run_year", "verify"]
