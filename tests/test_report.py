@@ -68,7 +68,13 @@ def test_pdf_has_a4_pages_with_numbers(annual):
     assert len(reader.pages) >= 5
     box = reader.pages[0].mediabox
     assert round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
-    assert f"page 1 sur {len(reader.pages)}" in reader.pages[0].extract_text()
+    n = len(reader.pages)
+    assert "page" not in reader.pages[0].extract_text()  # the cover page carries no running header or number
+    toc = reader.pages[1].extract_text()
+    assert "Sommaire" in toc and f"page 2 sur {n}" in toc
+    assert re.search(r"1\. Population \.+ \d+", toc)  # table of contents with page numbers
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "fr" and root["/MarkInfo"]["/Marked"]  # tagged PDF/UA
 
 
 def test_unknown_parameter_is_refused(built_paths):

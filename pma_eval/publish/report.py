@@ -127,8 +127,40 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
                             embed_images=True)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove"}), enabled=True)
-    body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={"pma_title": title, "pma_css": CSS})
-    return body
+    body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={"pma_title": title, "pma_css": CSS,
+                                                                       "pma_cover": _cover(title)})
+    return _with_toc(body)
+
+
+def _cover(title: str) -> str:
+    """Cover page (no heading element: the document's single h1 stays the report title)."""
+    import html as html_
+
+    return ('<section class="cover" aria-label="Couverture"><p class="cover-org">Pôle métropolitain de l\'Artois</p>'
+            f'<p class="cover-title">{html_.escape(title)}</p>'
+            '<p class="cover-sub">La Turbine de l\'écotransition — évaluation climat-air-énergie</p>'
+            '<p class="cover-foot">Document produit par pma-eval à partir de données ouvertes et de séries de '
+            'démonstration signalées comme telles.</p></section>')
+
+
+def _with_toc(body: str) -> str:
+    """Insert a table of contents of the h2 sections after the cover (page numbers in the PDF)."""
+    import re
+
+    entries = []
+
+    def renumber(m: re.Match) -> str:
+        # Plain ASCII ids: WeasyPrint resolves target-counter() links with them reliably.
+        entries.append(m.group(2))
+        return f'<h2 id="section-{len(entries)}">{m.group(2)}'
+
+    body = re.sub(r'<h2 id="([^"]+)">(.*?)(?=<a class="anchor-link")', renumber, body)
+    body = re.sub(r'<a class="anchor-link" href="[^"]*">¶</a>', "", body)  # pilcrow links: screen clutter
+    if not entries:
+        return body
+    items = "".join(f'<li><a href="#section-{k}">{text}</a></li>' for k, text in enumerate(entries, start=1))
+    toc = f'<nav class="toc" aria-label="Sommaire"><p class="toc-title">Sommaire</p><ol>{items}</ol></nav>'
+    return body.replace("<main>", toc + "<main>", 1)
 
 
 def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Path:
@@ -137,7 +169,8 @@ def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Pat
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    weasyprint.HTML(string=html_text, base_url=base_url).write_pdf(target)
+    # PDF/UA-1: tagged PDF (structure tree, language), rendered identically to the plain variant here.
+    weasyprint.HTML(string=html_text, base_url=base_url).write_pdf(target, pdf_variant="pdf/ua-1")
     return target
 
 
