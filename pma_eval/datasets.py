@@ -39,7 +39,7 @@ from .sources import (
     read_population,
     read_targets,
 )
-from .territory import PMA_CODE, Territory
+from .territory import Territory
 
 #: Processed tables: name → key columns besides geo_level, geo_code, year.
 TABLES = {

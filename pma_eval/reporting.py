@@ -33,7 +33,7 @@ from .narrative import evolution_sentence, territory_sentences
 from .narrative.sentences import subjects
 from .narrative.sentences import CAVEATS
 from .nomenclature import PALETTE, SECTOR_LABELS, TECHNOLOGY_LABELS
-from .territory import NATURE_LABELS_FR, NATURES, Territory
+from .territory import NATURE_LABELS_FR, Territory, worst_nature
 
 DEMO_BANNER = ("Données de démonstration : une partie des séries de ce document est fictive (générée et calée sur "
                "des données réelles) faute de données publiques disponibles. Ces valeurs sont signalées "
@@ -149,11 +149,6 @@ def display(iid_or_unit: str, v: float, ctx: ReportContext | None = None, with_u
     return f"{text}\u00a0{shown}" if with_unit and shown and text != fmt.MISSING else text
 
 
-def worst(natures_: pd.Series | list[str]) -> str:
-    present = set(natures_)
-    return next((n for n in NATURES if n in present), "observed")
-
-
 # --- verdicts ------------------------------------------------------------------------------------
 
 def trend_label(s: pd.Series) -> str:
@@ -211,7 +206,7 @@ def headline_rows(ctx: ReportContext) -> list[dict]:
                      "change": fmt.percent(change, 0, signed=True), "first": first,
                      "indicator_id": ind.id,
                      "trend": trend_label(s), "verdict_html": light_html(cat, label),
-                     "nature": NATURE_SHORT[worst(n.loc[first:ctx.year])]})
+                     "nature": NATURE_SHORT[worst_nature(n.loc[first:ctx.year])]})
     return rows
 
 

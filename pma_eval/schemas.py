@@ -17,8 +17,7 @@ from .territory import GEO_LEVELS, NATURES
 UNITS = {"hab", "tCO2e", "MWh", "kW", "nombre"}
 
 _GEO_CODE = pa.Check(
-    lambda df: df["geo_code"].where(df["geo_level"] != "commune", "x").str.len().le(9)
-    & (df["geo_level"].ne("commune") | df["geo_code"].str.fullmatch(r"\d{5}|2[AB]\d{3}"))
+    lambda df: (df["geo_level"].ne("commune") | df["geo_code"].str.fullmatch(r"\d{5}|2[AB]\d{3}"))
     & (df["geo_level"].ne("epci") | df["geo_code"].str.fullmatch(r"\d{9}"))
     & (df["geo_level"].ne("pma") | df["geo_code"].eq("PMA")),
     error="code géographique incohérent avec le niveau (commune : 5 caractères, epci : SIREN, pma : PMA)",

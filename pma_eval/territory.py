@@ -28,9 +28,9 @@ NATURE_LABELS_FR = {
 }
 
 
-def worst_nature(natures: pd.Series) -> str:
-    """Least reliable nature among ``natures`` (see :data:`NATURES`)."""
-    present = set(natures.dropna())
+def worst_nature(natures) -> str:
+    """Least reliable nature among ``natures`` (any iterable; see :data:`NATURES`)."""
+    present = {n for n in natures if isinstance(n, str)}
     for nature in NATURES:
         if nature in present:
             return nature

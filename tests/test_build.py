@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from pma_eval.cli import main
-from pma_eval.config import get_paths
 from pma_eval.datasets import build, load
 
 from .conftest import FIXTURES, REPO

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .schema import ACTION_STATUSES, COLUMNS, EVENT_TYPES, LISTS, ORG_TYPES
+from .schema import ACTION_STATUSES, COLUMNS, LISTS, ORG_TYPES
 
 SEED = 20250115
 FIRST = ["Camille", "Dominique", "Claude", "Alix", "Sacha", "Maxime", "Lou", "Noa", "Charlie", "Jules", "Inès",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ConfigurationError, InputDataError, Problem
-from ..sources._table import LINE, SHEET, Parser, read_any
+from ..errors import ConfigurationError
+from ..sources._table import LINE, Parser, read_any
 from .schema import ACTION_STATUSES, EPCI_SIGLES, EVENT_TYPES, ORG_TYPES, PROJECT_STATUSES
 
 KEY_VAR = "PMA_EVAL_CLE_PSEUDO"
@@ -162,6 +162,3 @@ def read_actions(path, commitment_ids: set[str] | None = None, display=None, she
     p.raise_if_any()
     return out
 
-
-__all__ = ["InputDataError", "Problem", "SHEET", "pseudonym", "pseudonymisation_key", "read_actions", "read_events",
-           "read_participations", "read_projects", "read_strategy"]

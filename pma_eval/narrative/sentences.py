@@ -12,6 +12,7 @@ import jinja2
 import yaml
 
 from .. import fmt
+from ..territory import worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STABLE = 0.01  # |change| below 1 % over the period: "stable"
@@ -172,7 +173,7 @@ def territory_sentences(get, of_territory: str, start: int, end: int, directions
     for iid in ids:
         v0, n0 = get(iid, start)
         v1, n1 = get(iid, end)
-        nature = next((n for n in ("secret", "demonstration", "estimated") if n in (n0, n1)), "observed")
+        nature = worst_nature([n0, n1])
         out.append(evolution_sentence(iid, of_territory, start, v0, end, v1, directions.get(iid, "none"),
                                       (targets or {}).get(iid), nature, short_caveat))
     return rank(out)

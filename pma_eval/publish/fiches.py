@@ -26,7 +26,7 @@ from ..datasets import load, load_shapes, load_territory
 from ..errors import ConfigurationError
 from ..narrative import comparison_sentence, evolution_sentence, rank
 from ..nomenclature import SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
-from ..territory import NATURE_LABELS_FR
+from ..territory import NATURE_LABELS_FR, worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PCAET = ["residentiel", "tertiaire", "transport_routier", "autres_transports", "agriculture", "dechets",
@@ -119,16 +119,15 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
         ges, ges_n = get("ges_total"), nat("ges_total")
         per_hab = get("ges_par_habitant")
         of = territory.name_after_de("commune", code)
-        worst = lambda *ns: next((n for n in ("secret", "demonstration", "estimated") if n in ns), "observed")  # noqa: E731
         sentences = rank([
             comparison_sentence("ges_par_habitant", of, year, per_hab, "t CO₂e", f"la {epci_name}",
                                 get("ges_par_habitant", "epci", epci), get("ges_par_habitant", "pma", "PMA"),
                                 nature=ges_n, short_caveat=True),
             evolution_sentence("ges_total", of, first, get("ges_total", d=v0), year, ges, "decrease",
-                               nature=worst(nat("ges_total", d=n0), ges_n), short_caveat=True),
+                               nature=worst_nature([nat("ges_total", d=n0), ges_n]), short_caveat=True),
             evolution_sentence("enr_puissance_solaire_pv", of, first, get("enr_puissance_solaire_pv", d=v0), year,
                                get("enr_puissance_solaire_pv"), "increase",
-                               nature=worst(nat("enr_puissance_solaire_pv"), nat("enr_puissance_solaire_pv", d=n0)),
+                               nature=worst_nature([nat("enr_puissance_solaire_pv"), nat("enr_puissance_solaire_pv", d=n0)]),
                                short_caveat=True),
             evolution_sentence("population", of, first, pop0, year, pop, "none", nature=nat("population"),
                                short_caveat=True),

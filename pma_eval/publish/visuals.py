@@ -10,7 +10,8 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from .. import charts, fmt, reporting as r
+from .. import charts
+from .. import reporting as r
 from ..config import Paths, get_paths
 
 SIZES = {"carre": (1080, 1080), "paysage": (1200, 675)}
