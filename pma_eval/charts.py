@@ -157,3 +157,62 @@ def to_png(fig: plt.Figure) -> bytes:
     fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
+
+
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1))]
+
+
+def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, unit: str, source: str,
+                 targets: list[tuple[int, float, str]] | None = None, demo_years: set[int] | None = None,
+                 scale: float = 1.0) -> plt.Figure:
+    """Observed series (solid, black) then one line per scenario (colour and line style), and the
+    targets as labelled markers. Demonstration years of the history are drawn as hollow markers."""
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7.2, 4.0))
+        h = history.dropna() / scale
+        ax.plot(h.index, h.values, color="#000000", linewidth=2, label="Observé")
+        demo = [y for y in h.index if demo_years and y in demo_years]
+        ax.scatter(h.index, h.values, s=14, color=["white" if y in demo else "#000000" for y in h.index],
+                   edgecolors="#000000", zorder=3)
+        for k, (label, s) in enumerate(lines.items()):
+            s = s.dropna() / scale
+            ax.plot(s.index, s.values, color=PALETTE[k % len(PALETTE)], linestyle=LINESTYLES[k % len(LINESTYLES)],
+                    linewidth=1.8, label=label)
+            ax.annotate(fmt.number(s.iloc[-1], 0), (s.index[-1], s.iloc[-1]), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7.5, color=PALETTE[k % len(PALETTE)])
+        for year, value, label in targets or []:
+            ax.scatter([year], [value / scale], marker="v", s=42, color="#D55E00", zorder=4)
+            ax.annotate(label, (year, value / scale), xytext=(-4, 6), textcoords="offset points", ha="right",
+                        fontsize=7, color="#7A2E00")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="lower left", fontsize=7.5, ncol=2)
+        if demo:
+            fig.text(0.99, 0.01, "○ années de démonstration", fontsize=7, color="#444444", ha="right", va="bottom")
+        _finish(fig, ax, title, unit, source)
+    return fig
+
+
+def fan(history: pd.Series, center: pd.Series, inner: tuple[pd.Series, pd.Series], outer: tuple[pd.Series, pd.Series],
+        labels: tuple[str, str, str], title: str, unit: str, source: str, reference: pd.Series | None = None,
+        scale: float = 1.0, ymax: float | None = None) -> plt.Figure:
+    """Fan chart: observed series, central projection, inner and outer uncertainty bands.
+
+    ``labels`` = (central, inner band, outer band), e.g. ("Médiane", "P25–P75", "P5–P95"); the bands
+    differ by shade and by hatch so that they read in black and white.
+    """
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7.2, 3.6))
+        h = history.dropna() / scale
+        ax.plot(h.index, h.values, color="#000000", linewidth=2, label="Observé")
+        ax.fill_between(outer[0].index, outer[0] / scale, outer[1] / scale, color="#56B4E9", alpha=0.35,
+                        linewidth=0, label=labels[2])
+        ax.fill_between(inner[0].index, inner[0] / scale, inner[1] / scale, color="#0072B2", alpha=0.45,
+                        hatch="//", edgecolor="white", linewidth=0, label=labels[1])
+        ax.plot(center.index, center / scale, color="#0072B2", linewidth=2, label=labels[0])
+        if reference is not None:
+            r = reference.dropna() / scale
+            ax.plot(r.index, r.values, color="#D55E00", linestyle="--", linewidth=1.4, label="Trajectoire de référence")
+        ax.set_ylim(bottom=0, top=ymax / scale if ymax else None)
+        ax.legend(loc="lower left", fontsize=7.5, ncol=2)
+        _finish(fig, ax, title, unit, source)
+    return fig

@@ -118,6 +118,36 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
     return 0
 
 
+def scenario_report(year: int | None, territoire: str, scenarios: str, horizon: int, draws: int, seed: int,
+                    paths, extra: dict | None = None):
+    """Run the scenario report into ``reports/<year>/prospective/<territoire>`` (shared with ``run``)."""
+    from .datasets import load_territory
+    from .prospective_report import start_year
+    from .publish import run_report
+
+    year = year or start_year(paths)
+    territory = load_territory(paths)
+    level, code = territory.resolve(territoire)
+    name = territory.name(level, code)
+    params = {"year": int(year), "territoire": territoire.upper(), "scenarios": scenarios, "horizon": int(horizon),
+              "tirages": int(draws), "graine": int(seed), **(extra or {})}
+    return run_report("scenarios", params, f"Scénarios et trajectoires {year}–{horizon} — {name}", paths,
+                      out_dir=paths.reports / str(year) / "prospective" / territoire.upper())
+
+
+def cmd_report_scenarios(args: argparse.Namespace) -> int:
+    paths = get_paths()
+    extra = dict(p.split("=", 1) for p in (args.param or []))
+    t0 = time.perf_counter()
+    result = scenario_report(args.year, args.territoire, args.scenarios, args.horizon, args.tirages, args.graine,
+                             paths, extra)
+    _print(f"Rapport de prospective — {args.territoire.upper()} ({time.perf_counter() - t0:.1f} s)")
+    _print(f"HTML : {result.html}")
+    _print(f"PDF  : {result.pdf}")
+    _print(f"IAMC : {result.folder / 'scenarios_iamc.csv'} (et .xlsx)")
+    return 0
+
+
 def cmd_fiches(args: argparse.Namespace) -> int:
     from .publish.epci import write_syntheses
     from .publish.fiches import write_fiches
@@ -201,6 +231,17 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--param", action="append", metavar="NOM=VALEUR",
                    help="paramètre supplémentaire du carnet (refusé s'il n'est pas déclaré)")
     a.set_defaults(func=cmd_report_annual)
+    sc = rsub.add_parser("scenarios", help="rapport de prospective : trajectoire de référence, scénarios, effort")
+    sc.add_argument("--year", type=int, help="année de départ (défaut : dernière année avec énergie et émissions)")
+    sc.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR (défaut : PMA)")
+    sc.add_argument("--scenarios", default="tendanciel,turbine,snbc",
+                    help="scénarios du dossier scenarios/, séparés par des virgules (défaut : tendanciel,turbine,snbc)")
+    sc.add_argument("--horizon", type=int, default=2050, help="dernière année projetée (défaut : 2050)")
+    sc.add_argument("--tirages", type=int, default=10000, help="nombre de tirages Monte-Carlo (défaut : 10 000)")
+    sc.add_argument("--graine", type=int, default=20250101, help="graine aléatoire (défaut : 20250101)")
+    sc.add_argument("--param", action="append", metavar="NOM=VALEUR",
+                    help="paramètre supplémentaire du carnet (refusé s'il n'est pas déclaré)")
+    sc.set_defaults(func=cmd_report_scenarios)
     f = sub.add_parser("fiches", help="fiches communales (une page A4 par commune) et synthèses des EPCI")
     f.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
     f.add_argument("--processus", type=int, default=None, help="nombre de processus parallèles (défaut : cœurs)")

@@ -31,6 +31,14 @@ def number(x: float | None, decimals: int = 0, signed: bool = False) -> str:
     return text.replace("-", "−")  # typographic minus
 
 
+def number_trimmed(x: float | None, max_decimals: int = 3) -> str:
+    """``0.150`` → ``0,15``; ``4000.0`` → ``4 000``: only the decimals that carry information."""
+    if _missing(x):
+        return MISSING
+    text = format_decimal(x, format="#,##0." + "#" * max_decimals, locale=LOCALE)
+    return text.replace("-", "−")
+
+
 def percent(x: float | None, decimals: int = 0, signed: bool = False) -> str:
     """A fraction as a French percentage: ``0.263`` → ``26 %`` (no-break space before %)."""
     if _missing(x):

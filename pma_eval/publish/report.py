@@ -29,7 +29,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = (TEMPLATES / "pma" / "report.css").read_text(encoding="utf-8")
 
 #: Report kinds → notebook stem under notebooks/reports and output file stem.
-REPORTS = {"annual": ("annual_evaluation", "rapport_annuel"), "fiche": ("fiche_commune", "fiche")}
+REPORTS = {"annual": ("annual_evaluation", "rapport_annuel"), "fiche": ("fiche_commune", "fiche"),
+           "scenarios": ("prospective_scenarios", "rapport_prospective")}
 
 
 class ReportFailed(PmaEvalError):
@@ -220,7 +221,8 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
     tmp.chmod(0o755)
     executed = tmp / f"{stem}.ipynb"
     try:
-        with _env(PMA_EVAL_ROOT=str(paths.root), PYTHONWARNINGS="ignore"):
+        # PMA_EVAL_REPORT_DIR: where a notebook may write extra outputs (e.g. the IAMC tables).
+        with _env(PMA_EVAL_ROOT=str(paths.root), PYTHONWARNINGS="ignore", PMA_EVAL_REPORT_DIR=str(tmp)):
             try:
                 papermill.execute_notebook(str(nb_in), str(executed), parameters=parameters, cwd=str(paths.root),
                                            kernel_name="python3", progress_bar=False, log_output=False,

@@ -1,0 +1,180 @@
+"""The effort still needed: gaps to targets, required pace, split by lever and physical units.
+
+Split of the 2019 → 2030 effort by lever (SGPE "simulateur territorial")
+----------------------------------------------------------------------
+The SGPE published, for each region, the emissions each lever should avoid by 2030 versus 2019
+(``objCO2`` [kt CO2e]) and a ratio turning avoided kilotonnes into a physical quantity
+(``ratioCO2toPhys``, e.g. thousands of electric cars per kt avoided). The workbench scales the
+Hauts-de-France figures to the territory with this documented key:
+
+    effort(l) = effort_T(s) × objCO2_HdF(l) / Σ_{l' in s} objCO2_HdF(l')
+
+where ``s`` is the workbench sector of lever ``l`` and ``effort_T(s)`` the territory's own
+reduction of sector ``s`` between 2019 and 2030 along its reference trajectory. The region's
+shares within a sector thus split the territory's own need (rather than a population or
+emissions key applied to regional totals, which would import the region's industrial mix —
+Dunkirk's steel — into the Pôle). Carbon-sink levers (forests, hedges, grassland, soil cover,
+land take, wood products) are left out: the workbench's inventory is gross emissions.
+
+Physical translation: for levers whose unit is an extensive quantity (vehicles, dwellings, TWh,
+Mt km, thousand hectares), ``Δphys = effort(l) × ratioCO2toPhys``; for intensive quantities
+(L/100 km, kg per inhabitant, km per car, kg CO2/MWh) the ratio is a regional average change and
+is kept as such (the territory is asked the same change of intensity as the region).
+
+References
+----------
+SGPE / MTES-MCT, *planification-territoires*, ``src/lib/assets/data.json`` (MIT licence).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..evaluation.targets import applies_to, describe_target
+
+#: SGPE sector → workbench sector(s).
+SGPE_SECTORS = {
+    "Transport de voyageurs": "transport_routier",
+    "Transport de marchandises": "transport_routier",
+    "Résidentiel": "residentiel",
+    "Tertiaire": "tertiaire",
+    "Déchet": "dechets",
+    "Agriculture, Forêts et Sols": "agriculture",
+    "Industrie": "industrie_hors_energie",
+    "Énergie": "branche_energie",
+}
+#: Levers about carbon sinks (not in a gross-emissions inventory).
+SINK_LEVERS = ("co2_foret", "augm_couverts", "augm_haies", "augm_prairies", "reduc_artif", "co2_prodbois")
+#: Levers whose physical unit is an intensity (regional change kept as such).
+INTENSIVE_LEVERS = ("reduc_consovp", "augm_depla", "augm_covoit", "augm_vélotc", "augm_valodma", "reduc_proddma",
+                    "reduc_chal")
+
+#: Indicator ids of targets → sectors of the model whose sum they concern.
+INDICATOR_SECTORS = {
+    "ges_total": None,
+    "ges_batiments": ("residentiel", "tertiaire"),
+    "ges_transports": ("transport_routier", "autres_transports"),
+    "ges_industrie_hors_energie": ("industrie_hors_energie",),
+    "ges_agriculture": ("agriculture",),
+    "ges_dechets": ("dechets",),
+    "ges_branche_energie": ("branche_energie",),
+    "conso_energie_finale": None,
+}
+
+
+def target_levels(targets: pd.DataFrame, history: dict[str, pd.Series], geo_level: str, sigle: str,
+                  years: tuple[int, ...] = (2030, 2050)) -> pd.DataFrame:
+    """Absolute level each applicable target asks of the territory in ``years``.
+
+    Parameters
+    ----------
+    targets : DataFrame
+        The processed targets table.
+    history : dict
+        Indicator id → observed series of the territory (for relative targets' reference year).
+
+    Returns
+    -------
+    DataFrame
+        ``target_id``, ``framework``, ``indicator_id``, ``description``, ``verified``, ``target_year``,
+        ``level`` (NaN when not assessable) and ``reason``.
+    """
+    rows = []
+    for _, t in targets.iterrows():
+        if int(t["target_year"]) not in years or t["indicator_id"] not in INDICATOR_SECTORS:
+            continue
+        if t["kind"] not in ("relative", "zero") or not applies_to(t, geo_level, sigle):
+            continue
+        s = history.get(t["indicator_id"], pd.Series(dtype=float)).dropna()
+        level, reason = np.nan, ""
+        if t["kind"] == "zero":
+            level = 0.0
+        elif pd.isna(t["ref_year"]) or int(t["ref_year"]) not in s.index:
+            reason = f"année de référence ({t['ref_text'] or 'non précisée'}) hors des données disponibles"
+        else:
+            level = float(s[int(t["ref_year"])] * (1 + t["valeur"]))
+        rows.append({"target_id": t["target_id"], "framework": t["framework"], "indicator_id": t["indicator_id"],
+                     "description": describe_target(t), "verified": bool(t["verified"]),
+                     "target_year": int(t["target_year"]), "level": level, "reason": reason})
+    return pd.DataFrame(rows)
+
+
+def required_annual_rate(current: float, target: float, periods: int) -> float:
+    """Compound annual rate to go from ``current`` to ``target`` in ``periods`` years.
+
+    A zero target has no compound rate: the linear pace ``−current / periods`` relative to the
+    current value (−1/periods) is returned instead.
+    """
+    if periods <= 0:
+        return np.nan
+    if target <= 0 or current <= 0:
+        return -1.0 / periods
+    return (target / current) ** (1.0 / periods) - 1.0
+
+
+def gaps(projections: dict[str, pd.Series], levels: pd.DataFrame, last_year: int, last_value: dict[str, float]) -> pd.DataFrame:
+    """Gap between each scenario's projection and each target, with the pace still required.
+
+    Parameters
+    ----------
+    projections : dict
+        Scenario name → projected series of the indicator (central or median), indexed by year.
+    levels : DataFrame
+        From :func:`target_levels`, for one indicator.
+    last_year, last_value : int, dict
+        Latest observed year and value per indicator id (start of the required pace).
+
+    Returns
+    -------
+    DataFrame
+        One row per (target, scenario): ``projected``, ``gap`` (projected − target level; positive =
+        short of the target), ``gap_pct`` of the level of the latest year, ``required_rate``
+        (compound annual rate from the latest year to the target).
+    """
+    rows = []
+    for _, t in levels.iterrows():
+        current = last_value.get(t["indicator_id"], np.nan)
+        rate = (required_annual_rate(current, t["level"], int(t["target_year"]) - last_year)
+                if pd.notna(t["level"]) else np.nan)
+        for name, proj in projections.items():
+            p = float(proj.get(int(t["target_year"]), np.nan))
+            gap = p - t["level"] if pd.notna(t["level"]) else np.nan
+            rows.append({**t.to_dict(), "scenario": name, "projected": p, "gap": gap,
+                         "gap_pct": gap / current if current else np.nan, "required_rate": rate})
+    return pd.DataFrame(rows)
+
+
+def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float], region: str = "Hauts-de-France") -> pd.DataFrame:
+    """Split the territory's 2019 → 2030 effort by SGPE lever and translate it into physical units.
+
+    Parameters
+    ----------
+    levers : DataFrame
+        The SGPE table (``regionName``, ``id``, ``leverName``, ``sector``, ``group``, ``objCO2``,
+        ``startPoint2019``, ``ratioCO2toPhys``, ``unitPhys``).
+    effort_by_sector : dict
+        Workbench sector → reduction the territory needs between 2019 and 2030 [t CO2e] (positive).
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``lever``, ``sgpe_sector``, ``sector``, ``share`` (of the sector's effort), ``effort_t``
+        [t CO2e], ``physical`` and ``unit_phys`` (NaN when the SGPE gives no ratio), ``intensive``.
+    """
+    r = levers[(levers["regionName"] == region) & ~levers["id"].isin(SINK_LEVERS)].copy()
+    if r.empty:
+        raise ValueError(f"aucun levier SGPE pour la région « {region} »")
+    r["sector"] = r["sector"].map(SGPE_SECTORS)
+    r = r.dropna(subset=["sector"])
+    r["share"] = r["objCO2"] / r.groupby("sector")["objCO2"].transform("sum")
+    r["effort_t"] = r["share"] * r["sector"].map(effort_by_sector).fillna(0.0)
+    r["intensive"] = r["id"].isin(INTENSIVE_LEVERS)
+    ratio = r["ratioCO2toPhys"].astype(float)
+    extensive = ratio * r["effort_t"] / 1000.0  # ratio is per kt
+    regional_change = ratio * r["objCO2"]
+    r["physical"] = np.where(ratio == 0, np.nan, np.where(r["intensive"], regional_change, extensive))
+    out = r.rename(columns={"leverName": "lever", "sector": "sector", "unitPhys": "unit_phys"})
+    out["sgpe_sector"] = levers.loc[out.index, "sector"]
+    return out[["id", "lever", "sgpe_sector", "sector", "share", "effort_t", "physical", "unit_phys",
+                "intensive"]].reset_index(drop=True)

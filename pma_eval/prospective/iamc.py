@@ -1,0 +1,59 @@
+"""Scenario results in the IAMC long format (``model, scenario, region, variable, unit, year, value``).
+
+This is the layout ``pyam.IamDataFrame`` reads from a data frame, a CSV or an XLSX sheet
+(long form, one value per row). Variables follow the IAMC ``|`` hierarchy with French names,
+so that a pyam user can aggregate ``Émissions GES|*`` or compare scenarios directly.
+Monte Carlo percentiles are separate variables suffixed ``|P5`` … ``|P95``, as the AR6 database
+does for its quantiles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..nomenclature import CARRIER_LABELS, SECTOR_LABELS, TECHNOLOGY_LABELS
+from .model import Result, bands
+
+COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
+MODEL = "pma-eval"
+
+
+def to_iamc(result: Result, scenario: str, region: str, percentiles: bool = True,
+            model: str = MODEL) -> pd.DataFrame:
+    """Long IAMC table of one scenario run.
+
+    Values are the median of the draws (the single run when deterministic); with ``percentiles``
+    and more than one draw, totals also get ``|P5`` … ``|P95`` variables.
+
+    Units: ``kt CO2e/yr`` for emissions, ``GWh/yr`` for energy and production.
+    """
+    rows = []
+    years = result.years
+
+    def add(variable: str, unit: str, values, scale: float) -> None:
+        med = values[0] if values.shape[0] == 1 else np.median(values, axis=0)
+        rows.extend((model, scenario, region, variable, unit, int(y), float(v) / scale) for y, v in zip(years, med))
+        if percentiles and values.shape[0] > 1:
+            b = bands(values, years)
+            for col in b.columns:
+                rows.extend((model, scenario, region, f"{variable}|{col.upper()}", unit, int(y), float(v) / scale)
+                            for y, v in b[col].items())
+
+    add("Émissions GES", "kt CO2e/yr", result.total_emissions(), 1000.0)
+    for s, v in result.emissions.items():
+        add(f"Émissions GES|{SECTOR_LABELS[s]}", "kt CO2e/yr", v, 1000.0)
+    add("Consommation d'énergie finale", "GWh/yr", result.total_energy(), 1000.0)
+    sectors = sorted({s for s, _ in result.energy})
+    for s in sectors:
+        add(f"Consommation d'énergie finale|{SECTOR_LABELS[s]}", "GWh/yr",
+            sum(v for (s2, _), v in result.energy.items() if s2 == s), 1000.0)
+    for c in sorted({c for _, c in result.energy}):
+        add(f"Consommation d'énergie finale|Par énergie|{CARRIER_LABELS.get(c, c)}", "GWh/yr",
+            sum(v for (_, c2), v in result.energy.items() if c2 == c), 1000.0)
+    add("Production renouvelable", "GWh/yr", sum(result.renewables.values()), 1000.0)
+    for t, v in sorted(result.renewables.items()):
+        add(f"Production renouvelable|{TECHNOLOGY_LABELS.get(t, t)}", "GWh/yr", v, 1000.0)
+    if result.complement:
+        add("Effort complémentaire non affecté", "kt CO2e/yr", sum(result.complement.values()), 1000.0)
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,71 @@
+"""Inputs of the foresight: scenario YAML files, the ADEME national trajectory, the SGPE levers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputDataError, Problem
+from ._table import Parser, read_any
+
+
+def read_scenario_folder(folder: str | Path, root: str | Path | None = None) -> dict[str, tuple[str, dict]]:
+    """Parse every ``*.yml`` of a scenario folder (name = file stem).
+
+    Returns
+    -------
+    dict
+        Scenario name → (file name relative to ``root`` for messages, parsed content). YAML syntax
+        errors are reported with their line and column.
+    """
+    import yaml
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputDataError([Problem(str(folder), "dossier des scénarios introuvable")])
+    docs, problems = {}, []
+    for path in sorted(folder.glob("*.yml")):
+        shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+        try:
+            docs[path.stem] = (shown, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problems.append(Problem(shown, f"YAML illisible : {getattr(exc, 'problem', exc)}",
+                                    line=mark.line + 1 if mark else None,
+                                    column=str(mark.column + 1) if mark else None))
+    if problems:
+        raise InputDataError(problems)
+    if not docs:
+        raise InputDataError([Problem(str(folder), "aucun scénario (*.yml) dans le dossier")])
+    return docs
+
+
+def read_tet_trajectory(path: str | Path, display: str | None = None) -> pd.DataFrame:
+    """The ADEME/TeT SNBC-territorialised trajectory (``identifiant_referentiel, annee, valeur_objectif``)."""
+    p = Parser(read_any(path, display), display or str(path))
+    cols = p.columns({"identifiant_referentiel": (), "annee": (), "valeur_objectif": ()}, {"unite": ()})
+    out = pd.DataFrame({"identifiant_referentiel": p.text(cols["identifiant_referentiel"]),
+                        "annee": p.year(cols["annee"], 1990, 2100),
+                        "valeur_objectif": p.number(cols["valeur_objectif"], required=True, allow_negative=True)})
+    p.duplicates(out[["identifiant_referentiel", "annee"]], "identifiant_referentiel, annee")
+    p.raise_if_any()
+    return out
+
+
+def read_sgpe_levers(path: str | Path, display: str | None = None) -> pd.DataFrame:
+    """The SGPE regional 2030 levers (one row per region and lever)."""
+    p = Parser(read_any(path, display), display or str(path))
+    cols = p.columns({"regionName": (), "id": (), "leverName": (), "sector": (), "group": (), "objCO2": (),
+                      "startPoint2019": (), "ratioCO2toPhys": (), "unitPhys": ()})
+    out = pd.DataFrame({
+        "regionName": p.text(cols["regionName"]), "id": p.text(cols["id"]), "leverName": p.text(cols["leverName"]),
+        "sector": p.text(cols["sector"]), "group": p.text(cols["group"]),
+        "objCO2": p.number(cols["objCO2"], required=True, allow_negative=True),
+        "startPoint2019": p.number(cols["startPoint2019"], allow_negative=True),
+        "ratioCO2toPhys": p.number(cols["ratioCO2toPhys"], allow_negative=True).fillna(0.0),
+        "unitPhys": p.text(cols["unitPhys"], required=False).replace({"nan": ""}),
+    })
+    p.duplicates(out[["regionName", "id"]], "regionName, id")
+    p.raise_if_any()
+    return out
