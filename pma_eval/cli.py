@@ -118,27 +118,12 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
     return 0
 
 
-def scenario_report(year: int | None, territoire: str, scenarios: str, horizon: int, draws: int, seed: int,
-                    paths, extra: dict | None = None):
-    """Run the scenario report into ``reports/<year>/prospective/<territoire>`` (shared with ``run``)."""
-    from .datasets import load_territory
-    from .prospective_report import start_year
-    from .publish import run_report
-
-    year = year or start_year(paths)
-    territory = load_territory(paths)
-    level, code = territory.resolve(territoire)
-    name = territory.name(level, code)
-    params = {"year": int(year), "territoire": territoire.upper(), "scenarios": scenarios, "horizon": int(horizon),
-              "tirages": int(draws), "graine": int(seed), **(extra or {})}
-    return run_report("scenarios", params, f"Scénarios et trajectoires {year}–{horizon} — {name}", paths,
-                      out_dir=paths.reports / str(year) / "prospective" / territoire.upper())
-
-
 def cmd_report_scenarios(args: argparse.Namespace) -> int:
     paths = get_paths()
     extra = dict(p.split("=", 1) for p in (args.param or []))
     t0 = time.perf_counter()
+    from .publish.scenarios import scenario_report
+
     result = scenario_report(args.year, args.territoire, args.scenarios, args.horizon, args.tirages, args.graine,
                              paths, extra)
     _print(f"Rapport de prospective — {args.territoire.upper()} ({time.perf_counter() - t0:.1f} s)")

@@ -28,6 +28,11 @@ class Paths:
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 
+    @property
+    def scenarios(self) -> Path:
+        """Folder of the lever scenarios (``scenarios/*.yml``, see its README)."""
+        return self.root / "scenarios"
+
 
 def get_paths(root: str | os.PathLike | None = None) -> Paths:
     """Return the folders in force (environment overrides applied).

@@ -85,6 +85,25 @@ def _territory_rows(df: pd.DataFrame, level: str, code: str) -> pd.DataFrame:
     return df[(df["geo_level"] == level) & (df["geo_code"] == code)]
 
 
+DEFAULT_SCENARIOS = ("tendanciel", "turbine", "snbc")
+
+
+def select_scenarios(names: list[str] | None = None, paths: Paths | None = None) -> dict[str, Scenario]:
+    """Read, check and resolve the scenario files, and return the requested ones in order.
+
+    Raises :class:`InputDataError` (bad key, unknown parent: file and key named) or
+    :class:`ConfigurationError` (unknown scenario name).
+    """
+    paths = paths or get_paths()
+    resolved = resolve(read_scenario_folder(paths.scenarios, paths.root))
+    names = list(names or DEFAULT_SCENARIOS)
+    unknown = [n for n in names if n not in resolved]
+    if unknown:
+        raise ConfigurationError(f"scénario(s) inconnu(s) : {', '.join(unknown)} "
+                                 f"(scénarios disponibles : {', '.join(sorted(resolved))})")
+    return {n: resolved[n] for n in names}
+
+
 def start_year(paths: Paths | None = None) -> int:
     """Latest year with both energy and emissions data: the default start of the scenarios."""
     paths = paths or get_paths()
@@ -125,14 +144,7 @@ def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: 
     else:
         reference = reference_trajectory(em[cols], index, horizon=horizon)
 
-    docs = read_scenario_folder(paths.root / "scenarios", paths.root)
-    resolved = resolve(docs)
-    names = scenarios or ["tendanciel", "turbine", "snbc"]
-    unknown = [n for n in names if n not in resolved]
-    if unknown:
-        raise ConfigurationError(f"scénario(s) inconnu(s) : {', '.join(unknown)} "
-                                 f"(scénarios disponibles : {', '.join(sorted(resolved))})")
-    chosen = {n: resolved[n] for n in names}
+    chosen = select_scenarios(scenarios, paths)
     results = {n: simulate(s, base, horizon, draws=draws, seed=seed, reference=reference) for n, s in chosen.items()}
     central = {n: simulate(s, base, horizon, reference=reference) for n, s in chosen.items()}
     try:
@@ -506,4 +518,25 @@ def write_iamc(ctx: ForesightContext, folder) -> list:
         props = writer.book.properties
         props.created = props.modified = stamp.replace(tzinfo=None)
         props.creator = "pma-eval"
+    _fix_zip_times(xlsx_path, stamp)
     return [csv_path, xlsx_path]
+
+
+def _fix_zip_times(path, stamp) -> None:
+    """Rewrite a zip (XLSX) with a fixed time on every entry (zipfile stamps entries with the clock)
+    and in the document properties (openpyxl sets the modification date when saving)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info)) for info in z.infolist()]
+    when = stamp.timetuple()[:6]
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + iso + rb"\g<2>",
+                              data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=when)
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            z.writestr(fixed, data)

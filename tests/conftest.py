@@ -14,9 +14,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def make_project(dest: Path) -> Path:
-    """Copy data/raw and notebooks/ of the repository into ``dest`` (a project root)."""
+    """Copy data/raw, notebooks/ and scenarios/ of the repository into ``dest`` (a project root)."""
     shutil.copytree(REPO / "data" / "raw", dest / "data" / "raw")
     shutil.copytree(REPO / "notebooks", dest / "notebooks")
+    shutil.copytree(REPO / "scenarios", dest / "scenarios")
     (dest / "data" / "processed").mkdir(parents=True)
     (dest / "reports").mkdir()
     return dest

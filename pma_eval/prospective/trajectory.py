@@ -160,8 +160,8 @@ def reference_trajectory(history: pd.DataFrame, index: pd.DataFrame, pivots: pd.
                                       "indice_national_approx"))
     if pivots is not None and len(pivots):
         p = pivots.copy()
-        b = p[p["year"] == base_year].set_index("sector")[["territorial", "national"]]
-        p = p.join(b, on="sector", rsuffix="_base")
+        b = p[p["year"] == base_year][["sector", "territorial", "national"]]
+        p = p.merge(b, on="sector", how="left", suffixes=("", "_base"))
         p["ratio"] = (p["territorial"] / p["territorial_base"]) / (p["national"] / p["national_base"])
         p["ratio"] = p["ratio"].replace([np.inf, -np.inf], np.nan)
         if p["ratio"].isna().any():

@@ -15,7 +15,8 @@ from ..config import Paths
 KEY_LIBRARIES = ["pandas", "numpy", "matplotlib", "statsmodels", "scipy", "papermill", "nbconvert", "nbclient",
                  "ipykernel", "weasyprint", "babel", "pyarrow", "pandera", "jinja2"]
 #: Files compared by ``verify``: the executed notebook carries execution timestamps by design.
-COMPARED_SUFFIXES = (".html", ".pdf")
+COMPARED_SUFFIXES = (".html", ".pdf", ".csv", ".xlsx")
+SCENARIO_REFERENCES = ("tet_trajectoire_snbc_exemple_fixture.csv", "sgpe_leviers_regionaux_2030.csv")
 
 
 def sha256(path: Path) -> str:
@@ -45,6 +46,10 @@ def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths) -> d
         built = json.loads(processed.read_text(encoding="utf-8"))
         inputs = [{"path": i["path"], "sha256": i["sha256"]} for i in built.get("inputs", [])]
         inputs += [{"path": f"data/processed/{o['file']}", "sha256": o["sha256"]} for o in built.get("outputs", {}).values()]
+    if kind == "scenarios":  # the scenario files and the reference tables are inputs too
+        files = sorted(paths.scenarios.glob("*.yml")) + [paths.raw / "referentiels" / n for n in SCENARIO_REFERENCES]
+        inputs += [{"path": str(f.relative_to(paths.root)) if f.is_relative_to(paths.root) else str(f),
+                    "sha256": sha256(f)} for f in files if f.exists()]
     outputs = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"}
     return {"rapport": kind, "parametres": parameters, "pma_eval": __version__, "commit": git_commit(paths.root),
             "python": platform.python_version(), "bibliotheques": versions, "entrees": inputs, "sorties": outputs,

@@ -192,6 +192,18 @@ def _replace_dir(tmp: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _remove_stale_tmp(out_dir: Path) -> None:
+    """Remove the temporary folders that killed runs left beside ``out_dir`` (their process is gone)."""
+    for d in out_dir.parent.glob(f".{out_dir.name}.tmp-*"):
+        try:
+            pid = int(d.name.rsplit(".tmp-", 1)[1].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError):
+            continue
+
+
 def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = None,
                out_dir: Path | None = None, stem_suffix: str = "") -> ReportResult:
     """Execute a report notebook and write ``.ipynb``, ``.html`` and ``.pdf`` to ``out_dir``.
@@ -217,7 +229,8 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
     out_dir = Path(out_dir or paths.reports / year / str(parameters.get("territoire", "PMA")))
     stem = REPORTS[kind][1] + stem_suffix
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    _remove_stale_tmp(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.parent))
     tmp.chmod(0o755)
     executed = tmp / f"{stem}.ipynb"
     try:

@@ -1,0 +1,21 @@
+"""The scenario report: checked scenario files, then the notebook, into ``reports/<year>/prospective/<territoire>``."""
+
+from __future__ import annotations
+
+
+def scenario_report(year: int | None, territoire: str, scenarios: str, horizon: int, draws: int, seed: int,
+                    paths, extra: dict | None = None):
+    """Run the scenario report into ``reports/<year>/prospective/<territoire>`` (shared with ``run``)."""
+    from ..datasets import load_territory
+    from ..prospective_report import select_scenarios, start_year
+    from .report import run_report
+
+    select_scenarios([s.strip() for s in scenarios.split(",") if s.strip()], paths)  # exit 2 before any run
+    year = year or start_year(paths)
+    territory = load_territory(paths)
+    level, code = territory.resolve(territoire)
+    name = territory.name(level, code)
+    params = {"year": int(year), "territoire": territoire.upper(), "scenarios": scenarios, "horizon": int(horizon),
+              "tirages": int(draws), "graine": int(seed), **(extra or {})}
+    return run_report("scenarios", params, f"Scénarios et trajectoires {year}–{horizon} — {name}", paths,
+                      out_dir=paths.reports / str(year) / "prospective" / territoire.upper())

@@ -1,0 +1,113 @@
+"""End to end: the scenario report, the unattended yearly run, a run killed halfway."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from pma_eval.cli import main
+from pma_eval.config import get_paths
+from pma_eval.publish.scenarios import scenario_report
+
+pytestmark = pytest.mark.slow
+
+DRAWS = 1000  # enough for the percentiles; the benchmark measures the default 10 000
+
+
+@pytest.fixture(scope="module")
+def scenarios(built_paths):
+    return scenario_report(None, "PMA", "tendanciel,turbine,snbc", 2050, DRAWS, 11, built_paths)
+
+
+def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
+    res = scenarios
+    assert res.folder == built_paths.reports / "2023" / "prospective" / "PMA"
+    html = res.html.read_text(encoding="utf-8")
+    assert '<html lang="fr"' in html and "<script" not in html
+    for text in ("Trajectoires et objectifs", "Incertitude", "L'écart et l'effort", "Les hypothèses des scénarios",
+                 "Turbine de l'écotransition", "SNBC territorialisée", "Tendanciel", "Données de démonstration",
+                 "Véhicules électriques", "Effort complémentaire non affecté", "Prolongation statistique"):
+        assert text in html, text
+    assert html.count('<figure class="pma-figure">') >= 8
+    assert res.pdf.read_bytes()[:5] == b"%PDF-"
+    iamc = pd.read_csv(res.folder / "scenarios_iamc.csv")
+    assert list(iamc.columns) == ["model", "scenario", "region", "variable", "unit", "year", "value"]
+    assert {"tendanciel", "turbine", "snbc", "trajectoire_reference", "historique"} <= set(iamc["scenario"])
+    xlsx = pd.read_excel(res.folder / "scenarios_iamc.xlsx", sheet_name="data")
+    assert len(xlsx) == len(iamc)
+    # The base year of every scenario is the observed total of the Pôle in 2023.
+    hist = iamc.query("scenario == 'historique' and variable == 'Émissions GES' and year == 2023")["value"].iloc[0]
+    for s in ("tendanciel", "turbine", "snbc"):
+        v = iamc.query("scenario == @s and variable == 'Émissions GES' and year == 2023")["value"].iloc[0]
+        assert v == pytest.approx(hist)
+    m = json.loads((res.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["parametres"]["tirages"] == DRAWS and m["parametres"]["graine"] == 11
+    assert {"scenarios/turbine.yml", "scenarios/snbc.yml"} <= {i["path"] for i in m["entrees"]}
+    assert {"rapport_prospective.pdf", "scenarios_iamc.csv", "scenarios_iamc.xlsx"} <= set(m["comparees_par_verify"])
+
+
+def test_same_seed_gives_identical_files(scenarios, built_paths, tmp_path):
+    from pma_eval.publish import run_report
+
+    m = json.loads((scenarios.folder / "manifest.json").read_text(encoding="utf-8"))
+    params = dict(m["parametres"])
+    again = run_report("scenarios", {k: v for k, v in params.items() if k != "title"}, params["title"], built_paths,
+                       out_dir=tmp_path / "bis")
+    for name in ("rapport_prospective.html", "rapport_prospective.pdf", "scenarios_iamc.csv", "scenarios_iamc.xlsx"):
+        assert (scenarios.folder / name).read_bytes() == (again.folder / name).read_bytes(), name
+
+
+def test_bad_scenario_file_exits_2_naming_file_and_key(project, capsys, monkeypatch):
+    path = project.scenarios / "turbine.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("logements_par_an:", "logement_par_an:", 1),
+                    encoding="utf-8")
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(project.root))
+    assert main(["report", "scenarios"]) == 2
+    err = capsys.readouterr().err
+    assert "fichier scenarios/turbine.yml" in err and "clé « leviers.renovation.logement_par_an » : clé inconnue" in err
+    assert not any(project.reports.rglob("*.html"))
+
+
+def test_a_killed_report_leaves_the_previous_outputs_untouched(built_paths, tmp_path):
+    root = tmp_path / "copie"
+    shutil.copytree(built_paths.root / "notebooks", root / "notebooks")
+    (root / "data").mkdir()
+    (root / "data" / "processed").symlink_to(built_paths.processed)
+    paths = get_paths(root)
+    env = {**os.environ, "PMA_EVAL_ROOT": str(root)}
+    cmd = [sys.executable, "-m", "pma_eval", "report", "annual", "--territoire", "CALL"]
+    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+    folder = paths.reports / "2023" / "CALL"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    while not list(folder.parent.glob(".CALL.tmp-*/*.ipynb")) and time.time() < deadline:
+        time.sleep(0.2)  # the executed notebook appears while cells run
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernel, mid-execution
+    proc.wait()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    # The next run removes what the killed one left and publishes normally.
+    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+    assert not list(folder.parent.glob(".CALL.tmp-*"))
+
+
+def test_yearly_run_produces_every_report(built_paths, capsys, monkeypatch):
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
+    assert main(["run", "--year", "2023", "--sans-fiches"]) == 0
+    year = built_paths.reports / "2023"
+    for t in ("PMA", "CALL", "CAHC", "CABBALR"):
+        assert (year / t / "rapport_annuel.pdf").exists(), t
+    assert (year / "prospective" / "PMA" / "rapport_prospective.pdf").exists()
+    assert (year / "prospective" / "PMA" / "scenarios_iamc.csv").exists()
+    log = (year / "execution.log").read_text(encoding="utf-8")
+    assert "rapport de prospective PMA : terminé" in log
