@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: help install check-system data report fiches visuels test test-fast lab demo-data lock bench clean
+.PHONY: help install check-system data report scenarios fiches visuels test test-fast lab demo-data lock bench clean
 
 help: ## afficher cette aide
 	@echo "pma-eval — commandes disponibles :"
@@ -30,8 +30,12 @@ check-system: ## vérifier les bibliothèques système de WeasyPrint (Pango)
 data: install ## construire data/processed à partir de data/raw
 	$(BIN)/pma-eval data build
 
-report: data ## installer, construire les données et produire le rapport annuel (dernière année)
+report: data ## installer, construire les données, produire le rapport annuel et le rapport de prospective du Pôle
 	$(BIN)/pma-eval report annual
+	$(BIN)/pma-eval report scenarios
+
+scenarios: data ## rapport de prospective du Pôle seul (scénarios du dossier scenarios/)
+	$(BIN)/pma-eval report scenarios
 
 fiches: data ## fiches communales et synthèses des agglomérations (dernière année)
 	$(BIN)/pma-eval fiches
@@ -62,6 +66,7 @@ lock: ## refaire requirements.lock depuis pyproject.toml (développeurs)
 bench: install ## mesures de performance (benchmarks/)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/fiches.py
+	$(BIN)/python benchmarks/prospective.py
 
 clean: ## supprimer les données construites et les rapports (pas .venv)
 	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/

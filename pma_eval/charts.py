@@ -164,9 +164,12 @@ LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1))]
 
 def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, unit: str, source: str,
                  targets: list[tuple[int, float, str]] | None = None, demo_years: set[int] | None = None,
-                 scale: float = 1.0) -> plt.Figure:
+                 scale: float = 1.0, styles: dict[str, tuple[str, object]] | None = None) -> plt.Figure:
     """Observed series (solid, black) then one line per scenario (colour and line style), and the
-    targets as labelled markers. Demonstration years of the history are drawn as hollow markers."""
+    targets as labelled markers. Demonstration years of the history are drawn as hollow markers.
+
+    ``styles`` maps a line label to its (colour, line style), so that a scenario keeps its look
+    from one chart to the next; other lines take the palette in order."""
     with house_style():
         fig, ax = plt.subplots(figsize=(7.2, 4.0))
         h = history.dropna() / scale
@@ -176,18 +179,18 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
                    edgecolors="#000000", zorder=3)
         for k, (label, s) in enumerate(lines.items()):
             s = s.dropna() / scale
-            ax.plot(s.index, s.values, color=PALETTE[k % len(PALETTE)], linestyle=LINESTYLES[k % len(LINESTYLES)],
-                    linewidth=1.8, label=label)
+            color, style = (styles or {}).get(label, (PALETTE[k % len(PALETTE)], LINESTYLES[k % len(LINESTYLES)]))
+            ax.plot(s.index, s.values, color=color, linestyle=style, linewidth=1.8, label=label)
             ax.annotate(fmt.number(s.iloc[-1], 0), (s.index[-1], s.iloc[-1]), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=7.5, color=PALETTE[k % len(PALETTE)])
+                        textcoords="offset points", va="center", fontsize=7.5, color=color)
         for year, value, label in targets or []:
-            ax.scatter([year], [value / scale], marker="v", s=42, color="#D55E00", zorder=4)
+            ax.scatter([year], [value / scale], marker="v", s=42, color="#333333", zorder=4)
             ax.annotate(label, (year, value / scale), xytext=(-4, 6), textcoords="offset points", ha="right",
-                        fontsize=7, color="#7A2E00")
+                        fontsize=7, color="#333333")
+        if demo:  # legend entry for the hollow markers
+            ax.scatter([], [], s=14, color="white", edgecolors="#000000", label="Année de démonstration")
         ax.set_ylim(bottom=0)
         ax.legend(loc="lower left", fontsize=7.5, ncol=2)
-        if demo:
-            fig.text(0.99, 0.01, "○ années de démonstration", fontsize=7, color="#444444", ha="right", va="bottom")
         _finish(fig, ax, title, unit, source)
     return fig
 

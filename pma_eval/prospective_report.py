@@ -272,6 +272,12 @@ def summary_table_html(ctx: ForesightContext) -> str:
                                           f"90 % des {fmt.number(ctx.draws, 0)} tirages (graine {ctx.seed})")
 
 
+def uncertainty_sentence(ctx: ForesightContext) -> str:
+    return (f"Chaque scénario est calculé {fmt.number(ctx.draws)} fois en tirant ses hypothèses incertaines "
+            f"(graine {ctx.seed}) : la médiane et les bandes de percentiles disent ce qui est probable, "
+            "pas seulement ce qui est possible.")
+
+
 def key_sentences(ctx: ForesightContext) -> list[str]:
     """The few sentences an elected official reads first."""
     ref = reference_total(ctx)
@@ -291,8 +297,21 @@ def key_sentences(ctx: ForesightContext) -> list[str]:
     return out
 
 
+REFERENCE_LABEL = "Trajectoire de référence (ADEME)"
+SCENARIO_COLORS = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
+
+
+def line_styles(ctx: ForesightContext) -> dict[str, tuple[str, object]]:
+    """One colour and line style per scenario, the same on every chart; the reference in vermilion."""
+    out = {REFERENCE_LABEL: ("#D55E00", (0, (4, 2)))}
+    for k, s in enumerate(ctx.scenarios.values()):
+        out[f"{s.title} (médiane)"] = (SCENARIO_COLORS[k % len(SCENARIO_COLORS)],
+                                       charts.LINESTYLES[k % len(charts.LINESTYLES)])
+    return out
+
+
 def trajectory_figure(ctx: ForesightContext) -> tuple[str, str]:
-    lines = {"Trajectoire de référence (ADEME)": reference_total(ctx)}
+    lines = {REFERENCE_LABEL: reference_total(ctx)}
     for name, s in ctx.scenarios.items():
         lines[f"{s.title} (médiane)"] = median_series(ctx, name)
     targets = []
@@ -303,7 +322,7 @@ def trajectory_figure(ctx: ForesightContext) -> tuple[str, str]:
             targets.append((int(row["target_year"]), float(row["level"]),
                             f"{row['framework'].split(' (')[0]} {row['target_year']}{'' if row['verified'] else ' ⚠'}"))
     fig = charts.trajectories(ctx.emissions_total, lines, f"Émissions {ctx.of_name} : scénarios et objectifs",
-                              "kt CO₂e", ctx.source, targets, ctx.demo_years, scale=1000)
+                              "kt CO₂e", ctx.source, targets, ctx.demo_years, scale=1000, styles=line_styles(ctx))
     parts = [f"{k} : {fmt.number(v.get(ctx.horizon, np.nan) / 1000, 0)} kt en {ctx.horizon}" for k, v in lines.items()]
     alt = (f"Courbes des émissions {ctx.of_name} : observé de {int(ctx.emissions_total.index.min())} à {ctx.year} "
            f"({kt(ctx.emissions_total.get(ctx.year))} en {ctx.year}), puis " + " ; ".join(parts)
@@ -325,7 +344,7 @@ def fan_figure(ctx: ForesightContext, name: str) -> tuple[str, str]:
            f"(90 % des tirages entre {fmt.number(b.at[2030, 'p5'] / 1000, 0)} et {fmt.number(b.at[2030, 'p95'] / 1000, 0)} kt), "
            f"{kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} (entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
            f"{fmt.number(b.at[ctx.horizon, 'p95'] / 1000, 0)} kt).")
-    return figure_html(fig, alt, f"Scénario « {s.title} » : médiane et bandes de {ctx.draws} tirages Monte-Carlo"), alt
+    return figure_html(fig, alt, f"Scénario « {s.title} » : médiane et bandes de {fmt.number(ctx.draws)} tirages Monte-Carlo"), alt
 
 
 def forecast_figure(ctx: ForesightContext, model: str = "damped") -> tuple[str, str, pd.DataFrame]:
@@ -352,9 +371,10 @@ def energy_figure(ctx: ForesightContext) -> tuple[str, str]:
     if not g.empty:
         t = g[(g["indicator_id"] == "conso_energie_finale") & g["level"].notna()].drop_duplicates("target_id")
         targets = [(int(r_["target_year"]), float(r_["level"]),
-                    f"LEC {r_['target_year']}{'' if r_['verified'] else ' ⚠'}") for _, r_ in t.iterrows()]
+                    f"{r_['framework'].split(' (')[0]} {r_['target_year']}{'' if r_['verified'] else ' ⚠'}")
+                   for _, r_ in t.iterrows()]
     fig = charts.trajectories(ctx.energy, lines, f"Consommation d'énergie finale {ctx.of_name}", "GWh",
-                              ctx.source, targets, scale=1000)
+                              ctx.source, targets, scale=1000, styles=line_styles(ctx))
     alt = (f"Courbes de la consommation d'énergie finale {ctx.of_name} : {fmt.number(ctx.energy.get(ctx.year) / 1000, 0)} GWh "
            f"en {ctx.year}, puis " + " ; ".join(f"{k} : {fmt.number(v.iloc[-1] / 1000, 0)} GWh en {ctx.horizon}"
                                                 for k, v in lines.items()) + ".")

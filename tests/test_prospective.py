@@ -360,3 +360,17 @@ def test_iamc_long_format_totals_match_sectors():
     assert np.allclose(det[sectors].sum(axis=1), det["Émissions GES"])
     assert {"Émissions GES|P5", "Émissions GES|P95"} <= set(df["variable"])
     assert set(df["unit"]) == {"kt CO2e/yr", "GWh/yr"}
+
+
+def test_scenario_readme_documents_every_key():
+    from pma_eval.prospective.model import DEFAULTS
+    from pma_eval.prospective.scenarios import HYPOTHESES, LEVERS
+
+    text = (get_paths().scenarios / "README.md").read_text(encoding="utf-8")
+    for lever, keys in LEVERS.items():
+        assert f"`{lever}`" in text, lever
+        for k in keys:
+            assert f"`{k}`" in text, f"{lever}.{k}"
+    for h in HYPOTHESES:
+        assert f"`{h}`" in text, h
+    assert set(DEFAULTS) == set(LEVERS)
