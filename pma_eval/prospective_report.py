@@ -237,6 +237,9 @@ def iamc(ctx: ForesightContext) -> pd.DataFrame:
                   int(y), v / 1000) for y, v in zip(g["year"], g["value"])]
     hist = ctx.emissions_total.dropna()
     rows += [("pma-eval", "historique", region, "Émissions GES", "kt CO2e/yr", int(y), v / 1000) for y, v in hist.items()]
+    for s, g in ctx.emissions.dropna(subset=["value"]).groupby("sector"):
+        rows += [("pma-eval", "historique", region, f"Émissions GES|{SECTOR_LABELS[s]}", "kt CO2e/yr", int(y), v / 1000)
+                 for y, v in zip(g["year"], g["value"])]
     parts.append(pd.DataFrame(rows, columns=parts[0].columns))
     return pd.concat(parts, ignore_index=True)
 
@@ -362,6 +365,43 @@ def forecast_figure(ctx: ForesightContext, model: str = "damped") -> tuple[str, 
            f"{kt(f.at[2030, 'mean'])} en 2030 (intervalle à 95 % : {fmt.number(f.at[2030, 'lower_95'] / 1000, 0)} à "
            f"{fmt.number(f.at[2030, 'upper_95'] / 1000, 0)} kt), {kt(f.at[ctx.horizon, 'mean'])} en {ctx.horizon}.")
     return figure_html(fig, alt, "Prolongation statistique des émissions observées, sans hypothèse d'action"), alt, f
+
+
+def forecast_table(ctx: ForesightContext, model: str = "damped") -> pd.DataFrame:
+    """Statistical baseline of every sector, the total and final energy: 2030 and horizon values with
+    their 95 % prediction interval. The damped trend is the default: over 25 years an undamped trend
+    fitted on a dozen points extrapolates too far (Gardner 1985; the M-competitions)."""
+    series = {SECTOR_LABELS[s]: (g.set_index("year")["value"], "kt CO₂e")
+              for s, g in ctx.emissions.groupby("sector", sort=False)}
+    series = {"Émissions totales": (ctx.emissions_total, "kt CO₂e"), **series,
+              "Consommation d'énergie finale": (ctx.energy, "GWh")}
+    rows = []
+    for label, (s, unit) in series.items():
+        s = s.dropna().sort_index()
+        s = s.reindex(range(int(s.index.min()), int(s.index.max()) + 1)).interpolate()
+        f = forecast(s, ctx.horizon, model=model)
+        rows.append({"series": label, "unit": unit, "model": f.attrs["model"],
+                     "last": float(s.iloc[-1]), **{f"{k}_{y}": float(f.at[y, k]) for y in (2030, ctx.horizon)
+                                                  for k in ("mean", "lower_95", "upper_95")}})
+    return pd.DataFrame(rows)
+
+
+def forecast_table_html(ctx: ForesightContext) -> str:
+    from .prospective.forecast import MODEL_LABELS
+
+    t = forecast_table(ctx)
+    h = ctx.horizon
+
+    def cell(r_, y):
+        return (f"{fmt.number(max(r_[f'mean_{y}'], 0) / 1000, 0)} ({fmt.number(max(r_[f'lower_95_{y}'], 0) / 1000, 0)} "
+                f"à {fmt.number(r_[f'upper_95_{y}'] / 1000, 0)})")
+
+    rows = [{"Série": r_["series"], "Unité": r_["unit"], f"{ctx.year} (observé)": fmt.number(r_["last"] / 1000, 0),
+             "2030 (intervalle à 95 %)": cell(r_, 2030), f"{h} (intervalle à 95 %)": cell(r_, h),
+             "Modèle": MODEL_LABELS[r_["model"]]} for _, r_ in t.iterrows()]
+    return html_table(pd.DataFrame(rows), "Prolongation statistique de chaque série, sans hypothèse d'action "
+                                          "(lissage exponentiel à tendance amortie ; valeurs négatives ramenées à zéro)",
+                      numeric=[f"{ctx.year} (observé)"])
 
 
 def energy_figure(ctx: ForesightContext) -> tuple[str, str]:

@@ -359,6 +359,9 @@ def test_iamc_long_format_totals_match_sectors():
     sectors = [v for v in det.columns if v.startswith("Émissions GES|")]
     assert np.allclose(det[sectors].sum(axis=1), det["Émissions GES"])
     assert {"Émissions GES|P5", "Émissions GES|P95"} <= set(df["variable"])
+    # With draws the main values are means, which add up (pyam check_aggregate); medians would not.
+    mc = df[~df["variable"].str.contains(r"\|P\d+$")].pivot_table(index="year", columns="variable", values="value")
+    assert np.allclose(mc[sectors].sum(axis=1), mc["Émissions GES"])
     assert set(df["unit"]) == {"kt CO2e/yr", "GWh/yr"}
 
 

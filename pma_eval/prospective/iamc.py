@@ -9,7 +9,6 @@ does for its quantiles.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..nomenclature import CARRIER_LABELS, SECTOR_LABELS, TECHNOLOGY_LABELS
@@ -23,8 +22,10 @@ def to_iamc(result: Result, scenario: str, region: str, percentiles: bool = True
             model: str = MODEL) -> pd.DataFrame:
     """Long IAMC table of one scenario run.
 
-    Values are the median of the draws (the single run when deterministic); with ``percentiles``
-    and more than one draw, totals also get ``|P5`` … ``|P95`` variables.
+    Values are the mean of the draws (the single run when deterministic): means add up, so sectors
+    sum to their total as pyam's ``check_aggregate`` expects (medians would not). With
+    ``percentiles`` and more than one draw, every variable also gets ``|P5`` … ``|P95`` variables
+    (``|P50`` is the median the report shows).
 
     Units: ``kt CO2e/yr`` for emissions, ``GWh/yr`` for energy and production.
     """
@@ -32,8 +33,8 @@ def to_iamc(result: Result, scenario: str, region: str, percentiles: bool = True
     years = result.years
 
     def add(variable: str, unit: str, values, scale: float) -> None:
-        med = values[0] if values.shape[0] == 1 else np.median(values, axis=0)
-        rows.extend((model, scenario, region, variable, unit, int(y), float(v) / scale) for y, v in zip(years, med))
+        mean = values.mean(axis=0)
+        rows.extend((model, scenario, region, variable, unit, int(y), float(v) / scale) for y, v in zip(years, mean))
         if percentiles and values.shape[0] > 1:
             b = bands(values, years)
             for col in b.columns:
