@@ -67,6 +67,7 @@ bench: install ## mesures de performance (benchmarks/)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/fiches.py
 	$(BIN)/python benchmarks/prospective.py
+	$(BIN)/python benchmarks/annee.py
 
 clean: ## supprimer les données construites et les rapports (pas .venv)
 	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/

@@ -46,6 +46,11 @@ def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths) -> d
         built = json.loads(processed.read_text(encoding="utf-8"))
         inputs = [{"path": i["path"], "sha256": i["sha256"]} for i in built.get("inputs", [])]
         inputs += [{"path": f"data/processed/{o['file']}", "sha256": o["sha256"]} for o in built.get("outputs", {}).values()]
+    from .report import REPORTS
+
+    notebook = paths.notebooks / "reports" / f"{REPORTS[kind][0]}.ipynb"
+    if notebook.exists():  # a changed notebook explains a changed report
+        inputs.append({"path": f"notebooks/reports/{notebook.name}", "sha256": sha256(notebook)})
     if kind == "scenarios":  # the scenario files and the reference tables are inputs too
         files = sorted(paths.scenarios.glob("*.yml")) + [paths.raw / "referentiels" / n for n in SCENARIO_REFERENCES]
         inputs += [{"path": str(f.relative_to(paths.root)) if f.is_relative_to(paths.root) else str(f),
