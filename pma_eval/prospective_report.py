@@ -26,10 +26,11 @@ from .prospective.model import BaseState, Result, central_value
 from .prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS, Scenario
 from .prospective.trajectory import METHOD_LABELS
 from .reporting import figure_html, html_table
-from .sources.prospective import read_scenario_folder, read_sgpe_levers, read_tet_trajectory
+from .sources.prospective import read_ademe_parameters, read_scenario_folder, read_sgpe_levers, read_tet_trajectory
 from .territory import Territory
 
 FIXTURE = "referentiels/tet_trajectoire_snbc_exemple_fixture.csv"
+PARAMETERS = "referentiels/ademe_trajectoire_reference_parametres.csv"
 SGPE = "referentiels/sgpe_leviers_regionaux_2030.csv"
 DEMO_BANNER = ("Données de démonstration : hormis les émissions de l'inventaire IGT (≈ 2016), les populations et "
                "l'électricité résidentielle Enedis 2023, les séries de départ sont fictives (calées sur les données "
@@ -135,14 +136,16 @@ def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: 
     em, en, rn = (_territory_rows(d, level, code) for d in (em_all, en_all, rn_all))
     base = base_state(en, em, rn, year)
 
-    index = national_index(read_tet_trajectory(paths.raw / FIXTURE, FIXTURE))
+    ademe = read_ademe_parameters(paths.raw / PARAMETERS, PARAMETERS)
+    ref_year = int(ademe[("annee_reference_trajectoire", None)])
+    index = national_index(read_tet_trajectory(paths.raw / FIXTURE, FIXTURE), base_year=ref_year)
     cols = ["sector", "year", "value", "nature"]
     if level == "pma":
-        parts = [reference_trajectory(_territory_rows(em_all, "epci", siren)[cols], index, horizon=horizon)
-                 for siren in territory.epcis["epci_siren"]]
+        parts = [reference_trajectory(_territory_rows(em_all, "epci", siren)[cols], index, base_year=ref_year,
+                                      horizon=horizon) for siren in territory.epcis["epci_siren"]]
         reference = sum_trajectories(parts)
     else:
-        reference = reference_trajectory(em[cols], index, horizon=horizon)
+        reference = reference_trajectory(em[cols], index, base_year=ref_year, horizon=horizon)
 
     chosen = select_scenarios(scenarios, paths)
     results = {n: simulate(s, base, horizon, draws=draws, seed=seed, reference=reference) for n, s in chosen.items()}

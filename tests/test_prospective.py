@@ -377,3 +377,16 @@ def test_scenario_readme_documents_every_key():
     for h in HYPOTHESES:
         assert f"`{h}`" in text, h
     assert set(DEFAULTS) == set(LEVERS)
+
+
+def test_ademe_parameters_and_the_industry_range_of_the_method():
+    from pma_eval.sources.prospective import read_ademe_parameters
+
+    # ademe_trajectoire_reference_parametres.csv: reference year 2015, horizon 2050 (TeT constants), and the
+    # method note's industry range: −75 % to −90 % in 2050 versus 2015 depending on the territory.
+    p = read_ademe_parameters(RAW / "referentiels" / "ademe_trajectoire_reference_parametres.csv")
+    assert int(p[("annee_reference_trajectoire", None)]) == 2015 and int(p[("horizon_trajectoire", None)]) == 2050
+    idx = national_index(read_tet_trajectory(RAW / "referentiels" / "tet_trajectoire_snbc_exemple_fixture.csv"))
+    industry_2050 = idx.set_index(["sector", "year"]).at[("industrie_hors_energie", 2050), "index"] - 1
+    assert float(p[("evolution_emissions_industrie_vs_2015_max", 2050)]) <= industry_2050 \
+        <= float(p[("evolution_emissions_industrie_vs_2015_min", 2050)])

@@ -41,7 +41,7 @@ def _fit(y: pd.Series, model: str):
         return ETSModel(y, error="add", **MODELS[model]).fit(disp=False)
 
 
-def forecast(series: pd.Series, horizon: int, model: str = "damped",
+def forecast(series: pd.Series, horizon: int, model: str = "ets",
              levels: tuple[float, ...] = (0.80, 0.95)) -> pd.DataFrame:
     """Forecast an annual series with prediction intervals.
 

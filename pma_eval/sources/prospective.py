@@ -69,3 +69,13 @@ def read_sgpe_levers(path: str | Path, display: str | None = None) -> pd.DataFra
     p.duplicates(out[["regionName", "id"]], "regionName, id")
     p.raise_if_any()
     return out
+
+
+def read_ademe_parameters(path: str | Path, display: str | None = None) -> dict[tuple[str, int | None], str]:
+    """The ADEME method parameters (``parametre, annee, valeur``) as ``{(parametre, annee): valeur}``."""
+    p = Parser(read_any(path, display), display or str(path))
+    cols = p.columns({"parametre": (), "annee": (), "valeur": ()})
+    names, values = p.text(cols["parametre"]), p.text(cols["valeur"])
+    years = p.integer(cols["annee"], required=False)
+    p.raise_if_any()
+    return {(n, None if pd.isna(y) else int(y)): v for n, y, v in zip(names, years, values)}
