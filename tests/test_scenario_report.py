@@ -111,3 +111,19 @@ def test_yearly_run_produces_every_report(built_paths, capsys, monkeypatch):
     assert (year / "prospective" / "PMA" / "scenarios_iamc.csv").exists()
     log = (year / "execution.log").read_text(encoding="utf-8")
     assert "rapport de prospective PMA : terminé" in log
+
+
+def test_variant_notebook_runs(built_paths, tmp_path, monkeypatch):
+    import papermill
+
+    from pma_eval.publish.report import _ipc_kernel_manager_class
+
+    from .conftest import REPO
+
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
+    out = tmp_path / "variante.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks/exploratory/essayer_une_variante.ipynb"), str(out),
+                               parameters={"tirages": 500}, kernel_name="python3", progress_bar=False,
+                               cwd=str(built_paths.root), kernel_manager_class=_ipc_kernel_manager_class())
+    text = out.read_text(encoding="utf-8")
+    assert "variante" in text and "renovation" in text and "image/png" in text
