@@ -275,7 +275,7 @@ def summary_table_html(ctx: ForesightContext) -> str:
                  f"GES {h} / 2015": fmt.percent(ref.get(h) / base_total - 1, 0, signed=True),
                  f"Énergie {h} [GWh]": "—", f"Photovoltaïque {h} [GWh]": "—"})
     return html_table(pd.DataFrame(rows), f"Les scénarios en chiffres {ctx.of_name} : médiane et, entre parenthèses, "
-                                          f"90 % des {fmt.number(ctx.draws, 0)} tirages (graine {ctx.seed})")
+                                          f"90 % des {fmt.number(ctx.draws, 0)} tirages (graine {ctx.seed})")
 
 
 def uncertainty_sentence(ctx: ForesightContext) -> str:
@@ -343,11 +343,11 @@ def fan_figure(ctx: ForesightContext, name: str) -> tuple[str, str]:
     b = total_bands(ctx, name)
     ymax = max(ctx.emissions_total.max(), b["p95"].max()) * 1.08
     fig = charts.fan(ctx.emissions_total, b["p50"], (b["p25"], b["p75"]), (b["p5"], b["p95"]),
-                     ("Médiane", "50 % des tirages (P25–P75)", "90 % des tirages (P5–P95)"),
+                     ("Médiane", "50 % des tirages (P25–P75)", "90 % des tirages (P5–P95)"),
                      f"Scénario « {s.title} » : incertitude", "kt CO₂e", ctx.source, reference_total(ctx),
                      scale=1000, ymax=ymax)
     alt = (f"Graphique en éventail du scénario {s.title} : médiane {kt(b.at[2030, 'p50'])} en 2030 "
-           f"(90 % des tirages entre {fmt.number(b.at[2030, 'p5'] / 1000, 0)} et {fmt.number(b.at[2030, 'p95'] / 1000, 0)} kt), "
+           f"(90 % des tirages entre {fmt.number(b.at[2030, 'p5'] / 1000, 0)} et {fmt.number(b.at[2030, 'p95'] / 1000, 0)} kt), "
            f"{kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} (entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
            f"{fmt.number(b.at[ctx.horizon, 'p95'] / 1000, 0)} kt).")
     return figure_html(fig, alt, f"Scénario « {s.title} » : médiane et bandes de {fmt.number(ctx.draws)} tirages Monte-Carlo"), alt
@@ -360,12 +360,12 @@ def forecast_figure(ctx: ForesightContext, model: str = "damped") -> tuple[str, 
     from .prospective.forecast import MODEL_LABELS
 
     fig = charts.fan(hist, f["mean"], (f["lower_80"], f["upper_80"]), (f["lower_95"], f["upper_95"]),
-                     ("Prévision", "intervalle de prévision à 80 %", "intervalle de prévision à 95 %"),
+                     ("Prévision", "intervalle de prévision à 80 %", "intervalle de prévision à 95 %"),
                      f"Prolongation statistique ({MODEL_LABELS[f.attrs['model']]})", "kt CO₂e",
                      "pma-eval (statsmodels ETSModel)" + (" — séries de démonstration" if ctx.is_demonstration else ""),
                      reference_total(ctx), scale=1000, ymax=max(hist.max(), f["upper_95"].max()) * 1.05)
     alt = (f"Prévision statistique des émissions {ctx.of_name} par {MODEL_LABELS[f.attrs['model']]} : "
-           f"{kt(f.at[2030, 'mean'])} en 2030 (intervalle à 95 % : {fmt.number(f.at[2030, 'lower_95'] / 1000, 0)} à "
+           f"{kt(f.at[2030, 'mean'])} en 2030 (intervalle à 95 % : {fmt.number(f.at[2030, 'lower_95'] / 1000, 0)} à "
            f"{fmt.number(f.at[2030, 'upper_95'] / 1000, 0)} kt), {kt(f.at[ctx.horizon, 'mean'])} en {ctx.horizon}.")
     return figure_html(fig, alt, "Prolongation statistique des émissions observées, sans hypothèse d'action"), alt, f
 
@@ -400,7 +400,7 @@ def forecast_table_html(ctx: ForesightContext) -> str:
                 f"à {fmt.number(r_[f'upper_95_{y}'] / 1000, 0)})")
 
     rows = [{"Série": r_["series"], "Unité": r_["unit"], f"{ctx.year} (observé)": fmt.number(r_["last"] / 1000, 0),
-             "2030 (intervalle à 95 %)": cell(r_, 2030), f"{h} (intervalle à 95 %)": cell(r_, h),
+             "2030 (intervalle à 95 %)": cell(r_, 2030), f"{h} (intervalle à 95 %)": cell(r_, h),
              "Modèle": MODEL_LABELS[r_["model"]]} for _, r_ in t.iterrows()]
     return html_table(pd.DataFrame(rows), "Prolongation statistique de chaque série, sans hypothèse d'action "
                                           "(lissage exponentiel à tendance amortie ; valeurs négatives ramenées à zéro)",
