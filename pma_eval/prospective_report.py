@@ -562,44 +562,18 @@ def scenario_descriptions_html(ctx: ForesightContext) -> str:
 
 def write_iamc(ctx: ForesightContext, folder) -> list:
     """Write ``scenarios_iamc.csv`` (comma, decimal point: the layout pyam reads) and
-    ``scenarios_iamc.xlsx`` (sheet ``data``, pyam's default) into ``folder``.
-
-    The workbook's creation date is fixed (``SOURCE_DATE_EPOCH`` or 2000-01-01) so that reruns
-    give identical files.
-    """
-    import datetime as dt
-    import os
+    ``scenarios_iamc.xlsx`` (sheet ``data``, pyam's default) into ``folder``; the XLSX is made
+    reproducible (same bytes from run to run)."""
     from pathlib import Path
+
+    from .xlsx import make_reproducible
 
     folder = Path(folder)
     table = iamc(ctx)
     csv_path, xlsx_path = folder / "scenarios_iamc.csv", folder / "scenarios_iamc.xlsx"
     table.to_csv(csv_path, index=False, float_format="%.6g", lineterminator="\n")
-    stamp = dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "946684800")), dt.timezone.utc)
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="data", index=False)
-        props = writer.book.properties
-        props.created = props.modified = stamp.replace(tzinfo=None)
-        props.creator = "pma-eval"
-    _fix_zip_times(xlsx_path, stamp)
+        writer.book.properties.creator = "pma-eval"
+    make_reproducible(xlsx_path)
     return [csv_path, xlsx_path]
-
-
-def _fix_zip_times(path, stamp) -> None:
-    """Rewrite a zip (XLSX) with a fixed time on every entry (zipfile stamps entries with the clock)
-    and in the document properties (openpyxl sets the modification date when saving)."""
-    import re
-    import zipfile
-
-    with zipfile.ZipFile(path) as z:
-        entries = [(info, z.read(info)) for info in z.infolist()]
-    when = stamp.timetuple()[:6]
-    with zipfile.ZipFile(path, "w") as z:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + iso + rb"\g<2>",
-                              data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=when)
-            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            z.writestr(fixed, data)

@@ -101,16 +101,46 @@ def test_a_killed_report_leaves_the_previous_outputs_untouched(built_paths, tmp_
     assert not list(folder.parent.glob(".CALL.tmp-*"))
 
 
-def test_yearly_run_produces_every_report(built_paths, capsys, monkeypatch):
+PUBLISHED = (".html", ".pdf", ".csv", ".xlsx", ".png", ".svg")
+
+
+def _published(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.suffix in PUBLISHED and "_echecs" not in p.parts}
+
+
+def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built_paths, monkeypatch):
     monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
-    assert main(["run", "--year", "2023", "--sans-fiches"]) == 0
+    assert main(["run", "--year", "2023"]) == 0
     year = built_paths.reports / "2023"
     for t in ("PMA", "CALL", "CAHC", "CABBALR"):
         assert (year / t / "rapport_annuel.pdf").exists(), t
     assert (year / "prospective" / "PMA" / "rapport_prospective.pdf").exists()
     assert (year / "prospective" / "PMA" / "scenarios_iamc.csv").exists()
+    assert len(list((year / "fiches" / "communes").glob("*.pdf"))) == 150
     log = (year / "execution.log").read_text(encoding="utf-8")
     assert "rapport de prospective PMA : terminé" in log
+    first = _published(year)
+    assert main(["run", "--year", "2023"]) == 0
+    second = _published(year)
+    assert first.keys() == second.keys()
+    assert [n for n in first if first[n] != second[n]] == []
+
+
+def test_yearly_run_with_a_failing_notebook_exits_1_and_exports_nothing_for_it(project, monkeypatch, capsys):
+    import nbformat
+
+    nb_path = project.notebooks / "reports" / "annual_evaluation.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('cellule en échec injectée')"))
+    nbformat.write(nb, nb_path)
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(project.root))
+    assert main(["run", "--year", "2023", "--sans-fiches"]) == 1
+    year = project.reports / "2023"
+    assert len(list((year / "_echecs").glob("rapport_annuel_*.ipynb"))) == 4
+    assert not list(year.glob("*/rapport_annuel.html"))  # no annual report exported
+    assert (year / "prospective" / "PMA" / "rapport_prospective.pdf").exists()  # the others still are
+    assert "échec" in (year / "execution.log").read_text(encoding="utf-8")
 
 
 def test_variant_notebook_runs(built_paths, tmp_path, monkeypatch):

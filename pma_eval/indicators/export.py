@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ConfigurationError
+from ..xlsx import make_reproducible
 from ..territory import NATURE_LABELS_FR, Territory
 from .catalogue import Catalogue
 
@@ -157,3 +158,4 @@ def _write_xlsx(table: pd.DataFrame, catalogue: Catalogue, path: Path) -> None:
             cells.append(c)
         ws.append(cells)
     wb.save(path)
+    make_reproducible(path)

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 
 from .. import charts
@@ -46,7 +47,9 @@ def _save(fig, path: Path, size: tuple[int, int] | None) -> None:
         fig.tight_layout(rect=(0, 0.04, 1, 1))
         fig.savefig(path, format="png", dpi=100, metadata={"Software": None})
     else:
-        fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
+        # The hash salt fixes the clip-path ids: without it they change at every run.
+        with matplotlib.rc_context({"svg.hashsalt": "pma-eval"}):
+            fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
 
 
