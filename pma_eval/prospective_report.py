@@ -436,26 +436,34 @@ def lever_figure(ctx: ForesightContext, name: str, year: int = 2030) -> tuple[st
     return figure_html(fig, alt, f"Émissions évitées en {year} par levier (attribution séquentielle)"), alt, c
 
 
-def gap_table_html(ctx: ForesightContext) -> str:
-    """One row per assessable target: level asked, pace required, and the gap of each scenario."""
+GLOBAL_INDICATORS = ("ges_total", "conso_energie_finale")
+
+
+def gap_table_html(ctx: ForesightContext, sectoral: bool = False) -> str:
+    """One row per assessable target: level asked, pace required, and the gap of each scenario.
+
+    ``sectoral=False`` gives the targets on total emissions and final energy, ``True`` the sector
+    targets (two tables that each fit on a page)."""
     g = gap_table(ctx)
-    if g.empty or g["level"].notna().sum() == 0:
+    if not g.empty:
+        g = g[g["level"].notna() & (g["indicator_id"].isin(GLOBAL_INDICATORS) != sectoral)]
+    if g.empty:
         return "<p>Aucun objectif évaluable pour ce territoire.</p>"
-    g = g[g["level"].notna()]
     rows = []
     for _, t in g.groupby("target_id", sort=False):
         first = t.iloc[0]
         unit = "GWh" if first["indicator_id"] == "conso_energie_finale" else "kt"
-        row = {"Objectif": f"{first['framework'].split(' (')[0]} : {first['description']}"
-                           f"{'' if first['verified'] else ' ⚠'}",
-               "Indicateur": _indicator_label(first["indicator_id"]),
+        row = {"Objectif": f"{_indicator_label(first['indicator_id'])} — {first['framework'].split(' (')[0]} : "
+                           f"{first['description']}{'' if first['verified'] else ' ⚠'}",
                "Niveau visé": f"{fmt.number(first['level'] / 1000, 0)} {unit}",
                f"Rythme requis depuis {ctx.year}": fmt.percent(first["required_rate"], 1, signed=True) + " par an"}
         for _, r_ in t.iterrows():
-            row[f"Écart « {ctx.scenarios[r_['scenario']].title} »"] = f"{fmt.number(r_['gap'] / 1000, 0, signed=True)} {unit}"
+            row[ctx.scenarios[r_["scenario"]].title] = f"{fmt.number(r_['gap'] / 1000, 0, signed=True)} {unit}"
         rows.append(row)
-    return html_table(pd.DataFrame(rows), "Écart de la médiane de chaque scénario au niveau visé "
-                                          "(positif : objectif manqué ; ⚠ : objectif non vérifié)")
+    what = "objectifs sectoriels" if sectoral else "objectifs d'émissions totales et de consommation d'énergie"
+    return html_table(pd.DataFrame(rows), f"Écart de la médiane de chaque scénario (colonnes de droite) au niveau "
+                                          f"visé, {what} (positif : objectif manqué ; ⚠ : objectif non vérifié)",
+                      long=True)
 
 
 def _indicator_label(iid: str) -> str:
@@ -495,7 +503,7 @@ def sgpe_table_html(ctx: ForesightContext) -> str:
                      "Traduction physique": phys})
     return html_table(pd.DataFrame(rows), "Répartition de l'effort 2019 → 2030 par levier (parts régionales SGPE "
                                           "Hauts-de-France appliquées à l'effort de chaque secteur du territoire)",
-                      numeric=["Part du secteur", "Effort 2019→2030"])
+                      numeric=["Part du secteur", "Effort 2019→2030"], long=True)
 
 
 def _value_text(v) -> str:
@@ -546,7 +554,7 @@ def assumptions_table_html(ctx: ForesightContext) -> str:
                                       f"{SECTOR_LABELS.get(sub) or CARRIER_LABELS.get(sub, sub)}",
                          **{ctx.scenarios[n].title: "—" if v is None else _value_text(v) for n, v in zip(names, vals)}})
     return html_table(pd.DataFrame(rows), "Hypothèses de chaque scénario : valeur centrale, puis bornes de la loi "
-                                          "d'incertitude (triangulaire sauf mention)", numeric=[])
+                                          "d'incertitude (triangulaire sauf mention)", numeric=[], long=True)
 
 
 def scenario_descriptions_html(ctx: ForesightContext) -> str:

@@ -518,8 +518,11 @@ def figure_html(fig, alt: str, caption: str) -> str:
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def html_table(df: pd.DataFrame, caption: str, numeric: list[str] | None = None) -> str:
-    """An accessible HTML table: caption, header cells with scope, escaped content."""
+def html_table(df: pd.DataFrame, caption: str, numeric: list[str] | None = None, long: bool = False) -> str:
+    """An accessible HTML table: caption, header cells with scope, escaped content.
+
+    ``long=True`` lets the PDF break the table across pages (header row repeated) instead of
+    moving it whole to the next page."""
     numeric = numeric if numeric is not None else list(df.columns[1:])
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns)
     body = []
@@ -533,7 +536,7 @@ def html_table(df: pd.DataFrame, caption: str, numeric: list[str] | None = None)
                 cls = ' class="num"' if c in numeric else ""
                 cells.append(f"<td{cls}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table class="pma-table"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+    return (f'<table class="pma-table{" long" if long else ""}"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
@@ -652,7 +655,7 @@ def network_table_html(ctx: ReportContext, years: int = 5) -> str:
                 cells.append(fmt.percent(x / 100, 0) if unit == "%" else fmt.number(x, 2))
         rows.append(f'<tr><th scope="row">{html.escape(ctx.catalogue[iid].short_title)}</th>'
                     + "".join(f'<td class="num">{c}</td>' for c in cells) + "</tr>")
-    return (f'<table class="pma-table"><caption>Mobilisation des réseaux animés par le Pôle</caption><thead><tr>'
+    return (f'<table class="pma-table{" long" if long else ""}"><caption>Mobilisation des réseaux animés par le Pôle</caption><thead><tr>'
             f'<th scope="col">Indicateur</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
