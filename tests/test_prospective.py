@@ -390,3 +390,15 @@ def test_ademe_parameters_and_the_industry_range_of_the_method():
     industry_2050 = idx.set_index(["sector", "year"]).at[("industrie_hors_energie", 2050), "index"] - 1
     assert float(p[("evolution_emissions_industrie_vs_2015_max", 2050)]) <= industry_2050 \
         <= float(p[("evolution_emissions_industrie_vs_2015_min", 2050)])
+
+
+def test_default_emission_factors_match_published_co2_factors():
+    # SDES, Chiffres clés du climat 2023, « Quelques facteurs d'émissions »: natural gas 2.3 t CO2/toe,
+    # diesel 3.1 t CO2/toe; 1 toe = 11.63 MWh. Direct factors of the model within 5 % (they add CH4 and N2O).
+    from pma_eval.prospective.model import HYPOTHESIS_DEFAULTS
+
+    sc = resolve(read_scenario_folder(get_paths().scenarios))["tendanciel"]
+    for factors in (HYPOTHESIS_DEFAULTS["facteurs_emission"], sc.hypotheses["facteurs_emission"]):
+        assert factors["gaz"] == pytest.approx(2.3 / 11.63, rel=0.05)
+        assert factors["produits_petroliers"] == pytest.approx(3.1 / 11.63, rel=0.05)
+        assert factors["electricite"] == 0  # cadastral inventory: counted where produced
