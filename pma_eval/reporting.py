@@ -655,7 +655,7 @@ def network_table_html(ctx: ReportContext, years: int = 5) -> str:
                 cells.append(fmt.percent(x / 100, 0) if unit == "%" else fmt.number(x, 2))
         rows.append(f'<tr><th scope="row">{html.escape(ctx.catalogue[iid].short_title)}</th>'
                     + "".join(f'<td class="num">{c}</td>' for c in cells) + "</tr>")
-    return (f'<table class="pma-table{" long" if long else ""}"><caption>Mobilisation des réseaux animés par le Pôle</caption><thead><tr>'
+    return (f'<table class="pma-table"><caption>Mobilisation des réseaux animés par le Pôle</caption><thead><tr>'
             f'<th scope="col">Indicateur</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
