@@ -175,6 +175,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
+
     parser = argparse.ArgumentParser(
         prog="pma-eval",
         description="Atelier d'évaluation et de prospective de l'écotransition du Pôle métropolitain de l'Artois.",
@@ -219,11 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     sc = rsub.add_parser("scenarios", help="rapport de prospective : trajectoire de référence, scénarios, effort")
     sc.add_argument("--year", type=int, help="année de départ (défaut : dernière année avec énergie et émissions)")
     sc.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR (défaut : PMA)")
-    sc.add_argument("--scenarios", default="tendanciel,turbine,snbc",
-                    help="scénarios du dossier scenarios/, séparés par des virgules (défaut : tendanciel,turbine,snbc)")
-    sc.add_argument("--horizon", type=int, default=2050, help="dernière année projetée (défaut : 2050)")
-    sc.add_argument("--tirages", type=int, default=10000, help="nombre de tirages Monte-Carlo (défaut : 10 000)")
-    sc.add_argument("--graine", type=int, default=20250101, help="graine aléatoire (défaut : 20250101)")
+    sc.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS),
+                    help=f"scénarios du dossier scenarios/, séparés par des virgules (défaut : {','.join(DEFAULT_SCENARIOS)})")
+    sc.add_argument("--horizon", type=int, default=DEFAULT_HORIZON,
+                    help=f"dernière année projetée (défaut : {DEFAULT_HORIZON})")
+    sc.add_argument("--tirages", type=int, default=DEFAULT_DRAWS, help="nombre de tirages Monte-Carlo (défaut : 10 000)")
+    sc.add_argument("--graine", type=int, default=DEFAULT_SEED, help=f"graine aléatoire (défaut : {DEFAULT_SEED})")
     sc.add_argument("--param", action="append", metavar="NOM=VALEUR",
                     help="paramètre supplémentaire du carnet (refusé s'il n'est pas déclaré)")
     sc.set_defaults(func=cmd_report_scenarios)

@@ -59,3 +59,9 @@ def get_paths(root: str | os.PathLike | None = None) -> Paths:
 # First year of the series the workbench handles, and the last accepted as plausible.
 YEAR_MIN = 1990
 YEAR_MAX = 2060
+
+# Defaults of the scenario report (command line, yearly run, notebook context).
+DEFAULT_SCENARIOS = ("tendanciel", "turbine", "snbc")
+DEFAULT_HORIZON = 2050
+DEFAULT_DRAWS = 10_000
+DEFAULT_SEED = 20250101

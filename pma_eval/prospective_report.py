@@ -15,13 +15,16 @@ import numpy as np
 import pandas as pd
 
 from . import charts, fmt
-from .config import Paths, get_paths
+from .config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED, Paths, get_paths
 from .datasets import load, load_territory
+from .indicators import load_catalogue
 from .errors import ConfigurationError
 from .nomenclature import CARRIER_LABELS, SECTOR_LABELS
 from .prospective import (base_state, bands, forecast, gaps, lever_contributions, national_index,
                           reference_trajectory, resolve, sgpe_split, simulate, sum_trajectories, target_levels,
                           to_iamc)
+from .prospective.effort import INDICATOR_SECTORS
+from .prospective.forecast import MODEL_LABELS
 from .prospective.model import BaseState, Result, central_value
 from .prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS, Scenario
 from .prospective.trajectory import METHOD_LABELS
@@ -58,7 +61,6 @@ class ForesightContext:
     energy: pd.Series  # history of total final energy [MWh] by year
     reference: pd.DataFrame
     results: dict[str, Result]
-    central: dict[str, Result]
     targets: pd.DataFrame
     sgpe: pd.DataFrame
     paths: Paths
@@ -86,7 +88,6 @@ def _territory_rows(df: pd.DataFrame, level: str, code: str) -> pd.DataFrame:
     return df[(df["geo_level"] == level) & (df["geo_code"] == code)]
 
 
-DEFAULT_SCENARIOS = ("tendanciel", "turbine", "snbc")
 
 
 def select_scenarios(names: list[str] | None = None, paths: Paths | None = None) -> dict[str, Scenario]:
@@ -105,17 +106,21 @@ def select_scenarios(names: list[str] | None = None, paths: Paths | None = None)
     return {n: resolved[n] for n in names}
 
 
+def _common_years(emissions: pd.DataFrame, energy: pd.DataFrame) -> list[int]:
+    """Years with both energy and emissions data (possible start years of the scenarios)."""
+    return sorted(int(y) for y in set(emissions["year"]) & set(energy["year"]))
+
+
 def start_year(paths: Paths | None = None) -> int:
     """Latest year with both energy and emissions data: the default start of the scenarios."""
     paths = paths or get_paths()
-    em, en = load("emissions", paths), load("energy", paths)
-    return int(max(set(em["year"]) & set(en["year"])))
+    return _common_years(load("emissions", paths), load("energy", paths))[-1]
 
 
 def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: list[str] | None = None,
-                   horizon: int = 2050, draws: int = 10_000, seed: int = 20250101,
+                   horizon: int = DEFAULT_HORIZON, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                    paths: Paths | None = None) -> ForesightContext:
-    """Load the inputs of one territory and run every selected scenario (central and Monte Carlo)."""
+    """Load the inputs of one territory and run the Monte Carlo of every selected scenario."""
     paths = paths or get_paths()
     territory = load_territory(paths)
     level, code = territory.resolve(territoire)
@@ -128,7 +133,7 @@ def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: 
     em_all = load("emissions", paths)
     em_all = em_all[em_all["in_total"].astype(bool)]
     en_all, rn_all = load("energy", paths), load("renewables", paths)
-    common = sorted(set(em_all["year"]) & set(en_all["year"]))
+    common = _common_years(em_all, en_all)
     year = int(year or common[-1])
     if year not in common:
         raise ConfigurationError(f"année de départ {year} sans données d'énergie et d'émissions "
@@ -149,7 +154,6 @@ def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: 
 
     chosen = select_scenarios(scenarios, paths)
     results = {n: simulate(s, base, horizon, draws=draws, seed=seed, reference=reference) for n, s in chosen.items()}
-    central = {n: simulate(s, base, horizon, reference=reference) for n, s in chosen.items()}
     try:
         targets = load("targets", paths)
     except ConfigurationError:
@@ -159,15 +163,18 @@ def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: 
     name = territory.name(level, code)
     return ForesightContext(year, horizon, draws, seed, level, code, name, territory.name_after_de(level, code),
                             "PMA" if level == "pma" else name, territory, chosen, base, em[cols], energy, reference,
-                            results, central, targets, sgpe, paths)
+                            results, targets, sgpe, paths)
 
 
 # --- numbers ------------------------------------------------------------------------------------
 
 def total_bands(ctx: ForesightContext, name: str, what: str = "emissions") -> pd.DataFrame:
-    r = ctx.results[name]
-    values = r.total_emissions() if what == "emissions" else r.total_energy()
-    return bands(values, r.years)
+    """Percentile bands of a scenario's total emissions or energy (computed once per context)."""
+    key = ("bands", name, what)
+    if key not in ctx._cache:
+        r = ctx.results[name]
+        ctx._cache[key] = bands(r.total_emissions() if what == "emissions" else r.total_energy(), r.years)
+    return ctx._cache[key]
 
 
 def median_series(ctx: ForesightContext, name: str, what: str = "emissions") -> pd.Series:
@@ -182,8 +189,6 @@ def indicator_history(ctx: ForesightContext) -> dict[str, pd.Series]:
     """Observed series of the indicators targets refer to (emissions by group, total energy)."""
     e = ctx.emissions.pivot_table(index="year", columns="sector", values="value", aggfunc="sum")
     out = {"ges_total": e.sum(axis=1, min_count=1), "conso_energie_finale": ctx.energy}
-    from .prospective.effort import INDICATOR_SECTORS
-
     for iid, sectors in INDICATOR_SECTORS.items():
         if sectors:
             out[iid] = e.reindex(columns=list(sectors)).sum(axis=1, min_count=1)
@@ -192,8 +197,6 @@ def indicator_history(ctx: ForesightContext) -> dict[str, pd.Series]:
 
 def projections(ctx: ForesightContext, indicator_id: str) -> dict[str, pd.Series]:
     """Median projection of each scenario for a target's indicator."""
-    from .prospective.effort import INDICATOR_SECTORS
-
     out = {}
     for name, r in ctx.results.items():
         if indicator_id == "conso_energie_finale":
@@ -206,7 +209,13 @@ def projections(ctx: ForesightContext, indicator_id: str) -> dict[str, pd.Series
 
 
 def gap_table(ctx: ForesightContext) -> pd.DataFrame:
-    """Every assessable target × scenario (median), with the pace still required."""
+    """Every assessable target × scenario (median), with the pace still required (computed once)."""
+    if "gaps" not in ctx._cache:
+        ctx._cache["gaps"] = _gap_table(ctx)
+    return ctx._cache["gaps"]
+
+
+def _gap_table(ctx: ForesightContext) -> pd.DataFrame:
     if ctx.targets.empty:
         return pd.DataFrame()
     hist = indicator_history(ctx)
@@ -353,12 +362,15 @@ def fan_figure(ctx: ForesightContext, name: str) -> tuple[str, str]:
     return figure_html(fig, alt, f"Scénario « {s.title} » : médiane et bandes de {fmt.number(ctx.draws)} tirages Monte-Carlo"), alt
 
 
-def forecast_figure(ctx: ForesightContext, model: str = "damped") -> tuple[str, str, pd.DataFrame]:
-    hist = ctx.emissions_total.dropna()
-    hist = hist.reindex(range(int(hist.index.min()), int(hist.index.max()) + 1)).interpolate()
-    f = forecast(hist, ctx.horizon, model=model)
-    from .prospective.forecast import MODEL_LABELS
+def _annual(s: pd.Series) -> pd.Series:
+    """Every year between the first and the last value, gaps interpolated (what ETS needs)."""
+    s = s.dropna().sort_index()
+    return s.reindex(range(int(s.index.min()), int(s.index.max()) + 1)).interpolate()
 
+
+def forecast_figure(ctx: ForesightContext, model: str = "damped") -> tuple[str, str, pd.DataFrame]:
+    hist = _annual(ctx.emissions_total)
+    f = forecast(hist, ctx.horizon, model=model)
     fig = charts.fan(hist, f["mean"], (f["lower_80"], f["upper_80"]), (f["lower_95"], f["upper_95"]),
                      ("Prévision", "intervalle de prévision à 80 %", "intervalle de prévision à 95 %"),
                      f"Prolongation statistique ({MODEL_LABELS[f.attrs['model']]})", "kt CO₂e",
@@ -380,8 +392,7 @@ def forecast_table(ctx: ForesightContext, model: str = "damped") -> pd.DataFrame
               "Consommation d'énergie finale": (ctx.energy, "GWh")}
     rows = []
     for label, (s, unit) in series.items():
-        s = s.dropna().sort_index()
-        s = s.reindex(range(int(s.index.min()), int(s.index.max()) + 1)).interpolate()
+        s = _annual(s)
         f = forecast(s, ctx.horizon, model=model)
         rows.append({"series": label, "unit": unit, "model": f.attrs["model"],
                      "last": float(s.iloc[-1]), **{f"{k}_{y}": float(f.at[y, k]) for y in (2030, ctx.horizon)
@@ -390,8 +401,6 @@ def forecast_table(ctx: ForesightContext, model: str = "damped") -> pd.DataFrame
 
 
 def forecast_table_html(ctx: ForesightContext) -> str:
-    from .prospective.forecast import MODEL_LABELS
-
     t = forecast_table(ctx)
     h = ctx.horizon
 
@@ -467,10 +476,7 @@ def gap_table_html(ctx: ForesightContext, sectoral: bool = False) -> str:
 
 
 def _indicator_label(iid: str) -> str:
-    return {"ges_total": "GES total", "ges_batiments": "GES bâtiments", "ges_transports": "GES transports",
-            "ges_industrie_hors_energie": "GES industrie", "ges_agriculture": "GES agriculture",
-            "ges_dechets": "GES déchets", "ges_branche_energie": "GES branche énergie",
-            "conso_energie_finale": "Énergie finale"}.get(iid, iid)
+    return load_catalogue()[iid].short_title
 
 
 def reference_table_html(ctx: ForesightContext) -> str:

@@ -38,3 +38,13 @@ def built_paths(tmp_path_factory):
 def project(tmp_path):
     """A fresh, unbuilt project copy (for tests that change raw data)."""
     return get_paths(make_project(tmp_path / "projet"))
+
+
+def notebooks_copy(built_paths, tmp_path: Path):
+    """Paths of a copy with its own notebooks/ and reports/ over the built data (processed is linked):
+    for tests that change a notebook or kill a run without touching the shared project."""
+    root = tmp_path / "copie"
+    shutil.copytree(built_paths.root / "notebooks", root / "notebooks")
+    (root / "data").mkdir()
+    (root / "data" / "processed").symlink_to(built_paths.processed)
+    return get_paths(root)

@@ -111,21 +111,16 @@ def test_second_run_gives_byte_identical_html_and_pdf(annual, built_paths):
 
 
 def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, tmp_path):
-    import shutil
-
     import nbformat
 
-    from pma_eval.config import get_paths
     from pma_eval.publish import ReportFailed
 
-    root = tmp_path / "copie"
-    shutil.copytree(built_paths.root / "notebooks", root / "notebooks")
-    (root / "data").mkdir()
-    (root / "data" / "processed").symlink_to(built_paths.processed)
-    paths = get_paths(root)
+    from .conftest import notebooks_copy
+
+    paths = notebooks_copy(built_paths, tmp_path)
     ok = run_report("annual", {"year": 2023, "territoire": "CAHC"}, "t", paths)
     before = {p.name: p.read_bytes() for p in ok.folder.iterdir()}
-    nb_path = root / "notebooks" / "reports" / "annual_evaluation.ipynb"
+    nb_path = paths.notebooks / "reports" / "annual_evaluation.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('cellule en échec injectée')"))
     nbformat.write(nb, nb_path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,8 +13,9 @@ import pandas as pd
 import pytest
 
 from pma_eval.cli import main
-from pma_eval.config import get_paths
 from pma_eval.publish.scenarios import scenario_report
+
+from .conftest import notebooks_copy
 
 pytestmark = pytest.mark.slow
 
@@ -77,12 +77,8 @@ def test_bad_scenario_file_exits_2_naming_file_and_key(project, capsys, monkeypa
 
 
 def test_a_killed_report_leaves_the_previous_outputs_untouched(built_paths, tmp_path):
-    root = tmp_path / "copie"
-    shutil.copytree(built_paths.root / "notebooks", root / "notebooks")
-    (root / "data").mkdir()
-    (root / "data" / "processed").symlink_to(built_paths.processed)
-    paths = get_paths(root)
-    env = {**os.environ, "PMA_EVAL_ROOT": str(root)}
+    paths = notebooks_copy(built_paths, tmp_path)
+    env = {**os.environ, "PMA_EVAL_ROOT": str(paths.root)}
     cmd = [sys.executable, "-m", "pma_eval", "report", "annual", "--territoire", "CALL"]
     assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
     folder = paths.reports / "2023" / "CALL"

@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..evaluation.rates import required_rate
 from ..evaluation.targets import applies_to, describe_target
 
 #: SGPE sector → workbench sector(s).
@@ -110,7 +111,7 @@ def required_annual_rate(current: float, target: float, periods: int) -> float:
         return np.nan
     if target <= 0 or current <= 0:
         return -1.0 / periods
-    return (target / current) ** (1.0 / periods) - 1.0
+    return required_rate(current, target, periods)
 
 
 def gaps(projections: dict[str, pd.Series], levels: pd.DataFrame, last_year: int, last_value: dict[str, float]) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .scenarios import CARRIERS, SECTORS_ALL, SECTORS_ENERGY, Scenario
+from .scenarios import CARRIERS, SECTORS_ALL, SECTORS_ENERGY, Scenario, merge
 
 LEVER_ORDER = ("renovation", "chauffage", "tertiaire", "industrie", "mobilite", "agriculture", "dechets",
                "branche_energie", "photovoltaique")
@@ -152,7 +152,7 @@ def parameters(scenario: Scenario, draws: int | None = None, seed: int = 0) -> d
     so that the same seed gives the same numbers.
     """
     tree = {"hypotheses": {**HYPOTHESIS_DEFAULTS}, "leviers": {}}
-    tree["hypotheses"] = _deep(tree["hypotheses"], scenario.hypotheses)
+    tree["hypotheses"] = merge(tree["hypotheses"], scenario.hypotheses)
     for lever, params in scenario.levers.items():
         tree["leviers"][lever] = {**DEFAULTS[lever], **params}
     rng = np.random.default_rng(seed)
@@ -164,13 +164,6 @@ def parameters(scenario: Scenario, draws: int | None = None, seed: int = 0) -> d
             out[path] = central_value(v)
         else:
             out[path] = _sample(v, rng, draws)[:, None]
-    return out
-
-
-def _deep(a: dict, b: dict) -> dict:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = _deep(out[k], v) if isinstance(v, dict) and "loi" not in v and isinstance(out.get(k), dict) else v
     return out
 
 

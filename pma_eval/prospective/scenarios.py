@@ -135,6 +135,15 @@ def _check_number(file: str, key: str, v, problems: list[Problem]) -> None:
         problems.append(_problem(file, key, "nombre ou loi attendu", v))
 
 
+def _section(file: str, doc: dict, key: str, problems: list[Problem]) -> dict:
+    """``doc[key]`` when it is a mapping (or absent: empty); otherwise a problem and an empty mapping."""
+    value = doc.get(key) or {}
+    if isinstance(value, dict):
+        return value
+    problems.append(_problem(file, key, "dictionnaire attendu", value))
+    return {}
+
+
 def check_document(file: str, doc: object) -> list[Problem]:
     """Every problem of one scenario file's own content (before inheritance)."""
     problems: list[Problem] = []
@@ -148,11 +157,7 @@ def check_document(file: str, doc: object) -> list[Problem]:
                                  doc["cible"]))
     if "nature" in doc and doc["nature"] not in ("hypothese", "demonstration"):
         problems.append(_problem(file, "nature", "valeur admise : hypothese ou demonstration", doc["nature"]))
-    hyp = doc.get("hypotheses") or {}
-    if not isinstance(hyp, dict):
-        problems.append(_problem(file, "hypotheses", "dictionnaire attendu", hyp))
-        hyp = {}
-    for k, v in hyp.items():
+    for k, v in _section(file, doc, "hypotheses", problems).items():
         if k not in HYPOTHESES:
             problems.append(_problem(file, f"hypotheses.{k}",
                                      f"clé inconnue (clés admises : {', '.join(HYPOTHESES)})"))
@@ -171,11 +176,7 @@ def check_document(file: str, doc: object) -> list[Problem]:
                                          f"nom inconnu (noms admis : {', '.join(names)})"))
             else:
                 _check_number(file, f"hypotheses.{k}.{name}", x, problems)
-    levers = doc.get("leviers") or {}
-    if not isinstance(levers, dict):
-        problems.append(_problem(file, "leviers", "dictionnaire attendu", levers))
-        levers = {}
-    for lever, params in levers.items():
+    for lever, params in _section(file, doc, "leviers", problems).items():
         if lever not in LEVERS:
             problems.append(_problem(file, f"leviers.{lever}",
                                      f"levier inconnu (leviers admis : {', '.join(LEVERS)})"))
@@ -204,11 +205,13 @@ def check_document(file: str, doc: object) -> list[Problem]:
     return problems
 
 
-def _merge(parent: dict, child: dict) -> dict:
+def merge(parent: dict, child: dict) -> dict:
+    """Deep merge: the child's mapping entries replace the parent's one by one; a scalar or a
+    distribution (a mapping with ``loi``) replaces the parent's value whole."""
     out = copy.deepcopy(parent)
     for k, v in child.items():
         if isinstance(v, dict) and "loi" not in v and isinstance(out.get(k), dict) and "loi" not in out[k]:
-            out[k] = _merge(out[k], v)
+            out[k] = merge(out[k], v)
         else:
             out[k] = copy.deepcopy(v)
     return out
@@ -247,7 +250,7 @@ def resolve(documents: dict[str, tuple[str, dict]]) -> dict[str, Scenario]:
             cur = documents[parent][1]
         merged: dict = {}
         for n in reversed(chain):
-            merged = _merge(merged, {k: v for k, v in documents[n][1].items() if k != "parent"})
+            merged = merge(merged, {k: v for k, v in documents[n][1].items() if k != "parent"})
         out[name] = Scenario(
             name=name, title=str(merged.get("titre", name)), description=str(merged.get("description", "")).strip(),
             parent=doc.get("parent"), chain=tuple(chain), hypotheses=merged.get("hypotheses") or {},

@@ -49,7 +49,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     from .fiches import write_fiches
     from .report import ReportFailed, run_report
     from .scenarios import scenario_report
-    from ..prospective_report import DEFAULT_SCENARIOS
+    from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
     from .visuals import write_visuals
 
     paths = paths or get_paths()
@@ -72,7 +72,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
             steps.append((f"rapport annuel {sigle}", lambda s=sigle, n=name: run_report(
                 "annual", {"year": year, "territoire": s}, f"Rapport annuel d'évaluation {year} — {n}", paths)))
         steps.append(("rapport de prospective PMA", lambda: scenario_report(
-            year, "PMA", ",".join(DEFAULT_SCENARIOS), 2050, 10_000, 20250101, paths)))
+            year, "PMA", ",".join(DEFAULT_SCENARIOS), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)))
         if fiches:
             steps.append(("fiches communales", lambda: write_fiches(year, paths)))
             steps.append(("synthèses des agglomérations", lambda: write_syntheses(year, paths)))
