@@ -82,6 +82,16 @@ SHOCKS = {(2020, "transport_routier"): 0.88, (2020, "tertiaire"): 0.95, (2020, "
 GAS_SOBRIETY = {2022: 0.90, 2023: 0.90}
 PV_KW_PER_HAB = dict(zip(YEARS, [0.012, 0.015, 0.018, 0.021, 0.024, 0.028, 0.033, 0.039, 0.047, 0.056, 0.069, 0.085]))
 
+ORE_SECTORS = ("residentiel", "tertiaire", "industrie_hors_energie", "agriculture")
+ORE_COLUMNS = ["code", "name", "year", "carrier", "sector", "value", "pdl", "secret"]
+#: Blocks of the ORE wide layout: (column suffix, secrecy column suffix, sector of the generator).
+WIDE_BLOCKS = (("a", "agriculture", "agriculture"), ("i", "industrie", "industrie_hors_energie"),
+               ("t", "tertiaire", "tertiaire"), ("r", "residentiel", "residentiel"), ("na", "na", "non_affecte"))
+LONG_SECTORS = {"residentiel": "RESIDENTIEL", "tertiaire": "TERTIAIRE", "industrie_hors_energie": "INDUSTRIE",
+                "agriculture": "AGRICULTURE"}
+#: Last year of the ORE wide layout; later years are published in the long layout.
+LAST_WIDE_YEAR = 2021
+
 ASSUMPTIONS = [
     "Séries de démonstration : vraisemblables mais fictives, jamais des observations.",
     "Émissions 2016 = IGT du CITEPA (réel) ; autres années : indices par secteur et vecteur appliqués à l'IGT.",
@@ -109,7 +119,12 @@ def _residential_mix(rng: np.random.Generator, pop2016: pd.Series) -> pd.DataFra
 
 
 def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
-    """Compute the demonstration tables (no writing). Keys: ``ore``, ``inventaire``, ``odre``."""
+    """Compute the demonstration tables (no writing).
+
+    Keys: ``ore`` and ``ore_epci`` (tidy: ``code, name, year, carrier, sector, value`` [MWh],
+    ``pdl``, ``secret``), ``inventaire`` (template rows) and ``odre`` (registry rows, published
+    field names and units).
+    """
     raw = Path(raw_dir)
     rng = np.random.default_rng(seed)
     communes = read_communes(raw / "territoire/pma_communes.csv")
@@ -190,9 +205,7 @@ def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
     emissions = pd.concat(emis_rows, ignore_index=True).dropna(subset=["value"])
 
     # --- ORE (electricity and gas, sectors R/T/I/A) ---------------------------------------------
-    ore_sector = {"residentiel": ("R", "RESIDENTIEL"), "tertiaire": ("T", "TERTIAIRE"),
-                  "industrie_hors_energie": ("I", "INDUSTRIE"), "agriculture": ("A", "AGRICULTURE")}
-    ore = energy[energy["carrier"].isin(["electricite", "gaz"]) & energy["sector"].isin(ore_sector)].copy()
+    ore = energy[energy["carrier"].isin(["electricite", "gaz"]) & energy["sector"].isin(ORE_SECTORS)].copy()
     pop_long = pop.stack().rename("pop").reset_index().rename(columns={"level_1": "year", "millesime": "year"})
     ore = ore.merge(pop_long, on=["code_insee", "year"], how="left")
     per = {"residentiel": 2.2, "tertiaire": 25.0, "industrie_hors_energie": 400.0, "agriculture": 300.0}
@@ -200,23 +213,21 @@ def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
                                         * np.where(ore["carrier"] == "gaz", 0.6, 1.0))).astype(int)
     ore["secret"] = ore["sector"].isin(["industrie_hors_energie", "agriculture"]) & (ore["pdl"] < 10)
     names = communes.set_index("code_insee")["nom"]
-    ore_out = _ore_frame(ore, ore_sector, ore["secret"]).assign(
-        code_commune=ore["code_insee"].to_numpy(), libelle_commune=ore["code_insee"].map(names).to_numpy()
-    ).sort_values(["annee", "code_commune", "filiere", "code_grand_secteur"]).reset_index(drop=True)
+    ore_c = ore.assign(code=ore["code_insee"], name=ore["code_insee"].map(names))[ORE_COLUMNS]
+    ore_c = ore_c.sort_values(["year", "code", "carrier", "sector"]).reset_index(drop=True)
 
     # EPCI file, as Agence ORE publishes it: no secrecy at that size.
     ore["epci"] = ore["code_insee"].map(epci_of)
     ore_e = ore.groupby(["epci", "year", "carrier", "sector"], as_index=False).agg(value=("value", "sum"),
                                                                                   pdl=("pdl", "sum"))
     epci_names = communes.drop_duplicates("epci_siren").set_index("epci_siren")["epci_nom"]
-    ore_epci = _ore_frame(ore_e, ore_sector, pd.Series(False, index=ore_e.index)).assign(
-        code_epci=ore_e["epci"].to_numpy(), libelle_epci=ore_e["epci"].map(epci_names).to_numpy()
-    ).sort_values(["annee", "code_epci", "filiere", "code_grand_secteur"]).reset_index(drop=True)
+    ore_e = ore_e.assign(code=ore_e["epci"], name=ore_e["epci"].map(epci_names), secret=False)[ORE_COLUMNS]
+    ore_e = ore_e.sort_values(["year", "code", "carrier", "sector"]).reset_index(drop=True)
 
     # --- inventory template: other carriers, and emissions ------------------------------------
     # Communes whose anchor is empty in the IGT (e.g. Béthune road transport) get no series.
     energy = energy.dropna(subset=["value"])
-    others = energy[~(energy["carrier"].isin(["electricite", "gaz"]) & energy["sector"].isin(ore_sector))]
+    others = energy[~(energy["carrier"].isin(["electricite", "gaz"]) & energy["sector"].isin(ORE_SECTORS))]
     inv_energy = pd.DataFrame({"territoire": others["code_insee"], "annee": others["year"], "secteur": others["sector"],
                                "energie_ou_gaz": others["carrier"], "valeur": others["value"].round(3),
                                "unite": "MWh", "source": "démonstration pma-eval (fictif)"})
@@ -229,25 +240,64 @@ def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
 
     # --- ODRÉ registry snapshots ------------------------------------------------------------------
     odre = _registry(rng, communes, pop)
-    return {"ore": ore_out, "ore_epci": ore_epci, "inventaire": inventaire, "odre": odre}
+    return {"ore": ore_c, "ore_epci": ore_e, "inventaire": inventaire, "odre": odre}
 
 
-def _ore_frame(ore: pd.DataFrame, ore_sector: dict, secret: pd.Series) -> pd.DataFrame:
-    """Rows in the Agence ORE column layout (without the geography columns)."""
-    secret = secret.to_numpy()
+def ore_wide(df: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Tidy ORE rows in the published 2011–2021 wide layout (one row per operator × year × energy).
+
+    Secret cells are written as ORE writes them: ``consoX = 0``, ``pdlX = 0`` and the secrecy
+    count 1. Sectors without consumption (``na``) are 0.
+    """
+    rows = []
+    for (code, name, year, carrier), g in df.groupby(["code", "name", "year", "carrier"], sort=True):
+        row = {"operateur": "GRDF" if carrier == "gaz" else "Enedis", "annee": year,
+               "filiere": "Gaz" if carrier == "gaz" else "Electricité"}
+        by = g.set_index("sector")
+        for suffix, secret_name, sector in WIDE_BLOCKS:
+            if sector in by.index:
+                r = by.loc[sector]
+                secret = bool(r["secret"])
+                row.update({f"conso{suffix}": 0.0 if secret else round(float(r["value"]), 3),
+                            f"pdl{suffix}": 0 if secret else int(r["pdl"]),
+                            f"nombre_mailles_secretisees_{secret_name}": int(secret),
+                            f"indqual{suffix}": 0.98})
+            else:
+                row.update({f"conso{suffix}": 0.0, f"pdl{suffix}": 0, f"nombre_mailles_secretisees_{secret_name}": 0,
+                            f"indqual{suffix}": 0.0})
+            if suffix == "r":
+                row.update({"thermor": "", "partr": ""})
+        geo = {"libelle_commune": "", "code_commune": "", "libelle_epci": "", "code_epci": ""}
+        geo.update({"libelle_commune": name, "code_commune": code} if level == "commune"
+                   else {"libelle_epci": name, "code_epci": code})
+        row.update(geo)
+        row.update({"libelle_departement": "Pas-de-Calais", "code_departement": "62",
+                    "libelle_region": "Hauts-de-France", "code_region": "32",
+                    "id_filiere": 200 if carrier == "gaz" else 100})
+        row["consototale"] = round(sum(row[f"conso{s}"] for s, _, _ in WIDE_BLOCKS), 3)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if level != "commune":
+        out = out.drop(columns=["libelle_commune", "code_commune"])
+    return out
+
+
+def ore_long(df: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Tidy ORE rows in the published 2022+ long layout (one row per sector); secret cells empty."""
+    secret = df["secret"].to_numpy()
+    code_col, name_col = ("code_commune", "nom_commune") if level == "commune" else ("code_epci", "nom_epci")
     return pd.DataFrame({
-        "operateur": np.where(ore["carrier"] == "gaz", "GRDF", "Enedis"),
-        "annee": ore["year"].to_numpy(),
-        "filiere": np.where(ore["carrier"] == "gaz", "Gaz", "Electricité"),
-        "code_categorie_consommation": np.where(ore["sector"] == "residentiel", "RES", "PRO"),
-        "libelle_categorie_consommation": np.where(ore["sector"] == "residentiel", "Résidentiel", "Professionnel"),
-        "code_grand_secteur": ore["sector"].map(lambda s: ore_sector[s][0]).to_numpy(),
-        "libelle_grand_secteur": ore["sector"].map(lambda s: ore_sector[s][1]).to_numpy(),
-        "code_naf": "", "libelle_secteur_naf2": "",
-        "conso": np.where(secret, "", ore["value"].round(3).astype(str)),
-        "pdl": np.where(secret, "", ore["pdl"].astype(int).astype(str)),
-        "indqual": np.where(secret, "", "0.98"),
-        "nombre_mailles_secretisees": np.where(secret, "1", "0"),
+        "annee": df["year"].to_numpy(), code_col: df["code"].to_numpy(), name_col: df["name"].to_numpy(),
+        "code_departement": "62", "nom_departement": "Pas-de-Calais", "code_region": "32",
+        "nom_region": "Hauts-de-France",
+        "operateur": np.where(df["carrier"] == "gaz", "GRDF", "Enedis"),
+        "filiere": np.where(df["carrier"] == "gaz", "Gaz", "Electricité"),
+        "code_categorie_consommation": np.where(df["sector"] == "residentiel", "RES", "PRO"),
+        "code_grand_secteur": df["sector"].map(LONG_SECTORS).to_numpy(),
+        "code_secteur_naf2": "",
+        "nb_sites": np.where(secret, "", df["pdl"].astype(int).astype(str)),
+        "conso_totale_mwh": np.where(secret, "", df["value"].round(3).astype(str)),
+        "conso_moyenne_mwh": np.where(secret, "", (df["value"] / df["pdl"]).round(3).astype(str)),
     })
 
 
@@ -275,21 +325,28 @@ def _registry(rng: np.random.Generator, communes: pd.DataFrame, pop: pd.DataFram
         avg_kw = 3.0 + 3.0 * (year - 2012) / 11
         for j, c in enumerate(codes):
             cap = pop.loc[c, year] * PV_KW_PER_HAB[year] * factor[j]
-            rows.append({"annee_snapshot": year, "nomInstallation": "Agrégation des installations de moins de 36KW",
-                         "codeINSEECommune": c, "codeEPCI": epci[c], "filiere": "Solaire",
-                         "technologie": "Photovoltaïque", "puisMaxInstallee": round(cap, 1),
-                         "nbInstallations": max(1, int(round(cap / avg_kw))),
-                         "energieAnnuelleGlissanteInjectee": round(cap * 0.95 * 0.92, 1),
-                         "dateMiseEnservice": "", "regime": "En service"})
+            rows.append({"annee_snapshot": year, "nominstallation": "Agrégation des installations de moins de 36KW",
+                         "codeinseecommune": c, "codeepci": epci[c], "codedepartement": "62", "coderegion": "32",
+                         "filiere": "Solaire", "technologie": "Photovoltaïque", "puismaxinstallee": round(cap, 1),
+                         "nbinstallations": max(1, int(round(cap / avg_kw))),
+                         "energieannuelleglissanteinjectee": _kwh(cap * 0.95 * 0.92),
+                         "datemiseenservice": "", "regime": "En service"})
         for c, filiere, tech, cap, start, mwh_per_kw, name in plants:
             if start > year:
                 continue
             part = 0.5 if start == year else 1.0
-            rows.append({"annee_snapshot": year, "nomInstallation": name, "codeINSEECommune": c, "codeEPCI": epci[c],
-                         "filiere": filiere, "technologie": tech, "puisMaxInstallee": round(cap, 1),
-                         "nbInstallations": 1, "energieAnnuelleGlissanteInjectee": round(cap * mwh_per_kw * part, 1),
-                         "dateMiseEnservice": f"{start}-06-30", "regime": "En service"})
+            rows.append({"annee_snapshot": year, "nominstallation": name, "codeinseecommune": c, "codeepci": epci[c],
+                         "codedepartement": "62", "coderegion": "32",
+                         "filiere": filiere, "technologie": tech, "puismaxinstallee": round(cap, 1),
+                         "nbinstallations": 1, "energieannuelleglissanteinjectee": _kwh(cap * mwh_per_kw * part),
+                         "datemiseenservice": f"30/06/{start}", "regime": "En service"})
     return pd.DataFrame(rows)
+
+
+def _kwh(mwh: float) -> int:
+    """Rolling-year energy as ODRÉ publishes it: whole kWh (the demonstration model works in MWh,
+    rounded to 0.1 MWh as before, so the series read back are unchanged)."""
+    return int(round(round(mwh, 1) * 1000))
 
 
 def _sha256(path: Path) -> str:
@@ -312,29 +369,36 @@ def _meta(path: Path, title: str, fmt: str, years: str, options: dict | None = N
 
 
 def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Path]:
-    """Generate and write the demonstration files (with their ``.meta.yml``) into ``out_dir``."""
+    """Generate and write the demonstration files (with their ``.meta.yml``) into ``out_dir``,
+    each in the layout its producer publishes (ORE wide until 2021 and long after, ODRÉ in
+    lower case with energy in kWh)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = generate(raw_dir, seed)
     written = []
-    ore = out / "ore_conso_elec_gaz_communes_2012_2023_demo.csv"
-    tables["ore"].to_csv(ore, sep=";", index=False, encoding="utf-8", lineterminator="\n")
-    _meta(ore, "DÉMONSTRATION — consommations d'électricité et de gaz par commune et secteur (format Agence ORE)",
-          "ore_conso", "2012-2023")
-    ore_e = out / "ore_conso_elec_gaz_epci_2012_2023_demo.csv"
-    tables["ore_epci"].to_csv(ore_e, sep=";", index=False, encoding="utf-8", lineterminator="\n")
-    _meta(ore_e, "DÉMONSTRATION — consommations d'électricité et de gaz par EPCI et secteur (format Agence ORE)",
-          "ore_conso", "2012-2023")
-    written.append(ore_e)
-    inv = out / "inventaire_energie_ges_communes_2012_2023_demo.csv"
-    tables["inventaire"].to_csv(inv, sep=";", index=False, encoding="utf-8", lineterminator="\n")
-    _meta(inv, "DÉMONSTRATION — autres énergies et émissions de GES par commune et secteur (modèle d'inventaire)",
-          "inventaire", "2012-2023")
-    written += [ore, inv]
-    for year, snap in tables["odre"].groupby("annee_snapshot"):
-        p = out / f"odre_registre_au_3112{year}_demo.csv"
-        snap.drop(columns="annee_snapshot").to_csv(p, sep=";", index=False, encoding="utf-8", lineterminator="\n")
-        _meta(p, f"DÉMONSTRATION — registre des installations de production d'électricité au 31/12/{year} (format ODRÉ)",
-              "odre_registre", str(year), {"snapshot_year": int(year)})
+
+    def csv(df: pd.DataFrame, name: str, title: str, fmt: str, years: str, options: dict | None = None) -> None:
+        p = out / name
+        df.to_csv(p, sep=";", index=False, encoding="utf-8", lineterminator="\n")
+        _meta(p, title, fmt, years, options)
         written.append(p)
+
+    for key, level, label in (("ore", "commune", "communes"), ("ore_epci", "epci", "epci")):
+        df = tables[key]
+        wide, long = df[df["year"] <= LAST_WIDE_YEAR], df[df["year"] > LAST_WIDE_YEAR]
+        what = "commune" if level == "commune" else "EPCI"
+        y0, y1 = int(df["year"].min()), int(df["year"].max())
+        csv(ore_wide(wide, level), f"ore_conso_elec_gaz_{label}_{y0}_{LAST_WIDE_YEAR}_demo.csv",
+            f"DÉMONSTRATION — consommations d'électricité et de gaz par {what} et secteur "
+            f"(format Agence ORE 2011–2021)", "ore_conso", f"{y0}-{LAST_WIDE_YEAR}")
+        csv(ore_long(long, level), f"ore_conso_elec_gaz_{label}_{LAST_WIDE_YEAR + 1}_{y1}_demo.csv",
+            f"DÉMONSTRATION — consommations d'électricité et de gaz par {what} et secteur "
+            f"(format Agence ORE 2022 et après)", "ore_conso", f"{LAST_WIDE_YEAR + 1}-{y1}")
+    csv(tables["inventaire"], "inventaire_energie_ges_communes_2012_2023_demo.csv",
+        "DÉMONSTRATION — autres énergies et émissions de GES par commune et secteur (modèle d'inventaire)",
+        "inventaire", "2012-2023")
+    for year, snap in tables["odre"].groupby("annee_snapshot"):
+        csv(snap.drop(columns="annee_snapshot"), f"odre_registre_au_3112{year}_demo.csv",
+            f"DÉMONSTRATION — registre des installations de production d'électricité au 31/12/{year} (format ODRÉ)",
+            "odre_registre", str(year), {"snapshot_year": int(year)})
     return written

@@ -32,6 +32,18 @@ def test_anchors_hold_exactly():
     lens_demo = ges16[(ges16["territoire"] == "62498") & (ges16["secteur"] == "residentiel")]["valeur"].iloc[0]
     assert lens_demo == pytest.approx(lens_igt, abs=1e-3)  # 2016 demonstration = IGT (rounded to 3 decimals)
     ore = t["ore_epci"]
-    call = ore[(ore["annee"] == 2023) & (ore["code_epci"] == "246200364") & (ore["filiere"] == "Electricité")
-               & (ore["code_grand_secteur"] == "R")]
-    assert float(call["conso"].iloc[0]) == pytest.approx(405217.563, abs=0.01)  # Enedis 2023 CALL
+    call = ore[(ore["year"] == 2023) & (ore["code"] == "246200364") & (ore["carrier"] == "electricite")
+               & (ore["sector"] == "residentiel")]
+    assert float(call["value"].iloc[0]) == pytest.approx(405217.563, abs=0.01)  # Enedis 2023 CALL
+
+
+def test_demonstration_files_use_the_published_layouts():
+    """The generator writes what the producers publish (FORMATS.md), so the real readers read it."""
+    from pma_eval.sources.layouts import identify
+
+    folder = REPO / "data/raw/demonstration"
+    assert identify(folder / "ore_conso_elec_gaz_communes_2012_2021_demo.csv").id == "ore_large_2011_2021"
+    assert identify(folder / "ore_conso_elec_gaz_communes_2022_2023_demo.csv").id == "ore_long_2022"
+    assert identify(folder / "odre_registre_au_31122023_demo.csv").id == "odre_registre"
+    header = (folder / "odre_registre_au_31122023_demo.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == header.lower()  # today's ODRÉ exports: lower-case field names

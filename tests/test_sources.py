@@ -70,20 +70,88 @@ def test_ore_accepts_encodings_separators_and_lowercase(tmp_path, encoding, sep,
     assert df.loc[("62498", "electricite", "residentiel"), "value"] == pytest.approx(12446.178)
 
 
+# --- Agence ORE and SDES, as published ------------------------------------------------------------
+
+def test_ore_wide_2011_2021_layout_sums_operators_and_reads_secret_zeros_as_unknown():
+    """Fixture in the wide layout of ORE's methodology note v5.0 (one row per operator × year × energy)."""
+    df = read_ore_consumption(FIXTURES / "ore_large_2011_2021.csv", communes={"62498", "62119"})
+    assert df.attrs["layout"] == "ore_large_2011_2021"
+    d = df.set_index(["geo_code", "carrier", "sector"])
+    # Enedis 12 345,678 + SICAE 100,5 = 12 446,178 MWh; 5 400 + 40 delivery points.
+    assert d.loc[("62498", "electricite", "residentiel"), "value"] == pytest.approx(12446.178)
+    assert d.loc[("62498", "electricite", "residentiel"), "delivery_points"] == 5440
+    # consoa = 0, pdla = 0 and nombre_mailles_secretisees_agriculture = 1: unknown, never zero.
+    agri = d.loc[("62498", "electricite", "agriculture")]
+    assert math.isnan(agri["value"]) and agri["nature"] == "secret"
+    assert d.loc[("62498", "gaz", "industrie"), "nature"] == "secret"
+    # A real zero stays a zero (SICAE's tertiary is 0 and not secret; Enedis' is 8 000).
+    assert d.loc[("62498", "electricite", "tertiaire"), "value"] == 8000
+    assert d.loc[("62498", "electricite", "non_affecte"), "value"] == 10  # "secteur inconnu" block kept
+    # Lille (59350) is outside the territory: left out, counted.
+    assert df.attrs["outside"] == {"rows": 1, "communes": 1}
+    assert set(df["geo_code"]) == {"62498"}
+    agg = df.attrs["aggregates"].set_index(["geo_level", "geo_code", "carrier", "sector"])
+    assert agg.loc[("departement", "59", "electricite", "residentiel"), "value"] == 999999
+    assert agg.loc[("france", "FR", "electricite", "residentiel"), "value"] == pytest.approx(999999 + 12446.178)
+    assert agg.loc[("departement", "62", "electricite", "agriculture"), "secret_cells"] == 1
+
+
+def test_ore_long_2022_layout_sums_naf_rows_and_reads_empty_and_secret_as_unknown():
+    df = read_ore_consumption(FIXTURES / "ore_long_2022.csv", communes={"62498", "62119"})
+    assert df.attrs["layout"] == "ore_long_2022"
+    d = df.set_index(["geo_code", "carrier", "sector"])
+    assert d.loc[("62498", "electricite", "tertiaire"), "value"] == 6000 + 2000  # NAF 47 + NAF 56
+    assert d.loc[("62498", "electricite", "residentiel"), "value"] == pytest.approx(12345.678 + 100.5)
+    assert d.loc[("62498", "gaz", "industrie"), "nature"] == "secret"  # one empty row, one "secret" row
+    assert d.loc[("62119", "electricite", "agriculture"), "nature"] == "secret"
+    assert d.loc[("62119", "electricite", "non_affecte"), "value"] == 150  # INCONNU
+    assert df.attrs["outside"] == {"rows": 1, "communes": 1}
+
+
+def test_sdes_layout_reads_literal_secret():
+    df = read_ore_consumption(FIXTURES / "sdes_local.csv")
+    assert df.attrs["layout"] == "sdes_local"
+    d = df.set_index(["geo_code", "carrier", "sector"])
+    assert d.loc[("62498", "electricite", "residentiel"), "value"] == pytest.approx(12345.678)
+    assert d.loc[("62498", "electricite", "agriculture"), "nature"] == "secret"
+    # One NAF row of the tertiary gas is empty: the sector total is unknown, not 5 000.
+    assert d.loc[("62498", "gaz", "tertiaire"), "nature"] == "secret"
+
+
+def test_unknown_layout_lists_the_known_ones(tmp_path):
+    f = tmp_path / "autre.csv"
+    f.write_text("annee;commune;kwh\n2022;62498;12\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as err:
+        read_ore_consumption(f)
+    text = str(err.value)
+    assert "disposition de fichier inconnue" in text and "ligne 1" in text
+    assert "Agence ORE 2011–2021" in text and "ODRÉ" in text and "SDES" in text
+
+
 # --- ODRÉ ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lower", [False, True])
-def test_odre_registry_snapshot(tmp_path, lower):
+def test_odre_registry_snapshot_in_kwh_camelcase_and_lowercase(tmp_path, lower):
+    """Fixture rows after real ODRÉ records (FORMATS.md): energy fields are in kWh."""
     f = _variant(FIXTURES / "odre_registre.csv", tmp_path / "odre.csv", lower=lower)
-    df = read_odre_registry(f, snapshot_year=2022)
+    df = read_odre_registry(f, snapshot_year=2022, communes={"62498", "62119"})
     assert set(df["year"]) == {2022}
     lens_pv = df[(df["code_insee"] == "62498") & (df["technology"] == "solaire_pv")]
     assert lens_pv["capacity_kw"].sum() == pytest.approx(1234.5 + 5000)  # decimal comma in the aggregate row
     assert lens_pv["installations"].sum() == 311  # 310 small ones + 1 plant
     assert lens_pv["small_aggregate"].sum() == 1
-    assert df.loc[df["technology"] == "eolien", "energy_mwh"].iloc[0] == 24000
-    # The two rows without a commune (regional aggregate, "Confidentiel") cannot be placed.
-    assert df.attrs["unplaced"] == {"rows": 2, "capacity_kw": 599.0}
+    # A 40 kW run-of-river plant: 173 003 kWh = 173.003 MWh (about 4 300 h at full power, plausible).
+    assert df.loc[df["technology"] == "hydraulique", "energy_mwh"].iloc[0] == pytest.approx(173.003)
+    assert df.loc[df["technology"] == "eolien", "energy_mwh"].iloc[0] == pytest.approx(24000)
+    # The two rows without a commune (aggregate of small ones, "Confidentiel") are counted apart.
+    assert df.attrs["unplaced"]["rows"] == 2 and df.attrs["unplaced"]["capacity_kw"] == 599.0
+    assert df.attrs["unplaced"]["by_departement"] == {"62": {"rows": 2, "capacity_kw": 599.0}}
+    assert df.attrs["outside"] == {"rows": 2, "communes": 2}
+    agg = df.attrs["aggregates"].set_index(["geo_level", "geo_code", "technology", "variable"])["value"]
+    # France's hydro: (173 003 + 1 364 822) kWh = 1 537.825 MWh; 40 + 2 000 kW.
+    assert agg[("france", "FR", "hydraulique", "production")] == pytest.approx(1537.825)
+    assert agg[("france", "FR", "hydraulique", "capacity")] == 2040
+    assert agg[("departement", "62", "solaire_pv", "capacity")] == pytest.approx(1234.5 + 5000 + 99)
 
 
 # --- CITEPA IGT, Enedis, population, territory ------------------------------------------------------

@@ -33,14 +33,33 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
+def _check_bytes(data: bytes, name: str) -> None:
+    """Refuse what a text reader would silently accept: NUL bytes (a binary or truncated file)."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InputDataError([Problem(name, "octet nul dans le fichier : ce n'est pas un fichier texte CSV "
+                                      "(fichier binaire, tronqué ou mal enregistré ?)", line=line)])
+
+
+def _encoding(data: bytes, name: str) -> str:
     for enc in ENCODINGS:
         try:
-            return data.decode(enc)
+            data.decode(enc)
+            return enc
         except UnicodeDecodeError:
             continue
-    raise InputDataError([Problem(str(path), "encodage illisible (ni UTF-8 ni Windows-1252)")])
+    raise InputDataError([Problem(name, "encodage illisible (ni UTF-8 ni Windows-1252)")])
+
+
+def _decode(path: Path, name: str | None = None) -> str:
+    data = path.read_bytes()
+    _check_bytes(data, name or str(path))
+    return data.decode(_encoding(data, name or str(path)))
+
+
+def _no_data(name: str) -> InputDataError:
+    return InputDataError([Problem(name, "aucune ligne de données (le fichier ne contient que l'en-tête)", line=2)])
 
 
 def _sniff_separator(header: str) -> str:
@@ -57,7 +76,7 @@ def read_csv_text(path: str | Path, display: str | None = None) -> pd.DataFrame:
     """
     path = Path(path)
     name = display or str(path)
-    text = _decode(path)
+    text = _decode(path, name)
     if not text.strip():
         raise InputDataError([Problem(name, "fichier vide")])
     first_line = text.splitlines()[0]
@@ -81,8 +100,62 @@ def read_csv_text(path: str | Path, display: str | None = None) -> pd.DataFrame:
         start = reader.line_num + 1
     if problems:
         raise InputDataError(problems)
+    if not rows:
+        raise _no_data(name)
     df = pd.DataFrame(rows, columns=header, dtype=object)
     df[LINE] = np.asarray(lines, dtype=int)
+    return df
+
+
+def read_csv_fast(path: str | Path, display: str | None = None) -> pd.DataFrame:
+    """Columnar read (pyarrow) of a possibly national-size delimited file, same contract as
+    :func:`read_csv_text`: every value as text (stripped), a ``_line`` column with the line of
+    each record.
+
+    Line numbers are exact because the fast path is taken only when every record is one line
+    (no blank line, no quoted line break); otherwise, and on any malformed record, the file is
+    read again by :func:`read_csv_text`, which names the faulty line.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    path = Path(path)
+    name = display or str(path)
+    data = path.read_bytes()
+    _check_bytes(data, name)
+    if not data.strip():
+        raise InputDataError([Problem(name, "fichier vide")])
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end_header = data.find(b"\n", start)
+    header_bytes = data[start:] if end_header < 0 else data[start:end_header]
+    try:
+        header_text, encoding = header_bytes.decode("utf-8"), "utf8"
+    except UnicodeDecodeError:
+        header_text, encoding = header_bytes.decode("cp1252"), "cp1252"
+    sep = _sniff_separator(header_text)
+    header = [h.strip().strip('"').strip() for h in header_text.rstrip("\r").split(sep)]
+    body = memoryview(data)[end_header + 1:] if end_header >= 0 else memoryview(b"")
+    n_lines = data.count(b"\n", end_header + 1) + (0 if data.endswith(b"\n") else 1) if end_header >= 0 else 0
+    if n_lines == 0 or not bytes(body).strip():
+        raise _no_data(name)
+    if len(set(header)) != len(header) or '"' in header_text:
+        return read_csv_text(path, display)
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return read_csv_text(path, display)  # exact, located messages (field counts, encoding)
+    if table.num_rows != n_lines:
+        return read_csv_text(path, display)  # blank lines or quoted line breaks: count lines exactly
+    table = pa.table({h: pc.utf8_trim_whitespace(table[h]) for h in header})
+    df = table.to_pandas()
+    df[LINE] = np.arange(2, table.num_rows + 2, dtype=np.int64)
     return df
 
 
@@ -119,12 +192,12 @@ def read_xlsx_text(path: str | Path, sheet: str | int = 0, display: str | None =
     return out
 
 
-def read_any(path: str | Path, display: str | None = None, sheet: str | int = 0) -> pd.DataFrame:
-    """CSV/TXT or XLSX by extension."""
+def read_any(path: str | Path, display: str | None = None, sheet: str | int = 0, fast: bool = False) -> pd.DataFrame:
+    """CSV/TXT or XLSX by extension; ``fast`` takes the columnar reader for national-size CSV files."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx_text(path, sheet=sheet, display=display)
-    return read_csv_text(path, display=display)
+    return (read_csv_fast if fast else read_csv_text)(path, display=display)
 
 
 @dataclass

@@ -1,0 +1,95 @@
+"""The published layouts the workbench recognises from a file's header, declared once.
+
+``pma-eval data add`` uses them to tell the producer, the theme folder of ``data/raw`` and
+the reader of a downloaded file; a reader that meets an unknown header names them all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputDataError, Problem
+from ._table import normalise_name, read_any
+
+ETALAB = "Licence Ouverte v2.0 (Etalab)"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A published file layout: who publishes it, where it goes, which reader reads it."""
+
+    id: str
+    label: str
+    producer: str
+    theme: str
+    format: str
+    licence: str
+    signature: frozenset[str]
+    dataset: str = ""
+
+
+def _sig(*cols: str) -> frozenset[str]:
+    return frozenset(normalise_name(c) for c in cols)
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("ore_large_2011_2021", "Agence ORE 2011–2021, une ligne par opérateur × année × énergie (consoa, consor…)",
+           "Agence ORE", "energie", "ore_conso", ETALAB,
+           _sig("annee", "filiere", "consoa", "consor", "consot", "consoi"),
+           "conso-elec-gaz-annuelle-par-secteur-dactivite-agregee-commune"),
+    Layout("ore_long_2022", "Agence ORE 2022 et après, une ligne par secteur (conso_totale_mwh, code_grand_secteur)",
+           "Agence ORE", "energie", "ore_conso", ETALAB,
+           _sig("annee", "filiere", "code_grand_secteur", "conso_totale_mwh"),
+           "consommation-annuelle-d-electricite-et-gaz-par-commune"),
+    Layout("sdes_local", "SDES, données locales de l'énergie (CONSO, PDL, CODE_GRAND_SECTEUR)",
+           "SDES (ministère de la Transition écologique)", "energie", "ore_conso", ETALAB,
+           _sig("annee", "filiere", "code_grand_secteur", "conso")),
+    Layout("odre_registre", "ODRÉ, registre national des installations de production et de stockage d'électricité "
+           "(export CSV ou API, champs en minuscules ou camelCase)", "ODRÉ (RTE, Enedis et gestionnaires de réseaux)",
+           "renouvelables", "odre_registre", ETALAB,
+           _sig("filiere", "puismaxinstallee", "codeinseecommune"),
+           "registre-national-installation-production-stockage-electricite-agrege"),
+    Layout("igt_citepa", "CITEPA, inventaire territorialisé des GES par commune (INSEE commune, Routier, Résidentiel…)",
+           "CITEPA", "ges", "igt_citepa", ETALAB,
+           _sig("INSEE commune", "Routier", "Résidentiel", "Tertiaire", "Agriculture")),
+)
+
+
+def known_layouts_text() -> str:
+    return " ; ".join(f"{lay.label}" for lay in LAYOUTS)
+
+
+def unknown_layout(name: str, columns) -> InputDataError:
+    shown = ", ".join(str(c) for c in list(columns)[:12] if not str(c).startswith("_"))
+    return InputDataError([Problem(name, "disposition de fichier inconnue : l'en-tête ne correspond à aucun format "
+                                   f"publié que l'atelier sait lire. Formats connus : {known_layouts_text()}",
+                                   line=1, value=shown)])
+
+
+def detect(columns, fmt: str | None = None) -> Layout | None:
+    """The first layout (of format ``fmt`` if given) whose signature the header carries."""
+    have = {normalise_name(c) for c in columns}
+    for lay in LAYOUTS:
+        if (fmt is None or lay.format == fmt) and lay.signature <= have:
+            return lay
+    return None
+
+
+def identify(path: str | Path, display: str | None = None) -> Layout:
+    """Recognise a file's producer and layout from its header, or raise a French error."""
+    df = read_any(path, display, fast=True)
+    lay = detect(df.columns)
+    if lay is None:
+        raise unknown_layout(display or str(path), df.columns)
+    return lay
+
+
+def snapshot_year_from_name(name: str) -> int | None:
+    """Year of an ODRÉ snapshot from a ``…-3112YY`` (or ``…3112YYYY``) file name."""
+    m = re.search(r"3112(\d{4}|\d{2})(?!\d)", Path(name).stem)
+    if not m:
+        return None
+    y = m.group(1)
+    return int(y) if len(y) == 4 else 2000 + int(y)
