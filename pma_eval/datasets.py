@@ -39,7 +39,8 @@ from .sources import (
     read_population,
     read_targets,
 )
-from .territory import Territory
+from .sources.igt import ALWAYS_PRESENT
+from .territory import PMA_CODE, Territory, worst_nature
 
 #: Processed tables: name → key columns besides geo_level, geo_code, year.
 TABLES = {
@@ -49,6 +50,11 @@ TABLES = {
     "renewables": ["technology", "variable"],
 }
 ORE_TO_PCAET = {"industrie": "industrie_hors_energie"}
+#: Relative difference tolerated between a published EPCI total and the sum of its communes.
+SUM_TOLERANCE_PUBLISHED = 0.01
+#: Producers' files read at any extent (commune, département, France): rows outside the territory
+#: are left out and counted, never an error.
+NATIONAL_FORMATS = {"ore_conso", "odre_registre"}
 
 
 @dataclass
@@ -74,6 +80,8 @@ class BuildReport:
     outputs: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     precedence: list[str] = field(default_factory=list)
+    #: Per file: rows left out because outside the territory, rows that name no commune.
+    extent: dict[str, dict] = field(default_factory=dict)
 
 
 def sha256(path: Path) -> str:
@@ -116,15 +124,16 @@ def discover(raw_dir: Path, root: Path) -> list[RawFile]:
     return files
 
 
-def _read(f: RawFile) -> pd.DataFrame:
+def _read(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
     fmt, opts = f.meta["format"], f.meta.get("options") or {}
+    communes = None if territory is None else set(territory.communes["code_insee"])
     readers = {
         "communes": lambda: read_communes(f.path, f.display),
         "epci": lambda: read_epci(f.path, f.display),
         "population": lambda: read_population(f.path, f.display),
         "igt_citepa": lambda: read_igt_citepa(f.path, year=int(opts["year"]), display=f.display),
-        "ore_conso": lambda: read_ore_consumption(f.path, f.display),
-        "odre_registre": lambda: read_odre_registry(f.path, int(opts["snapshot_year"]), f.display),
+        "ore_conso": lambda: read_ore_consumption(f.path, f.display, communes),
+        "odre_registre": lambda: read_odre_registry(f.path, int(opts["snapshot_year"]), f.display, communes),
         "enedis_residentiel_epci": lambda: read_enedis_residential_epci(f.path, f.display),
         "inventaire": lambda: read_inventory(f.path, f.display),
         "objectifs": lambda: read_targets(f.path, f.display),
@@ -141,8 +150,10 @@ def _read(f: RawFile) -> pd.DataFrame:
 
 
 def _outside(df: pd.DataFrame, code_col: str, level_col: str | None, territory: Territory, f: RawFile,
-             problems: list[Problem], label: str) -> pd.DataFrame:
-    """Rows whose code is outside the Pôle: an error, unless the file says ``extent: plus_large``."""
+             problems: list[Problem], label: str, report: BuildReport) -> pd.DataFrame:
+    """Rows whose code is outside the Pôle: an error, unless the file is a producer's file read at
+    any extent (:data:`NATIONAL_FORMATS`) or says ``extent: plus_large`` — then they are left out
+    and counted in ``report.extent``."""
     communes = set(territory.communes["code_insee"])
     epcis = set(territory.epcis["epci_siren"])
     if level_col is None:
@@ -152,7 +163,11 @@ def _outside(df: pd.DataFrame, code_col: str, level_col: str | None, territory: 
         inside = pd.Series(inside, index=df.index)
     if inside.all():
         return df
-    if (f.meta.get("options") or {}).get("extent") == "plus_large":
+    if f.meta["format"] in NATIONAL_FORMATS or (f.meta.get("options") or {}).get("extent") == "plus_large":
+        entry = report.extent.setdefault(f.display, {"hors_territoire": None, "sans_commune": None})
+        before = entry["hors_territoire"] or {"rows": 0, "communes": 0}
+        entry["hors_territoire"] = {"rows": before["rows"] + int((~inside).sum()),
+                                    "communes": before["communes"] + int(df.loc[~inside, code_col].nunique())}
         return df.loc[inside]
     bad = df.loc[~inside]
     for _, row in bad.head(50).iterrows():
@@ -163,27 +178,71 @@ def _outside(df: pd.DataFrame, code_col: str, level_col: str | None, territory: 
     return df.loc[inside]
 
 
-def apply_precedence(df: pd.DataFrame, scope: list[str],
-                     nature_col: str = "file_nature") -> tuple[pd.DataFrame, list[str]]:
-    """Drop demonstration rows wherever a real file has rows for the same ``scope`` values.
+def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | None = None,
+                     detail: str | None = None, nature_col: str = "file_nature") -> tuple[pd.DataFrame, list[str]]:
+    """Drop demonstration rows wherever a real file covers the same geography, year and key.
 
-    ``nature_col`` holds the nature of the *file* each row comes from (a secret cell of a real
-    file still proves that the real file covers that scope). Returns the filtered table and
-    one French note per (level, year) where demonstration rows were replaced.
+    Coverage is decided per value, not per source: a real file covering three communes replaces
+    the demonstration values of those three communes only.
+
+    Parameters
+    ----------
+    scope : list of str
+        Columns that a real row covers exactly (``geo_level, geo_code, year`` and, for energy,
+        ``carrier``).
+    detail : str, optional
+        A finer column (``sector``). A real row covers its own detail value, or all of them
+        where its ``cover`` column is ``"*"``: an Agence ORE file gives the whole consumption of
+        an energy in a commune, so no demonstration slice of another sector is added on top.
+        A ``cover_geo`` column at ``"*"`` covers every commune (a registry snapshot is exhaustive).
+    territory : Territory, optional
+        Real commune coverage also covers the EPCI and the Pôle that contain the commune: their
+        demonstration values published at those levels are dropped, and those aggregates are
+        recomputed from the communes (real where covered, demonstration elsewhere).
+    nature_col : str
+        Column holding the nature of the *file* each row comes from (a secret cell of a real
+        file still proves that the real file covers that scope).
+
+    Returns
+    -------
+    The filtered table and one French note per (level, year) where values were replaced.
     """
     col = nature_col if nature_col in df else "nature"
-    real = df.loc[df[col] != "demonstration", scope].drop_duplicates()
-    if real.empty:
+    demo = (df[col] == "demonstration").to_numpy()
+    real = df.loc[~demo]
+    if real.empty or demo.sum() == 0:
         return df, []
-    if "geo_level" in scope:
-        # Real commune data also supersedes demonstration values published at EPCI or Pôle level
-        # for the same scope: those aggregates are then recomputed from the real communes.
-        order = ["commune", "epci", "pma"]
-        rank = real["geo_level"].map(order.index)
-        real = pd.concat([real.loc[rank <= i].assign(geo_level=lvl) for i, lvl in enumerate(order)],
-                         ignore_index=True).drop_duplicates()
-    flagged = df[scope].merge(real.assign(_real=True), on=scope, how="left")
-    drop = flagged["_real"].fillna(False).astype(bool).to_numpy() & (df[col] == "demonstration").to_numpy()
+    cover = real[scope].astype({c: object for c in scope}).copy()
+    if "cover_geo" in real:
+        cover.loc[real["cover_geo"].eq("*").to_numpy(), "geo_code"] = "*"
+    if detail is not None:
+        cover["_detail"] = real["cover"].where(real["cover"].eq("*"), real[detail]) if "cover" in real \
+            else real[detail]
+    cover = cover.drop_duplicates()
+    if territory is not None and "geo_level" in scope:
+        c2e = territory.commune_to_epci
+        com = cover.loc[cover["geo_level"] == "commune"]
+        epci = cover.loc[cover["geo_level"] == "epci"]
+        up = [com.assign(geo_level="epci", geo_code=com["geo_code"].map(lambda c: "*" if c == "*" else c2e.get(c))),
+              com.assign(geo_level="pma", geo_code=com["geo_code"].map(lambda c: "*" if c == "*" else PMA_CODE)),
+              epci.assign(geo_level="pma", geo_code=epci["geo_code"].map(lambda c: "*" if c == "*" else PMA_CODE))]
+        cover = pd.concat([cover, *up], ignore_index=True).dropna(subset=["geo_code"]).drop_duplicates()
+    d = df.loc[demo, scope].astype({c: object for c in scope})
+    if detail is not None:
+        d["_detail"] = df.loc[demo, detail].to_numpy()
+    keys = list(d.columns)
+    hit = np.zeros(len(d), dtype=bool)
+    for any_geo in (False, True):
+        for any_detail in ((False, True) if detail is not None else (False,)):
+            probe = d.copy()
+            if any_geo:
+                probe["geo_code"] = "*"
+            if any_detail:
+                probe["_detail"] = "*"
+            m = probe.merge(cover.assign(_real=True), on=keys, how="left")["_real"]
+            hit |= m.notna().to_numpy()
+    drop = np.zeros(len(df), dtype=bool)
+    drop[np.flatnonzero(demo)[hit]] = True
     replaced = df.loc[drop]
     by = [c for c in ("geo_level", "year") if c in scope]
     notes = [f"{lvl} {yr} : {len(g)} valeurs de démonstration remplacées par des données réelles"
@@ -256,11 +315,14 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     read: dict[str, list[tuple[RawFile, pd.DataFrame]]] = {}
     for f in files:
         try:
-            df = _read(f)
+            df = _read(f, territory)
         except InputDataError as exc:
             problems.extend(exc.problems)
             continue
         read.setdefault(f.meta["format"], []).append((f, df))
+        if df.attrs.get("outside", {}).get("rows") or df.attrs.get("unplaced", {}).get("rows"):
+            report.extent[f.display] = {"hors_territoire": df.attrs.get("outside"),
+                                        "sans_commune": df.attrs.get("unplaced")}
         report.inputs.append({"path": display_path(f.path, paths.root), "sha256": sha256(f.path),
                               "format": f.meta["format"], "nature": f.nature, "rows": int(len(df)),
                               **{k: f.meta.get(k) for k in ("title", "producer", "licence", "years", "caveats")}})
@@ -273,7 +335,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
             ("ore_conso", "geo_code", "geo_level", "code_commune / code_epci"),
             ("odre_registre", "code_insee", None, "codeINSEECommune"),
             ("population", "code_insee", None, "code_insee")):
-        read[fmt] = [(f, _outside(df, code_col, level_col, territory, f, problems, label))
+        read[fmt] = [(f, _outside(df, code_col, level_col, territory, f, problems, label, report))
                      for f, df in read.get(fmt, [])]
     inv = []
     for f, df in read.get("inventaire", []):
@@ -297,32 +359,44 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     _check_population_cross(tables["population"], paths.raw)
 
     # --- emissions ------------------------------------------------------------------------------
-    cols = ["geo_level", "geo_code", "year", "sector", "value", "nature", "file_nature", "source", "in_total"]
+    # The IGT gives every sector of a commune (cover "*"); the inventory template one sector a row.
+    cols = ["geo_level", "geo_code", "year", "sector", "value", "nature", "file_nature", "source", "in_total",
+            "complete", "cover"]
     parts = [df.rename(columns={"code_insee": "geo_code"})
-             .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name)[cols]
+             .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name,
+                     complete=~df["gap"], cover="*")[cols]
              for f, df in read.get("igt_citepa", [])]
-    parts += [df.loc[df["carrier"] == "ges"].assign(nature=f.nature, file_nature=f.nature, in_total=True)[cols]
+    parts += [df.loc[df["carrier"] == "ges"].assign(nature=f.nature, file_nature=f.nature, in_total=True,
+                                                    complete=True, cover=lambda d: d["sector"])[cols]
               for f, df in inv]
     if parts:
         tables["emissions"] = _combine(pd.concat(parts, ignore_index=True), ["year", "sector", "in_total"],
-                                       ["geo_level", "year", "sector"], territory, report, "émissions"
-                                       ).assign(unit="tCO2e")
+                                       ["geo_level", "geo_code", "year"], territory, report, "émissions",
+                                       gaps=_emission_gaps).assign(unit="tCO2e")
 
     # --- energy ---------------------------------------------------------------------------------
-    cols = ["geo_level", "geo_code", "year", "sector", "carrier", "value", "nature", "file_nature", "source"]
-    parts = [df.assign(source=f.path.name, sector=df["sector"].replace(ORE_TO_PCAET), file_nature=f.nature)
+    # Where ORE covers a commune, year and energy, its sectors (unassigned included) are the whole
+    # consumption of that energy: cover "*" drops every demonstration sector of that energy there.
+    cols = ["geo_level", "geo_code", "year", "sector", "carrier", "value", "nature", "file_nature", "source",
+            "complete", "cover"]
+    parts = [df.assign(source=f.path.name, sector=df["sector"].replace(ORE_TO_PCAET), file_nature=f.nature,
+                       complete=True, cover="*")
              .assign(nature=lambda d, n=f.nature: np.where(d["nature"] == "secret", "secret", n))[cols]
              for f, df in read.get("ore_conso", [])]
-    parts += [df.loc[df["carrier"] != "ges"].assign(nature=f.nature, file_nature=f.nature)[cols] for f, df in inv]
+    parts += [df.loc[df["carrier"] != "ges"].assign(nature=f.nature, file_nature=f.nature, complete=True,
+                                                    cover=lambda d: d["sector"])[cols] for f, df in inv]
     parts += [df.assign(geo_level="epci", geo_code=df["epci_siren"], sector="residentiel", carrier="electricite",
-                        nature=f.nature, file_nature=f.nature, source=f.path.name)[cols]
+                        nature=f.nature, file_nature=f.nature, source=f.path.name, complete=True,
+                        cover="residentiel")[cols]
               for f, df in read.get("enedis_residentiel_epci", [])]
     if parts:
         tables["energy"] = _combine(pd.concat(parts, ignore_index=True), ["year", "sector", "carrier"],
-                                    ["geo_level", "year", "sector", "carrier"], territory, report, "énergie"
-                                    ).assign(unit="MWh")
+                                    ["geo_level", "geo_code", "year", "carrier"], territory, report, "énergie",
+                                    member_gaps=_energy_member_gaps).assign(unit="MWh")
 
     # --- renewables -----------------------------------------------------------------------------
+    # A registry snapshot lists every installation of its extent: it covers every commune that
+    # year (cover_geo "*"), and a commune without a row has no installation.
     parts = []
     for f, df in read.get("odre_registre", []):
         g = df.groupby(["code_insee", "year", "technology"], as_index=False).agg(
@@ -330,14 +404,11 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
             production=("energy_mwh", lambda s: s.sum(min_count=1)))
         long = g.melt(id_vars=["code_insee", "year", "technology"], var_name="variable", value_name="value")
         parts.append(long.rename(columns={"code_insee": "geo_code"})
-                     .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name))
-        unplaced = df.attrs.get("unplaced", {})
-        if unplaced.get("rows"):
-            report.warnings.append(f"{f.display} : {unplaced['rows']} ligne(s) sans commune écartée(s) "
-                                   f"({unplaced['capacity_kw']:.0f} kW)")
+                     .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name,
+                             complete=True, cover_geo="*"))
     if parts:
         agg = _combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
-                       ["geo_level", "year"], territory, report, "électricité renouvelable")
+                       ["geo_level", "geo_code", "year"], territory, report, "électricité renouvelable")
         agg["unit"] = agg["variable"].map({"capacity": "kW", "installations": "nombre", "production": "MWh"})
         agg["renewable"] = agg["technology"].map({t: r for t, r in TECHNOLOGIES.values()}).fillna(False).astype(bool)
         tables["renewables"] = agg
@@ -351,6 +422,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
         tables[name] = validate_table(df.sort_values(["geo_level", "geo_code", "year", *TABLES[name]])
                                       .reset_index(drop=True), name, TABLES[name])
     check_consistency(tables, territory)
+    tables.update(_comparisons(read))
     catalogue = load_catalogue()
     activity = _read_activity(files, paths, territory, set(catalogue.indicators))
     tables.update(activity)
@@ -422,19 +494,33 @@ def _read_activity(files: list[RawFile], paths: Paths, territory: Territory, ind
 
 
 def _combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Territory,
-             report: BuildReport, label: str) -> pd.DataFrame:
-    """Precedence, aggregation of communes, then values published at EPCI/Pôle level.
+             report: BuildReport, label: str, gaps=None, member_gaps=None) -> pd.DataFrame:
+    """Precedence, gaps, aggregation of communes, then values published at EPCI/Pôle level.
 
-    1. Demonstration rows are dropped wherever a real file covers the same ``scope``.
-    2. Commune rows are summed to EPCI and Pôle (``origin = "aggregate"``).
-    3. A value published at EPCI level (``origin = "given"``) replaces the aggregate of
+    1. Demonstration rows are dropped wherever a real file covers the same geography, year
+       (and energy) — see :func:`apply_precedence`.
+    2. ``gaps(communes, territory)`` may add rows for values that should exist and do not
+       (``complete`` False, value unknown).
+    3. Commune rows are summed to EPCI and Pôle (``origin = "aggregate"``); an aggregate is
+       ``complete`` only when all its parts are, and ``member_gaps(communes, territory)``
+       may name further (level, code, year…) aggregates that miss a commune.
+    4. A value published at EPCI level (``origin = "given"``) replaces the aggregate of
        that EPCI; the Pôle is then recomputed from its EPCIs unless it is published too.
     """
-    df, notes = apply_precedence(df, scope)
+    detail = "sector" if "sector" in keys else None
+    df, notes = apply_precedence(df, scope, territory, detail)
     report.precedence += [f"{label} : {n}" for n in notes]
-    df = df.drop(columns="file_nature")
+    df = df.drop(columns=[c for c in ("file_nature", "cover", "cover_geo") if c in df])
     communes = df.loc[df["geo_level"] == "commune"].drop(columns="geo_level")
+    if gaps is not None:
+        communes = gaps(communes, territory)
     agg = territory.aggregate(communes, keys).assign(origin="aggregate")
+    if member_gaps is not None:
+        missing = member_gaps(communes, territory)
+        if not missing.empty:
+            on = list(missing.columns)
+            hit = agg[on].merge(missing.assign(_missing=True), on=on, how="left")["_missing"].notna().to_numpy()
+            agg.loc[hit, "complete"] = False
     given = df.loc[df["geo_level"] != "commune"].assign(origin="given")
     if given.empty:
         return agg
@@ -450,7 +536,7 @@ def _combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Ter
         after = g.set_index(k)["value"]
         common = before.dropna().index.intersection(after.dropna().index)
         gap = ((before[common] - after[common]).abs() / after[common].abs().clip(lower=1e-9))
-        for key in gap.index[gap > 0.01][:5]:
+        for key in gap.index[gap > SUM_TOLERANCE_PUBLISHED][:5]:
             report.warnings.append(f"{label} : valeur publiée pour {key} différente de la somme des communes "
                                    f"({before[key]:.0f} contre {after[key]:.0f}) ; la valeur publiée est retenue")
         agg = pd.concat([agg.loc[~hit], g], ignore_index=True)
@@ -461,7 +547,72 @@ def _combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Ter
             pma = territory.sum_epcis_to_pma(epcis, keys).assign(origin="aggregate")
             p_idx = pd.MultiIndex.from_frame(agg[k])
             agg = pd.concat([agg.loc[~p_idx.isin(pd.MultiIndex.from_frame(pma[k]))], pma], ignore_index=True)
+    agg["complete"] = agg["complete"].fillna(True).astype(bool)
     return agg
+
+
+def _emission_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+    """Add a gap row (value unknown, ``complete`` False) for every commune and year with
+    emissions that lacks a sector every inhabited commune has (:data:`ALWAYS_PRESENT`).
+
+    The rule, written once (also in the reports' annex): an empty or absent road-transport,
+    residential or tertiary value is a gap, never zero; the commune's total, and the totals of
+    its EPCI and of the Pôle, are then flagged incomplete. An empty value of another sector is
+    the absence of the activity (see :mod:`pma_eval.sources.igt`).
+    """
+    if communes.empty:
+        return communes
+    years = sorted(communes["year"].unique())
+    full = pd.MultiIndex.from_product([territory.communes["code_insee"], years, ALWAYS_PRESENT],
+                                      names=["geo_code", "year", "sector"])
+    missing = full.difference(pd.MultiIndex.from_frame(communes[["geo_code", "year", "sector"]]))
+    if len(missing) == 0:
+        return communes
+    year_nature = communes.groupby("year")["nature"].agg(worst_nature)
+    gaps = missing.to_frame(index=False)
+    gaps = gaps.assign(value=np.nan, nature=gaps["year"].map(year_nature), source="absent des sources",
+                       in_total=True, complete=False)
+    return pd.concat([communes, gaps[communes.columns]], ignore_index=True)
+
+
+def _energy_member_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+    """(geo_level, geo_code, year, carrier) aggregates that miss one of their communes.
+
+    Electricity reaches every commune: a commune without any electricity value in a year that
+    has electricity data is a gap. Another energy (gas, heat…) is expected in a commune that
+    has it in at least one year; a commune that never has it is taken to have no network. A
+    sector absent for a commune that has the energy is no consumption in that sector.
+    """
+    present = communes[["geo_code", "year", "carrier"]].drop_duplicates()
+    frames = []
+    for carrier, g in present.groupby("carrier"):
+        expected = (territory.communes["code_insee"] if carrier == "electricite" else g["geo_code"]).unique()
+        full = pd.MultiIndex.from_product([expected, g["year"].unique(), [carrier]],
+                                          names=["geo_code", "year", "carrier"])
+        frames.append(full.difference(pd.MultiIndex.from_frame(g)).to_frame(index=False))
+    missing = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if missing.empty:
+        return pd.DataFrame(columns=["geo_level", "geo_code", "year", "carrier"])
+    epci = missing.assign(geo_level="epci", geo_code=missing["geo_code"].map(territory.commune_to_epci))
+    pma = missing.assign(geo_level="pma", geo_code=PMA_CODE)
+    return pd.concat([epci, pma], ignore_index=True)[["geo_level", "geo_code", "year", "carrier"]].drop_duplicates()
+
+
+def _comparisons(read: dict) -> dict[str, pd.DataFrame]:
+    """Département, region and France sums kept from the producers' files, for comparisons.
+
+    Taken from observed files only (a demonstration file covers the Pôle, not its
+    département); each value carries the file it comes from.
+    """
+    out = {}
+    for fmt, name in (("ore_conso", "energy_comparisons"), ("odre_registre", "renewables_comparisons")):
+        frames = [df.attrs["aggregates"].assign(source=f.path.name) for f, df in read.get(fmt, [])
+                  if f.nature != "demonstration" and df.attrs.get("aggregates") is not None]
+        if frames:
+            out[name] = pd.concat(frames, ignore_index=True)
+    if "energy_comparisons" in out:
+        out["energy_comparisons"]["sector"] = out["energy_comparisons"]["sector"].replace(ORE_TO_PCAET)
+    return out
 
 
 def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel_tol: float = 1e-6) -> None:
@@ -510,7 +661,7 @@ def write_processed(tables: dict[str, pd.DataFrame], report: BuildReport, proces
             df.to_parquet(out, index=False)
             report.outputs[name] = {"file": out.name, "rows": int(len(df)), "sha256": sha256(out)}
         manifest = {"pma_eval_version": __version__, "inputs": report.inputs, "outputs": report.outputs,
-                    "precedence": report.precedence, "warnings": report.warnings}
+                    "precedence": report.precedence, "warnings": report.warnings, "extent": report.extent}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         if processed.exists():
             old = parent / f".processed-old-{os.getpid()}"

@@ -141,7 +141,8 @@ class Territory:
             The commune rows followed by ``epci`` and ``pma`` rows. An aggregate is the sum
             of its communes; if any commune value is ``secret`` the aggregate is unknown
             (``NaN``, nature ``secret``); missing values of other natures (no value in the
-            source) are skipped; an all-missing group stays missing.
+            source) are skipped; an all-missing group stays missing. With a boolean
+            ``complete`` column, an aggregate is complete only when all its parts are.
         """
         communes = df.copy()
         communes["geo_level"] = "commune"
@@ -173,6 +174,9 @@ def _sum_groups(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
     nature = grouped["_rank"].min().map(dict(enumerate(NATURES)))
     out = pd.DataFrame({value: total, "nature": nature})
     out.loc[out["nature"] == "secret", value] = float("nan")
+    if "complete" in df.columns:
+        # A sum is complete only when every part is (a gap in one commune carries up).
+        out["complete"] = grouped["complete"].all()
     extra = [c for c in ("source",) if c in df.columns]
     for c in extra:
         out[c] = grouped[c].agg(lambda s: " | ".join(sorted(set(s.dropna().astype(str)))))

@@ -122,17 +122,33 @@ def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(projec
 def test_code_outside_the_territory_is_an_error_unless_the_file_says_it_is_wider(project):
     from pma_eval.errors import InputDataError
 
-    dest = project.raw / "energie" / "ore_hors.csv"
-    text = (FIXTURES / "ore_commune.csv").read_text(encoding="utf-8").replace(";62119;", ";59350;")
-    dest.write_text(text, encoding="utf-8")
+    dest = project.raw / "ges" / "igt_hors.csv"
+    lines = (FIXTURES / "igt_extrait.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("62019,", "59350,", 1)
+    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     meta = dest.with_name(dest.name + ".meta.yml")
-    meta.write_text("title: t\nproducer: p\nlicence: l\nyears: '2022'\nnature: observed\nformat: ore_conso\n")
+    meta.write_text("title: t\nproducer: p\nlicence: l\nyears: '2017'\nnature: observed\nformat: igt_citepa\n"
+                    "options:\n  year: 2017\n")
     with pytest.raises(InputDataError, match="hors du territoire") as exc:
         build(project)
-    assert exc.value.problems[0].line == 6 and exc.value.problems[0].value == "59350"
-    meta.write_text(meta.read_text() + "options:\n  extent: plus_large\n")
+    assert exc.value.problems[0].line == 4 and exc.value.problems[0].value == "59350"
+    meta.write_text(meta.read_text() + "  extent: plus_large\n")
+    build(project)
+    assert "59350" not in set(load("emissions", project)["geo_code"])
+
+
+def test_producers_files_leave_out_outside_communes_silently_and_count_them(project):
+    """An ORE or ODRÉ download is national: communes outside the Pôle are left out and counted."""
+    import json
+
+    dest = project.raw / "energie" / "ore_2021.csv"
+    dest.write_bytes((FIXTURES / "ore_large_2011_2021.csv").read_bytes())
+    dest.with_name(dest.name + ".meta.yml").write_text(
+        "title: t\nproducer: Agence ORE\nlicence: l\nyears: '2021'\nnature: observed\nformat: ore_conso\n")
     build(project)
     assert "59350" not in set(load("energy", project)["geo_code"])
+    extent = json.loads((project.processed / "manifest.json").read_text(encoding="utf-8"))["extent"]
+    assert extent["data/raw/energie/ore_2021.csv"]["hors_territoire"] == {"rows": 1, "communes": 1}
 
 
 def test_missing_metadata_is_reported(project):

@@ -163,11 +163,23 @@ def test_igt_reads_sectors_and_keeps_biomass_outside_totals():
     assert abl.loc["residentiel", "value"] == pytest.approx(2740.539844294819)
     assert not abl.loc["co2_biomasse_hors_total", "in_total"]
     assert not abl.loc["transport_international", "in_total"]
-    assert math.isnan(abl.loc["autres_transports", "value"])  # empty cell = no value
+    # An empty "Autres transports" cell of a village is the absence of the activity (FORMATS.md).
+    assert abl.loc["autres_transports", "value"] == 0 and not abl.loc["autres_transports", "gap"]
     # Hand sum of the eight PCAET sectors of Ablain-Saint-Nazaire (row 2 of the file):
     expected = (2031.34145241175 + 234.467059536919 + 11.7727887058446 + 34.5560667534461
                 + 2740.539844294819 + 792.563344847813 + 848.442155864745)
     assert abl.loc[abl["in_total"], "value"].sum() == pytest.approx(expected)
+
+
+def test_igt_empty_cell_in_a_sector_every_commune_has_is_a_gap(tmp_path):
+    """Béthune's ``Routier`` is empty in the real 2016 IGT (FORMATS.md): unknown, never zero."""
+    lines = (FIXTURES / "igt_extrait.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",457.782578000901,", ",,")  # Acheville without road transport
+    f = tmp_path / "igt.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    d = read_igt_citepa(f, year=2016).set_index(["code_insee", "sector"])
+    assert math.isnan(d.loc[("62003", "transport_routier"), "value"]) and d.loc[("62003", "transport_routier"), "gap"]
+    assert not d["gap"].drop(("62003", "transport_routier")).any()
 
 
 def test_enedis_epci():

@@ -49,10 +49,17 @@ def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
     assert {p.line for p in problems} == {2, 3, 4}
 
 
-def test_missing_column(tmp_path):
+def test_unrecognised_header_names_the_layouts_the_workbench_knows(tmp_path):
     header = HEADER.replace("conso;", "consommation;")
     problems, text = _problems(tmp_path, read_ore_consumption, header + "\n" + GOOD + "\n")
-    assert problems[0].column == "conso" and "colonne obligatoire absente" in text
+    assert problems[0].line == 1 and "disposition de fichier inconnue" in text
+    assert "Agence ORE 2022 et après" in text and "SDES" in text and "consommation" in text
+
+
+def test_missing_column(tmp_path):
+    header = "code_insee;nom;millesime"
+    problems, text = _problems(tmp_path, read_population, header + "\n62498;Lens;2020\n")
+    assert problems[0].line == 1 and "colonne obligatoire absente" in text
 
 
 def test_wrong_number_of_fields(tmp_path):

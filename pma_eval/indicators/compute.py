@@ -1,10 +1,12 @@
 """Indicator calculations: pure functions from the processed tables to one tidy table.
 
-Output columns: ``indicator_id, geo_level, geo_code, year, value, unit, nature``.
+Output columns: ``indicator_id, geo_level, geo_code, year, value, unit, nature, complete``.
 Rules (DESIGN.md): sums are taken over the rows of the processed tables at each level (the
 build already aggregated communes to EPCI and Pôle); ratios are recomputed from numerator and
 denominator *at each level*, never averaged; a secret input makes the result unknown (``NaN``,
-nature ``secret``); the nature of a result is the least reliable nature of its inputs.
+nature ``secret``); the nature of a result is the least reliable nature of its inputs; a result
+is ``complete`` only when every input is (a gap in a commune's road transport makes its total,
+its EPCI's and the Pôle's incomplete: see :func:`pma_eval.datasets._emission_gaps`).
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ def _from_table(df: pd.DataFrame, flt: dict) -> pd.DataFrame:
     mask = pd.Series(True, index=df.index)
     for col, val in flt.items():
         mask &= df[col].isin(val) if isinstance(val, list) else df[col] == val
-    rows = df.loc[mask, [*KEYS, "value", "nature"]].assign(_rank=lambda d: d["nature"].map(_RANK))
+    rows = df.loc[mask, [*KEYS, "value", "nature"]].assign(
+        _rank=lambda d: d["nature"].map(_RANK),
+        complete=df.loc[mask, "complete"].astype(bool) if "complete" in df else True)
     g = rows.groupby(KEYS, sort=True)
-    out = pd.DataFrame({"value": g["value"].sum(min_count=1), "_rank": g["_rank"].min()}).reset_index()
+    out = pd.DataFrame({"value": g["value"].sum(min_count=1), "_rank": g["_rank"].min(),
+                        "complete": g["complete"].all()}).reset_index()
     out["nature"] = out["_rank"].map(dict(enumerate(NATURES)))
     out.loc[out["nature"] == "secret", "value"] = np.nan
     return out.drop(columns="_rank")
@@ -40,14 +45,16 @@ def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
     j = num.merge(den, on=KEYS, suffixes=("_n", "_d"), how="inner")
     with np.errstate(divide="ignore", invalid="ignore"):
         value = j["value_n"] / j["value_d"].where(j["value_d"] != 0) * scale
-    return pd.DataFrame({**{k: j[k] for k in KEYS}, "value": value, "nature": _worst(j["nature_n"], j["nature_d"])})
+    return pd.DataFrame({**{k: j[k] for k in KEYS}, "value": value, "nature": _worst(j["nature_n"], j["nature_d"]),
+                         "complete": j["complete_n"] & j["complete_d"]})
 
 
 def _change(base: pd.DataFrame) -> pd.DataFrame:
     prev = base.assign(year=base["year"] + 1)
     j = base.merge(prev, on=KEYS, suffixes=("", "_prev"), how="inner")
     value = (j["value"] / j["value_prev"] - 1) * 100
-    return pd.DataFrame({**{k: j[k] for k in KEYS}, "value": value, "nature": _worst(j["nature"], j["nature_prev"])})
+    return pd.DataFrame({**{k: j[k] for k in KEYS}, "value": value, "nature": _worst(j["nature"], j["nature_prev"]),
+                         "complete": j["complete"] & j["complete_prev"]})
 
 
 def compute_indicator(ind: Indicator, tables: dict[str, pd.DataFrame], done: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -59,8 +66,8 @@ def compute_indicator(ind: Indicator, tables: dict[str, pd.DataFrame], done: dic
     elif "activity" in calc:
         act = tables.get("activity_indicators")
         if act is None or act.empty:
-            return pd.DataFrame(columns=["indicator_id", *KEYS, "value", "unit", "nature"])
-        out = act.loc[act["indicator_id"] == ind.id, [*KEYS, "value", "nature"]]
+            return pd.DataFrame(columns=["indicator_id", *KEYS, "value", "unit", "nature", "complete"])
+        out = act.loc[act["indicator_id"] == ind.id, [*KEYS, "value", "nature"]].assign(complete=True)
     elif "share" in calc:
         out = _ratio(done[calc["share"][0]], done[calc["share"][1]], 100.0)
     else:
@@ -75,8 +82,9 @@ def compute_indicators(tables: dict[str, pd.DataFrame], catalogue: Catalogue) ->
     for ind in catalogue.order():
         done[ind.id] = compute_indicator(ind, tables, done)
     out = pd.concat(done.values(), ignore_index=True)
-    out = out[["indicator_id", *KEYS, "value", "unit", "nature"]]
+    out = out[["indicator_id", *KEYS, "value", "unit", "nature", "complete"]]
     out["year"] = out["year"].astype(int)
+    out["complete"] = out["complete"].astype(bool)
     order = {i.id: n for n, i in enumerate(catalogue)}
     level = {"pma": 0, "epci": 1, "commune": 2}
     return (out.assign(_o=out["indicator_id"].map(order), _l=out["geo_level"].map(level))

@@ -13,7 +13,10 @@ from ..xlsx import make_reproducible
 from ..territory import NATURE_LABELS_FR, Territory
 from .catalogue import Catalogue
 
-HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "valeur", "unite", "nature"]
+HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "valeur", "unite", "nature", "complet"]
+#: The ``complet`` column: « non » where a part of the value is missing (a lacuna in a commune,
+#: a commune absent from the sources), so that the total is a lower bound.
+COMPLETE_FR = {True: "oui", False: "non"}
 LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle"}
 SHEET_NAMES = {"contexte": "Contexte", "emissions": "Émissions GES", "energie": "Énergie", "enr": "Renouvelables"}
 
@@ -67,6 +70,8 @@ def french_table(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory) 
         "valeur": ind["value"].to_numpy(),
         "unite": ind["unit"].to_numpy(),
         "nature": ind["nature"].map(NATURE_LABELS_FR).to_numpy(),
+        "complet": (ind["complete"] if "complete" in ind else pd.Series(True, index=ind.index))
+        .astype(bool).map(COMPLETE_FR).to_numpy(),
         "_theme": ind["indicator_id"].map(lambda i: catalogue[i].theme).to_numpy(),
     })
 
@@ -116,7 +121,7 @@ def _write_xlsx(table: pd.DataFrame, catalogue: Catalogue, path: Path) -> None:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE6F0")
     widths = {"indicateur": 30, "titre": 55, "niveau": 9, "code": 11, "territoire": 32, "annee": 7, "valeur": 14,
-              "unite": 13, "nature": 24}
+              "unite": 13, "nature": 24, "complet": 9}
 
     def header(ws, names):
         cells = []

@@ -31,6 +31,12 @@ MEMO_SECTORS = {
     "transport_international": "Transport international (hors total)",
 }
 
+#: Sectors every inhabited commune has: an empty cell there is a gap in the inventory (unknown,
+#: never zero), and the commune's total is incomplete. Elsewhere (a village's industry, energy
+#: branch, agriculture, waste, other transport, memo items) an empty cell is the absence of the
+#: activity: 0. (FORMATS.md: Béthune's ``Routier`` is empty in the 2016 IGT.)
+ALWAYS_PRESENT = ("transport_routier", "residentiel", "tertiaire")
+
 IGT_COLUMNS = {
     "agriculture": ("Agriculture",),
     "autres_transports": ("Autres transports",),
@@ -59,9 +65,10 @@ def read_igt_citepa(path: str | Path, year: int, display: str | None = None) -> 
     -------
     DataFrame
         ``code_insee, year, sector, value`` [t CO2e], ``in_total`` (False for the memo items),
-        ``line`` (line of the file). Empty cells are kept as ``NaN``.
+        ``gap`` (True for an empty cell of a sector of :data:`ALWAYS_PRESENT`, kept as ``NaN``),
+        ``line`` (line of the file). Other empty cells are the absence of the activity: 0.
     """
-    p = Parser(read_any(path, display), display or str(path))
+    p = Parser(read_any(path, display, fast=True), display or str(path))
     cols = p.columns({"code_insee": ("INSEE commune",), **IGT_COLUMNS}, {"commune": ("Commune",)})
     codes = p.code(cols["code_insee"], "insee")
     wide = pd.DataFrame({"code_insee": codes, LINE: p.df[LINE]})
@@ -73,4 +80,7 @@ def read_igt_citepa(path: str | Path, year: int, display: str | None = None) -> 
     long = wide.melt(id_vars=["code_insee", LINE], var_name="sector", value_name="value")
     long["year"] = int(year)
     long["in_total"] = ~long["sector"].isin(MEMO_SECTORS)
-    return long.rename(columns={LINE: "line"})[["code_insee", "year", "sector", "value", "in_total", "line"]]
+    empty = long["value"].isna()
+    long["gap"] = empty & long["sector"].isin(ALWAYS_PRESENT)
+    long.loc[empty & ~long["gap"], "value"] = 0.0
+    return long.rename(columns={LINE: "line"})[["code_insee", "year", "sector", "value", "in_total", "gap", "line"]]
