@@ -33,15 +33,65 @@ def _print(msg: str) -> None:
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
-    from .datasets import build
+    from .coverage import render_text, summary_line
+    from .datasets import build, load
 
     t0 = time.perf_counter()
-    manifest_path, report = build(get_paths())
+    paths = get_paths()
+    manifest_path, report = build(paths)
     for w in report.warnings:
         _print(f"avertissement : {w}")
     for n in report.precedence:
         _print(f"priorité aux données réelles — {n}")
     _print(f"Données construites en {time.perf_counter() - t0:.1f} s : {manifest_path.parent}")
+    coverage = load("coverage", paths)
+    _print("")
+    _print(render_text(coverage))
+    _print("")
+    _print(summary_line(coverage))
+    return 0
+
+
+def cmd_data_add(args: argparse.Namespace) -> int:
+    from .acquire import add
+
+    paths = get_paths()
+    result = add(args.fichier, paths, snapshot_year=args.annee_instantane, inventory_year=args.annee_inventaire)
+    shown = result.path.relative_to(paths.root) if result.path.is_relative_to(paths.root) else result.path
+    years = f"{result.years[0]}–{result.years[-1]}" if len(result.years) > 1 else str(result.years[0])
+    if not result.new:
+        _print(f"Déjà présent, rien à faire : {shown}")
+        return 0
+    _print(f"Ajouté : {shown} ({result.layout.label} ; années {years} ; "
+           "nature observée)")
+    if result.outside_rows:
+        _print(f"  {result.outside_rows} ligne(s) hors du territoire du Pôle seront laissées de côté à la construction")
+    _print("Lancez « pma-eval data build » : les valeurs observées remplacent les valeurs de démonstration "
+           "qu'elles couvrent (même commune, même année, même énergie).")
+    return 0
+
+
+def cmd_data_fetch(args: argparse.Namespace) -> int:
+    from .indicators.export import parse_years
+    from .portals import fetch
+
+    sources = args.sources or ["ore", "odre"]
+    years = parse_years(args.annees) or list(range(2011, time.localtime().tm_year))
+    files = fetch(sources, years, get_paths(), echo=_print)
+    _print(f"{len(files)} fichier(s) dans data/raw. Lancez « pma-eval data build » pour les prendre en compte.")
+    return 0
+
+
+def cmd_data_status(args: argparse.Namespace) -> int:
+    from .coverage import render_text, render_extent
+    from .datasets import load, manifest
+
+    paths = get_paths()
+    _print(render_text(load("coverage", paths)))
+    extent = render_extent(manifest(paths).get("extent") or {})
+    if extent:
+        _print("")
+        _print(extent)
     return 0
 
 
@@ -194,6 +244,22 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=20240601, help="graine aléatoire")
     d.add_argument("--force", action="store_true", help="écraser les fichiers existants")
     d.set_defaults(func=cmd_data_demo)
+    ad = dsub.add_parser("add", help="ajouter un fichier téléchargé (Agence ORE, SDES, ODRÉ, CITEPA) dans data/raw, "
+                                     "tel quel, avec ses métadonnées")
+    ad.add_argument("fichier", help="fichier CSV tel que publié par le producteur")
+    ad.add_argument("--annee-instantane", type=int, metavar="AAAA",
+                    help="année de l'instantané du registre ODRÉ (défaut : lue dans un nom en -3112AA)")
+    ad.add_argument("--annee-inventaire", type=int, metavar="AAAA", help="année de l'inventaire IGT du CITEPA")
+    ad.set_defaults(func=cmd_data_add)
+    fe = dsub.add_parser("fetch", help="télécharger depuis les portails de l'Agence ORE et d'ODRÉ, filtré sur le "
+                                       "territoire, et ajouter dans data/raw")
+    fe.add_argument("sources", nargs="*", choices=["ore", "odre"], metavar="source",
+                    help="ore, odre ou les deux (défaut : les deux)")
+    fe.add_argument("--annees", help="années, par exemple 2019-2023 (défaut : de 2011 à l'an dernier)")
+    fe.set_defaults(func=cmd_data_fetch)
+    st = dsub.add_parser("etat", help="couverture des données : thème × niveau × année, nature de chaque valeur, "
+                                      "ce qui manque et quel téléchargement le comblerait")
+    st.set_defaults(func=cmd_data_status)
     t = dsub.add_parser("modele", help="écrire les modèles à remplir (inventaire, registres d'activité) dans un dossier")
     t.add_argument("--out", required=True, help="dossier de sortie")
     t.set_defaults(func=cmd_data_template)

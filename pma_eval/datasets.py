@@ -9,7 +9,6 @@ everything succeeded: a failed build leaves the previous processed data exactly 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,7 +21,9 @@ import pandas as pd
 import yaml
 
 from . import __version__
+from .checksum import sha256
 from .config import Paths, get_paths
+from .coverage import coverage_table
 from .errors import ConfigurationError, InputDataError, Problem, display_path
 from .indicators import check_indicators, compute_indicators, load_catalogue
 from .schemas import validate_table
@@ -82,14 +83,6 @@ class BuildReport:
     precedence: list[str] = field(default_factory=list)
     #: Per file: rows left out because outside the territory, rows that name no commune.
     extent: dict[str, dict] = field(default_factory=dict)
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def discover(raw_dir: Path, root: Path) -> list[RawFile]:
@@ -194,7 +187,8 @@ def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | 
         A finer column (``sector``). A real row covers its own detail value, or all of them
         where its ``cover`` column is ``"*"``: an Agence ORE file gives the whole consumption of
         an energy in a commune, so no demonstration slice of another sector is added on top.
-        A ``cover_geo`` column at ``"*"`` covers every commune (a registry snapshot is exhaustive).
+        A ``cover_geo`` column holding an EPCI SIREN covers every commune of that EPCI (a
+        registry snapshot lists every installation of the area it was downloaded for).
     territory : Territory, optional
         Real commune coverage also covers the EPCI and the Pôle that contain the commune: their
         demonstration values published at those levels are dropped, and those aggregates are
@@ -214,7 +208,8 @@ def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | 
         return df, []
     cover = real[scope].astype({c: object for c in scope}).copy()
     if "cover_geo" in real:
-        cover.loc[real["cover_geo"].eq("*").to_numpy(), "geo_code"] = "*"
+        whole = real["cover_geo"].fillna("").ne("").to_numpy()
+        cover.loc[whole, "geo_code"] = "epci:" + real.loc[whole, "cover_geo"].astype(str)
     if detail is not None:
         cover["_detail"] = real["cover"].where(real["cover"].eq("*"), real[detail]) if "cover" in real \
             else real[detail]
@@ -223,20 +218,25 @@ def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | 
         c2e = territory.commune_to_epci
         com = cover.loc[cover["geo_level"] == "commune"]
         epci = cover.loc[cover["geo_level"] == "epci"]
-        up = [com.assign(geo_level="epci", geo_code=com["geo_code"].map(lambda c: "*" if c == "*" else c2e.get(c))),
-              com.assign(geo_level="pma", geo_code=com["geo_code"].map(lambda c: "*" if c == "*" else PMA_CODE)),
-              epci.assign(geo_level="pma", geo_code=epci["geo_code"].map(lambda c: "*" if c == "*" else PMA_CODE))]
+        def epci_of(code: str) -> str | None:
+            return code[len("epci:"):] if code.startswith("epci:") else c2e.get(code)
+
+        up = [com.assign(geo_level="epci", geo_code=com["geo_code"].map(epci_of)),
+              com.assign(geo_level="pma", geo_code=PMA_CODE),
+              epci.assign(geo_level="pma", geo_code=PMA_CODE)]
         cover = pd.concat([cover, *up], ignore_index=True).dropna(subset=["geo_code"]).drop_duplicates()
     d = df.loc[demo, scope].astype({c: object for c in scope})
     if detail is not None:
         d["_detail"] = df.loc[demo, detail].to_numpy()
     keys = list(d.columns)
     hit = np.zeros(len(d), dtype=bool)
-    for any_geo in (False, True):
+    whole_epci = d["geo_code"].map(lambda c: f"epci:{territory.commune_to_epci.get(c)}") \
+        if territory is not None and "geo_level" in scope else None
+    for by_epci in ((False, True) if whole_epci is not None else (False,)):
         for any_detail in ((False, True) if detail is not None else (False,)):
             probe = d.copy()
-            if any_geo:
-                probe["geo_code"] = "*"
+            if by_epci:
+                probe["geo_code"] = whole_epci.where(d["geo_level"] == "commune", "")
             if any_detail:
                 probe["_detail"] = "*"
             m = probe.merge(cover.assign(_real=True), on=keys, how="left")["_real"]
@@ -258,7 +258,17 @@ def _territory(files: list[RawFile]) -> Territory:
                                  f"(trouvé : {len(communes)})")
     epci = [f for f in files if f.meta["format"] == "epci"]
     names = read_epci(epci[0].path, epci[0].display) if epci else None
-    return Territory.from_communes(read_communes(communes[0].path, communes[0].display), names)
+    table = read_communes(communes[0].path, communes[0].display)
+    if names is not None:
+        # Every commune's EPCI must be one of the territory's, named where it is written.
+        known = set(names["epci_siren"])
+        bad = table.loc[~table["epci_siren"].isin(known)]
+        if len(bad):
+            raise InputDataError([Problem(communes[0].display, "EPCI inconnu du territoire (EPCI admis : "
+                                          + ", ".join(f"{r.epci_siren} {r.epci_sigle}" for r in names.itertuples())
+                                          + f", d'après {epci[0].display})", line=int(r.line), column="epci_siren",
+                                          value=r.epci_siren) for r in bad.head(50).itertuples()])
+    return Territory.from_communes(table, names)
 
 
 def _population(frames: list[tuple[RawFile, pd.DataFrame]], territory: Territory) -> pd.DataFrame:
@@ -395,8 +405,9 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
                                     member_gaps=_energy_member_gaps).assign(unit="MWh")
 
     # --- renewables -----------------------------------------------------------------------------
-    # A registry snapshot lists every installation of its extent: it covers every commune that
-    # year (cover_geo "*"), and a commune without a row has no installation.
+    # A registry snapshot lists every installation of the area it was downloaded for: it covers
+    # every commune of each EPCI it has rows in (cover_geo), and a commune without a row there
+    # has no installation.
     parts = []
     for f, df in read.get("odre_registre", []):
         g = df.groupby(["code_insee", "year", "technology"], as_index=False).agg(
@@ -405,7 +416,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
         long = g.melt(id_vars=["code_insee", "year", "technology"], var_name="variable", value_name="value")
         parts.append(long.rename(columns={"code_insee": "geo_code"})
                      .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name,
-                             complete=True, cover_geo="*"))
+                             complete=True, cover_geo=lambda d: d["geo_code"].map(territory.commune_to_epci)))
     if parts:
         agg = _combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
                        ["geo_level", "geo_code", "year"], territory, report, "électricité renouvelable")
@@ -422,6 +433,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
         tables[name] = validate_table(df.sort_values(["geo_level", "geo_code", "year", *TABLES[name]])
                                       .reset_index(drop=True), name, TABLES[name])
     check_consistency(tables, territory)
+    tables["coverage"] = coverage_table(tables, territory)
     tables.update(_comparisons(read))
     catalogue = load_catalogue()
     activity = _read_activity(files, paths, territory, set(catalogue.indicators))

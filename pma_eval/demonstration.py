@@ -37,13 +37,13 @@ run by developers (``make demo-data``); the build never writes in ``data/raw``.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from .checksum import sha256
 from .sources import read_communes, read_enedis_residential_epci, read_igt_citepa, read_population
 
 SEED = 20240601
@@ -349,10 +349,6 @@ def _kwh(mwh: float) -> int:
     return int(round(round(mwh, 1) * 1000))
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _meta(path: Path, title: str, fmt: str, years: str, options: dict | None = None) -> None:
     meta = {
         "title": title, "producer": "pma-eval (générateur de démonstration)",
@@ -361,7 +357,7 @@ def _meta(path: Path, title: str, fmt: str, years: str, options: dict | None = N
     }
     if options:
         meta["options"] = options
-    meta["sha256"] = _sha256(path)
+    meta["sha256"] = sha256(path)
     meta["caveats"] = ASSUMPTIONS
     meta["seed"] = SEED
     path.with_name(path.name + ".meta.yml").write_text(

@@ -2,8 +2,8 @@
 
 Pure functions and a small immutable :class:`Territory` built from the commune table of
 ``data/raw/territoire``. Aggregation follows DESIGN.md: sums of commune values, with the
-*nature* of the aggregate being the least reliable nature of its parts and a secret (unknown)
-part making the aggregate unknown.
+*nature* of the aggregate being the least reliable nature of its known parts; a secret (unknown)
+part is never counted as zero: the aggregate is the sum of the known parts, flagged incomplete.
 """
 
 from __future__ import annotations
@@ -139,10 +139,12 @@ class Territory:
         -------
         DataFrame
             The commune rows followed by ``epci`` and ``pma`` rows. An aggregate is the sum
-            of its communes; if any commune value is ``secret`` the aggregate is unknown
-            (``NaN``, nature ``secret``); missing values of other natures (no value in the
-            source) are skipped; an all-missing group stays missing. With a boolean
-            ``complete`` column, an aggregate is complete only when all its parts are.
+            of its communes. A ``secret`` commune value is unknown, never zero: the aggregate
+            is the sum of the known values, flagged ``complete = False``, and stays unknown
+            (``NaN``, nature ``secret``) only when every part is secret. Missing values of other
+            natures are skipped; an all-missing group stays missing. An aggregate is
+            ``complete`` only when all its parts are (``complete`` column, default True) and
+            none is secret.
         """
         communes = df.copy()
         communes["geo_level"] = "commune"
@@ -167,16 +169,24 @@ class Territory:
 
 
 def _sum_groups(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
+    """Sum each group; a secret part is unknown, never zero.
+
+    The sum of the known parts is kept and flagged ``complete = False`` (a lower bound: the
+    reader is told a part is missing); its nature is the least reliable nature of the known
+    parts. A group whose parts are all secret stays unknown (``NaN``, nature ``secret``).
+    """
     rank = {n: i for i, n in enumerate(NATURES)}
-    df = df.assign(_rank=df["nature"].map(rank).fillna(len(NATURES) - 1).astype(int))
+    secret = df["nature"].eq("secret")
+    df = df.assign(_rank=df["nature"].map(rank).fillna(len(NATURES) - 1).astype(int).where(~secret, len(NATURES)),
+                   _secret=secret,
+                   _complete=df["complete"].astype(bool) if "complete" in df.columns else True)
     grouped = df.groupby(by, dropna=False, sort=True)
     total = grouped[value].sum(min_count=1)
-    nature = grouped["_rank"].min().map(dict(enumerate(NATURES)))
-    out = pd.DataFrame({value: total, "nature": nature})
+    best = grouped["_rank"].min()
+    nature = best.map(lambda r: NATURES[r] if r < len(NATURES) else "secret")
+    out = pd.DataFrame({value: total, "nature": nature,
+                        "complete": grouped["_complete"].all() & ~grouped["_secret"].any()})
     out.loc[out["nature"] == "secret", value] = float("nan")
-    if "complete" in df.columns:
-        # A sum is complete only when every part is (a gap in one commune carries up).
-        out["complete"] = grouped["complete"].all()
     extra = [c for c in ("source",) if c in df.columns]
     for c in extra:
         out[c] = grouped[c].agg(lambda s: " | ".join(sorted(set(s.dropna().astype(str)))))

@@ -35,13 +35,22 @@ def test_aggregate_sums_communes_to_epci_and_pole():
     assert out[("pma", "PMA")] == 10.0
 
 
-def test_secret_part_makes_the_aggregate_unknown_and_worst_nature_wins():
+def test_secret_part_is_never_zero_the_sum_of_known_parts_is_flagged_incomplete():
     out = _t().aggregate(_rows([1.0, float("nan"), 3.0, 4.0], ["observed", "secret", "demonstration", "observed"]),
                          ["year"]).set_index(["geo_level", "geo_code"])
-    assert math.isnan(out.loc[("epci", "111111111"), "value"]) and out.loc[("epci", "111111111"), "nature"] == "secret"
-    assert out.loc[("epci", "222222222"), "value"] == 7.0
+    # EPCI "UN" = A (1, observed) + B (secret): a lower bound of 1, not complete.
+    un = out.loc[("epci", "111111111")]
+    assert un["value"] == 1.0 and un["nature"] == "observed" and not un["complete"]
+    assert out.loc[("epci", "222222222"), "value"] == 7.0 and out.loc[("epci", "222222222"), "complete"]
     assert out.loc[("epci", "222222222"), "nature"] == "demonstration"
-    assert out.loc[("pma", "PMA"), "nature"] == "secret"
+    pma = out.loc[("pma", "PMA")]
+    assert pma["value"] == 1.0 + 3.0 + 4.0 and pma["nature"] == "demonstration" and not pma["complete"]
+
+
+def test_all_parts_secret_stays_unknown():
+    out = _t().aggregate(_rows([float("nan")] * 2 + [3.0, 4.0], ["secret", "secret", "observed", "observed"]),
+                         ["year"]).set_index(["geo_level", "geo_code"])
+    assert math.isnan(out.loc[("epci", "111111111"), "value"]) and out.loc[("epci", "111111111"), "nature"] == "secret"
 
 
 def test_missing_value_that_is_not_secret_is_skipped():

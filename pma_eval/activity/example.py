@@ -6,13 +6,13 @@ records (same columns, ``nature: observed`` in the metadata) needs no code chang
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from ..checksum import sha256
 from .schema import ACTION_STATUSES, COLUMNS, LISTS, ORG_TYPES
 
 SEED = 20250115
@@ -131,7 +131,7 @@ def write_example(folder: str | Path, seed: int = SEED) -> list[Path]:
         meta = {"title": f"EXEMPLE FICTIF — {name.replace('_', ' ')} (réseaux et actions du Pôle, 2019–2023)",
                 "producer": "pma-eval (jeu d'exemple fictif)", "origin": "pma_eval/activity/example.py",
                 "licence": "Licence Ouverte (données fictives)", "years": "2019-2023", "nature": "demonstration",
-                "format": f"activite_{name}", "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                "format": f"activite_{name}", "sha256": sha256(p),
                 "caveats": ["Exemple fictif : personnes, organisations, événements et actions inventés pour que les "
                             "rapports fonctionnent ; à remplacer par les registres de la chargée d'évaluation."],
                 "seed": seed}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -10,6 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
+from ..checksum import sha256  # noqa: F401  (the manifests' checksum, used by run and verify)
 from ..config import Paths
 
 KEY_LIBRARIES = ["pandas", "numpy", "matplotlib", "statsmodels", "scipy", "papermill", "nbconvert", "nbclient",
@@ -17,10 +17,6 @@ KEY_LIBRARIES = ["pandas", "numpy", "matplotlib", "statsmodels", "scipy", "paper
 #: Files compared by ``verify``: the executed notebook carries execution timestamps by design.
 COMPARED_SUFFIXES = (".html", ".pdf", ".csv", ".xlsx")
 SCENARIO_REFERENCES = ("tet_trajectoire_snbc_exemple_fixture.csv", "sgpe_leviers_regionaux_2030.csv")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def git_commit(root: Path) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._table import Parser, read_any
+from ._table import LINE, Parser, read_any
 
 
 def read_communes(path: str | Path, display: str | None = None) -> pd.DataFrame:
@@ -15,7 +15,8 @@ def read_communes(path: str | Path, display: str | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``code_insee, nom, epci_siren, epci_sigle, epci_nom``, one row per commune.
+        ``code_insee, nom, epci_siren, epci_sigle, epci_nom``, one row per commune, and
+        ``line`` (its line in the file).
     """
     p = Parser(read_any(path, display), display or str(path))
     cols = p.columns({"code_insee": ("codgeo", "code_commune", "insee"), "nom": ("libelle", "nom_commune"),
@@ -27,6 +28,7 @@ def read_communes(path: str | Path, display: str | None = None) -> pd.DataFrame:
         "epci_siren": p.code(cols["epci_siren"], "siren"),
         "epci_sigle": p.text(cols["epci_sigle"]),
         "epci_nom": p.text(cols["epci_nom"], required=False) if "epci_nom" in cols else "",
+        "line": p.df[LINE],
     })
     p.duplicates(out[["code_insee"]], "code_insee")
     p.raise_if_any()

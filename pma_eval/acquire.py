@@ -1,0 +1,169 @@
+"""Bring a producer's file into ``data/raw``: recognise it, check it, copy it unchanged, describe it.
+
+``pma-eval data add FICHIER`` and ``pma-eval data fetch`` both end here. The file is recognised
+from its header (:mod:`pma_eval.sources.layouts`), read in full by its reader (so a faulty file
+is refused with located French errors before anything is written), copied byte for byte into
+``data/raw/<thème>/`` and described by a ``.meta.yml`` (producer, licence, layout, years found,
+``nature: observed``, sha256, date added; URL and access date when downloaded). An earlier file
+of the same name is never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .checksum import sha256 as sha256_file
+from .config import Paths, get_paths
+from .errors import ConfigurationError, InputDataError, Problem, display_path
+from .sources.layouts import Layout, identify, snapshot_year_from_name
+
+
+@dataclass
+class Added:
+    """What ``add`` did: where the file is, its layout, the years it covers, and whether it was new."""
+
+    path: Path
+    layout: Layout
+    years: list[int]
+    new: bool
+    outside_rows: int = 0
+
+
+def territory_communes(paths: Paths) -> set[str]:
+    from .sources import read_communes
+
+    files = sorted((paths.raw / "territoire").glob("*communes*.csv"))
+    if not files:
+        raise ConfigurationError(f"fichier des communes du Pôle introuvable dans {paths.raw / 'territoire'}")
+    return set(read_communes(files[0], display_path(files[0], paths.root))["code_insee"])
+
+
+def _years_text(years: list[int]) -> str:
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
+            inventory_year: int | None = None, display: str | None = None) -> tuple[Layout, dict, list[int], int]:
+    """Recognise and read a file as the build will: layout, reader options, years, rows outside.
+
+    Raises :class:`InputDataError` (located French messages) for an unknown layout or bad content.
+    """
+    from .sources import read_igt_citepa, read_odre_registry, read_ore_consumption
+
+    name = display or str(path)
+    layout = identify(path, name)
+    communes = territory_communes(paths)
+    options: dict = {}
+    if layout.format == "odre_registre":
+        year = snapshot_year or snapshot_year_from_name(path.name)
+        if year is None:
+            raise InputDataError([Problem(name, "année de l'instantané du registre introuvable : donnez "
+                                          "--annee-instantane AAAA, ou gardez le nom publié qui finit par "
+                                          "-3112AA (instantané au 31/12/20AA)")])
+        df = read_odre_registry(path, year, name, communes)
+        options["snapshot_year"] = int(year)
+        years = [int(year)]
+        outside = df.attrs["outside"]["rows"]
+    elif layout.format == "ore_conso":
+        df = read_ore_consumption(path, name, communes)
+        years = sorted(int(y) for y in df["year"].unique())
+        outside = df.attrs["outside"]["rows"]
+    elif layout.format == "igt_citepa":
+        if inventory_year is None:
+            raise InputDataError([Problem(name, "l'IGT du CITEPA n'écrit pas son année : donnez --annee-inventaire "
+                                          "AAAA (2016 pour l'édition diffusée avec l'atelier)")])
+        df = read_igt_citepa(path, inventory_year, name)
+        options["year"] = int(inventory_year)
+        inside = df["code_insee"].isin(communes)
+        outside = int((~inside).sum() / max(1, df["sector"].nunique()))
+        if outside:
+            options["extent"] = "plus_large"
+        df = df.loc[inside]
+        years = [int(inventory_year)]
+    else:  # pragma: no cover - every declared layout has a branch above
+        raise ConfigurationError(f"format non pris en charge par data add : {layout.format}")
+    if df.empty:
+        raise InputDataError([Problem(name, "aucune commune du Pôle dans ce fichier : rien à ajouter (vérifiez le "
+                                      "filtre du téléchargement)")])
+    return layout, options, years, outside
+
+
+def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | None = None,
+        inventory_year: int | None = None, download: dict | None = None) -> Added:
+    """Check ``source`` and copy it unchanged into ``data/raw/<thème>/`` with its ``.meta.yml``.
+
+    Parameters
+    ----------
+    download : dict, optional
+        ``url`` and ``date d'accès`` of a file fetched from a portal, written in the metadata.
+
+    Raises
+    ------
+    InputDataError
+        Unknown layout, faulty content, or a *different* file already under the same name.
+    """
+    paths = paths or get_paths()
+    source = Path(source)
+    if not source.is_file():
+        raise ConfigurationError(f"fichier introuvable : {source}")
+    layout, options, years, outside = inspect(source, paths, snapshot_year, inventory_year)
+    folder = paths.raw / layout.theme
+    dest = folder / source.name
+    digest = sha256_file(source)
+    if dest.exists():
+        if sha256_file(dest) == digest:
+            return Added(dest, layout, years, new=False, outside_rows=outside)
+        raise InputDataError([Problem(display_path(dest, paths.root), "un fichier différent porte déjà ce nom dans "
+                                      "data/raw : il n'est jamais écrasé. Renommez le nouveau fichier (par exemple "
+                                      "avec sa date de téléchargement) puis ajoutez-le de nouveau",
+                                      value=str(source))])
+    for other in folder.glob("*"):
+        if other.is_file() and not other.name.endswith(".meta.yml") and sha256_file(other) == digest:
+            return Added(other, layout, years, new=False, outside_rows=outside)
+    meta = {
+        "title": f"{layout.producer} — {layout.label} ({_years_text(years)})",
+        "producer": layout.producer,
+        "licence": layout.licence,
+        "layout": layout.id,
+        "format": layout.format,
+        "years": _years_text(years),
+        "nature": "observed",
+        "sha256": digest,
+        "date_ajout": dt.date.today().isoformat(),
+        "origine": source.name,
+    }
+    if layout.dataset:
+        meta["dataset"] = layout.dataset
+    if options:
+        meta["options"] = options
+    if download:
+        meta.update(download)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_pair(source, dest, meta)
+    return Added(dest, layout, years, new=True, outside_rows=outside)
+
+
+def _write_pair(source: Path, dest: Path, meta: dict) -> None:
+    """Copy the file and write its metadata through temporary names: both appear, or neither."""
+    meta_path = dest.with_name(dest.name + ".meta.yml")
+    tmp_data = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp_meta = dest.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(source, tmp_data)
+        tmp_meta.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+        os.replace(tmp_data, dest)
+        os.replace(tmp_meta, meta_path)
+    except BaseException:
+        for p in (tmp_data, tmp_meta):
+            p.unlink(missing_ok=True)
+        if dest.exists() and not meta_path.exists():
+            dest.unlink()
+        raise

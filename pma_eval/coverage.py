@@ -1,0 +1,167 @@
+"""Coverage of the processed data: theme × level × year, with the nature of every value.
+
+Pure functions over the processed tables. ``pma-eval data etat`` prints the table (also at the
+end of ``data build``), and the annual report's annex shows it, so that a user sees at a glance
+what is observed, estimated, demonstration, secret or missing, and which download would fill it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .territory import Territory
+
+#: Processed table → French theme label, and the download or template that fills it.
+THEMES = {
+    "population": ("population", "populations légales INSEE (data/raw/population)"),
+    "emissions": ("émissions de GES", "inventaire de l'observatoire régional ou d'Atmo Hauts-de-France "
+                                      "(modèle : pma-eval data modele) ou IGT du CITEPA (pma-eval data add)"),
+    "energy": ("consommation d'énergie", "pma-eval data fetch ore --annees {years}"),
+    "renewables": ("électricité renouvelable", "pma-eval data fetch odre --annees {years}"),
+}
+#: Themes where a commune without any value that year is a gap (every commune has inhabitants,
+#: emissions and electricity); elsewhere (the installations register) it has none.
+ABSENT_IS_MISSING = ("population", "emissions", "energy")
+STATES = ("observed", "estimated", "demonstration", "secret", "missing")
+STATE_FR = {"observed": "observée", "estimated": "estimée", "demonstration": "démonstration",
+            "secret": "secret", "missing": "manquante"}
+LETTER = {"observed": "O", "estimated": "E", "demonstration": "D", "secret": "S", "missing": "M"}
+LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle"}
+
+
+def coverage_table(tables: dict[str, pd.DataFrame], territory: Territory) -> pd.DataFrame:
+    """Count the values of each theme, level and year by state.
+
+    A value is ``secret`` when its nature says so; ``missing`` when it is unknown for another
+    reason (a gap of the source), and at commune level each commune with no value at all that
+    year counts once as missing (:data:`ABSENT_IS_MISSING`). ``incomplete`` counts the sums flagged ``complete = False``.
+
+    Returns
+    -------
+    DataFrame
+        ``theme, geo_level, year, observed, estimated, demonstration, secret, missing,
+        incomplete``.
+    """
+    rows = []
+    n_communes = len(territory.communes)
+    for name in THEMES:
+        df = tables.get(name)
+        if df is None or df.empty:
+            continue
+        state = df["nature"].where(df["value"].notna() | df["nature"].eq("secret"), "missing")
+        complete = df["complete"] if "complete" in df else pd.Series(True, index=df.index)
+        frame = pd.DataFrame({"geo_level": df["geo_level"], "year": df["year"], "state": state,
+                              "incomplete": ~complete.astype(bool)})
+        counts = pd.crosstab([frame["geo_level"], frame["year"]], frame["state"])
+        counts = counts.reindex(columns=list(STATES), fill_value=0)
+        counts["incomplete"] = frame.groupby(["geo_level", "year"])["incomplete"].sum()
+        present = df.loc[df["geo_level"] == "commune"].groupby("year")["geo_code"].nunique()
+        for year, n in (present.items() if name in ABSENT_IS_MISSING else ()):
+            if ("commune", year) in counts.index:
+                counts.loc[("commune", year), "missing"] += n_communes - int(n)
+        counts = counts.reset_index().assign(theme=name)
+        rows.append(counts)
+    if not rows:
+        return pd.DataFrame(columns=["theme", "geo_level", "year", *STATES, "incomplete"])
+    out = pd.concat(rows, ignore_index=True)
+    out[list(STATES) + ["incomplete"]] = out[list(STATES) + ["incomplete"]].astype(int)
+    order = {"commune": 0, "epci": 1, "pma": 2}
+    out = out.assign(_t=out["theme"].map(list(THEMES).index), _l=out["geo_level"].map(order))
+    return out.sort_values(["_t", "_l", "year"]).drop(columns=["_t", "_l"]).reset_index(drop=True)[
+        ["theme", "geo_level", "year", *STATES, "incomplete"]]
+
+
+def cell(row: pd.Series) -> str:
+    """Letters of the states present (O, E, D, S, M), ``*`` when a sum is incomplete."""
+    text = "".join(LETTER[s] for s in STATES if row[s] > 0)
+    return text + ("*" if row["incomplete"] > 0 else "")
+
+
+def matrix(cov: pd.DataFrame) -> pd.DataFrame:
+    """Theme × level rows, one column per year, each cell the letters of :func:`cell`."""
+    if cov.empty:
+        return pd.DataFrame()
+    m = cov.assign(cell=cov.apply(cell, axis=1),
+                   thème=cov["theme"].map(lambda t: THEMES[t][0]), niveau=cov["geo_level"].map(LEVEL_FR))
+    wide = m.pivot_table(index=["thème", "niveau"], columns="year", values="cell", aggfunc="first", sort=False)
+    return wide.fillna("—")
+
+
+def _ranges(years: list[int]) -> str:
+    years = sorted(set(years))
+    out, start = [], None
+    for i, y in enumerate(years):
+        if start is None:
+            start = y
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            out.append(str(start) if start == y else f"{start}-{y}")
+            start = None
+    return ",".join(out)
+
+
+def advice(cov: pd.DataFrame) -> list[str]:
+    """French lines naming, per theme, the years without observed commune values and what fills them."""
+    lines = []
+    com = cov.loc[cov["geo_level"] == "commune"]
+    for name, (label, source) in THEMES.items():
+        t = com.loc[com["theme"] == name]
+        if t.empty:
+            continue
+        lacking = [int(y) for y, r in t.set_index("year").iterrows() if r["observed"] == 0 and r["estimated"] == 0]
+        partial = [int(y) for y, r in t.set_index("year").iterrows()
+                   if r["observed"] > 0 and (r["demonstration"] > 0 or r["missing"] > 0)]
+        if lacking:
+            lines.append(f"{label} : aucune valeur observée par commune pour {_ranges(lacking)} "
+                         f"— à combler avec : {source.format(years=_ranges(lacking))}")
+        if partial:
+            lines.append(f"{label} : valeurs observées partielles pour {_ranges(partial)} (le reste est de "
+                         "démonstration ou manquant)")
+    return lines
+
+
+def summary_line(cov: pd.DataFrame) -> str:
+    """One line for the end of ``data build``: shares of observed and demonstration values."""
+    if cov.empty:
+        return "Couverture : aucune donnée."
+    com = cov.loc[cov["geo_level"] == "commune"]
+    total = int(com[list(STATES)].sum().sum())
+    parts = [f"{100 * int(com[s].sum()) / total:.0f} % {STATE_FR[s]}" for s in STATES if com[s].sum() > 0]
+    incomplete = int(cov["incomplete"].sum())
+    tail = f" ; {incomplete} sommes incomplètes (lacunes portées jusqu'aux EPCI et au Pôle)" if incomplete else ""
+    return "Couverture des valeurs communales : " + ", ".join(parts) + tail + " — détail : pma-eval data etat"
+
+
+def render_text(cov: pd.DataFrame) -> str:
+    """The coverage matrix and advice as plain text for the terminal."""
+    m = matrix(cov)
+    if m.empty:
+        return "Aucune donnée construite."
+    head = ("Couverture des données (O observée, E estimée, D démonstration, S secret statistique, "
+            "M manquante, * somme incomplète)")
+    labels = [f"{t} — {lv}" for t, lv in m.index]
+    width = max(len(x) for x in labels)
+    cols = [str(c) for c in m.columns]
+    w = [max(len(c), *(len(str(v)) for v in m[c0])) for c, c0 in zip(cols, m.columns)]
+    lines = [head, " " * width + "  " + " ".join(c.rjust(wi) for c, wi in zip(cols, w))]
+    for label, (_, row) in zip(labels, m.iterrows()):
+        lines.append(label.ljust(width) + "  " + " ".join(str(v).rjust(wi) for v, wi in zip(row, w)))
+    tips = advice(cov)
+    if tips:
+        lines += ["", "Ce qui manque :"] + [f"  - {t}" for t in tips]
+    return "\n".join(lines)
+
+
+def render_extent(extent: dict[str, dict]) -> str:
+    """Per file: rows left out because outside the territory, rows that name no commune."""
+    lines = []
+    for path, e in sorted(extent.items()):
+        out, unplaced = e.get("hors_territoire") or {}, e.get("sans_commune") or {}
+        parts = []
+        if out.get("rows"):
+            parts.append(f"{out['rows']} ligne(s) de {out['communes']} territoire(s) hors du Pôle laissée(s) de côté")
+        if unplaced.get("rows"):
+            parts.append(f"{unplaced['rows']} ligne(s) sans code commune ({unplaced['capacity_kw']:.0f} kW), "
+                         "comptées à part : elles ne peuvent être rattachées à une commune")
+        if parts:
+            lines.append(f"  - {path} : " + " ; ".join(parts))
+    return ("Étendue des fichiers lus :\n" + "\n".join(lines)) if lines else ""
