@@ -68,6 +68,7 @@ bench: install ## mesures de performance (benchmarks/)
 	$(BIN)/python benchmarks/fiches.py
 	$(BIN)/python benchmarks/prospective.py
 	$(BIN)/python benchmarks/annee.py
+	$(BIN)/python benchmarks/national.py
 
 clean: ## supprimer les données construites et les rapports (pas .venv)
 	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/

@@ -230,8 +230,9 @@ def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | 
         d["_detail"] = df.loc[demo, detail].to_numpy()
     keys = list(d.columns)
     hit = np.zeros(len(d), dtype=bool)
-    whole_epci = d["geo_code"].map(lambda c: f"epci:{territory.commune_to_epci.get(c)}") \
-        if territory is not None and "geo_level" in scope else None
+    whole_epci = None
+    if territory is not None and "geo_level" in scope:
+        whole_epci = "epci:" + d["geo_code"].map(territory.commune_to_epci).fillna("").astype(str)
     for by_epci in ((False, True) if whole_epci is not None else (False,)):
         for any_detail in ((False, True) if detail is not None else (False,)):
             probe = d.copy()

@@ -33,6 +33,15 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+def lookup(values: pd.Series, table: dict, default=None) -> pd.Series:
+    """Map text values through ``table`` keyed by :func:`normalise_name`, computing each distinct
+    value once (a national file repeats a handful of labels hundreds of thousands of times)."""
+    keyed = {normalise_name(k): v for k, v in table.items()}
+    uniques = pd.unique(values.astype(str))
+    found = {u: keyed.get(normalise_name(u), default) for u in uniques}
+    return values.astype(str).map(found)
+
+
 def _check_bytes(data: bytes, name: str) -> None:
     """Refuse what a text reader would silently accept: NUL bytes (a binary or truncated file)."""
     nul = data.find(b"\x00")

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._table import LINE, Parser, normalise_name, read_any
+from ._table import LINE, Parser, lookup, normalise_name, read_any
 
 #: ODRÉ ``filiere`` → canonical technology, and whether it is renewable.
 TECHNOLOGIES = {
@@ -99,7 +99,7 @@ def read_odre_registry(path: str | Path, snapshot_year: int, display: str | None
 
     code = p.code(cols["code_insee"], "insee", required=False)
     raw_f = p.df[cols["filiere"]].astype(str)
-    tech = raw_f.map(lambda v: TECHNOLOGIES.get(normalise_name(v)))
+    tech = lookup(raw_f, TECHNOLOGIES)
     if tech.isna().any():
         p.problem("filière inconnue", tech.index[tech.isna()], cols["filiere"], raw_f)
     capacity = p.number(cols["puismaxinstallee"], required=True)
@@ -128,7 +128,7 @@ def _aggregates(df: pd.DataFrame, cols: dict[str, str], year: int) -> pd.DataFra
     def num(col: str) -> pd.Series:
         return pd.to_numeric(df[col].astype(str).str.replace(",", ".", regex=False), errors="coerce")
 
-    tech = df[cols["filiere"]].astype(str).map(lambda v: (TECHNOLOGIES.get(normalise_name(v)) or ("autre",))[0])
+    tech = lookup(df[cols["filiere"]], {k: v[0] for k, v in TECHNOLOGIES.items()}, default="autre")
     frame = pd.DataFrame({
         "technology": tech, "capacity": num(cols["puismaxinstallee"]),
         "installations": num(cols["nbinstallations"]).fillna(1.0) if "nbinstallations" in cols else 1.0,

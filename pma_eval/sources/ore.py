@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import YEAR_MAX, YEAR_MIN
-from ._table import LINE, Parser, normalise_name, read_any
+from ._table import LINE, Parser, lookup, normalise_name, read_any
 from .layouts import detect, unknown_layout
 
 #: ``filiere`` as written by ORE (``Electricité``/``Gaz``), its ``id_filiere`` (100/200) and SDES (E/G).
@@ -142,14 +142,26 @@ def _aggregates(frame: pd.DataFrame, cols: dict[str, str]) -> pd.DataFrame:
                      .reset_index().assign(geo_level=level))
     if not parts:
         return pd.DataFrame(columns=["geo_level", "geo_code", "year", "carrier", "sector", "value", "secret_cells"])
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True).astype({"year": int, "secret_cells": int})
     return out[["geo_level", "geo_code", "year", "carrier", "sector", "value", "secret_cells"]]
 
 
 def _coarse_numbers(s: pd.Series) -> pd.Series:
-    """Fast number parsing for comparison sums over a national file (unparseable → NaN)."""
-    return pd.to_numeric(s.astype(str).str.replace(",", ".", regex=False).str.replace(" ", "", regex=False),
-                         errors="coerce")
+    """Fast number parsing for comparison sums over a national file (empty or unparseable → NaN).
+
+    Arrow's cast does the work in C; a column with text in it (``secret``…) takes pandas' slower
+    coercing path.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pc.replace_substring(pc.replace_substring(pa.array(s.astype(str)), ",", "."), " ", "")
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    try:
+        values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = pd.to_numeric(pd.Series(arr.to_pylist()), errors="coerce").to_numpy()
+    return pd.Series(values, index=s.index, dtype=float)
 
 
 def _secret_text(s: pd.Series) -> pd.Series:
@@ -180,7 +192,7 @@ def _wide(p: Parser, communes: set[str] | None) -> tuple[pd.DataFrame, pd.DataFr
             flag |= _secret_text(full[cols[f"conso{suffix}"]])
             value = _coarse_numbers(full[cols[f"conso{suffix}"]]).mask(flag)
             frames.append(pd.DataFrame({"year": _coarse_numbers(full[cols["annee"]]),
-                                        "carrier": full[cols["filiere"]].map(lambda v: CARRIERS.get(normalise_name(v))),
+                                        "carrier": lookup(full[cols["filiere"]], CARRIERS),
                                         "sector": sector, "value": value, "secret": flag,
                                         **{geo_cols[c]: full[geo_cols[c]] for c in geo_cols}}))
         aggregates = _aggregates(pd.concat(frames, ignore_index=True).dropna(subset=["year", "carrier"]), geo_cols)
@@ -228,8 +240,8 @@ def _long(p: Parser, communes: set[str] | None, layout: str) -> tuple[pd.DataFra
         value = _coarse_numbers(full[cols["conso"]]).mask(flag)
         flag |= value.isna()
         frame = pd.DataFrame({"year": _coarse_numbers(full[cols["annee"]]),
-                              "carrier": full[cols["filiere"]].map(lambda v: CARRIERS.get(normalise_name(v))),
-                              "sector": full[cols["code_grand_secteur"]].map(lambda v: SECTORS.get(normalise_name(v))),
+                              "carrier": lookup(full[cols["filiere"]], CARRIERS),
+                              "sector": lookup(full[cols["code_grand_secteur"]], SECTORS),
                               "value": value, "secret": flag, **{geo_cols[c]: full[geo_cols[c]] for c in geo_cols}})
         aggregates = _aggregates(frame.dropna(subset=["year", "carrier", "sector"]), geo_cols)
     level, geo_col, outside = _geography(p, communes)
@@ -237,9 +249,9 @@ def _long(p: Parser, communes: set[str] | None, layout: str) -> tuple[pd.DataFra
     year = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
     carrier = p.choice(cols["filiere"], CARRIERS, what="filière")
     sector_raw = p.df[cols["code_grand_secteur"]].astype(str)
-    sector = sector_raw.map(lambda v: SECTORS.get(normalise_name(v)))
+    sector = lookup(sector_raw, SECTORS)
     if sector.isna().any() and "libelle_grand_secteur" in cols:
-        by_label = p.df[cols["libelle_grand_secteur"]].astype(str).map(lambda v: SECTORS.get(normalise_name(v)))
+        by_label = lookup(p.df[cols["libelle_grand_secteur"]], SECTORS)
         sector = sector.fillna(by_label)
     if sector.isna().any():
         p.problem("grand secteur inconnu (A, I, R, T, X ou RESIDENTIEL, TERTIAIRE, INDUSTRIE, AGRICULTURE, "
