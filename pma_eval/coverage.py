@@ -22,6 +22,23 @@ THEMES = {
 #: Themes where a commune without any value that year is a gap (every commune has inhabitants,
 #: emissions and electricity); elsewhere (the installations register) it has none.
 ABSENT_IS_MISSING = ("population", "emissions", "energy")
+#: The rules behind "observed", "missing" and "incomplete", written once: printed by
+#: ``data etat`` and in the annual report's annex.
+RULES_FR = [
+    "Une valeur manquante n'est jamais un zéro. Une case vide de l'inventaire pour un secteur que toute commune "
+    "habitée possède (transport routier, résidentiel, tertiaire) est une lacune : le total de la commune, celui de "
+    "son agglomération et celui du Pôle sont alors marqués incomplets. Une case vide d'un autre secteur (industrie, "
+    "branche énergie, agriculture, déchets, autres transports d'un village) traduit l'absence de l'activité : zéro.",
+    "Le secret statistique (Agence ORE, SDES) rend une valeur inconnue, jamais nulle. La somme d'une agglomération "
+    "ou du Pôle qui contient une part secrète est la somme des parts connues, marquée incomplète (un minimum).",
+    "L'électricité est attendue dans toutes les communes ; une autre énergie, dans les communes qui l'ont au moins "
+    "une année. Une commune attendue et absente des sources rend incomplet le total de son agglomération et du Pôle.",
+    "Les données observées remplacent les données de démonstration là où elles les couvrent : même commune, même "
+    "année et même énergie pour l'Agence ORE (tous ses secteurs, « non affecté » compris, forment alors la "
+    "consommation de cette énergie) ; même année et mêmes agglomérations pour le registre ODRÉ ; même secteur pour "
+    "un inventaire saisi dans le modèle. Un total qui mêle des valeurs observées et de démonstration est de "
+    "démonstration.",
+]
 STATES = ("observed", "estimated", "demonstration", "secret", "missing")
 STATE_FR = {"observed": "observée", "estimated": "estimée", "demonstration": "démonstration",
             "secret": "secret", "missing": "manquante"}
@@ -110,12 +127,13 @@ def advice(cov: pd.DataFrame) -> list[str]:
         lacking = [int(y) for y, r in t.set_index("year").iterrows() if r["observed"] == 0 and r["estimated"] == 0]
         partial = [int(y) for y, r in t.set_index("year").iterrows()
                    if r["observed"] > 0 and (r["demonstration"] > 0 or r["missing"] > 0)]
+        label = label[:1].upper() + label[1:]
         if lacking:
-            lines.append(f"{label} : aucune valeur observée par commune pour {_ranges(lacking)} "
+            lines.append(f"{label} : aucune valeur observée par commune pour {_ranges(lacking).replace(',', ', ')} "
                          f"— à combler avec : {source.format(years=_ranges(lacking))}")
         if partial:
-            lines.append(f"{label} : valeurs observées partielles pour {_ranges(partial)} (le reste est de "
-                         "démonstration ou manquant)")
+            lines.append(f"{label} : valeurs observées partielles pour {_ranges(partial).replace(',', ', ')} "
+                         "(le reste est de démonstration ou manquant)")
     return lines
 
 
@@ -148,6 +166,7 @@ def render_text(cov: pd.DataFrame) -> str:
     tips = advice(cov)
     if tips:
         lines += ["", "Ce qui manque :"] + [f"  - {t}" for t in tips]
+    lines += ["", "Règles :"] + [f"  - {r}" for r in RULES_FR]
     return "\n".join(lines)
 
 

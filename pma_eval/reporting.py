@@ -73,6 +73,7 @@ class ReportContext:
     paths: Paths
     natures_shown: set[str] = field(default_factory=set)
     _verdicts: pd.DataFrame | None = None
+    coverage: pd.DataFrame | None = None
 
     @property
     def first_year(self) -> int:
@@ -109,9 +110,13 @@ def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None)
         targets = load("targets", paths)
     except ConfigurationError:
         targets = pd.DataFrame()
+    try:
+        cov = load("coverage", paths)
+    except ConfigurationError:
+        cov = None
     return ReportContext(int(year), level, code, territory.name(level, code),
                          "PMA" if level == "pma" else territory.name(level, code), territory, ind, targets,
-                         manifest(paths), load_catalogue(), paths)
+                         manifest(paths), load_catalogue(), paths, coverage=cov)
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -597,6 +602,51 @@ def sources_table(ctx: ReportContext) -> pd.DataFrame:
     return pd.DataFrame([{"Donnée": g.get("title") or g["path"], "Producteur": g.get("producer") or "",
                           "Années": str(g.get("years") or ""), "Nature": NATURE_LABELS_FR.get(g["nature"], g["nature"]),
                           "Licence": g.get("licence") or ""} for g in _input_groups(ctx)])
+
+
+def coverage_table(ctx: ReportContext) -> pd.DataFrame:
+    """The coverage matrix of ``pma-eval data etat`` up to the report's year (annex)."""
+    from .coverage import matrix
+
+    if ctx.coverage is None or ctx.coverage.empty:
+        return pd.DataFrame()
+    m = matrix(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year])
+    m = m.reset_index()
+    m.insert(0, "Donnée", (m.pop("thème") + " — " + m.pop("niveau")).map(lambda t: t[:1].upper() + t[1:]))
+    m.columns = [str(c) for c in m.columns]
+    return m
+
+
+def coverage_notes(ctx: ReportContext) -> list[str]:
+    """Legend, the rules for missing, secret and incomplete values, and what is missing (annex)."""
+    from .coverage import RULES_FR, advice, render_extent
+
+    legend = ("Lettres : O observée, E estimée, D démonstration, S secret statistique, M manquante ; "
+              "* : au moins une somme incomplète.")
+    out = [legend, *RULES_FR]
+    if ctx.coverage is not None:
+        out += advice(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year])
+    extent = render_extent(ctx.manifest.get("extent") or {})
+    out += [line.strip(" -") for line in extent.splitlines()[1:]]
+    return out
+
+
+def incomplete_note(ctx: ReportContext) -> str:
+    """A sentence naming the years whose totals of the territory are incomplete, or ''."""
+    v = ctx.indicators
+    if "complete" not in v:
+        return ""
+    mine = v.loc[(v["geo_level"] == ctx.geo_level) & (v["geo_code"] == ctx.geo_code) & ~v["complete"].astype(bool)]
+    if mine.empty:
+        return ""
+    parts = []
+    for iid, g in mine.groupby("indicator_id", sort=False):
+        if ctx.catalogue[iid].headline:
+            parts.append(f"{ctx.catalogue[iid].short_title} ({_years(set(int(y) for y in g['year']))})")
+    if not parts:
+        return ""
+    return ("Totaux incomplets (une partie manque dans les sources, voir « Couverture des données ») : "
+            + " ; ".join(parts) + ".")
 
 
 def nature_note(ctx: ReportContext) -> str:
