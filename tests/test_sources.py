@@ -231,3 +231,17 @@ def test_inventory_xlsx_errors_name_sheet_and_line(tmp_path):
         read_inventory(xlsx_path, sheet="inventaire")
     text = str(exc.value)
     assert "feuille « inventaire »" in text and "ligne 3" in text and "colonne « unite »" in text and "tonnes" in text
+
+
+# --- the columnar reader keeps exact lines ------------------------------------------------------------
+
+def test_fast_reader_takes_quoted_fields_and_keeps_line_numbers(tmp_path):
+    from pma_eval.sources._table import read_csv_fast
+
+    f = tmp_path / "q.csv"
+    f.write_text('"annee";"nom"\n"2022";"Lens; centre"\n2023;Liévin\n', encoding="utf-8")
+    df = read_csv_fast(f)
+    assert df["nom"].tolist() == ["Lens; centre", "Liévin"] and df["_line"].tolist() == [2, 3]
+    # A blank line shifts the records: the exact reader takes over and lines stay those of the editor.
+    f.write_text("annee;nom\n2022;Lens\n\n2023;Liévin\n", encoding="utf-8")
+    assert read_csv_fast(f)["_line"].tolist() == [2, 4]

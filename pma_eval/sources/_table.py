@@ -143,12 +143,12 @@ def read_csv_fast(path: str | Path, display: str | None = None) -> pd.DataFrame:
     except UnicodeDecodeError:
         header_text, encoding = header_bytes.decode("cp1252"), "cp1252"
     sep = _sniff_separator(header_text)
-    header = [h.strip().strip('"').strip() for h in header_text.rstrip("\r").split(sep)]
+    header = [h.strip() for h in next(csv.reader([header_text.rstrip("\r")], delimiter=sep))]
     body = memoryview(data)[end_header + 1:] if end_header >= 0 else memoryview(b"")
     n_lines = data.count(b"\n", end_header + 1) + (0 if data.endswith(b"\n") else 1) if end_header >= 0 else 0
     if n_lines == 0 or not bytes(body).strip():
         raise _no_data(name)
-    if len(set(header)) != len(header) or '"' in header_text:
+    if len(set(header)) != len(header):
         return read_csv_text(path, display)
     try:
         table = pacsv.read_csv(
