@@ -30,7 +30,7 @@ def best_of(fn, repeat: int = 5) -> tuple[float, float]:
 def main() -> None:
     from pma_eval import fmt
     from pma_eval.config import get_paths
-    from pma_eval.datasets import load
+    from pma_eval.processed import load
     from pma_eval.prospective import base_state, simulate
     from pma_eval.prospective_report import load_foresight, select_scenarios
 

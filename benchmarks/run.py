@@ -32,7 +32,8 @@ def timed(label, fn, repeat=1):
 
 
 def main() -> None:
-    from pma_eval.datasets import build, load, load_territory
+    from pma_eval.build import build
+    from pma_eval.processed import load, load_territory
     from pma_eval.indicators import load_catalogue
     from pma_eval.indicators.export import export
     from pma_eval.publish import run_report

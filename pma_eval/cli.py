@@ -34,7 +34,8 @@ def _print(msg: str) -> None:
 
 def cmd_data_build(args: argparse.Namespace) -> int:
     from .coverage import render_text, summary_line
-    from .datasets import build, load
+    from .build import build
+    from .processed import load
 
     t0 = time.perf_counter()
     paths = get_paths()
@@ -84,7 +85,7 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
 def cmd_data_status(args: argparse.Namespace) -> int:
     from .coverage import render_text, render_extent
-    from .datasets import load, manifest
+    from .processed import load, manifest
 
     paths = get_paths()
     _print(render_text(load("coverage", paths)))
@@ -123,7 +124,7 @@ def cmd_data_template(args: argparse.Namespace) -> int:
 
 
 def cmd_indicators_export(args: argparse.Namespace) -> int:
-    from .datasets import load, load_territory
+    from .processed import load, load_territory
     from .indicators import load_catalogue
     from .indicators.export import export, parse_years, select
 
@@ -144,13 +145,13 @@ def cmd_indicators_export(args: argparse.Namespace) -> int:
 
 
 def _latest_year() -> int:
-    from .reporting import latest_year
+    from .processed import latest_year
 
     return latest_year(get_paths())
 
 
 def cmd_report_annual(args: argparse.Namespace) -> int:
-    from .datasets import load_territory
+    from .processed import load_territory
     from .publish import run_report
 
     paths = get_paths()

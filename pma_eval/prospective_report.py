@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import charts, fmt
 from .config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED, Paths, get_paths
-from .datasets import load, load_territory
+from .processed import load, load_territory
 from .indicators import load_catalogue
 from .errors import ConfigurationError
 from .nomenclature import CARRIER_LABELS, SECTOR_LABELS

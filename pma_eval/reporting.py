@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import charts, fmt, maps
 from .config import Paths, get_paths
-from .datasets import load, load_shapes, load_territory, manifest
+from .processed import available_years, load, load_shapes, load_territory, manifest
 from .errors import ConfigurationError
 from .evaluation import (
     CATEGORY_LABELS_FR,
@@ -83,16 +83,6 @@ class ReportContext:
     def of_name(self) -> str:
         """« du Pôle métropolitain de l'Artois », « de la CALL »."""
         return self.territory.name_after_de(self.geo_level, self.geo_code)
-
-
-def available_years(paths: Paths | None = None) -> list[int]:
-    ind = load("indicators", paths)
-    return sorted(int(y) for y in ind.loc[ind["indicator_id"] == "ges_total", "year"].unique())
-
-
-def latest_year(paths: Paths | None = None) -> int:
-    """Latest year with emissions data (of any nature)."""
-    return available_years(paths)[-1]
 
 
 def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None) -> ReportContext:

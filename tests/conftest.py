@@ -26,7 +26,7 @@ def make_project(dest: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_paths(tmp_path_factory):
     """Paths of a project copy whose data/processed has been built from the shipped raw data."""
-    from pma_eval.datasets import build
+    from pma_eval.build import build
 
     root = make_project(tmp_path_factory.mktemp("projet"))
     paths = get_paths(root)

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from pma_eval.cli import main
-from pma_eval.datasets import build, load
+from pma_eval.build import build
+from pma_eval.processed import load
 
 from .conftest import FIXTURES, REPO
 

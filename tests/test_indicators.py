@@ -10,7 +10,7 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from pma_eval.datasets import load
+from pma_eval.processed import load
 from pma_eval.errors import ConfigurationError, InputDataError
 from pma_eval.indicators import check_indicators, compute_indicators, load_catalogue
 from pma_eval.indicators.catalogue import KNOWN_UNITS, parse_catalogue

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from pma_eval.cli import main
-from pma_eval.datasets import build, load
+from pma_eval.build import build
+from pma_eval.processed import load
 
 from .conftest import FIXTURES
 from .fake_portal import FakePortal

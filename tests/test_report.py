@@ -10,7 +10,8 @@ import pytest
 from pma_eval import fmt
 from pma_eval.errors import ConfigurationError
 from pma_eval.publish import run_report
-from pma_eval.reporting import latest_year, load_context
+from pma_eval.processed import latest_year
+from pma_eval.reporting import load_context
 
 from .conftest import REPO
 

@@ -17,7 +17,7 @@ def load_indicators(paths=None, with_labels: bool = True) -> pd.DataFrame:
 
     With ``with_labels``, adds the French title, the theme and the territory name.
     """
-    from ..datasets import load, load_territory
+    from ..processed import load, load_territory
 
     df = load("indicators", paths)
     if not with_labels:

@@ -45,7 +45,7 @@ def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
 
 def write_syntheses(year: int, paths: Paths | None = None) -> Path:
     """Write ``reports/<year>/fiches/epci/<SIGLE>.html`` and ``.pdf`` for the three EPCIs."""
-    from ..datasets import load_territory
+    from ..processed import load_territory
     from .report import _replace_dir
 
     paths = paths or get_paths()

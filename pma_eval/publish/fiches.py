@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import fmt, svg
 from ..config import Paths, get_paths
-from ..datasets import load, load_shapes, load_territory
+from ..processed import load, load_shapes, load_territory
 from ..errors import ConfigurationError
 from ..narrative import comparison_sentence, evolution_sentence, rank
 from ..nomenclature import SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS

@@ -29,7 +29,8 @@ def git_commit(root: Path) -> str:
         return "inconnu"
 
 
-def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths) -> dict:
+def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, notebook: Path | None = None) -> dict:
+    """Provenance of one output folder; ``notebook`` is the report notebook that made it (an input)."""
     versions = {}
     for lib in KEY_LIBRARIES:
         try:
@@ -42,10 +43,7 @@ def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths) -> d
         built = json.loads(processed.read_text(encoding="utf-8"))
         inputs = [{"path": i["path"], "sha256": i["sha256"]} for i in built.get("inputs", [])]
         inputs += [{"path": f"data/processed/{o['file']}", "sha256": o["sha256"]} for o in built.get("outputs", {}).values()]
-    from .report import REPORTS
-
-    notebook = paths.notebooks / "reports" / f"{REPORTS[kind][0]}.ipynb"
-    if notebook.exists():  # a changed notebook explains a changed report
+    if notebook is not None and notebook.exists():  # a changed notebook explains a changed report
         inputs.append({"path": f"notebooks/reports/{notebook.name}", "sha256": sha256(notebook)})
     if kind == "scenarios":  # the scenario files and the reference tables are inputs too
         files = sorted(paths.scenarios.glob("*.yml")) + [paths.raw / "referentiels" / n for n in SCENARIO_REFERENCES]
@@ -57,8 +55,8 @@ def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths) -> d
             "comparees_par_verify": [n for n in outputs if n.endswith(COMPARED_SUFFIXES)]}
 
 
-def write_manifest(kind: str, parameters: dict, folder: Path, paths: Paths) -> Path:
-    m = build_manifest(kind, parameters, folder, paths)
+def write_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, notebook: Path | None = None) -> Path:
+    m = build_manifest(kind, parameters, folder, paths, notebook)
     out = folder / "manifest.json"
     out.write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
     return out

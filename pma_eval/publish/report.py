@@ -24,6 +24,7 @@ import nbformat
 
 from ..config import Paths, get_paths
 from ..errors import ConfigurationError, PmaEvalError
+from .manifest import write_manifest
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = (TEMPLATES / "pma" / "report.css").read_text(encoding="utf-8")
@@ -253,9 +254,7 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
         html_path = tmp / f"{stem}.html"
         html_path.write_text(html_text, encoding="utf-8")
         export_pdf(html_text, tmp / f"{stem}.pdf")
-        from .manifest import write_manifest
-
-        write_manifest(kind, {"title": title, **parameters}, tmp, paths)
+        write_manifest(kind, {"title": title, **parameters}, tmp, paths, notebook=nb_in)
         _replace_dir(tmp, out_dir)
     finally:
         if tmp.exists():

@@ -42,7 +42,8 @@ def run_lock(paths: Paths):
 
 def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: bool = True) -> int:
     """Run every step for ``year`` (default: latest year with data) and return the exit code."""
-    from ..datasets import build, load, load_territory
+    from ..build import build
+    from ..processed import load, load_territory
     from ..indicators import load_catalogue
     from ..indicators.export import export
     from .epci import write_syntheses
@@ -55,7 +56,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     paths = paths or get_paths()
     with run_lock(paths):
         build(paths)  # bad input raises before anything else is touched (exit 2)
-        from ..reporting import latest_year
+        from ..processed import latest_year
 
         year = year or latest_year(paths)
         folder = paths.reports / str(year)

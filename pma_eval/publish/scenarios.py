@@ -6,7 +6,7 @@ from __future__ import annotations
 def scenario_report(year: int | None, territoire: str, scenarios: str, horizon: int, draws: int, seed: int,
                     paths, extra: dict | None = None):
     """Run the scenario report into ``reports/<year>/prospective/<territoire>`` (shared with ``run``)."""
-    from ..datasets import load_territory
+    from ..processed import load_territory
     from ..prospective_report import select_scenarios, start_year
     from .report import run_report
 

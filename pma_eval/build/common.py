@@ -1,0 +1,56 @@
+"""What the build steps share: the processed tables' keys, the raw file, the build report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Processed tables: name → key columns besides geo_level, geo_code, year.
+TABLES = {
+    "population": ["variable"],
+    "emissions": ["sector"],
+    "energy": ["sector", "carrier"],
+    "renewables": ["technology", "variable"],
+}
+
+
+ORE_TO_PCAET = {"industrie": "industrie_hors_energie"}
+
+
+#: Relative difference tolerated between a published EPCI total and the sum of its communes.
+SUM_TOLERANCE_PUBLISHED = 0.01
+
+
+#: Producers' files read at any extent (commune, département, France): rows outside the territory
+#: are left out and counted, never an error.
+NATIONAL_FORMATS = {"ore_conso", "odre_registre"}
+
+
+
+@dataclass
+class RawFile:
+    path: Path
+    meta: dict
+    display: str
+
+    @property
+    def nature(self) -> str:
+        return self.meta.get("nature", "observed")
+
+    @property
+    def label(self) -> str:
+        return f"{self.meta.get('title', self.path.name)} ({self.path.name})"
+
+
+
+@dataclass
+class BuildReport:
+    """What a build read and wrote (also saved as ``manifest.json``)."""
+
+    inputs: list[dict] = field(default_factory=list)
+    outputs: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    precedence: list[str] = field(default_factory=list)
+    #: Per file: rows left out because outside the territory, rows that name no commune.
+    extent: dict[str, dict] = field(default_factory=dict)
+

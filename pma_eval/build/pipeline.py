@@ -1,0 +1,131 @@
+"""The build pipeline: discover and read, check the codes, run one step per table, check the
+results, then write everything atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..checksum import sha256
+from ..config import Paths, get_paths
+from ..coverage import coverage_table
+from ..errors import ConfigurationError, InputDataError, Problem, display_path
+from ..indicators import check_indicators, compute_indicators, load_catalogue
+from ..schemas import validate_table
+from ..territory import Territory
+from . import steps
+from .common import TABLES, BuildReport, RawFile
+from .discover import discover, outside, read_raw, territory_of
+from .reconcile import check_consistency
+from .write import write_processed
+
+
+def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: BuildReport
+              ) -> tuple[dict[str, list[tuple[RawFile, pd.DataFrame]]], list]:
+    """Read every raw file (all problems collected), check the territory codes, resolve the
+    inventory's territories. Returns what was read by format, and the inventory rows."""
+    problems: list[Problem] = []
+    read: dict[str, list[tuple[RawFile, pd.DataFrame]]] = {}
+    for f in files:
+        try:
+            df = read_raw(f, territory)
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+            continue
+        read.setdefault(f.meta["format"], []).append((f, df))
+        if df.attrs.get("outside", {}).get("rows") or df.attrs.get("unplaced", {}).get("rows"):
+            report.extent[f.display] = {"hors_territoire": df.attrs.get("outside"),
+                                        "sans_commune": df.attrs.get("unplaced")}
+        report.inputs.append({"path": display_path(f.path, paths.root), "sha256": sha256(f.path),
+                              "format": f.meta["format"], "nature": f.nature, "rows": int(len(df)),
+                              **{k: f.meta.get(k) for k in ("title", "producer", "licence", "years", "caveats")}})
+        if f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"]:
+            report.warnings.append(f"{f.display} : empreinte sha256 différente de celle des métadonnées "
+                                   "(le fichier a changé depuis sa description)")
+    # Territory membership of every geographic code.
+    for fmt, code_col, level_col, label in (
+            ("igt_citepa", "code_insee", None, "INSEE commune"),
+            ("ore_conso", "geo_code", "geo_level", "code_commune / code_epci"),
+            ("odre_registre", "code_insee", None, "codeINSEECommune"),
+            ("population", "code_insee", None, "code_insee")):
+        read[fmt] = [(f, outside(df, code_col, level_col, territory, f, problems, label, report))
+                     for f, df in read.get(fmt, [])]
+    inventory = []
+    for f, df in read.get("inventaire", []):
+        resolved = {}
+        for terr in df["territoire"].unique():
+            try:
+                resolved[terr] = territory.resolve(terr)
+            except ConfigurationError:
+                resolved[terr] = (None, terr)
+        df = df.assign(geo_level=df["territoire"].map(lambda t: resolved[t][0]),
+                       geo_code=df["territoire"].map(lambda t: resolved[t][1]))
+        for _, row in df.loc[df["geo_level"].isna()].head(50).iterrows():
+            problems.append(Problem(f.display, "territoire inconnu du Pôle", line=int(row["line"]),
+                                    column="territoire", value=row["territoire"]))
+        inventory.append((f, df.dropna(subset=["geo_level"])))
+    if problems:
+        raise InputDataError(problems)
+    return read, inventory
+
+
+def _sanity_checks(tables: dict[str, pd.DataFrame], territory: Territory) -> dict[str, pd.DataFrame]:
+    """Types, schemas (pandera) and communes = EPCI = Pôle, at the end of the steps."""
+    for name, df in list(tables.items()):
+        df["year"] = df["year"].astype(int)
+        df["value"] = df["value"].astype(float)
+        for c in ("geo_level", "geo_code", "unit", "nature", "source"):
+            if c in df:
+                df[c] = df[c].astype(str)
+        tables[name] = validate_table(df.sort_values(["geo_level", "geo_code", "year", *TABLES[name]])
+                                      .reset_index(drop=True), name, TABLES[name])
+    check_consistency(tables, territory)
+    return tables
+
+
+def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], BuildReport]:
+    """Read and reconcile every raw file; return the processed tables (nothing is written)."""
+    paths = paths or get_paths()
+    report = BuildReport()
+    files = discover(paths.raw, paths.root)
+    territory = territory_of(files)
+    read, inventory = _read_all(files, territory, paths, report)
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables["population"] = steps.population(read.get("population", []), territory).assign(origin="aggregate")
+    steps.check_population_cross(tables["population"], paths.raw)
+    for name, table in (("emissions", steps.emissions(read, inventory, territory, report)),
+                        ("energy", steps.energy(read, inventory, territory, report)),
+                        ("renewables", steps.renewables(read, territory, report))):
+        if table is not None:
+            tables[name] = table
+    tables = _sanity_checks(tables, territory)
+
+    tables["coverage"] = coverage_table(tables, territory)
+    tables.update(steps.comparisons(read))
+    catalogue = load_catalogue()
+    tables.update(steps.activity(files, paths, territory, set(catalogue.indicators)))
+    indicators = compute_indicators(tables, catalogue)
+    check_indicators(indicators, catalogue, territory)
+    tables["indicators"] = indicators
+    targets = [df.assign(source=f.path.name) for f, df in read.get("objectifs", [])]
+    if targets:
+        from ..evaluation.targets import prepare_targets
+
+        tables["targets"] = prepare_targets(pd.concat(targets, ignore_index=True))
+    for f, df in read.get("contours_communes", []):
+        unmapped, unused = territory.check_codes(df["code_insee"])
+        if unused:
+            raise InputDataError([Problem(f.display, f"{len(unused)} commune(s) du Pôle sans contour",
+                                          value=", ".join(unused[:10]))])
+        tables["_contours"] = f.path
+    tables["territory"] = territory.communes.merge(territory.epcis[["epci_siren", "epci_nom"]], on="epci_siren")
+    return tables, report
+
+
+def build(paths: Paths | None = None) -> tuple[Path, BuildReport]:
+    """Build ``data/processed`` from ``data/raw`` (read, validate, check, write atomically)."""
+    paths = paths or get_paths()
+    tables, report = build_tables(paths)
+    return write_processed(tables, report, paths.processed), report

@@ -1,0 +1,149 @@
+"""Reconcile: gaps, aggregation of communes to EPCI and Pôle, published totals, consistency."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputDataError, Problem
+from ..sources.igt import ALWAYS_PRESENT
+from ..territory import PMA_CODE, Territory, worst_nature
+from .common import SUM_TOLERANCE_PUBLISHED, TABLES, BuildReport
+from .precedence import apply_precedence
+
+
+def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Territory,
+             report: BuildReport, label: str, gaps=None, member_gaps=None) -> pd.DataFrame:
+    """Precedence, gaps, aggregation of communes, then values published at EPCI/Pôle level.
+
+    1. Demonstration rows are dropped wherever a real file covers the same geography, year
+       (and energy) — see :func:`apply_precedence`.
+    2. ``gaps(communes, territory)`` may add rows for values that should exist and do not
+       (``complete`` False, value unknown).
+    3. Commune rows are summed to EPCI and Pôle (``origin = "aggregate"``); an aggregate is
+       ``complete`` only when all its parts are, and ``member_gaps(communes, territory)``
+       may name further (level, code, year…) aggregates that miss a commune.
+    4. A value published at EPCI level (``origin = "given"``) replaces the aggregate of
+       that EPCI; the Pôle is then recomputed from its EPCIs unless it is published too.
+    """
+    detail = "sector" if "sector" in keys else None
+    df, notes = apply_precedence(df, scope, territory, detail)
+    report.precedence += [f"{label} : {n}" for n in notes]
+    df = df.drop(columns=[c for c in ("file_nature", "cover", "cover_geo") if c in df])
+    communes = df.loc[df["geo_level"] == "commune"].drop(columns="geo_level")
+    if gaps is not None:
+        communes = gaps(communes, territory)
+    agg = territory.aggregate(communes, keys).assign(origin="aggregate")
+    if member_gaps is not None:
+        missing = member_gaps(communes, territory)
+        if not missing.empty:
+            on = list(missing.columns)
+            hit = agg[on].merge(missing.assign(_missing=True), on=on, how="left")["_missing"].notna().to_numpy()
+            agg.loc[hit, "complete"] = False
+    given = df.loc[df["geo_level"] != "commune"].assign(origin="given")
+    if given.empty:
+        return agg
+    k = ["geo_level", "geo_code", *keys]
+    for level in ("epci", "pma"):
+        g = given.loc[given["geo_level"] == level]
+        if g.empty:
+            continue
+        g_idx = pd.MultiIndex.from_frame(g[k])
+        a_idx = pd.MultiIndex.from_frame(agg[k])
+        hit = a_idx.isin(g_idx)
+        before = agg.loc[hit].set_index(k)["value"]
+        after = g.set_index(k)["value"]
+        common = before.dropna().index.intersection(after.dropna().index)
+        gap = ((before[common] - after[common]).abs() / after[common].abs().clip(lower=1e-9))
+        for key in gap.index[gap > SUM_TOLERANCE_PUBLISHED][:5]:
+            report.warnings.append(f"{label} : valeur publiée pour {key} différente de la somme des communes "
+                                   f"({before[key]:.0f} contre {after[key]:.0f}) ; la valeur publiée est retenue")
+        agg = pd.concat([agg.loc[~hit], g], ignore_index=True)
+        if level == "epci":
+            # The Pôle of every key touched at EPCI level is recomputed from the three EPCIs.
+            touched = g[keys].drop_duplicates()
+            epcis = agg.loc[agg["geo_level"] == "epci"].merge(touched, on=keys)
+            pma = territory.sum_epcis_to_pma(epcis, keys).assign(origin="aggregate")
+            p_idx = pd.MultiIndex.from_frame(agg[k])
+            agg = pd.concat([agg.loc[~p_idx.isin(pd.MultiIndex.from_frame(pma[k]))], pma], ignore_index=True)
+    agg["complete"] = agg["complete"].fillna(True).astype(bool)
+    return agg
+
+
+
+def emission_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+    """Add a gap row (value unknown, ``complete`` False) for every commune and year with
+    emissions that lacks a sector every inhabited commune has (:data:`ALWAYS_PRESENT`).
+
+    The rule, written once (also in the reports' annex): an empty or absent road-transport,
+    residential or tertiary value is a gap, never zero; the commune's total, and the totals of
+    its EPCI and of the Pôle, are then flagged incomplete. An empty value of another sector is
+    the absence of the activity (see :mod:`pma_eval.sources.igt`).
+    """
+    if communes.empty:
+        return communes
+    years = sorted(communes["year"].unique())
+    full = pd.MultiIndex.from_product([territory.communes["code_insee"], years, ALWAYS_PRESENT],
+                                      names=["geo_code", "year", "sector"])
+    missing = full.difference(pd.MultiIndex.from_frame(communes[["geo_code", "year", "sector"]]))
+    if len(missing) == 0:
+        return communes
+    year_nature = communes.groupby("year")["nature"].agg(worst_nature)
+    gaps = missing.to_frame(index=False)
+    gaps = gaps.assign(value=np.nan, nature=gaps["year"].map(year_nature), source="absent des sources",
+                       in_total=True, complete=False)
+    return pd.concat([communes, gaps[communes.columns]], ignore_index=True)
+
+
+
+def energy_member_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+    """(geo_level, geo_code, year, carrier) aggregates that miss one of their communes.
+
+    Electricity reaches every commune: a commune without any electricity value in a year that
+    has electricity data is a gap. Another energy (gas, heat…) is expected in a commune that
+    has it in at least one year; a commune that never has it is taken to have no network. A
+    sector absent for a commune that has the energy is no consumption in that sector.
+    """
+    present = communes[["geo_code", "year", "carrier"]].drop_duplicates()
+    frames = []
+    for carrier, g in present.groupby("carrier"):
+        expected = (territory.communes["code_insee"] if carrier == "electricite" else g["geo_code"]).unique()
+        full = pd.MultiIndex.from_product([expected, g["year"].unique(), [carrier]],
+                                          names=["geo_code", "year", "carrier"])
+        frames.append(full.difference(pd.MultiIndex.from_frame(g)).to_frame(index=False))
+    missing = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if missing.empty:
+        return pd.DataFrame(columns=["geo_level", "geo_code", "year", "carrier"])
+    epci = missing.assign(geo_level="epci", geo_code=missing["geo_code"].map(territory.commune_to_epci))
+    pma = missing.assign(geo_level="pma", geo_code=PMA_CODE)
+    return pd.concat([epci, pma], ignore_index=True)[["geo_level", "geo_code", "year", "carrier"]].drop_duplicates()
+
+
+
+def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel_tol: float = 1e-6) -> None:
+    """Communes sum to their EPCI and EPCIs to the Pôle, for every key (where not overridden)."""
+    problems = []
+    c2e = territory.commune_to_epci
+    for name, df in tables.items():
+        keys = ["year", *TABLES[name]]
+        com = df.loc[df["geo_level"] == "commune"].assign(epci=lambda d: d["geo_code"].map(c2e))
+        by_epci = com.groupby(["epci", *keys])["value"].sum(min_count=1)
+        epci = df.loc[df["geo_level"] == "epci"].set_index(["geo_code", *keys])
+        ev = epci.loc[epci["origin"] == "aggregate", "value"] if "origin" in epci else epci["value"]
+        joined = pd.concat([by_epci.rename("communes"), ev.rename("epci")], axis=1, join="inner").dropna()
+        bad = (joined["communes"] - joined["epci"]).abs() > rel_tol * joined["epci"].abs().clip(lower=1)
+        for key in joined.index[bad][:10]:
+            problems.append(Problem(f"table produite « {name} »", "la somme des communes diffère du total de l'EPCI",
+                                    value=f"{key} : {joined.at[key, 'communes']:.3f} ≠ {joined.at[key, 'epci']:.3f}"))
+        by_pma = epci.groupby(keys)["value"].sum(min_count=1)
+        pma = df.loc[df["geo_level"] == "pma"]
+        pma = pma.loc[pma["origin"] == "aggregate"] if "origin" in pma else pma
+        pma = pma.set_index(keys)["value"]
+        j2 = pd.concat([by_pma.rename("epci"), pma.rename("pma")], axis=1, join="inner").dropna()
+        bad2 = (j2["epci"] - j2["pma"]).abs() > rel_tol * j2["pma"].abs().clip(lower=1)
+        for key in j2.index[bad2][:10]:
+            problems.append(Problem(f"table produite « {name} »", "la somme des EPCI diffère du total du Pôle",
+                                    value=f"{key} : {j2.at[key, 'epci']:.3f} ≠ {j2.at[key, 'pma']:.3f}"))
+    if problems:
+        raise InputDataError(problems)
+

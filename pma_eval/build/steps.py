@@ -1,0 +1,209 @@
+"""One step per processed table: gather the rows of every raw file that feeds it, process them
+(precedence, gaps, aggregation), and leave the sanity checks to the end of the pipeline.
+
+Each step takes what the discover stage read (``read``: format → list of (file, frame)) and
+returns its table; none of them writes anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config import Paths
+from ..errors import InputDataError, Problem, display_path
+from ..sources.odre import TECHNOLOGIES
+from ..territory import Territory
+from .common import ORE_TO_PCAET, BuildReport, RawFile
+from .reconcile import combine, emission_gaps, energy_member_gaps
+
+Read = dict[str, list[tuple[RawFile, pd.DataFrame]]]
+
+
+def population(frames: list[tuple[RawFile, pd.DataFrame]], territory: Territory) -> pd.DataFrame:
+    out = []
+    for f, df in frames:
+        d = pd.DataFrame({"geo_code": df["code_insee"], "year": df["millesime"].astype(int),
+                          "value": df["population_municipale"].astype(float),
+                          "nature": f.nature, "source": f.path.name, "millesime_statut": df["millesime_statut"]})
+        out.append(d)
+    pop = pd.concat(out, ignore_index=True)
+    # Missing millésimes inside the covered span: linear interpolation, flagged "estimated".
+    wide = pop.pivot(index="geo_code", columns="year", values="value")
+    span = list(range(int(wide.columns.min()), int(wide.columns.max()) + 1))
+    filled = wide.reindex(columns=span).interpolate(axis=1, limit_area="inside")
+    est = filled.stack().rename("value").reset_index()
+    est = est.merge(pop[["geo_code", "year"]].assign(_have=True), on=["geo_code", "year"], how="left")
+    est = est.loc[est["_have"].isna()].drop(columns="_have")
+    est = est.assign(nature="estimated", source="interpolation linéaire entre millésimes voisins",
+                     millesime_statut="interpolee")
+    pop = pd.concat([pop, est], ignore_index=True)
+    pop["variable"] = "population_municipale"
+    agg = territory.aggregate(pop.drop(columns="millesime_statut"), ["year", "variable"])
+    status = pop.groupby("year")["millesime_statut"].agg(lambda s: sorted(set(s))[0])
+    agg["millesime_statut"] = agg["year"].map(status)
+    agg["unit"] = "hab"
+    return agg
+
+
+
+def check_population_cross(pop: pd.DataFrame, raw_dir: Path) -> list[str]:
+    """Compare the aggregation with the collector's EPCI/PMA table when present."""
+    ref_path = raw_dir / "population" / "pma_population_epci_pma.csv"
+    if not ref_path.exists():
+        return []
+    ref = pd.read_csv(ref_path, dtype={"territoire_code": str})
+    mine = pop.loc[pop["geo_level"] != "commune"].set_index(["geo_code", "year"])["value"]
+    diffs = []
+    for row in ref.itertuples():
+        key = (row.territoire_code, int(row.millesime))
+        if key in mine.index and abs(mine[key] - row.population_municipale) > 0.5:
+            diffs.append(f"{row.territoire_sigle} {row.millesime} : {mine[key]:.0f} ≠ {row.population_municipale}")
+    if diffs:
+        raise InputDataError([Problem(display_path(ref_path), "somme des communes différente du total publié : " + d)
+                              for d in diffs])
+    return []
+
+
+
+def activity(files: list[RawFile], paths: Paths, territory: Territory, indicator_ids: set[str]) -> dict:
+    """The activity records (events, participations, projects, strategy, actions), pseudonymised,
+    with cross-file checks (unknown event or commitment ids), and their indicators."""
+    from ..activity import readers as ar
+    from ..activity.indicators import activity_indicators
+
+    by = {f.meta["format"][len("activite_"):]: f for f in files if f.meta["format"].startswith("activite_")}
+    if not by:
+        return {}
+    needed = {"evenements", "participations", "projets_labellises", "strategie", "actions"}
+    if set(by) != needed:
+        raise InputDataError([Problem("data/raw/activite", "registres d'activité incomplets : il manque "
+                                      + ", ".join(sorted(needed - set(by))))])
+    opt = {k: (f.meta.get("options") or {}).get("sheet", 0) for k, f in by.items()}
+    problems: list[Problem] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    events = attempt(ar.read_events, by["evenements"].path, by["evenements"].display, opt["evenements"])
+    strategy = attempt(ar.read_strategy, by["strategie"].path, indicator_ids, by["strategie"].display, opt["strategie"])
+    f = by["participations"]
+    key = ar.pseudonymisation_key(paths.root, f.nature)
+    parts = attempt(ar.read_participations, f.path, key, set(events["event_id"]) if events is not None else None,
+                    f.display, opt["participations"])
+    projects = attempt(ar.read_projects, by["projets_labellises"].path, by["projets_labellises"].display,
+                       opt["projets_labellises"])
+    actions = attempt(ar.read_actions, by["actions"].path,
+                      set(strategy["commitment_id"]) if strategy is not None else None, by["actions"].display,
+                      opt["actions"])
+    if problems:
+        raise InputDataError(problems)
+    natures = {f.nature for f in by.values()}
+    nature = "demonstration" if "demonstration" in natures else "observed"
+    epci_codes = dict(zip(territory.epcis["epci_sigle"], territory.epcis["epci_siren"]))
+    ind = activity_indicators(events, parts, projects, strategy, actions, nature, epci_codes)
+    drop = ["line"]
+    return {"activity_events": events.drop(columns=drop).assign(nature=nature),
+            "activity_participations": parts.drop(columns=drop).assign(nature=nature),
+            "activity_projects": projects.drop(columns=drop).assign(nature=nature),
+            "activity_strategy": strategy.drop(columns=drop).assign(nature=nature),
+            "activity_actions": actions.drop(columns=drop).assign(nature=nature),
+            "activity_indicators": ind}
+
+
+
+def comparisons(read: dict) -> dict[str, pd.DataFrame]:
+    """Département, region and France sums kept from the producers' files, for comparisons.
+
+    Taken from observed files only (a demonstration file covers the Pôle, not its
+    département); each value carries the file it comes from.
+    """
+    out = {}
+    for fmt, name in (("ore_conso", "energy_comparisons"), ("odre_registre", "renewables_comparisons")):
+        frames = [df.attrs["aggregates"].assign(source=f.path.name) for f, df in read.get(fmt, [])
+                  if f.nature != "demonstration" and df.attrs.get("aggregates") is not None]
+        if frames:
+            out[name] = pd.concat(frames, ignore_index=True)
+    if "energy_comparisons" in out:
+        out["energy_comparisons"]["sector"] = out["energy_comparisons"]["sector"].replace(ORE_TO_PCAET)
+    return out
+
+
+def emissions(read: Read, inventory: list, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
+    """Greenhouse-gas emissions by commune, EPCI and Pôle, sector and year [t CO2e].
+
+    The IGT gives every sector of a commune (cover "*"); the inventory template one sector a row.
+    """
+    cols = ["geo_level", "geo_code", "year", "sector", "value", "nature", "file_nature", "source", "in_total",
+            "complete", "cover"]
+    parts = [df.rename(columns={"code_insee": "geo_code"})
+             .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name,
+                     complete=~df["gap"], cover="*")[cols]
+             for f, df in read.get("igt_citepa", [])]
+    parts += [df.loc[df["carrier"] == "ges"].assign(nature=f.nature, file_nature=f.nature, in_total=True,
+                                                    complete=True, cover=lambda d: d["sector"])[cols]
+              for f, df in inventory]
+    if not parts:
+        return None
+    return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "in_total"],
+                   ["geo_level", "geo_code", "year"], territory, report, "émissions",
+                   gaps=emission_gaps).assign(unit="tCO2e")
+
+
+def energy(read: Read, inventory: list, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
+    """Final energy consumption by commune, EPCI and Pôle, sector, carrier and year [MWh].
+
+    Where ORE covers a commune, year and energy, its sectors (unassigned included) are the whole
+    consumption of that energy: cover "*" drops every demonstration sector of that energy there.
+    """
+    cols = ["geo_level", "geo_code", "year", "sector", "carrier", "value", "nature", "file_nature", "source",
+            "complete", "cover"]
+    parts = [df.assign(source=f.path.name, sector=df["sector"].replace(ORE_TO_PCAET), file_nature=f.nature,
+                       complete=True, cover="*")
+             .assign(nature=lambda d, n=f.nature: np.where(d["nature"] == "secret", "secret", n))[cols]
+             for f, df in read.get("ore_conso", [])]
+    parts += [df.loc[df["carrier"] != "ges"].assign(nature=f.nature, file_nature=f.nature, complete=True,
+                                                    cover=lambda d: d["sector"])[cols] for f, df in inventory]
+    parts += [df.assign(geo_level="epci", geo_code=df["epci_siren"], sector="residentiel", carrier="electricite",
+                        nature=f.nature, file_nature=f.nature, source=f.path.name, complete=True,
+                        cover="residentiel")[cols]
+              for f, df in read.get("enedis_residentiel_epci", [])]
+    if not parts:
+        return None
+    return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "carrier"],
+                   ["geo_level", "geo_code", "year", "carrier"], territory, report, "énergie",
+                   member_gaps=energy_member_gaps).assign(unit="MWh")
+
+
+def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
+    """Renewable (and other) electricity: capacity [kW], installations, production [MWh].
+
+    A registry snapshot lists every installation of the area it was downloaded for: it covers
+    every commune of each EPCI it has rows in (cover_geo), and a commune without a row there
+    has no installation.
+    """
+    parts = []
+    c2e = territory.commune_to_epci
+    for f, df in read.get("odre_registre", []):
+        g = df.groupby(["code_insee", "year", "technology"], as_index=False).agg(
+            capacity=("capacity_kw", "sum"), installations=("installations", "sum"),
+            production=("energy_mwh", lambda s: s.sum(min_count=1)))
+        long = g.melt(id_vars=["code_insee", "year", "technology"], var_name="variable", value_name="value")
+        parts.append(long.rename(columns={"code_insee": "geo_code"})
+                     .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name,
+                             complete=True, cover_geo=lambda d: d["geo_code"].map(c2e)))
+    if not parts:
+        return None
+    agg = combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
+                  ["geo_level", "geo_code", "year"], territory, report, "électricité renouvelable")
+    agg["unit"] = agg["variable"].map({"capacity": "kW", "installations": "nombre", "production": "MWh"})
+    agg["renewable"] = agg["technology"].map({t: r for t, r in TECHNOLOGIES.values()}).fillna(False).astype(bool)
+    return agg
+
+
