@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from ..atomic import atomic_file
 from ..errors import ConfigurationError
 from ..xlsx import make_reproducible
 from ..territory import NATURE_LABELS_FR, Territory
@@ -85,15 +84,8 @@ def _number_format(unit: str) -> str:
 
 
 def _atomic(out: Path, write) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_file(out) as tmp:
+        write(tmp)
     return out
 
 

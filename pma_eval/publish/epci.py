@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import jinja2
 import pandas as pd
 
+from ..atomic import atomic_folder
 from .. import fmt
 from .. import reporting as r
 from ..config import Paths, get_paths
@@ -46,20 +45,11 @@ def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
 def write_syntheses(year: int, paths: Paths | None = None) -> Path:
     """Write ``reports/<year>/fiches/epci/<SIGLE>.html`` and ``.pdf`` for the three EPCIs."""
     from ..processed import load_territory
-    from .report import _replace_dir
-
     paths = paths or get_paths()
     final = paths.reports / str(year) / "fiches" / "epci"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".epci.tmp-", dir=final.parent))
-    tmp.chmod(0o755)
-    try:
+    with atomic_folder(final) as tmp:
         for sigle in load_territory(paths).epcis["epci_sigle"]:
             text = render_synthesis(year, sigle, paths)
             (tmp / f"{sigle}.html").write_text(text, encoding="utf-8")
             export_pdf(text, tmp / f"{sigle}.pdf")
-        _replace_dir(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return final

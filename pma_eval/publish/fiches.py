@@ -11,8 +11,6 @@ import math
 import multiprocessing as mp
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from ..atomic import atomic_folder
 from .. import fmt, svg
 from ..config import Paths, get_paths
 from ..processed import load, load_shapes, load_territory
@@ -222,10 +221,7 @@ def write_fiches(year: int, paths: Paths | None = None, processes: int | None = 
     paths = paths or get_paths()
     data = prepare(year, paths, codes=only)
     final = paths.reports / str(year) / "fiches" / "communes"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".communes.tmp-", dir=final.parent))
-    tmp.chmod(0o755)
-    try:
+    with atomic_folder(final) as tmp:
         jobs = [(f, str(tmp)) for f in data]
         n = processes or min(len(jobs), os.cpu_count() or 1)
         if n > 1:
@@ -234,10 +230,4 @@ def write_fiches(year: int, paths: Paths | None = None, processes: int | None = 
         else:
             for j in jobs:
                 _write_one(j)
-        from .report import _replace_dir
-
-        _replace_dir(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return final

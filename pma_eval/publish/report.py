@@ -24,6 +24,7 @@ import nbformat
 
 from ..config import Paths, get_paths
 from ..errors import ConfigurationError, PmaEvalError
+from ..atomic import atomic_folder
 from .manifest import write_manifest
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -176,35 +177,6 @@ def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Pat
     return target
 
 
-def _replace_dir(tmp: Path, final: Path) -> None:
-    """Move a complete folder in place of ``final`` (old one removed only after the swap)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        os.rename(final, old)
-    try:
-        os.rename(tmp, final)
-    except BaseException:
-        if old is not None:
-            os.rename(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _remove_stale_tmp(out_dir: Path) -> None:
-    """Remove the temporary folders that killed runs left beside ``out_dir`` (their process is gone)."""
-    for d in out_dir.parent.glob(f".{out_dir.name}.tmp-*"):
-        try:
-            pid = int(d.name.rsplit(".tmp-", 1)[1].split("-", 1)[0])
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            shutil.rmtree(d, ignore_errors=True)
-        except (ValueError, IndexError, PermissionError):
-            continue
-
-
 def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = None,
                out_dir: Path | None = None, stem_suffix: str = "") -> ReportResult:
     """Execute a report notebook and write ``.ipynb``, ``.html`` and ``.pdf`` to ``out_dir``.
@@ -229,12 +201,8 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
     year = str(parameters.get("year", "tous"))
     out_dir = Path(out_dir or paths.reports / year / str(parameters.get("territoire", "PMA")))
     stem = REPORTS[kind][1] + stem_suffix
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_tmp(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.parent))
-    tmp.chmod(0o755)
-    executed = tmp / f"{stem}.ipynb"
-    try:
+    with atomic_folder(out_dir) as tmp:
+        executed = tmp / f"{stem}.ipynb"
         # PMA_EVAL_REPORT_DIR: where a notebook may write extra outputs (e.g. the IAMC tables).
         with _env(PMA_EVAL_ROOT=str(paths.root), PYTHONWARNINGS="ignore", PMA_EVAL_REPORT_DIR=str(tmp)):
             try:
@@ -255,8 +223,4 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
         html_path.write_text(html_text, encoding="utf-8")
         export_pdf(html_text, tmp / f"{stem}.pdf")
         write_manifest(kind, {"title": title, **parameters}, tmp, paths, notebook=nb_in)
-        _replace_dir(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return ReportResult(out_dir, out_dir / f"{stem}.html", out_dir / f"{stem}.pdf", out_dir / f"{stem}.ipynb")

@@ -4,13 +4,12 @@ each with its text alternative in a side file, and a newsletter block that survi
 from __future__ import annotations
 
 import html
-import shutil
-import tempfile
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
 
+from ..atomic import atomic_folder
 from .. import charts
 from .. import reporting as r
 from ..config import Paths, get_paths
@@ -77,23 +76,14 @@ def newsletter_block(ctx: r.ReportContext) -> str:
 
 def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None) -> Path:
     """Write ``reports/<year>/visuels/`` (PNG 1080×1080 and 1200×675, SVG, alt texts, newsletter)."""
-    from .report import _replace_dir
-
     paths = paths or get_paths()
     ctx = r.load_context(year, territoire, paths)
     final = paths.reports / str(year) / "visuels"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".visuels.tmp-", dir=final.parent))
-    tmp.chmod(0o755)
-    try:
+    with atomic_folder(final) as tmp:
         for name, (make, alt) in _figures(ctx).items():
             for label, size in SIZES.items():
                 _save(make(), tmp / f"{name}_{label}_{size[0]}x{size[1]}.png", size)
             _save(make(), tmp / f"{name}.svg", None)
             (tmp / f"{name}.alt.txt").write_text(alt + "\n", encoding="utf-8")
         (tmp / "lettre_chiffres_cles.html").write_text(newsletter_block(ctx), encoding="utf-8")
-        _replace_dir(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return final
