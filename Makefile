@@ -49,8 +49,8 @@ test: install ## installer puis lancer toute la suite de tests
 test-fast: install ## tests sans les exécutions de carnets
 	$(BIN)/python -m pytest -m "not slow"
 
-lab: install ## ouvrir JupyterLab (carnets dans notebooks/)
-	$(BIN)/jupyter lab notebooks/
+lab: install ## ouvrir JupyterLab (carnets dans notebooks/ ; --allow-root ajouté si l'on est root)
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 demo-data: install ## régénérer les séries de démonstration de data/raw/demonstration
 	$(BIN)/pma-eval data demo --force

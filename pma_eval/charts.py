@@ -9,13 +9,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from . import fmt  # noqa: E402
-from .nomenclature import PALETTE, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS  # noqa: E402
+from . import fmt
+from .nomenclature import PALETTE, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
 
 STYLE = {
     "font.family": "DejaVu Sans",

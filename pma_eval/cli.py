@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -144,10 +145,11 @@ def cmd_indicators_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _latest_year() -> int:
-    from .processed import latest_year
+def _year(year: int | None) -> int:
+    """The requested year checked against the data (exit 2 before any kernel starts), or the latest."""
+    from .processed import checked_year
 
-    return latest_year(get_paths())
+    return checked_year(year, get_paths())
 
 
 def cmd_report_annual(args: argparse.Namespace) -> int:
@@ -155,7 +157,7 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
     from .publish import run_report
 
     paths = get_paths()
-    year = args.year or _latest_year()
+    year = _year(args.year)
     territory = load_territory(paths)
     level, code = territory.resolve(args.territoire)
     name = territory.name(level, code)
@@ -189,7 +191,7 @@ def cmd_fiches(args: argparse.Namespace) -> int:
     from .publish.fiches import write_fiches
 
     paths = get_paths()
-    year = args.year or _latest_year()
+    year = _year(args.year)
     t0 = time.perf_counter()
     folder = write_fiches(year, paths, processes=args.processus)
     n = len(list(folder.glob("*.pdf")))
@@ -204,7 +206,7 @@ def cmd_fiches(args: argparse.Namespace) -> int:
 def cmd_visuels(args: argparse.Namespace) -> int:
     from .publish.visuals import write_visuals
 
-    year = args.year or _latest_year()
+    year = _year(args.year)
     folder = write_visuals(year, args.territoire, get_paths())
     _print(f"Visuels {year} : {folder}")
     return 0
@@ -317,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Reports, fiches and visuals draw off screen; set here, where outputs are produced, so that
+    # importing the package in an analyst's notebook leaves its matplotlib backend alone.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

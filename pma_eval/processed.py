@@ -55,3 +55,16 @@ def available_years(paths: Paths | None = None) -> list[int]:
 def latest_year(paths: Paths | None = None) -> int:
     """Latest year with emissions data (of any nature)."""
     return available_years(paths)[-1]
+
+
+def checked_year(year: int | None, paths: Paths | None = None) -> int:
+    """``year``, or the latest year, checked against the data before any notebook kernel starts.
+
+    Raises :class:`ConfigurationError` (exit 2) naming the available years.
+    """
+    years = available_years(paths)
+    if year is None:
+        return years[-1]
+    if int(year) not in years:
+        raise ConfigurationError(f"année {year} absente des données (années disponibles : {years[0]} à {years[-1]})")
+    return int(year)

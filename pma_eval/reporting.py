@@ -150,9 +150,7 @@ def trend_label(s: pd.Series) -> str:
     s = s.dropna()
     if len(s) < 4:
         return "série trop courte"
-    r = mann_kendall(s)
-    return {"increasing": "hausse significative", "decreasing": "baisse significative",
-            "no trend": "pas de tendance significative"}[r.trend]
+    return mann_kendall(s).trend_fr
 
 
 def verdicts(ctx: ReportContext) -> pd.DataFrame:

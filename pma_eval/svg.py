@@ -50,9 +50,6 @@ def base_map_png(rings: dict[str, list[np.ndarray]], height: float, fills: dict[
     """The Pôle's communes as a PNG exactly covering the ``width × height`` box (drawn once, shared)."""
     import io
 
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.collections import PolyCollection
 

@@ -71,3 +71,17 @@ def test_downstream_floors_never_import_the_build():
     offenders = {m: sorted(d for d in deps if d.startswith("pma_eval.build"))
                  for m, deps in graph.items() if m.startswith(downstream)}
     assert not {m: d for m, d in offenders.items() if d}
+
+
+def test_importing_the_package_leaves_the_analysts_matplotlib_backend_alone():
+    """``plt.show()`` in an analyst's notebook must still draw: no module switches the backend on import."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; matplotlib.use('svg'); "
+            "import pma_eval.charts, pma_eval.maps, pma_eval.svg, pma_eval.reporting, pma_eval.prospective_report; "
+            "print(matplotlib.get_backend())")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "svg"

@@ -246,3 +246,12 @@ def test_emission_drivers_sum_exactly_to_the_change():
     assert eff.sum() == pytest.approx(total[2022] - total[2020])
     assert eff["other_sectors"] == pytest.approx(7.0 * 0.9 - 7.0)  # the sectors without energy data
     assert eff["energy_per_capita"] < 0 and eff["carbon_intensity"] < 0
+
+
+def test_trend_reaches_french_sentences_in_french():
+    """« tendance : decreasing » used to reach a French sentence."""
+    from pma_eval.evaluation.trends import TREND_LABELS_FR, mann_kendall
+
+    assert mann_kendall([10, 9, 8, 7, 6, 5]).trend_fr == "baisse significative"  # strictly decreasing: S = −15
+    assert mann_kendall([1, 2, 3, 4, 5, 6]).trend_fr == "hausse significative"
+    assert set(TREND_LABELS_FR) == {"increasing", "decreasing", "no trend"}

@@ -151,6 +151,16 @@ def test_manifest_and_verify(annual, built_paths, tmp_path):
     assert lines == ["sortie différente : rapport_annuel.html"]
 
 
+def test_verify_compares_inputs_by_path_not_by_position():
+    """Adding one input file must report that file only (the pairing used to be by position)."""
+    from pma_eval.publish.run import compare_inputs
+
+    before = [{"path": f"data/raw/{n}.csv", "sha256": n * 4} for n in ("b", "c", "d")]
+    after = [{"path": "data/raw/a.csv", "sha256": "new"}, *before[:2], {"path": "data/raw/d.csv", "sha256": "changed"}]
+    assert compare_inputs(before, after) == {"ajoutée": ["data/raw/a.csv"], "retirée": [],
+                                             "différente": ["data/raw/d.csv"]}
+
+
 def test_a_second_run_is_refused_while_one_holds_the_lock(built_paths, capsys, monkeypatch):
     from pma_eval.cli import main
     from pma_eval.publish.run import run_lock
@@ -159,3 +169,17 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(built_paths, capsys, m
     with run_lock(built_paths):
         assert main(["run", "--year", "2023", "--sans-fiches"]) == 2
     assert "une autre exécution de pma-eval est en cours" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["report", "annual", "--year", "1990"], ["report", "annual", "--territoire", "LILLE"],
+                                  ["fiches", "--year", "2030"], ["report", "scenarios", "--year", "2030"]])
+def test_bad_year_or_territory_exits_2_before_any_kernel(built_paths, monkeypatch, capsys, argv):
+    from pma_eval.cli import main
+
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
+    monkeypatch.setattr("pma_eval.publish.report.run_report",
+                        lambda *a, **k: pytest.fail("a notebook was started"))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "année 1990 absente" in err or "année 2030 absente" in err or "territoire inconnu" in err
+    assert not list(built_paths.reports.glob("*/_echecs"))

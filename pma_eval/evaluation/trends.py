@@ -22,6 +22,16 @@ class MannKendallResult:
     trend: str
     n: int
 
+    @property
+    def trend_fr(self) -> str:
+        """The trend in the words French sentences use (:data:`TREND_LABELS_FR`)."""
+        return TREND_LABELS_FR[self.trend]
+
+
+#: Mann–Kendall trend codes → French, declared once for reports, fiches and notebooks.
+TREND_LABELS_FR = {"increasing": "hausse significative", "decreasing": "baisse significative",
+                   "no trend": "pas de tendance significative"}
+
 
 def _as_series(values) -> pd.Series:
     s = values if isinstance(values, pd.Series) else pd.Series(list(values))

@@ -55,10 +55,14 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
 
     paths = paths or get_paths()
     with run_lock(paths):
+        echo("[0] construction des données (data/raw → data/processed)…")
+        t_build = time.perf_counter()
         build(paths)  # bad input raises before anything else is touched (exit 2)
-        from ..processed import latest_year
+        t_build = time.perf_counter() - t_build
+        echo(f"      terminé en {t_build:.1f} s")
+        from ..processed import checked_year
 
-        year = year or latest_year(paths)
+        year = checked_year(year, paths)
         folder = paths.reports / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         log = logging.getLogger(f"pma_eval.run.{year}")
@@ -66,6 +70,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
         handler = logging.FileHandler(folder / "execution.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
+        log.info("construction des données : terminé en %.1f s", t_build)
         territory = load_territory(paths)
         steps = [("export des indicateurs", lambda: _export(year, paths, load, load_catalogue, territory, export))]
         for sigle in ["PMA", *territory.epcis["epci_sigle"]]:
@@ -109,6 +114,14 @@ def _export(year, paths, load, load_catalogue, territory, export):
            paths.reports / str(year) / f"indicateurs_{year}_toutes_communes.csv")
 
 
+def compare_inputs(before: list[dict], after: list[dict]) -> dict[str, list[str]]:
+    """Inputs of two manifests compared by path (never by position): added, removed, changed."""
+    a = {i["path"]: i["sha256"] for i in before}
+    b = {i["path"]: i["sha256"] for i in after}
+    return {"ajoutée": sorted(b.keys() - a.keys()), "retirée": sorted(a.keys() - b.keys()),
+            "différente": sorted(p for p in a.keys() & b.keys() if a[p] != b[p])}
+
+
 def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) -> int:
     """Rerun the report described by a manifest in a temporary folder and compare the files."""
     from .report import run_report
@@ -124,12 +137,9 @@ def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) ->
         res = run_report(m["rapport"], params, title, paths, out_dir=Path(tmp) / "refait")
         again = json.loads((res.folder / "manifest.json").read_text(encoding="utf-8"))
     diffs = [n for n in m.get("comparees_par_verify", []) if again["sorties"].get(n) != m["sorties"].get(n)]
-    changed_inputs = sorted({i["path"] for i in m["entrees"]} ^ {i["path"] for i in again["entrees"]}
-                            | {a["path"] for a, b in zip(sorted(m["entrees"], key=lambda i: i["path"]),
-                                                          sorted(again["entrees"], key=lambda i: i["path"]))
-                               if a["sha256"] != b["sha256"]})
-    for n in changed_inputs:
-        echo(f"entrée différente : {n}")
+    for state, names in compare_inputs(m["entrees"], again["entrees"]).items():
+        for n in names:
+            echo(f"entrée {state} : {n}")
     for n in diffs:
         echo(f"sortie différente : {n}")
     if not diffs:

@@ -10,8 +10,10 @@ def scenario_report(year: int | None, territoire: str, scenarios: str, horizon: 
     from ..prospective_report import select_scenarios, start_year
     from .report import run_report
 
+    from ..processed import checked_year
+
     select_scenarios([s.strip() for s in scenarios.split(",") if s.strip()], paths)  # exit 2 before any run
-    year = year or start_year(paths)
+    year = checked_year(year, paths) if year else start_year(paths)
     territory = load_territory(paths)
     level, code = territory.resolve(territoire)
     name = territory.name(level, code)
