@@ -29,12 +29,9 @@ from .prospective.model import BaseState, Result, central_value
 from .prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS, Scenario
 from .prospective.trajectory import METHOD_LABELS
 from .reporting import figure_html, html_table
-from .sources.prospective import read_ademe_parameters, read_scenario_folder, read_sgpe_levers, read_tet_trajectory
+from .sources.prospective import ademe_parameters, read_scenario_folder
 from .territory import Territory
 
-FIXTURE = "referentiels/tet_trajectoire_snbc_exemple_fixture.csv"
-PARAMETERS = "referentiels/ademe_trajectoire_reference_parametres.csv"
-SGPE = "referentiels/sgpe_leviers_regionaux_2030.csv"
 DEMO_BANNER = ("Données de démonstration : hormis les émissions de l'inventaire IGT (≈ 2016), les populations et "
                "l'électricité résidentielle Enedis 2023, les séries de départ sont fictives (calées sur les données "
                "réelles). Les hypothèses des scénarios sont des hypothèses de travail, pas des objectifs adoptés.")
@@ -141,9 +138,9 @@ def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: 
     em, en, rn = (_territory_rows(d, level, code) for d in (em_all, en_all, rn_all))
     base = base_state(en, em, rn, year)
 
-    ademe = read_ademe_parameters(paths.raw / PARAMETERS, PARAMETERS)
+    ademe = ademe_parameters(load("reference_ademe_parametres", paths))
     ref_year = int(ademe[("annee_reference_trajectoire", None)])
-    index = national_index(read_tet_trajectory(paths.raw / FIXTURE, FIXTURE), base_year=ref_year)
+    index = national_index(load("reference_tet_trajectoire", paths).drop(columns="source"), base_year=ref_year)
     cols = ["sector", "year", "value", "nature"]
     if level == "pma":
         parts = [reference_trajectory(_territory_rows(em_all, "epci", siren)[cols], index, base_year=ref_year,
@@ -158,7 +155,7 @@ def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: 
         targets = load("targets", paths)
     except ConfigurationError:
         targets = pd.DataFrame()
-    sgpe = read_sgpe_levers(paths.raw / SGPE, SGPE)
+    sgpe = load("reference_sgpe_leviers", paths).drop(columns="source")
     energy = en.groupby("year")["value"].sum(min_count=1)
     name = territory.name(level, code)
     return ForesightContext(year, horizon, draws, seed, level, code, name, territory.name_after_de(level, code),

@@ -85,3 +85,12 @@ def test_importing_the_package_leaves_the_analysts_matplotlib_backend_alone():
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "svg"
+
+
+def test_calculation_and_report_content_modules_do_not_reach_into_data_raw():
+    """The foresight's reference tables come through the build; no content module names data/raw."""
+    for folder in ("evaluation", "prospective", "indicators", "narrative"):
+        for p in (PACKAGE / folder).rglob("*.py"):
+            assert "paths.raw" not in p.read_text(encoding="utf-8"), p
+    for name in ("reporting.py", "prospective_report.py"):
+        assert "paths.raw" not in (PACKAGE / name).read_text(encoding="utf-8"), name

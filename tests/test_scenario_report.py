@@ -51,6 +51,12 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
     m = json.loads((res.folder / "manifest.json").read_text(encoding="utf-8"))
     assert m["parametres"]["tirages"] == DRAWS and m["parametres"]["graine"] == 11
     assert {"scenarios/turbine.yml", "scenarios/snbc.yml"} <= {i["path"] for i in m["entrees"]}
+    # The reference tables enter through the build, all three of them (the ADEME parameters, which set
+    # the reference year, used to be missing from the hand-kept list).
+    assert {"data/raw/referentiels/ademe_trajectoire_reference_parametres.csv",
+            "data/raw/referentiels/tet_trajectoire_snbc_exemple_fixture.csv",
+            "data/raw/referentiels/sgpe_leviers_regionaux_2030.csv",
+            "data/processed/reference_ademe_parametres.parquet"} <= {i["path"] for i in m["entrees"]}
     assert {"rapport_prospective.pdf", "scenarios_iamc.csv", "scenarios_iamc.xlsx"} <= set(m["comparees_par_verify"])
 
 

@@ -21,6 +21,7 @@ from ..sources import (
     read_targets,
 )
 from ..sources.geo import read_commune_shapes
+from ..sources.prospective import read_ademe_parameters_table, read_sgpe_levers, read_tet_trajectory
 from ..territory import Territory
 from .common import NATIONAL_FORMATS, BuildReport, RawFile
 
@@ -71,6 +72,9 @@ def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
         "enedis_residentiel_epci": lambda: read_enedis_residential_epci(f.path, f.display),
         "inventaire": lambda: read_inventory(f.path, f.display),
         "objectifs": lambda: read_targets(f.path, f.display),
+        "tet_trajectoire": lambda: read_tet_trajectory(f.path, f.display),
+        "ademe_parametres": lambda: read_ademe_parameters_table(f.path, f.display),
+        "sgpe_leviers": lambda: read_sgpe_levers(f.path, f.display),
         "contours_communes": lambda: pd.DataFrame({"code_insee": sorted(read_commune_shapes(f.path, f.display))}),
     }
     if fmt.startswith("activite_"):

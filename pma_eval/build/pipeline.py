@@ -15,7 +15,7 @@ from ..indicators import check_indicators, compute_indicators, load_catalogue
 from ..schemas import validate_table
 from ..territory import Territory
 from . import steps
-from .common import TABLES, BuildReport, RawFile
+from .common import REFERENCE_TABLES, TABLES, BuildReport, RawFile
 from .discover import discover, outside, read_raw, territory_of
 from .reconcile import check_consistency
 from .write import write_processed
@@ -120,6 +120,11 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
             raise InputDataError([Problem(f.display, f"{len(unused)} commune(s) du Pôle sans contour",
                                           value=", ".join(unused[:10]))])
         tables["_contours"] = f.path
+    # The foresight's reference tables enter through the build: validated by their readers, listed
+    # in the processed manifest (so that verify can explain a change they cause).
+    for fmt, name in REFERENCE_TABLES.items():
+        for f, df in read.get(fmt, []):
+            tables[name] = df.assign(source=f.path.name)
     tables["territory"] = territory.communes.merge(territory.epcis[["epci_siren", "epci_nom"]], on="epci_siren")
     return tables, report
 

@@ -16,7 +16,6 @@ KEY_LIBRARIES = ["pandas", "numpy", "matplotlib", "statsmodels", "scipy", "paper
                  "ipykernel", "weasyprint", "babel", "pyarrow", "pandera", "jinja2"]
 #: Files compared by ``verify``: the executed notebook carries execution timestamps by design.
 COMPARED_SUFFIXES = (".html", ".pdf", ".csv", ".xlsx")
-SCENARIO_REFERENCES = ("tet_trajectoire_snbc_exemple_fixture.csv", "sgpe_leviers_regionaux_2030.csv")
 
 
 def git_commit(root: Path) -> str:
@@ -45,8 +44,8 @@ def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, note
         inputs += [{"path": f"data/processed/{o['file']}", "sha256": o["sha256"]} for o in built.get("outputs", {}).values()]
     if notebook is not None and notebook.exists():  # a changed notebook explains a changed report
         inputs.append({"path": f"notebooks/reports/{notebook.name}", "sha256": sha256(notebook)})
-    if kind == "scenarios":  # the scenario files and the reference tables are inputs too
-        files = sorted(paths.scenarios.glob("*.yml")) + [paths.raw / "referentiels" / n for n in SCENARIO_REFERENCES]
+    if kind == "scenarios":  # the scenario files are inputs too (the reference tables come through the build)
+        files = sorted(paths.scenarios.glob("*.yml"))
         inputs += [{"path": str(f.relative_to(paths.root)) if f.is_relative_to(paths.root) else str(f),
                     "sha256": sha256(f)} for f in files if f.exists()]
     outputs = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"}

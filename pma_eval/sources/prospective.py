@@ -71,11 +71,22 @@ def read_sgpe_levers(path: str | Path, display: str | None = None) -> pd.DataFra
     return out
 
 
-def read_ademe_parameters(path: str | Path, display: str | None = None) -> dict[tuple[str, int | None], str]:
-    """The ADEME method parameters (``parametre, annee, valeur``) as ``{(parametre, annee): valeur}``."""
+def read_ademe_parameters_table(path: str | Path, display: str | None = None) -> pd.DataFrame:
+    """The ADEME method parameters as a table: ``parametre``, ``annee`` (nullable), ``valeur`` (text)."""
     p = Parser(read_any(path, display), display or str(path))
     cols = p.columns({"parametre": (), "annee": (), "valeur": ()})
-    names, values = p.text(cols["parametre"]), p.text(cols["valeur"])
-    years = p.integer(cols["annee"], required=False)
+    out = pd.DataFrame({"parametre": p.text(cols["parametre"]), "annee": p.integer(cols["annee"], required=False),
+                        "valeur": p.text(cols["valeur"])})
     p.raise_if_any()
-    return {(n, None if pd.isna(y) else int(y)): v for n, y, v in zip(names, years, values)}
+    return out
+
+
+def ademe_parameters(table: pd.DataFrame) -> dict[tuple[str, int | None], str]:
+    """The parameters table as ``{(parametre, annee): valeur}``."""
+    return {(n, None if pd.isna(y) else int(y)): str(v)
+            for n, y, v in zip(table["parametre"], table["annee"], table["valeur"])}
+
+
+def read_ademe_parameters(path: str | Path, display: str | None = None) -> dict[tuple[str, int | None], str]:
+    """The ADEME method parameters (``parametre, annee, valeur``) as ``{(parametre, annee): valeur}``."""
+    return ademe_parameters(read_ademe_parameters_table(path, display))
