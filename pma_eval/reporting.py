@@ -31,7 +31,7 @@ from .evaluation import (
 from .indicators import Catalogue, load_catalogue
 from .narrative import evolution_sentence, territory_sentences
 from .narrative.sentences import subjects
-from .narrative.sentences import CAVEATS
+from .narrative.sentences import CAVEATS, STABLE
 from .nomenclature import PALETTE, SECTOR_LABELS, TECHNOLOGY_LABELS
 from .territory import NATURE_LABELS_FR, Territory, worst_nature
 
@@ -497,7 +497,7 @@ def drivers_sentence(ctx: ReportContext, eff: pd.Series, start: int) -> str:
 def _direction_words(change: float) -> str:
     if change != change:
         return "évolution inconnue"
-    if abs(change) < 0.005:
+    if abs(change) < STABLE:
         return "un niveau stable"
     return f"{'une baisse' if change < 0 else 'une hausse'} de {fmt.percent(abs(change), 0)}"
 

@@ -82,3 +82,13 @@ def test_on_track_wording():
     # (0.84)^(1/11) − 1 = −1.57 %/yr beats −1.4 %/yr: the target would be reached at this pace.
     assert s.text.endswith("; à ce rythme, l'objectif 2030 du SRADDET serait atteint (il faut −1,4\u00a0% par an) "
                            "(objectif à vérifier).")
+
+
+def test_one_stability_threshold_for_sentences_and_key_figures():
+    """A −0,7 % change used to be « stable » in one sentence and « une baisse de 1 % » in the key figure."""
+    from pma_eval.reporting import _direction_words
+
+    s = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2023, 99.3, "decrease")
+    assert s.text == "Entre 2016 et 2023, les émissions de gaz à effet de serre du Pôle sont restées stables."
+    assert _direction_words(99.3 / 100 - 1) == "un niveau stable"
+    assert _direction_words(98.9 / 100 - 1).startswith("une baisse de 1")  # −1,1 % is beyond the threshold

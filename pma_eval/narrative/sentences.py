@@ -15,7 +15,9 @@ from .. import fmt
 from ..territory import worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STABLE = 0.01  # |change| below 1 % over the period: "stable"
+#: The one stability threshold: a change smaller than 1 % (in absolute value) over the period
+#: compared is called "stable", in the narrative sentences and in the report's key figures alike.
+STABLE = 0.01
 CAVEATS = {
     "demonstration": "Ces chiffres sont des données de démonstration, pas des observations.",
     "estimated": "Ces chiffres sont en partie estimés.",
