@@ -237,7 +237,12 @@ def test_fetch_offline_says_so_in_french_and_keeps_the_data(built, monkeypatch, 
     project = built
     before = _tree(project.processed), _tree(project.raw)
     monkeypatch.setenv("PMA_EVAL_PAUSE_RETRY", "0")
-    monkeypatch.setenv("PMA_EVAL_PORTAIL_ORE", "http://127.0.0.1:9")  # nothing listens there
+    import socket
+
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there now
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("PMA_EVAL_PORTAIL_ORE", f"http://127.0.0.1:{port}")
     assert _run(monkeypatch, project, "data", "fetch", "ore", "--annees", "2022") == 3
     err = capsys.readouterr().err
     assert "portail injoignable" in err and "restent utilisés" in err
