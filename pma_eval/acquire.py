@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from .checksum import sha256 as sha256_file
@@ -35,13 +36,14 @@ class Added:
     outside_rows: int = 0
 
 
-def territory_communes(paths: Paths) -> set[str]:
+def territory_communes(paths: Paths) -> pd.DataFrame:
+    """The commune table of the territory (``data/raw/territoire``), as the build reads it."""
     from .sources import read_communes
 
     files = sorted((paths.raw / "territoire").glob("*communes*.csv"))
     if not files:
         raise ConfigurationError(f"fichier des communes du Pôle introuvable dans {paths.raw / 'territoire'}")
-    return set(read_communes(files[0], display_path(files[0], paths.root))["code_insee"])
+    return read_communes(files[0], display_path(files[0], paths.root))
 
 
 def _years_text(years: list[int]) -> str:
@@ -56,7 +58,9 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
 
     Raises :class:`InputDataError` (located French messages) for an unknown layout or bad content.
     """
-    from .sources import read_igt_citepa, read_odre_registry, read_ore_consumption
+    from .build.common import RawFile
+    from .build.discover import read_raw
+    from .territory import Territory
 
     name = display or str(path)
     layout = identify(path, name)
@@ -68,28 +72,23 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
             raise InputDataError([Problem(name, "année de l'instantané du registre introuvable : donnez "
                                           "--annee-instantane AAAA, ou gardez le nom publié qui finit par "
                                           "-3112AA (instantané au 31/12/20AA)")])
-        df = read_odre_registry(path, year, name, communes)
         options["snapshot_year"] = int(year)
-        years = [int(year)]
-        outside = df.attrs["outside"]["rows"]
-    elif layout.format == "ore_conso":
-        df = read_ore_consumption(path, name, communes)
-        years = sorted(int(y) for y in df["year"].unique())
-        outside = df.attrs["outside"]["rows"]
     elif layout.format == "igt_citepa":
         if inventory_year is None:
             raise InputDataError([Problem(name, "l'IGT du CITEPA n'écrit pas son année : donnez --annee-inventaire "
                                           "AAAA (2016 pour l'édition diffusée avec l'atelier)")])
-        df = read_igt_citepa(path, inventory_year, name)
         options["year"] = int(inventory_year)
-        inside = df["code_insee"].isin(communes)
-        outside = int((~inside).sum() / max(1, df["sector"].nunique()))
+    # The same reader, with the same options, as the build will use.
+    territory = Territory.from_communes(communes)
+    df = read_raw(RawFile(path, {"format": layout.format, "options": options}, name), territory)
+    outside = int(df.attrs.get("outside", {}).get("rows", 0))
+    if layout.format == "igt_citepa":  # the IGT reader does not filter: a wider file says so in its metadata
+        inside = df["code_insee"].isin(set(communes["code_insee"]))
+        outside = int(df.loc[~inside, "code_insee"].nunique())
         if outside:
             options["extent"] = "plus_large"
         df = df.loc[inside]
-        years = [int(inventory_year)]
-    else:  # pragma: no cover - every declared layout has a branch above
-        raise ConfigurationError(f"format non pris en charge par data add : {layout.format}")
+    years = sorted(int(y) for y in df["year"].unique())
     if df.empty:
         raise InputDataError([Problem(name, "aucune commune du Pôle dans ce fichier : rien à ajouter (vérifiez le "
                                       "filtre du téléchargement)")])

@@ -170,8 +170,8 @@ def render_text(cov: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def render_extent(extent: dict[str, dict]) -> str:
-    """Per file: rows left out because outside the territory, rows that name no commune."""
+def extent_lines(extent: dict[str, dict]) -> list[str]:
+    """Per file, one French line: rows left out because outside the territory, rows without a commune."""
     lines = []
     for path, e in sorted(extent.items()):
         out, unplaced = e.get("hors_territoire") or {}, e.get("sans_commune") or {}
@@ -182,5 +182,11 @@ def render_extent(extent: dict[str, dict]) -> str:
             parts.append(f"{unplaced['rows']} ligne(s) sans code commune ({unplaced['capacity_kw']:.0f} kW), "
                          "comptées à part : elles ne peuvent être rattachées à une commune")
         if parts:
-            lines.append(f"  - {path} : " + " ; ".join(parts))
-    return ("Étendue des fichiers lus :\n" + "\n".join(lines)) if lines else ""
+            lines.append(f"{path} : " + " ; ".join(parts))
+    return lines
+
+
+def render_extent(extent: dict[str, dict]) -> str:
+    """:func:`extent_lines` as a block of text for the terminal ('' when there is nothing to say)."""
+    lines = extent_lines(extent)
+    return ("Étendue des fichiers lus :\n" + "\n".join(f"  - {x}" for x in lines)) if lines else ""

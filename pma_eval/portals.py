@@ -141,7 +141,7 @@ def fetch(sources: list[str], years: list[int], paths: Paths | None = None, echo
     from .acquire import territory_communes, add
 
     paths = paths or get_paths()
-    deps = sorted({c[:2] for c in territory_communes(paths)})
+    deps = sorted({c[:2] for c in territory_communes(paths)["code_insee"]})
     cache = paths.root / "data" / ".telechargements"
     added = []
     for req in requests_for(sources, years, deps):

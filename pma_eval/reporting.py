@@ -607,16 +607,14 @@ def coverage_table(ctx: ReportContext) -> pd.DataFrame:
 
 def coverage_notes(ctx: ReportContext) -> list[str]:
     """Legend, the rules for missing, secret and incomplete values, and what is missing (annex)."""
-    from .coverage import RULES_FR, advice, render_extent
+    from .coverage import RULES_FR, advice, extent_lines
 
     legend = ("Lettres : O observée, E estimée, D démonstration, S secret statistique, M manquante ; "
               "* : au moins une somme incomplète.")
     out = [legend, *RULES_FR]
     if ctx.coverage is not None:
         out += advice(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year])
-    extent = render_extent(ctx.manifest.get("extent") or {})
-    out += [line.strip(" -") for line in extent.splitlines()[1:]]
-    return out
+    return out + extent_lines(ctx.manifest.get("extent") or {})
 
 
 def incomplete_note(ctx: ReportContext) -> str:

@@ -126,7 +126,9 @@ def outside(df: pd.DataFrame, code_col: str, level_col: str | None, territory: T
     if f.meta["format"] in NATIONAL_FORMATS or (f.meta.get("options") or {}).get("extent") == "plus_large":
         entry = report.extent.setdefault(f.display, {"hors_territoire": None, "sans_commune": None})
         before = entry["hors_territoire"] or {"rows": 0, "communes": 0}
-        entry["hors_territoire"] = {"rows": before["rows"] + int((~inside).sum()),
+        # Lines of the file (a long frame such as the IGT's has several rows per line).
+        rows = int(df.loc[~inside, "line"].nunique()) if "line" in df else int((~inside).sum())
+        entry["hors_territoire"] = {"rows": before["rows"] + rows,
                                     "communes": before["communes"] + int(df.loc[~inside, code_col].nunique())}
         return df.loc[inside]
     bad = df.loc[~inside]

@@ -51,6 +51,8 @@ SECTORS = {
 WIDE_SECTORS = (("a", "agriculture", "agriculture"), ("i", "industrie", "industrie"),
                 ("t", "tertiaire", "tertiaire"), ("r", "residentiel", "residentiel"), ("na", "na", "non_affecte"))
 SECRET_WORDS = {"secret"}
+#: Spellings of the commune code column across ORE, SDES and API exports.
+COMMUNE_ALIASES = ("code_insee", "codeinseecommune", "code_commune_insee")
 
 
 def read_ore_consumption(path: str | Path, display: str | None = None,
@@ -83,7 +85,7 @@ def read_ore_consumption(path: str | Path, display: str | None = None,
     if layout == "ore_large_2011_2021":
         rows, aggregates, outside = _wide(p, communes)
     else:
-        rows, aggregates, outside = _long(p, communes, layout)
+        rows, aggregates, outside = _long(p, communes)
     keys = ["geo_level", "geo_code", "year", "carrier", "sector"]
     g = rows.groupby(keys, sort=True)
     out = pd.DataFrame({
@@ -101,7 +103,7 @@ def read_ore_consumption(path: str | Path, display: str | None = None,
 
 def _geography(p: Parser, communes: set[str] | None) -> tuple[str, str, dict]:
     """Geographic column of the file, and the rows outside the territory (dropped from ``p.df``)."""
-    cols = p.columns({}, {"code_commune": ("code_insee", "codeinseecommune", "code_commune_insee"),
+    cols = p.columns({}, {"code_commune": COMMUNE_ALIASES,
                           "code_epci": ("codeepci",)})
     outside = {"rows": 0, "communes": 0}
     if "code_commune" in cols:
@@ -121,7 +123,7 @@ def _geography(p: Parser, communes: set[str] | None) -> tuple[str, str, dict]:
 
 def _commune_level(p: Parser) -> bool:
     """A commune file (département, region and France sums are taken from commune files only)."""
-    return bool(p.columns({}, {"code_commune": ("code_insee", "codeinseecommune", "code_commune_insee")}))
+    return bool(p.columns({}, {"code_commune": COMMUNE_ALIASES}))
 
 
 def _aggregates(frame: pd.DataFrame, cols: dict[str, str]) -> pd.DataFrame:
@@ -222,7 +224,7 @@ def _wide(p: Parser, communes: set[str] | None) -> tuple[pd.DataFrame, pd.DataFr
     return rows, aggregates, outside
 
 
-def _long(p: Parser, communes: set[str] | None, layout: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def _long(p: Parser, communes: set[str] | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The 2022+ ORE long layout and the SDES layout: one row per sector (× NAF × category)."""
     cols = p.columns(
         {"annee": ("year",), "filiere": (), "code_grand_secteur": (),
