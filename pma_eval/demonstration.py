@@ -44,6 +44,7 @@ import pandas as pd
 import yaml
 
 from .checksum import sha256
+from .vocabulary import ORE_SECTORS
 from .sources import read_communes, read_enedis_residential_epci, read_igt_citepa, read_population
 
 SEED = 20240601
@@ -82,7 +83,6 @@ SHOCKS = {(2020, "transport_routier"): 0.88, (2020, "tertiaire"): 0.95, (2020, "
 GAS_SOBRIETY = {2022: 0.90, 2023: 0.90}
 PV_KW_PER_HAB = dict(zip(YEARS, [0.012, 0.015, 0.018, 0.021, 0.024, 0.028, 0.033, 0.039, 0.047, 0.056, 0.069, 0.085]))
 
-ORE_SECTORS = ("residentiel", "tertiaire", "industrie_hors_energie", "agriculture")
 ORE_COLUMNS = ["code", "name", "year", "carrier", "sector", "value", "pdl", "secret"]
 #: Blocks of the ORE wide layout: (column suffix, secrecy column suffix, sector of the generator).
 WIDE_BLOCKS = (("a", "agriculture", "agriculture"), ("i", "industrie", "industrie_hors_energie"),

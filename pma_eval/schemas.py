@@ -13,8 +13,9 @@ import pandera.pandas as pa
 from .config import YEAR_MAX, YEAR_MIN
 from .errors import InputDataError, Problem
 from .territory import GEO_LEVELS, NATURES
+from .vocabulary import STORED_UNITS
 
-UNITS = {"hab", "tCO2e", "MWh", "kW", "nombre"}
+UNITS = STORED_UNITS  # vocabulary.yml
 
 _GEO_CODE = pa.Check(
     lambda df: (df["geo_level"].ne("commune") | df["geo_code"].str.fullmatch(r"\d{5}|2[AB]\d{3}"))

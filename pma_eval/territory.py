@@ -28,6 +28,17 @@ NATURE_LABELS_FR = {
 }
 
 
+#: Tolerance of every sum identity (communes = EPCI, EPCIs = Pôle, sectors = total): relative, so only
+#: floating-point rounding passes. Declared once; the build and the indicator checks both use it.
+SUM_TOLERANCE = 1e-6
+
+
+def sums_differ(parts: pd.Series, total: pd.Series, rel_tol: float = SUM_TOLERANCE) -> pd.Series:
+    """True where the sum of the parts differs from the total by more than ``rel_tol`` (relative to
+    the total, floored at 1 so that zeros compare absolutely)."""
+    return (parts - total).abs() > rel_tol * total.abs().clip(lower=1)
+
+
 def worst_nature(natures) -> str:
     """Least reliable nature among ``natures`` (any iterable; see :data:`NATURES`)."""
     present = {n for n in natures if isinstance(n, str)}

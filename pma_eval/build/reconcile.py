@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputDataError, Problem
-from ..sources.igt import ALWAYS_PRESENT
-from ..territory import PMA_CODE, Territory, worst_nature
+from ..vocabulary import ALWAYS_PRESENT_SECTORS
+from ..territory import PMA_CODE, SUM_TOLERANCE, Territory, sums_differ, worst_nature
 from .common import SUM_TOLERANCE_PUBLISHED, TABLES, BuildReport
 from .precedence import apply_precedence
 
@@ -73,7 +73,7 @@ def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Terr
 
 def emission_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
     """Add a gap row (value unknown, ``complete`` False) for every commune and year with
-    emissions that lacks a sector every inhabited commune has (:data:`ALWAYS_PRESENT`).
+    emissions that lacks a sector every inhabited commune has (:data:`~pma_eval.vocabulary.ALWAYS_PRESENT_SECTORS`).
 
     The rule, written once (also in the reports' annex): an empty or absent road-transport,
     residential or tertiary value is a gap, never zero; the commune's total, and the totals of
@@ -83,7 +83,7 @@ def emission_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
     if communes.empty:
         return communes
     years = sorted(communes["year"].unique())
-    full = pd.MultiIndex.from_product([territory.communes["code_insee"], years, ALWAYS_PRESENT],
+    full = pd.MultiIndex.from_product([territory.communes["code_insee"], years, ALWAYS_PRESENT_SECTORS],
                                       names=["geo_code", "year", "sector"])
     missing = full.difference(pd.MultiIndex.from_frame(communes[["geo_code", "year", "sector"]]))
     if len(missing) == 0:
@@ -120,7 +120,7 @@ def energy_member_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataF
 
 
 
-def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel_tol: float = 1e-6) -> None:
+def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel_tol: float = SUM_TOLERANCE) -> None:
     """Communes sum to their EPCI and EPCIs to the Pôle, for every key (where not overridden)."""
     problems = []
     c2e = territory.commune_to_epci
@@ -131,7 +131,7 @@ def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel
         epci = df.loc[df["geo_level"] == "epci"].set_index(["geo_code", *keys])
         ev = epci.loc[epci["origin"] == "aggregate", "value"] if "origin" in epci else epci["value"]
         joined = pd.concat([by_epci.rename("communes"), ev.rename("epci")], axis=1, join="inner").dropna()
-        bad = (joined["communes"] - joined["epci"]).abs() > rel_tol * joined["epci"].abs().clip(lower=1)
+        bad = sums_differ(joined["communes"], joined["epci"], rel_tol)
         for key in joined.index[bad][:10]:
             problems.append(Problem(f"table produite « {name} »", "la somme des communes diffère du total de l'EPCI",
                                     value=f"{key} : {joined.at[key, 'communes']:.3f} ≠ {joined.at[key, 'epci']:.3f}"))
@@ -140,7 +140,7 @@ def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel
         pma = pma.loc[pma["origin"] == "aggregate"] if "origin" in pma else pma
         pma = pma.set_index(keys)["value"]
         j2 = pd.concat([by_pma.rename("epci"), pma.rename("pma")], axis=1, join="inner").dropna()
-        bad2 = (j2["epci"] - j2["pma"]).abs() > rel_tol * j2["pma"].abs().clip(lower=1)
+        bad2 = sums_differ(j2["epci"], j2["pma"], rel_tol)
         for key in j2.index[bad2][:10]:
             problems.append(Problem(f"table produite « {name} »", "la somme des EPCI diffère du total du Pôle",
                                     value=f"{key} : {j2.at[key, 'epci']:.3f} ≠ {j2.at[key, 'pma']:.3f}"))

@@ -16,6 +16,7 @@ from ..config import Paths
 from ..errors import InputDataError, Problem, display_path
 from ..sources.odre import TECHNOLOGIES
 from ..territory import Territory
+from ..vocabulary import stored_unit
 from .common import ORE_TO_PCAET, BuildReport, RawFile
 from .reconcile import combine, emission_gaps, energy_member_gaps
 
@@ -44,7 +45,7 @@ def population(frames: list[tuple[RawFile, pd.DataFrame]], territory: Territory)
     agg = territory.aggregate(pop.drop(columns="millesime_statut"), ["year", "variable"])
     status = pop.groupby("year")["millesime_statut"].agg(lambda s: sorted(set(s))[0])
     agg["millesime_statut"] = agg["year"].map(status)
-    agg["unit"] = "hab"
+    agg["unit"] = stored_unit("hab")
     return agg
 
 
@@ -153,7 +154,7 @@ def emissions(read: Read, inventory: list, territory: Territory, report: BuildRe
         return None
     return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "in_total"],
                    ["geo_level", "geo_code", "year"], territory, report, "émissions",
-                   gaps=emission_gaps).assign(unit="tCO2e")
+                   gaps=emission_gaps).assign(unit=stored_unit("t CO₂e"))
 
 
 def energy(read: Read, inventory: list, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
@@ -178,7 +179,7 @@ def energy(read: Read, inventory: list, territory: Territory, report: BuildRepor
         return None
     return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "carrier"],
                    ["geo_level", "geo_code", "year", "carrier"], territory, report, "énergie",
-                   member_gaps=energy_member_gaps).assign(unit="MWh")
+                   member_gaps=energy_member_gaps).assign(unit=stored_unit("MWh"))
 
 
 def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
@@ -202,7 +203,8 @@ def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.Data
         return None
     agg = combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
                   ["geo_level", "geo_code", "year"], territory, report, "électricité renouvelable")
-    agg["unit"] = agg["variable"].map({"capacity": "kW", "installations": "nombre", "production": "MWh"})
+    agg["unit"] = agg["variable"].map({"capacity": stored_unit("kW"), "installations": stored_unit("nombre"),
+                                       "production": stored_unit("MWh")})
     agg["renewable"] = agg["technology"].map({t: r for t, r in TECHNOLOGIES.values()}).fillna(False).astype(bool)
     return agg
 

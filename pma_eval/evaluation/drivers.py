@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..vocabulary import ENERGY_SECTORS
 from .lmdi import lmdi_chain
 
-ENERGY_SECTORS = ["residentiel", "tertiaire", "transport_routier", "agriculture", "industrie_hors_energie"]
 FACTOR_LABELS_FR = {
     "population": "Population",
     "energy_per_capita": "Consommation d'énergie par habitant",

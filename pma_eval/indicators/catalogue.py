@@ -10,11 +10,11 @@ import pandas as pd
 import yaml
 
 from ..errors import ConfigurationError
+from ..vocabulary import FORMATS, UNITS
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.yml"
 
-KNOWN_UNITS = {"hab", "%", "t CO₂e", "t CO₂", "t CO₂e/hab", "MWh", "MWh/hab", "kW", "Wc/hab", "installations",
-               "nombre", "nats", "indice"}
+KNOWN_UNITS = set(UNITS)  # vocabulary.yml
 DIRECTIONS = {"increase", "decrease", "none"}
 AGGREGATIONS = {"sum", "ratio"}
 LEVELS = {"commune", "epci", "pma"}
@@ -77,6 +77,10 @@ class Catalogue:
             visit(ind)
         return list(done.values())
 
+    def ids(self, theme: str | None = None) -> list[str]:
+        """Indicator ids, in catalogue order; ``theme`` keeps one theme (``emissions``, ``energie``…)."""
+        return [i.id for i in self if theme is None or i.theme == theme]
+
     def headlines(self) -> list[Indicator]:
         return [i for i in self if i.headline]
 
@@ -116,6 +120,9 @@ def parse_catalogue(data: dict, source: str = "catalogue.yml") -> Catalogue:
         if e["id"] in seen:
             problems.append(f"{where} : identifiant en double")
         seen.add(e["id"])
+        unknown = [s for s in e.get("sources") or () if s not in FORMATS]
+        if unknown:
+            problems.append(f"{where} : source inconnue {unknown} (clés « format » de vocabulary.yml)")
         if e["short_unit"] not in KNOWN_UNITS:
             problems.append(f"{where} : unité courte inconnue « {e['short_unit']} »")
         if e["direction"] not in DIRECTIONS:

@@ -51,17 +51,25 @@ SINK_LEVERS = ("co2_foret", "augm_couverts", "augm_haies", "augm_prairies", "red
 INTENSIVE_LEVERS = ("reduc_consovp", "augm_depla", "augm_covoit", "augm_vélotc", "augm_valodma", "reduc_proddma",
                     "reduc_chal")
 
-#: Indicator ids of targets → sectors of the model whose sum they concern.
-INDICATOR_SECTORS = {
-    "ges_total": None,
-    "ges_batiments": ("residentiel", "tertiaire"),
-    "ges_transports": ("transport_routier", "autres_transports"),
-    "ges_industrie_hors_energie": ("industrie_hors_energie",),
-    "ges_agriculture": ("agriculture",),
-    "ges_dechets": ("dechets",),
-    "ges_branche_energie": ("branche_energie",),
-    "conso_energie_finale": None,
-}
+#: Indicator ids that targets of the scenario report refer to.
+TARGET_INDICATORS = ("ges_total", "ges_batiments", "ges_transports", "ges_industrie_hors_energie", "ges_agriculture",
+                     "ges_dechets", "ges_branche_energie", "conso_energie_finale")
+
+
+def _indicator_sectors() -> dict[str, tuple[str, ...] | None]:
+    """Indicator id → the sectors whose sum it is, read from the catalogue's ``calc.filter.sector``
+    (None: every sector, i.e. a total)."""
+    from ..indicators import load_catalogue
+
+    cat, out = load_catalogue(), {}
+    for iid in TARGET_INDICATORS:
+        sector = (cat[iid].calc.get("filter") or {}).get("sector")
+        out[iid] = None if sector is None else tuple([sector] if isinstance(sector, str) else sector)
+    return out
+
+
+#: Indicator ids of targets → sectors of the model whose sum they concern (from the catalogue).
+INDICATOR_SECTORS = _indicator_sectors()
 
 
 def target_levels(targets: pd.DataFrame, history: dict[str, pd.Series], geo_level: str, sigle: str,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..nomenclature import CARRIER_LABELS, SECTOR_LABELS, TECHNOLOGY_LABELS
+from ..vocabulary import iamc_variable
 from .model import Result, bands
 
 COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
@@ -27,7 +27,8 @@ def to_iamc(result: Result, scenario: str, region: str, percentiles: bool = True
     ``percentiles`` and more than one draw, every variable also gets ``|P5`` … ``|P95`` variables
     (``|P50`` is the median the report shows).
 
-    Units: ``kt CO2e/yr`` for emissions, ``GWh/yr`` for energy and production.
+    Variables and units come from ``vocabulary.yml`` (``kt CO2e/yr`` for emissions, ``GWh/yr``
+    for energy and production).
     """
     rows = []
     years = result.years
@@ -41,20 +42,22 @@ def to_iamc(result: Result, scenario: str, region: str, percentiles: bool = True
                 rows.extend((model, scenario, region, f"{variable}|{col.upper()}", unit, int(y), float(v) / scale)
                             for y, v in b[col].items())
 
-    add("Émissions GES", "kt CO2e/yr", result.total_emissions(), 1000.0)
+    def add_var(key: str, values, **labels: str) -> None:
+        v = iamc_variable(key, **labels)
+        add(v.variable, v.unit, values, 1 / v.factor)
+
+    add_var("emissions", result.total_emissions())
     for s, v in result.emissions.items():
-        add(f"Émissions GES|{SECTOR_LABELS[s]}", "kt CO2e/yr", v, 1000.0)
-    add("Consommation d'énergie finale", "GWh/yr", result.total_energy(), 1000.0)
+        add_var("emissions_sector", v, sector=s)
+    add_var("energy", result.total_energy())
     sectors = sorted({s for s, _ in result.energy})
     for s in sectors:
-        add(f"Consommation d'énergie finale|{SECTOR_LABELS[s]}", "GWh/yr",
-            sum(v for (s2, _), v in result.energy.items() if s2 == s), 1000.0)
+        add_var("energy_sector", sum(v for (s2, _), v in result.energy.items() if s2 == s), sector=s)
     for c in sorted({c for _, c in result.energy}):
-        add(f"Consommation d'énergie finale|Par énergie|{CARRIER_LABELS.get(c, c)}", "GWh/yr",
-            sum(v for (_, c2), v in result.energy.items() if c2 == c), 1000.0)
-    add("Production renouvelable", "GWh/yr", sum(result.renewables.values()), 1000.0)
+        add_var("energy_carrier", sum(v for (_, c2), v in result.energy.items() if c2 == c), carrier=c)
+    add_var("renewables", sum(result.renewables.values()))
     for t, v in sorted(result.renewables.items()):
-        add(f"Production renouvelable|{TECHNOLOGY_LABELS.get(t, t)}", "GWh/yr", v, 1000.0)
+        add_var("renewables_technology", v, technology=t)
     if result.complement:
-        add("Effort complémentaire non affecté", "kt CO2e/yr", sum(result.complement.values()), 1000.0)
+        add_var("complement", sum(result.complement.values()))
     return pd.DataFrame(rows, columns=COLUMNS)

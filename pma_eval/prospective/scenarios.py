@@ -23,11 +23,12 @@ import copy
 from dataclasses import dataclass, field
 
 from ..errors import InputDataError, Problem
+from ..vocabulary import PCAET, SCENARIO_CARRIERS, SCENARIO_ENERGY_SECTORS
 
-SECTORS_ENERGY = ("residentiel", "tertiaire", "industrie_hors_energie", "agriculture", "transport_routier")
-SECTORS_ALL = ("residentiel", "tertiaire", "transport_routier", "autres_transports", "agriculture", "dechets",
-               "industrie_hors_energie", "branche_energie")
-CARRIERS = ("electricite", "gaz", "produits_petroliers", "bois_energie", "chaleur_reseau")
+# Sector and carrier lists of the model, declared in vocabulary.yml (their order is the draw order).
+SECTORS_ENERGY = SCENARIO_ENERGY_SECTORS
+SECTORS_ALL = PCAET
+CARRIERS = SCENARIO_CARRIERS
 
 RAMP = {"debut": "année où le levier commence", "fin": "année où il atteint sa pleine valeur (ou son plein rythme)",
         "forme": "lineaire ou s (courbe en S)"}

@@ -2,7 +2,7 @@
 
 Values are in t CO2e (100-year GWP). ``CO2 biomasse hors-total`` is reported outside the
 total and is never added; international transport is likewise outside the PCAET total
-(décret n° 2016-849, which lists the eight sectors of :data:`PCAET_SECTORS`). An empty cell
+(décret n° 2016-849, which lists the eight sectors of ``pma_eval.vocabulary.PCAET``). An empty cell
 means the source gives no value for that commune and sector.
 """
 
@@ -14,28 +14,11 @@ import pandas as pd
 
 from ._table import LINE, Parser, read_any
 
-#: The eight PCAET sectors (arrêté du 4 août 2016), canonical code → French label.
-PCAET_SECTORS = {
-    "residentiel": "Résidentiel",
-    "tertiaire": "Tertiaire",
-    "transport_routier": "Transport routier",
-    "autres_transports": "Autres transports",
-    "agriculture": "Agriculture",
-    "dechets": "Déchets",
-    "industrie_hors_energie": "Industrie hors branche énergie",
-    "branche_energie": "Branche énergie",
-}
-#: Items reported apart and never added to totals.
-MEMO_SECTORS = {
-    "co2_biomasse_hors_total": "CO₂ biomasse (hors total)",
-    "transport_international": "Transport international (hors total)",
-}
-
-#: Sectors every inhabited commune has: an empty cell there is a gap in the inventory (unknown,
-#: never zero), and the commune's total is incomplete. Elsewhere (a village's industry, energy
-#: branch, agriculture, waste, other transport, memo items) an empty cell is the absence of the
-#: activity: 0. (FORMATS.md: Béthune's ``Routier`` is empty in the 2016 IGT.)
-ALWAYS_PRESENT = ("transport_routier", "residentiel", "tertiaire")
+# Sectors every inhabited commune has (vocabulary.yml, ``always_present``): an empty cell there is a
+# gap in the inventory (unknown, never zero), and the commune's total is incomplete. Elsewhere (a
+# village's industry, energy branch, agriculture, waste, other transport, memo items) an empty cell
+# is the absence of the activity: 0. (FORMATS.md: Béthune's ``Routier`` is empty in the 2016 IGT.)
+from ..vocabulary import ALWAYS_PRESENT_SECTORS, MEMO_SECTORS
 
 IGT_COLUMNS = {
     "agriculture": ("Agriculture",),
@@ -65,7 +48,7 @@ def read_igt_citepa(path: str | Path, year: int, display: str | None = None) -> 
     -------
     DataFrame
         ``code_insee, year, sector, value`` [t CO2e], ``in_total`` (False for the memo items),
-        ``gap`` (True for an empty cell of a sector of :data:`ALWAYS_PRESENT`, kept as ``NaN``),
+        ``gap`` (True for an empty cell of a sector of :data:`~pma_eval.vocabulary.ALWAYS_PRESENT_SECTORS`, kept as ``NaN``),
         ``line`` (line of the file). Other empty cells are the absence of the activity: 0.
     """
     p = Parser(read_any(path, display, fast=True), display or str(path))
@@ -81,6 +64,6 @@ def read_igt_citepa(path: str | Path, year: int, display: str | None = None) -> 
     long["year"] = int(year)
     long["in_total"] = ~long["sector"].isin(MEMO_SECTORS)
     empty = long["value"].isna()
-    long["gap"] = empty & long["sector"].isin(ALWAYS_PRESENT)
+    long["gap"] = empty & long["sector"].isin(ALWAYS_PRESENT_SECTORS)
     long.loc[empty & ~long["gap"], "value"] = 0.0
     return long.rename(columns={LINE: "line"})[["code_insee", "year", "sector", "value", "in_total", "gap", "line"]]

@@ -1,0 +1,113 @@
+"""The workbench's vocabulary: sectors, carriers, technologies, units and IAMC variables.
+
+Everything is declared once in ``vocabulary.yml`` (beside this module) and read here. This
+module sits at the bottom of the house: it imports nothing of the workbench, so that readers,
+schemas, the catalogue, formatting, charts and the IAMC export can all use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+FILE = Path(__file__).resolve().parent / "vocabulary.yml"
+
+
+@lru_cache(maxsize=1)
+def _raw() -> dict:
+    return yaml.safe_load(FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A catalogue unit and how it is stored, shown and exported."""
+
+    name: str  # as in the catalogue: ``t CO₂e``
+    code: str | None  # as stored in data/processed: ``tCO2e``
+    display: str  # as shown in reports: ``kt CO₂e``
+    factor: float  # display value = value × factor
+    decimals: int
+    iamc: str | None  # IAMC export unit: ``kt CO2e/yr``
+
+
+def _labels(kind: str) -> dict[str, str]:
+    return {k: v["label"] for k, v in _raw()[kind].items()}
+
+
+def _attr(kind: str, attr: str) -> dict[str, str]:
+    return {k: v[attr] for k, v in _raw()[kind].items() if attr in v}
+
+
+_RAW = _raw()
+SECTOR_LABELS: dict[str, str] = _labels("sectors")
+SECTOR_COLORS: dict[str, str] = _attr("sectors", "color")
+SECTOR_HATCHES: dict[str, str] = _attr("sectors", "hatch")
+MEMO_SECTORS: dict[str, str] = {k: v["label"] for k, v in _RAW["sectors"].items() if v.get("memo")}
+PCAET_SECTORS: dict[str, str] = {k: SECTOR_LABELS[k] for k in _RAW["sector_groups"]["pcaet"]}
+PCAET: tuple[str, ...] = tuple(PCAET_SECTORS)
+ENERGY_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["energy"])
+SCENARIO_ENERGY_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["scenario_energy"])
+ORE_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["ore"])
+ALWAYS_PRESENT_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["always_present"])
+
+CARRIER_LABELS: dict[str, str] = _labels("carriers")
+REPORT_CARRIERS: tuple[str, ...] = tuple(_RAW["carrier_groups"]["report"])
+SCENARIO_CARRIERS: tuple[str, ...] = tuple(_RAW["carrier_groups"]["scenario"])
+
+TECHNOLOGY_LABELS: dict[str, str] = _labels("technologies")
+TECHNOLOGY_COLORS: dict[str, str] = _attr("technologies", "color")
+TECHNOLOGY_HATCHES: dict[str, str] = _attr("technologies", "hatch")
+RENEWABLE_TECHNOLOGIES: tuple[str, ...] = tuple(_RAW["technology_groups"]["renewable"])
+
+UNITS: dict[str, Unit] = {
+    name: Unit(name, u.get("code"), u["display"], float(u["factor"]), int(u["decimals"]), u.get("iamc"))
+    for name, u in _RAW["units"].items()}
+#: Published formats of the raw files (``format`` key of a ``.meta.yml``) → French name.
+FORMATS: dict[str, str] = dict(_RAW["formats"])
+
+#: Units as stored in data/processed (``tCO2e``…), for the schemas.
+STORED_UNITS: frozenset[str] = frozenset(u.code for u in UNITS.values() if u.code)
+
+
+def stored_unit(name: str) -> str:
+    """``t CO₂e`` → ``tCO2e``: the code of a catalogue unit in the processed tables."""
+    code = UNITS[name].code
+    if code is None:
+        raise KeyError(f"unit {name!r} is not stored in data/processed")
+    return code
+
+
+@dataclass(frozen=True)
+class IamcVariable:
+    variable: str
+    unit: str  # IAMC unit
+    factor: float  # IAMC value = stored value × factor
+
+
+def iamc_variable(key: str, **labels: str) -> IamcVariable:
+    """The IAMC variable ``key`` of vocabulary.yml, with ``{sector}``… replaced by French labels.
+
+    >>> iamc_variable("emissions_sector", sector="residentiel").variable
+    'Émissions GES|Résidentiel'
+    """
+    v = _RAW["iamc"][key]
+    names = {"sector": SECTOR_LABELS, "carrier": CARRIER_LABELS, "technology": TECHNOLOGY_LABELS}
+    filled = {k: names[k].get(c, c) for k, c in labels.items()}
+    unit = UNITS[v["unit"]]
+    return IamcVariable(v["variable"].format(**filled), unit.iamc, unit.factor)
+
+
+def check() -> list[str]:
+    """Problems of vocabulary.yml (groups naming unknown codes, IAMC units without an IAMC name)."""
+    raw, problems = _RAW, []
+    for group, kind in (("sector_groups", "sectors"), ("carrier_groups", "carriers"),
+                        ("technology_groups", "technologies")):
+        for name, codes in raw[group].items():
+            problems += [f"{group}.{name} : code inconnu « {c} »" for c in codes if c not in raw[kind]]
+    for key, v in raw["iamc"].items():
+        if v["unit"] not in UNITS or not UNITS[v["unit"]].iamc:
+            problems.append(f"iamc.{key} : unité sans nom IAMC « {v['unit']} »")
+    return problems
