@@ -96,3 +96,26 @@ def forecast(series: pd.Series, horizon: int, model: str = "ets",
     out.attrs.update(model=model, aicc=float(res.aicc), sigma2=float(res.mse),
                      params={k: float(v) for k, v in zip(res.param_names, res.params)})
     return out
+
+
+def annual_series(s: pd.Series) -> pd.Series:
+    """Every year between the first and the last value, gaps interpolated (what ETS needs)."""
+    s = s.dropna().sort_index()
+    return s.reindex(range(int(s.index.min()), int(s.index.max()) + 1)).interpolate()
+
+
+def forecast_table(series: dict[str, tuple[pd.Series, str]], horizon: int, model: str = "damped",
+                   years: tuple[int, ...] = (2030,)) -> pd.DataFrame:
+    """Statistical baseline of several series: values at ``years`` and ``horizon`` with their 95 % interval.
+
+    ``series``: label → (yearly series, unit). The damped trend is the default: over 25 years an
+    undamped trend fitted on a dozen points extrapolates too far (Gardner 1985; the M-competitions).
+    """
+    rows = []
+    for label, (s, unit) in series.items():
+        s = annual_series(s)
+        f = forecast(s, horizon, model=model)
+        rows.append({"series": label, "unit": unit, "model": f.attrs["model"], "last": float(s.iloc[-1]),
+                     **{f"{k}_{y}": float(f.at[y, k]) for y in (*years, horizon)
+                        for k in ("mean", "lower_95", "upper_95")}})
+    return pd.DataFrame(rows)

@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..territory import worst_nature
+
 #: Reference year and horizon of the method (TeT constants ANNEE_REFERENCE_SNBC_V2, ANNEE_JALON2).
 BASE_YEAR = 2015
 HORIZON = 2050
@@ -151,7 +153,8 @@ def reference_trajectory(history: pd.DataFrame, index: pd.DataFrame, pivots: pd.
     -------
     DataFrame
         ``sector``, ``year``, ``value``, ``base_value``, ``index``, ``method``, ``nature`` — nature is
-        ``estimated`` for every projected value, and the base-year nature for the base year.
+        ``estimated`` for every projected value (``demonstration`` when the base year is), and the
+        base-year nature for the base year.
     """
     base = base_year_values(history[history["sector"].isin(index["sector"].unique())], base_year)
     idx = index[(index["year"] >= base_year) & (index["year"] <= horizon)].copy()
@@ -174,7 +177,9 @@ def reference_trajectory(history: pd.DataFrame, index: pd.DataFrame, pivots: pd.
         idx = idx.drop(columns="ratio")
     out = idx.merge(base.rename(columns={"value": "base_value", "nature": "base_nature"}), on="sector")
     out["value"] = out["base_value"] * out["index"]
-    out["nature"] = np.where(out["year"] == base_year, out["base_nature"], "estimated")
+    # a projection is estimated, and demonstration when it starts from demonstration values
+    projected = out["base_nature"].map(lambda n: worst_nature(["estimated", n]))
+    out["nature"] = np.where(out["year"] == base_year, out["base_nature"], projected)
     cols = ["sector", "year", "value", "base_value", "index", "method", "nature"]
     return out[cols].sort_values(["sector", "year"], ignore_index=True)
 
@@ -184,6 +189,6 @@ def sum_trajectories(parts: list[pd.DataFrame]) -> pd.DataFrame:
     cat = pd.concat(parts, ignore_index=True)
     out = cat.groupby(["sector", "year"], as_index=False).agg(
         value=("value", "sum"), base_value=("base_value", "sum"), method=("method", "first"),
-        nature=("nature", lambda s: "estimated" if (s == "estimated").any() else s.iloc[0]))
+        nature=("nature", worst_nature))
     out["index"] = out["value"] / out["base_value"]
     return out[["sector", "year", "value", "base_value", "index", "method", "nature"]]
