@@ -13,7 +13,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import fmt
-from .nomenclature import PALETTE, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
+from .nomenclature import PALETTE
+from .vocabulary import SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
 
 STYLE = {
     "font.family": "DejaVu Sans",
@@ -34,6 +35,15 @@ STYLE = {
     "svg.hashsalt": "pma-eval",
     "hatch.linewidth": 0.6,
 }
+
+
+def new_figure(figsize: tuple[float, float]):
+    """A figure and its axes, not registered with pyplot: a notebook shows it once (where it is
+    displayed), never again at the end of the cell, and nothing accumulates in pyplot's registry."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
 
 
 @contextmanager
@@ -61,7 +71,7 @@ def stacked(wide: pd.DataFrame, title: str, unit: str, source: str, labels: dict
     demo_years = demo_years or set()
     hatches = hatches or {}
     with house_style():
-        fig, ax = plt.subplots(figsize=(7.2, 3.8))
+        fig, ax = new_figure(figsize=(7.2, 3.8))
         bottom = pd.Series(0.0, index=wide.index)
         x = [str(y) for y in wide.index]
         for i, col in enumerate(wide.columns):
@@ -94,7 +104,7 @@ def waterfall(start: tuple[str, float], effects: pd.Series, end: tuple[str, floa
     Decreases are blue and hatched, increases orange: the sign is also written on each bar.
     """
     with house_style():
-        fig, ax = plt.subplots(figsize=(7.2, 3.8))
+        fig, ax = new_figure(figsize=(7.2, 3.8))
         labels = [start[0], *effects.index, end[0]]
         level = start[1]
         ax.bar(0, start[1], color="#777777")
@@ -130,7 +140,7 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
          highlight: str | None = None) -> plt.Figure:
     """Horizontal bars with their value written at the end (no reliance on colour)."""
     with house_style():
-        fig, ax = plt.subplots(figsize=(7.2, 0.45 * len(values) + 1.2))
+        fig, ax = new_figure(figsize=(7.2, 0.45 * len(values) + 1.2))
         colors = [PALETTE[1] if k == highlight else PALETTE[0] for k in values.index]
         ax.barh([str(i) for i in values.index], values.values, color=colors)
         for i, v in enumerate(values.values):
@@ -169,7 +179,7 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
     ``styles`` maps a line label to its (colour, line style), so that a scenario keeps its look
     from one chart to the next; other lines take the palette in order."""
     with house_style():
-        fig, ax = plt.subplots(figsize=(7.2, 4.0))
+        fig, ax = new_figure(figsize=(7.2, 4.0))
         h = history.dropna() / scale
         ax.plot(h.index, h.values, color="#000000", linewidth=2, label="Observé")
         demo = [y for y in h.index if demo_years and y in demo_years]
@@ -202,7 +212,7 @@ def fan(history: pd.Series, center: pd.Series, inner: tuple[pd.Series, pd.Series
     differ by shade and by hatch so that they read in black and white.
     """
     with house_style():
-        fig, ax = plt.subplots(figsize=(7.2, 3.6))
+        fig, ax = new_figure(figsize=(7.2, 3.6))
         h = history.dropna() / scale
         ax.plot(h.index, h.values, color="#000000", linewidth=2, label="Observé")
         ax.fill_between(outer[0].index, outer[0] / scale, outer[1] / scale, color="#56B4E9", alpha=0.35,

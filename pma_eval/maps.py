@@ -11,7 +11,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
 from . import fmt
-from .charts import house_style
+from .charts import house_style, new_figure
 
 # Sequential, colour-blind safe and readable in grey levels (light → dark).
 SEQUENTIAL = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
@@ -31,7 +31,7 @@ def choropleth(shapes: dict[str, list[np.ndarray]], values: pd.Series, title: st
     outlines in a darker line.
     """
     with house_style():
-        fig, ax = plt.subplots(figsize=(7.2, 5.2))
+        fig, ax = new_figure(figsize=(7.2, 5.2))
         bins = _classes(values, len(SEQUENTIAL))
         polys, colors, hatch_polys = [], [], []
         for code, rings in shapes.items():

@@ -67,13 +67,10 @@ def base_map_png(rings: dict[str, list[np.ndarray]], height: float, fills: dict[
     return buf.getvalue()
 
 
-def locator_map(base_png_b64: str, rings: list[np.ndarray], height: float, name: str, width: float = 300.0) -> str:
-    """A shared base map (PNG) with the commune drawn over it as one SVG path."""
-    alt = f"Carte de situation : {name} (en bleu foncé) dans son agglomération (bleu clair) et le Pôle (gris)."
-    return (f'<div class="locator" role="img" aria-label="{html.escape(alt)}">'
-            f'<img src="data:image/png;base64,{base_png_b64}" alt=""/>'
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" aria-hidden="true">'
-            f'<path d="{path_d(rings)}" fill="#0b5394" stroke="#ffffff" stroke-width="0.6"/></svg></div>')
+def locator_svg(rings: list[np.ndarray], height: float, width: float = 300.0) -> str:
+    """The commune as one SVG path over the shared base map (the fiche template places both)."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" aria-hidden="true">'
+            f'<path d="{path_d(rings)}" fill="#0b5394" stroke="#ffffff" stroke-width="0.6"/></svg>')
 
 
 def hbars(items: list[tuple[str, float]], unit: str, decimals: int = 1, highlight: int = 0,

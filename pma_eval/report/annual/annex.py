@@ -1,0 +1,87 @@
+"""Annex of the annual report: methods, sources, coverage of the data, caveats."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...coverage import RULES_FR, advice, extent_lines, matrix
+from ...territory import NATURE_LABELS_FR
+from ..blocks import Bullets, Table
+from ..context import ReportContext
+
+METHODS = [
+    "Indicateurs : catalogue unique (identifiants alignés sur Territoires en Transitions de l'ADEME quand ils existent) ; "
+    "les ratios d'un EPCI ou du Pôle sont recalculés à partir des totaux, jamais moyennés.",
+    "Tendance : test de Mann-Kendall (seuil 5 %, correction des ex-aequo et de continuité) et pente de Theil-Sen.",
+    "Verdicts : méthode d'Eurostat pour le suivi des ODD — taux annuel moyen observé comparé au taux nécessaire "
+    "pour atteindre l'objectif (rapport ≥ 95 % : progrès significatif ; 60 à 95 % : modéré ; 0 à 60 % : insuffisant ; "
+    "négatif : éloignement). Sans objectif chiffré : ≥ 1 %/an dans le sens souhaité, progrès significatif, etc. "
+    "Un objectif national ou régional est appliqué au territoire comme la même variation relative.",
+    "Facteurs d'évolution : décomposition LMDI additive (Ang, 2005), chaînée d'année en année ; "
+    "émissions = population × énergie par habitant × contenu carbone de l'énergie, par secteur.",
+    "Population : population municipale légale du millésime égal à l'année de l'indicateur (millésime 2015 interpolé).",
+]
+
+
+def methods() -> Bullets:
+    return Bullets(list(METHODS))
+
+
+def _input_groups(ctx: ReportContext) -> list[dict]:
+    """Build inputs grouped by (format, nature): yearly snapshots of one source become one entry."""
+    groups: dict[tuple, dict] = {}
+    for inp in ctx.manifest.get("inputs", []):
+        key = (inp.get("format"), inp.get("nature"))
+        g = groups.setdefault(key, {**inp, "files": 0, "all_years": [], "caveats": list(inp.get("caveats") or [])})
+        g["files"] += 1
+        g["all_years"].append(str(inp.get("years") or ""))
+        for c in inp.get("caveats") or []:
+            if c not in g["caveats"]:
+                g["caveats"].append(c)
+    for g in groups.values():
+        if g["files"] > 1:
+            ys = sorted(g["all_years"])
+            g["years"] = f"{ys[0]} à {ys[-1]}"
+            g["title"] = (g.get("title") or "").split(" au 31/12/")[0] + f" ({g['files']} fichiers)"
+    return list(groups.values())
+
+
+def caveats(ctx: ReportContext) -> Bullets:
+    """Caveats of the inputs behind the report, from the build manifest, in French, without repeats."""
+    out, seen = [], set()
+    for g in _input_groups(ctx):
+        if g.get("format") in ("communes", "epci"):
+            continue
+        for c in g.get("caveats") or []:
+            if c not in seen:
+                seen.add(c)
+                out.append(f"{g.get('title') or g['path']} — {c}")
+    return Bullets(out)
+
+
+def sources_table(ctx: ReportContext) -> Table:
+    groups = _input_groups(ctx)
+    frame = pd.DataFrame([{"Donnée": g.get("title") or g["path"], "Producteur": g.get("producer") or "",
+                           "Années": str(g.get("years") or ""), "Nature": NATURE_LABELS_FR.get(g["nature"], g["nature"]),
+                           "Licence": g.get("licence") or ""} for g in groups])
+    return Table(frame, "Sources des données", numeric=[])
+
+
+def coverage_table(ctx: ReportContext) -> Table:
+    """The coverage matrix of ``pma-eval data etat`` up to the report's year (annex)."""
+    if ctx.coverage is None or ctx.coverage.empty:
+        return Table(pd.DataFrame(), "Nature des valeurs par thème, niveau et année", numeric=[], long=True)
+    m = matrix(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year]).reset_index()
+    m.insert(0, "Donnée", (m.pop("thème") + " — " + m.pop("niveau")).map(lambda t: t[:1].upper() + t[1:]))
+    m.columns = [str(c) for c in m.columns]
+    return Table(m, "Nature des valeurs par thème, niveau et année", numeric=[], long=True)
+
+
+def coverage_notes(ctx: ReportContext) -> Bullets:
+    """Legend, the rules for missing, secret and incomplete values, and what is missing (annex)."""
+    legend = ("Lettres : O observée, E estimée, D démonstration, S secret statistique, M manquante ; "
+              "* : au moins une somme incomplète.")
+    out = [legend, *RULES_FR]
+    if ctx.coverage is not None:
+        out += advice(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year])
+    return Bullets(out + extent_lines(ctx.manifest.get("extent") or {}))

@@ -1,0 +1,154 @@
+"""Population and greenhouse-gas sections of the annual report: tables, charts, map, drivers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import charts, fmt, maps
+from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
+from ...territory import NATURE_LABELS_FR
+from ...vocabulary import PCAET, SECTOR_LABELS, UNITS
+from ..blocks import Figure, Table, Text
+from ..context import ReportContext, display, source_line, value, wide, years_text
+
+
+def population_table(ctx: ReportContext) -> Table:
+    rows, seen = [], set()
+    scope = [(ctx.geo_level, ctx.geo_code)] + ([("epci", c) for c in ctx.territory.epcis["epci_siren"]]
+                                               if ctx.geo_level == "pma" else [])
+    for level, code in scope:
+        v1, n1 = value(ctx, "population", ctx.year, level, code)
+        v0, n0 = value(ctx, "population", ctx.first_year, level, code)
+        seen |= {n1, n0}
+        rows.append({"Territoire": ctx.territory.name(level, code), f"Population {ctx.year}": v1,
+                     f"Évolution depuis {ctx.first_year}": v1 / v0 - 1, "Nature": n1})
+    return Table(pd.DataFrame(rows), f"Population municipale légale, millésime {ctx.year}",
+                 formats={f"Population {ctx.year}": fmt.number,
+                          f"Évolution depuis {ctx.first_year}": lambda x: fmt.percent(x, 1, signed=True),
+                          "Nature": NATURE_LABELS_FR.get},
+                 sources=(source_line(ctx, ["population"]),), natures=frozenset(seen))
+
+
+def sector_table(ctx: ReportContext, prefix: str, sectors, total_id: str, caption: str,
+                 per_hab: bool = True) -> Table:
+    """Value, share and per-inhabitant value of each sector in the report year (units from the vocabulary)."""
+    total, nt = value(ctx, total_id)
+    pop, _ = value(ctx, "population")
+    unit = ctx.catalogue[total_id].short_unit
+    shown = UNITS[unit].display
+    value_col, per_col = f"Valeur ({shown})", f"Par habitant ({unit.split('/')[0]}/hab)"
+    rows, seen = [], {nt}
+    for s in sectors:
+        v, n = value(ctx, f"{prefix}{s}")
+        seen.add(n)
+        rows.append({"Secteur": SECTOR_LABELS[s], value_col: v, "Part du total": v / total if total else float("nan"),
+                     **({per_col: v / pop} if per_hab else {})})
+    rows.append({"Secteur": "Total", value_col: total, "Part du total": 1.0, **({per_col: total / pop} if per_hab else {})})
+    formats = {value_col: lambda x: display(unit, x, with_unit=False), "Part du total": lambda x: fmt.percent(x, 0)}
+    if per_hab:
+        formats[per_col] = lambda x: fmt.number(x, 2)
+    ids = [total_id] + [f"{prefix}{s}" for s in sectors]
+    return Table(pd.DataFrame(rows), caption, formats=formats, sources=(source_line(ctx, ids),),
+                 natures=frozenset(seen))
+
+
+def _alt_demo(demo: set[int]) -> str:
+    return f" Années de démonstration : {years_text(demo)}." if demo else ""
+
+
+def emissions_figure(ctx: ReportContext, title: str | None = None) -> Figure:
+    w, demo, seen = wide(ctx, "ges_", PCAET)
+    src = source_line(ctx, [f"ges_{s}" for s in PCAET])
+    title = title or f"Émissions de gaz à effet de serre par secteur — {ctx.name}"
+
+    def make():
+        return charts.stacked_sectors(w, title, "kt CO₂e", src, demo_years=demo, scale=1000)
+
+    tot = w.sum(axis=1, min_count=1) / 1000
+    first, last = int(w.index.min()), int(w.index.max())
+    top = w.loc[ctx.year].sort_values(ascending=False)
+    alt = (f"Histogramme empilé des émissions de gaz à effet de serre {ctx.of_name} par secteur, de {first} à {last}. "
+           f"Total {first} : {fmt.number(tot[first], 0)} kt CO₂e ; total {last} : {fmt.number(tot[last], 0)} kt CO₂e. "
+           f"En {ctx.year}, premiers secteurs : " + ", ".join(
+               f"{SECTOR_LABELS[s].lower()} ({fmt.number(v / 1000, 0)} kt)" for s, v in top.head(3).items()) + "."
+           + _alt_demo(demo))
+    return Figure(make(), alt, "Émissions par secteur (périmètre PCAET, hors CO₂ biomasse)", w, (src,), seen, make)
+
+
+def drivers(ctx: ReportContext, start: int | None = None) -> pd.Series | None:
+    """LMDI effects [t CO₂e] of the change in emissions between ``start`` and the report year, or None."""
+    try:
+        return emissions_drivers(ctx.indicators, ctx.geo_level, ctx.geo_code, start or ctx.first_year, ctx.year)
+    except (ValueError, KeyError):
+        return None
+
+
+def drivers_figure(ctx: ReportContext, start: int | None = None) -> Figure | None:
+    """LMDI waterfall of the change in emissions between ``start`` (default: first year) and the report year."""
+    start = start or ctx.first_year
+    eff = drivers(ctx, start)
+    if eff is None:
+        return None
+    (e0, n0), (e1, n1) = value(ctx, "ges_total", start), value(ctx, "ges_total")
+    labelled = pd.Series({FACTOR_LABELS_FR[k]: v / 1000 for k, v in eff.items()})
+    src = source_line(ctx, ["ges_total", "conso_energie_finale", "population"]) + " ; décomposition LMDI"
+    fig = charts.waterfall((f"Émissions {start}", e0 / 1000), labelled, (f"Émissions {ctx.year}", e1 / 1000),
+                           f"Ce qui a fait varier les émissions, {start}–{ctx.year} — {ctx.name}", "kt CO₂e", src)
+    alt = (f"Graphique en cascade : émissions {start} {fmt.number(e0 / 1000, 0)} kt CO₂e, puis "
+           + " ; ".join(f"{k.lower()} {fmt.number(v, 0, signed=True)} kt" for k, v in labelled.items())
+           + f", émissions {ctx.year} {fmt.number(e1 / 1000, 0)} kt CO₂e.")
+    return Figure(fig, alt, "Décomposition LMDI additive, chaînée d'année en année", eff.rename("t CO₂e"), (src,),
+                  frozenset({n0, n1}))
+
+
+def drivers_sentence(ctx: ReportContext, eff: pd.Series, start: int) -> Text:
+    named = sorted(((FACTOR_LABELS_FR[k], v) for k, v in eff.items()), key=lambda kv: kv[1])
+    main, v = named[0]
+    return Text(f"Entre {start} et {ctx.year}, le facteur qui a le plus fait baisser les émissions est « {main.lower()} » "
+                f"({fmt.number(v / 1000, 0, signed=True)} kt CO₂e)" + (
+                    f" ; « {named[-1][0].lower()} » les a fait augmenter ({fmt.number(named[-1][1] / 1000, 0, signed=True)} kt)."
+                    if named[-1][1] > 0 else "."))
+
+
+def map_figure(ctx: ReportContext, shapes: dict, iid: str = "ges_par_habitant", year: int | None = None) -> Figure:
+    """Choropleth of an indicator by commune (``shapes``: :func:`pma_eval.processed.load_shapes`)."""
+    year = year or ctx.year
+    v = ctx.indicators
+    v = v.loc[(v["indicator_id"] == iid) & (v["geo_level"] == "commune") & (v["year"] == year)]
+    if ctx.geo_level == "epci":
+        v = v.loc[v["geo_code"].isin(ctx.territory.members("epci", ctx.geo_code))]
+    vals = v.set_index("geo_code")["value"]
+    shapes = {c: shapes[c] for c in vals.index if c in shapes}
+    ind = ctx.catalogue[iid]
+    src = source_line(ctx, [iid])
+    fig = maps.choropleth(shapes, vals, f"{ind.short_title} par commune en {year}", ind.short_unit, src)
+    top = vals.sort_values(ascending=False).head(3)
+    alt = (f"Carte des {len(vals)} communes {ctx.of_name} colorées selon « {ind.title} » en {year}, en cinq classes. "
+           f"Valeurs les plus élevées : " + ", ".join(
+               f"{ctx.territory.name('commune', c)} ({fmt.number(x, 1)} {ind.short_unit})" for c, x in top.items()) + ".")
+    return Figure(fig, alt, f"{ind.title}, {year}, par commune", vals, (src,), frozenset(v["nature"].unique()))
+
+
+def epci_comparison(ctx: ReportContext, iid: str = "ges_par_habitant") -> pd.Series:
+    """Per-inhabitant values of the Pôle and its EPCIs, recomputed from totals (never averaged)."""
+    out = {ctx.territory.name("pma", "PMA"): value(ctx, iid, level="pma", code="PMA")[0]}
+    for c in ctx.territory.epcis["epci_siren"]:
+        out[ctx.territory.name("epci", c)] = value(ctx, iid, level="epci", code=c)[0]
+    return pd.Series(out)
+
+
+def epci_figure(ctx: ReportContext) -> Figure:
+    values = epci_comparison(ctx)
+    seen = frozenset([value(ctx, "ges_par_habitant", level="pma", code="PMA")[1]]
+                     + [value(ctx, "ges_par_habitant", level="epci", code=c)[1] for c in ctx.territory.epcis["epci_siren"]])
+    src = source_line(ctx, ["ges_par_habitant"])
+
+    def make():
+        return charts.bars(values, f"Émissions par habitant en {ctx.year}", "t CO₂e par habitant", src,
+                           decimals=1, highlight=ctx.name)
+
+    alt = (f"Barres horizontales des émissions par habitant en {ctx.year} : "
+           + " ; ".join(f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()) + "."
+           + (" Valeurs de démonstration." if "demonstration" in seen else ""))
+    return Figure(make(), alt, f"Émissions par habitant du Pôle et de ses agglomérations en {ctx.year}", values,
+                  (src,), seen, make)

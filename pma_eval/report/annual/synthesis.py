@@ -1,0 +1,201 @@
+"""Synthesis of the annual report: headline table, key sentences, key figures, verdict tables."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ... import fmt
+from ...evaluation import CATEGORY_LABELS_FR, assess_progress, best_verdict, mann_kendall
+from ...narrative import territory_sentences
+from ...narrative.sentences import CAVEATS, STABLE
+from ...territory import worst_nature
+from ..blocks import Bullets, Group, Table, Text, Verdict
+from ..context import NATURE_SHORT, ReportContext, display, natures, series, source_line, value
+
+
+def trend_label(s: pd.Series) -> str:
+    s = s.dropna()
+    if len(s) < 4:
+        return "série trop courte"
+    return mann_kendall(s).trend_fr
+
+
+def short_framework(fw: str) -> str:
+    return (fw.replace("Régional (SRADDET Hauts-de-France)", "SRADDET").replace("National (SNBC, LTECV, LEC)", "national")
+            .replace("Union européenne", "UE"))
+
+
+def headline_frame(ctx: ReportContext) -> pd.DataFrame:
+    """Key figures of the synthesis page, one row per headline indicator (values, not text)."""
+    rows = []
+    v_all = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
+    for ind in ctx.catalogue.headlines():
+        s = series(ctx, ind.id).dropna()
+        if s.empty or ctx.year not in s.index:
+            continue
+        n = natures(ctx, ind.id)
+        first = int(s.index.min())
+        val, _ = value(ctx, ind.id)
+        change = s[ctx.year] / s[first] - 1 if s[first] else math.nan
+        best = best_verdict(v_all, ind.id) if len(v_all) else None
+        if best is not None:
+            cat = best["category"]
+            label = f"{CATEGORY_LABELS_FR[cat]} — {short_framework(best['framework'])}, {best['target_year']}"
+            if not best["verified"]:
+                label += " (objectif non vérifié)"
+        elif ind.direction != "none" and len(s) >= 2:
+            r = assess_progress(s, ind.direction)
+            cat, label = r.category, f"{r.label_fr} (sans objectif chiffré)"
+        else:
+            cat, label = "not_assessable", "non évaluable"
+        rows.append({"indicator_id": ind.id, "indicator": ind.short_title, "value": val, "change": change,
+                     "first": first, "trend": trend_label(s), "verdict": Verdict(cat, label),
+                     "nature": worst_nature(n.loc[first:ctx.year])})
+    return pd.DataFrame(rows)
+
+
+def headline_table(ctx: ReportContext) -> Table:
+    h = headline_frame(ctx)
+    first = int(h["first"].iloc[0]) if len(h) else ctx.first_year
+    frame = pd.DataFrame({
+        "Indicateur": h.get("indicator", []),
+        f"Valeur {ctx.year}": [display(i, v, ctx) for i, v in zip(h.get("indicator_id", []), h.get("value", []))],
+        f"Depuis {first}": h.get("change", []), "Tendance": h.get("trend", []), "Verdict": h.get("verdict", []),
+        "Nature": h.get("nature", [])})
+    return Table(frame, f"Indicateurs phares en {ctx.year} — {ctx.name}",
+                 formats={f"Depuis {first}": lambda x: fmt.percent(x, 0, signed=True),
+                          "Nature": lambda n: NATURE_SHORT[n]},
+                 numeric=[f"Valeur {ctx.year}", f"Depuis {first}"], css="synthesis",
+                 sources=(source_line(ctx, h.get("indicator_id", [])),), natures=frozenset(h.get("nature", [])))
+
+
+def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str) -> Table | Text:
+    v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
+    if v.empty:
+        return Text("Aucun objectif chiffré ne s'applique à ces indicateurs.")
+    v = v.loc[v["indicator_id"].isin(indicator_ids)]
+    skipped = int((v["category"] == "not_assessable").sum()) if len(v) else 0
+    v = v.loc[v["category"] != "not_assessable"] if len(v) else v
+    if v.empty:
+        return Text("Aucun objectif chiffré évaluable ne s'applique à ces indicateurs"
+                    + (f" ({skipped} objectif(s) non évaluable(s), voir l'annexe)." if skipped else "."))
+    rows = []
+    for r in v.sort_values(["indicator_id", "target_year"]).itertuples():
+        obj = r.description + ("" if r.verified else " — ⚠ objectif non vérifié")
+        if r.note:
+            obj += f" ({r.note})"
+        still = (fmt.percent(r.still_required_rate, 1, signed=True) + "/an"
+                 if r.still_required_rate == r.still_required_rate else "—")
+        rows.append({"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Cadre": short_framework(r.framework),
+                     "Objectif": obj, "Rythme observé": fmt.percent(r.observed_rate, 1, signed=True) + "/an",
+                     "Rythme nécessaire": fmt.percent(r.required_rate, 1, signed=True) + "/an",
+                     "Verdict": Verdict(r.category), "Encore nécessaire": still})
+    table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"],
+                  css="verdicts", sources=(source_line(ctx, indicator_ids),))
+    if not skipped:
+        return table
+    note = Text(f"{skipped} autre(s) objectif(s) ne peu(ven)t pas être évalué(s) avec les données disponibles "
+                "(voir l'annexe).", "note")
+    return Group([table, note])
+
+
+def unassessable_targets(ctx: ReportContext) -> Bullets:
+    """Targets that could not be assessed, with the reason (annex)."""
+    v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
+    if v.empty:
+        return Bullets([])
+    v = v.loc[v["category"] == "not_assessable"]
+    return Bullets([f"{short_framework(r.framework)} — {r.document} : {r.description}"
+                    f"{'' if r.verified else ' (non vérifié)'} — {r.reason}" for r in v.itertuples()])
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+def _targets_for_sentences(ctx: ReportContext) -> dict[str, dict]:
+    """The target each key sentence refers to (the one shown on the synthesis page)."""
+    v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
+    out = {}
+    for iid in ("ges_total", "conso_energie_finale", "enr_elec_production"):
+        b = best_verdict(v, iid) if len(v) else None
+        if b is not None and b["still_required_rate"] == b["still_required_rate"]:
+            fw = b["framework"]
+            cadre = "du SRADDET" if "SRADDET" in fw else "national" if fw.startswith("National") else f"({fw})"
+            out[iid] = {"year": int(b["target_year"]), "framework": cadre, "required_rate": b["still_required_rate"],
+                        "achieved": b["category"] == "target_achieved", "verified": bool(b["verified"])}
+    return out
+
+
+def key_sentences(ctx: ReportContext, n: int = 4, short_caveat: bool = False) -> Bullets:
+    """The territory's evolution sentences, most material first (``pma_eval.narrative``)."""
+    directions = {i.id: i.direction for i in ctx.catalogue}
+    seen: set[str] = set()
+
+    def get(iid: str, y: int) -> tuple[float, str]:
+        v = value(ctx, iid, y)
+        seen.add(v[1])
+        return v
+
+    sentences = territory_sentences(get, ctx.of_name, ctx.first_year, ctx.year, directions,
+                                    _targets_for_sentences(ctx), short_caveat=short_caveat)
+    return Bullets([s.text for s in sentences[:n]], natures=frozenset(seen))
+
+
+def direction_words(change: float) -> str:
+    if change != change:
+        return "évolution inconnue"
+    if abs(change) < STABLE:
+        return "un niveau stable"
+    return f"{'une baisse' if change < 0 else 'une hausse'} de {fmt.percent(abs(change), 0)}"
+
+
+def _with_caveat(text: str, nature: str) -> str:
+    caveat = CAVEATS.get(nature)
+    return f"{text} {caveat}" if caveat else text
+
+
+def emissions_summary(ctx: ReportContext) -> Text:
+    total, nat = value(ctx, "ges_total")
+    per_hab, n2 = value(ctx, "ges_par_habitant")
+    t0, n0 = value(ctx, "ges_total", ctx.first_year)
+    text = (f"En {ctx.year}, les émissions de gaz à effet de serre {ctx.of_name} s'élèvent à "
+            f"{display('t CO₂e', total)}, soit {display('t CO₂e/hab', per_hab)} "
+            f"(population légale, millésime {ctx.year}) ; {direction_words(total / t0 - 1)} depuis {ctx.first_year}.")
+    return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n0}))
+
+
+def energy_summary(ctx: ReportContext) -> Text:
+    total, nat = value(ctx, "conso_energie_finale")
+    per_hab, n2 = value(ctx, "conso_energie_par_habitant")
+    t0, n0 = value(ctx, "conso_energie_finale", ctx.first_year)
+    text = (f"En {ctx.year}, la consommation d'énergie finale {ctx.of_name} atteint {display('MWh', total)}, soit "
+            f"{display('MWh/hab', per_hab)} ; {direction_words(total / t0 - 1)} depuis {ctx.first_year}.")
+    return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n0}))
+
+
+def enr_summary(ctx: ReportContext) -> Text:
+    prod, nat = value(ctx, "enr_elec_production")
+    cov, n2 = value(ctx, "couverture_elec_enr")
+    pv, n3 = value(ctx, "enr_puissance_solaire_pv")
+    text = (f"En {ctx.year}, les installations renouvelables du territoire produisent {display('MWh', prod)} "
+            f"d'électricité, soit {fmt.number(cov, 1)}\u00a0% de la consommation d'électricité ; la puissance "
+            f"photovoltaïque installée atteint {display('kW', pv)}.")
+    return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n3}))
+
+
+def incomplete_note(ctx: ReportContext) -> Text | None:
+    """A note naming the years whose totals of the territory are incomplete, or None."""
+    from ..context import years_text
+
+    v = ctx.indicators
+    if "complete" not in v:
+        return None
+    mine = v.loc[(v["geo_level"] == ctx.geo_level) & (v["geo_code"] == ctx.geo_code) & ~v["complete"].astype(bool)]
+    parts = [f"{ctx.catalogue[iid].short_title} ({years_text(set(int(y) for y in g['year']))})"
+             for iid, g in mine.groupby("indicator_id", sort=False) if ctx.catalogue[iid].headline]
+    if not parts:
+        return None
+    return Text("Totaux incomplets (une partie manque dans les sources, voir « Couverture des données ») : "
+                + " ; ".join(parts) + ".", "note")
+

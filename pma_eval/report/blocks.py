@@ -1,0 +1,246 @@
+"""Report blocks: objects that carry their content and render themselves.
+
+A section of a report returns blocks: :class:`Table` (a real DataFrame, its caption, the sources
+and natures of its values), :class:`Figure` (a matplotlib figure, its text alternative, its
+caption, the data it draws), and text blocks. The same object shows itself in JupyterLab
+(``_repr_html_``) and in the published report; the fiches, the EPCI syntheses and the visuals
+reuse them. HTML comes only from the jinja2 macros of ``templates/blocks.html.j2``, with
+autoescape: no HTML is assembled by hand.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import jinja2
+import pandas as pd
+
+from ..evaluation import CATEGORY_LABELS_FR, traffic_light
+from ..territory import NATURE_LABELS_FR
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A verdict cell: traffic light, arrow and French label (colour never carries it alone)."""
+
+    category: str
+    label: str = ""
+
+    def __post_init__(self):
+        if not self.label:
+            object.__setattr__(self, "label", CATEGORY_LABELS_FR[self.category])
+
+    @property
+    def color(self) -> str:
+        return traffic_light(self.category)[1]
+
+    @property
+    def arrow(self) -> str:
+        return traffic_light(self.category)[2]
+
+    def __str__(self) -> str:  # what an analyst sees in the DataFrame
+        return self.label
+
+    def _repr_html_(self) -> str:
+        return _macro("light")(self)
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    env.tests["verdict"] = lambda v: isinstance(v, Verdict)
+    env.tests["cell_list"] = lambda v: isinstance(v, (list, tuple))
+    env.tests["strong_item"] = lambda v: isinstance(v, tuple)
+    return env
+
+
+def _macro(name: str) -> Callable[..., str]:
+    return getattr(_env().get_template("blocks.html.j2").module, name)
+
+
+class Block:
+    """Base of every block: ``sources`` and ``natures`` of what it shows, and its HTML."""
+
+    sources: tuple[str, ...] = ()
+    natures: frozenset[str] = frozenset()
+    macro = ""
+
+    def html(self) -> str:
+        return str(_macro(self.macro)(self))
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+@dataclass
+class Heading(Block):
+    text: str
+    level: int = 2
+    macro = "heading"
+
+
+@dataclass
+class Text(Block):
+    """A paragraph; ``css`` gives its role (``key-figure``, ``note``, ``demo-banner``, ``subtitle``)."""
+
+    text: str
+    css: str | None = None
+    natures: frozenset[str] = frozenset()
+    macro = "paragraph"
+
+
+@dataclass
+class Bullets(Block):
+    """A list; an item is a string, or ``(bold lead, rest)``."""
+
+    items: list
+    natures: frozenset[str] = frozenset()
+    macro = "bullets"
+
+
+@dataclass
+class Cell:
+    value: Any
+    num: bool
+
+
+@dataclass
+class Table(Block):
+    """A table: ``frame`` holds the values; ``formats`` turns a column's values into French text.
+
+    The first column is the row header. Columns in ``numeric`` are right-aligned (default: all
+    but the first). ``long`` lets the PDF break the table across pages, header repeated.
+    """
+
+    frame: pd.DataFrame
+    caption: str
+    formats: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    numeric: list[str] | None = None
+    long: bool = False
+    css: str = ""
+    sources: tuple[str, ...] = ()
+    natures: frozenset[str] = frozenset()
+    macro = "table"
+
+    @property
+    def empty(self) -> bool:
+        return self.frame.empty
+
+    @property
+    def classes(self) -> list[str]:
+        return [c for c in (("long" if self.long else ""), self.css) if c]
+
+    @property
+    def header(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    def text(self) -> pd.DataFrame:
+        """The table as shown: every value formatted (French typography)."""
+        out = self.frame.copy()
+        for col, f in self.formats.items():
+            out[col] = out[col].map(f)
+        return out
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        numeric = set(self.numeric if self.numeric is not None else self.frame.columns[1:])
+        cols = list(self.frame.columns)
+        out = []
+        for values in self.text().itertuples(index=False):
+            out.append([Cell(v if isinstance(v, (Verdict, list, tuple)) else str(v), c in numeric)
+                        for c, v in zip(cols, values)])
+        return out
+
+
+@dataclass
+class Figure(Block):
+    """A chart: ``fig`` (matplotlib), ``alt`` (text alternative), ``caption``, ``data`` (what it draws)."""
+
+    fig: Any
+    alt: str
+    caption: str
+    data: pd.DataFrame | pd.Series | None = None
+    sources: tuple[str, ...] = ()
+    natures: frozenset[str] = frozenset()
+    make: Callable[[], Any] | None = None  # draws a fresh figure (for other sizes: visuals)
+    macro = "figure"
+    _png: bytes | None = field(default=None, repr=False)
+
+    @property
+    def png(self) -> bytes:
+        from ..charts import to_png
+
+        if self._png is None:
+            self._png = to_png(self.fig)
+        return self._png
+
+    @property
+    def png_base64(self) -> str:
+        return base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass
+class Group(Block):
+    """Several blocks shown together (a section's output)."""
+
+    blocks: list[Block]
+
+    @property
+    def natures(self) -> frozenset[str]:  # type: ignore[override]
+        return frozenset().union(*(b.natures for b in self.blocks)) if self.blocks else frozenset()
+
+    @property
+    def sources(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(dict.fromkeys(s for b in self.blocks for s in b.sources))
+
+    def html(self) -> str:
+        return "".join(b.html() for b in self.blocks)
+
+
+def natures_of(blocks: Iterable[Block]) -> set[str]:
+    """Natures of the values a set of blocks shows."""
+    out: set[str] = set()
+    for b in blocks:
+        out |= set(b.natures)
+    return out
+
+
+def nature_note(natures: Iterable[str]) -> str:
+    """« Natures des données présentées : observée, de démonstration. » from the blocks shown."""
+    natures = set(natures)
+    labels = [NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in natures]
+    return "Natures des données présentées : " + ", ".join(labels) + "." if labels else ""
+
+
+class Document:
+    """The blocks a report notebook has shown, in order: ``doc.show(block)`` displays and records.
+
+    The annex reads ``doc.natures`` (what was actually shown) instead of a side effect of
+    reading values.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+
+    def show(self, *blocks: Block | None) -> None:
+        from IPython.display import HTML, display
+
+        for b in blocks:
+            if b is None:
+                continue
+            self.blocks.append(b)
+            display(HTML(b.html()))
+
+    @property
+    def natures(self) -> set[str]:
+        return natures_of(self.blocks)
+
+    def html(self) -> str:
+        return "".join(b.html() for b in self.blocks)

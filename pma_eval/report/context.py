@@ -1,0 +1,214 @@
+"""What a report on one territory and one year needs, loaded once through :mod:`pma_eval.processed`.
+
+Values are read with their nature (:func:`value`), shown in their display unit
+(:func:`display`, from ``vocabulary.yml``); the source line of a table or figure is derived
+from the metadata of the raw files actually read (:func:`source_line`), never typed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import fmt
+from ..config import Paths, get_paths
+from ..errors import ConfigurationError
+from ..evaluation import evaluate_targets
+from ..indicators import Catalogue, load_catalogue
+from ..processed import available_years, load, load_territory, manifest
+from ..territory import Territory
+from ..vocabulary import UNITS
+
+DEMO_BANNER = ("Données de démonstration : une partie des séries de ce document est fictive (générée et calée sur "
+               "des données réelles) faute de données publiques disponibles. Ces valeurs sont signalées "
+               "« démo » ou « données de démonstration » et ne doivent pas être citées comme des observations.")
+NATURE_SHORT = {"observed": "observée", "estimated": "estimée", "demonstration": "démo", "secret": "secret"}
+
+
+@dataclass
+class ReportContext:
+    """Everything a report needs, loaded once (read-only: nothing is collected on it)."""
+
+    year: int
+    geo_level: str
+    geo_code: str
+    name: str
+    sigle: str
+    territory: Territory
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    manifest: dict
+    catalogue: Catalogue
+    paths: Paths
+    coverage: pd.DataFrame | None = None
+    verdicts: pd.DataFrame | None = None
+    activity: dict[str, pd.DataFrame] | None = None  # registers of the networks and actions, when given
+
+    @property
+    def first_year(self) -> int:
+        return int(self.indicators["year"].min())
+
+    @property
+    def of_name(self) -> str:
+        """« du Pôle métropolitain de l'Artois », « de la CALL »."""
+        return self.territory.name_after_de(self.geo_level, self.geo_code)
+
+
+def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None) -> ReportContext:
+    """Load the processed tables for the annual report of ``territoire`` (Pôle or EPCI) in ``year``."""
+    paths = paths or get_paths()
+    territory = load_territory(paths)
+    level, code = territory.resolve(territoire)
+    if level == "commune":
+        raise ConfigurationError("le rapport annuel porte sur le Pôle ou un EPCI (PMA, CALL, CAHC, CABBALR)")
+    years = available_years(paths)
+    if int(year) not in years:
+        raise ConfigurationError(f"année {year} absente des données (années disponibles : {years[0]} à {years[-1]})")
+    ind = load("indicators", paths)
+    ind = ind.loc[ind["year"] <= int(year)]
+    try:
+        targets = load("targets", paths)
+    except ConfigurationError:
+        targets = pd.DataFrame()
+    try:
+        cov = load("coverage", paths)
+    except ConfigurationError:
+        cov = None
+    ctx = ReportContext(int(year), level, code, territory.name(level, code),
+                        "PMA" if level == "pma" else territory.name(level, code), territory, ind, targets,
+                        manifest(paths), load_catalogue(), paths, coverage=cov)
+    ctx.verdicts = _verdicts(ctx)
+    ctx.activity = _activity(paths)
+    return ctx
+
+
+ACTIVITY_TABLES = ("events", "participations", "strategy", "actions", "projects")
+
+
+def _activity(paths: Paths) -> dict[str, pd.DataFrame] | None:
+    try:
+        return {t: load(f"activity_{t}", paths) for t in ACTIVITY_TABLES}
+    except ConfigurationError:
+        return None
+
+
+# --- values --------------------------------------------------------------------------------------
+
+def _rows(ctx: ReportContext, iid: str, level: str | None, code: str | None) -> pd.DataFrame:
+    v = ctx.indicators
+    return v.loc[(v["indicator_id"] == iid) & (v["geo_level"] == (level or ctx.geo_level))
+                 & (v["geo_code"] == (code or ctx.geo_code))].set_index("year").sort_index()
+
+
+def series(ctx: ReportContext, iid: str, level: str | None = None, code: str | None = None) -> pd.Series:
+    return _rows(ctx, iid, level, code)["value"]
+
+
+def natures(ctx: ReportContext, iid: str, level: str | None = None, code: str | None = None) -> pd.Series:
+    return _rows(ctx, iid, level, code)["nature"]
+
+
+def value(ctx: ReportContext, iid: str, year: int | None = None, level: str | None = None,
+          code: str | None = None) -> tuple[float, str]:
+    """``(value, nature)`` of an indicator; ``(nan, "secret")`` when the year is absent."""
+    rows = _rows(ctx, iid, level, code)
+    y = year or ctx.year
+    if y not in rows.index:
+        return math.nan, "secret"
+    return float(rows.at[y, "value"]), str(rows.at[y, "nature"])
+
+
+def display(iid_or_unit: str, v: float, ctx: ReportContext | None = None, with_unit: bool = True,
+            signed: bool = False) -> str:
+    """A value in its display unit (vocabulary.yml), French typography: ``2 790 kt CO₂e``."""
+    unit_name = iid_or_unit if iid_or_unit in UNITS else (ctx.catalogue if ctx else load_catalogue())[iid_or_unit].short_unit
+    unit = UNITS[unit_name]
+    text = fmt.number(v * unit.factor if v == v else v, unit.decimals, signed=signed)
+    return f"{text}\u00a0{unit.display}" if with_unit and unit.display and text != fmt.MISSING else text
+
+
+def wide(ctx: ReportContext, prefix: str, codes) -> tuple[pd.DataFrame, set[int], frozenset[str]]:
+    """``prefix + code`` indicators of the territory as columns; the demonstration years; the natures."""
+    cols, demo, seen = {}, set(), set()
+    for c in codes:
+        s = series(ctx, f"{prefix}{c}")
+        if s.notna().any():
+            cols[c] = s
+        n = natures(ctx, f"{prefix}{c}")
+        demo |= {int(y) for y, v in n.items() if v == "demonstration"}
+        seen |= set(n.unique())
+    return pd.DataFrame(cols).sort_index(), demo, frozenset(seen)
+
+
+def has_demonstration(ctx: ReportContext) -> bool:
+    v = ctx.indicators
+    mine = v.loc[(v["geo_level"] == ctx.geo_level) & (v["geo_code"] == ctx.geo_code)]
+    return bool((mine["nature"] == "demonstration").any())
+
+
+def years_text(years: set[int]) -> str:
+    """« 2012 à 2015 » for a run of years, else « 2012, 2016 »."""
+    ys = sorted(years)
+    return f"{ys[0]} à {ys[-1]}" if len(ys) > 2 and ys == list(range(ys[0], ys[-1] + 1)) else ", ".join(map(str, ys))
+
+
+# --- verdicts ------------------------------------------------------------------------------------
+
+def _verdicts(ctx: ReportContext) -> pd.DataFrame:
+    ids = {i for i in ctx.targets.get("indicator_id", pd.Series(dtype=object)).dropna()}
+    data = {i: series(ctx, i) for i in ids}
+    directions = {i.id: i.direction for i in ctx.catalogue}
+    return (evaluate_targets(data, ctx.targets, ctx.geo_level, ctx.sigle, directions)
+            if len(ctx.targets) else pd.DataFrame())
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+def _short_producer(producer: str) -> str:
+    """« CITEPA pour le MTES/DGEC (data.gouv.fr, …) » → « CITEPA »: the producer's name."""
+    return producer.split(" (")[0].split(" pour ")[0].split(",")[0].strip()
+
+
+def source_line(ctx: ReportContext, indicator_ids) -> str:
+    """The source line of a table or figure, from the metadata of the raw files behind its indicators.
+
+    The catalogue's ``sources`` name the formats each indicator comes from; the build manifest
+    lists the files actually read with their producer, years and nature (:func:`formats_line`).
+    """
+    return formats_line(ctx.manifest, lineage(ctx.catalogue, indicator_ids))
+
+
+def lineage(catalogue: Catalogue, indicator_ids) -> list[str]:
+    """The raw formats the indicators come from (the catalogue's ``sources``), in order, once each."""
+    return list(dict.fromkeys(f for iid in indicator_ids for f in catalogue[iid].sources))
+
+
+def formats_line(manifest_: dict, formats) -> str:
+    """« CITEPA (probablement 2016) ; séries de démonstration pma-eval (2012-2023) »: the raw files
+    of ``formats`` listed in the build manifest, grouped by producer and nature, demonstration last."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for inp in manifest_.get("inputs", []):
+        if inp.get("format") not in formats:
+            continue
+        nature = inp.get("nature") or "observed"
+        key = (_short_producer(inp.get("producer") or inp.get("path", "")), nature)
+        groups.setdefault(key, []).append(str(inp.get("years") or ""))
+    parts = []
+    for (producer, nature), years in sorted(groups.items(), key=lambda kv: (kv[0][1] == "demonstration", kv[0][0])):
+        label = "séries de démonstration pma-eval" if nature == "demonstration" else producer
+        ys = _years_span(years)
+        parts.append(f"{label} ({ys})" if ys else label)
+    return " ; ".join(parts) or "pma-eval"
+
+
+def _years_span(years: list[str]) -> str:
+    """Years of grouped files, from their metadata: « 2012-2023 », « probablement 2016 »."""
+    import re
+
+    nums = [int(y) for text in years for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)]
+    if not nums:
+        return ""
+    span = str(nums[0]) if min(nums) == max(nums) else f"{min(nums)}-{max(nums)}"
+    return ("probablement " if any("probablement" in t for t in years) else "") + span

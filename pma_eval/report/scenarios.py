@@ -1,0 +1,367 @@
+"""Tables and figures of the scenario report, as report blocks (:mod:`pma_eval.report.blocks`).
+
+Calculations are in :mod:`pma_eval.prospective` (``results``, ``forecast``, ``effort``); the
+context comes from :mod:`pma_eval.report.foresight`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import charts, fmt
+from ..indicators import load_catalogue
+from ..prospective import forecast, lever_contributions, sgpe_split
+from ..prospective.forecast import MODEL_LABELS, annual_series, forecast_table
+from ..prospective.model import central_value
+from ..prospective.results import reference_effort
+from ..prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS
+from ..prospective.trajectory import METHOD_LABELS
+from ..vocabulary import CARRIER_LABELS, SECTOR_LABELS
+from .blocks import Bullets, Figure, Table, Text
+from .context import formats_line
+from .foresight import ForesightContext
+
+DEMO_BANNER = ("Données de démonstration : hormis les émissions de l'inventaire IGT (≈ 2016), les populations et "
+               "l'électricité résidentielle Enedis 2023, les séries de départ sont fictives (calées sur les données "
+               "réelles). Les hypothèses des scénarios sont des hypothèses de travail, pas des objectifs adoptés.")
+REFERENCE_FORMATS = ("tet_trajectoire", "ademe_parametres")
+
+
+def source(ctx: ForesightContext) -> str:
+    """Source line of the scenario charts: the model, then the reference files' producers (metadata)."""
+    return ("pma-eval (modèle comptable des scénarios) ; " + formats_line(ctx.manifest, REFERENCE_FORMATS)
+            + (" — séries de départ de démonstration" if ctx.is_demonstration else ""))
+
+
+def natures(ctx: ForesightContext) -> frozenset[str]:
+    """Natures behind a scenario figure: the history's, and ``estimated`` for projections."""
+    return frozenset(set(ctx.emissions["nature"].dropna()) | {"estimated"})
+
+
+def total_bands(ctx: ForesightContext, name: str, what: str = "emissions") -> pd.DataFrame:
+    return ctx.bands(name, what)
+
+
+def median_series(ctx: ForesightContext, name: str, what: str = "emissions") -> pd.Series:
+    return ctx.bands(name, what)["p50"]
+
+
+def reference_total(ctx: ForesightContext) -> pd.Series:
+    return ctx.reference_total
+
+
+def gap_table(ctx: ForesightContext) -> pd.DataFrame:
+    return ctx.gaps
+
+
+def sgpe_frame(ctx: ForesightContext) -> pd.DataFrame:
+    """The 2019 → 2030 effort of each sector split between SGPE levers."""
+    return sgpe_split(ctx.sgpe, reference_effort(ctx.reference, 2019, 2030))
+
+
+def kt(v: float, decimals: int = 0) -> str:
+    return f"{fmt.number(v / 1000, decimals)} kt CO₂e"
+
+
+def summary_table(ctx: ForesightContext) -> Table:
+    base_total = ctx.emissions_total.get(2015, np.nan)
+    h = ctx.horizon
+
+    def cell(b: pd.DataFrame, y: int) -> str:
+        return (f"{fmt.number(b.at[y, 'p50'] / 1000, 0)} ({fmt.number(b.at[y, 'p5'] / 1000, 0)} à "
+                f"{fmt.number(b.at[y, 'p95'] / 1000, 0)})")
+
+    rows = []
+    for name, s in ctx.scenarios.items():
+        b, e = total_bands(ctx, name), total_bands(ctx, name, "energy")
+        pv = np.median(ctx.results[name].renewables["solaire_pv"], axis=0)
+        rows.append({"Scénario": s.title, "GES 2030 [kt CO₂e]": cell(b, 2030), f"GES {h} [kt CO₂e]": cell(b, h),
+                     f"GES {h} / 2015": fmt.percent(b.at[h, "p50"] / base_total - 1, 0, signed=True),
+                     f"Énergie {h} [GWh]": fmt.number(e.at[h, "p50"] / 1000, 0),
+                     f"Photovoltaïque {h} [GWh]": fmt.number(pv[-1] / 1000, 0)})
+    ref = reference_total(ctx)
+    rows.append({"Scénario": "Trajectoire de référence (ADEME)", "GES 2030 [kt CO₂e]": fmt.number(ref.get(2030) / 1000, 0),
+                 f"GES {h} [kt CO₂e]": fmt.number(ref.get(h) / 1000, 0),
+                 f"GES {h} / 2015": fmt.percent(ref.get(h) / base_total - 1, 0, signed=True),
+                 f"Énergie {h} [GWh]": "—", f"Photovoltaïque {h} [GWh]": "—"})
+    return Table(pd.DataFrame(rows), f"Les scénarios en chiffres {ctx.of_name} : médiane et, entre parenthèses, "
+                                          f"90 % des {fmt.number(ctx.draws, 0)} tirages (graine {ctx.seed})",
+                 sources=(source(ctx),), natures=natures(ctx))
+
+
+def uncertainty_sentence(ctx: ForesightContext) -> Text:
+    return Text(f"Chaque scénario est calculé {fmt.number(ctx.draws)} fois en tirant ses hypothèses incertaines "
+            f"(graine {ctx.seed}) : la médiane et les bandes de percentiles disent ce qui est probable, "
+            "pas seulement ce qui est possible.")
+
+
+def key_sentences(ctx: ForesightContext) -> Bullets:
+    """The few sentences an elected official reads first."""
+    ref = reference_total(ctx)
+    out = []
+    last = ctx.emissions_total.get(ctx.year)
+    out.append(f"En {ctx.year}, les émissions {ctx.of_name} s'élèvent à {kt(last)}. "
+               f"La trajectoire de référence (SNBC territorialisée) demande {kt(ref.get(2030))} en 2030 "
+               f"et {kt(ref.get(ctx.horizon))} en {ctx.horizon}.")
+    for name, s in ctx.scenarios.items():
+        b = total_bands(ctx, name)
+        gap30 = b.at[2030, "p50"] - ref.get(2030)
+        verdict = ("atteint la trajectoire de référence en 2030" if gap30 <= 0.005 * ref.get(2030) else
+                   f"reste au-dessus de la trajectoire de référence de {kt(gap30)} en 2030")
+        out.append(f"Scénario « {s.title} » : {kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} "
+                   f"(9 chances sur 10 entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
+                   f"{fmt.number(b.at[ctx.horizon, 'p95'] / 1000, 0)} kt) ; il {verdict}.")
+    return Bullets(out, natures=natures(ctx))
+
+
+REFERENCE_LABEL = "Trajectoire de référence (ADEME)"
+SCENARIO_COLORS = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
+
+
+def line_styles(ctx: ForesightContext) -> dict[str, tuple[str, object]]:
+    """One colour and line style per scenario, the same on every chart; the reference in vermilion."""
+    out = {REFERENCE_LABEL: ("#D55E00", (0, (4, 2)))}
+    for k, s in enumerate(ctx.scenarios.values()):
+        out[f"{s.title} (médiane)"] = (SCENARIO_COLORS[k % len(SCENARIO_COLORS)],
+                                       charts.LINESTYLES[k % len(charts.LINESTYLES)])
+    return out
+
+
+def trajectory_figure(ctx: ForesightContext) -> Figure:
+    lines = {REFERENCE_LABEL: reference_total(ctx)}
+    for name, s in ctx.scenarios.items():
+        lines[f"{s.title} (médiane)"] = median_series(ctx, name)
+    targets = []
+    g = gap_table(ctx)
+    if not g.empty:
+        t = g[(g["indicator_id"] == "ges_total") & g["level"].notna()].drop_duplicates("target_id")
+        for _, row in t.iterrows():
+            targets.append((int(row["target_year"]), float(row["level"]),
+                            f"{row['framework'].split(' (')[0]} {row['target_year']}{'' if row['verified'] else ' ⚠'}"))
+    fig = charts.trajectories(ctx.emissions_total, lines, f"Émissions {ctx.of_name} : scénarios et objectifs",
+                              "kt CO₂e", source(ctx), targets, ctx.demo_years, scale=1000, styles=line_styles(ctx))
+    parts = [f"{k} : {fmt.number(v.get(ctx.horizon, np.nan) / 1000, 0)} kt en {ctx.horizon}" for k, v in lines.items()]
+    alt = (f"Courbes des émissions {ctx.of_name} : observé de {int(ctx.emissions_total.index.min())} à {ctx.year} "
+           f"({kt(ctx.emissions_total.get(ctx.year))} en {ctx.year}), puis " + " ; ".join(parts)
+           + (". Objectifs : " + " ; ".join(f"{lab} : {fmt.number(v / 1000, 0)} kt en {y}" for y, v, lab in targets)
+              if targets else "") + ".")
+    return Figure(fig, alt, "Émissions observées, trajectoire de référence, médiane de chaque scénario et "
+                                 "niveaux visés par les objectifs (⚠ : objectif non vérifié)", pd.DataFrame(lines),
+                  (source(ctx),), natures(ctx))
+
+
+def fan_figure(ctx: ForesightContext, name: str) -> Figure:
+    s = ctx.scenarios[name]
+    b = total_bands(ctx, name)
+    ymax = max(ctx.emissions_total.max(), b["p95"].max()) * 1.08
+    fig = charts.fan(ctx.emissions_total, b["p50"], (b["p25"], b["p75"]), (b["p5"], b["p95"]),
+                     ("Médiane", "50 % des tirages (P25–P75)", "90 % des tirages (P5–P95)"),
+                     f"Scénario « {s.title} » : incertitude", "kt CO₂e", source(ctx), reference_total(ctx),
+                     scale=1000, ymax=ymax)
+    alt = (f"Graphique en éventail du scénario {s.title} : médiane {kt(b.at[2030, 'p50'])} en 2030 "
+           f"(90 % des tirages entre {fmt.number(b.at[2030, 'p5'] / 1000, 0)} et {fmt.number(b.at[2030, 'p95'] / 1000, 0)} kt), "
+           f"{kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} (entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
+           f"{fmt.number(b.at[ctx.horizon, 'p95'] / 1000, 0)} kt).")
+    return Figure(fig, alt, f"Scénario « {s.title} » : médiane et bandes de {fmt.number(ctx.draws)} tirages Monte-Carlo",
+                  b, (source(ctx),), natures(ctx))
+
+
+def forecast_figure(ctx: ForesightContext, model: str = "damped") -> Figure:
+    hist = annual_series(ctx.emissions_total)
+    f = forecast(hist, ctx.horizon, model=model)
+    forecast_source = "pma-eval (statsmodels ETSModel)" + (" — séries de démonstration" if ctx.is_demonstration else "")
+    fig = charts.fan(hist, f["mean"], (f["lower_80"], f["upper_80"]), (f["lower_95"], f["upper_95"]),
+                     ("Prévision", "intervalle de prévision à 80 %", "intervalle de prévision à 95 %"),
+                     f"Prolongation statistique ({MODEL_LABELS[f.attrs['model']]})", "kt CO₂e",
+                     forecast_source,
+                     reference_total(ctx), scale=1000, ymax=max(hist.max(), f["upper_95"].max()) * 1.05)
+    alt = (f"Prévision statistique des émissions {ctx.of_name} par {MODEL_LABELS[f.attrs['model']]} : "
+           f"{kt(f.at[2030, 'mean'])} en 2030 (intervalle à 95 % : {fmt.number(f.at[2030, 'lower_95'] / 1000, 0)} à "
+           f"{fmt.number(f.at[2030, 'upper_95'] / 1000, 0)} kt), {kt(f.at[ctx.horizon, 'mean'])} en {ctx.horizon}.")
+    return Figure(fig, alt, "Prolongation statistique des émissions observées, sans hypothèse d'action", f,
+                  (forecast_source,), natures(ctx))
+
+
+def _forecast_inputs(ctx: ForesightContext) -> dict[str, tuple[pd.Series, str]]:
+    """The series the statistical baseline prolongs: total emissions, each sector, final energy."""
+    series = {SECTOR_LABELS[s]: (g.set_index("year")["value"], "kt CO₂e")
+              for s, g in ctx.emissions.groupby("sector", sort=False)}
+    return {"Émissions totales": (ctx.emissions_total, "kt CO₂e"), **series,
+            "Consommation d'énergie finale": (ctx.energy, "GWh")}
+
+
+def forecast_summary(ctx: ForesightContext, model: str = "damped") -> Table:
+    t = forecast_table(_forecast_inputs(ctx), ctx.horizon, model)
+    h = ctx.horizon
+
+    def cell(r_, y):
+        return (f"{fmt.number(max(r_[f'mean_{y}'], 0) / 1000, 0)} ({fmt.number(max(r_[f'lower_95_{y}'], 0) / 1000, 0)} "
+                f"à {fmt.number(r_[f'upper_95_{y}'] / 1000, 0)})")
+
+    rows = [{"Série": r_["series"], "Unité": r_["unit"], f"{ctx.year} (observé)": fmt.number(r_["last"] / 1000, 0),
+             "2030 (intervalle à 95 %)": cell(r_, 2030), f"{h} (intervalle à 95 %)": cell(r_, h),
+             "Modèle": MODEL_LABELS[r_["model"]]} for _, r_ in t.iterrows()]
+    return Table(pd.DataFrame(rows), "Prolongation statistique de chaque série, sans hypothèse d'action "
+                                          "(lissage exponentiel à tendance amortie ; valeurs négatives ramenées à zéro)",
+                      numeric=[f"{ctx.year} (observé)"])
+
+
+def energy_figure(ctx: ForesightContext) -> Figure:
+    lines = {f"{s.title} (médiane)": median_series(ctx, n, "energy") for n, s in ctx.scenarios.items()}
+    targets = []
+    g = gap_table(ctx)
+    if not g.empty:
+        t = g[(g["indicator_id"] == "conso_energie_finale") & g["level"].notna()].drop_duplicates("target_id")
+        targets = [(int(r_["target_year"]), float(r_["level"]),
+                    f"{r_['framework'].split(' (')[0]} {r_['target_year']}{'' if r_['verified'] else ' ⚠'}")
+                   for _, r_ in t.iterrows()]
+    fig = charts.trajectories(ctx.energy, lines, f"Consommation d'énergie finale {ctx.of_name}", "GWh",
+                              source(ctx), targets, scale=1000, styles=line_styles(ctx))
+    alt = (f"Courbes de la consommation d'énergie finale {ctx.of_name} : {fmt.number(ctx.energy.get(ctx.year) / 1000, 0)} GWh "
+           f"en {ctx.year}, puis " + " ; ".join(f"{k} : {fmt.number(v.iloc[-1] / 1000, 0)} GWh en {ctx.horizon}"
+                                                for k, v in lines.items()) + ".")
+    return Figure(fig, alt, "Consommation d'énergie finale observée et projetée (médiane des tirages)",
+                  pd.DataFrame(lines), (source(ctx),), natures(ctx))
+
+
+def lever_figure(ctx: ForesightContext, name: str, year: int = 2030) -> Figure:
+    s = ctx.scenarios[name]
+    c = lever_contributions(s, ctx.base, year, ctx.horizon, ctx.reference)
+    labels = {**LEVER_LABELS, "complement": "Effort complémentaire non affecté"}
+    c = c[c.abs() > 0.5].rename(index=labels) / 1000
+    fig = charts.bars(c, f"Scénario « {s.title} » : émissions évitées en {year} par levier", "kt CO₂e évitées",
+                      source(ctx), decimals=0)
+    alt = (f"Barres horizontales des émissions évitées en {year} par levier dans le scénario {s.title}, "
+           f"par rapport à sa propre tendance : " + " ; ".join(f"{k} : {fmt.number(v, 0)} kt" for k, v in c.items()) + ".")
+    return Figure(fig, alt, f"Émissions évitées en {year} par levier (attribution séquentielle)", c,
+                  (source(ctx),), natures(ctx))
+
+
+GLOBAL_INDICATORS = ("ges_total", "conso_energie_finale")
+
+
+def gap_table_block(ctx: ForesightContext, sectoral: bool = False) -> Table | Text:
+    """One row per assessable target: level asked, pace required, and the gap of each scenario.
+
+    ``sectoral=False`` gives the targets on total emissions and final energy, ``True`` the sector
+    targets (two tables that each fit on a page)."""
+    g = gap_table(ctx)
+    if not g.empty:
+        g = g[g["level"].notna() & (g["indicator_id"].isin(GLOBAL_INDICATORS) != sectoral)]
+    if g.empty:
+        return Text("Aucun objectif évaluable pour ce territoire.")
+    rows = []
+    for _, t in g.groupby("target_id", sort=False):
+        first = t.iloc[0]
+        unit = "GWh" if first["indicator_id"] == "conso_energie_finale" else "kt"
+        row = {"Objectif": f"{_indicator_label(first['indicator_id'])} — {first['framework'].split(' (')[0]} : "
+                           f"{first['description']}{'' if first['verified'] else ' ⚠'}",
+               "Niveau visé": f"{fmt.number(first['level'] / 1000, 0)} {unit}",
+               f"Rythme requis depuis {ctx.year}": fmt.percent(first["required_rate"], 1, signed=True) + " par an"}
+        for _, r_ in t.iterrows():
+            row[ctx.scenarios[r_["scenario"]].title] = f"{fmt.number(r_['gap'] / 1000, 0, signed=True)} {unit}"
+        rows.append(row)
+    what = "objectifs sectoriels" if sectoral else "objectifs d'émissions totales et de consommation d'énergie"
+    return Table(pd.DataFrame(rows), f"Écart de la médiane de chaque scénario (colonnes de droite) au niveau "
+                                          f"visé, {what} (positif : objectif manqué ; ⚠ : objectif non vérifié)",
+                      long=True)
+
+
+def _indicator_label(iid: str) -> str:
+    return load_catalogue()[iid].short_title
+
+
+def reference_table(ctx: ForesightContext) -> Table:
+    ref = ctx.reference
+    rows = []
+    for s, g in ref.groupby("sector", sort=False):
+        g = g.set_index("year")
+        rows.append({"Secteur": SECTOR_LABELS[s], "2015": kt(g.at[2015, "value"]),
+                     "2030": kt(g.at[2030, "value"]), str(ctx.horizon): kt(g.at[ctx.horizon, "value"]),
+                     f"Indice {ctx.horizon}": fmt.number(g.at[ctx.horizon, "index"], 2),
+                     "Méthode": METHOD_LABELS[g["method"].iloc[0]]})
+    cap = ("Trajectoire de référence par secteur (somme des trois agglomérations)" if ctx.geo_level == "pma"
+           else "Trajectoire de référence par secteur")
+    return Table(pd.DataFrame(rows), cap, numeric=["2015", "2030", str(ctx.horizon), f"Indice {ctx.horizon}"],
+                 sources=(formats_line(ctx.manifest, REFERENCE_FORMATS),), natures=frozenset(ctx.reference["nature"]))
+
+
+def sgpe_table(ctx: ForesightContext) -> Table:
+    t = sgpe_frame(ctx)
+    t = t[t["effort_t"] > 0]
+    rows = []
+    for _, r_ in t.iterrows():
+        if pd.isna(r_["physical"]):
+            phys = "—"
+        elif r_["intensive"]:
+            phys = f"{fmt.number(r_['physical'], 2, signed=True)} (évolution régionale) {r_['unit_phys']}"
+        else:
+            phys = f"{fmt.number(r_['physical'], 2)} {r_['unit_phys']}"
+        rows.append({"Levier (SGPE)": r_["lever"], "Secteur": SECTOR_LABELS[r_["sector"]],
+                     "Part du secteur": fmt.percent(r_["share"], 0), "Effort 2019→2030": kt(r_["effort_t"], 1),
+                     "Traduction physique": phys})
+    return Table(pd.DataFrame(rows), "Répartition de l'effort 2019 → 2030 par levier (parts régionales SGPE "
+                                          "Hauts-de-France appliquées à l'effort de chaque secteur du territoire)",
+                      numeric=["Part du secteur", "Effort 2019→2030"], long=True)
+
+
+def _value_text(v) -> str:
+    """``4 000 (2 500 à 5 000)``: central value, then the range of its distribution."""
+    if isinstance(v, dict):
+        law = v["loi"]
+        if law == "triangulaire":
+            return f"{fmt.number_trimmed(v['mode'])} ({fmt.number_trimmed(v['min'])} à {fmt.number_trimmed(v['max'])})"
+        if law == "uniforme":
+            return f"{fmt.number_trimmed(central_value(v))} ({fmt.number_trimmed(v['min'])} à {fmt.number_trimmed(v['max'])}, uniforme)"
+        return f"{fmt.number_trimmed(v['moyenne'])} (écart type {fmt.number_trimmed(v['ecart_type'])})"
+    return fmt.number_trimmed(v)
+
+
+def _calendar(params: dict) -> str:
+    if not params or not any(k in params for k in ("debut", "fin", "forme")):
+        return "—"
+    shape = "courbe en S" if params.get("forme") == "s" else "linéaire"
+    return f"{params.get('debut', '…')} → {params.get('fin', '…')}, {shape}"
+
+
+def assumptions_table(ctx: ForesightContext) -> Table:
+    """Every lever parameter and hypothesis, one column per scenario ("—" when not set)."""
+    names = list(ctx.scenarios)
+    rows = []
+    for lever, params in LEVERS.items():
+        used = [ctx.scenarios[n].levers.get(lever, {}) for n in names]
+        if not any(used):
+            continue
+        for k, label in params.items():
+            if k in ("debut", "fin", "forme") or not any(k in u for u in used):
+                continue
+            rows.append({"Hypothèse": f"{LEVER_LABELS[lever]} : {label}",
+                         **{ctx.scenarios[n].title: "—" if k not in u else _value_text(u[k]) for n, u in zip(names, used)}})
+        rows.append({"Hypothèse": f"{LEVER_LABELS[lever]} : calendrier (début → pleine valeur)",
+                     **{ctx.scenarios[n].title: _calendar(u) for n, u in zip(names, used)}})
+    for h, (kind, label) in HYPOTHESES.items():
+        if kind == "valeur":
+            vals = [ctx.scenarios[n].hypotheses.get(h) for n in names]
+            if any(v is not None for v in vals):
+                rows.append({"Hypothèse": f"Hypothèse commune : {label}",
+                             **{ctx.scenarios[n].title: "—" if v is None else _value_text(v) for n, v in zip(names, vals)}})
+            continue
+        subs = sorted({s for n in names for s in (ctx.scenarios[n].hypotheses.get(h) or {})})
+        for sub in subs:
+            vals = [(ctx.scenarios[n].hypotheses.get(h) or {}).get(sub) for n in names]
+            rows.append({"Hypothèse": f"Hypothèse commune : {label} — "
+                                      f"{SECTOR_LABELS.get(sub) or CARRIER_LABELS.get(sub, sub)}",
+                         **{ctx.scenarios[n].title: "—" if v is None else _value_text(v) for n, v in zip(names, vals)}})
+    return Table(pd.DataFrame(rows), "Hypothèses de chaque scénario : valeur centrale, puis bornes de la loi "
+                                          "d'incertitude (triangulaire sauf mention)", numeric=[], long=True)
+
+
+def scenario_descriptions(ctx: ForesightContext) -> Bullets:
+    items = []
+    for sc in ctx.scenarios.values():
+        heritage = f" Hérite de « {ctx.scenarios[sc.parent].title if sc.parent in ctx.scenarios else sc.parent} »." \
+            if sc.parent else ""
+        target = " Complété jusqu'à la trajectoire de référence." if sc.target else ""
+        items.append((sc.title, f" ({sc.files[0]}) : {sc.description}{heritage}{target}"))
+    return Bullets(items)
