@@ -32,7 +32,7 @@ def main() -> None:
     from pma_eval.config import get_paths
     from pma_eval.processed import load
     from pma_eval.prospective import base_state, simulate
-    from pma_eval.prospective_report import load_foresight, select_scenarios
+    from pma_eval.report.foresight import load_foresight, select_scenarios
 
     paths = get_paths()
     em, en, rn = (load(t, paths) for t in ("emissions", "energy", "renewables"))

@@ -35,7 +35,7 @@ def main() -> None:
     from pma_eval.build import build
     from pma_eval.processed import load, load_territory
     from pma_eval.indicators import load_catalogue
-    from pma_eval.indicators.export import export
+    from pma_eval.publish.indicator_export import export
     from pma_eval.publish import run_report
 
     work = Path(tempfile.mkdtemp(prefix="pma-bench-"))

@@ -11,7 +11,6 @@ of the same name is never overwritten.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .atomic import atomic_new_files
 from .checksum import sha256 as sha256_file
 from .config import Paths, get_paths
 from .errors import ConfigurationError, InputDataError, Problem, display_path
@@ -152,17 +152,6 @@ def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | Non
 
 def _write_pair(source: Path, dest: Path, meta: dict) -> None:
     """Copy the file and write its metadata through temporary names: both appear, or neither."""
-    meta_path = dest.with_name(dest.name + ".meta.yml")
-    tmp_data = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp_meta = dest.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_new_files(dest, dest.with_name(dest.name + ".meta.yml")) as (tmp_data, tmp_meta):
         shutil.copyfile(source, tmp_data)
         tmp_meta.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
-        os.replace(tmp_data, dest)
-        os.replace(tmp_meta, meta_path)
-    except BaseException:
-        for p in (tmp_data, tmp_meta):
-            p.unlink(missing_ok=True)
-        if dest.exists() and not meta_path.exists():
-            dest.unlink()
-        raise

@@ -84,3 +84,33 @@ def atomic_file(final: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp, final)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def promote(part: str | os.PathLike, final: str | os.PathLike) -> Path:
+    """Move a completed partial file (a resumable download's ``.part``) onto its final name, atomically."""
+    os.replace(part, final)
+    return Path(final)
+
+
+@contextlib.contextmanager
+def atomic_new_files(*finals: str | os.PathLike) -> Iterator[list[Path]]:
+    """Temporary paths for several new files (a raw file and its ``.meta.yml``): all appear, or none.
+
+    The files must not exist yet (``data/raw`` only gains files); if the block or one of the moves
+    fails, the files already moved are removed again.
+    """
+    finals_ = [Path(f) for f in finals]
+    tmps = [f.with_name(f".{f.name}.{os.getpid()}.tmp") for f in finals_]
+    placed: list[Path] = []
+    try:
+        yield tmps
+        for tmp, final in zip(tmps, finals_):
+            os.replace(tmp, final)
+            placed.append(final)
+    except BaseException:
+        for p in placed:
+            p.unlink(missing_ok=True)
+        raise
+    finally:
+        for t in tmps:
+            t.unlink(missing_ok=True)

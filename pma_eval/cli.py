@@ -74,7 +74,7 @@ def cmd_data_add(args: argparse.Namespace) -> int:
 
 
 def cmd_data_fetch(args: argparse.Namespace) -> int:
-    from .indicators.export import parse_years
+    from .publish.indicator_export import parse_years
     from .portals import fetch
 
     sources = args.sources or ["ore", "odre"]
@@ -127,7 +127,7 @@ def cmd_data_template(args: argparse.Namespace) -> int:
 def cmd_indicators_export(args: argparse.Namespace) -> int:
     from .processed import load, load_territory
     from .indicators import load_catalogue
-    from .indicators.export import export, parse_years, select
+    from .publish.indicator_export import export, parse_years, select
 
     paths = get_paths()
     cat = load_catalogue()

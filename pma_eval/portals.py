@@ -27,6 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import promote
 from .config import Paths, get_paths
 from .errors import InputDataError, PmaEvalError
 
@@ -114,11 +115,11 @@ def download(url: str, dest: Path, timeout: float = TIMEOUT_S, retries: int = RE
                         got += len(chunk)
                 if 0 <= got < expected:
                     raise ConnectionError(f"connexion coupée après {got} octets sur {expected}")
-            os.replace(part, dest)
+            promote(part, dest)
             return dest
         except urllib.error.HTTPError as exc:
             if exc.code == 416 and have:  # already complete
-                os.replace(part, dest)
+                promote(part, dest)
                 return dest
             if exc.code == 404:
                 raise NotOnPortal(f"jeu de données absent du portail (404) : {url}") from None

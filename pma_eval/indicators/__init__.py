@@ -1,4 +1,4 @@
-"""Indicators: one catalogue (``catalogue.yml``), pure calculations, pipeline checks, exports."""
+"""Indicators: one catalogue (``catalogue.yml``), pure calculations, pipeline checks (exports: ``publish``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""EPCI syntheses (2–4 pages each), rendered from a template without a Jupyter kernel."""
+"""EPCI syntheses (2–4 pages each), rendered from a template without a Jupyter kernel.
+
+The content is made of the annual report's own blocks (:mod:`pma_eval.report.annual`): the same
+tables and figures, with their sources and natures.
+"""
 
 from __future__ import annotations
 
@@ -9,47 +13,66 @@ import pandas as pd
 
 from ..atomic import atomic_folder
 from .. import fmt
-from .. import reporting as r
 from ..config import Paths, get_paths
-from .fiches import SOURCES, TEMPLATES
+from ..processed import load_shapes
+from ..report import DEMO_BANNER, Table, load_context, nature_note
+from ..report import annual as a
+from ..report.context import ReportContext, has_demonstration, source_line, value
+from .fiches import TEMPLATES
+from .manifest import write_manifest
 from .report import CSS, export_pdf
 
 
-def communes_table(ctx: r.ReportContext) -> str:
-    rows = []
+def communes_table(ctx: ReportContext) -> Table:
+    rows, seen = [], set()
     for code in ctx.territory.members("epci", ctx.geo_code):
-        pop = r.value(ctx, "population", level="commune", code=code)[0]
-        ges = r.value(ctx, "ges_par_habitant", level="commune", code=code)[0]
-        pv = r.value(ctx, "enr_puissance_solaire_pv", level="commune", code=code)[0]
-        rows.append({"Commune": ctx.territory.name("commune", code), "Population": fmt.number(pop),
-                     "GES par habitant (t CO₂e)": fmt.number(ges, 1), "Photovoltaïque (kW)": fmt.number(pv),
-                     "_pop": pop})
-    df = pd.DataFrame(rows).sort_values("_pop", ascending=False).drop(columns="_pop").head(10)
-    return r.html_table(df, f"Les 10 communes les plus peuplées en {ctx.year}")
+        (pop, n1), (ges, n2), (pv, n3) = (value(ctx, i, level="commune", code=code)
+                                          for i in ("population", "ges_par_habitant", "enr_puissance_solaire_pv"))
+        seen |= {n1, n2, n3}
+        rows.append({"Commune": ctx.territory.name("commune", code), "Population": pop,
+                     "GES par habitant (t CO₂e)": ges, "Photovoltaïque (kW)": pv})
+    df = pd.DataFrame(rows).sort_values("Population", ascending=False).head(10)
+    return Table(df, f"Les 10 communes les plus peuplées en {ctx.year}",
+                 formats={"Population": fmt.number, "GES par habitant (t CO₂e)": lambda x: fmt.number(x, 1),
+                          "Photovoltaïque (kW)": fmt.number},
+                 sources=(source_line(ctx, ["population", "ges_par_habitant", "enr_puissance_solaire_pv"]),),
+                 natures=frozenset(seen))
+
+
+def synthesis_sections(ctx: ReportContext, shapes: dict) -> list[tuple[str, list]]:
+    """The synthesis of one EPCI as (heading, blocks) sections."""
+    return [
+        ("L'essentiel", [a.key_sentences(ctx, n=5, short_caveat=True), a.headline_table(ctx)]),
+        ("Émissions de gaz à effet de serre", [a.emissions_figure(ctx),
+                                                a.verdict_table(ctx, ["ges_total"],
+                                                                "Émissions : rythme au regard des objectifs")]),
+        ("Les communes", [a.map_figure(ctx, shapes), communes_table(ctx)]),
+        ("Énergie et renouvelables", [a.energy_figure(ctx)]),
+    ]
 
 
 def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
-    ctx = r.load_context(year, sigle, paths)
-
-    sentences = r.key_sentences(ctx, n=5, short_caveat=True)
+    paths = paths or get_paths()
+    ctx = load_context(year, sigle, paths)
+    sections = synthesis_sections(ctx, load_shapes(paths))
+    blocks = [b for _, bs in sections for b in bs]
+    sources = list(dict.fromkeys(s for b in blocks for s in b.sources))
+    natures = set().union(*(b.natures for b in blocks))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     return env.get_template("synthese_epci.html.j2").render(
-        title=f"{ctx.name} — synthèse {ctx.year}", css=CSS, demo=r.has_demonstration(ctx), demo_banner=r.DEMO_BANNER,
-        sentences=sentences, headline=r.headline_table_html(ctx),
-        emissions_fig=r.emissions_figure(ctx)[0],
-        verdicts=r.verdict_table_html(ctx, ["ges_total"], "Émissions : rythme au regard des objectifs"),
-        map_fig=r.map_figure(ctx)[0], communes_table=communes_table(ctx),
-        energy_fig=r.energy_figure(ctx)[0], enr_fig="", sources=SOURCES)
+        title=f"{ctx.name} — synthèse {ctx.year}", css=CSS, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER,
+        sections=sections, sources=sources, natures=nature_note(natures))
 
 
-def write_syntheses(year: int, paths: Paths | None = None) -> Path:
-    """Write ``reports/<year>/fiches/epci/<SIGLE>.html`` and ``.pdf`` for the three EPCIs."""
+def write_syntheses(year: int, paths: Paths | None = None, out_dir: Path | None = None) -> Path:
+    """Write ``reports/<year>/fiches/epci/<SIGLE>.html`` and ``.pdf`` for the three EPCIs, and their manifest."""
     from ..processed import load_territory
     paths = paths or get_paths()
-    final = paths.reports / str(year) / "fiches" / "epci"
+    final = Path(out_dir) if out_dir else paths.reports / str(year) / "fiches" / "epci"
     with atomic_folder(final) as tmp:
         for sigle in load_territory(paths).epcis["epci_sigle"]:
             text = render_synthesis(year, sigle, paths)
             (tmp / f"{sigle}.html").write_text(text, encoding="utf-8")
             export_pdf(text, tmp / f"{sigle}.pdf")
+        write_manifest("syntheses_epci", {"year": int(year)}, tmp, paths)
     return final

@@ -21,17 +21,19 @@ import pandas as pd
 from ..atomic import atomic_folder
 from .. import fmt, svg
 from ..config import Paths, get_paths
-from ..processed import load, load_shapes, load_territory
+from ..processed import load, load_shapes, load_territory, manifest
 from ..errors import ConfigurationError
 from ..narrative import comparison_sentence, evolution_sentence, rank
-from ..nomenclature import SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
+from ..indicators import load_catalogue
+from ..report.context import formats_line, lineage
+from ..vocabulary import PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
 from ..territory import NATURE_LABELS_FR, worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PCAET = ["residentiel", "tertiaire", "transport_routier", "autres_transports", "agriculture", "dechets",
-         "industrie_hors_energie", "branche_energie"]
-SOURCES = ("INSEE (populations légales) ; CITEPA (IGT, 2016) ; séries de démonstration pma-eval (autres années, "
-           "énergie, renouvelables) ; Enedis (2023) ; IGN (contours)")
+#: Indicators a fiche shows: its source line is derived from their lineage (catalogue → raw files' metadata).
+SHOWN = ("population", "ges_total", "ges_par_habitant", *(f"ges_{s}" for s in PCAET), "conso_energie_par_habitant",
+         "conso_electricite", "enr_puissance_solaire_pv", "pv_installations", "enr_elec_production",
+         "couverture_elec_enr")
 
 
 def slugify(text: str) -> str:
@@ -65,7 +67,8 @@ class FicheData:
     sentences: list[str]
     bars_svg: str
     share_svg: str
-    map_svg: str
+    map_png: str  # base map of the EPCI (PNG, base64), shared by its communes
+    map_svg: str  # the commune drawn over it
     energy_rows: list[dict]
     natures: str
     sources: str
@@ -99,6 +102,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
     for e in territory.epcis["epci_siren"]:
         fills = {c: "#b7cde3" for c in territory.members("epci", e)}
         base_maps[e] = base64.b64encode(svg.base_map_png(rings, height, fills)).decode("ascii")
+    sources = formats_line(manifest(paths), [*lineage(load_catalogue(), SHOWN), "contours_communes"])
     v1, n1 = _lookup(ind, year)
     v0, n0 = _lookup(ind, first)
     out = []
@@ -158,10 +162,10 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             population=fmt.number(pop), population_change=fmt.percent(pop / pop0 - 1, 1, signed=True),
             ges_total=_q(ges, "t CO₂e", 0), ges_per_hab=_q(per_hab, "t CO₂e", 1), ges_nature=NATURE_LABELS_FR[ges_n],
             sentences=[s.text for s in sentences], bars_svg=bars, share_svg=share,
-            map_svg=svg.locator_map(base_maps[epci], rings[code], height, name),
+            map_png=base_maps[epci], map_svg=svg.locator_svg(rings[code], height),
             energy_rows=energy_rows,
             natures=", ".join(NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in shown),
-            sources=SOURCES, demonstration="demonstration" in shown))
+            sources=sources, demonstration="demonstration" in shown))
     return out
 
 
@@ -213,14 +217,16 @@ def _write_one(args: tuple[FicheData, str]) -> tuple[str, str]:
 
 
 def write_fiches(year: int, paths: Paths | None = None, processes: int | None = None,
-                 only: list[str] | None = None) -> Path:
-    """Write every commune's fiche (HTML + PDF) to ``reports/<year>/fiches/communes``.
+                 only: list[str] | None = None, out_dir: Path | None = None) -> Path:
+    """Write every commune's fiche (HTML + PDF) and the folder's manifest to ``reports/<year>/fiches/communes``.
 
     Returns the folder. A failure leaves the previous fiches untouched.
     """
+    from .manifest import write_manifest
+
     paths = paths or get_paths()
     data = prepare(year, paths, codes=only)
-    final = paths.reports / str(year) / "fiches" / "communes"
+    final = Path(out_dir) if out_dir else paths.reports / str(year) / "fiches" / "communes"
     with atomic_folder(final) as tmp:
         jobs = [(f, str(tmp)) for f in data]
         n = processes or min(len(jobs), os.cpu_count() or 1)
@@ -230,4 +236,5 @@ def write_fiches(year: int, paths: Paths | None = None, processes: int | None = 
         else:
             for j in jobs:
                 _write_one(j)
+        write_manifest("fiches", {"year": int(year), **({"communes": sorted(only)} if only else {})}, tmp, paths)
     return final

@@ -9,13 +9,59 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
-from ..checksum import sha256  # noqa: F401  (the manifests' checksum, used by run and verify)
+from ..checksum import sha256
 from ..config import Paths
 
 KEY_LIBRARIES = ["pandas", "numpy", "matplotlib", "statsmodels", "scipy", "papermill", "nbconvert", "nbclient",
                  "ipykernel", "weasyprint", "babel", "pyarrow", "pandera", "jinja2"]
 #: Files compared by ``verify``: the executed notebook carries execution timestamps by design.
-COMPARED_SUFFIXES = (".html", ".pdf", ".csv", ".xlsx")
+COMPARED_SUFFIXES = (".html", ".pdf", ".csv", ".xlsx", ".png", ".svg", ".txt")
+
+
+#: Font families the stylesheets and charts ask for (report.css, fiche.css, charts.STYLE), with the styles used.
+FONT_QUERIES = ("DejaVu Sans", "DejaVu Sans:bold", "DejaVu Sans:italic")
+#: System libraries that shape and draw the text of the PDFs: a different version may move glyphs.
+SYSTEM_LIBRARIES = {"pango": ("libpango-1.0.so.0", "pango_version_string"),
+                    "harfbuzz": ("libharfbuzz.so.0", "hb_version_string")}
+
+
+def _library_version(soname: str, function: str) -> str | None:
+    import ctypes
+
+    try:
+        lib = ctypes.CDLL(soname)
+        fn = getattr(lib, function)
+        fn.restype = ctypes.c_char_p
+        return fn().decode()
+    except (OSError, AttributeError):
+        return None
+
+
+def fonts_used() -> dict:
+    """The font files and text libraries behind the PDFs and charts, so that ``verify`` on another
+    machine can tell a font or HarfBuzz change from a change of content.
+
+    PDF text: the file fontconfig picks for each family of the stylesheets (``fc-match``), as
+    WeasyPrint (through Pango) does; charts: the file matplotlib picks. Each file with its sha256.
+    """
+    out: dict = {"bibliotheques_texte": {k: _library_version(*v) for k, v in SYSTEM_LIBRARIES.items()}, "fichiers": {}}
+    files = {}
+    for query in FONT_QUERIES:
+        try:
+            r = subprocess.run(["fc-match", "-f", "%{file}", query], capture_output=True, text=True, timeout=5)
+            files[f"pdf: {query}"] = r.stdout.strip() or None
+        except (OSError, subprocess.SubprocessError):
+            files[f"pdf: {query}"] = None
+    try:
+        from matplotlib import font_manager
+
+        files["graphiques: DejaVu Sans"] = font_manager.findfont("DejaVu Sans", fallback_to_default=False)
+    except (ImportError, ValueError):
+        files["graphiques: DejaVu Sans"] = None
+    for label, f in files.items():
+        out["fichiers"][label] = ({"fichier": Path(f).name, "sha256": sha256(Path(f))}
+                                  if f and Path(f).is_file() else None)
+    return out
 
 
 def git_commit(root: Path) -> str:
@@ -50,7 +96,8 @@ def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, note
                     "sha256": sha256(f)} for f in files if f.exists()]
     outputs = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"}
     return {"rapport": kind, "parametres": parameters, "pma_eval": __version__, "commit": git_commit(paths.root),
-            "python": platform.python_version(), "bibliotheques": versions, "entrees": inputs, "sorties": outputs,
+            "python": platform.python_version(), "bibliotheques": versions, "polices": fonts_used(),
+            "entrees": inputs, "sorties": outputs,
             "comparees_par_verify": [n for n in outputs if n.endswith(COMPARED_SUFFIXES)]}
 
 

@@ -25,6 +25,7 @@ import nbformat
 from ..config import Paths, get_paths
 from ..errors import ConfigurationError, PmaEvalError
 from ..atomic import atomic_folder
+from .exports import EXPORTS
 from .manifest import write_manifest
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -135,15 +136,16 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
     return _with_toc(body)
 
 
-def _cover(title: str) -> str:
-    """Cover page (no heading element: the document's single h1 stays the report title)."""
-    import html as html_
+def _template(name: str):
+    import jinja2
 
-    return ('<section class="cover" aria-label="Couverture"><p class="cover-org">Pôle métropolitain de l\'Artois</p>'
-            f'<p class="cover-title">{html_.escape(title)}</p>'
-            '<p class="cover-sub">La Turbine de l\'écotransition — évaluation climat-air-énergie</p>'
-            '<p class="cover-foot">Document produit par pma-eval à partir de données ouvertes et de séries de '
-            'démonstration signalées comme telles.</p></section>')
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "pma")), autoescape=True)
+    return env.get_template(name)
+
+
+def _cover(title: str) -> str:
+    """Cover page (template ``pma/cover.html.j2``)."""
+    return _template("cover.html.j2").render(title=title)
 
 
 def _with_toc(body: str) -> str:
@@ -155,15 +157,13 @@ def _with_toc(body: str) -> str:
     def renumber(m: re.Match) -> str:
         # Plain ASCII ids: WeasyPrint resolves target-counter() links with them reliably.
         entries.append(m.group(2))
-        return f'<h2 id="section-{len(entries)}">{m.group(2)}'
+        return m.group(0).replace(m.group(1), f"section-{len(entries)}", 1)
 
     body = re.sub(r'<h2 id="([^"]+)">(.*?)(?=<a class="anchor-link")', renumber, body)
     body = re.sub(r'<a class="anchor-link" href="[^"]*">¶</a>', "", body)  # pilcrow links: screen clutter
     if not entries:
         return body
-    items = "".join(f'<li><a href="#section-{k}">{text}</a></li>' for k, text in enumerate(entries, start=1))
-    toc = f'<nav class="toc" aria-label="Sommaire"><p class="toc-title">Sommaire</p><ol>{items}</ol></nav>'
-    return body.replace("<main>", toc + "<main>", 1)
+    return body.replace("<main>", _template("toc.html.j2").render(entries=entries) + "<main>", 1)
 
 
 def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Path:
@@ -203,8 +203,7 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
     stem = REPORTS[kind][1] + stem_suffix
     with atomic_folder(out_dir) as tmp:
         executed = tmp / f"{stem}.ipynb"
-        # PMA_EVAL_REPORT_DIR: where a notebook may write extra outputs (e.g. the IAMC tables).
-        with _env(PMA_EVAL_ROOT=str(paths.root), PYTHONWARNINGS="ignore", PMA_EVAL_REPORT_DIR=str(tmp)):
+        with _env(PMA_EVAL_ROOT=str(paths.root), PYTHONWARNINGS="ignore"):
             try:
                 papermill.execute_notebook(str(nb_in), str(executed), parameters=parameters, cwd=str(paths.root),
                                            kernel_name="python3", progress_bar=False, log_output=False,
@@ -222,5 +221,7 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
         html_path = tmp / f"{stem}.html"
         html_path.write_text(html_text, encoding="utf-8")
         export_pdf(html_text, tmp / f"{stem}.pdf")
+        if kind in EXPORTS:  # data files of the report (IAMC tables), written by publish, not by the notebook
+            EXPORTS[kind](parameters, tmp, paths)
         write_manifest(kind, {"title": title, **parameters}, tmp, paths, notebook=nb_in)
     return ReportResult(out_dir, out_dir / f"{stem}.html", out_dir / f"{stem}.pdf", out_dir / f"{stem}.ipynb")

@@ -45,7 +45,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     from ..build import build
     from ..processed import load, load_territory
     from ..indicators import load_catalogue
-    from ..indicators.export import export
+    from .indicator_export import export
     from .epci import write_syntheses
     from .fiches import write_fiches
     from .report import ReportFailed, run_report
@@ -78,7 +78,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
             steps.append((f"rapport annuel {sigle}", lambda s=sigle, n=name: run_report(
                 "annual", {"year": year, "territoire": s}, f"Rapport annuel d'évaluation {year} — {n}", paths)))
         steps.append(("rapport de prospective PMA", lambda: scenario_report(
-            year, "PMA", ",".join(DEFAULT_SCENARIOS), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)))
+            year, "PMA", list(DEFAULT_SCENARIOS), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)))
         if fiches:
             steps.append(("fiches communales", lambda: write_fiches(year, paths)))
             steps.append(("synthèses des agglomérations", lambda: write_syntheses(year, paths)))
@@ -122,6 +122,28 @@ def compare_inputs(before: list[dict], after: list[dict]) -> dict[str, list[str]
             "différente": sorted(p for p in a.keys() & b.keys() if a[p] != b[p])}
 
 
+def _rewrite_fiches(params: dict, paths: Paths, out: Path) -> None:
+    from .fiches import write_fiches
+
+    write_fiches(int(params["year"]), paths, only=params.get("communes"), out_dir=out)
+
+
+def _rewrite_syntheses(params: dict, paths: Paths, out: Path) -> None:
+    from .epci import write_syntheses
+
+    write_syntheses(int(params["year"]), paths, out_dir=out)
+
+
+def _rewrite_visuals(params: dict, paths: Paths, out: Path) -> None:
+    from .visuals import write_visuals
+
+    write_visuals(int(params["year"]), params.get("territoire", "PMA"), paths, out_dir=out)
+
+
+#: Output folders written without a notebook, and how ``verify`` writes them again.
+REWRITERS = {"fiches": _rewrite_fiches, "syntheses_epci": _rewrite_syntheses, "visuels": _rewrite_visuals}
+
+
 def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) -> int:
     """Rerun the report described by a manifest in a temporary folder and compare the files."""
     from .report import run_report
@@ -134,12 +156,19 @@ def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) ->
     params = dict(m["parametres"])
     title = params.pop("title", "")
     with tempfile.TemporaryDirectory(prefix="pma-verify-") as tmp:
-        res = run_report(m["rapport"], params, title, paths, out_dir=Path(tmp) / "refait")
-        again = json.loads((res.folder / "manifest.json").read_text(encoding="utf-8"))
+        out = Path(tmp) / "refait"
+        if m["rapport"] in REWRITERS:  # fiches, syntheses, visuals: written without a notebook
+            REWRITERS[m["rapport"]](params, paths, out)
+        else:
+            run_report(m["rapport"], params, title, paths, out_dir=out)
+        again = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     diffs = [n for n in m.get("comparees_par_verify", []) if again["sorties"].get(n) != m["sorties"].get(n)]
     for state, names in compare_inputs(m["entrees"], again["entrees"]).items():
         for n in names:
             echo(f"entrée {state} : {n}")
+    if diffs and m.get("polices") != again.get("polices"):
+        echo("polices ou bibliothèques de texte différentes de celles du manifeste (les PDF peuvent en différer) : "
+             + json.dumps({"avant": m.get("polices"), "maintenant": again.get("polices")}, ensure_ascii=False))
     for n in diffs:
         echo(f"sortie différente : {n}")
     if not diffs:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from .exports import scenario_names
+
 
 def scenario_report(year: int | None, territoire: str, scenarios: str, horizon: int, draws: int, seed: int,
                     paths, extra: dict | None = None):
     """Run the scenario report into ``reports/<year>/prospective/<territoire>`` (shared with ``run``)."""
     from ..processed import load_territory
-    from ..prospective_report import select_scenarios, start_year
+    from ..report.foresight import select_scenarios, start_year
     from .report import run_report
 
     from ..processed import checked_year
 
-    select_scenarios([s.strip() for s in scenarios.split(",") if s.strip()], paths)  # exit 2 before any run
+    names = scenario_names(scenarios)
+    select_scenarios(names, paths)  # exit 2 before any run
     year = checked_year(year, paths) if year else start_year(paths)
     territory = load_territory(paths)
     level, code = territory.resolve(territoire)
     name = territory.name(level, code)
-    params = {"year": int(year), "territoire": territoire.upper(), "scenarios": scenarios, "horizon": int(horizon),
+    params = {"year": int(year), "territoire": territoire.upper(), "scenarios": names, "horizon": int(horizon),
               "tirages": int(draws), "graine": int(seed), **(extra or {})}
     return run_report("scenarios", params, f"Scénarios et trajectoires {year}–{horizon} — {name}", paths,
                       out_dir=paths.reports / str(year) / "prospective" / territoire.upper())

@@ -1,42 +1,36 @@
 """Visuals ready to publish: headline charts as PNG at social-network sizes and SVG for print,
-each with its text alternative in a side file, and a newsletter block that survives e-mail clients."""
+each with its text alternative in a side file, and a newsletter block that survives e-mail clients.
+
+The charts are the annual report's own figures (:mod:`pma_eval.report.annual`), redrawn at each
+size: same data, labels, colours, source lines and demonstration marks.
+"""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
+import jinja2
 import matplotlib
 import matplotlib.pyplot as plt
 
+from .. import fmt
 from ..atomic import atomic_folder
-from .. import charts
-from .. import reporting as r
 from ..config import Paths, get_paths
+from ..report import DEMO_BANNER, Figure, load_context
+from ..report import annual as a
+from ..report.context import ReportContext, display, has_demonstration
+from .fiches import TEMPLATES
+from .manifest import write_manifest
 
 SIZES = {"carre": (1080, 1080), "paysage": (1200, 675)}
 
 
-def _figures(ctx: r.ReportContext) -> dict[str, tuple]:
-    """name → (figure factory, alt text). Factories so that each size gets a fresh figure."""
-    wide, demo = r._wide(ctx, "ges_", r.PCAET)
-    per_hab = r.epci_comparison(ctx)
-    enr, demo_enr = r._wide(ctx, "enr_production_", r.TECHS)
+def figures(ctx: ReportContext) -> dict[str, Figure]:
+    """name → report figure (each has ``make`` to draw a fresh copy at another size)."""
     return {
-        "emissions_par_secteur": (
-            lambda: charts.stacked_sectors(wide, f"Émissions de gaz à effet de serre — {ctx.name}", "kt CO₂e",
-                                           r.SOURCE_EMISSIONS, demo, scale=1000),
-            r.emissions_figure(ctx)[1]),
-        "emissions_par_habitant_epci": (
-            lambda: charts.bars(per_hab, f"Émissions par habitant en {ctx.year}", "t CO₂e par habitant",
-                                r.SOURCE_EMISSIONS, 1, ctx.name),
-            r.epci_figure(ctx)[1]),
-        "electricite_renouvelable": (
-            lambda: charts.stacked(enr, f"Électricité renouvelable produite — {ctx.name}", "GWh", r.SOURCE_ENR,
-                                   {"solaire_pv": "Solaire", "eolien": "Éolien", "bioenergies": "Bioénergies"},
-                                   {"solaire_pv": "#E69F00", "eolien": "#0072B2", "bioenergies": "#009E73"},
-                                   {"eolien": "//", "bioenergies": ".."}, demo_enr, scale=1000),
-            r.enr_figure(ctx)[1]),
+        "emissions_par_secteur": a.emissions_figure(ctx, f"Émissions de gaz à effet de serre — {ctx.name}"),
+        "emissions_par_habitant_epci": a.epci_figure(ctx),
+        "electricite_renouvelable": a.enr_figure(ctx, f"Électricité renouvelable produite — {ctx.name}"),
     }
 
 
@@ -52,38 +46,28 @@ def _save(fig, path: Path, size: tuple[int, int] | None) -> None:
     plt.close(fig)
 
 
-def newsletter_block(ctx: r.ReportContext) -> str:
-    """Key figures as an e-mail-safe HTML block: tables and inline styles only, no CSS classes or scripts."""
-    rows = "".join(
-        f'<tr><td style="padding:6px 10px;border-bottom:1px solid #dddddd;font-family:Arial,sans-serif;'
-        f'font-size:14px;color:#1a1a1a;">{html.escape(row["indicator"])}</td>'
-        f'<td style="padding:6px 10px;border-bottom:1px solid #dddddd;font-family:Arial,sans-serif;font-size:14px;'
-        f'font-weight:bold;color:#0b5394;text-align:right;white-space:nowrap;">{html.escape(row["value"])}</td>'
-        f'<td style="padding:6px 10px;border-bottom:1px solid #dddddd;font-family:Arial,sans-serif;font-size:13px;'
-        f'color:#333333;text-align:right;">{html.escape(row["change"])} depuis {row["first"]}</td></tr>'
-        for row in r.headline_rows(ctx))
-    demo = (f'<p style="font-family:Arial,sans-serif;font-size:12px;color:#8a4b00;margin:8px 0;">'
-            f'{html.escape(r.DEMO_BANNER)}</p>' if r.has_demonstration(ctx) else "")
-    return (f'<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" '
-            f'style="border-collapse:collapse;background:#ffffff;">'
-            f'<tr><td style="padding:12px 10px;font-family:Arial,sans-serif;font-size:20px;font-weight:bold;'
-            f'color:#0b5394;">{html.escape(ctx.name)} : les chiffres clés {ctx.year}</td></tr>'
-            f'<tr><td><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
-            f'style="border-collapse:collapse;">{rows}</table></td></tr>'
-            f'<tr><td>{demo}<p style="font-family:Arial,sans-serif;font-size:11px;color:#555555;margin:8px 10px;">'
-            f'Source : pma-eval, rapport annuel d\'évaluation {ctx.year}.</p></td></tr></table>')
+def newsletter_block(ctx: ReportContext) -> str:
+    """Key figures as an e-mail-safe HTML block (template ``lettre_chiffres_cles.html.j2``)."""
+    h = a.headline_frame(ctx)
+    rows = [{"indicator": r.indicator, "value": display(r.indicator_id, r.value, ctx),
+             "change": fmt.percent(r.change, 0, signed=True), "first": r.first} for r in h.itertuples()]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    return env.get_template("lettre_chiffres_cles.html.j2").render(
+        name=ctx.name, year=ctx.year, rows=rows, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER)
 
 
-def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None) -> Path:
-    """Write ``reports/<year>/visuels/`` (PNG 1080×1080 and 1200×675, SVG, alt texts, newsletter)."""
+def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None, out_dir: Path | None = None) -> Path:
+    """Write ``reports/<year>/visuels/`` (PNG 1080×1080 and 1200×675, SVG, alt texts, newsletter, manifest)."""
     paths = paths or get_paths()
-    ctx = r.load_context(year, territoire, paths)
-    final = paths.reports / str(year) / "visuels"
+    ctx = load_context(year, territoire, paths)
+    final = Path(out_dir) if out_dir else paths.reports / str(year) / "visuels"
     with atomic_folder(final) as tmp:
-        for name, (make, alt) in _figures(ctx).items():
+        for name, figure in figures(ctx).items():
+            plt.close(figure.fig)
             for label, size in SIZES.items():
-                _save(make(), tmp / f"{name}_{label}_{size[0]}x{size[1]}.png", size)
-            _save(make(), tmp / f"{name}.svg", None)
-            (tmp / f"{name}.alt.txt").write_text(alt + "\n", encoding="utf-8")
+                _save(figure.make(), tmp / f"{name}_{label}_{size[0]}x{size[1]}.png", size)
+            _save(figure.make(), tmp / f"{name}.svg", None)
+            (tmp / f"{name}.alt.txt").write_text(figure.alt + "\n", encoding="utf-8")
         (tmp / "lettre_chiffres_cles.html").write_text(newsletter_block(ctx), encoding="utf-8")
+        write_manifest("visuels", {"year": int(year), "territoire": territoire.upper()}, tmp, paths)
     return final

@@ -10,7 +10,7 @@ from ..atomic import atomic_file
 from ..errors import ConfigurationError
 from ..xlsx import make_reproducible
 from ..territory import NATURE_LABELS_FR, Territory
-from .catalogue import Catalogue
+from ..indicators.catalogue import Catalogue
 
 HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "valeur", "unite", "nature", "complet"]
 #: The ``complet`` column: « non » where a part of the value is missing (a lacuna in a commune,
