@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: help install check-system data report scenarios fiches visuels test test-fast lab demo-data lock bench clean
+.PHONY: help install check-system data report scenarios fiches visuels test test-fast carnets lab demo-data lock bench clean
 
 help: ## afficher cette aide
 	@echo "pma-eval — commandes disponibles :"
@@ -48,6 +48,10 @@ test: install ## installer puis lancer toute la suite de tests
 
 test-fast: install ## tests sans les exécutions de carnets
 	$(BIN)/python -m pytest -m "not slow"
+
+carnets: data ## exécuter les carnets d'exploration et les garder avec leurs sorties (documentation lisible sur la forge)
+	env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.kernel_name=python3 notebooks/exploratory/*.ipynb
 
 lab: install ## ouvrir JupyterLab (carnets dans notebooks/ ; --allow-root ajouté si l'on est root)
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)

@@ -66,7 +66,7 @@ def test_no_import_circles():
 def test_downstream_floors_never_import_the_build():
     graph = import_graph()
     downstream = ("pma_eval.indicators", "pma_eval.evaluation", "pma_eval.prospective", "pma_eval.narrative",
-                  "pma_eval.reporting", "pma_eval.prospective_report", "pma_eval.charts", "pma_eval.maps",
+                  "pma_eval.report", "pma_eval.vocabulary", "pma_eval.charts", "pma_eval.maps",
                   "pma_eval.processed")
     offenders = {m: sorted(d for d in deps if d.startswith("pma_eval.build"))
                  for m, deps in graph.items() if m.startswith(downstream)}
@@ -80,7 +80,7 @@ def test_importing_the_package_leaves_the_analysts_matplotlib_backend_alone():
     import sys
 
     code = ("import matplotlib; matplotlib.use('svg'); "
-            "import pma_eval.charts, pma_eval.maps, pma_eval.svg, pma_eval.reporting, pma_eval.prospective_report; "
+            "import pma_eval.charts, pma_eval.maps, pma_eval.svg, pma_eval.report.annual, pma_eval.report.scenarios; "
             "print(matplotlib.get_backend())")
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -89,8 +89,69 @@ def test_importing_the_package_leaves_the_analysts_matplotlib_backend_alone():
 
 def test_calculation_and_report_content_modules_do_not_reach_into_data_raw():
     """The foresight's reference tables come through the build; no content module names data/raw."""
-    for folder in ("evaluation", "prospective", "indicators", "narrative"):
+    for folder in ("evaluation", "prospective", "indicators", "narrative", "report"):
         for p in (PACKAGE / folder).rglob("*.py"):
             assert "paths.raw" not in p.read_text(encoding="utf-8"), p
-    for name in ("reporting.py", "prospective_report.py"):
-        assert "paths.raw" not in (PACKAGE / name).read_text(encoding="utf-8"), name
+
+
+#: Calls that open or read a file. Packages with the catalogue's or a template's own file are allowed
+#: that one read only (``Path(__file__)`` next to the module).
+FILE_CALLS = {"open", "read_text", "read_bytes", "read_csv", "read_parquet", "read_excel", "read_json",
+              "write_text", "write_bytes", "to_csv", "to_parquet", "to_excel", "savefig", "safe_load_file"}
+
+
+def _file_calls(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if name in FILE_CALLS:
+                found.append(f"{path.name}:{node.lineno} {name}")
+    return found
+
+
+def test_report_evaluation_prospective_and_indicators_open_no_file():
+    """Content and calculation modules get their data from pma_eval.processed and return objects;
+    the only files they may read are their own declarations beside the code (catalogue.yml,
+    vocabulary.yml, the report's jinja2 templates), through a loader named here."""
+    allowed = {"catalogue.py": {"read_text"}}  # the catalogue reads catalogue.yml, beside it
+    offenders = []
+    for folder in ("report", "evaluation", "prospective", "indicators"):
+        for p in (PACKAGE / folder).rglob("*.py"):
+            offenders += [c for c in _file_calls(p) if c.split()[-1] not in allowed.get(p.name, set())]
+    assert not offenders, offenders
+
+
+def test_no_html_is_built_with_f_strings():
+    """HTML comes from jinja2 templates with autoescape; no f-string (or % / format) opens a tag."""
+    import re
+
+    tag = re.compile(r"<(/?)(p|ul|li|table|tr|td|th|div|span|figure|img|h[1-6]|strong|a|section|nav|ol)\b")
+    offenders = []
+    for p in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+                if tag.search(text):
+                    offenders.append(f"{p.relative_to(PACKAGE)}:{node.lineno}")
+    assert not offenders, offenders
+
+
+def test_the_vocabulary_and_the_atomic_writer_each_exist_once():
+    """Sector lists, units and IAMC variables are declared in vocabulary.yml only; temp-then-swap
+    writing is atomic.py's alone."""
+    import re
+
+    pcaet_list = re.compile(r"[\(\[]\s*\"residentiel\",\s*\"tertiaire\"")
+    unit_spellings = re.compile(r"\"(kt CO2e/yr|tCO2e)\"")
+    swaps = re.compile(r"\b(os\.replace|os\.rename|shutil\.move)\(")
+    for p in PACKAGE.rglob("*.py"):
+        text = p.read_text(encoding="utf-8")
+        rel = p.relative_to(PACKAGE).as_posix()
+        assert not pcaet_list.search(text), f"{rel}: a sector list (declare it in vocabulary.yml)"
+        if not rel.startswith(("sources/", "demonstration.py")):  # readers map the producers' own spellings
+            assert not unit_spellings.search(text), f"{rel}: a unit spelled by hand (vocabulary.yml)"
+        if rel != "atomic.py":
+            assert not swaps.search(text), f"{rel}: a hand-rolled swap (use atomic.atomic_folder/atomic_file)"
+

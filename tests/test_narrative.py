@@ -86,7 +86,7 @@ def test_on_track_wording():
 
 def test_one_stability_threshold_for_sentences_and_key_figures():
     """A −0,7 % change used to be « stable » in one sentence and « une baisse de 1 % » in the key figure."""
-    from pma_eval.reporting import _direction_words
+    from pma_eval.report.annual.synthesis import direction_words as _direction_words
 
     s = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2023, 99.3, "decrease")
     assert s.text == "Entre 2016 et 2023, les émissions de gaz à effet de serre du Pôle sont restées stables."

@@ -11,7 +11,7 @@ from pma_eval import fmt
 from pma_eval.errors import ConfigurationError
 from pma_eval.publish import run_report
 from pma_eval.processed import latest_year
-from pma_eval.reporting import load_context
+from pma_eval.report import load_context
 
 from .conftest import REPO
 
@@ -38,7 +38,7 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, bu
     # The 2016 IGT total, summed independently here, in kt with French typography, in the sector table
     # of a 2016 report would be checked elsewhere; for 2023 the key sentence shows the indicator value:
     ctx = load_context(year, "PMA", built_paths)
-    from pma_eval.reporting import value
+    from pma_eval.report.context import value
 
     total = value(ctx, "ges_total")[0]
     assert f"{fmt.number(total / 1000, 0)}\u00a0kt CO₂e" in html
