@@ -7,6 +7,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
+# Reports, tests and scheduled runs draw off screen; `make lab` and `make carnets` unset it so that the
+# notebooks' inline backend draws (plt.show(), figures).
 export MPLBACKEND := Agg
 
 .PHONY: help install check-system data report scenarios fiches visuels test test-fast carnets lab demo-data lock bench clean
@@ -51,10 +53,10 @@ test-fast: install ## tests sans les exécutions de carnets
 
 carnets: data ## exécuter les carnets d'exploration et les garder avec leurs sorties (documentation lisible sur la forge)
 	env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.kernel_name=python3 notebooks/exploratory/*.ipynb
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False notebooks/exploratory/*.ipynb
 
 lab: install ## ouvrir JupyterLab (carnets dans notebooks/ ; --allow-root ajouté si l'on est root)
-	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+	env -u MPLBACKEND $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 demo-data: install ## régénérer les séries de démonstration de data/raw/demonstration
 	$(BIN)/pma-eval data demo --force

@@ -52,12 +52,22 @@ def house_style():
         yield
 
 
+def source_note(fig, source: str, margin: float = 0.04) -> None:
+    """The source line at the foot of the figure, wrapped to the figure's width (a long line derived
+    from the metadata must not widen the image and shrink its text), and the room it needs."""
+    import textwrap
+
+    lines = textwrap.wrap(f"Source : {source}", width=int(fig.get_figwidth() * 18), break_long_words=False)
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
+    per_line = 0.11 / fig.get_figheight()  # ≈ 8 pt of height per line of 7 pt text
+    fig.tight_layout(rect=(0, max(margin, 0.01 + per_line * len(lines)), 1, 1))
+
+
 def _finish(fig, ax, title: str, unit: str, source: str) -> None:
     ax.set_title(title)
     ax.set_ylabel(unit)
     ax.yaxis.set_major_formatter(fmt.axis_formatter())
-    fig.text(0.01, 0.01, f"Source : {source}", fontsize=7, color="#444444", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    source_note(fig, source)
 
 
 def stacked(wide: pd.DataFrame, title: str, unit: str, source: str, labels: dict[str, str],
@@ -152,8 +162,7 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
         ax.set_xlabel(unit)
         ax.xaxis.set_major_formatter(fmt.axis_formatter())
         ax.set_title(title)
-        fig.text(0.01, 0.01, f"Source : {source}", fontsize=7, color="#444444", ha="left", va="bottom")
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        source_note(fig, source, margin=0.05)
     return fig
 
 

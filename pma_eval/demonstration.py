@@ -51,6 +51,10 @@ SEED = 20240601
 YEARS = list(range(2012, 2024))
 ANCHOR_YEAR = 2016
 
+# Every constant below shapes demonstration series only (fictional, labelled as such everywhere).
+#: Emission factors used to infer 2016 energy from the IGT emissions [t CO2e/MWh]: rounded total
+#: (upstream included) factors of the ADEME Base Empreinte for natural gas, heating oil, road fuels,
+#: wood and the average French electricity mix, as listed in ASSUMPTIONS below.
 EF = {"gaz": 0.227, "produits_petroliers": 0.324, "carburants": 0.265, "bois_energie": 0.030, "electricite": 0.060}
 
 #: Energy-related share of sector emissions and carrier mix of that energy (2016).
@@ -62,7 +66,7 @@ SECTOR_MIX = {
     "transport_routier": (1.00, {"produits_petroliers": 0.995, "electricite": 0.005}),
 }
 
-#: Annual change of energy use by (sector, carrier).
+#: Annual change of energy use by (sector, carrier): illustrative, chosen for the demonstration.
 TRENDS = {
     ("residentiel", "electricite"): 0.004, ("residentiel", "gaz"): -0.015,
     ("residentiel", "produits_petroliers"): -0.06, ("residentiel", "bois_energie"): 0.01,
@@ -72,15 +76,19 @@ TRENDS = {
     ("agriculture", "produits_petroliers"): -0.005, ("agriculture", "electricite"): 0.0, ("agriculture", "gaz"): 0.0,
     ("transport_routier", "produits_petroliers"): -0.004, ("transport_routier", "electricite"): 0.35,
 }
-#: Annual change of non-energy emissions, and of sectors without an energy model.
+#: Annual change of non-energy emissions, and of sectors without an energy model: illustrative.
 OTHER_TRENDS = {"residentiel": -0.02, "tertiaire": -0.02, "industrie_hors_energie": -0.025, "agriculture": -0.007,
                 "transport_routier": 0.0, "dechets": -0.015, "branche_energie": -0.03, "autres_transports": -0.01,
                 "transport_international": 0.0, "co2_biomasse_hors_total": 0.01}
+#: Heating-need index of each year (1 = 2016): illustrative; the mild years follow the national ranking
+#: of heating degree-days (2014, 2020, 2022 and 2023 mild, 2013 cold).
 CLIMATE = {2012: 1.02, 2013: 1.08, 2014: 0.88, 2015: 0.95, 2016: 1.00, 2017: 0.96, 2018: 0.95,
            2019: 0.96, 2020: 0.89, 2021: 1.00, 2022: 0.88, 2023: 0.90}
 HEATING = {"residentiel": 0.75, "tertiaire": 0.55}  # climate-sensitive share of fuel use
+#: 2020 lockdown and 2022-2023 gas sobriety: illustrative orders of magnitude.
 SHOCKS = {(2020, "transport_routier"): 0.88, (2020, "tertiaire"): 0.95, (2020, "industrie_hors_energie"): 0.94}
 GAS_SOBRIETY = {2022: 0.90, 2023: 0.90}
+#: Photovoltaic capacity per inhabitant [kW/hab]: illustrative growth path.
 PV_KW_PER_HAB = dict(zip(YEARS, [0.012, 0.015, 0.018, 0.021, 0.024, 0.028, 0.033, 0.039, 0.047, 0.056, 0.069, 0.085]))
 
 ORE_COLUMNS = ["code", "name", "year", "carrier", "sector", "value", "pdl", "secret"]

@@ -11,7 +11,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
 from . import fmt
-from .charts import house_style, new_figure
+from .charts import house_style, new_figure, source_note
 
 # Sequential, colour-blind safe and readable in grey levels (light → dark).
 SEQUENTIAL = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
@@ -62,7 +62,5 @@ def choropleth(shapes: dict[str, list[np.ndarray]], values: pd.Series, title: st
         ax.legend(handles=handles, title=unit, loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=7.5,
                   title_fontsize=8)
         ax.set_title(title)
-        fig.text(0.01, 0.01, f"Source : {source} ; contours IGN Admin Express 2018 simplifiés",
-                 fontsize=7, color="#444444")
-        fig.tight_layout(rect=(0, 0.04, 1, 1))
+        source_note(fig, f"{source} ; contours IGN Admin Express 2018 simplifiés")
     return fig

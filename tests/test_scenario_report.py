@@ -39,7 +39,14 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
     assert html.count('<figure class="pma-figure">') >= 8
     assert res.pdf.read_bytes()[:5] == b"%PDF-"
     iamc = pd.read_csv(res.folder / "scenarios_iamc.csv")
-    assert list(iamc.columns) == ["model", "scenario", "region", "variable", "unit", "year", "value"]
+    assert list(iamc.columns) == ["model", "scenario", "region", "variable", "unit", "year", "value", "nature"]
+    # Demonstration carries to the export: the history's demonstration years, and projections that
+    # start from demonstration values (the 2023 base here) are marked as such; 2016 is the real IGT.
+    nat = iamc.query("variable == 'Émissions GES'").groupby("scenario")["nature"].agg(set)
+    assert nat["historique"] == {"observed", "demonstration"}
+    assert all(nat[s] == {"demonstration"} for s in ("tendanciel", "turbine", "snbc", "trajectoire_reference"))
+    assert iamc.query("scenario == 'historique' and variable == 'Émissions GES' and year == 2016")["nature"].item() \
+        == "observed"
     assert {"tendanciel", "turbine", "snbc", "trajectoire_reference", "historique"} <= set(iamc["scenario"])
     xlsx = pd.read_excel(res.folder / "scenarios_iamc.xlsx", sheet_name="data")
     assert len(xlsx) == len(iamc)

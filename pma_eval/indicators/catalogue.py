@@ -91,7 +91,8 @@ class Catalogue:
             "unité": i.unit, "unité courte": i.short_unit,
             "sens souhaité": {"increase": "hausse", "decrease": "baisse", "none": "—"}[i.direction],
             "thème": self.themes[i.theme], "agrégation": {"sum": "somme", "ratio": "ratio des totaux"}[i.aggregation],
-            "niveaux": ", ".join(i.levels), "sources": " ; ".join(i.sources), "description": i.description,
+            "niveaux": ", ".join(i.levels), "sources": " ; ".join(FORMATS[s] for s in i.sources),
+            "formats des fichiers bruts": ", ".join(i.sources), "description": i.description,
         } for i in self])
 
 

@@ -43,7 +43,9 @@ from .scenarios import CARRIERS, SECTORS_ALL, SECTORS_ENERGY, Scenario, merge
 LEVER_ORDER = ("renovation", "chauffage", "tertiaire", "industrie", "mobilite", "agriculture", "dechets",
                "branche_energie", "photovoltaique")
 
-#: Values used when a scenario does not set a key (documented in scenarios/README.md).
+#: Values used when a scenario does not set a key: working assumptions of the workbench, documented
+#: with their meaning in scenarios/README.md (« leviers »), overridden by any scenario file. They are not
+#: sourced figures; a scenario meant for a decision should set them from a cited study.
 DEFAULTS = {
     "renovation": {"logements_par_an": 0, "gain_mwh_par_logement": 6.0, "part_max_economisee": 0.5},
     "chauffage": {"chaudieres_fioul_par_an": 0, "chaudieres_gaz_par_an": 0, "conso_mwh_par_chaudiere": 14.0,
@@ -58,9 +60,16 @@ DEFAULTS = {
     "branche_energie": {"reduction": 0},
 }
 HYPOTHESIS_DEFAULTS = {
+    # Direct (combustion) factors [t CO2e/MWh], all gases. Consistent within 5 % with the CO2 factors of
+    # SDES, « Chiffres clés du climat 2023 »: natural gas 2.3 t CO2/toe = 0.198 t/MWh, diesel 3.1 t CO2/toe
+    # = 0.267 t/MWh. Wood: CH4 and N2O only (biogenic CO2 is outside the total, as in the CITEPA IGT).
+    # Electricity and network heat: 0 at the consumer (cadastral inventory: counted where produced).
     "facteurs_emission": {"electricite": 0.0, "gaz": 0.205, "produits_petroliers": 0.27, "bois_energie": 0.012,
                           "chaleur_reseau": 0.0},
+    # Working assumption (scenarios/README.md): CO2 content of delivered network heat [t CO2e/MWh].
     "contenu_co2_reseau_chaleur": 0.10,
+    # Working assumption (scenarios/README.md): yearly yield of 1 MWp of photovoltaics in the north of
+    # France [MWh/MWp]; a scenario file overrides it.
     "productible_mwh_par_mwc": 950.0,
 }
 FOSSIL = ("gaz", "produits_petroliers")

@@ -17,10 +17,15 @@ from ..config import Paths, get_paths
 from ..processed import load_shapes
 from ..report import DEMO_BANNER, Table, load_context, nature_note
 from ..report import annual as a
-from ..report.context import ReportContext, has_demonstration, source_line, value
+from ..report.context import ReportContext, formats_line, has_demonstration, lineage, source_line, value
 from .fiches import TEMPLATES
 from .manifest import write_manifest
 from .report import CSS, export_pdf
+
+
+#: Indicators the synthesis shows (headline table, sector charts, map, communes table).
+SHOWN = ("population", "ges_total", "ges_par_habitant", "conso_energie_finale", "conso_energie_par_habitant",
+         "enr_elec_production", "couverture_elec_enr", "enr_puissance_solaire_pv")
 
 
 def communes_table(ctx: ReportContext) -> Table:
@@ -56,7 +61,8 @@ def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
     ctx = load_context(year, sigle, paths)
     sections = synthesis_sections(ctx, load_shapes(paths))
     blocks = [b for _, bs in sections for b in bs]
-    sources = list(dict.fromkeys(s for b in blocks for s in b.sources))
+    # one source line for the whole synthesis: the raw files behind every indicator it shows
+    sources = formats_line(ctx.manifest, [*lineage(ctx.catalogue, SHOWN), "contours_communes"])
     natures = set().union(*(b.natures for b in blocks))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     return env.get_template("synthese_epci.html.j2").render(
