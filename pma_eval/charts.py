@@ -63,6 +63,17 @@ def source_note(fig, source: str, margin: float = 0.04) -> None:
     fig.tight_layout(rect=(0, max(margin, 0.01 + per_line * len(lines)), 1, 1))
 
 
+#: The mark of a figure showing demonstration values (issue: nature carried to every image).
+DEMO_MARK = "DONNÉES DE DÉMONSTRATION"
+
+
+def watermark(fig, text: str = DEMO_MARK) -> None:
+    """A faint diagonal mark across the figure, visible on the image itself wherever it is reused
+    (report, visuals for social networks, newsletter), without moving anything of the layout."""
+    fig.text(0.5, 0.5, text, ha="center", va="center", rotation=18, fontsize=26, fontweight="bold",
+             color="#8a4b00", alpha=0.13)
+
+
 def _finish(fig, ax, title: str, unit: str, source: str) -> None:
     ax.set_title(title)
     ax.set_ylabel(unit)
@@ -181,7 +192,8 @@ LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1))]
 
 def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, unit: str, source: str,
                  targets: list[tuple[int, float, str]] | None = None, demo_years: set[int] | None = None,
-                 scale: float = 1.0, styles: dict[str, tuple[str, object]] | None = None) -> plt.Figure:
+                 scale: float = 1.0, styles: dict[str, tuple[str, object]] | None = None,
+                 history_label: str = "Observé") -> plt.Figure:
     """Observed series (solid, black) then one line per scenario (colour and line style), and the
     targets as labelled markers. Demonstration years of the history are drawn as hollow markers.
 
@@ -190,7 +202,7 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 4.0))
         h = history.dropna() / scale
-        ax.plot(h.index, h.values, color="#000000", linewidth=2, label="Observé")
+        ax.plot(h.index, h.values, color="#000000", linewidth=2, label=history_label)
         demo = [y for y in h.index if demo_years and y in demo_years]
         ax.scatter(h.index, h.values, s=14, color=["white" if y in demo else "#000000" for y in h.index],
                    edgecolors="#000000", zorder=3)
@@ -214,7 +226,7 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
 
 def fan(history: pd.Series, center: pd.Series, inner: tuple[pd.Series, pd.Series], outer: tuple[pd.Series, pd.Series],
         labels: tuple[str, str, str], title: str, unit: str, source: str, reference: pd.Series | None = None,
-        scale: float = 1.0, ymax: float | None = None) -> plt.Figure:
+        scale: float = 1.0, ymax: float | None = None, history_label: str = "Observé") -> plt.Figure:
     """Fan chart: observed series, central projection, inner and outer uncertainty bands.
 
     ``labels`` = (central, inner band, outer band), e.g. ("Médiane", "P25–P75", "P5–P95"); the bands
@@ -223,7 +235,7 @@ def fan(history: pd.Series, center: pd.Series, inner: tuple[pd.Series, pd.Series
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 3.6))
         h = history.dropna() / scale
-        ax.plot(h.index, h.values, color="#000000", linewidth=2, label="Observé")
+        ax.plot(h.index, h.values, color="#000000", linewidth=2, label=history_label)
         ax.fill_between(outer[0].index, outer[0] / scale, outer[1] / scale, color="#56B4E9", alpha=0.35,
                         linewidth=0, label=labels[2])
         ax.fill_between(inner[0].index, inner[0] / scale, inner[1] / scale, color="#0072B2", alpha=0.45,

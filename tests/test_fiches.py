@@ -95,6 +95,9 @@ def test_visuals_sizes_alt_texts_and_newsletter(built_paths):
     for svg in folder.glob("*.svg"):
         alt = Path(str(svg)[:-4] + ".alt.txt").read_text(encoding="utf-8")
         assert len(alt) > 40 and svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+        # the 2023 values are demonstration: said in the text alternative and marked on the image itself
+        assert "démonstration" in alt, svg.name
+        assert "DONNÉES DE DÉMONSTRATION" in svg.read_text(encoding="utf-8"), svg.name
     mail = (folder / "lettre_chiffres_cles.html").read_text(encoding="utf-8")
     assert "<style" not in mail and "<script" not in mail and "class=" not in mail
     assert 'style="' in mail and "<table" in mail and "chiffres clés 2023" in mail

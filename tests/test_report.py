@@ -34,6 +34,7 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, bu
     assert 'src="data:image/png;base64,' in html and 'alt="Histogramme empilé' in html
     assert "year: int" not in html and "import " not in html  # code and parameter cells hidden
     assert "Données de démonstration" in html  # demonstration series labelled
+    assert 'class="cover-demo"' in html  # and the cover stamped (issue 13: nature everywhere)
     assert re.search(r"642\u202f834", html)  # PMA population 2023 (PROVENANCE.md)
     # The 2016 IGT total, summed independently here, in kt with French typography, in the sector table
     # of a 2016 report would be checked elsewhere; for 2023 the key sentence shows the indicator value:
@@ -183,3 +184,28 @@ def test_bad_year_or_territory_exits_2_before_any_kernel(built_paths, monkeypatc
     err = capsys.readouterr().err
     assert "année 1990 absente" in err or "année 2030 absente" in err or "territoire inconnu" in err
     assert not list(built_paths.reports.glob("*/_echecs"))
+
+
+def test_demonstration_is_marked_on_every_figure_and_observed_only_labels_observed_values():
+    """Issue 13, « nature everywhere »: a figure showing demonstration values carries the mark on the
+    image (and on every copy drawn for the visuals) and in its text alternative; a history line is
+    called « Observé » only when every value is observed."""
+    import pandas as pd
+
+    from pma_eval.charts import DEMO_MARK, bars
+    from pma_eval.report import Figure
+    from pma_eval.report.scenarios import history_label
+
+    def make():
+        return bars(pd.Series({"A": 1.0, "B": 2.0}), "titre", "t", "source")
+
+    demo = Figure(make(), "Barres A et B.", "légende", natures=frozenset({"demonstration", "observed"}), make=make)
+    assert "Données de démonstration" in demo.alt
+    assert any(t.get_text() == DEMO_MARK for t in demo.fig.texts)
+    assert any(t.get_text() == DEMO_MARK for t in demo.make().texts)
+    observed = Figure(make(), "Barres A et B.", "légende", natures=frozenset({"observed"}), make=make)
+    assert observed.alt == "Barres A et B." and not any(t.get_text() == DEMO_MARK for t in observed.fig.texts)
+    assert history_label({"observed"}) == "Observé"
+    assert history_label({"observed", "demonstration"}) == "Historique (observé et démonstration)"
+    assert history_label({"demonstration"}) == "Historique (démonstration)"
+    assert "Observé" not in history_label({"observed", "estimated"})

@@ -131,8 +131,11 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
                             embed_images=True)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove"}), enabled=True)
+    # the cover is stamped while the report shows its demonstration banner (any demonstration value)
+    demo = any('class="demo-banner"' in "".join(o.get("data", {}).get("text/html", ""))
+               for c in nb.cells for o in c.get("outputs", []))
     body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={"pma_title": title, "pma_css": CSS,
-                                                                       "pma_cover": _cover(title)})
+                                                                       "pma_cover": _cover(title, demo)})
     return _with_toc(body)
 
 
@@ -143,9 +146,9 @@ def _template(name: str):
     return env.get_template(name)
 
 
-def _cover(title: str) -> str:
-    """Cover page (template ``pma/cover.html.j2``)."""
-    return _template("cover.html.j2").render(title=title)
+def _cover(title: str, demonstration: bool = False) -> str:
+    """Cover page (template ``pma/cover.html.j2``), stamped while the document shows demonstration values."""
+    return _template("cover.html.j2").render(title=title, demonstration=demonstration)
 
 
 def _with_toc(body: str) -> str:

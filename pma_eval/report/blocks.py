@@ -173,6 +173,27 @@ class Figure(Block):
     macro = "figure"
     _png: bytes | None = field(default=None, repr=False)
 
+    def __post_init__(self):
+        """A figure showing demonstration values says so on the image (every copy ``make`` draws too)
+        and in its text alternative."""
+        if "demonstration" not in self.natures:
+            return
+        from ..charts import watermark
+
+        if self.fig is not None:
+            watermark(self.fig)
+        if self.make is not None:
+            draw = self.make
+
+            def make():
+                fig = draw()
+                watermark(fig)
+                return fig
+
+            self.make = make
+        if "démonstration" not in self.alt:
+            self.alt = f"{self.alt} Données de démonstration."
+
     @property
     def png(self) -> bytes:
         from ..charts import to_png

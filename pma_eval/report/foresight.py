@@ -44,6 +44,7 @@ class ForesightInputs:
     sgpe: pd.DataFrame
     manifest: dict
     paths: Paths
+    energy_natures: frozenset[str] = frozenset()  # natures of the energy history
 
     @property
     def emissions_total(self) -> pd.Series:
@@ -160,7 +161,7 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
     return ForesightInputs(year, horizon, level, code, name, territory.name_after_de(level, code),
                            "PMA" if level == "pma" else name, territory, select_scenarios(scenarios, paths), base,
                            em[cols], en.groupby("year")["value"].sum(min_count=1), reference, targets, sgpe,
-                           manifest(paths), paths)
+                           manifest(paths), paths, frozenset(en["nature"].dropna()))
 
 
 def run_scenarios(inputs: ForesightInputs, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> ForesightContext:

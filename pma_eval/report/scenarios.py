@@ -17,6 +17,7 @@ from ..prospective.model import central_value
 from ..prospective.results import reference_effort
 from ..prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS
 from ..prospective.trajectory import METHOD_LABELS
+from ..territory import worst_nature
 from ..vocabulary import CARRIER_LABELS, SECTOR_LABELS
 from .blocks import Bullets, Figure, Table, Text
 from .context import formats_line
@@ -35,24 +36,21 @@ def source(ctx: ForesightContext) -> str:
 
 
 def natures(ctx: ForesightContext) -> frozenset[str]:
-    """Natures behind a scenario figure: the history's, and ``estimated`` for projections."""
-    return frozenset(set(ctx.emissions["nature"].dropna()) | {"estimated"})
+    """Natures behind a scenario figure: the history's, and the projections' (estimated, or
+    demonstration when they start from demonstration values)."""
+    return frozenset(set(ctx.emissions["nature"].dropna()) | {worst_nature(["estimated", ctx.base.nature])})
 
 
-def total_bands(ctx: ForesightContext, name: str, what: str = "emissions") -> pd.DataFrame:
-    return ctx.bands(name, what)
-
-
-def median_series(ctx: ForesightContext, name: str, what: str = "emissions") -> pd.Series:
-    return ctx.bands(name, what)["p50"]
-
-
-def reference_total(ctx: ForesightContext) -> pd.Series:
-    return ctx.reference_total
-
-
-def gap_table(ctx: ForesightContext) -> pd.DataFrame:
-    return ctx.gaps
+def history_label(history_natures) -> str:
+    """The legend of the history line: « Observé » only when every value shown is observed."""
+    n = set(history_natures)
+    if n <= {"observed"}:
+        return "Observé"
+    if n == {"demonstration"}:
+        return "Historique (démonstration)"
+    if "demonstration" in n:
+        return "Historique (observé et démonstration)"
+    return "Historique (observé et estimé)"
 
 
 def sgpe_frame(ctx: ForesightContext) -> pd.DataFrame:
@@ -74,13 +72,13 @@ def summary_table(ctx: ForesightContext) -> Table:
 
     rows = []
     for name, s in ctx.scenarios.items():
-        b, e = total_bands(ctx, name), total_bands(ctx, name, "energy")
+        b, e = ctx.bands(name), ctx.bands(name, "energy")
         pv = np.median(ctx.results[name].renewables["solaire_pv"], axis=0)
         rows.append({"Scénario": s.title, "GES 2030 [kt CO₂e]": cell(b, 2030), f"GES {h} [kt CO₂e]": cell(b, h),
                      f"GES {h} / 2015": fmt.percent(b.at[h, "p50"] / base_total - 1, 0, signed=True),
                      f"Énergie {h} [GWh]": fmt.number(e.at[h, "p50"] / 1000, 0),
                      f"Photovoltaïque {h} [GWh]": fmt.number(pv[-1] / 1000, 0)})
-    ref = reference_total(ctx)
+    ref = ctx.reference_total
     rows.append({"Scénario": "Trajectoire de référence (ADEME)", "GES 2030 [kt CO₂e]": fmt.number(ref.get(2030) / 1000, 0),
                  f"GES {h} [kt CO₂e]": fmt.number(ref.get(h) / 1000, 0),
                  f"GES {h} / 2015": fmt.percent(ref.get(h) / base_total - 1, 0, signed=True),
@@ -98,14 +96,14 @@ def uncertainty_sentence(ctx: ForesightContext) -> Text:
 
 def key_sentences(ctx: ForesightContext) -> Bullets:
     """The few sentences an elected official reads first."""
-    ref = reference_total(ctx)
+    ref = ctx.reference_total
     out = []
     last = ctx.emissions_total.get(ctx.year)
     out.append(f"En {ctx.year}, les émissions {ctx.of_name} s'élèvent à {kt(last)}. "
                f"La trajectoire de référence (SNBC territorialisée) demande {kt(ref.get(2030))} en 2030 "
                f"et {kt(ref.get(ctx.horizon))} en {ctx.horizon}.")
     for name, s in ctx.scenarios.items():
-        b = total_bands(ctx, name)
+        b = ctx.bands(name)
         gap30 = b.at[2030, "p50"] - ref.get(2030)
         verdict = ("atteint la trajectoire de référence en 2030" if gap30 <= 0.005 * ref.get(2030) else
                    f"reste au-dessus de la trajectoire de référence de {kt(gap30)} en 2030")
@@ -129,20 +127,22 @@ def line_styles(ctx: ForesightContext) -> dict[str, tuple[str, object]]:
 
 
 def trajectory_figure(ctx: ForesightContext) -> Figure:
-    lines = {REFERENCE_LABEL: reference_total(ctx)}
+    lines = {REFERENCE_LABEL: ctx.reference_total}
     for name, s in ctx.scenarios.items():
-        lines[f"{s.title} (médiane)"] = median_series(ctx, name)
+        lines[f"{s.title} (médiane)"] = ctx.bands(name)["p50"]
     targets = []
-    g = gap_table(ctx)
+    g = ctx.gaps
     if not g.empty:
         t = g[(g["indicator_id"] == "ges_total") & g["level"].notna()].drop_duplicates("target_id")
         for _, row in t.iterrows():
             targets.append((int(row["target_year"]), float(row["level"]),
                             f"{row['framework'].split(' (')[0]} {row['target_year']}{'' if row['verified'] else ' ⚠'}"))
     fig = charts.trajectories(ctx.emissions_total, lines, f"Émissions {ctx.of_name} : scénarios et objectifs",
-                              "kt CO₂e", source(ctx), targets, ctx.demo_years, scale=1000, styles=line_styles(ctx))
+                              "kt CO₂e", source(ctx), targets, ctx.demo_years, scale=1000, styles=line_styles(ctx),
+                              history_label=history_label(ctx.emissions["nature"].dropna()))
     parts = [f"{k} : {fmt.number(v.get(ctx.horizon, np.nan) / 1000, 0)} kt en {ctx.horizon}" for k, v in lines.items()]
-    alt = (f"Courbes des émissions {ctx.of_name} : observé de {int(ctx.emissions_total.index.min())} à {ctx.year} "
+    alt = (f"Courbes des émissions {ctx.of_name} : {history_label(ctx.emissions['nature'].dropna()).lower()} de "
+           f"{int(ctx.emissions_total.index.min())} à {ctx.year} "
            f"({kt(ctx.emissions_total.get(ctx.year))} en {ctx.year}), puis " + " ; ".join(parts)
            + (". Objectifs : " + " ; ".join(f"{lab} : {fmt.number(v / 1000, 0)} kt en {y}" for y, v, lab in targets)
               if targets else "") + ".")
@@ -153,12 +153,12 @@ def trajectory_figure(ctx: ForesightContext) -> Figure:
 
 def fan_figure(ctx: ForesightContext, name: str) -> Figure:
     s = ctx.scenarios[name]
-    b = total_bands(ctx, name)
+    b = ctx.bands(name)
     ymax = max(ctx.emissions_total.max(), b["p95"].max()) * 1.08
     fig = charts.fan(ctx.emissions_total, b["p50"], (b["p25"], b["p75"]), (b["p5"], b["p95"]),
                      ("Médiane", "50 % des tirages (P25–P75)", "90 % des tirages (P5–P95)"),
-                     f"Scénario « {s.title} » : incertitude", "kt CO₂e", source(ctx), reference_total(ctx),
-                     scale=1000, ymax=ymax)
+                     f"Scénario « {s.title} » : incertitude", "kt CO₂e", source(ctx), ctx.reference_total,
+                     scale=1000, ymax=ymax, history_label=history_label(ctx.emissions["nature"].dropna()))
     alt = (f"Graphique en éventail du scénario {s.title} : médiane {kt(b.at[2030, 'p50'])} en 2030 "
            f"(90 % des tirages entre {fmt.number(b.at[2030, 'p5'] / 1000, 0)} et {fmt.number(b.at[2030, 'p95'] / 1000, 0)} kt), "
            f"{kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} (entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
@@ -174,12 +174,13 @@ def forecast_figure(ctx: ForesightContext, model: str = "damped") -> Figure:
     fig = charts.fan(hist, f["mean"], (f["lower_80"], f["upper_80"]), (f["lower_95"], f["upper_95"]),
                      ("Prévision", "intervalle de prévision à 80 %", "intervalle de prévision à 95 %"),
                      f"Prolongation statistique ({MODEL_LABELS[f.attrs['model']]})", "kt CO₂e",
-                     forecast_source,
-                     reference_total(ctx), scale=1000, ymax=max(hist.max(), f["upper_95"].max()) * 1.05)
+                     forecast_source, ctx.reference_total, scale=1000,
+                     ymax=max(hist.max(), f["upper_95"].max()) * 1.05,
+                     history_label=history_label(ctx.emissions["nature"].dropna()))
     alt = (f"Prévision statistique des émissions {ctx.of_name} par {MODEL_LABELS[f.attrs['model']]} : "
            f"{kt(f.at[2030, 'mean'])} en 2030 (intervalle à 95 % : {fmt.number(f.at[2030, 'lower_95'] / 1000, 0)} à "
            f"{fmt.number(f.at[2030, 'upper_95'] / 1000, 0)} kt), {kt(f.at[ctx.horizon, 'mean'])} en {ctx.horizon}.")
-    return Figure(fig, alt, "Prolongation statistique des émissions observées, sans hypothèse d'action", f,
+    return Figure(fig, alt, "Prolongation statistique des émissions passées, sans hypothèse d'action", f,
                   (forecast_source,), natures(ctx))
 
 
@@ -193,31 +194,34 @@ def _forecast_inputs(ctx: ForesightContext) -> dict[str, tuple[pd.Series, str]]:
 
 def forecast_summary(ctx: ForesightContext, model: str = "damped") -> Table:
     t = forecast_table(_forecast_inputs(ctx), ctx.horizon, model)
+    last = worst_nature(ctx.emissions.loc[ctx.emissions["year"] == ctx.year, "nature"])
+    last_col = f"{ctx.year} ({ {'observed': 'observé', 'estimated': 'estimé'}.get(last, 'démonstration')})"
     h = ctx.horizon
 
     def cell(r_, y):
         return (f"{fmt.number(max(r_[f'mean_{y}'], 0) / 1000, 0)} ({fmt.number(max(r_[f'lower_95_{y}'], 0) / 1000, 0)} "
                 f"à {fmt.number(r_[f'upper_95_{y}'] / 1000, 0)})")
 
-    rows = [{"Série": r_["series"], "Unité": r_["unit"], f"{ctx.year} (observé)": fmt.number(r_["last"] / 1000, 0),
+    rows = [{"Série": r_["series"], "Unité": r_["unit"], last_col: fmt.number(r_["last"] / 1000, 0),
              "2030 (intervalle à 95 %)": cell(r_, 2030), f"{h} (intervalle à 95 %)": cell(r_, h),
              "Modèle": MODEL_LABELS[r_["model"]]} for _, r_ in t.iterrows()]
     return Table(pd.DataFrame(rows), "Prolongation statistique de chaque série, sans hypothèse d'action "
-                                          "(lissage exponentiel à tendance amortie ; valeurs négatives ramenées à zéro)",
-                      numeric=[f"{ctx.year} (observé)"])
+                                     "(lissage exponentiel à tendance amortie ; valeurs négatives ramenées à zéro)",
+                 numeric=[last_col], natures=natures(ctx))
 
 
 def energy_figure(ctx: ForesightContext) -> Figure:
-    lines = {f"{s.title} (médiane)": median_series(ctx, n, "energy") for n, s in ctx.scenarios.items()}
+    lines = {f"{s.title} (médiane)": ctx.bands(n, "energy")["p50"] for n, s in ctx.scenarios.items()}
     targets = []
-    g = gap_table(ctx)
+    g = ctx.gaps
     if not g.empty:
         t = g[(g["indicator_id"] == "conso_energie_finale") & g["level"].notna()].drop_duplicates("target_id")
         targets = [(int(r_["target_year"]), float(r_["level"]),
                     f"{r_['framework'].split(' (')[0]} {r_['target_year']}{'' if r_['verified'] else ' ⚠'}")
                    for _, r_ in t.iterrows()]
     fig = charts.trajectories(ctx.energy, lines, f"Consommation d'énergie finale {ctx.of_name}", "GWh",
-                              source(ctx), targets, scale=1000, styles=line_styles(ctx))
+                              source(ctx), targets, scale=1000, styles=line_styles(ctx),
+                              history_label=history_label(ctx.energy_natures))
     alt = (f"Courbes de la consommation d'énergie finale {ctx.of_name} : {fmt.number(ctx.energy.get(ctx.year) / 1000, 0)} GWh "
            f"en {ctx.year}, puis " + " ; ".join(f"{k} : {fmt.number(v.iloc[-1] / 1000, 0)} GWh en {ctx.horizon}"
                                                 for k, v in lines.items()) + ".")
@@ -246,7 +250,7 @@ def gap_table_block(ctx: ForesightContext, sectoral: bool = False) -> Table | Te
 
     ``sectoral=False`` gives the targets on total emissions and final energy, ``True`` the sector
     targets (two tables that each fit on a page)."""
-    g = gap_table(ctx)
+    g = ctx.gaps
     if not g.empty:
         g = g[g["level"].notna() & (g["indicator_id"].isin(GLOBAL_INDICATORS) != sectoral)]
     if g.empty:
@@ -265,7 +269,7 @@ def gap_table_block(ctx: ForesightContext, sectoral: bool = False) -> Table | Te
     what = "objectifs sectoriels" if sectoral else "objectifs d'émissions totales et de consommation d'énergie"
     return Table(pd.DataFrame(rows), f"Écart de la médiane de chaque scénario (colonnes de droite) au niveau "
                                           f"visé, {what} (positif : objectif manqué ; ⚠ : objectif non vérifié)",
-                      long=True)
+                      long=True, natures=natures(ctx))
 
 
 def _indicator_label(iid: str) -> str:
@@ -303,7 +307,8 @@ def sgpe_table(ctx: ForesightContext) -> Table:
                      "Traduction physique": phys})
     return Table(pd.DataFrame(rows), "Répartition de l'effort 2019 → 2030 par levier (parts régionales SGPE "
                                           "Hauts-de-France appliquées à l'effort de chaque secteur du territoire)",
-                      numeric=["Part du secteur", "Effort 2019→2030"], long=True)
+                      numeric=["Part du secteur", "Effort 2019→2030"], long=True,
+                      natures=frozenset(ctx.reference["nature"]))
 
 
 def _value_text(v) -> str:

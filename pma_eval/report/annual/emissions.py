@@ -148,7 +148,6 @@ def epci_figure(ctx: ReportContext) -> Figure:
                            decimals=1, highlight=ctx.name)
 
     alt = (f"Barres horizontales des émissions par habitant en {ctx.year} : "
-           + " ; ".join(f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()) + "."
-           + (" Valeurs de démonstration." if "demonstration" in seen else ""))
+           + " ; ".join(f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()) + ".")
     return Figure(make(), alt, f"Émissions par habitant du Pôle et de ses agglomérations en {ctx.year}", values,
                   (src,), seen, make)
