@@ -39,6 +39,19 @@ def number_trimmed(x: float | None, max_decimals: int = 3) -> str:
     return text.replace("-", "−")
 
 
+def significant(x: float | None, digits: int = 2, signed: bool = False) -> str:
+    """Rounded to ``digits`` significant digits: ``33.28`` → ``33``, ``0.04567`` → ``0,046``,
+    ``1234`` → ``1 200``. For quantities whose precision is an order of magnitude (effort in buses,
+    hectares, kilometres derived from ratios), where more digits would be false precision."""
+    if _missing(x):
+        return MISSING
+    if x == 0:
+        return number(0, 0, signed=signed)
+    magnitude = math.floor(math.log10(abs(x)))
+    decimals = max(0, digits - 1 - magnitude)
+    return number(round(x, digits - 1 - magnitude), decimals, signed=signed)
+
+
 def percent(x: float | None, decimals: int = 0, signed: bool = False) -> str:
     """A fraction as a French percentage: ``0.263`` → ``26 %`` (no-break space before %)."""
     if _missing(x):

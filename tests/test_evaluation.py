@@ -252,6 +252,8 @@ def test_trend_reaches_french_sentences_in_french():
     """« tendance : decreasing » used to reach a French sentence."""
     from pma_eval.evaluation.trends import TREND_LABELS_FR, mann_kendall
 
-    assert mann_kendall([10, 9, 8, 7, 6, 5]).trend_fr == "baisse significative"  # strictly decreasing: S = −15
-    assert mann_kendall([1, 2, 3, 4, 5, 6]).trend_fr == "hausse significative"
+    assert mann_kendall([10, 9, 8, 7, 6, 5]).trend_fr == "baisse avérée"  # strictly decreasing: S = −15
+    assert mann_kendall([1, 2, 3, 4, 5, 6]).trend_fr == "hausse avérée"
+    # « significatif » is kept for the pace verdicts only (issue 13)
+    assert not any("significati" in label for label in TREND_LABELS_FR.values())
     assert set(TREND_LABELS_FR) == {"increasing", "decreasing", "no trend"}

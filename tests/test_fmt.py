@@ -11,3 +11,15 @@ def test_numbers_and_percentages():
     assert fmt.percent(-0.015, 1, signed=True) == "−1,5\u00a0%"
     assert fmt.quantity(1234.5, "GWh", 1) == "1\u202f234,5\u00a0GWh"
     assert fmt.number(float("nan")) == "—" and fmt.number(None) == "—"
+
+
+def test_two_significant_digits_for_physical_effort():
+    """Issue 13: « 33,28 bus », « +600,00 km » were false precision (hand-rounded expectations)."""
+    from pma_eval.fmt import significant
+
+    assert significant(33.28) == "33"
+    assert significant(600.0, signed=True) == "+600"
+    assert significant(1234.0) == "1\u202f200"
+    assert significant(0.04567) == "0,046"
+    assert significant(-2.345) == "−2,3"
+    assert significant(0.0) == "0" and significant(float("nan")) == "—"

@@ -92,3 +92,33 @@ def test_one_stability_threshold_for_sentences_and_key_figures():
     assert s.text == "Entre 2016 et 2023, les émissions de gaz à effet de serre du Pôle sont restées stables."
     assert _direction_words(99.3 / 100 - 1) == "un niveau stable"
     assert _direction_words(98.9 / 100 - 1).startswith("une baisse de 1")  # −1,1 % is beyond the threshold
+
+
+def test_comparison_judges_each_comparator_separately():
+    """Issue 13: 4,5 against the CALL (4,2) and the Pôle (5,1) used to read « supérieures à celles de la
+    CALL (4,2) et du Pôle (5,1) ». Edge cases: above one and below the other, equal, zero, missing."""
+    above_below = comparison_sentence("ges_par_habitant", "de Lens", 2023, 4.5, "t CO₂e", "la CALL", 4.2, 5.1)
+    assert above_below.text == (f"En 2023, les émissions de gaz à effet de serre par habitant de Lens sont de "
+                                f"4,5{NBSP}t CO₂e, supérieures à celles de la CALL (4,2{NBSP}t CO₂e) mais inférieures "
+                                f"à celles du Pôle (5,1{NBSP}t CO₂e).")
+    below_above = comparison_sentence("ges_par_habitant", "de Lens", 2023, 4.5, "t CO₂e", "la CALL", 5.1, 4.2)
+    assert "inférieures à celles de la CALL (5,1" in below_above.text and "mais supérieures à celles du Pôle" in below_above.text
+    close_above = comparison_sentence("conso_energie_par_habitant", "de Lens", 2016, 20.2, "MWh", "la CALL", 20, 18)
+    assert "proche de celle de la CALL (20,0" in close_above.text and "et supérieure à celle du Pôle" in close_above.text
+    equal = comparison_sentence("ges_par_habitant", "de Lens", 2023, 4.5, "t CO₂e", "la CALL", 4.5, 4.5)
+    assert "égales à celles de la CALL (4,5" in equal.text and "et du Pôle (4,5" in equal.text
+    zero = comparison_sentence("pv_installations", "de Lens", 2023, 0, "", "la CALL", 0, 5, decimals=0)
+    assert "est de 0, égal à celui de la CALL (0) et inférieur à celui du Pôle (5)" in zero.text
+    over_zero = comparison_sentence("pv_installations", "de Lens", 2023, 3, "", "la CALL", 0, 0, decimals=0)
+    assert "supérieur à celui de la CALL (0) et du Pôle (0)" in over_zero.text
+    assert comparison_sentence("ges_par_habitant", "de Lens", 2023, 4.5, "t CO₂e", "la CALL", 4.2, math.nan) is None
+
+
+def test_a_share_changes_by_points_not_by_a_percentage_of_itself():
+    """Issue 13: a renewable coverage going from 1,3 % to 7,2 % was shown « +459 % »."""
+    from pma_eval.report.annual import change_text
+
+    assert change_text(7.2 - 1.3, True) == f"+5,9{NBSP}points"
+    assert change_text(-0.2, True) == f"−0,2{NBSP}points"
+    assert change_text(0.80 - 1, False) == f"−20{NBSP}%"
+    assert change_text(math.nan, True) == "—"

@@ -37,6 +37,8 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
                  "Véhicules électriques", "Effort complémentaire non affecté", "Prolongation statistique"):
         assert text in html, text
     assert html.count('<figure class="pma-figure">') >= 8
+    # the band is the range of the assumptions made, not a probability (issue 13)
+    assert "chances sur" not in html and "plage des hypothèses retenues" in html
     assert res.pdf.read_bytes()[:5] == b"%PDF-"
     iamc = pd.read_csv(res.folder / "scenarios_iamc.csv")
     assert list(iamc.columns) == ["model", "scenario", "region", "variable", "unit", "year", "value", "nature"]

@@ -28,9 +28,10 @@ class MannKendallResult:
         return TREND_LABELS_FR[self.trend]
 
 
-#: Mann–Kendall trend codes → French, declared once for reports, fiches and notebooks.
-TREND_LABELS_FR = {"increasing": "hausse significative", "decreasing": "baisse significative",
-                   "no trend": "pas de tendance significative"}
+#: Mann–Kendall trend codes → French, declared once for reports, fiches and notebooks. « Avérée » (confirmed
+#: by the test at the 5 % level), never « significative »: that word belongs to the pace verdicts
+#: (« progrès significatif », Eurostat), and readers took the two for the same judgement.
+TREND_LABELS_FR = {"increasing": "hausse avérée", "decreasing": "baisse avérée", "no trend": "pas de tendance avérée"}
 
 
 def _as_series(values) -> pd.Series:

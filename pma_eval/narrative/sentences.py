@@ -129,30 +129,51 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
     return Sentence(text, materiality, indicator_id, nature)
 
 
+def _position(value: float, other: float, genre: str, nombre: str) -> str:
+    """« égales à », « proches de », « inférieure à », « supérieurs à »: the value against one comparator
+    (within ±5 %: close)."""
+    if value == other:
+        return {("m", "sg"): "égal", ("f", "sg"): "égale", ("m", "pl"): "égaux", ("f", "pl"): "égales"}[(genre, nombre)] + " à"
+    if other == 0:
+        ratio = math.inf
+    else:
+        ratio = value / other
+    if abs(ratio - 1) < CLOSE:
+        return "proches de" if nombre == "pl" else "proche de"
+    return _agree("inférieur" if ratio < 1 else "supérieur", genre, nombre) + " à"
+
+
+#: Within ±5 % of a comparator, a value is said to be close to it.
+CLOSE = 0.05
+
+
 def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: float, unit: str,
                         epci_name: str, epci_value: float, pma_value: float, decimals: int = 1,
                         nature: str = "observed", short_caveat: bool = False) -> Sentence | None:
-    """« En 2016, les émissions par habitant de Lens sont de 3,9 t CO₂e, inférieures à celles de la CALL … »."""
+    """« En 2016, les émissions par habitant de Lens sont de 3,9 t CO₂e, inférieures à celles de la CALL … ».
+
+    The commune is compared with its EPCI and with the Pôle **separately**: « supérieures à celles de la
+    CALL (4,2) mais inférieures à celles du Pôle (5,1) » when the two comparisons differ.
+    """
     if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (value, epci_value, pma_value)):
         return None
     sujet_complet, genre, nombre = subject(indicator_id, of_territory)
-    ratio = value / epci_value if epci_value else math.nan
-    if abs(ratio - 1) < 0.05:
-        position = "proches de" if nombre == "pl" else "proche de"
-    elif ratio < 1:
-        position = _agree("inférieur", genre, nombre) + " à"
-    else:
-        position = _agree("supérieur", genre, nombre) + " à"
+    position_epci = _position(value, epci_value, genre, nombre)
+    position_pma = _position(value, pma_value, genre, nombre)
+    contrast = {position_epci.split()[0][:5], position_pma.split()[0][:5]} == {"infér", "supér"}  # « mais »
+
     def q(v: float) -> str:
         return f"{fmt.number(v, decimals)}\u00a0{unit}" if unit else fmt.number(v, decimals)
 
     # The demonstrative pronoun agrees with the subject: celle, celles, celui, ceux.
     celle = {("f", "sg"): "celle", ("f", "pl"): "celles", ("m", "sg"): "celui", ("m", "pl"): "ceux"}[(genre, nombre)]
     text = _render("comparaison.j2", annee=year, sujet_complet=sujet_complet,
-                   verbe_etre="sont" if nombre == "pl" else "est", valeur=q(value), position=position, celle=celle,
+                   verbe_etre="sont" if nombre == "pl" else "est", valeur=q(value), position_epci=position_epci,
+                   position_pma=position_pma, liaison="mais" if contrast else "et", celle=celle,
                    epci=epci_name, valeur_epci=q(epci_value), valeur_pma=q(pma_value),
                    mise_en_garde=_caveat(nature, short_caveat))
-    return Sentence(text[0].upper() + text[1:], abs(ratio - 1), indicator_id, nature)
+    gap = max(abs(value / c - 1) if c else (0.0 if value == 0 else 1.0) for c in (epci_value, pma_value))
+    return Sentence(text[0].upper() + text[1:], gap, indicator_id, nature)
 
 
 def rank(sentences: list[Sentence | None], n: int | None = None) -> list[Sentence]:

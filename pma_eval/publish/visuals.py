@@ -13,7 +13,6 @@ import jinja2
 import matplotlib
 import matplotlib.pyplot as plt
 
-from .. import fmt
 from ..atomic import atomic_folder
 from ..config import Paths, get_paths
 from ..report import DEMO_BANNER, Figure, load_context
@@ -50,7 +49,7 @@ def newsletter_block(ctx: ReportContext) -> str:
     """Key figures as an e-mail-safe HTML block (template ``lettre_chiffres_cles.html.j2``)."""
     h = a.headline_frame(ctx)
     rows = [{"indicator": r.indicator, "value": display(r.indicator_id, r.value, ctx),
-             "change": fmt.percent(r.change, 0, signed=True), "first": r.first} for r in h.itertuples()]
+             "change": a.change_text(r.change, r.change_in_points), "first": r.first} for r in h.itertuples()]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     return env.get_template("lettre_chiffres_cles.html.j2").render(
         name=ctx.name, year=ctx.year, rows=rows, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER)

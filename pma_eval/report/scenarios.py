@@ -90,8 +90,8 @@ def summary_table(ctx: ForesightContext) -> Table:
 
 def uncertainty_sentence(ctx: ForesightContext) -> Text:
     return Text(f"Chaque scénario est calculé {fmt.number(ctx.draws)} fois en tirant ses hypothèses incertaines "
-            f"(graine {ctx.seed}) : la médiane et les bandes de percentiles disent ce qui est probable, "
-            "pas seulement ce qui est possible.")
+            f"(graine {ctx.seed}) : la médiane et les bandes montrent la plage des hypothèses retenues (où tombent "
+            "la moitié et 90 % des tirages), pas la probabilité que l'avenir s'y tienne.")
 
 
 def key_sentences(ctx: ForesightContext) -> Bullets:
@@ -108,7 +108,7 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
         verdict = ("atteint la trajectoire de référence en 2030" if gap30 <= 0.005 * ref.get(2030) else
                    f"reste au-dessus de la trajectoire de référence de {kt(gap30)} en 2030")
         out.append(f"Scénario « {s.title} » : {kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} "
-                   f"(9 chances sur 10 entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
+                   f"(plage des hypothèses retenues, 90 % des tirages : entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
                    f"{fmt.number(b.at[ctx.horizon, 'p95'] / 1000, 0)} kt) ; il {verdict}.")
     return Bullets(out, natures=natures(ctx))
 
@@ -299,9 +299,9 @@ def sgpe_table(ctx: ForesightContext) -> Table:
         if pd.isna(r_["physical"]):
             phys = "—"
         elif r_["intensive"]:
-            phys = f"{fmt.number(r_['physical'], 2, signed=True)} (évolution régionale) {r_['unit_phys']}"
+            phys = f"{fmt.significant(r_['physical'], 2, signed=True)} (évolution régionale) {r_['unit_phys']}"
         else:
-            phys = f"{fmt.number(r_['physical'], 2)} {r_['unit_phys']}"
+            phys = f"{fmt.significant(r_['physical'], 2)} {r_['unit_phys']}"
         rows.append({"Levier (SGPE)": r_["lever"], "Secteur": SECTOR_LABELS[r_["sector"]],
                      "Part du secteur": fmt.percent(r_["share"], 0), "Effort 2019→2030": kt(r_["effort_t"], 1),
                      "Traduction physique": phys})

@@ -10,11 +10,11 @@ from .annex import caveats, coverage_notes, coverage_table, methods, sources_tab
 from .emissions import (drivers, drivers_figure, drivers_sentence, emissions_figure, epci_comparison, epci_figure,
                         map_figure, population_table, sector_table)
 from .energy import carrier_table, energy_figure, enr_figure
-from .synthesis import (emissions_summary, energy_summary, enr_summary, headline_frame, headline_table,
+from .synthesis import (change_text, emissions_summary, energy_summary, enr_summary, headline_frame, headline_table,
                         incomplete_note, key_sentences, trend_label, unassessable_targets, verdict_table)
 
 __all__ = ["ENERGY_SECTORS", "PCAET", "has_demonstration", "caveats", "coverage_notes", "coverage_table", "methods", "sources_table", "drivers", "drivers_figure",
            "drivers_sentence", "emissions_figure", "epci_comparison", "epci_figure", "map_figure", "population_table",
            "sector_table", "carrier_table", "energy_figure", "enr_figure", "emissions_summary", "energy_summary",
-           "enr_summary", "headline_frame", "headline_table", "incomplete_note", "key_sentences", "trend_label",
+           "enr_summary", "change_text", "headline_frame", "headline_table", "incomplete_note", "key_sentences", "trend_label",
            "unassessable_targets", "verdict_table"]

@@ -12,7 +12,9 @@ from ..context import ReportContext
 METHODS = [
     "Indicateurs : catalogue unique (identifiants alignés sur Territoires en Transitions de l'ADEME quand ils existent) ; "
     "les ratios d'un EPCI ou du Pôle sont recalculés à partir des totaux, jamais moyennés.",
-    "Tendance : test de Mann-Kendall (seuil 5 %, correction des ex-aequo et de continuité) et pente de Theil-Sen.",
+    "Tendance : test de Mann-Kendall (seuil 5 %, correction des ex-aequo et de continuité) et pente de Theil-Sen ; "
+    "une hausse ou une baisse « avérée » est confirmée par ce test. Le mot « significatif » ne qualifie que le "
+    "rythme au regard d'un objectif (verdicts ci-dessous).",
     "Verdicts : méthode d'Eurostat pour le suivi des ODD — taux annuel moyen observé comparé au taux nécessaire "
     "pour atteindre l'objectif (rapport ≥ 95 % : progrès significatif ; 60 à 95 % : modéré ; 0 à 60 % : insuffisant ; "
     "négatif : éloignement). Sans objectif chiffré : ≥ 1 %/an dans le sens souhaité, progrès significatif, etc. "

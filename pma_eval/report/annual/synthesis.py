@@ -38,7 +38,8 @@ def headline_frame(ctx: ReportContext) -> pd.DataFrame:
         n = natures(ctx, ind.id)
         first = int(s.index.min())
         val, _ = value(ctx, ind.id)
-        change = s[ctx.year] / s[first] - 1 if s[first] else math.nan
+        in_points = ind.short_unit == "%"  # a share changes by points, not by a percentage of itself
+        change = (s[ctx.year] - s[first]) if in_points else (s[ctx.year] / s[first] - 1 if s[first] else math.nan)
         best = best_verdict(v_all, ind.id) if len(v_all) else None
         if best is not None:
             cat = best["category"]
@@ -51,9 +52,17 @@ def headline_frame(ctx: ReportContext) -> pd.DataFrame:
         else:
             cat, label = "not_assessable", "non évaluable"
         rows.append({"indicator_id": ind.id, "indicator": ind.short_title, "value": val, "change": change,
+                     "change_in_points": in_points,
                      "first": first, "trend": trend_label(s), "verdict": Verdict(cat, label),
                      "nature": worst_nature(n.loc[first:ctx.year])})
     return pd.DataFrame(rows)
+
+
+def change_text(change: float, in_points: bool) -> str:
+    """« −20 % » for a quantity, « +2,9 points » for a share (never « +459 % » for a share that grew)."""
+    if in_points:
+        return fmt.number(change, 1, signed=True) + "\u00a0points" if change == change else fmt.MISSING
+    return fmt.percent(change, 0, signed=True)
 
 
 def headline_table(ctx: ReportContext) -> Table:
@@ -62,11 +71,11 @@ def headline_table(ctx: ReportContext) -> Table:
     frame = pd.DataFrame({
         "Indicateur": h.get("indicator", []),
         f"Valeur {ctx.year}": [display(i, v, ctx) for i, v in zip(h.get("indicator_id", []), h.get("value", []))],
-        f"Depuis {first}": h.get("change", []), "Tendance": h.get("trend", []), "Verdict": h.get("verdict", []),
+        f"Depuis {first}": [change_text(c, p) for c, p in zip(h.get("change", []), h.get("change_in_points", []))],
+        "Tendance": h.get("trend", []), "Verdict": h.get("verdict", []),
         "Nature": h.get("nature", [])})
     return Table(frame, f"Indicateurs phares en {ctx.year} — {ctx.name}",
-                 formats={f"Depuis {first}": lambda x: fmt.percent(x, 0, signed=True),
-                          "Nature": lambda n: NATURE_SHORT[n]},
+                 formats={"Nature": lambda n: NATURE_SHORT[n]},
                  numeric=[f"Valeur {ctx.year}", f"Depuis {first}"], css="synthesis",
                  sources=(source_line(ctx, h.get("indicator_id", [])),), natures=frozenset(h.get("nature", [])))
 
