@@ -209,3 +209,16 @@ def test_demonstration_is_marked_on_every_figure_and_observed_only_labels_observ
     assert history_label({"observed", "demonstration"}) == "Historique (observé et démonstration)"
     assert history_label({"demonstration"}) == "Historique (démonstration)"
     assert "Observé" not in history_label({"observed", "estimated"})
+
+
+def test_the_stamped_cover_stays_one_page():
+    """The demonstration stamp pushed the cover's foot onto a page of its own (seen in the 2023 PDF)."""
+    import weasyprint
+
+    from pma_eval.publish.report import CSS, _cover
+
+    title = "Rapport annuel d'évaluation 2023 — Pôle métropolitain de l'Artois"
+    for stamped in (True, False):
+        html = (f'<html lang="fr"><head><style>{CSS}</style></head><body>{_cover(title, stamped)}'
+                "<p>Première page du rapport.</p></body></html>")
+        assert len(weasyprint.HTML(string=html).render().pages) == 2, stamped  # the cover, then the report
