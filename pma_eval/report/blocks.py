@@ -78,15 +78,22 @@ class Block:
     def _repr_html_(self) -> str:
         return self.html()
 
+    def __repr__(self) -> str:
+        """Short and stable (natures sorted): what a notebook prints as plain text."""
+        what = getattr(self, "caption", None) or getattr(self, "text", None) or ""
+        what = what if len(what) <= 80 else what[:79] + "…"
+        natures = ", ".join(sorted(self.natures)) or "—"
+        return f"<{type(self).__name__} « {what} » ; natures : {natures}>"
 
-@dataclass
+
+@dataclass(repr=False)
 class Heading(Block):
     text: str
     level: int = 2
     macro = "heading"
 
 
-@dataclass
+@dataclass(repr=False)
 class Text(Block):
     """A paragraph; ``css`` gives its role (``key-figure``, ``note``, ``demo-banner``, ``subtitle``)."""
 
@@ -96,7 +103,7 @@ class Text(Block):
     macro = "paragraph"
 
 
-@dataclass
+@dataclass(repr=False)
 class Bullets(Block):
     """A list; an item is a string, or ``(bold lead, rest)``."""
 
@@ -111,7 +118,7 @@ class Cell:
     num: bool
 
 
-@dataclass
+@dataclass(repr=False)
 class Table(Block):
     """A table: ``frame`` holds the values; ``formats`` turns a column's values into French text.
 
@@ -159,7 +166,7 @@ class Table(Block):
         return out
 
 
-@dataclass
+@dataclass(repr=False)
 class Figure(Block):
     """A chart: ``fig`` (matplotlib), ``alt`` (text alternative), ``caption``, ``data`` (what it draws)."""
 
@@ -207,7 +214,7 @@ class Figure(Block):
         return base64.b64encode(self.png).decode("ascii")
 
 
-@dataclass
+@dataclass(repr=False)
 class Group(Block):
     """Several blocks shown together (a section's output)."""
 
