@@ -154,6 +154,11 @@ def years_text(years: set[int]) -> str:
     return f"{ys[0]} à {ys[-1]}" if len(ys) > 2 and ys == list(range(ys[0], ys[-1] + 1)) else ", ".join(map(str, ys))
 
 
+def demo_years_sentence(demo: set[int]) -> str:
+    """« Années de démonstration : 2012 à 2015. » for a text alternative, or ''."""
+    return f" Années de démonstration : {years_text(demo)}." if demo else ""
+
+
 # --- verdicts ------------------------------------------------------------------------------------
 
 def _verdicts(ctx: ReportContext) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import PCAET, SECTOR_LABELS, UNITS
 from ..blocks import Figure, Table, Text
-from ..context import ReportContext, display, source_line, value, wide, years_text
+from ..context import ReportContext, demo_years_sentence, display, source_line, value, wide
 
 
 def population_table(ctx: ReportContext) -> Table:
@@ -52,10 +52,6 @@ def sector_table(ctx: ReportContext, prefix: str, sectors, total_id: str, captio
                  natures=frozenset(seen))
 
 
-def _alt_demo(demo: set[int]) -> str:
-    return f" Années de démonstration : {years_text(demo)}." if demo else ""
-
-
 def emissions_figure(ctx: ReportContext, title: str | None = None) -> Figure:
     w, demo, seen = wide(ctx, "ges_", PCAET)
     src = source_line(ctx, [f"ges_{s}" for s in PCAET])
@@ -71,7 +67,7 @@ def emissions_figure(ctx: ReportContext, title: str | None = None) -> Figure:
            f"Total {first} : {fmt.number(tot[first], 0)} kt CO₂e ; total {last} : {fmt.number(tot[last], 0)} kt CO₂e. "
            f"En {ctx.year}, premiers secteurs : " + ", ".join(
                f"{SECTOR_LABELS[s].lower()} ({fmt.number(v / 1000, 0)} kt)" for s, v in top.head(3).items()) + "."
-           + _alt_demo(demo))
+           + demo_years_sentence(demo))
     return Figure(make(), alt, "Émissions par secteur (périmètre PCAET, hors CO₂ biomasse)", w, (src,), seen, make)
 
 

@@ -9,7 +9,7 @@ from ...territory import NATURE_LABELS_FR
 from ...vocabulary import (CARRIER_LABELS, ENERGY_SECTORS, RENEWABLE_TECHNOLOGIES, REPORT_CARRIERS,
                            TECHNOLOGY_COLORS, TECHNOLOGY_HATCHES, TECHNOLOGY_LABELS)
 from ..blocks import Figure, Table
-from ..context import ReportContext, display, source_line, value, wide, years_text
+from ..context import ReportContext, demo_years_sentence, display, source_line, value, wide
 
 
 def carrier_table(ctx: ReportContext) -> Table:
@@ -26,10 +26,6 @@ def carrier_table(ctx: ReportContext) -> Table:
                  sources=(source_line(ctx, [f"conso_{c}" for c in REPORT_CARRIERS]),), natures=frozenset(seen))
 
 
-def _alt_demo(demo: set[int]) -> str:
-    return f" Années de démonstration : {years_text(demo)}." if demo else ""
-
-
 def energy_figure(ctx: ReportContext) -> Figure:
     w, demo, seen = wide(ctx, "conso_", ENERGY_SECTORS)
     src = source_line(ctx, [f"conso_{s}" for s in ENERGY_SECTORS])
@@ -38,7 +34,7 @@ def energy_figure(ctx: ReportContext) -> Figure:
     tot = w.sum(axis=1, min_count=1) / 1000
     first, last = int(w.index.min()), int(w.index.max())
     alt = (f"Histogramme empilé de la consommation d'énergie finale {ctx.of_name} par secteur, de {first} à {last} : "
-           f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + _alt_demo(demo))
+           f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + demo_years_sentence(demo))
     return Figure(fig, alt, "Consommation d'énergie finale par secteur, toutes énergies", w, (src,), seen)
 
 
@@ -54,6 +50,6 @@ def enr_figure(ctx: ReportContext, title: str | None = None) -> Figure:
     tot = w.sum(axis=1, min_count=1) / 1000
     first, last = int(w.index.min()), int(w.index.max())
     alt = (f"Histogramme empilé de la production d'électricité renouvelable {ctx.of_name} par filière : "
-           f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + _alt_demo(demo))
+           f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + demo_years_sentence(demo))
     return Figure(make(), alt, "Production d'électricité renouvelable par filière (registre au 31/12)", w, (src,),
                   seen, make)

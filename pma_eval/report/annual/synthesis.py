@@ -12,7 +12,7 @@ from ...narrative import territory_sentences
 from ...narrative.sentences import CAVEATS, STABLE
 from ...territory import worst_nature
 from ..blocks import Bullets, Group, Table, Text, Verdict
-from ..context import NATURE_SHORT, ReportContext, display, natures, series, source_line, value
+from ..context import NATURE_SHORT, ReportContext, display, natures, series, source_line, value, years_text
 
 
 def trend_label(s: pd.Series) -> str:
@@ -195,8 +195,6 @@ def enr_summary(ctx: ReportContext) -> Text:
 
 def incomplete_note(ctx: ReportContext) -> Text | None:
     """A note naming the years whose totals of the territory are incomplete, or None."""
-    from ..context import years_text
-
     v = ctx.indicators
     if "complete" not in v:
         return None
