@@ -158,3 +158,49 @@ def test_missing_metadata_is_reported(project):
     (project.raw / "energie" / "nouveau.csv").write_text("a;b\n1;2\n")
     with pytest.raises(InputDataError, match="métadonnées absentes"):
         build(project)
+
+
+def test_the_targets_vintage_replaces_the_first_and_the_template_reads_empty(built_paths):
+    """Issue 13: the second vintage of the targets is a new raw file that ``replaces`` the first
+    (kept untouched in data/raw); the territory's template is read, empty, without error."""
+    m = json.loads((built_paths.processed / "manifest.json").read_text(encoding="utf-8"))
+    read = {i["path"] for i in m["inputs"]}
+    assert "data/raw/objectifs/objectifs_climat_energie_millesime_2026-12.csv" in read
+    assert "data/raw/objectifs/objectifs_climat_energie.csv" not in read
+    assert (REPO / "data/raw/objectifs/objectifs_climat_energie.csv").exists()
+    assert "data/raw/objectifs/objectifs_territoire.csv" in read
+    t = load("targets", built_paths).set_index("target_id")
+    # PROVENANCE.md, second vintage: a new row, and the L100-4 energy targets verified in stored copies.
+    assert t.loc["fr_lec_conso_finale_2023", "valeur"] == pytest.approx(-0.07)
+    assert t.loc["fr_lec_conso_finale_2030", "verification"] == "verifie_copie_stockee"
+    assert int((t["verification"] == "non_verifie_memoire").sum()) == 12
+
+
+def test_a_replaced_file_that_does_not_exist_is_named(project):
+    from pma_eval.errors import InputDataError
+
+    meta = project.raw / "objectifs" / "objectifs_climat_energie_millesime_2026-12.csv.meta.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("replaces: objectifs_climat_energie.csv",
+                                                             "replaces: absent.csv"), encoding="utf-8")
+    with pytest.raises(InputDataError, match="absent.csv"):
+        build(project)
+
+
+def test_a_territory_target_entered_in_the_template_heads_the_synthesis(project):
+    from pma_eval.evaluation import evaluate_targets, headline_target
+
+    tpl = project.raw / "objectifs" / "objectifs_territoire.csv"
+    tpl.write_text(tpl.read_text(encoding="utf-8") + "pcaet_call_ges_2030,CALL,PCAET CALL (exemple),emissions_GES,tous,"
+                   "2030,2015,-0.35,variation relative,délibération (exemple),verifie,adopte\n", encoding="utf-8")
+    build(project)
+    t = load("targets", project)
+    row = t.set_index("target_id").loc["pcaet_call_ges_2030"]
+    assert row["framework"] == "Local (PCAET CALL)" and row["priority"] == 0
+    terr = load("territory", project)
+    call = terr.loc[terr["epci_sigle"] == "CALL", "epci_siren"].iloc[0]
+    ind = load("indicators", project)
+    s = ind[(ind["geo_level"] == "epci") & (ind["geo_code"] == call) & (ind["indicator_id"] == "ges_total")]
+    v = evaluate_targets({"ges_total": s.set_index("year")["value"]}, t, "epci", "CALL", {"ges_total": "decrease"})
+    assert headline_target(v, "ges_total", 2023)["target_id"] == "pcaet_call_ges_2030"
+    cahc = evaluate_targets({"ges_total": s.set_index("year")["value"]}, t, "epci", "CAHC", {"ges_total": "decrease"})
+    assert "pcaet_call_ges_2030" not in set(cahc["target_id"])  # a CALL target does not apply to the CAHC

@@ -74,21 +74,37 @@ def test_rates_by_hand():
         cagr(0, 10, 3)
 
 
-# --- Eurostat pace verdicts, worked by hand from the published thresholds ------------------------
+# --- Pace verdicts: one rule (progress.py), worked by hand from Eurostat's published thresholds ----------
+# The rate convention is linear: (b − a) / |a| / years, for every target (zero targets included).
 
-def _series(v0, v1, y0=2015, y1=2023):
+def _series(v0, v1, y0=2018, y1=2023):
     return pd.Series([v0, v1], index=[y0, y1])
 
 
 def test_sraddet_like_case_insufficient_progress():
-    # −30 % in 2030 vs 2015; observed 100 → 90 between 2015 and 2023.
-    r = assess_progress(_series(100, 90), "decrease", target_value=70, target_year=2030)
-    obs = 0.9 ** (1 / 8) - 1  # −1.308 %/yr
-    req = 0.7 ** (1 / 15) - 1  # −2.350 %/yr
+    # −30 % in 2030 vs 2015 gives a level of 70; observed 100 → 95 between 2018 and 2023 (short term).
+    r = assess_progress(_series(100, 95), "decrease", target_value=70, target_year=2030)
+    obs = -5 / 100 / 5  # −1.000 %/yr
+    req = -30 / 100 / 12  # −2.500 %/yr, from the start of the period (2018) to 2030
+    assert (r.start_year, r.end_year, r.term) == (2018, 2023, "short")
     assert r.observed_rate == pytest.approx(obs) and r.required_rate == pytest.approx(req)
-    assert r.ratio == pytest.approx(obs / req)  # 0.557
+    assert r.ratio == pytest.approx(0.4)
     assert r.category == "insufficient_progress" and r.label_fr == "progrès insuffisant"
-    assert r.still_required_rate == pytest.approx((70 / 90) ** (1 / 7) - 1)  # from 2023 to 2030
+    assert r.still_required_rate == pytest.approx(-25 / 95 / 7)  # from 2023 to 2030
+
+
+def test_short_term_is_the_last_five_years_and_long_term_needs_ten():
+    from pma_eval.evaluation.progress import assess_terms
+
+    s = pd.Series(range(112, 100, -1), index=range(2012, 2024), dtype=float)  # 112 … 101, −1 a year
+    t = assess_terms(s, "decrease", target_value=80, target_year=2030)
+    assert (t["short"].start_year, t["short"].start_value) == (2018, 106.0)
+    assert t["short"].observed_rate == pytest.approx(-5 / 106 / 5)
+    assert (t["long"].start_year, t["long"].term) == (2012, "long")  # 11 years ≥ 10: assessed
+    assert t["long"].required_rate == pytest.approx((80 - 112) / 112 / 18)
+    assert assess_terms(s.loc[2015:], "decrease", 80, 2030)["long"] is None  # 8 years: too short
+    # The lengths are parameters.
+    assert assess_terms(s, "decrease", 80, 2030, short=3)["short"].start_year == 2020
 
 
 @pytest.mark.parametrize("share,expected", [
@@ -96,8 +112,7 @@ def test_sraddet_like_case_insufficient_progress():
     (0.5999, "insufficient_progress"), (0.0, "insufficient_progress"), (-0.01, "movement_away"),
 ])
 def test_ratio_boundaries(share, expected):
-    req = 0.7 ** (1 / 15) - 1
-    v1 = 100 * (1 + share * req) ** 8  # observed rate = share × required rate, by construction
+    v1 = 100 - share * 30 / 12 * 5  # observed yearly change = share × required (−30 over 12 years)
     r = assess_progress(_series(100, v1), "decrease", target_value=70, target_year=2030)
     assert r.category == expected
 
@@ -109,35 +124,55 @@ def test_ratio_boundaries(share, expected):
     (-0.01, "decrease", "significant_progress"), (0.0101, "decrease", "significant_movement_away"),
 ])
 def test_no_target_thresholds(rate, direction, expected):
-    r = assess_progress(_series(100, 100 * (1 + rate) ** 8), direction)
+    r = assess_progress(_series(100, 100 * (1 + rate * 5)), direction)
     assert r.category == expected
 
 
-def test_target_achieved_and_movement_away():
-    assert assess_progress(_series(100, 65), "decrease", 70, 2030).category == "target_achieved"
+def test_target_achieved_then_away_and_movement_away():
+    # Met and still falling: achieved. Met but rising again: « atteint puis en hausse », not green.
+    assert assess_progress(_series(60, 55), "decrease", 70, 2030).category == "target_achieved"
+    r = assess_progress(_series(50, 65), "decrease", 70, 2030)
+    assert r.category == "achieved_then_away" and r.label_fr == "objectif atteint puis en hausse"
+    assert traffic_light(r.category)[0] == "orange"
+    up = assess_progress(_series(130, 120), "increase", target_value=100, target_year=2030)
+    assert up.label_fr == "objectif atteint puis en baisse"
     r = assess_progress(_series(100, 110), "decrease", 70, 2030)
     assert r.category == "movement_away" and r.ratio < 0
-    up = assess_progress(_series(50, 120), "increase", target_value=100, target_year=2030)
-    assert up.category == "target_achieved"
 
 
-def test_zero_and_negative_values_switch_to_linear_rates():
-    # Neutrality target 0 in 2050: compound rates are undefined, linear ones are used.
+def test_a_past_target_is_judged_on_the_value_of_its_year():
+    s = pd.Series([100.0, 96.0, 90.0], index=[2018, 2020, 2023])
+    assert assess_progress(s, "decrease", 95, 2020).category == "target_missed"  # 96 > 95 in 2020
+    assert assess_progress(s, "decrease", 97, 2020).category == "target_achieved"
+
+
+def test_zero_targets_use_the_same_convention():
+    # Zero in 2050: the same linear convention as every other target.
     r = assess_progress(_series(100, 80), "decrease", target_value=0, target_year=2050)
-    assert r.method == "linear"
-    assert r.observed_rate == pytest.approx(-20 / 100 / 8)
-    assert r.required_rate == pytest.approx(-100 / 100 / 35)
-    assert r.ratio == pytest.approx((-0.025) / (-1 / 35))  # 0.875 → moderate progress
-    assert r.category == "moderate_progress"
+    assert r.observed_rate == pytest.approx(-20 / 100 / 5)
+    assert r.required_rate == pytest.approx(-100 / 100 / 32)
+    assert r.ratio == pytest.approx(0.04 / (1 / 32))  # 1.28 → significant progress
+    assert r.category == "significant_progress"
+
+
+@pytest.mark.parametrize("v1", [99.0, 95.0, 90.0, 85.0, 80.0, 70.0, 60.0, 50.0, 20.0, 101.0])
+@pytest.mark.parametrize("direction", ["decrease", "increase"])
+def test_a_harder_target_never_gets_a_better_verdict(v1, direction):
+    """Issue 13: « zéro émission » got a better verdict than « −95 % » for the same horizon."""
+    from pma_eval.evaluation.progress import CATEGORY_ORDER
+
+    s = _series(100.0, v1 if direction == "decrease" else 200 - v1)
+    easy_to_hard = [100 * (1 + k * f) for f in (0.05, 0.3, 0.5, 0.8, 0.95, 1.0) for k in [-1 if direction == "decrease" else 1]]
+    ranks = [CATEGORY_ORDER.index(assess_progress(s, direction, t, 2050).category) for t in easy_to_hard]
+    assert ranks == sorted(ranks), list(zip(easy_to_hard, ranks))
 
 
 def test_un_extrapolation_by_hand():
-    # Base 100 (2015), latest 90 (2023) at −1.308 %/yr, target 70 in 2030.
-    obs = 0.9 ** (1 / 8) - 1
-    projected, q, cat = un_extrapolation(100, 90, obs, 2023, 70, 2030)
-    assert projected == pytest.approx(90 * (1 + obs) ** 7)
-    assert q == pytest.approx((projected - 100) / (70 - 100))
-    assert cat == "fair_progress"  # ≈ 0.54
+    # Base 100 (2018), latest 95 (2023) at −1 %/yr of the base, target 70 in 2030.
+    projected, q, cat = un_extrapolation(100, 95, -0.01, 2023, 70, 2030)
+    assert projected == pytest.approx(95 - 1 * 7)  # 88
+    assert q == pytest.approx((88 - 100) / (70 - 100))  # 0.4
+    assert cat == "limited_progress"
 
 
 def test_traffic_light_carries_a_text_arrow():
@@ -219,11 +254,13 @@ def test_targets_are_linked_and_territorialised_by_hand():
     ])
     t = prepare_targets(raw)
     assert list(t["framework"]) == ["Régional (SRADDET Hauts-de-France)", "National (SNBC, LTECV, LEC)", "Local (PCAET CALL)"]
-    s = pd.Series([100.0, 95.0, 90.0], index=[2015, 2019, 2023])
+    s = pd.Series([100.0, 98.0, 95.0], index=[2015, 2018, 2023])
     v = evaluate_targets({"ges_total": s}, t, "epci", "CAHC", {"ges_total": "decrease"}).set_index("target_id")
     assert "c" not in v.index  # a CALL PCAET target does not apply to the CAHC
     assert v.loc["a", "target_value"] == pytest.approx(70.0)  # 100 × (1 − 0.30)
-    assert v.loc["a", "category"] == "insufficient_progress"  # same hand case as above: ratio 0.557
+    # Short term 2018 → 2023: −3/98/5 a year; required 98 → 70 by 2030: −28/98/12; ratio 0.6/2.333 = 0.257
+    assert v.loc["a", "ratio"] == pytest.approx((3 / 5) / (28 / 12))
+    assert v.loc["a", "category"] == "insufficient_progress" and v.loc["a", "start_year"] == 2018
     assert v.loc["b", "category"] == "not_assessable" and "1990" in v.loc["b", "reason"]
     v_call = evaluate_targets({"ges_total": s}, t, "epci", "CALL", {"ges_total": "decrease"}).set_index("target_id")
     assert v_call.loc["c", "target_value"] == pytest.approx(50.0)
@@ -257,3 +294,53 @@ def test_trend_reaches_french_sentences_in_french():
     # « significatif » is kept for the pace verdicts only (issue 13)
     assert not any("significati" in label for label in TREND_LABELS_FR.values())
     assert set(TREND_LABELS_FR) == {"increasing", "decreasing", "no trend"}
+
+
+def _target(tid, perimetre, document, valeur, verification="verifie_copie_stockee", indicateur="emissions_GES",
+            target_year=2030, ref_year=2015, unite="variation relative", statut=""):
+    return {"target_id": tid, "perimetre": perimetre, "document": document, "indicateur": indicateur,
+            "secteur": "tous", "target_year": target_year, "ref_year": ref_year, "ref_text": str(ref_year or ""),
+            "valeur": valeur, "unite": unite, "trouve_dans": "", "verification": verification, "statut": statut,
+            "verified": verification.startswith("verifie")}
+
+
+def test_unverified_targets_are_grey_and_never_head_the_synthesis():
+    from pma_eval.evaluation import evaluate_targets, headline_target, prepare_targets
+
+    t = prepare_targets(pd.DataFrame([
+        _target("nat", "France", "SNBC-2", -0.20, verification="non_verifie_memoire"),
+        _target("reg", "Hauts-de-France", "SRADDET HdF - orientations 2018", -0.30),
+    ]))
+    s = pd.Series([100.0, 98.0, 95.0], index=[2015, 2018, 2023])
+    v = evaluate_targets({"ges_total": s}, t, "pma", "PMA", {"ges_total": "decrease"}).set_index("target_id")
+    assert v.loc["nat", "category"] == "to_verify" and v.loc["nat", "label_fr"] == "objectif à vérifier"
+    assert v.loc["nat", "pace_category"] != "to_verify"  # the pace is kept for the analyst
+    assert traffic_light("to_verify")[0] == "gris"
+    # The national target would come first by priority, but it is not verified: the orientations head.
+    assert headline_target(v.reset_index(), "ges_total", 2023)["target_id"] == "reg"
+
+
+def test_headline_target_order_local_then_adopted_regional_then_national():
+    from pma_eval.evaluation import evaluate_targets, headline_target, prepare_targets
+
+    rows = [_target("orient", "Hauts-de-France", "SRADDET HdF - orientations 2018", -0.30),
+            _target("nat", "France", "LEC", -0.20),
+            _target("ue", "UE", "Loi europeenne sur le climat", -0.50),
+            _target("sraddet", "Hauts-de-France", "SRADDET HdF adopté", -0.25, statut="adopte"),
+            _target("pcaet", "CALL", "PCAET CALL 2019", -0.40)]
+    s = pd.Series([100.0, 98.0, 95.0], index=[2015, 2018, 2023])
+    for keep, expected in ((5, "pcaet"), (4, "sraddet"), (2, "nat"), (1, "orient")):
+        t = prepare_targets(pd.DataFrame(rows[:keep] if keep != 1 else rows[:1] + rows[2:3]))
+        v = evaluate_targets({"ges_total": s}, t, "epci", "CALL", {"ges_total": "decrease"})
+        assert headline_target(v, "ges_total", 2023)["target_id"] == expected
+    assert prepare_targets(pd.DataFrame(rows[:1]))["framework"].iloc[0].startswith("Régional (orientations")
+
+
+def test_neutrality_is_a_net_target_not_judged_on_gross_emissions():
+    from pma_eval.evaluation import evaluate_targets, prepare_targets
+
+    t = prepare_targets(pd.DataFrame([_target("neutre", "France", "LEC 2019", 0.0, indicateur="emissions_GES_nettes",
+                                              target_year=2050, ref_year=None, unite="emissions nettes = 0")]))
+    s = pd.Series([100.0, 98.0, 95.0], index=[2015, 2018, 2023])
+    v = evaluate_targets({"ges_total": s}, t, "pma", "PMA", {"ges_total": "decrease"}).iloc[0]
+    assert v["category"] == "not_assessable" and "séquestration" in v["reason"]

@@ -46,6 +46,7 @@ def discover(raw_dir: Path, root: Path) -> list[RawFile]:
                                     column="nature", value=meta.get("nature")))
         if meta.get("format"):
             files.append(RawFile(data_path, meta, display_path(data_path, root)))
+    files = _drop_replaced(files, problems, root)
     for data_path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
         if data_path.name.endswith(".meta.yml") or data_path.name.startswith(("README", ".")):
             continue
@@ -57,6 +58,22 @@ def discover(raw_dir: Path, root: Path) -> list[RawFile]:
         raise InputDataError(problems)
     return files
 
+
+
+def _drop_replaced(files: list[RawFile], problems: list[Problem], root: Path) -> list[RawFile]:
+    """Files named by another file's ``replaces:`` (a newer vintage of the same data, in the same
+    folder) are kept in data/raw, untouched, but no longer read."""
+    replaced = set()
+    for f in files:
+        names = f.meta.get("replaces") or []
+        for name in [names] if isinstance(names, str) else names:
+            old = f.path.with_name(str(name))
+            if not old.exists():
+                problems.append(Problem(display_path(f.path, root) + ".meta.yml",
+                                        "le fichier remplacé (replaces) est introuvable dans le même dossier",
+                                        column="replaces", value=str(name)))
+            replaced.add(old)
+    return [f for f in files if f.path not in replaced]
 
 
 def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:

@@ -13,13 +13,13 @@ from .progress import (
     un_extrapolation,
 )
 from .rates import cagr, linear_rate, required_linear_rate, required_rate
-from .targets import best_verdict, evaluate_targets, prepare_targets
+from .targets import headline_target, evaluate_targets, prepare_targets
 from .trends import LogLinearTrend, MannKendallResult, loglinear_trend, mann_kendall
 
 __all__ = [
     "CATEGORY_LABELS_FR",
     "FACTOR_LABELS_FR",
-    "best_verdict",
+    "headline_target",
     "emissions_drivers",
     "evaluate_targets",
     "prepare_targets",

@@ -1,18 +1,30 @@
-"""Pace verdicts following the Eurostat SDG method, with the UN extrapolation cross-check.
+"""Pace verdicts: one rule for every target, after the Eurostat SDG method, with the UN cross-check.
 
-Eurostat (methodological annex of the EU SDG monitoring report):
-- with a quantified target, the observed compound annual rate over the assessment period is
-  compared with the rate required, from the start of that period, to reach the target in the
-  target year: ``ratio = observed / required``; ≥ 95 % significant progress, 60–95 % moderate
-  progress, 0–60 % insufficient progress, < 0 movement away;
-- without a target, the observed rate taken in the desired direction: ≥ 1 %/yr significant
-  progress, 0–1 % moderate progress, −1 %–0 moderate movement away, < −1 % significant movement
-  away.
-
-Choices of this workbench, where the method is silent:
-- ``target_achieved`` when the latest value already meets the target;
-- when a value used in a rate is zero or negative, compound rates are undefined: the linear
-  equivalents (change relative to ``|start value|``, per year) are used and ``method`` says so.
+The rule (stated once here, printed in the reports' methods by :data:`RULE_FR`)
+------------------------------------------------------------------------------
+- **Periods.** As Eurostat does, the pace is assessed over the *short term*, the last
+  :data:`SHORT_TERM_YEARS` years of the series, and, where the series allows it, over the *long term*,
+  the last :data:`LONG_TERM_YEARS` years (at least :data:`LONG_TERM_MIN_YEARS` years of data). Both
+  lengths are parameters of :func:`assess_progress` and :func:`assess_terms`. The period is returned
+  with every verdict (``start_year``–``end_year``) and printed beside it.
+- **Rates.** One convention for every assessment, targets of zero included: the *linear* average
+  annual change relative to the value at the start of the period, ``(b − a) / |a| / years``
+  (:func:`pace_rate`). Eurostat uses compound rates (CAGR), which cannot reach a target of zero; mixing
+  the two made a harder target (zero) look better than an easier one (−95 %). With one convention, the
+  observed/required ratio is the ratio of the observed to the required yearly change in the unit of
+  the indicator, and for one indicator and one horizon a harder target can never get a better verdict.
+- **With a quantified target** (an absolute level in the indicator's unit): ``ratio = observed /
+  required``, the required rate running from the start of the period to the target year. ≥ 95 %
+  significant progress, 60–95 % moderate, 0–60 % insufficient, < 0 movement away (Eurostat's
+  thresholds).
+- **Without a target**: the observed rate in the desired direction: ≥ 1 %/yr significant progress,
+  0–1 % moderate progress, −1 %–0 moderate movement away, < −1 % significant movement away.
+- **Choices where the method is silent**: ``target_achieved`` when the latest value meets the target
+  and the short-term pace does not move away from it; ``achieved_then_away`` ("atteint puis en
+  hausse") when it meets the target but moves away; for a target whose year is past, the value of that
+  year decides (``target_achieved`` or ``target_missed``).
+- The UN "anticipated progress" ratio ``Q`` is a *simplified cross-check* only: the latest value
+  extrapolated at the observed pace to the target year.
 """
 
 from __future__ import annotations
@@ -22,16 +34,29 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .rates import cagr, linear_rate
+from .rates import linear_rate
+
+#: Length of the short-term period [years] (Eurostat: the last five years).
+SHORT_TERM_YEARS = 5
+#: Length of the long-term period [years] (Eurostat: the last fifteen years) …
+LONG_TERM_YEARS = 15
+#: … assessed only when the series covers at least this many years of it.
+LONG_TERM_MIN_YEARS = 10
+#: Ratio thresholds with a target, rate thresholds without (fractions).
+RATIO_SIGNIFICANT, RATIO_MODERATE = 0.95, 0.60
+RATE_SIGNIFICANT = 0.01
 
 CATEGORY_LABELS_FR = {
     "target_achieved": "objectif atteint",
+    "achieved_then_away": "atteint puis en recul",
+    "target_missed": "objectif manqué",
     "significant_progress": "progrès significatif",
     "moderate_progress": "progrès modéré",
     "insufficient_progress": "progrès insuffisant",
     "movement_away": "éloignement de l'objectif",
     "moderate_movement_away": "éloignement modéré",
     "significant_movement_away": "éloignement significatif",
+    "to_verify": "objectif à vérifier",
     "not_assessable": "non évaluable",
 }
 
@@ -39,14 +64,21 @@ CATEGORY_LABELS_FR = {
 #: accompanies the colour: information is never carried by colour alone.
 _LIGHTS = {
     "target_achieved": ("vert", "#1b7837", "✔"),
+    "achieved_then_away": ("orange", "#e08214", "✔↘"),
+    "target_missed": ("rouge", "#b2182b", "✘"),
     "significant_progress": ("vert", "#1b7837", "↑"),
     "moderate_progress": ("vert clair", "#7fbf7b", "↗"),
     "insufficient_progress": ("orange", "#e08214", "→"),
     "moderate_movement_away": ("orange", "#e08214", "↘"),
     "movement_away": ("rouge", "#b2182b", "↓"),
     "significant_movement_away": ("rouge", "#b2182b", "↓"),
+    "to_verify": ("gris", "#777777", "?"),
     "not_assessable": ("gris", "#777777", "?"),
 }
+
+#: Order of merit of the categories (better first): a harder target never ranks better.
+CATEGORY_ORDER = ("target_achieved", "achieved_then_away", "significant_progress", "moderate_progress",
+                  "insufficient_progress", "movement_away", "target_missed")
 
 UN_LABELS_FR = {
     "on_track": "sur la trajectoire",
@@ -55,10 +87,36 @@ UN_LABELS_FR = {
     "deterioration": "dégradation",
 }
 
+TERM_LABELS_FR = {"short": "court terme", "long": "long terme", "series": "série entière"}
+
+#: The rule in French, for the methods section of every report.
+RULE_FR = (
+    f"Rythme : à la manière d'Eurostat pour le suivi des ODD, le rythme est mesuré sur le court terme "
+    f"(les {SHORT_TERM_YEARS} dernières années) et, quand la série le permet (au moins {LONG_TERM_MIN_YEARS} "
+    f"ans), sur le long terme ({LONG_TERM_YEARS} dernières années) ; la période est indiquée à côté de chaque "
+    "verdict. Une seule convention de taux pour tous les objectifs, objectifs « zéro » compris : la variation "
+    "annuelle moyenne linéaire, rapportée à la valeur du début de la période (Eurostat emploie des taux composés, "
+    "qui ne peuvent pas atteindre zéro). Avec un objectif chiffré, le rythme observé est comparé au rythme "
+    "nécessaire, du début de la période à l'année cible : rapport ≥ 95 %, progrès significatif ; de 60 à 95 %, "
+    "progrès modéré ; de 0 à 60 %, progrès insuffisant ; négatif, éloignement de l'objectif. Sans objectif "
+    "chiffré : au moins 1 %/an dans le sens souhaité, progrès significatif ; de 0 à 1 %, progrès modéré ; "
+    "de −1 % à 0, éloignement modéré ; au-delà, éloignement significatif. Un objectif déjà atteint dont "
+    "l'indicateur repart dans le mauvais sens est dit « atteint puis en recul ». La projection à rythme constant "
+    "(rapport Q des Nations unies) n'est qu'un contrôle simplifié."
+)
+
 
 def traffic_light(category: str) -> tuple[str, str, str]:
     """(French colour name, hex colour, arrow) of a category, for reports."""
     return _LIGHTS[category]
+
+
+def pace_rate(first_value: float, last_value: float, years: float) -> float:
+    """The one rate convention of every verdict: linear average annual change relative to the start.
+
+    ``(last − first) / |first| / years`` [fraction per year]; defined for a zero or negative end value.
+    """
+    return linear_rate(first_value, last_value, years)
 
 
 @dataclass(frozen=True)
@@ -71,7 +129,7 @@ class ProgressResult:
     start_value: float
     end_value: float
     observed_rate: float
-    method: str  # "compound" or "linear"
+    term: str = "series"  # "short", "long" or "series" (a start year given by the caller)
     target_value: float | None = None
     target_year: int | None = None
     required_rate: float | None = None
@@ -85,9 +143,14 @@ class ProgressResult:
     def light(self) -> tuple[str, str, str]:
         return traffic_light(self.category)
 
+    @property
+    def period(self) -> str:
+        """``2018-2023`` (the years the observed rate is measured over)."""
+        return f"{self.start_year}-{self.end_year}"
 
-def _rate(a: float, b: float, years: float, method: str) -> float:
-    return cagr(a, b, years) if method == "compound" else linear_rate(a, b, years)
+    @property
+    def method(self) -> str:
+        return "linear"
 
 
 def _round(x: float) -> float:
@@ -95,12 +158,13 @@ def _round(x: float) -> float:
 
 
 def un_extrapolation(base_value: float, latest_value: float, observed_rate: float, latest_year: int,
-                     target_value: float, target_year: int, method: str = "compound") -> tuple[float, float, str]:
-    """UN-style cross-check: value projected to the target year at the current pace.
+                     target_value: float, target_year: int) -> tuple[float, float, str]:
+    """UN-style simplified cross-check: value projected to the target year at the current pace.
 
-    Returns ``(projected, Q, category)`` with ``Q = (projected − base) / (target − base)``:
-    ``on_track`` (Q ≥ 1), ``fair_progress`` (0,5 ≤ Q < 1), ``limited_progress`` (0 ≤ Q < 0,5),
-    ``deterioration`` (Q < 0).
+    The pace is :func:`pace_rate`'s (a yearly change relative to ``|base_value|``). Returns
+    ``(projected, Q, category)`` with ``Q = (projected − base) / (target − base)``: ``on_track``
+    (Q ≥ 1), ``fair_progress`` (0,5 ≤ Q < 1), ``limited_progress`` (0 ≤ Q < 0,5), ``deterioration``
+    (Q < 0).
 
     References
     ----------
@@ -108,10 +172,7 @@ def un_extrapolation(base_value: float, latest_value: float, observed_rate: floa
     ratio of the projected change to the required change.
     """
     n = target_year - latest_year
-    if method == "compound":
-        projected = latest_value * (1 + observed_rate) ** n
-    else:
-        projected = latest_value + observed_rate * abs(base_value) * n
+    projected = latest_value + observed_rate * abs(base_value) * n
     if target_value == base_value:
         return projected, math.nan, "on_track" if projected == target_value else "deterioration"
     q = (projected - base_value) / (target_value - base_value)
@@ -121,9 +182,28 @@ def un_extrapolation(base_value: float, latest_value: float, observed_rate: floa
     return projected, q, cat
 
 
+def period_start(series: pd.Series, years: int, min_years: int | None = None) -> int | None:
+    """First year of the last ``years`` years of ``series`` (missing values dropped), or None when the
+    series covers fewer than ``min_years`` of them (default: all ``years``)."""
+    s = series.dropna()
+    if s.empty:
+        return None
+    end = int(s.index.max())
+    inside = s.loc[s.index >= end - years]
+    start = int(inside.index.min())
+    return start if end - start >= (years if min_years is None else min_years) else None
+
+
+def _label(category: str, direction: str) -> str:
+    if category == "achieved_then_away":
+        return "objectif atteint puis en " + ("hausse" if direction == "decrease" else "baisse")
+    return CATEGORY_LABELS_FR[category]
+
+
 def assess_progress(series: pd.Series, direction: str, target_value: float | None = None,
-                    target_year: int | None = None, start_year: int | None = None) -> ProgressResult:
-    """Verdict on the pace of an indicator (Eurostat SDG method).
+                    target_year: int | None = None, start_year: int | None = None,
+                    years: int | None = SHORT_TERM_YEARS) -> ProgressResult:
+    """Verdict on the pace of an indicator (the rule of this module).
 
     Parameters
     ----------
@@ -134,13 +214,16 @@ def assess_progress(series: pd.Series, direction: str, target_value: float | Non
     target_value, target_year : float, int, optional
         A quantified target (absolute value, in the unit of the series) and its year.
     start_year : int, optional
-        First year of the assessment period (default: first year of the series).
+        First year of the assessment period, for an analyst's own period (``term = "series"``).
+    years : int, optional
+        Length of the period when ``start_year`` is not given: the last ``years`` years
+        (default :data:`SHORT_TERM_YEARS`; ``None`` for the whole series).
 
     Returns
     -------
     ProgressResult
-        Category, its French label, observed and required rates [fraction per year], the
-        ratio, the rate still required from the latest year, and the UN cross-check.
+        Category, its French label, the period, observed and required rates [fraction per year],
+        the ratio, the rate still required from the latest year, and the UN cross-check.
 
     References
     ----------
@@ -149,41 +232,67 @@ def assess_progress(series: pd.Series, direction: str, target_value: float | Non
     """
     if direction not in ("increase", "decrease"):
         raise ValueError("direction must be 'increase' or 'decrease'")
-    s = series.dropna().astype(float).sort_index()
+    full = series.dropna().astype(float).sort_index()
+    s, term = full, "series"
     if start_year is not None:
-        s = s.loc[s.index >= start_year]
+        s = full.loc[full.index >= start_year]
+    elif years is not None and len(full):
+        s, term = full.loc[full.index >= int(full.index.max()) - years], ("short" if years == SHORT_TERM_YEARS else
+                                                                           "long" if years == LONG_TERM_YEARS else "series")
     if len(s) < 2:
         raise ValueError("at least two years are needed to assess progress")
     y0, y1 = int(s.index[0]), int(s.index[-1])
     v0, v1 = float(s.iloc[0]), float(s.iloc[-1])
     sign = 1.0 if direction == "increase" else -1.0
-    values = [v0, v1] + ([target_value] if target_value is not None else [])
-    method = "compound" if all(v > 0 for v in values) else "linear"
     if v0 == 0:
-        raise ValueError("a zero start value makes every rate undefined; choose another start_year")
-    observed = _rate(v0, v1, y1 - y0, method)
+        raise ValueError("a zero start value makes every rate undefined; choose another period")
+    observed = pace_rate(v0, v1, y1 - y0)
 
     if target_value is None:
         r = _round(sign * observed)
-        cat = ("significant_progress" if r >= 0.01 else "moderate_progress" if r >= 0 else
-               "moderate_movement_away" if r >= -0.01 else "significant_movement_away")
-        return ProgressResult(cat, CATEGORY_LABELS_FR[cat], direction, y0, y1, v0, v1, observed, method)
+        cat = ("significant_progress" if r >= RATE_SIGNIFICANT else "moderate_progress" if r >= 0 else
+               "moderate_movement_away" if r >= -RATE_SIGNIFICANT else "significant_movement_away")
+        return ProgressResult(cat, _label(cat, direction), direction, y0, y1, v0, v1, observed, term)
 
-    if target_year is None or target_year <= y0:
-        raise ValueError("a target needs a target year after the start of the assessment period")
-    required = _rate(v0, target_value, target_year - y0, method)
-    still = _rate(v1, target_value, target_year - y1, method) if target_year > y1 and v1 != 0 else math.nan
-    projected, q, un_cat = un_extrapolation(v0, v1, observed, y1, target_value, target_year, method)
-    achieved = sign * (v1 - target_value) >= 0
-    if achieved:
-        cat, ratio = "target_achieved", (observed / required if required else math.nan)
-    elif required == 0 or sign * required < 0:
-        # Moving from a start that already met the target to a value that no longer does.
+    if target_year is None:
+        raise ValueError("a target needs a target year")
+    required = pace_rate(v0, target_value, target_year - y0) if target_year > y0 else math.nan
+    still = pace_rate(v1, target_value, target_year - y1) if target_year > y1 and v1 != 0 else math.nan
+    projected, q, un_cat = (un_extrapolation(v0, v1, observed, y1, target_value, target_year)
+                            if target_year > y1 else (math.nan, math.nan, None))
+    ratio = observed / required if required == required and required != 0 else math.nan
+    if target_year <= y1:
+        # A target whose year is past: the value of that year decides.
+        at = float(full.get(target_year, math.nan))
+        if at != at:
+            at = v1
+        cat, ratio = ("target_achieved" if sign * (at - target_value) >= 0 else "target_missed"), math.nan
+    elif sign * (v1 - target_value) >= 0:
+        cat = "target_achieved" if sign * observed >= 0 else "achieved_then_away"
+    elif required != required or sign * required <= 0:
+        # The start already met the target; the latest value no longer does.
         cat, ratio = "movement_away", math.nan
     else:
-        ratio = observed / required
         r = _round(ratio)
-        cat = ("significant_progress" if r >= 0.95 else "moderate_progress" if r >= 0.60 else
+        cat = ("significant_progress" if r >= RATIO_SIGNIFICANT else "moderate_progress" if r >= RATIO_MODERATE else
                "insufficient_progress" if r >= 0 else "movement_away")
-    return ProgressResult(cat, CATEGORY_LABELS_FR[cat], direction, y0, y1, v0, v1, observed, method,
+    return ProgressResult(cat, _label(cat, direction), direction, y0, y1, v0, v1, observed, term,
                           float(target_value), int(target_year), required, ratio, still, projected, q, un_cat)
+
+
+def assess_terms(series: pd.Series, direction: str, target_value: float | None = None,
+                 target_year: int | None = None, short: int = SHORT_TERM_YEARS, long: int = LONG_TERM_YEARS,
+                 long_min: int = LONG_TERM_MIN_YEARS) -> dict[str, ProgressResult | None]:
+    """Short-term and long-term verdicts (``{"short": …, "long": … or None}``).
+
+    The long term is assessed only when the series covers at least ``long_min`` of its ``long`` years.
+    """
+    out: dict[str, ProgressResult | None] = {}
+    for term, years, minimum in (("short", short, 1), ("long", long, long_min)):
+        start = period_start(series, years, minimum)
+        if start is None:
+            out[term] = None
+            continue
+        r = assess_progress(series, direction, target_value, target_year, start_year=start)
+        out[term] = ProgressResult(**{**r.__dict__, "term": term})
+    return out

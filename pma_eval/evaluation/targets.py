@@ -1,5 +1,11 @@
 """Targets linked to indicators, and the verdicts of a territory against every framework.
 
+Every verdict follows the one pace rule of :mod:`pma_eval.evaluation.progress` (short term, and long
+term where the series allows it). A target not verified on a copy of its text is shown
+« à vérifier » (category ``to_verify``, its pace kept in ``pace_category`` for the analyst) and never
+drives a synthesis. A net-emissions target (carbon neutrality) cannot be judged on gross emissions:
+it stays « non évaluable » until sequestration data are part of the inventory.
+
 The shipped targets are relative changes (``-0.30`` = −30 % versus a reference year), factors
 (``×2``) or absolute values (1.1 t CO₂e per inhabitant, zero emissions). A national or regional
 target is applied to the Pôle and to each EPCI as the same relative change (the usual
@@ -13,13 +19,12 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import fmt
-from .progress import CATEGORY_LABELS_FR, assess_progress
+from .progress import CATEGORY_LABELS_FR, assess_terms
 
 #: (indicateur, secteur) of the targets file → indicator id of the catalogue.
 INDICATOR_MAP = {
     ("emissions_GES_brutes", "tous"): "ges_total",
     ("emissions_GES", "tous"): "ges_total",
-    ("emissions_GES_nettes", "tous"): "ges_total",
     ("emissions_GES", "industrie"): "ges_industrie_hors_energie",
     ("emissions_GES", "agriculture"): "ges_agriculture",
     ("emissions_GES", "dechets"): "ges_dechets",
@@ -34,13 +39,32 @@ INDICATOR_MAP = {
 }
 #: Approximations made by the mapping, shown next to the verdict.
 MAPPING_NOTES = {
-    "emissions_GES_nettes": "émissions brutes faute de données de séquestration",
     "production_EnR": "électricité renouvelable seulement (chaleur renouvelable non suivie)",
     ("emissions_GES", "industrie"): "industrie hors branche énergie",
 }
+#: Indicators of the targets file about *net* emissions (gross emissions minus sequestration).
+NET_INDICATORS = ("emissions_GES_nettes",)
+NET_REASON = "objectif d'émissions nettes : non évaluable sans données de séquestration"
+
+#: Adoption status of a target (optional ``statut`` column of the targets file).
+STATUS_FR = {"adopte": "adopté", "en_projet": "en projet", "orientation": "orientation"}
+
+#: Which target the synthesis names for a headline indicator, best first: the territory's own
+#: (PCAET of the EPCI, or of the Pôle), then the adopted regional scheme, then national targets,
+#: then other regional texts (orientations, the former SRCAE). Prospective exercises (ADEME) and
+#: European targets never head a synthesis.
+PRIORITY = {"local": 0, "regional_adopted": 1, "national": 2, "regional_other": 3}
 
 
-def framework(perimetre: str, document: str) -> str:
+def status(document: str, statut: str = "") -> str:
+    """``adopte``, ``en_projet`` or ``orientation``: the ``statut`` column when filled, else read from
+    the document's name (« orientations » → ``orientation``), else ``adopte``."""
+    if statut:
+        return statut
+    return "orientation" if "orientation" in document.lower() else "adopte"
+
+
+def framework(perimetre: str, document: str, statut: str = "") -> str:
     """French name of the target framework a target belongs to."""
     doc = document.lower()
     if "ademe" in doc:
@@ -50,10 +74,27 @@ def framework(perimetre: str, document: str) -> str:
     if perimetre == "UE":
         return "Union européenne"
     if perimetre == "Hauts-de-France":
-        return "Régional (SRADDET Hauts-de-France)"
+        st = status(document, statut)
+        return ("Régional (SRADDET Hauts-de-France)" if st == "adopte" else
+                "Régional (orientations du SRADDET Hauts-de-France, 2018)" if st == "orientation" else
+                "Régional (projet de SRADDET Hauts-de-France)")
     if perimetre == "Nord-Pas-de-Calais":
         return "Régional (SRCAE Nord-Pas-de-Calais 2012)"
     return f"Local (PCAET {perimetre})"
+
+
+def priority(perimetre: str, document: str, statut: str = "") -> float:
+    """Rank of a target for the synthesis (:data:`PRIORITY`; NaN: never heads a synthesis)."""
+    fw = framework(perimetre, document, statut)
+    if fw.startswith("Local"):
+        return PRIORITY["local"]
+    if fw == "Régional (SRADDET Hauts-de-France)":
+        return PRIORITY["regional_adopted"]
+    if fw.startswith("National"):
+        return PRIORITY["national"]
+    if fw.startswith("Régional"):
+        return PRIORITY["regional_other"]
+    return float("nan")
 
 
 def target_kind(unite: str, document: str = "") -> str:
@@ -77,7 +118,9 @@ def target_kind(unite: str, document: str = "") -> str:
 def prepare_targets(raw: pd.DataFrame) -> pd.DataFrame:
     """Targets with their framework, indicator id and kind (the processed ``targets`` table)."""
     out = raw.copy()
-    out["framework"] = [framework(p, d) for p, d in zip(out["perimetre"], out["document"])]
+    st = out["statut"] if "statut" in out else pd.Series("", index=out.index)
+    out["framework"] = [framework(p, d, x) for p, d, x in zip(out["perimetre"], out["document"], st)]
+    out["priority"] = [priority(p, d, x) for p, d, x in zip(out["perimetre"], out["document"], st)]
     out["indicator_id"] = [INDICATOR_MAP.get((i, s)) for i, s in zip(out["indicateur"], out["secteur"])]
     out["kind"] = [target_kind(u, d) for u, d in zip(out["unite"], out["document"])]
     out["note"] = [MAPPING_NOTES.get((i, s)) or MAPPING_NOTES.get(i) or "" for i, s in zip(out["indicateur"], out["secteur"])]
@@ -120,20 +163,26 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
     Returns
     -------
     DataFrame
-        One row per applicable target: framework, document, indicator, description, verified,
-        target value and year, observed and required rates, ratio, category and its French
-        label, rate still required, UN cross-check, reason when not assessable.
+        One row per applicable target: framework, priority, document, indicator, description,
+        verified, target value and year; the short-term verdict (``start_year``, ``end_year``,
+        ``observed_rate``, ``required_rate``, ``ratio``, ``category`` and its French ``label_fr``,
+        ``still_required_rate``, UN cross-check ``un_q``/``un_category``) and the long-term one
+        (``long_*``, empty when the series is too short); ``pace_category`` the verdict of the pace
+        even for an unverified target (whose ``category`` is ``to_verify``); ``reason`` when not
+        assessable.
     """
     rows = []
     for _, t in targets.iterrows():
         if t["kind"] == "reference" or not applies_to(t, geo_level, sigle):
             continue
-        base = {"target_id": t["target_id"], "framework": t["framework"], "document": t["document"],
-                "indicator_id": t["indicator_id"], "description": describe_target(t), "verified": bool(t["verified"]),
-                "target_year": int(t["target_year"]), "note": t["note"]}
+        base = {"target_id": t["target_id"], "framework": t["framework"], "priority": t.get("priority", float("nan")),
+                "document": t["document"], "indicator_id": t["indicator_id"], "description": describe_target(t),
+                "verified": bool(t["verified"]), "target_year": int(t["target_year"]), "note": t["note"]}
         reason = None
         s = series_by_indicator.get(t["indicator_id"]) if not pd.isna(t["indicator_id"]) else None
-        if pd.isna(t["indicator_id"]):
+        if t["indicateur"] in NET_INDICATORS:
+            reason = NET_REASON
+        elif pd.isna(t["indicator_id"]):
             reason = "indicateur non suivi par l'atelier"
         elif s is None or s.dropna().empty:
             reason = "pas de données pour ce territoire"
@@ -141,37 +190,52 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
             reason = f"forme d'objectif non prise en charge ({t['unite']})"
         elif t["kind"] in ("relative", "factor") and (pd.isna(t["ref_year"]) or int(t["ref_year"]) not in s.dropna().index):
             reason = f"année de référence ({t['ref_text'] or 'non précisée'}) hors des données disponibles"
+        elif int(t["target_year"]) < int(s.dropna().index.min()):
+            reason = "année cible antérieure aux données disponibles"
         if reason:
             rows.append({**base, "category": "not_assessable", "label_fr": CATEGORY_LABELS_FR["not_assessable"],
-                         "reason": reason})
+                         "pace_category": "not_assessable", "reason": reason})
             continue
         s = s.dropna()
         if t["kind"] == "relative":
-            start, target_value = int(t["ref_year"]), float(s[int(t["ref_year"])] * (1 + t["valeur"]))
+            target_value = float(s[int(t["ref_year"])] * (1 + t["valeur"]))
         elif t["kind"] == "factor":
-            start, target_value = int(t["ref_year"]), float(s[int(t["ref_year"])] * t["valeur"])
+            target_value = float(s[int(t["ref_year"])] * t["valeur"])
         else:
-            start, target_value = int(s.index.min()), float(t["valeur"]) if t["kind"] == "absolute" else 0.0
-        if int(t["target_year"]) <= start:
-            rows.append({**base, "category": "not_assessable", "label_fr": CATEGORY_LABELS_FR["not_assessable"],
-                         "reason": "année cible antérieure à la période observée"})
-            continue
-        r = assess_progress(s, directions[t["indicator_id"]], target_value, int(t["target_year"]), start_year=start)
-        rows.append({**base, "category": r.category, "label_fr": r.label_fr, "target_value": target_value,
+            target_value = float(t["valeur"]) if t["kind"] == "absolute" else 0.0
+        terms = assess_terms(s, directions[t["indicator_id"]], target_value, int(t["target_year"]))
+        r, lt = terms["short"], terms["long"]
+        category, label = r.category, r.label_fr
+        if not t["verified"]:
+            category, label = "to_verify", CATEGORY_LABELS_FR["to_verify"]
+        rows.append({**base, "category": category, "label_fr": label, "pace_category": r.category,
+                     "pace_label_fr": r.label_fr, "target_value": target_value,
                      "start_year": r.start_year, "end_year": r.end_year, "observed_rate": r.observed_rate,
                      "required_rate": r.required_rate, "ratio": r.ratio, "still_required_rate": r.still_required_rate,
-                     "method": r.method, "un_q": r.un_q, "un_category": r.un_category, "reason": ""})
+                     "un_q": r.un_q, "un_category": r.un_category,
+                     "long_start_year": lt.start_year if lt else None, "long_observed_rate": lt.observed_rate if lt else None,
+                     "long_required_rate": lt.required_rate if lt else None,
+                     "long_category": (lt.category if t["verified"] else "to_verify") if lt else None,
+                     "long_label_fr": (lt.label_fr if t["verified"] else label) if lt else None,
+                     "reason": ""})
     out = pd.DataFrame(rows)
     if not out.empty:
-        out["assessable"] = out["category"] != "not_assessable"
+        out["assessable"] = ~out["category"].isin(["not_assessable", "to_verify"])
     return out
 
 
-def best_verdict(verdicts: pd.DataFrame, indicator_id: str) -> pd.Series | None:
-    """The verdict shown on the synthesis page: the verified, assessable target with the
-    nearest target year (ties: the most demanding required rate)."""
-    v = verdicts.loc[(verdicts["indicator_id"] == indicator_id) & verdicts["assessable"]] if len(verdicts) else verdicts
-    if v is None or v.empty:
+def headline_target(verdicts: pd.DataFrame, indicator_id: str, year: int | None = None) -> pd.Series | None:
+    """The one target a synthesis names for an indicator, or None.
+
+    Only verified, assessable targets qualify. Chosen by :data:`PRIORITY` (the territory's own
+    target, then the adopted regional scheme, then national), then the nearest target year still
+    ahead of ``year`` (past targets last), then the most demanding required rate.
+    """
+    if verdicts is None or verdicts.empty:
         return None
-    v = v.assign(_unverified=~v["verified"], _req=v["required_rate"].abs().fillna(0))
-    return v.sort_values(["_unverified", "target_year", "_req"], ascending=[True, True, False]).iloc[0]
+    v = verdicts.loc[(verdicts["indicator_id"] == indicator_id) & verdicts["assessable"] & verdicts["priority"].notna()]
+    if v.empty:
+        return None
+    ahead = v["target_year"] > (year if year is not None else v["end_year"].max())
+    v = v.assign(_past=~ahead, _req=v["required_rate"].abs().fillna(0))
+    return v.sort_values(["priority", "_past", "target_year", "_req"], ascending=[True, True, True, False]).iloc[0]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..evaluation.rates import required_rate
+from ..evaluation.progress import pace_rate
 from ..evaluation.targets import applies_to, describe_target
 
 #: SGPE sector → workbench sector(s).
@@ -110,16 +110,11 @@ def target_levels(targets: pd.DataFrame, history: dict[str, pd.Series], geo_leve
 
 
 def required_annual_rate(current: float, target: float, periods: int) -> float:
-    """Compound annual rate to go from ``current`` to ``target`` in ``periods`` years.
-
-    A zero target has no compound rate: the linear pace ``−current / periods`` relative to the
-    current value (−1/periods) is returned instead.
-    """
-    if periods <= 0:
+    """Annual rate to go from ``current`` to ``target`` in ``periods`` years, by the one pace rule of
+    the verdicts (:func:`pma_eval.evaluation.progress.pace_rate`: linear, relative to ``current``)."""
+    if periods <= 0 or not current:
         return np.nan
-    if target <= 0 or current <= 0:
-        return -1.0 / periods
-    return required_rate(current, target, periods)
+    return pace_rate(current, target, periods)
 
 
 def gaps(projections: dict[str, pd.Series], levels: pd.DataFrame, last_year: int, last_value: dict[str, float]) -> pd.DataFrame:
@@ -139,7 +134,7 @@ def gaps(projections: dict[str, pd.Series], levels: pd.DataFrame, last_year: int
     DataFrame
         One row per (target, scenario): ``projected``, ``gap`` (projected − target level; positive =
         short of the target), ``gap_pct`` of the level of the latest year, ``required_rate``
-        (compound annual rate from the latest year to the target).
+        (annual rate from the latest year to the target, by the verdicts' rule).
     """
     rows = []
     for _, t in levels.iterrows():

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import charts, fmt
 from ..activity.indicators import participation_by_org_type, small_count
-from ..evaluation import CATEGORY_LABELS_FR, best_verdict
+from ..evaluation import headline_target
 from ..narrative import evolution_sentence
 from ..narrative.sentences import subjects
 from ..nomenclature import PALETTE
@@ -100,9 +100,9 @@ def actions_table(ctx: ReportContext) -> Table:
         inds = sorted({i.strip() for s in grp["indicators"] for i in s.split(",") if i.strip()})
         verdict_bits = []
         for iid in inds[:3]:
-            b = best_verdict(v, iid) if len(v) else None
+            b = headline_target(v, iid, ctx.year) if len(v) else None
             label = ctx.catalogue[iid].short_title
-            verdict_bits.append(Verdict(b["category"], f"{label} : {CATEGORY_LABELS_FR[b['category']]}")
+            verdict_bits.append(Verdict(b["category"], f"{label} : {b['label_fr']} ({b['start_year']}-{b['end_year']})")
                                 if b is not None else f"{label} : —")
         rows.append({"Axe": axis, "Engagements": str(len(grp)),
                      "Actions par statut": [f"{k} : {n}" for k, n in by_status.items()] or "aucune action",

@@ -136,7 +136,7 @@ def trajectory_figure(ctx: ForesightContext) -> Figure:
         t = g[(g["indicator_id"] == "ges_total") & g["level"].notna()].drop_duplicates("target_id")
         for _, row in t.iterrows():
             targets.append((int(row["target_year"]), float(row["level"]),
-                            f"{row['framework'].split(' (')[0]} {row['target_year']}{'' if row['verified'] else ' ⚠'}"))
+                            f"{row['framework'].split(' (')[0]} {row['target_year']}{'' if row['verified'] else ' (à vérifier)'}"))
     fig = charts.trajectories(ctx.emissions_total, lines, f"Émissions {ctx.of_name} : scénarios et objectifs",
                               "kt CO₂e", source(ctx), targets, ctx.demo_years, scale=1000, styles=line_styles(ctx),
                               history_label=history_label(ctx.emissions["nature"].dropna()))
@@ -147,7 +147,7 @@ def trajectory_figure(ctx: ForesightContext) -> Figure:
            + (". Objectifs : " + " ; ".join(f"{lab} : {fmt.number(v / 1000, 0)} kt en {y}" for y, v, lab in targets)
               if targets else "") + ".")
     return Figure(fig, alt, "Émissions observées, trajectoire de référence, médiane de chaque scénario et "
-                                 "niveaux visés par les objectifs (⚠ : objectif non vérifié)", pd.DataFrame(lines),
+                                 "niveaux visés par les objectifs", pd.DataFrame(lines),
                   (source(ctx),), natures(ctx))
 
 
@@ -217,7 +217,7 @@ def energy_figure(ctx: ForesightContext) -> Figure:
     if not g.empty:
         t = g[(g["indicator_id"] == "conso_energie_finale") & g["level"].notna()].drop_duplicates("target_id")
         targets = [(int(r_["target_year"]), float(r_["level"]),
-                    f"{r_['framework'].split(' (')[0]} {r_['target_year']}{'' if r_['verified'] else ' ⚠'}")
+                    f"{r_['framework'].split(' (')[0]} {r_['target_year']}{'' if r_['verified'] else ' (à vérifier)'}")
                    for _, r_ in t.iterrows()]
     fig = charts.trajectories(ctx.energy, lines, f"Consommation d'énergie finale {ctx.of_name}", "GWh",
                               source(ctx), targets, scale=1000, styles=line_styles(ctx),
@@ -260,7 +260,7 @@ def gap_table_block(ctx: ForesightContext, sectoral: bool = False) -> Table | Te
         first = t.iloc[0]
         unit = "GWh" if first["indicator_id"] == "conso_energie_finale" else "kt"
         row = {"Objectif": f"{_indicator_label(first['indicator_id'])} — {first['framework'].split(' (')[0]} : "
-                           f"{first['description']}{'' if first['verified'] else ' ⚠'}",
+                           f"{first['description']}{'' if first['verified'] else ' (à vérifier)'}",
                "Niveau visé": f"{fmt.number(first['level'] / 1000, 0)} {unit}",
                f"Rythme requis depuis {ctx.year}": fmt.percent(first["required_rate"], 1, signed=True) + " par an"}
         for _, r_ in t.iterrows():
@@ -268,7 +268,7 @@ def gap_table_block(ctx: ForesightContext, sectoral: bool = False) -> Table | Te
         rows.append(row)
     what = "objectifs sectoriels" if sectoral else "objectifs d'émissions totales et de consommation d'énergie"
     return Table(pd.DataFrame(rows), f"Écart de la médiane de chaque scénario (colonnes de droite) au niveau "
-                                          f"visé, {what} (positif : objectif manqué ; ⚠ : objectif non vérifié)",
+                                          f"visé, {what} (positif : objectif manqué)",
                       long=True, natures=natures(ctx))
 
 

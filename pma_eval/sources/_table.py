@@ -76,7 +76,7 @@ def _sniff_separator(header: str) -> str:
     return max(counts, key=counts.get)
 
 
-def read_csv_text(path: str | Path, display: str | None = None) -> pd.DataFrame:
+def read_csv_text(path: str | Path, display: str | None = None, allow_empty: bool = False) -> pd.DataFrame:
     """Read a delimited text file as strings, keeping each record's line number.
 
     Returns a DataFrame whose columns are the header names as written, all values ``str``
@@ -109,7 +109,7 @@ def read_csv_text(path: str | Path, display: str | None = None) -> pd.DataFrame:
         start = reader.line_num + 1
     if problems:
         raise InputDataError(problems)
-    if not rows:
+    if not rows and not allow_empty:
         raise _no_data(name)
     df = pd.DataFrame(rows, columns=header, dtype=object)
     df[LINE] = np.asarray(lines, dtype=int)
@@ -201,11 +201,15 @@ def read_xlsx_text(path: str | Path, sheet: str | int = 0, display: str | None =
     return out
 
 
-def read_any(path: str | Path, display: str | None = None, sheet: str | int = 0, fast: bool = False) -> pd.DataFrame:
-    """CSV/TXT or XLSX by extension; ``fast`` takes the columnar reader for national-size CSV files."""
+def read_any(path: str | Path, display: str | None = None, sheet: str | int = 0, fast: bool = False,
+             allow_empty: bool = False) -> pd.DataFrame:
+    """CSV/TXT or XLSX by extension; ``fast`` takes the columnar reader for national-size CSV files;
+    ``allow_empty`` accepts a CSV of a header only (a template not yet filled)."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx_text(path, sheet=sheet, display=display)
+    if allow_empty:
+        return read_csv_text(path, display=display, allow_empty=True)
     return (read_csv_fast if fast else read_csv_text)(path, display=display)
 
 

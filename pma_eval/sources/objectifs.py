@@ -1,8 +1,11 @@
 """Climate-energy targets table (national, regional, European, local PCAET) in one CSV format.
 
 Columns ``id, perimetre, document, indicateur, secteur, annee_cible, annee_reference, valeur,
-unite, trouve_dans, verification``. A territory adds its own PCAET targets in a file of the same
-format (``perimetre`` = ``PMA`` or an EPCI acronym), with its ``.meta.yml`` (``format: objectifs``).
+unite, trouve_dans, verification`` and, optionally, ``statut`` (``adopte``, ``en_projet``,
+``orientation``). A territory adds its own PCAET targets, or the adopted SRADDET's figures, in a file of
+the same format (``perimetre`` = ``PMA``, an EPCI acronym or ``Hauts-de-France``) with its
+``.meta.yml`` (``format: objectifs``): see ``data/raw/objectifs/objectifs_territoire.csv``, shipped
+empty as the template.
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ from ._table import LINE, Parser, read_any
 
 VERIFICATION = {
     "verifie_copie_stockee": "verifie_copie_stockee", "verifie": "verifie",
+    "verifie_source_secondaire": "verifie_source_secondaire",
     "non_verifie_memoire": "non_verifie_memoire", "non_verifie": "non_verifie",
 }
+#: Adoption status of the document (optional ``statut`` column): adopted, draft, or orientations.
+STATUT = {"adopte": "adopte", "adopté": "adopte", "en_projet": "en_projet", "projet": "en_projet",
+          "orientation": "orientation", "orientations": "orientation"}
 
 
 def read_targets(path: str | Path, display: str | None = None) -> pd.DataFrame:
@@ -30,10 +37,10 @@ def read_targets(path: str | Path, display: str | None = None) -> pd.DataFrame:
         ``<NA>`` when the reference is not a year), ``ref_text``, ``valeur``, ``unite``,
         ``trouve_dans``, ``verification``, ``verified`` (bool), ``line``.
     """
-    p = Parser(read_any(path, display), display or str(path))
+    p = Parser(read_any(path, display, allow_empty=True), display or str(path))
     cols = p.columns({c: () for c in ("id", "perimetre", "document", "indicateur", "secteur", "annee_cible",
                                       "annee_reference", "valeur", "unite", "verification")},
-                     {"trouve_dans": ()})
+                     {"trouve_dans": (), "statut": ()})
     ref_text = p.text(cols["annee_reference"], required=False)
     ref_year = pd.to_numeric(ref_text.where(ref_text.str.fullmatch(r"\d{4}")), errors="coerce").astype("Int64")
     out = pd.DataFrame({
@@ -49,6 +56,8 @@ def read_targets(path: str | Path, display: str | None = None) -> pd.DataFrame:
         "unite": p.text(cols["unite"]),
         "trouve_dans": p.text(cols["trouve_dans"], required=False) if "trouve_dans" in cols else "",
         "verification": p.choice(cols["verification"], VERIFICATION, what="vérification"),
+        "statut": (p.choice(cols["statut"], STATUT, what="statut", required=False).fillna("")
+                   if "statut" in cols else ""),
         "line": p.df[LINE],
     })
     p.duplicates(out[["target_id"]], "id")

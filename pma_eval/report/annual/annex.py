@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...coverage import RULES_FR, advice, extent_lines, matrix
+from ...evaluation.progress import RULE_FR
 from ...territory import NATURE_LABELS_FR
 from ..blocks import Bullets, Table
 from ..context import ReportContext
@@ -15,10 +16,13 @@ METHODS = [
     "Tendance : test de Mann-Kendall (seuil 5 %, correction des ex-aequo et de continuité) et pente de Theil-Sen ; "
     "une hausse ou une baisse « avérée » est confirmée par ce test. Le mot « significatif » ne qualifie que le "
     "rythme au regard d'un objectif (verdicts ci-dessous).",
-    "Verdicts : méthode d'Eurostat pour le suivi des ODD — taux annuel moyen observé comparé au taux nécessaire "
-    "pour atteindre l'objectif (rapport ≥ 95 % : progrès significatif ; 60 à 95 % : modéré ; 0 à 60 % : insuffisant ; "
-    "négatif : éloignement). Sans objectif chiffré : ≥ 1 %/an dans le sens souhaité, progrès significatif, etc. "
-    "Un objectif national ou régional est appliqué au territoire comme la même variation relative.",
+    RULE_FR,
+    "Objectifs : un objectif national ou régional est appliqué au territoire comme la même variation relative. "
+    "Un objectif qui n'a pas été vérifié sur une copie de son texte est montré en gris, « à vérifier », et ne "
+    "sert jamais à la synthèse. La synthèse nomme un seul objectif par indicateur phare : celui du territoire "
+    "(PCAET de l'EPCI ou du Pôle), à défaut celui du SRADDET adopté, à défaut l'objectif national, à défaut les "
+    "orientations régionales. La neutralité carbone porte sur les émissions nettes (émissions moins "
+    "séquestration) : elle n'est pas évaluable sans données de séquestration.",
     "Facteurs d'évolution : décomposition LMDI additive (Ang, 2005), chaînée d'année en année ; "
     "émissions = population × énergie par habitant × contenu carbone de l'énergie, par secteur.",
     "Population : population municipale légale du millésime égal à l'année de l'indicateur (millésime 2015 interpolé).",

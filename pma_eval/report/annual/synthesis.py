@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from ... import fmt
-from ...evaluation import CATEGORY_LABELS_FR, assess_progress, best_verdict, mann_kendall
+from ...evaluation import assess_progress, headline_target, mann_kendall
 from ...narrative import territory_sentences
 from ...narrative.sentences import CAVEATS, STABLE
 from ...territory import worst_nature
@@ -23,8 +23,9 @@ def trend_label(s: pd.Series) -> str:
 
 
 def short_framework(fw: str) -> str:
-    return (fw.replace("Régional (SRADDET Hauts-de-France)", "SRADDET").replace("National (SNBC, LTECV, LEC)", "national")
-            .replace("Union européenne", "UE"))
+    return (fw.replace("Régional (SRADDET Hauts-de-France)", "SRADDET")
+            .replace("Régional (orientations du SRADDET Hauts-de-France, 2018)", "orientations SRADDET 2018")
+            .replace("National (SNBC, LTECV, LEC)", "national").replace("Union européenne", "UE"))
 
 
 def headline_frame(ctx: ReportContext) -> pd.DataFrame:
@@ -40,15 +41,14 @@ def headline_frame(ctx: ReportContext) -> pd.DataFrame:
         val, _ = value(ctx, ind.id)
         in_points = ind.short_unit == "%"  # a share changes by points, not by a percentage of itself
         change = (s[ctx.year] - s[first]) if in_points else (s[ctx.year] / s[first] - 1 if s[first] else math.nan)
-        best = best_verdict(v_all, ind.id) if len(v_all) else None
+        best = headline_target(v_all, ind.id, ctx.year) if len(v_all) else None
         if best is not None:
             cat = best["category"]
-            label = f"{CATEGORY_LABELS_FR[cat]} — {short_framework(best['framework'])}, {best['target_year']}"
-            if not best["verified"]:
-                label += " (objectif non vérifié)"
+            label = (f"{best['label_fr']} ({best['start_year']}-{best['end_year']}) — "
+                     f"{short_framework(best['framework'])}, {best['target_year']}")
         elif ind.direction != "none" and len(s) >= 2:
             r = assess_progress(s, ind.direction)
-            cat, label = r.category, f"{r.label_fr} (sans objectif chiffré)"
+            cat, label = r.category, f"{r.label_fr} ({r.period}, sans objectif chiffré)"
         else:
             cat, label = "not_assessable", "non évaluable"
         rows.append({"indicator_id": ind.id, "indicator": ind.short_title, "value": val, "change": change,
@@ -91,16 +91,15 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str) ->
         return Text("Aucun objectif chiffré évaluable ne s'applique à ces indicateurs"
                     + (f" ({skipped} objectif(s) non évaluable(s), voir l'annexe)." if skipped else "."))
     rows = []
-    for r in v.sort_values(["indicator_id", "target_year"]).itertuples():
-        obj = r.description + ("" if r.verified else " — ⚠ objectif non vérifié")
+    for r in v.sort_values(["indicator_id", "target_year", "target_value"]).itertuples():
+        obj = r.description + ("" if r.verified else " (non vérifié)")
         if r.note:
             obj += f" ({r.note})"
-        still = (fmt.percent(r.still_required_rate, 1, signed=True) + "/an"
-                 if r.still_required_rate == r.still_required_rate else "—")
         rows.append({"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Cadre": short_framework(r.framework),
-                     "Objectif": obj, "Rythme observé": fmt.percent(r.observed_rate, 1, signed=True) + "/an",
-                     "Rythme nécessaire": fmt.percent(r.required_rate, 1, signed=True) + "/an",
-                     "Verdict": Verdict(r.category), "Encore nécessaire": still})
+                     "Objectif": obj, "Rythme observé": _rate(r.observed_rate),
+                     "Rythme nécessaire": _rate(r.required_rate),
+                     "Verdict": Verdict(r.category, f"{r.label_fr}, {r.start_year}-{r.end_year}"),
+                     "Long terme": _long_term(r), "Encore nécessaire": _rate(r.still_required_rate)})
     table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"],
                   css="verdicts", sources=(source_line(ctx, indicator_ids),))
     if not skipped:
@@ -108,6 +107,17 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str) ->
     note = Text(f"{skipped} autre(s) objectif(s) ne peu(ven)t pas être évalué(s) avec les données disponibles "
                 "(voir l'annexe).", "note")
     return Group([table, note])
+
+
+def _rate(rate: float) -> str:
+    return fmt.percent(rate, 1, signed=True) + "/an" if rate is not None and rate == rate else "—"
+
+
+def _long_term(r) -> Verdict | str:
+    """The long-term verdict of a verdict row, with its period, or why there is none."""
+    if not isinstance(getattr(r, "long_category", None), str):
+        return "série trop courte"
+    return Verdict(r.long_category, f"{r.long_label_fr}, {int(r.long_start_year)}-{r.end_year}")
 
 
 def unassessable_targets(ctx: ReportContext) -> Bullets:
@@ -127,12 +137,15 @@ def _targets_for_sentences(ctx: ReportContext) -> dict[str, dict]:
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
     out = {}
     for iid in ("ges_total", "conso_energie_finale", "enr_elec_production"):
-        b = best_verdict(v, iid) if len(v) else None
+        b = headline_target(v, iid, ctx.year) if len(v) else None
         if b is not None and b["still_required_rate"] == b["still_required_rate"]:
             fw = b["framework"]
-            cadre = "du SRADDET" if "SRADDET" in fw else "national" if fw.startswith("National") else f"({fw})"
+            cadre = ("du SRADDET" if fw == "Régional (SRADDET Hauts-de-France)" else
+                     "des orientations du SRADDET (2018)" if "orientations du SRADDET" in fw else
+                     "national" if fw.startswith("National") else f"({fw})")
             out[iid] = {"year": int(b["target_year"]), "framework": cadre, "required_rate": b["still_required_rate"],
-                        "achieved": b["category"] == "target_achieved", "verified": bool(b["verified"])}
+                        "achieved": b["category"] in ("target_achieved", "achieved_then_away"),
+                        "verified": bool(b["verified"])}
     return out
 
 
