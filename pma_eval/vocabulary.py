@@ -56,6 +56,9 @@ ALWAYS_PRESENT_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["always_pr
 CARRIER_LABELS: dict[str, str] = _labels("carriers")
 REPORT_CARRIERS: tuple[str, ...] = tuple(_RAW["carrier_groups"]["report"])
 SCENARIO_CARRIERS: tuple[str, ...] = tuple(_RAW["carrier_groups"]["scenario"])
+#: Direct (combustion) emission factor of a carrier at the consumer [t CO2e/MWh] (vocabulary.yml).
+DIRECT_EMISSION_FACTORS: dict[str, float] = {k: float(v["direct_ef"]) for k, v in _RAW["carriers"].items()
+                                             if "direct_ef" in v}
 
 TECHNOLOGY_LABELS: dict[str, str] = _labels("technologies")
 TECHNOLOGY_COLORS: dict[str, str] = _attr("technologies", "color")

@@ -268,21 +268,43 @@ def test_targets_are_linked_and_territorialised_by_hand():
 
 def test_emission_drivers_sum_exactly_to_the_change():
     from pma_eval.evaluation import emissions_drivers
-    from pma_eval.evaluation.drivers import ENERGY_SECTORS
+    from pma_eval.evaluation.drivers import ENERGY_SECTORS, factor_tables
 
-    rows = []
+    rows, energy = [], []
     for year, pop, scale in ((2020, 1000.0, 1.0), (2021, 1010.0, 0.95), (2022, 1005.0, 0.9)):
         rows.append(("population", year, pop))
+        total = 7.0 * scale  # sectors without energy data
         for k, s in enumerate(ENERGY_SECTORS):
-            rows.append((f"conso_{s}", year, (100 + 10 * k) * scale))
-            rows.append((f"ges_{s}", year, (20 + k) * scale * scale))
-        rows.append(("ges_total", year, sum((20 + k) * scale * scale for k in range(5)) + 7.0 * scale))
+            gas, elec = 60.0 * scale * scale, (40 + 10 * k) * scale  # MWh; gas shrinks faster
+            energy += [(s, "gaz", year, gas), (s, "electricite", year, elec)]
+            burnt = gas * 0.205  # vocabulary.yml: gas 0.205 t CO2e/MWh, electricity 0 at the consumer
+            non_energy = 5.0 + k  # livestock, processes… constant here
+            rows.append((f"conso_{s}", year, gas + elec))
+            rows.append((f"ges_{s}", year, burnt + non_energy))
+            total += burnt + non_energy
+        rows.append(("ges_total", year, total))
     ind = pd.DataFrame(rows, columns=["indicator_id", "year", "value"]).assign(geo_level="pma", geo_code="PMA")
-    eff = emissions_drivers(ind, "pma", "PMA", 2020, 2022)
-    total = ind[ind["indicator_id"] == "ges_total"].set_index("year")["value"]
-    assert eff.sum() == pytest.approx(total[2022] - total[2020])
-    assert eff["other_sectors"] == pytest.approx(7.0 * 0.9 - 7.0)  # the sectors without energy data
+    en = pd.DataFrame(energy, columns=["sector", "carrier", "year", "value"]).assign(geo_level="pma", geo_code="PMA")
+    eff = emissions_drivers(ind, en, "pma", "PMA", 2020, 2022)
+    tot = ind[ind["indicator_id"] == "ges_total"].set_index("year")["value"]
+    assert eff.sum() == pytest.approx(tot[2022] - tot[2020])
+    assert eff["other_sectors"] == pytest.approx(7.0 * 0.9 - 7.0)
+    assert eff["non_energy"] == pytest.approx(0.0, abs=1e-9)  # constant non-energy emissions: no effect
     assert eff["energy_per_capita"] < 0 and eff["carbon_intensity"] < 0
+    # Only energy emissions are divided by energy: the carbon content stays below the gas factor (issue 13:
+    # agriculture used to show ≈ 1.4 t CO₂e/MWh, impossible for energy).
+    t = factor_tables(ind, en, "pma", "PMA", [2020])[2020]
+    assert t.loc["agriculture", "carbon_intensity"] == pytest.approx(60 * 0.205 / (60 + 70))
+    assert (t["carbon_intensity"] <= 0.205).all()
+
+
+def test_emission_drivers_on_the_shipped_data_keep_the_carbon_content_physical(built_paths):
+    from pma_eval.evaluation.drivers import factor_tables
+    from pma_eval.processed import load
+
+    t = factor_tables(load("indicators", built_paths), load("energy", built_paths), "pma", "PMA", [2016, 2023])
+    for y, table in t.items():
+        assert (table["carbon_intensity"] <= 0.27).all(), (y, table)  # the highest direct factor (oil)
 
 
 def test_trend_reaches_french_sentences_in_french():

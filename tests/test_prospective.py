@@ -325,9 +325,11 @@ def test_draws_follow_their_distribution():
 # --- effort ------------------------------------------------------------------------------------------
 
 def test_required_rate_by_hand():
-    # From 100 to 50 in 10 years: (0.5)^(1/10) − 1 = −6.70 %.
-    assert required_annual_rate(100, 50, 10) == pytest.approx(0.5 ** 0.1 - 1)
+    # The verdicts' one rule (linear, relative to the start): from 100 to 50 in 10 years, −50/100/10 = −5 %/yr;
+    # to zero, −10 %/yr: the same convention, so a harder target always asks a faster pace.
+    assert required_annual_rate(100, 50, 10) == pytest.approx(-0.05)
     assert required_annual_rate(100, 0, 10) == pytest.approx(-0.1)
+    assert required_annual_rate(100, 5, 10) > required_annual_rate(100, 0, 10)
 
 
 def test_sgpe_split_shares_and_physical_units():

@@ -47,7 +47,9 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, bu
     for text in ("Synthèse", "Rythme au regard des objectifs", "Ce qui a fait varier les émissions",
                  "Graphique en cascade", "Carte des 150 communes", "Objectifs non évaluables", "Méthodes"):
         assert text in html, text
-    assert "objectif non vérifié" in html  # unverified targets flagged
+    assert "objectif à vérifier" in html  # unverified targets grey, without a verdict (issue 13)
+    assert "court terme (les 5 dernières années)" in html  # the one pace rule, in the methods annex
+    assert re.search(r"progrès \w+, 2018-2023", html)  # the period beside each verdict
 
 
 def test_report_of_the_igt_year_shows_the_real_total(built_paths):

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .scenarios import CARRIERS, SECTORS_ALL, SECTORS_ENERGY, Scenario, merge
+from ..vocabulary import DIRECT_EMISSION_FACTORS, SCENARIO_CARRIERS
 
 LEVER_ORDER = ("renovation", "chauffage", "tertiaire", "industrie", "mobilite", "agriculture", "dechets",
                "branche_energie", "photovoltaique")
@@ -60,12 +61,8 @@ DEFAULTS = {
     "branche_energie": {"reduction": 0},
 }
 HYPOTHESIS_DEFAULTS = {
-    # Direct (combustion) factors [t CO2e/MWh], all gases. Consistent within 5 % with the CO2 factors of
-    # SDES, « Chiffres clés du climat 2023 »: natural gas 2.3 t CO2/toe = 0.198 t/MWh, diesel 3.1 t CO2/toe
-    # = 0.267 t/MWh. Wood: CH4 and N2O only (biogenic CO2 is outside the total, as in the CITEPA IGT).
-    # Electricity and network heat: 0 at the consumer (cadastral inventory: counted where produced).
-    "facteurs_emission": {"electricite": 0.0, "gaz": 0.205, "produits_petroliers": 0.27, "bois_energie": 0.012,
-                          "chaleur_reseau": 0.0},
+    # Direct (combustion) factors [t CO2e/MWh], all gases: declared once in vocabulary.yml (with source).
+    "facteurs_emission": {c: DIRECT_EMISSION_FACTORS[c] for c in SCENARIO_CARRIERS},
     # Working assumption (scenarios/README.md): CO2 content of delivered network heat [t CO2e/MWh].
     "contenu_co2_reseau_chaleur": 0.10,
     # Working assumption (scenarios/README.md): yearly yield of 1 MWp of photovoltaics in the north of

@@ -45,6 +45,7 @@ class ReportContext:
     coverage: pd.DataFrame | None = None
     verdicts: pd.DataFrame | None = None
     activity: dict[str, pd.DataFrame] | None = None  # registers of the networks and actions, when given
+    energy: pd.DataFrame | None = None  # energy by sector and carrier of the territory (EPCI and Pôle rows)
 
     @property
     def first_year(self) -> int:
@@ -81,6 +82,11 @@ def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None)
                         manifest(paths), load_catalogue(), paths, coverage=cov)
     ctx.verdicts = _verdicts(ctx)
     ctx.activity = _activity(paths)
+    try:
+        en = load("energy", paths)
+        ctx.energy = en.loc[(en["geo_level"] != "commune") & (en["year"] <= int(year))]
+    except ConfigurationError:
+        ctx.energy = None
     return ctx
 
 

@@ -23,8 +23,12 @@ METHODS = [
     "(PCAET de l'EPCI ou du Pôle), à défaut celui du SRADDET adopté, à défaut l'objectif national, à défaut les "
     "orientations régionales. La neutralité carbone porte sur les émissions nettes (émissions moins "
     "séquestration) : elle n'est pas évaluable sans données de séquestration.",
-    "Facteurs d'évolution : décomposition LMDI additive (Ang, 2005), chaînée d'année en année ; "
-    "émissions = population × énergie par habitant × contenu carbone de l'énergie, par secteur.",
+    "Facteurs d'évolution : décomposition LMDI additive (Ang, 2005), chaînée d'année en année ; pour chaque "
+    "secteur dont l'énergie est connue, émissions de la combustion = population × énergie par habitant × contenu "
+    "carbone de l'énergie (consommation de chaque énergie × son facteur d'émission direct) ; le reste des émissions "
+    "du secteur (élevage et sols, procédés, fluides frigorigènes, et l'écart entre l'inventaire et ce calcul) forme "
+    "le facteur « émissions non énergétiques ». Le climat n'est pas corrigé : une année douce apparaît comme une "
+    "baisse de la consommation par habitant.",
     "Population : population municipale légale du millésime égal à l'année de l'indicateur (millésime 2015 interpolé).",
 ]
 

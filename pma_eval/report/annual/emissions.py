@@ -73,8 +73,11 @@ def emissions_figure(ctx: ReportContext, title: str | None = None) -> Figure:
 
 def drivers(ctx: ReportContext, start: int | None = None) -> pd.Series | None:
     """LMDI effects [t CO₂e] of the change in emissions between ``start`` and the report year, or None."""
+    if ctx.energy is None:
+        return None
     try:
-        return emissions_drivers(ctx.indicators, ctx.geo_level, ctx.geo_code, start or ctx.first_year, ctx.year)
+        return emissions_drivers(ctx.indicators, ctx.energy, ctx.geo_level, ctx.geo_code, start or ctx.first_year,
+                                 ctx.year)
     except (ValueError, KeyError):
         return None
 
