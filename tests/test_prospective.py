@@ -404,3 +404,20 @@ def test_default_emission_factors_match_published_co2_factors():
         assert factors["gaz"] == pytest.approx(2.3 / 11.63, rel=0.05)
         assert factors["produits_petroliers"] == pytest.approx(3.1 / 11.63, rel=0.05)
         assert factors["electricite"] == 0  # cadastral inventory: counted where produced
+
+
+def test_target_scenario_joins_the_reference_without_a_jump():
+    """Issue 13: the SNBC scenario fell 7.7 % in its first year, capped at a reference that starts below
+    the inventory. The base year's excess now closes linearly until 2030 (hand case below)."""
+    # Reference 20 % below the inventory in every year from 2023: a jump of −20 % in 2024 before the fix.
+    ref = pd.DataFrame([(s, y, 0.8 * v) for s, v in BASE.emissions.items() for y in range(2023, 2051)],
+                       columns=["sector", "year", "value"])
+    sc = _scenario({}, cible="trajectoire_reference")  # no lever: the scenario is its complement
+    r = simulate(sc, BASE, 2050, reference=ref)
+    total = r.total_emissions()[0]
+    base = sum(BASE.emissions.values())
+    # Without levers the trend is flat here; the held level is 0.8 × base + 0.2 × base × (1 − τ/7).
+    assert total[1] == pytest.approx(base * (0.8 + 0.2 * 6 / 7), rel=1e-6)  # −2.9 % in 2024, not −20 %
+    assert total[2030 - 2023] == pytest.approx(0.8 * base, rel=1e-6)
+    steps = -np.diff(total[: 2030 - 2023 + 1]) / base
+    assert steps.max() == pytest.approx(steps.min(), rel=1e-6)  # an even glide, no first-year jump

@@ -39,6 +39,15 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
     assert html.count('<figure class="pma-figure">') >= 8
     # the band is the range of the assumptions made, not a probability (issue 13)
     assert "chances sur" not in html and "plage des hypothèses retenues" in html
+    # The trend scenario is set against the observed short-term pace, and the SNBC scenario joins its
+    # trajectory without a first-year jump (issue 13: −7.7 % in 2024).
+    assert "par an de 2018 à 2023 (court terme)" in html
+    iamc_ = pd.read_csv(res.folder / "scenarios_iamc.csv").query("variable == 'Émissions GES' and scenario == 'snbc'")
+    snbc = iamc_.set_index("year")["value"].sort_index()
+    first_step, steps = snbc[2024] / snbc[2023] - 1, (snbc / snbc.shift() - 1).loc[2025:2030]
+    assert first_step > -0.05 and first_step >= steps.min()
+    # Neutrality is a net target: not drawn against gross emissions.
+    assert "neutralité" not in html.lower() or "séquestration" in html
     assert res.pdf.read_bytes()[:5] == b"%PDF-"
     iamc = pd.read_csv(res.folder / "scenarios_iamc.csv")
     assert list(iamc.columns) == ["model", "scenario", "region", "variable", "unit", "year", "value", "nature"]

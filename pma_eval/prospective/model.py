@@ -68,6 +68,10 @@ HYPOTHESIS_DEFAULTS = {
     # Working assumption (scenarios/README.md): yearly yield of 1 MWp of photovoltaics in the north of
     # France [MWh/MWp]; a scenario file overrides it.
     "productible_mwh_par_mwc": 950.0,
+    # A scenario with a target (cible: trajectoire_reference) does not jump onto the reference trajectory
+    # the year after the base year: the gap between the inventory and the trajectory in the base year
+    # closes linearly until this year (the first milestone of the targets), then the trajectory holds.
+    "annee_jonction_trajectoire": 2030.0,
 }
 FOSSIL = ("gaz", "produits_petroliers")
 
@@ -349,7 +353,8 @@ def simulate(scenario: Scenario, base: BaseState, horizon: int = 2050, draws: in
         for s in SECTORS_ALL:
             if s not in ref:
                 continue
-            target = ref[s].reindex(years).interpolate().to_numpy()[None, :]
+            path = ref[s].reindex(ref.index.union(years)).interpolate(limit_area="inside").reindex(years).to_numpy()
+            target = glide_path(path, emissions[s][:, :1], tau, h("annee_jonction_trajectoire", default=2030.0) - base.year)
             gap = np.where(np.isnan(target), 0.0, np.maximum(emissions[s] - target, 0.0))
             gap[:, 0] = 0.0  # the base year is the inventory
             complement[s] = gap
@@ -360,6 +365,17 @@ def simulate(scenario: Scenario, base: BaseState, horizon: int = 2050, draws: in
                 * cumulated("photovoltaique") * h("productible_mwh_par_mwc")) if "photovoltaique" in active else 0.0
     renewables["solaire_pv"] = renewables.get("solaire_pv", 0.0) * ones + pv_added
     return Result(years=years, energy=energy, emissions=emissions, renewables=renewables, complement=complement)
+
+
+def glide_path(reference: np.ndarray, base_value: np.ndarray, tau: np.ndarray, join_in: np.ndarray | float) -> np.ndarray:
+    """The level a scenario with a target is held to: the reference trajectory plus the base year's
+    excess over it, closed linearly in ``join_in`` years (no jump the year after the base year).
+
+    ``reference`` [years], ``base_value`` (draws, 1), ``tau`` (1, years) years since the base year.
+    """
+    excess = np.maximum(base_value - reference[None, :1], 0.0)
+    weight = np.clip(1.0 - tau / np.maximum(np.asarray(join_in, dtype=float), 1.0), 0.0, 1.0)
+    return reference[None, :] + excess * weight
 
 
 PERCENTILES = (5, 25, 50, 75, 95)

@@ -42,6 +42,8 @@ HYPOTHESES = {
     "contenu_co2_reseau_chaleur": ("valeur", "émissions de production de la chaleur livrée [t CO₂e/MWh], "
                                              "comptées dans la branche énergie"),
     "productible_mwh_par_mwc": ("valeur", "production annuelle d'un MWc photovoltaïque [MWh/MWc]"),
+    "annee_jonction_trajectoire": ("valeur", "année où un scénario à cible rejoint la trajectoire de référence "
+                                             "(l'écart de l'année de départ se résorbe linéairement jusque-là)"),
 }
 LEVERS: dict[str, dict[str, str]] = {
     "renovation": {"logements_par_an": "logements rénovés par an [logements/an]",

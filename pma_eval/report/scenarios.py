@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import charts, fmt
+from ..evaluation.progress import SHORT_TERM_YEARS, pace_rate, period_start
 from ..indicators import load_catalogue
 from ..prospective import forecast, lever_contributions, sgpe_split
 from ..prospective.forecast import MODEL_LABELS, annual_series, forecast_table
@@ -102,6 +103,9 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
     out.append(f"En {ctx.year}, les émissions {ctx.of_name} s'élèvent à {kt(last)}. "
                f"La trajectoire de référence (SNBC territorialisée) demande {kt(ref.get(2030))} en 2030 "
                f"et {kt(ref.get(ctx.horizon))} en {ctx.horizon}.")
+    trend = trend_sentence(ctx)
+    if trend:
+        out.append(trend)
     for name, s in ctx.scenarios.items():
         b = ctx.bands(name)
         gap30 = b.at[2030, "p50"] - ref.get(2030)
@@ -111,6 +115,27 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
                    f"(plage des hypothèses retenues, 90 % des tirages : entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
                    f"{fmt.number(b.at[ctx.horizon, 'p95'] / 1000, 0)} kt) ; il {verdict}.")
     return Bullets(out, natures=natures(ctx))
+
+
+def trend_sentence(ctx: ForesightContext, name: str = "tendanciel") -> str | None:
+    """The trend scenario's pace to 2030 set against the observed short-term pace (same rule as the
+    verdicts), and why they differ; None without that scenario or history."""
+    if name not in ctx.scenarios or 2030 not in ctx.bands(name).index:
+        return None
+    hist = ctx.emissions_total.dropna()
+    start = period_start(hist, SHORT_TERM_YEARS)
+    if start is None or ctx.year not in hist.index:
+        return None
+    observed = pace_rate(hist[start], hist[ctx.year], ctx.year - start)
+    b = ctx.bands(name)
+    projected = pace_rate(b.at[ctx.year, "p50"], b.at[2030, "p50"], 2030 - ctx.year)
+    demo = " — ici sur des séries de démonstration —" if "demonstration" in natures(ctx) else ""
+    return (f"Le scénario « {ctx.scenarios[name].title} » fait varier les émissions de "
+            f"{fmt.percent(projected, 1, signed=True)} par an jusqu'en 2030, quand les émissions observées{demo} ont "
+            f"varié de {fmt.percent(observed, 1, signed=True)} par an de {start} à {ctx.year} (court terme) : il prolonge "
+            "l'évolution de l'activité et de l'intensité énergétique sans nouvelle action, alors que l'évolution "
+            "observée contient aussi les effets d'actions déjà faites, de la douceur des hivers et de la crise "
+            "sanitaire de 2020, qui ne se répètent pas d'eux-mêmes.")
 
 
 REFERENCE_LABEL = "Trajectoire de référence (ADEME)"
