@@ -347,6 +347,10 @@ def test_sgpe_split_shares_and_physical_units():
     assert ev["physical"] == pytest.approx(100 * share * 0.4677)
     assert t.set_index("id").at["augm_covoit", "physical"] == pytest.approx(
         hdf.at["augm_covoit", "objCO2"] * hdf.at["augm_covoit", "ratioCO2toPhys"])  # intensive: regional change
+    # Scaled to the territory's effort, the cars are the territory's fleet, not the region's (issue 13).
+    assert ev["unit_phys"] == "milliers de véhicules électriques dans le parc du territoire (en 2030)"
+    assert "régional" in ev["unit_phys_sgpe"]
+    assert "parc régional" not in " ".join(t.loc[~t["intensive"], "unit_phys"])
 
 
 # --- IAMC ----------------------------------------------------------------------------------------

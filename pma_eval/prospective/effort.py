@@ -178,7 +178,18 @@ def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float], region:
     extensive = ratio * r["effort_t"] / 1000.0  # ratio is per kt
     regional_change = ratio * r["objCO2"]
     r["physical"] = np.where(ratio == 0, np.nan, np.where(r["intensive"], regional_change, extensive))
-    out = r.rename(columns={"leverName": "lever", "sector": "sector", "unitPhys": "unit_phys"})
+    out = r.rename(columns={"leverName": "lever", "sector": "sector", "unitPhys": "unit_phys_sgpe"})
+    out["unit_phys"] = [territory_unit(u, i) for u, i in zip(out["unit_phys_sgpe"], out["intensive"])]
     out["sgpe_sector"] = levers.loc[out.index, "sector"]
     return out[["id", "lever", "sgpe_sector", "sector", "share", "effort_t", "physical", "unit_phys",
-                "intensive"]].reset_index(drop=True)
+                "unit_phys_sgpe", "intensive"]].reset_index(drop=True)
+
+
+def territory_unit(unit: str, intensive: bool) -> str:
+    """The SGPE unit as it applies to the territory: an extensive quantity scaled to the territory's
+    effort counts the territory's fleet, not the region's (« dans le parc régional » → « dans le parc du
+    territoire »); abbreviations are spelled out. Intensive units (a regional average change) are kept."""
+    u = " ".join(str(unit).split()).replace("résidences p.", "résidences principales").replace(" corr.", " corrigés")
+    if not intensive:
+        u = u.replace("dans le parc régional", "dans le parc du territoire")
+    return u
