@@ -13,9 +13,10 @@ def test_falling_with_target_matches_the_brief():
     s = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2022, 91.0, "decrease",
                            {"year": 2030, "framework": "du SRADDET", "required_rate": -0.041, "achieved": False,
                             "verified": True})
-    # (0.91)^(1/6) − 1 = −1.56 % per year, written −1,6 % with a typographic minus and a no-break space.
+    # The verdicts' one convention: (91 − 100) / 100 / 6 = −1.5 % per year, written −1,5 % with a
+    # typographic minus and a no-break space.
     assert s.text == ("Entre 2016 et 2022, les émissions de gaz à effet de serre du Pôle ont baissé de 9" + NBSP
-                      + "% (−1,6" + NBSP + "% par an) ; il faudrait −4,1" + NBSP
+                      + "% (−1,5" + NBSP + "% par an) ; il faudrait −4,1" + NBSP
                       + "% par an pour atteindre l'objectif 2030 du SRADDET.")
 
 
@@ -79,7 +80,7 @@ def test_on_track_wording():
     s = evolution_sentence("conso_energie_finale", "du Pôle", 2012, 100.0, 2023, 84.0, "decrease",
                            {"year": 2030, "framework": "du SRADDET", "required_rate": -0.014, "achieved": False,
                             "verified": False})
-    # (0.84)^(1/11) − 1 = −1.57 %/yr beats −1.4 %/yr: the target would be reached at this pace.
+    # −16/11 = −1.45 points a year beats the −1.4 % × 84 = −1.18 still required: reached at this pace.
     assert s.text.endswith("; à ce rythme, l'objectif 2030 du SRADDET serait atteint (il faut −1,4\u00a0% par an) "
                            "(objectif à vérifier).")
 
@@ -122,3 +123,21 @@ def test_a_share_changes_by_points_not_by_a_percentage_of_itself():
     assert change_text(-0.2, True) == f"−0,2{NBSP}points"
     assert change_text(0.80 - 1, False) == f"−20{NBSP}%"
     assert change_text(math.nan, True) == "—"
+
+
+def test_target_clause_on_the_verdicts_period_and_achieved_then_rising():
+    """Issue 13: the sentence judged the target on the whole series while the verdict used the short
+    term; and a green « atteint » hid a rise after the target was met."""
+    base = {"year": 2030, "framework": "du SRADDET", "required_rate": -0.03, "verified": True,
+            "period": "2018 à 2023", "observed_rate": -0.012}
+    behind = evolution_sentence("ges_total", "du Pôle", 2012, 100.0, 2023, 80.0, "decrease",
+                                {**base, "achieved": False, "on_track": False})
+    assert behind.text.endswith(f"il faudrait −3,0{NBSP}% par an pour atteindre l'objectif 2030 du SRADDET, "
+                                f"contre −1,2{NBSP}% par an de 2018 à 2023.")
+    ahead = evolution_sentence("ges_total", "du Pôle", 2012, 100.0, 2023, 80.0, "decrease",
+                               {**base, "achieved": False, "on_track": True})
+    assert f"au rythme de 2018 à 2023 (−1,2{NBSP}% par an), l'objectif 2030 du SRADDET serait atteint" in ahead.text
+    rising = evolution_sentence("ges_total", "du Pôle", 2012, 100.0, 2023, 60.0, "decrease",
+                                {**base, "observed_rate": 0.02, "achieved": True, "away": True})
+    assert rising.text.endswith(f"l'objectif 2030 du SRADDET est atteint, mais l'évolution de 2018 à 2023 s'en "
+                                f"éloigne (+2,0{NBSP}% par an).")

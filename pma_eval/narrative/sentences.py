@@ -12,6 +12,7 @@ import jinja2
 import yaml
 
 from .. import fmt
+from ..evaluation.progress import pace_rate
 from ..territory import worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -94,8 +95,12 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
     ----------
     target : dict, optional
         ``{"year": 2030, "framework": "du SRADDET", "required_rate": -0.041, "achieved": False,
-        "verified": True}`` — rate still required from ``end`` [fraction per year]. When the observed
-        rate already beats it, the sentence says the target would be reached at this pace.
+        "verified": True}`` — rate still required from ``end`` [fraction per year]. The verdict's
+        own pace may be given too: ``"period": "2018 à 2023"``, ``"observed_rate"`` (its rate),
+        ``"on_track"`` (the target is reached at that pace) and ``"away"`` (met, but moving away):
+        the sentence then judges the target on the verdict's period, as the verdict table does.
+        Without them, on the sentence's period. Rates follow the verdicts' one convention
+        (:func:`pma_eval.evaluation.progress.pace_rate`).
     nature : str
         Least reliable nature of the values: adds a caveat for ``estimated`` and ``demonstration``.
 
@@ -107,14 +112,20 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
     years = end - start
     sujet_complet, genre, nombre = subject(indicator_id, of_territory)
     stable = abs(change) < STABLE
-    rate = (end_value / start_value) ** (1 / years) - 1 if years > 0 and end_value > 0 and start_value > 0 else change / max(years, 1)
+    rate = pace_rate(start_value, end_value, max(years, 1))
     objectif = None
     on_track = False
     if target:
         req = target.get("required_rate", math.nan)
-        on_track = req == req and (rate <= req if direction == "decrease" else rate >= req)
-        objectif = _render("objectif.j2", atteint=target.get("achieved", False), sur_la_trajectoire=on_track,
-                           rythme_requis=fmt.percent(target.get("required_rate", math.nan), 1, signed=True),
+        if "on_track" in target:
+            on_track = bool(target["on_track"])
+        else:  # the same yearly change, in the unit of the indicator, as the one still required
+            slope, needed = rate * abs(start_value), req * abs(end_value)
+            on_track = req == req and (slope <= needed if direction == "decrease" else slope >= needed)
+        objectif = _render("objectif.j2", atteint=target.get("achieved", False), en_recul=target.get("away", False),
+                           sur_la_trajectoire=on_track, periode=target.get("period"),
+                           rythme_periode=fmt.percent(target.get("observed_rate", math.nan), 1, signed=True),
+                           rythme_requis=fmt.percent(req, 1, signed=True),
                            annee=target["year"], cadre=target["framework"], non_verifie=not target.get("verified", True))
     text = _render("evolution.j2", debut=start, fin=end, sujet_complet=sujet_complet,
                    verbe=_verb(change, nombre, genre, direction),

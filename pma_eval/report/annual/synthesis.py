@@ -145,7 +145,10 @@ def _targets_for_sentences(ctx: ReportContext) -> dict[str, dict]:
                      "national" if fw.startswith("National") else f"({fw})")
             out[iid] = {"year": int(b["target_year"]), "framework": cadre, "required_rate": b["still_required_rate"],
                         "achieved": b["category"] in ("target_achieved", "achieved_then_away"),
-                        "verified": bool(b["verified"])}
+                        "away": b["category"] == "achieved_then_away", "verified": bool(b["verified"]),
+                        # the verdict's own period and pace: the sentence and the verdict table agree
+                        "period": f"{int(b['start_year'])} à {int(b['end_year'])}", "observed_rate": b["observed_rate"],
+                        "on_track": bool(b["un_q"] >= 1) if b["un_q"] == b["un_q"] else False}
     return out
 
 
