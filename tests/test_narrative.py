@@ -13,10 +13,10 @@ def test_falling_with_target_matches_the_brief():
     s = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2022, 91.0, "decrease",
                            {"year": 2030, "framework": "du SRADDET", "required_rate": -0.041, "achieved": False,
                             "verified": True})
-    # The verdicts' one convention: (91 − 100) / 100 / 6 = −1.5 % per year, written −1,5 % with a
-    # typographic minus and a no-break space.
+    # The sentence describes its period by the compound average: (0.91)^(1/6) − 1 = −1.56 % per year,
+    # written −1,6 % with a typographic minus and a no-break space.
     assert s.text == ("Entre 2016 et 2022, les émissions de gaz à effet de serre du Pôle ont baissé de 9" + NBSP
-                      + "% (−1,5" + NBSP + "% par an) ; il faudrait −4,1" + NBSP
+                      + "% (−1,6" + NBSP + "% par an) ; il faudrait −4,1" + NBSP
                       + "% par an pour atteindre l'objectif 2030 du SRADDET.")
 
 

@@ -12,6 +12,7 @@ from pma_eval.errors import ConfigurationError
 from pma_eval.publish import run_report
 from pma_eval.processed import latest_year
 from pma_eval.report import load_context
+from pma_eval.indicators import load_catalogue
 
 from .conftest import REPO
 
@@ -224,3 +225,22 @@ def test_the_stamped_cover_stays_one_page():
         html = (f'<html lang="fr"><head><style>{CSS}</style></head><body>{_cover(title, stamped)}'
                 "<p>Première page du rapport.</p></body></html>")
         assert len(weasyprint.HTML(string=html).render().pages) == 2, stamped  # the cover, then the report
+
+
+@pytest.mark.parametrize("territoire", ["PMA", "CALL", "CAHC", "CABBALR"])
+def test_no_harder_target_gets_a_better_verdict_on_the_shipped_data(built_paths, territoire):
+    """Issue 13 (done when): for one indicator and one horizon, a harder target never gets a better
+    pace verdict (« zéro émission » used to beat « −95 % »). Checked on the pace even of the targets
+    « à vérifier », whose verdict is withheld."""
+    from pma_eval.evaluation.progress import CATEGORY_ORDER
+
+    v = load_context(2023, territoire, built_paths).verdicts
+    v = v[v["pace_category"].isin(CATEGORY_ORDER)]
+    directions = {i.id: i.direction for i in load_catalogue()}
+    checked = 0
+    for (iid, year), g in v.groupby(["indicator_id", "target_year"]):
+        easy_first = g.sort_values("target_value", ascending=directions[iid] == "increase")
+        ranks = [CATEGORY_ORDER.index(c) for c in easy_first["pace_category"]]
+        assert ranks == sorted(ranks), easy_first[["target_id", "target_value", "pace_category"]]
+        checked += len(g) > 1
+    assert checked >= 3  # buildings, energy branch and agriculture have several targets for 2050

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -129,6 +130,33 @@ def _published(folder):
             if p.suffix in PUBLISHED and "_echecs" not in p.parts}
 
 
+def _unmarked_demonstration(folder) -> list[str]:
+    """Every published output of a run on demonstration data carries its mark (issue 13): the text of
+    each HTML page and SVG, every alt text with a figure in it, a nature column in every table of
+    values (CSV, XLSX sheets but the catalogue)."""
+    bad = []
+    for p in sorted(folder.rglob("*")):
+        if not p.is_file() or "_echecs" in p.parts:
+            continue
+        if p.suffix in (".html", ".svg"):
+            text = p.read_text(encoding="utf-8")
+            if "démonstration" not in text.lower():
+                bad.append(f"{p.name}: no mark")
+            bad += [f"{p.name}: alt « {alt[:60]} »" for alt in re.findall(r'alt="([^"]*)"', text)
+                    if re.search(r"\d", alt) and "démonstration" not in alt.lower()]
+        elif p.name.endswith(".alt.txt") and "démonstration" not in p.read_text(encoding="utf-8").lower():
+            bad.append(f"{p.name}: alt text without mark")
+        elif p.suffix == ".csv":
+            header = p.read_text(encoding="utf-8-sig").splitlines()[0].lower()
+            if "nature" not in header:
+                bad.append(f"{p.name}: no nature column")
+        elif p.suffix == ".xlsx":
+            for sheet, df in pd.read_excel(p, sheet_name=None, nrows=3).items():
+                if sheet.lower() != "catalogue" and not any("nature" in str(c).lower() for c in df.columns):
+                    bad.append(f"{p.name}[{sheet}]: no nature column")
+    return bad
+
+
 def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built_paths, monkeypatch):
     monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
     assert main(["run", "--year", "2023"]) == 0
@@ -140,6 +168,7 @@ def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built
     assert len(list((year / "fiches" / "communes").glob("*.pdf"))) == 150
     log = (year / "execution.log").read_text(encoding="utf-8")
     assert "rapport de prospective PMA : terminé" in log
+    assert _unmarked_demonstration(year) == []  # 2023 is demonstration data everywhere but the population
     first = _published(year)
     assert main(["run", "--year", "2023"]) == 0
     second = _published(year)

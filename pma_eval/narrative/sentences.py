@@ -99,7 +99,7 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
         own pace may be given too: ``"period": "2018 à 2023"``, ``"observed_rate"`` (its rate),
         ``"on_track"`` (the target is reached at that pace) and ``"away"`` (met, but moving away):
         the sentence then judges the target on the verdict's period, as the verdict table does.
-        Without them, on the sentence's period. Rates follow the verdicts' one convention
+        Without them, on the sentence's period, by the verdicts' rate convention
         (:func:`pma_eval.evaluation.progress.pace_rate`).
     nature : str
         Least reliable nature of the values: adds a caveat for ``estimated`` and ``demonstration``.
@@ -112,15 +112,18 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
     years = end - start
     sujet_complet, genre, nombre = subject(indicator_id, of_territory)
     stable = abs(change) < STABLE
-    rate = pace_rate(start_value, end_value, max(years, 1))
+    # The sentence's own « (x % par an) » describes its period: the compound average rate, as readers
+    # understand « % par an » (a tenfold rise is +23 %/yr, not +90 %/yr of the first value).
+    rate = ((end_value / start_value) ** (1 / years) - 1 if years > 0 and end_value > 0 and start_value > 0
+            else change / max(years, 1))
     objectif = None
     on_track = False
     if target:
         req = target.get("required_rate", math.nan)
         if "on_track" in target:
             on_track = bool(target["on_track"])
-        else:  # the same yearly change, in the unit of the indicator, as the one still required
-            slope, needed = rate * abs(start_value), req * abs(end_value)
+        else:  # the verdicts' rule: the yearly change, in the unit of the indicator, against the one required
+            slope, needed = pace_rate(start_value, end_value, max(years, 1)) * abs(start_value), req * abs(end_value)
             on_track = req == req and (slope <= needed if direction == "decrease" else slope >= needed)
         objectif = _render("objectif.j2", atteint=target.get("achieved", False), en_recul=target.get("away", False),
                            sur_la_trajectoire=on_track, periode=target.get("period"),

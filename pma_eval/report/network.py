@@ -102,7 +102,7 @@ def actions_table(ctx: ReportContext) -> Table:
         for iid in inds[:3]:
             b = headline_target(v, iid, ctx.year) if len(v) else None
             label = ctx.catalogue[iid].short_title
-            verdict_bits.append(Verdict(b["category"], f"{label} : {b['label_fr']} ({b['start_year']}-{b['end_year']})")
+            verdict_bits.append(Verdict(b["category"], f"{label} : {b['label_fr']} ({int(b['start_year'])}-{int(b['end_year'])})")
                                 if b is not None else f"{label} : —")
         rows.append({"Axe": axis, "Engagements": str(len(grp)),
                      "Actions par statut": [f"{k} : {n}" for k, n in by_status.items()] or "aucune action",

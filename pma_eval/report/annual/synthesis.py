@@ -44,7 +44,7 @@ def headline_frame(ctx: ReportContext) -> pd.DataFrame:
         best = headline_target(v_all, ind.id, ctx.year) if len(v_all) else None
         if best is not None:
             cat = best["category"]
-            label = (f"{best['label_fr']} ({best['start_year']}-{best['end_year']}) — "
+            label = (f"{best['label_fr']} ({int(best['start_year'])}-{int(best['end_year'])}) — "
                      f"{short_framework(best['framework'])}, {best['target_year']}")
         elif ind.direction != "none" and len(s) >= 2:
             r = assess_progress(s, ind.direction)
@@ -89,23 +89,24 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str) ->
     v = v.loc[v["category"] != "not_assessable"] if len(v) else v
     if v.empty:
         return Text("Aucun objectif chiffré évaluable ne s'applique à ces indicateurs"
-                    + (f" ({skipped} objectif(s) non évaluable(s), voir l'annexe)." if skipped else "."))
+                    + ((f" ({skipped} objectifs non évaluables, voir l'annexe)." if skipped > 1 else
+                        " (un objectif non évaluable, voir l'annexe).") if skipped else "."))
     rows = []
     for r in v.sort_values(["indicator_id", "target_year", "target_value"]).itertuples():
-        obj = r.description + ("" if r.verified else " (non vérifié)")
+        obj = f"{short_framework(r.framework)} : {r.description}" + ("" if r.verified else " (non vérifié)")
         if r.note:
             obj += f" ({r.note})"
-        rows.append({"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Cadre": short_framework(r.framework),
-                     "Objectif": obj, "Rythme observé": _rate(r.observed_rate),
-                     "Rythme nécessaire": _rate(r.required_rate),
-                     "Verdict": Verdict(r.category, f"{r.label_fr}, {r.start_year}-{r.end_year}"),
-                     "Long terme": _long_term(r), "Encore nécessaire": _rate(r.still_required_rate)})
+        period = f"{int(r.start_year)}-{int(r.end_year)}"
+        rows.append({"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Objectif": obj,
+                     "Rythme observé": _rate(r.observed_rate),
+                     "Rythme nécessaire": _rate(r.required_rate), "Encore nécessaire": _rate(r.still_required_rate),
+                     "Verdicts": _verdicts_cell(r, period)})
     table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"],
                   css="verdicts", sources=(source_line(ctx, indicator_ids),))
     if not skipped:
         return table
-    note = Text(f"{skipped} autre(s) objectif(s) ne peu(ven)t pas être évalué(s) avec les données disponibles "
-                "(voir l'annexe).", "note")
+    note = Text((f"{skipped} autres objectifs ne peuvent pas être évalués" if skipped > 1 else
+                 "Un autre objectif ne peut pas être évalué") + " avec les données disponibles (voir l'annexe).", "note")
     return Group([table, note])
 
 
@@ -113,11 +114,16 @@ def _rate(rate: float) -> str:
     return fmt.percent(rate, 1, signed=True) + "/an" if rate is not None and rate == rate else "—"
 
 
-def _long_term(r) -> Verdict | str:
-    """The long-term verdict of a verdict row, with its period, or why there is none."""
-    if not isinstance(getattr(r, "long_category", None), str):
-        return "série trop courte"
-    return Verdict(r.long_category, f"{r.long_label_fr}, {int(r.long_start_year)}-{r.end_year}")
+def _verdicts_cell(r, period: str) -> list[Verdict]:
+    """Short-term verdict, then long-term where the series allows it, each with its period; one grey
+    « à vérifier » for a target not verified."""
+    if r.category == "to_verify":
+        return [Verdict("to_verify", f"objectif à vérifier : sans verdict (rythme {period})")]
+    out = [Verdict(r.category, f"court terme ({period}) : {r.label_fr}")]
+    if isinstance(getattr(r, "long_category", None), str):
+        out.append(Verdict(r.long_category, f"long terme ({int(r.long_start_year)}-{int(r.end_year)}) : "
+                                            f"{r.long_label_fr}"))
+    return out
 
 
 def unassessable_targets(ctx: ReportContext) -> Bullets:
