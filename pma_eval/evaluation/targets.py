@@ -83,6 +83,17 @@ def framework(perimetre: str, document: str, statut: str = "") -> str:
     return f"Local (PCAET {perimetre})"
 
 
+def short_framework(fw: str) -> str:
+    """Short French name of a framework, for tables and chart labels (« SRADDET », « national »…)."""
+    if fw.startswith("Local (PCAET "):
+        return "PCAET " + fw[len("Local (PCAET "):-1]
+    return {"Régional (SRADDET Hauts-de-France)": "SRADDET",
+            "Régional (orientations du SRADDET Hauts-de-France, 2018)": "orientations SRADDET 2018",
+            "Régional (projet de SRADDET Hauts-de-France)": "projet de SRADDET",
+            "Régional (SRCAE Nord-Pas-de-Calais 2012)": "SRCAE 2012",
+            "National (SNBC, LTECV, LEC)": "national", "Union européenne": "UE"}.get(fw, fw)
+
+
 def priority(perimetre: str, document: str, statut: str = "") -> float:
     """Rank of a target for the synthesis (:data:`PRIORITY`; NaN: never heads a synthesis)."""
     fw = framework(perimetre, document, statut)

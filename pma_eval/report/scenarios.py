@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import charts, fmt
 from ..evaluation.progress import SHORT_TERM_YEARS, pace_rate, period_start
+from ..evaluation.targets import short_framework
 from ..indicators import load_catalogue
 from ..prospective import forecast, lever_contributions, sgpe_split
 from ..prospective.forecast import MODEL_LABELS, annual_series, forecast_table
@@ -102,7 +103,10 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
     last = ctx.emissions_total.get(ctx.year)
     out.append(f"En {ctx.year}, les émissions {ctx.of_name} s'élèvent à {kt(last)}. "
                f"La trajectoire de référence (SNBC territorialisée) demande {kt(ref.get(2030))} en 2030 "
-               f"et {kt(ref.get(ctx.horizon))} en {ctx.horizon}.")
+               f"et {kt(ref.get(ctx.horizon))} en {ctx.horizon}"
+               + (" : ce sont des émissions brutes, le niveau que la neutralité carbone suppose compensé par la "
+                  "séquestration (non suivie ici, la neutralité elle-même n'est donc pas évaluée)." if ctx.horizon >= 2050
+                  else "."))
     trend = trend_sentence(ctx)
     if trend:
         out.append(trend)
@@ -161,7 +165,7 @@ def trajectory_figure(ctx: ForesightContext) -> Figure:
         t = g[(g["indicator_id"] == "ges_total") & g["level"].notna()].drop_duplicates("target_id")
         for _, row in t.iterrows():
             targets.append((int(row["target_year"]), float(row["level"]),
-                            f"{row['framework'].split(' (')[0]} {row['target_year']}{'' if row['verified'] else ' (à vérifier)'}"))
+                            f"{short_framework(row['framework'])} {row['target_year']}{'' if row['verified'] else ' (à vérifier)'}"))
     fig = charts.trajectories(ctx.emissions_total, lines, f"Émissions {ctx.of_name} : scénarios et objectifs",
                               "kt CO₂e", source(ctx), targets, ctx.demo_years, scale=1000, styles=line_styles(ctx),
                               history_label=history_label(ctx.emissions["nature"].dropna()))
@@ -242,7 +246,7 @@ def energy_figure(ctx: ForesightContext) -> Figure:
     if not g.empty:
         t = g[(g["indicator_id"] == "conso_energie_finale") & g["level"].notna()].drop_duplicates("target_id")
         targets = [(int(r_["target_year"]), float(r_["level"]),
-                    f"{r_['framework'].split(' (')[0]} {r_['target_year']}{'' if r_['verified'] else ' (à vérifier)'}")
+                    f"{short_framework(r_['framework'])} {r_['target_year']}{'' if r_['verified'] else ' (à vérifier)'}")
                    for _, r_ in t.iterrows()]
     fig = charts.trajectories(ctx.energy, lines, f"Consommation d'énergie finale {ctx.of_name}", "GWh",
                               source(ctx), targets, scale=1000, styles=line_styles(ctx),
@@ -284,7 +288,7 @@ def gap_table_block(ctx: ForesightContext, sectoral: bool = False) -> Table | Te
     for _, t in g.groupby("target_id", sort=False):
         first = t.iloc[0]
         unit = "GWh" if first["indicator_id"] == "conso_energie_finale" else "kt"
-        row = {"Objectif": f"{_indicator_label(first['indicator_id'])} — {first['framework'].split(' (')[0]} : "
+        row = {"Objectif": f"{_indicator_label(first['indicator_id'])} — {short_framework(first['framework'])} : "
                            f"{first['description']}{'' if first['verified'] else ' (à vérifier)'}",
                "Niveau visé": f"{fmt.number(first['level'] / 1000, 0)} {unit}",
                f"Rythme requis depuis {ctx.year}": fmt.percent(first["required_rate"], 1, signed=True) + " par an"}

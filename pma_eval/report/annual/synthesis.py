@@ -8,6 +8,7 @@ import pandas as pd
 
 from ... import fmt
 from ...evaluation import assess_progress, headline_target, mann_kendall
+from ...evaluation.targets import short_framework
 from ...narrative import territory_sentences
 from ...narrative.sentences import CAVEATS, STABLE
 from ...territory import worst_nature
@@ -20,12 +21,6 @@ def trend_label(s: pd.Series) -> str:
     if len(s) < 4:
         return "série trop courte"
     return mann_kendall(s).trend_fr
-
-
-def short_framework(fw: str) -> str:
-    return (fw.replace("Régional (SRADDET Hauts-de-France)", "SRADDET")
-            .replace("Régional (orientations du SRADDET Hauts-de-France, 2018)", "orientations SRADDET 2018")
-            .replace("National (SNBC, LTECV, LEC)", "national").replace("Union européenne", "UE"))
 
 
 def headline_frame(ctx: ReportContext) -> pd.DataFrame:
