@@ -50,7 +50,8 @@ def synthesis_sections(ctx: ReportContext, shapes: dict) -> list[tuple[str, list
         ("L'essentiel", [a.key_sentences(ctx, n=5, short_caveat=True), a.headline_table(ctx)]),
         ("Émissions de gaz à effet de serre", [a.emissions_figure(ctx),
                                                 a.verdict_table(ctx, ["ges_total"],
-                                                                "Émissions : rythme au regard des objectifs")]),
+                                                                "Émissions : rythme au regard des objectifs",
+                                                                see="voir l'annexe du rapport annuel de l'agglomération")]),
         ("Les communes", [a.map_figure(ctx, shapes), communes_table(ctx)]),
         ("Énergie et renouvelables", [a.energy_figure(ctx)]),
     ]

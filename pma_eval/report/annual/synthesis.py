@@ -75,7 +75,8 @@ def headline_table(ctx: ReportContext) -> Table:
                  sources=(source_line(ctx, h.get("indicator_id", [])),), natures=frozenset(h.get("nature", [])))
 
 
-def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str) -> Table | Text:
+def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
+                  see: str = "voir l'annexe") -> Table | Text:
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
     if v.empty:
         return Text("Aucun objectif chiffré ne s'applique à ces indicateurs.")
@@ -84,8 +85,8 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str) ->
     v = v.loc[v["category"] != "not_assessable"] if len(v) else v
     if v.empty:
         return Text("Aucun objectif chiffré évaluable ne s'applique à ces indicateurs"
-                    + ((f" ({skipped} objectifs non évaluables, voir l'annexe)." if skipped > 1 else
-                        " (un objectif non évaluable, voir l'annexe).") if skipped else "."))
+                    + ((f" ({skipped} objectifs non évaluables, {see})." if skipped > 1 else
+                        f" (un objectif non évaluable, {see}).") if skipped else "."))
     rows = []
     for r in v.sort_values(["indicator_id", "target_year", "target_value"]).itertuples():
         obj = f"{short_framework(r.framework)} : {r.description}" + ("" if r.verified else " (non vérifié)")
@@ -101,7 +102,7 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str) ->
     if not skipped:
         return table
     note = Text((f"{skipped} autres objectifs ne peuvent pas être évalués" if skipped > 1 else
-                 "Un autre objectif ne peut pas être évalué") + " avec les données disponibles (voir l'annexe).", "note")
+                 "Un autre objectif ne peut pas être évalué") + f" avec les données disponibles ({see}).", "note")
     return Group([table, note])
 
 
