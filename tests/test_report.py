@@ -50,7 +50,8 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, bu
         assert text in html, text
     assert "objectif à vérifier" in html  # unverified targets grey, without a verdict (issue 13)
     assert "court terme (les 5 dernières années)" in html  # the one pace rule, in the methods annex
-    assert re.search(r"progrès \w+, 2018-2023", html)  # the period beside each verdict
+    assert re.search(r"court terme \(2018-2023\) : progrès \w+", html)  # the period beside each verdict
+    assert re.search(r"long terme \(2012-2023\) : progrès \w+", html)  # and the long term, the series allowing
 
 
 def test_report_of_the_igt_year_shows_the_real_total(built_paths):

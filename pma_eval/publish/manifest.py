@@ -90,7 +90,9 @@ def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, note
         inputs += [{"path": f"data/processed/{o['file']}", "sha256": o["sha256"]} for o in built.get("outputs", {}).values()]
     if notebook is not None and notebook.exists():  # a changed notebook explains a changed report
         inputs.append({"path": f"notebooks/reports/{notebook.name}", "sha256": sha256(notebook)})
-    if kind == "scenarios":  # the scenario files are inputs too (the reference tables come through the build)
+    if kind in ("scenarios", "annual"):
+        # the scenario files are inputs too (the reference tables come through the build); the annual
+        # report's « À retenir et à décider » reads the target scenario's uncovered effort
         files = sorted(paths.scenarios.glob("*.yml"))
         inputs += [{"path": str(f.relative_to(paths.root)) if f.is_relative_to(paths.root) else str(f),
                     "sha256": sha256(f)} for f in files if f.exists()]

@@ -151,6 +151,10 @@ def _cover(title: str, demonstration: bool = False) -> str:
     return _template("cover.html.j2").render(title=title, demonstration=demonstration)
 
 
+#: What a notebook shows (``Text("", "toc-here")``) where the table of contents should go.
+TOC_MARKER = '<p class="toc-here"></p>'
+
+
 def _with_toc(body: str) -> str:
     """Insert a table of contents of the h2 sections after the cover (page numbers in the PDF)."""
     import re
@@ -165,8 +169,11 @@ def _with_toc(body: str) -> str:
     body = re.sub(r'<h2 id="([^"]+)">(.*?)(?=<a class="anchor-link")', renumber, body)
     body = re.sub(r'<a class="anchor-link" href="[^"]*">¶</a>', "", body)  # pilcrow links: screen clutter
     if not entries:
-        return body
-    return body.replace("<main>", _template("toc.html.j2").render(entries=entries) + "<main>", 1)
+        return body.replace(TOC_MARKER, "")
+    toc = _template("toc.html.j2").render(entries=entries)
+    if TOC_MARKER in body:  # the notebook says where the contents go (after « À retenir et à décider »)
+        return body.replace(TOC_MARKER, toc, 1)
+    return body.replace("<main>", toc + "<main>", 1)
 
 
 def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Path:

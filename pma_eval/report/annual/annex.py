@@ -6,6 +6,7 @@ import pandas as pd
 
 from ...coverage import RULES_FR, advice, extent_lines, matrix
 from ...evaluation.progress import RULE_FR
+from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
 from ..blocks import Bullets, Table
 from ..context import ReportContext
@@ -17,6 +18,7 @@ METHODS = [
     "une hausse ou une baisse « avérée » est confirmée par ce test. Le mot « significatif » ne qualifie que le "
     "rythme au regard d'un objectif (verdicts ci-dessous).",
     RULE_FR,
+    DECIDE_RULES_FR,
     "Objectifs : un objectif national ou régional est appliqué au territoire comme la même variation relative. "
     "Un objectif qui n'a pas été vérifié sur une copie de son texte est montré en gris, « à vérifier », et ne "
     "sert jamais à la synthèse. La synthèse nomme un seul objectif par indicateur phare : celui du territoire "

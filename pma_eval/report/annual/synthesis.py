@@ -53,11 +53,11 @@ def headline_frame(ctx: ReportContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def change_text(change: float, in_points: bool) -> str:
+def change_text(change: float, in_points: bool, decimals: int = 0) -> str:
     """« −20 % » for a quantity, « +2,9 points » for a share (never « +459 % » for a share that grew)."""
     if in_points:
         return fmt.number(change, 1, signed=True) + "\u00a0points" if change == change else fmt.MISSING
-    return fmt.percent(change, 0, signed=True)
+    return fmt.percent(change, decimals, signed=True)
 
 
 def headline_table(ctx: ReportContext) -> Table:
