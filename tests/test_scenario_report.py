@@ -169,6 +169,15 @@ def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built
     log = (year / "execution.log").read_text(encoding="utf-8")
     assert "rapport de prospective PMA : terminé" in log
     assert _unmarked_demonstration(year) == []  # 2023 is demonstration data everywhere but the population
+    # reports/<année>/index.html links every product of the run, and every link leads to a file (issue 15).
+    index = (year / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', index)
+    assert [h for h in links if not (year / h).is_file()] == []
+    published = {p.relative_to(year).as_posix() for p in year.rglob("*")
+                 if p.suffix in (".html", ".pdf", ".csv", ".xlsx", ".svg", ".png") and p.name != "index.html"
+                 and "_echecs" not in p.parts}
+    assert published - set(links) == set()
+    assert '<meta name="viewport"' in index and "Données de démonstration" in index
     first = _published(year)
     assert main(["run", "--year", "2023"]) == 0
     second = _published(year)

@@ -1,5 +1,5 @@
 """Everything for a year, unattended: build, exports, reports for the Pôle and each EPCI, fiches,
-visuals. One run at a time (a lock), a log in ``reports/<year>/execution.log``, exit codes
+visuals, and ``reports/<year>/index.html`` linking them all. One run at a time (a lock), a log in ``reports/<year>/execution.log``, exit codes
 0 (ok), 1 (a report failed, the others were still produced) and 2 (bad input)."""
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     from .report import ReportFailed, run_report
     from .scenarios import scenario_report
     from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
+    from .index import write_index
     from .visuals import write_visuals
 
     paths = paths or get_paths()
@@ -83,6 +84,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
             steps.append(("fiches communales", lambda: write_fiches(year, paths)))
             steps.append(("synthèses des agglomérations", lambda: write_syntheses(year, paths)))
         steps.append(("visuels", lambda: write_visuals(year, "PMA", paths)))
+        steps.append(("index des produits", lambda: write_index(year, paths)))
         failures = 0
         try:
             for k, (label, fn) in enumerate(steps, start=1):
