@@ -10,7 +10,7 @@ import pytest
 from pma_eval.indicators import load_catalogue
 from pma_eval.report.annual import decide
 
-NBSP = "\u00a0"
+NBSP, NNBSP = "\u00a0", "\u202f"
 
 
 def _ctx(**kw):
@@ -78,3 +78,27 @@ def test_the_page_opens_the_shipped_report_on_one_page(built_paths):
     pages = [p.extract_text() for p in PdfReader(res.pdf).pages]
     assert "À retenir et à décider" in pages[1] and "À décider" in pages[1]  # the page after the cover
     assert "Sommaire" in pages[2]  # the table of contents follows it
+
+
+def test_late_and_paused_actions_are_named_with_pilot_and_budgets():
+    """Issue 15: the follow-up of actions showed counts, not actions."""
+    from pma_eval.report import network
+
+    strategy = pd.DataFrame({"commitment_id": ["E1"], "commitment": ["Rénover"], "axis": ["Habiter"],
+                             "indicators": ["ges_residentiel,inconnu"], "nature": "observed"})
+    actions = pd.DataFrame({
+        "action_id": ["A1", "A2", "A3", "A4", "A5"], "commitment_id": "E1",
+        "title": ["Paused", "Late", "Overdue", "On time", "Not started yet"],
+        "pilot": ["Lens", "Liévin", "CALL", "Béthune", "Carvin"],
+        "status": ["en pause", "en retard", "en cours", "en cours", "en pause"],
+        "start": pd.to_datetime(["2020-01-01", "2021-01-01", "2019-01-01", "2022-01-01", "2024-06-01"]),
+        "end": pd.to_datetime(["2025-12-31", "2026-12-31", "2022-12-31", "2024-12-31", "2026-12-31"]),
+        "budget_planned": [42000.0, 1000.0, 5000.0, 1.0, 1.0], "budget_spent": [41000.0, float("nan"), 0.0, 0.0, 0.0],
+        "nature": "observed"})
+    ctx = _ctx(activity={"strategy": strategy, "actions": actions})
+    t = network.late_actions_table(ctx).frame.set_index("Action")
+    # « en cours » past its end date is late; on time and not yet started (2024) are not listed.
+    assert list(t.index) == ["Paused", "Late", "Overdue"]
+    assert t.at["Overdue", "État"] == "en retard (échéance dépassée)" and t.at["Overdue", "Échéance"] == "31/12/2022"
+    assert t.at["Paused", "Budget prévu"] == f"42{NNBSP}000{NBSP}€" and t.at["Late", "Dépensé"] == "—"
+    assert t.at["Paused", "Indicateurs liés"] == "GES résidentiel"  # unknown ids left out

@@ -120,3 +120,49 @@ def concretisation_text(ctx: ReportContext) -> Text:
     return Text(f"Taux de concrétisation {ctx.year} : {fmt.percent(rate / 100, 0)} des engagements ont au moins une "
                 "action réalisée" + (" (données de démonstration)." if nat == "demonstration" else "."),
                 "key-figure", frozenset({nat}))
+
+
+#: Statuses that name an action in « actions en retard ou en pause ».
+LATE, PAUSED = "en retard", "en pause"
+#: Statuses still open: past their end date, they are late too.
+OPEN = ("à venir", "en cours")
+
+
+def late_actions(ctx: ReportContext) -> pd.DataFrame:
+    """Actions late or paused in the report's year: status « en retard » or « en pause », or still open
+    (« à venir », « en cours ») after their end date. One row per action, with its commitment, pilot,
+    budgets and the indicators its commitment is followed by."""
+    act = ctx.activity or {}
+    if not act:
+        return pd.DataFrame()
+    actions, strategy = act["actions"], act["strategy"]
+    year_end = pd.Timestamp(f"{ctx.year}-12-31")
+    started = actions["start"].isna() | (actions["start"] <= year_end)
+    overdue = actions["status"].isin(OPEN) & actions["end"].notna() & (actions["end"] < year_end)
+    sel = actions.loc[started & (actions["status"].isin([LATE, PAUSED]) | overdue)].copy()
+    sel["state"] = sel["status"].where(sel["status"].isin([LATE, PAUSED]), LATE + " (échéance dépassée)")
+    sel = sel.merge(strategy[["commitment_id", "commitment", "axis", "indicators"]], on="commitment_id", how="left")
+    return sel.sort_values(["state", "end", "action_id"]).reset_index(drop=True)
+
+
+def late_actions_table(ctx: ReportContext) -> Table | Text:
+    """« Du récit aux actions »: the late and paused actions by name (issue 15), not counts."""
+    a = late_actions(ctx)
+    if a.empty:
+        return Text(f"Aucune action en retard ni en pause en {ctx.year}.")
+
+    def euros(x: float) -> str:
+        return fmt.MISSING if x != x else f"{fmt.number(x, 0)}\u00a0€"
+
+    def titles(ids: str) -> str:
+        known = [i.strip() for i in str(ids or "").split(",") if i.strip() in ctx.catalogue.indicators]
+        return ", ".join(ctx.catalogue[i].short_title for i in known) or "—"
+
+    frame = pd.DataFrame({
+        "Action": a["title"], "Pilote": a["pilot"].fillna("—"),
+        "État": a["state"], "Échéance": a["end"].dt.strftime("%d/%m/%Y").fillna("—"),
+        "Budget prévu": a["budget_planned"].map(euros), "Dépensé": a["budget_spent"].map(euros),
+        "Indicateurs liés": a["indicators"].map(titles)})
+    return Table(frame, f"Actions en retard ou en pause en {ctx.year} ({len(a)})",
+                 numeric=["Budget prévu", "Dépensé"], css="late-actions", long=True,
+                 natures=frozenset(a["nature"]))
