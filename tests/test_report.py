@@ -76,8 +76,10 @@ def test_pdf_has_a4_pages_with_numbers(annual):
     assert round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
     n = len(reader.pages)
     assert "page" not in reader.pages[0].extract_text()  # the cover page carries no running header or number
-    toc = reader.pages[1].extract_text()
-    assert "Sommaire" in toc and f"page 2 sur {n}" in toc
+    # « À retenir et à décider » is the page after the cover (issue 15); the contents follow it.
+    assert "À retenir et à décider" in reader.pages[1].extract_text()
+    toc = reader.pages[2].extract_text()
+    assert "Sommaire" in toc and f"page 3 sur {n}" in toc
     assert re.search(r"1\. Population \.+ \d+", toc)  # table of contents with page numbers
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/Lang"] == "fr" and root["/MarkInfo"]["/Marked"]  # tagged PDF/UA
