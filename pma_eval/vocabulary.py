@@ -114,3 +114,19 @@ def check() -> list[str]:
         if v["unit"] not in UNITS or not UNITS[v["unit"]].iamc:
             problems.append(f"iamc.{key} : unité sans nom IAMC « {v['unit']} »")
     return problems
+
+
+#: Unaccented word → French spelling (vocabulary.yml ``accents``).
+ACCENTS: dict[str, str] = dict(_RAW.get("accents") or {})
+_ACCENTS_RE = None
+
+
+def with_accents(text: str) -> str:
+    """A data label with its French accents restored (« Loi europeenne » → « Loi européenne »)."""
+    import re
+
+    global _ACCENTS_RE
+    if _ACCENTS_RE is None:
+        words = sorted(ACCENTS, key=len, reverse=True)
+        _ACCENTS_RE = re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])")
+    return _ACCENTS_RE.sub(lambda m: ACCENTS[m.group(1)], str(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import os
@@ -157,6 +158,32 @@ def _unmarked_demonstration(folder) -> list[str]:
     return bad
 
 
+#: Common French words a page must never show without their accents (written here, not read from the
+#: code that restores them), and titles where « (s) » is the author's own spelling.
+UNACCENTED = ("energie", "Energie", "electricite", "Electricite", "europeenne", "Elevage", "elevage", "strategie",
+              "Strategie", "regionale", "regional", "region", "donnees", "annee", "annees", "periode", "reference",
+              "scenarios", "scenario", "evenements", "labellises", "vehicules", "batiments", "reseaux", "emissions")
+OWN_SPELLING = {"Transition(s)"}  # ADEME, « Transition(s) 2050 »
+
+
+def _french_problems(folder) -> list[str]:
+    """Issue 15: every HTML output in clean French — no unaccented common word, no internal snake_case
+    code (file names and paths excepted), no « objectif(s) »-style plural."""
+    bad = []
+    for p in sorted(folder.rglob("*.html")):
+        raw = re.sub(r"<(style|code)\b.*?</\1>", " ", p.read_text(encoding="utf-8"), flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", raw))
+
+        def at(m):
+            return f"{p.name}: …{text[max(0, m.start() - 30):m.end() + 15]}…".replace("\n", " ")
+
+        bad += [at(m) for m in re.finditer(r"(?<![\w'’/-])(%s)(?![\w'’/-])" % "|".join(UNACCENTED), text)]
+        bad += [at(m) for m in re.finditer(r"(?<![\w./])[a-z]+_[a-z0-9_]+(?![\w./])", text)]
+        bad += [at(m) for m in re.finditer(r"\S*\w\((?:s|es|ven)\)\S*", text)
+                if m.group(0).strip(",.;:") not in OWN_SPELLING]
+    return bad
+
+
 def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built_paths, monkeypatch):
     monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
     assert main(["run", "--year", "2023"]) == 0
@@ -178,6 +205,7 @@ def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built
                  and "_echecs" not in p.parts}
     assert published - set(links) == set()
     assert '<meta name="viewport"' in index and "Données de démonstration" in index
+    assert _french_problems(year) == []
     first = _published(year)
     assert main(["run", "--year", "2023"]) == 0
     second = _published(year)

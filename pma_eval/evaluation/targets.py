@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import fmt
+from ..vocabulary import with_accents
 from .progress import CATEGORY_LABELS_FR, assess_terms
 
 #: (indicateur, secteur) of the targets file → indicator id of the catalogue.
@@ -129,6 +130,8 @@ def target_kind(unite: str, document: str = "") -> str:
 def prepare_targets(raw: pd.DataFrame) -> pd.DataFrame:
     """Targets with their framework, indicator id and kind (the processed ``targets`` table)."""
     out = raw.copy()
+    out["document_source"] = out["document"]
+    out["document"] = out["document"].map(with_accents)  # the page gets French spelling, the raw stays as is
     st = out["statut"] if "statut" in out else pd.Series("", index=out.index)
     out["framework"] = [framework(p, d, x) for p, d, x in zip(out["perimetre"], out["document"], st)]
     out["priority"] = [priority(p, d, x) for p, d, x in zip(out["perimetre"], out["document"], st)]
@@ -149,7 +152,7 @@ def describe_target(t: pd.Series) -> str:
         return f"{fmt.number(t['valeur'], 1)} t CO₂e par habitant en {t['target_year']}"
     if t["kind"] == "zero":
         return f"zéro émission en {t['target_year']}"
-    return f"{t['unite']} ({t['target_year']})"
+    return f"{with_accents(t['unite'])} ({t['target_year']})"
 
 
 def applies_to(t: pd.Series, geo_level: str, sigle: str) -> bool:

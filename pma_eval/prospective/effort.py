@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation.progress import pace_rate
+from ..vocabulary import with_accents
 from ..evaluation.targets import applies_to, describe_target
 
 #: SGPE sector → workbench sector(s).
@@ -180,6 +181,7 @@ def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float], region:
     r["physical"] = np.where(ratio == 0, np.nan, np.where(r["intensive"], regional_change, extensive))
     out = r.rename(columns={"leverName": "lever", "sector": "sector", "unitPhys": "unit_phys_sgpe"})
     out["unit_phys"] = [territory_unit(u, i) for u, i in zip(out["unit_phys_sgpe"], out["intensive"])]
+    out["lever"] = out["lever"].map(with_accents)
     out["sgpe_sector"] = levers.loc[out.index, "sector"]
     return out[["id", "lever", "sgpe_sector", "sector", "share", "effort_t", "physical", "unit_phys",
                 "unit_phys_sgpe", "intensive"]].reset_index(drop=True)

@@ -16,6 +16,7 @@ import jinja2
 from ..atomic import atomic_file
 from ..config import Paths, get_paths
 from ..sources._table import normalise_name
+from .visuals import TITLES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: File kinds and the link text a reader sees.
@@ -84,7 +85,9 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
             fiches.rows.append((name(sigle), rows))
     exports = Section("Exports des indicateurs")
     for f in sorted(folder.glob("indicateurs_*")):
-        exports.rows.append((f.name, _links(folder, [f])))
+        label = ("Indicateurs du Pôle et des agglomérations, toutes les années" if "pole_et_epci" in f.name else
+                 f"Indicateurs {year} de toutes les communes" if "toutes_communes" in f.name else f.stem)
+        exports.rows.append((label, _links(folder, [f])))
     visuals = Section("Visuels prêts à publier")
     vis = folder / "visuels"
     merged: dict[str, list[Path]] = {}
@@ -93,11 +96,13 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
             stem = f.name.split(".")[0].split("_carre")[0].split("_paysage")[0]
             merged.setdefault(stem, []).append(f)
     for stem, files in merged.items():
-        label = "Lettre aux maires : chiffres clés" if stem == "lettre_chiffres_cles" else stem.replace("_", " ").capitalize()
-        visuals.rows.append((label, _links(folder, files)))
+        visuals.rows.append((TITLES.get(stem, stem.replace("_", " ")), _links(folder, files)))
     trace = Section("Traçabilité")
-    trace.rows += [(f.relative_to(folder).as_posix(), _links(folder, [f]))
-                   for f in sorted(folder.rglob("manifest.json")) + sorted(folder.glob("execution.*"))]
+    trace.rows += [(f"Manifeste : {f.parent.relative_to(folder).as_posix()}", _links(folder, [f]))
+                   for f in sorted(folder.rglob("manifest.json"))]
+    log = sorted(folder.glob("execution.*"))
+    if log:
+        trace.rows.append(("Journal de l'exécution", _links(folder, log)))
     for s in (annual, prospective, syntheses, fiches, exports, visuals, trace):
         if s.rows:
             out.append(s)

@@ -22,6 +22,11 @@ from .fiches import TEMPLATES
 from .manifest import write_manifest
 
 SIZES = {"carre": (1080, 1080), "paysage": (1200, 675)}
+#: Visual name (its file stem) → French title, for the index of a year's products.
+TITLES = {"emissions_par_secteur": "Émissions de gaz à effet de serre par secteur",
+          "emissions_par_habitant_epci": "Émissions par habitant des agglomérations",
+          "electricite_renouvelable": "Électricité renouvelable produite",
+          "lettre_chiffres_cles": "Lettre aux maires : chiffres clés"}
 
 
 def figures(ctx: ReportContext) -> dict[str, Figure]:
