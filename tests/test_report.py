@@ -247,3 +247,26 @@ def test_no_harder_target_gets_a_better_verdict_on_the_shipped_data(built_paths,
         assert ranks == sorted(ranks), easy_first[["target_id", "target_value", "pace_category"]]
         checked += len(g) > 1
     assert checked >= 3  # buildings, energy branch and agriculture have several targets for 2050
+
+
+def test_pagination_checker_finds_a_split_row_and_an_orphan_heading():
+    """The checker itself, on hand-made pages: a heading forced to the foot of a page, a row taller than
+    a page. (Without these, an empty list from the reports below would prove nothing.)"""
+    from pma_eval.publish.pagination import layout_problems
+
+    page = "<html><head><style>@page{size:A4;margin:2cm} p{margin:0;height:24.5cm} h2{margin:0;break-after:auto}" \
+           "</style></head><body><p>a</p><h2>Titre seul</h2><p>b</p></body></html>"
+    assert layout_problems(page) == ["page 1 : titre seul en bas de page (« Titre seul »)"]
+    cell = "<br>".join(f"ligne {i}" for i in range(70))
+    table = (f"<html><body><table><thead><tr><th>En-tête</th></tr></thead><tbody><tr><td>{cell}</td></tr>"
+             "<tr><td>fin</td></tr></tbody></table></body></html>")
+    assert [p[:30] for p in layout_problems(table)] == ["pages 1-2 : ligne de tableau c"]
+
+
+@pytest.mark.parametrize("territoire", ["PMA", "CALL"])
+def test_annual_report_pages_split_no_row_and_orphan_no_heading(built_paths, territoire):
+    """Issue 15: 7 rows split across pages and 5 headings left at a page foot in the 2023 report."""
+    from pma_eval.publish.pagination import layout_problems
+
+    res = run_report("annual", {"year": 2023, "territoire": territoire}, "Rapport 2023", built_paths)
+    assert layout_problems(res.html.read_text(encoding="utf-8"), res.folder) == []

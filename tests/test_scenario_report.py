@@ -41,6 +41,9 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
     assert html.count('<figure class="pma-figure">') >= 8
     # the band is the range of the assumptions made, not a probability (issue 13)
     assert "chances sur" not in html and "plage des hypothèses retenues" in html
+    from pma_eval.publish.pagination import layout_problems
+
+    assert layout_problems(html, res.folder) == []  # no split row, no heading left at a page foot
     # The trend scenario is set against the observed short-term pace, and the SNBC scenario joins its
     # trajectory without a first-year jump (issue 13: −7.7 % in 2024).
     assert "par an de 2018 à 2023 (court terme)" in html

@@ -118,6 +118,10 @@ class Cell:
     num: bool
 
 
+#: A table of more rows than this may break across pages (between rows, header repeated).
+LONG_TABLE_ROWS = 12
+
+
 @dataclass(repr=False)
 class Table(Block):
     """A table: ``frame`` holds the values; ``formats`` turns a column's values into French text.
@@ -141,8 +145,14 @@ class Table(Block):
         return self.frame.empty
 
     @property
+    def breakable(self) -> bool:
+        """May the PDF break this table between rows? Declared ``long``, or too many rows to be sure
+        it fits on a page (then kept whole, it would leave its heading and caption alone)."""
+        return self.long or len(self.frame) > LONG_TABLE_ROWS
+
+    @property
     def classes(self) -> list[str]:
-        return [c for c in (("long" if self.long else ""), self.css) if c]
+        return [c for c in (("long" if self.breakable else ""), self.css) if c]
 
     @property
     def header(self) -> list[str]:
