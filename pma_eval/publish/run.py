@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..config import Paths, get_paths
-from ..errors import ConfigurationError, PmaEvalError
+from ..errors import ConfigurationError, PmaEvalError, display_path
 
 
 @contextmanager
@@ -84,7 +84,6 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
             steps.append(("fiches communales", lambda: write_fiches(year, paths)))
             steps.append(("synthèses des agglomérations", lambda: write_syntheses(year, paths)))
         steps.append(("visuels", lambda: write_visuals(year, "PMA", paths)))
-        steps.append(("index des produits", lambda: write_index(year, paths)))
         failures = 0
         try:
             for k, (label, fn) in enumerate(steps, start=1):
@@ -105,6 +104,8 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
             handler.close()
         (folder / "execution.json").write_text(json.dumps({"annee": year, "etapes": len(steps), "echecs": failures},
                                                           ensure_ascii=False), encoding="utf-8")
+        # last, once every file of the run (its journal included) is in place: the same run gives the same page
+        echo(f"index des produits : {display_path(write_index(year, paths), paths.root)}")
         return 1 if failures else 0
 
 
