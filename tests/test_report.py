@@ -270,3 +270,16 @@ def test_annual_report_pages_split_no_row_and_orphan_no_heading(built_paths, ter
 
     res = run_report("annual", {"year": 2023, "territoire": territoire}, "Rapport 2023", built_paths)
     assert layout_problems(res.html.read_text(encoding="utf-8"), res.folder) == []
+
+
+def test_phone_layout_scrolls_tables_and_contents_links_resolve(annual):
+    """Issue 15: on a phone the summary table broke words mid-word and cut its verdict column."""
+    _, result = annual
+    html = result.html.read_text(encoding="utf-8")
+    assert re.search(r'<meta content="width=device-width[^"]*" name="viewport"', html)
+    narrow = re.search(r"@media screen and \(max-width: [\d.]+rem\) \{(.*?)\n\}", html, flags=re.S).group(1)
+    assert "div.pma-table-block { overflow-x: auto; }" in narrow and "word-break: normal" in narrow
+    assert html.count('<div class="pma-table-block') == html.count("<table")  # every table can scroll
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    links = re.findall(r'href="#([^"]+)"', html)
+    assert len(links) >= 8 and [h for h in links if h not in ids] == []  # the contents lead somewhere
