@@ -130,3 +130,7 @@ def with_accents(text: str) -> str:
         words = sorted(ACCENTS, key=len, reverse=True)
         _ACCENTS_RE = re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])")
     return _ACCENTS_RE.sub(lambda m: ACCENTS[m.group(1)], str(text))
+
+
+#: Acronym or method name → {"long": spelled-out form, "note": optional} (vocabulary.yml ``glossary``).
+GLOSSARY: dict[str, dict[str, str]] = dict(_RAW.get("glossary") or {})

@@ -283,3 +283,27 @@ def test_phone_layout_scrolls_tables_and_contents_links_resolve(annual):
     ids = set(re.findall(r'id="([^"]+)"', html))
     links = re.findall(r'href="#([^"]+)"', html)
     assert len(links) >= 8 and [h for h in links if h not in ids] == []  # the contents lead somewhere
+
+
+def test_acronyms_are_spelled_out_at_their_first_use_in_running_text():
+    """Issue 15: CALL, SNBC, SRADDET, LMDI… were never spelled out. Hand-made page: the first use in a
+    table only gets a tooltip, the first use in a sentence the spelled-out form, later uses nothing."""
+    from pma_eval.publish.report import spell_out
+
+    body = ("<head><title>SNBC</title></head><main><table><tr><td>SNBC 2030</td></tr></table>"
+            "<p>La SNBC vise la neutralité ; la SNBC-2 aussi ; la SNBC encore.</p><li>CALL et GES</li></main>")
+    out = spell_out(body)
+    assert "<title>SNBC</title>" in out  # outside <main>: untouched
+    assert '<td><abbr title="stratégie nationale bas-carbone">SNBC</abbr> 2030</td>' in out
+    assert ('<p>La <abbr title="stratégie nationale bas-carbone">SNBC</abbr> (stratégie nationale bas-carbone) vise '
+            "la neutralité ; la SNBC-2 aussi ; la SNBC encore.</p>") in out
+    assert "(communauté d&#x27;agglomération de Lens-Liévin) et " in out and "GES</abbr> (gaz à effet de serre)" in out
+
+
+def test_annual_report_has_a_glossary_and_spells_out_its_acronyms(annual):
+    from pma_eval.vocabulary import GLOSSARY
+
+    html = annual[1].html.read_text(encoding="utf-8")
+    assert "Glossaire des sigles et des méthodes" in html
+    for acronym in ("GES", "SNBC", "SRADDET", "LMDI", "EPCI"):
+        assert f"{acronym}</abbr> ({GLOSSARY[acronym]['long'].replace(chr(39), '&#x27;')})" in html, acronym

@@ -136,7 +136,52 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
                for c in nb.cells for o in c.get("outputs", []))
     body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={"pma_title": title, "pma_css": CSS,
                                                                        "pma_cover": _cover(title, demo)})
-    return _with_toc(body)
+    return spell_out(_with_toc(body))
+
+
+def spell_out(body: str) -> str:
+    """Each acronym of the glossary spelled out at its first use in running text of ``<main>`` (a
+    paragraph or a list item: « SNBC (stratégie nationale bas-carbone) »), and marked ``<abbr>`` with its
+    meaning at its first use in a table or a heading before that."""
+    import html as html_lib
+    import re
+
+    from ..vocabulary import GLOSSARY
+
+    head, sep, main = body.partition("<main>")
+    if not sep:
+        return body
+    todo = {k: v["long"] for k, v in GLOSSARY.items() if k.isupper() or k[:-1].isupper()}
+    pattern = re.compile(r"(?<![\w'’/-])(" + "|".join(map(re.escape, sorted(todo, key=len, reverse=True))) + r")(?![\w'’/-])")
+    out, stack, titled = [], [], set()
+    for part in re.split(r"(<[^>]+>)", main):
+        if part.startswith("<"):
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if m and not part.endswith("/>"):
+                (stack.pop() if m.group(1) and stack and stack[-1] == m.group(2).lower() else
+                 None if m.group(1) else stack.append(m.group(2).lower()))
+            out.append(part)
+            continue
+        if not todo or any(t in stack for t in ("style", "script", "nav", "code", "caption", "figcaption", "abbr", "a")):
+            out.append(part)
+            continue
+        running = any(t in stack for t in ("p", "li")) and not any(t in stack for t in ("td", "th", "h1", "h2", "h3"))
+
+        def sub(m: re.Match) -> str:
+            k = m.group(1)
+            if k not in todo:
+                return k
+            meaning = html_lib.escape(todo[k])
+            if running:
+                del todo[k]
+                return f'<abbr title="{meaning}">{k}</abbr> ({meaning})'
+            if k in titled:
+                return k
+            titled.add(k)
+            return f'<abbr title="{meaning}">{k}</abbr>'
+
+        out.append(pattern.sub(sub, part))
+    return head + sep + "".join(out)
 
 
 def _template(name: str):

@@ -8,6 +8,7 @@ from ...coverage import RULES_FR, advice, extent_lines, matrix
 from ...evaluation.progress import RULE_FR
 from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
+from ...vocabulary import GLOSSARY
 from ..blocks import Bullets, Table
 from ..context import ReportContext
 
@@ -33,6 +34,13 @@ METHODS = [
     "baisse de la consommation par habitant.",
     "Population : population municipale légale du millésime égal à l'année de l'indicateur (millésime 2015 interpolé).",
 ]
+
+
+def glossary_table() -> Table:
+    """Every acronym and method name of the reports, spelled out (vocabulary.yml ``glossary``)."""
+    rows = [{"Sigle ou terme": k, "Signification": v["long"][:1].upper() + v["long"][1:]
+             + (f" — {v['note']}" if v.get("note") else "")} for k, v in sorted(GLOSSARY.items(), key=lambda kv: kv[0].lower())]
+    return Table(pd.DataFrame(rows), "Glossaire des sigles et des méthodes", numeric=[], long=True)
 
 
 def methods() -> Bullets:
