@@ -16,6 +16,10 @@ from . import fmt
 from .nomenclature import PALETTE
 from .vocabulary import SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
 
+#: Smallest text of a chart [pt]. A chart is drawn up to 7.7 in wide (legend beside it) and printed
+#: 6.85 in wide: 8 pt drawn stays above 7 pt on paper.
+SMALL = 8
+
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -58,7 +62,7 @@ def source_note(fig, source: str, margin: float = 0.04) -> None:
     import textwrap
 
     lines = textwrap.wrap(f"Source : {source}", width=int(fig.get_figwidth() * 18), break_long_words=False)
-    fig.text(0.01, 0.01, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=SMALL, color="#444444", ha="left", va="bottom")
     per_line = 0.11 / fig.get_figheight()  # ≈ 8 pt of height per line of 7 pt text
     fig.tight_layout(rect=(0, max(margin, 0.01 + per_line * len(lines)), 1, 1))
 
@@ -104,10 +108,10 @@ def stacked(wide: pd.DataFrame, title: str, unit: str, source: str, labels: dict
             bottom += vals
         for i, y in enumerate(wide.index):
             if y in demo_years:
-                ax.annotate("démo", (i, 0), xytext=(0, -22), textcoords="offset points", ha="center",
-                            fontsize=6, color="#555555", annotation_clip=False)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5)
-        ax.tick_params(axis="x", labelsize=7.5)
+                ax.annotate("démo", (i, 0), xytext=(0, -17), textcoords="offset points", ha="center", va="top",
+                            rotation=90, fontsize=SMALL, color="#555555", annotation_clip=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=SMALL)
+        ax.tick_params(axis="x", labelsize=SMALL)
         _finish(fig, ax, title, unit, source)
     return fig
 
@@ -144,7 +148,7 @@ def waterfall(start: tuple[str, float], effects: pd.Series, end: tuple[str, floa
         ax.annotate(fmt.number(end[1], decimals), (n, end[1]), xytext=(0, 3), textcoords="offset points",
                     ha="center", fontsize=8)
         ax.set_xticks(range(len(labels)))
-        ax.set_xticklabels([_wrap(t) for t in labels], fontsize=7.5)
+        ax.set_xticklabels([_wrap(t, 12) for t in labels], fontsize=SMALL)
         high = max(start[1], end[1], *(start[1] + effects.cumsum()))
         ax.set_ylim(bottom=0, top=high * 1.12)  # zero-based: the bars' lengths stay honest
         _finish(fig, ax, title, unit, source)
@@ -177,12 +181,18 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
     return fig
 
 
-def to_png(fig: plt.Figure) -> bytes:
+#: Resolution of the report figures [dots per inch of the figure]. A figure is drawn 5.3–7.2 in wide
+#: and shown across the text width of an A4 page (17.4 cm, 6.85 in): at 280 dpi every chart keeps at
+#: least 200 pixels per inch on paper, and its smallest text (6 pt drawn) is at least 7 pt printed.
+REPORT_DPI = 280
+
+
+def to_png(fig: plt.Figure, dpi: int = REPORT_DPI) -> bytes:
     """PNG bytes without timestamps (identical from run to run), and close the figure."""
     import io
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
 
@@ -211,15 +221,15 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
             color, style = (styles or {}).get(label, (PALETTE[k % len(PALETTE)], LINESTYLES[k % len(LINESTYLES)]))
             ax.plot(s.index, s.values, color=color, linestyle=style, linewidth=1.8, label=label)
             ax.annotate(fmt.number(s.iloc[-1], 0), (s.index[-1], s.iloc[-1]), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=7.5, color=color)
+                        textcoords="offset points", va="center", fontsize=SMALL, color=color)
         for year, value, label in targets or []:
             ax.scatter([year], [value / scale], marker="v", s=42, color="#333333", zorder=4)
             ax.annotate(label, (year, value / scale), xytext=(-4, 6), textcoords="offset points", ha="right",
-                        fontsize=7, color="#333333")
+                        fontsize=SMALL, color="#333333")
         if demo:  # legend entry for the hollow markers
             ax.scatter([], [], s=14, color="white", edgecolors="#000000", label="Année de démonstration")
         ax.set_ylim(bottom=0)
-        ax.legend(loc="lower left", fontsize=7.5, ncol=2)
+        ax.legend(loc="lower left", fontsize=SMALL, ncol=2)
         _finish(fig, ax, title, unit, source)
     return fig
 
@@ -245,6 +255,6 @@ def fan(history: pd.Series, center: pd.Series, inner: tuple[pd.Series, pd.Series
             r = reference.dropna() / scale
             ax.plot(r.index, r.values, color="#D55E00", linestyle="--", linewidth=1.4, label="Trajectoire de référence")
         ax.set_ylim(bottom=0, top=ymax / scale if ymax else None)
-        ax.legend(loc="lower left", fontsize=7.5, ncol=2)
+        ax.legend(loc="lower left", fontsize=SMALL, ncol=2)
         _finish(fig, ax, title, unit, source)
     return fig

@@ -11,7 +11,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
 from . import fmt
-from .charts import house_style, new_figure, source_note
+from .charts import SMALL, house_style, new_figure, source_note
 
 # Sequential, colour-blind safe and readable in grey levels (light → dark).
 SEQUENTIAL = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
@@ -59,7 +59,7 @@ def choropleth(shapes: dict[str, list[np.ndarray]], values: pd.Series, title: st
                    for k in range(len(bins) - 1)]
         if hatch_polys:
             handles.append(Patch(facecolor="#eeeeee", edgecolor="#999999", hatch="///", label="sans valeur"))
-        ax.legend(handles=handles, title=unit, loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=7.5,
+        ax.legend(handles=handles, title=unit, loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=SMALL,
                   title_fontsize=8)
         ax.set_title(title)
         source_note(fig, f"{source} ; contours IGN Admin Express 2018 simplifiés")

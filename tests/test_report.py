@@ -306,4 +306,38 @@ def test_annual_report_has_a_glossary_and_spells_out_its_acronyms(annual):
     html = annual[1].html.read_text(encoding="utf-8")
     assert "Glossaire des sigles et des méthodes" in html
     for acronym in ("GES", "SNBC", "SRADDET", "LMDI", "EPCI"):
-        assert f"{acronym}</abbr> ({GLOSSARY[acronym]['long'].replace(chr(39), '&#x27;')})" in html, acronym
+        long = re.escape(GLOSSARY[acronym]["long"].replace("'", "&#x27;"))
+        assert re.search(f"{acronym}</abbr>(?: \\(|, ){long}", html), acronym
+
+
+def test_an_acronym_already_in_parentheses_is_spelled_out_without_nesting():
+    from pma_eval.publish.report import spell_out
+
+    out = spell_out("<main><p>La population légale (INSEE) sert de dénominateur.</p></main>")
+    assert "(<abbr title=\"Institut national de la statistique et des études économiques\">INSEE</abbr>, Institut " \
+           "national de la statistique et des études économiques) sert" in out
+
+
+def test_report_charts_print_sharp_with_legible_text(built_paths):
+    """Issue 15: charts were raster images at 115–166 ppi with text around 5 pt. Shown across the A4
+    text width (17.4 cm), each chart must keep ≥ 200 pixels per inch and its smallest text ≥ 7 pt."""
+    import struct
+
+    import matplotlib.text as mtext
+
+    from pma_eval.charts import REPORT_DPI
+    from pma_eval.processed import load_shapes
+    from pma_eval.report import annual as a
+
+    ctx = load_context(2023, "PMA", built_paths)
+    text_width_in = (21.0 - 2 * 1.8) / 2.54  # report.css: A4, 1.8 cm side margins
+    figures = [a.emissions_figure(ctx), a.drivers_figure(ctx), a.map_figure(ctx, load_shapes(built_paths)),
+               a.epci_figure(ctx), a.energy_figure(ctx), a.enr_figure(ctx)]
+    for f in figures:
+        sizes = [t.get_fontsize() for t in f.fig.findobj(mtext.Text) if t.get_visible() and t.get_text().strip()]
+        width_px = struct.unpack(">I", f.png[16:20])[0]  # PNG IHDR width
+        drawn_in = width_px / REPORT_DPI
+        assert width_px / text_width_in >= 200, (f.caption, width_px)
+        assert min(sizes) * text_width_in / drawn_in >= 7, (f.caption, min(sizes), drawn_in)
+    css = (REPO / "pma_eval/publish/templates/pma/report.css").read_text(encoding="utf-8")
+    assert "figure.pma-figure img { width: 100%;" in css  # shown across the text width, as assumed above

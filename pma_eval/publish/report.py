@@ -174,6 +174,9 @@ def spell_out(body: str) -> str:
             meaning = html_lib.escape(todo[k])
             if running:
                 del todo[k]
+                s, e = m.string[:m.start()], m.string[m.end():]
+                if s.endswith("(") and e.startswith(")"):  # already in parentheses: « (INSEE, Institut…) »
+                    return f'<abbr title="{meaning}">{k}</abbr>, {meaning}'
                 return f'<abbr title="{meaning}">{k}</abbr> ({meaning})'
             if k in titled:
                 return k
