@@ -162,15 +162,25 @@ def _wrap(text: str, width: int = 16) -> str:
 
 
 def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 1,
-         highlight: str | None = None) -> plt.Figure:
-    """Horizontal bars with their value written at the end (no reliance on colour)."""
+         highlight: str | None = None, colors: dict[str, str] | None = None, clip: float | None = None,
+         width: float = 7.2) -> plt.Figure:
+    """Horizontal bars with their value written at the end (no reliance on colour).
+
+    ``colors`` gives a colour per label (else ``highlight`` stands out); ``clip`` caps the axis: a
+    longer bar is cut at the cap and its value written with « hors échelle »; ``width`` [in] of the plot
+    (long labels beside it widen the image: keep image ≤ 7.7 in for 8 pt text to print ≥ 7 pt).
+    """
     with house_style():
-        fig, ax = new_figure(figsize=(7.2, 0.45 * len(values) + 1.2))
-        colors = [PALETTE[1] if k == highlight else PALETTE[0] for k in values.index]
-        ax.barh([str(i) for i in values.index], values.values, color=colors)
-        for i, v in enumerate(values.values):
-            ax.annotate(fmt.number(v, decimals), (v, i), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=8)
+        per_bar = 0.45 if len(values) <= 8 else 0.3
+        fig, ax = new_figure(figsize=(width, per_bar * len(values) + 1.2))
+        colors_ = [(colors or {}).get(k) or (PALETTE[1] if k == highlight else PALETTE[0]) for k in values.index]
+        shown = values.clip(upper=clip) if clip else values
+        ax.barh([str(i) for i in values.index], shown.values, color=colors_)
+        for i, (v, w) in enumerate(zip(values.values, shown.values)):
+            text = fmt.number(v, decimals) + (" (hors échelle)" if clip and v > clip else "")
+            ax.annotate(text, (w, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=SMALL)
+        if clip:
+            ax.set_xlim(0, clip * 1.25)
         ax.invert_yaxis()
         ax.grid(axis="x", color="#DDDDDD")
         ax.grid(axis="y", visible=False)

@@ -332,7 +332,7 @@ def test_report_charts_print_sharp_with_legible_text(built_paths):
     ctx = load_context(2023, "PMA", built_paths)
     text_width_in = (21.0 - 2 * 1.8) / 2.54  # report.css: A4, 1.8 cm side margins
     figures = [a.emissions_figure(ctx), a.drivers_figure(ctx), a.map_figure(ctx, load_shapes(built_paths)),
-               a.epci_figure(ctx), a.energy_figure(ctx), a.enr_figure(ctx)]
+               a.epci_figure(ctx), a.energy_figure(ctx), a.enr_figure(ctx), a.comparison_figure(ctx)]
     for f in figures:
         sizes = [t.get_fontsize() for t in f.fig.findobj(mtext.Text) if t.get_visible() and t.get_text().strip()]
         width_px = struct.unpack(">I", f.png[16:20])[0]  # PNG IHDR width

@@ -18,6 +18,7 @@ from ..sources import (
     read_odre_registry,
     read_ore_consumption,
     read_population,
+    read_region_communes,
     read_targets,
 )
 from ..sources.geo import read_commune_shapes
@@ -84,6 +85,9 @@ def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
         "epci": lambda: read_epci(f.path, f.display),
         "population": lambda: read_population(f.path, f.display),
         "igt_citepa": lambda: read_igt_citepa(f.path, year=int(opts["year"]), display=f.display),
+        # the region's inventory and communes, for comparisons only (never summed into the Pôle)
+        "igt_citepa_region": lambda: read_igt_citepa(f.path, year=int(opts["year"]), display=f.display),
+        "communes_region": lambda: read_region_communes(f.path, f.display),
         "ore_conso": lambda: read_ore_consumption(f.path, f.display, communes),
         "odre_registre": lambda: read_odre_registry(f.path, int(opts["snapshot_year"]), f.display, communes),
         "enedis_residentiel_epci": lambda: read_enedis_residential_epci(f.path, f.display),
@@ -99,7 +103,7 @@ def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
     if fmt not in readers:
         raise InputDataError([Problem(f.display + ".meta.yml", f"format inconnu (formats connus : {', '.join(readers)})",
                                       column="format", value=fmt)])
-    if fmt == "igt_citepa" and "year" not in opts or fmt == "odre_registre" and "snapshot_year" not in opts:
+    if fmt in ("igt_citepa", "igt_citepa_region") and "year" not in opts or fmt == "odre_registre" and "snapshot_year" not in opts:
         raise InputDataError([Problem(f.display + ".meta.yml", "option obligatoire absente", column="options")])
     return readers[fmt]()
 

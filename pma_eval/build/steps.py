@@ -119,6 +119,22 @@ def activity(files: list[RawFile], paths: Paths, territory: Territory, indicator
 
 
 
+def region_comparisons(read: dict, territory: Territory) -> dict[str, pd.DataFrame]:
+    """The region's inventory by territory (commune, EPCI, département, region, Pôle) for the
+    comparisons on observed data (:mod:`pma_eval.comparisons`), or nothing without both files."""
+    from ..comparisons import aggregate
+
+    inventories, communes = read.get("igt_citepa_region", []), read.get("communes_region", [])
+    if not inventories or not communes:
+        return {}
+    parts = []
+    for f, inv in inventories:
+        for g, com in communes:
+            parts.append(aggregate(inv, com, set(territory.communes["code_insee"]))
+                         .assign(nature=f.nature, source=f"{f.path.name} ; {g.path.name}", unit="tCO2e"))
+    return {"comparisons_ges": pd.concat(parts, ignore_index=True)}
+
+
 def comparisons(read: dict) -> dict[str, pd.DataFrame]:
     """Département, region and France sums kept from the producers' files, for comparisons.
 

@@ -16,7 +16,7 @@ HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "vale
 #: The ``complet`` column: « non » where a part of the value is missing (a lacuna in a commune,
 #: a commune absent from the sources), so that the total is a lower bound.
 COMPLETE_FR = {True: "oui", False: "non"}
-LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle"}
+LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle", "departement": "département", "region": "région"}
 SHEET_NAMES = {"contexte": "Contexte", "emissions": "Émissions GES", "energie": "Énergie", "enr": "Renouvelables"}
 
 
@@ -57,8 +57,12 @@ def select(ind: pd.DataFrame, catalogue: Catalogue, years=None, levels=None, ids
 
 def french_table(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory) -> pd.DataFrame:
     """The indicator rows with French headers and labels."""
-    names = {(l, c): territory.name(l, c) for l, c in ind[["geo_level", "geo_code"]].drop_duplicates()
+    own = ind.loc[ind["name"].isna()] if "name" in ind else ind  # comparison rows carry their own name
+    names = {(l, c): territory.name(l, c) for l, c in own[["geo_level", "geo_code"]].drop_duplicates()
              .itertuples(index=False)}
+    if "name" in ind:
+        names.update({(l, c): n for l, c, n in ind.loc[ind["name"].notna(), ["geo_level", "geo_code", "name"]]
+                      .drop_duplicates().itertuples(index=False)})
     return pd.DataFrame({
         "indicateur": ind["indicator_id"].to_numpy(),
         "titre": ind["indicator_id"].map(lambda i: catalogue[i].title).to_numpy(),

@@ -13,6 +13,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
+
 from ..config import Paths, get_paths
 from ..errors import ConfigurationError, PmaEvalError, display_path
 
@@ -110,9 +112,16 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
 
 
 def _export(year, paths, load, load_catalogue, territory, export):
+    from ..comparisons import as_indicators
+
     ind = load("indicators", paths)
-    export(ind.loc[ind["geo_level"] != "commune"], load_catalogue(), territory,
-           paths.reports / str(year) / f"indicateurs_{year}_pole_et_epci.xlsx")
+    own = ind.loc[ind["geo_level"] != "commune"]
+    try:  # the comparisons on observed data: départements, region and the region's other EPCIs
+        extra = as_indicators(load("comparisons_ges", paths), set(territory.epcis["epci_siren"]))
+        own = pd.concat([own, extra], ignore_index=True)
+    except ConfigurationError:
+        pass
+    export(own, load_catalogue(), territory, paths.reports / str(year) / f"indicateurs_{year}_pole_et_epci.xlsx")
     export(ind.loc[ind["year"] == year], load_catalogue(), territory,
            paths.reports / str(year) / f"indicateurs_{year}_toutes_communes.csv")
 

@@ -46,6 +46,7 @@ class ReportContext:
     verdicts: pd.DataFrame | None = None
     activity: dict[str, pd.DataFrame] | None = None  # registers of the networks and actions, when given
     energy: pd.DataFrame | None = None  # energy by sector and carrier of the territory (EPCI and Pôle rows)
+    comparisons: pd.DataFrame | None = None  # the region's inventory by territory (pma_eval.comparisons)
 
     @property
     def first_year(self) -> int:
@@ -87,6 +88,10 @@ def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None)
         ctx.energy = en.loc[(en["geo_level"] != "commune") & (en["year"] <= int(year))]
     except ConfigurationError:
         ctx.energy = None
+    try:
+        ctx.comparisons = load("comparisons_ges", paths)
+    except ConfigurationError:
+        ctx.comparisons = None
     return ctx
 
 

@@ -11,6 +11,7 @@ from .objectifs import read_targets
 from .odre import read_odre_registry
 from .ore import read_ore_consumption
 from .population import read_population
+from .region import read_region_communes
 from .territoire import read_communes, read_epci
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "read_odre_registry",
     "read_ore_consumption",
     "read_population",
+    "read_region_communes",
     "read_targets",
 ]

@@ -9,7 +9,7 @@ from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import PCAET, SECTOR_LABELS, UNITS
 from ..blocks import Figure, Table, Text
-from ..context import ReportContext, demo_years_sentence, display, source_line, value, wide
+from ..context import ReportContext, demo_years_sentence, display, formats_line, source_line, value, wide
 
 
 def population_table(ctx: ReportContext) -> Table:
@@ -150,3 +150,85 @@ def epci_figure(ctx: ReportContext) -> Figure:
            + " ; ".join(f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()) + ".")
     return Figure(make(), alt, f"Émissions par habitant du Pôle et de ses agglomérations en {ctx.year}", values,
                   (src,), seen, make)
+
+
+# --- comparisons on observed data (CITEPA IGT of the region) -------------------------------------------
+
+COMPARISON_FORMATS = ("igt_citepa_region", "communes_region")
+ROLE_COLORS = {"territoire": charts.PALETTE[1], "membre": "#E8B26A", "pair": charts.PALETTE[0],
+               "departement": "#9A9A9A", "region": "#5F5F5F"}
+ROLE_SUFFIX = {"departement": " (département)", "region": " (région)"}
+
+
+def comparison_frame(ctx: ReportContext) -> pd.DataFrame | None:
+    """The ranking of :func:`pma_eval.comparisons.ranking` for the report's territory, with display labels
+    (« * » marks an incomplete total), or None without the region's inventory."""
+    from ...comparisons import ranking
+
+    if ctx.comparisons is None or ctx.comparisons.empty:
+        return None
+    members = set(ctx.territory.epcis["epci_siren"]) if ctx.geo_level == "pma" else set()
+    r = ranking(ctx.comparisons, ctx.geo_level, ctx.geo_code, members=members)
+    if not (r["role"] == "territoire").any():
+        return None
+    r["label"] = [f"{n}{ROLE_SUFFIX.get(role, '')}{'' if ok else ' *'}"
+                  for n, role, ok in zip(r["name"], r["role"], r["complete"].astype(bool))]
+    return r
+
+
+def comparison_figure(ctx: ReportContext) -> Figure | None:
+    """Ranked bars of the per-inhabitant emissions of the territory among comparable agglomerations,
+    its département(s) and the region, on the observed inventory (issue 15)."""
+    from ...comparisons import rule_text
+
+    r = comparison_frame(ctx)
+    if r is None:
+        return None
+    year = int(r["year"].iloc[0])
+    values = pd.Series(r["per_capita"].to_numpy(), index=r["label"])
+    colors = dict(zip(r["label"], r["role"].map(ROLE_COLORS)))
+    median = float(values.median())
+    clip = 2.5 * median if values.max() > 3 * median else None
+    src = formats_line(ctx.manifest, COMPARISON_FORMATS)
+    title = f"Émissions par habitant en {year},\nterritoires comparables"
+
+    def make():
+        return charts.bars(values, title, "t CO₂e par habitant", src, decimals=1, colors=colors, clip=clip, width=5.2)
+
+    peers_ = r.loc[r["role"] == "pair", "name"].tolist()
+    members = int((r["role"] == "membre").sum())
+    me = r.loc[r["role"] == "territoire"].iloc[0]
+    alt = (f"Barres horizontales des émissions de gaz à effet de serre par habitant en {year} (inventaire observé "
+           f"du CITEPA), de la plus forte à la plus faible : "
+           + " ; ".join(f"{k} {fmt.number(v, 1)}" for k, v in values.items())
+           + f" t CO₂e par habitant. {ctx.name} : {fmt.number(me['per_capita'], 1)}.")
+    caption = (f"Comparables retenus ({rule_text(ctx.geo_level)}) : {len(peers_)} EPCI, nommés sur le graphique"
+               + (f", et les {members} agglomérations du Pôle en orange clair" if members else "") + " ; "
+               "les départements et la région en gris. * total incomplet (une lacune de la source) : un minimum."
+               + (" Une barre « hors échelle » est coupée : la sidérurgie de Dunkerque, par exemple, pèse sur "
+                  "l'intercommunalité où elle est implantée." if clip else ""))
+    data = r[["name", "role", "geo_level", "geo_code", "population", "value", "per_capita", "complete"]]
+    return Figure(make(), alt, caption, data, (src,), frozenset({"observed"}), make)
+
+
+def comparison_sentence(ctx: ReportContext) -> Text | None:
+    """« En 2016 (inventaire observé), 5,1 t CO₂e par habitant, contre 7,3 dans le Pas-de-Calais… »"""
+    r = comparison_frame(ctx)
+    if r is None:
+        return None
+    me = r.loc[r["role"] == "territoire"].iloc[0]
+    dep = r.loc[(r["role"] == "departement") & (r["geo_code"] == (me["departement"] or "62"))]
+    reg = r.loc[r["role"] == "region"]
+    peers_ = r.loc[r["role"] == "pair", "per_capita"]
+    rank = int((peers_ > me["per_capita"]).sum()) + 1
+    parts = [f"En {int(me['year'])}, d'après l'inventaire observé du CITEPA, les émissions {ctx.of_name} étaient de "
+             f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e par habitant"]
+    if len(dep):
+        parts.append(f"contre {fmt.number(dep['per_capita'].iloc[0], 1)} dans le {dep['name'].iloc[0]}")
+    if len(reg):
+        parts.append(f"{fmt.number(reg['per_capita'].iloc[0], 1)} dans la région")
+    text = ", ".join(parts[:1]) + (" — " + " et ".join(parts[1:]) if len(parts) > 1 else "")
+    if len(peers_):
+        text += (f" ; au {'1er' if rank == 1 else f'{rank}ᵉ'} rang des {len(peers_) + 1} territoires comparés (du plus émetteur au moins émetteur), "
+                 f"la médiane des comparables étant {fmt.number(float(peers_.median()), 1)}")
+    return Text(text + ".", natures=frozenset({"observed"}))

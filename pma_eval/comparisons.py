@@ -1,0 +1,195 @@
+"""Comparisons on observed data: the Pôle and its EPCIs among the region's territories (CITEPA IGT 2016).
+
+Pure functions over two tables read by the build: the region's inventory by commune and sector
+(``igt_citepa_region``) and the region's communes with their EPCI and population (``communes_region``).
+
+Rules
+-----
+- A per-inhabitant value is a total over the perimeter divided by the population of the same perimeter,
+  never an average of ratios. Totals are the 8 PCAET sectors (memo items left out).
+- A total that contains a gap (an empty cell of an always-present sector, e.g. Béthune's road transport)
+  is incomplete: a minimum, flagged up to the département and the region.
+- A commune without a 2016 population (absorbed before 2019: its inhabitants are counted in the commune
+  that absorbed it) has no per-inhabitant value of its own; its emissions count in every total.
+- **Comparable agglomerations** (:func:`peers`): an EPCI is compared with the EPCIs of the region of the
+  same kind (communauté d'agglomération, urbaine, de communes, métropole) whose population lies within
+  a factor :data:`PEER_POPULATION_FACTOR` of its own; the Pôle, a grouping of agglomerations, with every
+  agglomeration, urban community and métropole of the region of at least
+  :data:`POLE_PEER_MIN_POPULATION` inhabitants (:data:`POLE_PEER_KINDS`). All are parameters.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .vocabulary import PCAET
+
+#: Peers of an EPCI: population between its own divided and multiplied by this factor.
+PEER_POPULATION_FACTOR = 2.0
+#: Peers of the Pôle: EPCIs of these kinds, of at least this population.
+POLE_PEER_KINDS = ("CA", "CU", "Métropole")
+POLE_PEER_MIN_POPULATION = 100_000
+KIND_LABELS = {"CA": "communauté d'agglomération", "CU": "communauté urbaine", "CC": "communauté de communes",
+               "Métropole": "métropole"}
+KIND_PLURALS = {"CA": "communautés d'agglomération", "CU": "communautés urbaines", "CC": "communautés de communes",
+                "Métropole": "métropoles"}
+DEPARTEMENTS = {"02": "Aisne", "59": "Nord", "60": "Oise", "62": "Pas-de-Calais", "80": "Somme"}
+REGION = ("32", "Hauts-de-France")
+
+
+def epci_kind(name: str) -> str:
+    """``CA``, ``CU``, ``CC`` or ``Métropole`` from the EPCI's name, else ``autre``."""
+    first = str(name).split(" ")[0]
+    return first if first in KIND_LABELS else "autre"
+
+
+def aggregate(inventory: pd.DataFrame, communes: pd.DataFrame, pole_codes: set[str] | None = None) -> pd.DataFrame:
+    """Emissions, population and completeness by territory, sector and total.
+
+    Parameters
+    ----------
+    inventory : DataFrame
+        ``code_insee, year, sector, value, in_total, gap`` (the IGT reader's table).
+    communes : DataFrame
+        ``code_insee, nom, code_departement, epci_siren, epci_nom, population``.
+    pole_codes : set of str, optional
+        The Pôle's communes: adds a ``pma`` level.
+
+    Returns
+    -------
+    DataFrame
+        ``geo_level`` (``commune``, ``epci``, ``departement``, ``region``, ``pma``), ``geo_code``,
+        ``name``, ``kind`` (EPCIs), ``departement``, ``year``, ``sector`` (each PCAET sector and
+        ``total``), ``value`` [t CO2e], ``population``, ``complete`` and ``per_capita`` [t CO2e/hab].
+    """
+    communes = communes.assign(epci_siren=communes["epci_siren"].replace("", pd.NA))  # no EPCI: left the region
+    inv = inventory.loc[inventory["in_total"] & inventory["sector"].isin(PCAET)]
+    inv = inv.merge(communes[["code_insee", "nom", "code_departement", "epci_siren", "epci_nom"]], on="code_insee",
+                    how="left")
+    pop = communes.set_index("code_insee")["population"].astype("Float64")
+    levels = {
+        "commune": ("code_insee", "nom"),
+        "epci": ("epci_siren", "epci_nom"),
+        "departement": ("code_departement", None),
+        "region": (None, None),
+    }
+    frames = []
+    for level, (code_col, name_col) in levels.items():
+        key = inv[code_col] if code_col else pd.Series(REGION[0], index=inv.index)
+        frames.append(_sum(inv.assign(_key=key, _name=inv[name_col] if name_col else None), pop, communes,
+                           code_col, level))
+    if pole_codes:
+        sub = inv.loc[inv["code_insee"].isin(pole_codes)]
+        frames.append(_sum(sub.assign(_key="PMA", _name="Pôle métropolitain de l'Artois"), pop, communes, None, "pma",
+                           members=pole_codes))
+    out = pd.concat(frames, ignore_index=True)
+    out["per_capita"] = (out["value"] / out["population"]).astype(float)
+    return out
+
+
+def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: str | None, level: str,
+         members: set[str] | None = None) -> pd.DataFrame:
+    inv = inv.dropna(subset=["_key"])
+    by = inv.groupby(["_key", "year", "sector"], sort=True)
+    s = by.agg(value=("value", lambda v: v.sum(min_count=1)), gap=("gap", "any")).reset_index()
+    tot = s.groupby(["_key", "year"], as_index=False).agg(value=("value", "sum"), gap=("gap", "any"))
+    s = pd.concat([s, tot.assign(sector="total")], ignore_index=True)
+    names = inv.groupby("_key")["_name"].first()
+    if level == "commune":
+        population = pop
+    else:
+        c = communes.copy()
+        if level == "pma":
+            c = c.loc[c["code_insee"].isin(members or set())].assign(_key="PMA")
+        elif code_col:
+            c = c.assign(_key=c[code_col])
+        else:
+            c = c.assign(_key=REGION[0])
+        population = c.dropna(subset=["_key"]).groupby("_key")["population"].sum(min_count=1).astype("Float64")
+    s["population"] = s["_key"].map(population).astype(float)
+    s["complete"] = ~s["gap"]
+    s["name"] = s["_key"].map(names)
+    if level == "departement":
+        s["name"] = s["_key"].map(DEPARTEMENTS)
+    elif level == "region":
+        s["name"] = REGION[1]
+    s["kind"] = s["name"].map(epci_kind) if level == "epci" else ""
+    first_dep = inv.groupby("_key")["code_departement"].agg(lambda d: d.mode().iloc[0] if len(d.mode()) else "")
+    s["departement"] = s["_key"].map(first_dep) if level in ("commune", "epci") else ""
+    return s.rename(columns={"_key": "geo_code"}).assign(geo_level=level)[
+        ["geo_level", "geo_code", "name", "kind", "departement", "year", "sector", "value", "population", "complete"]]
+
+
+def peers(table: pd.DataFrame, geo_level: str, geo_code: str, factor: float = PEER_POPULATION_FACTOR,
+          pole_kinds: tuple[str, ...] = POLE_PEER_KINDS, pole_min: int = POLE_PEER_MIN_POPULATION) -> pd.DataFrame:
+    """The comparable EPCIs of a territory (rule of this module), its own row excluded, totals only."""
+    tot = table.loc[(table["sector"] == "total")]
+    epcis = tot.loc[tot["geo_level"] == "epci"]
+    if geo_level == "pma":
+        return epcis.loc[epcis["kind"].isin(pole_kinds) & (epcis["population"] >= pole_min)]
+    me = epcis.loc[epcis["geo_code"] == geo_code]
+    if me.empty:
+        return epcis.iloc[0:0]
+    kind, population = me["kind"].iloc[0], float(me["population"].iloc[0])
+    sel = epcis.loc[(epcis["kind"] == kind) & (epcis["geo_code"] != geo_code)
+                    & epcis["population"].between(population / factor, population * factor)]
+    return sel
+
+
+def ranking(table: pd.DataFrame, geo_level: str, geo_code: str, members: set[str] = frozenset(), **kw) -> pd.DataFrame:
+    """Per-inhabitant total emissions of the territory, its peers, its département(s) and the region,
+    highest first, with ``role`` (``territoire``, ``membre`` — an EPCI of the Pôle —, ``pair``,
+    ``departement``, ``region``)."""
+    tot = table.loc[table["sector"] == "total"]
+    me = tot.loc[(tot["geo_level"] == geo_level) & (tot["geo_code"] == geo_code)].assign(role="territoire")
+    others = peers(table, geo_level, geo_code, **kw)
+    others = others.assign(role=others["geo_code"].map(lambda c: "membre" if c in members else "pair"))
+    rows = [me, others,
+            tot.loc[tot["geo_level"] == "departement"].assign(role="departement"),
+            tot.loc[tot["geo_level"] == "region"].assign(role="region")]
+    out = pd.concat(rows, ignore_index=True).dropna(subset=["per_capita"])
+    return out.sort_values("per_capita", ascending=False).reset_index(drop=True)
+
+
+def rule_text(geo_level: str, factor: float = PEER_POPULATION_FACTOR, pole_kinds: tuple[str, ...] = POLE_PEER_KINDS,
+              pole_min: int = POLE_PEER_MIN_POPULATION) -> str:
+    """The peer rule in French, for captions and methods."""
+    from . import fmt
+
+    if geo_level == "pma":
+        names = [KIND_PLURALS[k] for k in pole_kinds]
+        kinds = ", ".join(names[:-1]) + " et " + names[-1] if len(names) > 1 else names[0]
+        return f"{kinds} de la région de plus de {fmt.number(pole_min, 0)} habitants"
+    return ("EPCI de la région de même nature dont la population est comprise entre la moitié et le double "
+            "de la sienne" if factor == 2 else f"EPCI de même nature, population à un facteur {fmt.number(factor, 1)} près")
+
+
+def similar_communes(table: pd.DataFrame, code_insee: str, tolerance: float = 0.25) -> pd.DataFrame:
+    """Communes of the same département whose population is within ± ``tolerance`` of the commune's
+    (totals, per inhabitant), the commune excluded."""
+    tot = table.loc[(table["sector"] == "total") & (table["geo_level"] == "commune")]
+    me = tot.loc[tot["geo_code"] == code_insee]
+    if me.empty or pd.isna(me["population"].iloc[0]):
+        return tot.iloc[0:0]
+    p = float(me["population"].iloc[0])
+    return tot.loc[(tot["departement"] == me["departement"].iloc[0]) & (tot["geo_code"] != code_insee)
+                   & tot["population"].between(p * (1 - tolerance), p * (1 + tolerance))]
+
+
+#: Levels of the comparison rows published with the indicators (the Pôle's own EPCIs and communes are
+#: already there, from the Pôle's data).
+EXPORTED_LEVELS = ("departement", "region", "epci")
+
+
+def as_indicators(table: pd.DataFrame, own_epcis: set[str] = frozenset()) -> pd.DataFrame:
+    """The comparisons as indicator rows: ``ges_total``, ``ges_<sector>`` and ``ges_par_habitant`` for
+    the départements, the region and the region's other EPCIs (columns of the indicators table, plus
+    ``name``)."""
+    t = table.loc[table["geo_level"].isin(EXPORTED_LEVELS) & ~table["geo_code"].isin(own_epcis)]
+    base = ["geo_level", "geo_code", "name", "year", "complete", "nature"]
+    values = t.assign(indicator_id=t["sector"].map(lambda s: "ges_total" if s == "total" else f"ges_{s}"),
+                      unit="tCO2e")[base + ["indicator_id", "value", "unit"]]
+    tot = t.loc[t["sector"] == "total"]
+    per = tot.assign(indicator_id="ges_par_habitant", value=tot["per_capita"], unit="tCO2e/hab")[
+        base + ["indicator_id", "value", "unit"]]
+    return pd.concat([values, per], ignore_index=True).dropna(subset=["value"])
