@@ -87,3 +87,17 @@ def test_comparisons_reach_the_export_as_indicator_levels(table, built_paths, tm
     pdc_total = _total(table, "departement", "62")
     assert pdc["territoire"] == "Pas-de-Calais" and pdc["complet"] == "non" and pdc["nature"] == "observée"
     assert pdc["valeur"] == pytest.approx(pdc_total["value"] / pdc_total["population"])
+
+
+def test_fiche_sets_the_commune_beside_communes_of_similar_size(table):
+    from pma_eval.publish.fiches import peer_sentence
+
+    communes = table[(table["geo_level"] == "commune") & (table["sector"] == "total")]
+    lens = communes[communes["geo_code"] == "62498"].iloc[0]
+    near = communes[(communes["departement"] == "62") & (communes["geo_code"] != "62498")
+                    & (communes["population"] >= 0.75 * lens["population"])
+                    & (communes["population"] <= 1.25 * lens["population"])]
+    text = peer_sentence(communes, "62498", "Lens")
+    assert text.startswith("En 2016, d'après l'inventaire observé du CITEPA, Lens émettait ")
+    assert f"les {len(near)} communes du Pas-de-Calais de taille voisine" in text
+    assert peer_sentence(None, "62498", "Lens") == ""  # without the region's inventory: nothing, not a zero

@@ -73,6 +73,7 @@ class FicheData:
     natures: str
     sources: str
     demonstration: bool
+    peers: str = ""  # the commune beside communes of similar size of its département (observed inventory)
 
 
 def _lookup(ind: pd.DataFrame, year: int):
@@ -105,6 +106,11 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
     sources = formats_line(manifest(paths), [*lineage(load_catalogue(), SHOWN), "contours_communes"])
     v1, n1 = _lookup(ind, year)
     v0, n0 = _lookup(ind, first)
+    try:
+        comparisons = load("comparisons_ges", paths)
+        comparisons = comparisons.loc[(comparisons["geo_level"] == "commune") & (comparisons["sector"] == "total")]
+    except ConfigurationError:
+        comparisons = None
     out = []
     for c in territory.communes.itertuples():
         if codes and c.code_insee not in codes:
@@ -165,8 +171,30 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             map_png=base_maps[epci], map_svg=svg.locator_svg(rings[code], height),
             energy_rows=energy_rows,
             natures=", ".join(NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in shown),
-            sources=sources, demonstration="demonstration" in shown))
+            sources=sources, demonstration="demonstration" in shown, peers=peer_sentence(comparisons, code, name)))
     return out
+
+
+def peer_sentence(table: pd.DataFrame | None, code: str, name: str) -> str:
+    """« En 2016, d'après l'inventaire observé du CITEPA, Lens émettait 3,9 t CO₂e par habitant ; les 12
+    communes du Pas-de-Calais de taille voisine (de 24 000 à 40 000 habitants) : 5,1 en médiane. »"""
+    from ..comparisons import DEPARTEMENTS, similar_communes
+
+    if table is None:
+        return ""
+    me = table.loc[(table["geo_level"] == "commune") & (table["geo_code"] == code) & (table["sector"] == "total")]
+    if me.empty or pd.isna(me["per_capita"].iloc[0]):
+        return ""
+    me = me.iloc[0]
+    others = similar_communes(table, code).dropna(subset=["per_capita"])
+    if len(others) < 3:
+        return ""
+    low, high = others["population"].min(), others["population"].max()
+    least = "" if bool(me["complete"]) else "au moins "
+    return (f"En {int(me['year'])}, d'après l'inventaire observé du CITEPA, {name} émettait {least}"
+            f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e par habitant ; les {len(others)} communes du "
+            f"{DEPARTEMENTS.get(me['departement'], me['departement'])} de taille voisine (de {fmt.number(low)} à "
+            f"{fmt.number(high)} habitants) : {fmt.number(float(others['per_capita'].median()), 1)} en médiane.")
 
 
 def _q(v: float, unit: str, decimals: int) -> str:
