@@ -163,12 +163,13 @@ def _wrap(text: str, width: int = 16) -> str:
 
 def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 1,
          highlight: str | None = None, colors: dict[str, str] | None = None, clip: float | None = None,
-         width: float = 7.2) -> plt.Figure:
+         width: float = 7.2, xmax: float | None = None) -> plt.Figure:
     """Horizontal bars with their value written at the end (no reliance on colour).
 
     ``colors`` gives a colour per label (else ``highlight`` stands out); ``clip`` caps the axis: a
     longer bar is cut at the cap and its value written with « hors échelle »; ``width`` [in] of the plot
-    (long labels beside it widen the image: keep image ≤ 7.7 in for 8 pt text to print ≥ 7 pt).
+    (long labels beside it widen the image: keep image ≤ 7.7 in for 8 pt text to print ≥ 7 pt); ``xmax``
+    sets the end of the axis, for charts to be read on one scale.
     """
     with house_style():
         per_bar = 0.45 if len(values) <= 8 else 0.3
@@ -181,6 +182,8 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
             ax.annotate(text, (w, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=SMALL)
         if clip:
             ax.set_xlim(0, clip * 1.25)
+        elif xmax is not None:  # a common scale across several charts
+            ax.set_xlim(min(0.0, float(shown.min()) * 1.1), xmax)
         ax.invert_yaxis()
         ax.grid(axis="x", color="#DDDDDD")
         ax.grid(axis="y", visible=False)

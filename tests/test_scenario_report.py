@@ -44,6 +44,12 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
     from pma_eval.publish.pagination import layout_problems
 
     assert layout_problems(html, res.folder) == []  # no split row, no heading left at a page foot
+    # The effort no lever covers is on the first page of content (issue 15), and the lever charts share
+    # one scale (checked on the figures themselves below).
+    from pypdf import PdfReader
+
+    first_pages = " ".join(p.extract_text() for p in PdfReader(res.pdf).pages[:3])
+    assert re.search(r"Effort sans levier : pour suivre la trajectoire de référence en 2030, il manque \d+", first_pages)
     # The trend scenario is set against the observed short-term pace, and the SNBC scenario joins its
     # trajectory without a first-year jump (issue 13: −7.7 % in 2024).
     assert "par an de 2018 à 2023 (court terme)" in html
@@ -246,3 +252,12 @@ def test_variant_notebook_runs(built_paths, tmp_path, monkeypatch):
                                cwd=str(built_paths.root), kernel_manager_class=_ipc_kernel_manager_class())
     text = out.read_text(encoding="utf-8")
     assert "variante" in text and "renovation" in text and "image/png" in text
+
+
+def test_lever_charts_share_one_scale(built_paths):
+    from pma_eval.report import scenarios as s
+    from pma_eval.report.foresight import load_foresight
+
+    ctx = load_foresight(2023, "PMA", draws=100, paths=built_paths)
+    limits = {s.lever_figure(ctx, n).fig.axes[0].get_xlim() for n in ctx.scenarios}
+    assert len(limits) == 1  # issue 15: each chart had its own scale

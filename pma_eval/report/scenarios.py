@@ -107,6 +107,9 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
                + (" : ce sont des émissions brutes, le niveau que la neutralité carbone suppose compensé par la "
                   "séquestration (non suivie ici, la neutralité elle-même n'est donc pas évaluée)." if ctx.horizon >= 2050
                   else "."))
+    uncovered = uncovered_sentence(ctx)
+    if uncovered:
+        out.append(uncovered)
     trend = trend_sentence(ctx)
     if trend:
         out.append(trend)
@@ -258,17 +261,47 @@ def energy_figure(ctx: ForesightContext) -> Figure:
                   pd.DataFrame(lines), (source(ctx),), natures(ctx))
 
 
+def _contributions(ctx: ForesightContext, name: str, year: int) -> pd.Series:
+    """Emissions avoided in ``year`` by each lever of a scenario [kt CO₂e], computed once per report."""
+    key = ("levers", name, year)
+    if key not in ctx._cache:
+        s = ctx.scenarios[name]
+        c = lever_contributions(s, ctx.base, year, ctx.horizon, ctx.reference)
+        labels = {**LEVER_LABELS, "complement": "Effort complémentaire non affecté"}
+        ctx._cache[key] = c[c.abs() > 0.5].rename(index=labels) / 1000
+    return ctx._cache[key]
+
+
 def lever_figure(ctx: ForesightContext, name: str, year: int = 2030) -> Figure:
+    """Avoided emissions by lever; every scenario's chart on the same scale, so that bars compare."""
     s = ctx.scenarios[name]
-    c = lever_contributions(s, ctx.base, year, ctx.horizon, ctx.reference)
-    labels = {**LEVER_LABELS, "complement": "Effort complémentaire non affecté"}
-    c = c[c.abs() > 0.5].rename(index=labels) / 1000
+    c = _contributions(ctx, name, year)
+    top = max((float(_contributions(ctx, n, year).max()) for n in ctx.scenarios), default=0.0)
     fig = charts.bars(c, f"Scénario « {s.title} » : émissions évitées en {year} par levier", "kt CO₂e évitées",
-                      source(ctx), decimals=0)
+                      source(ctx), decimals=0, xmax=top * 1.18 if top > 0 else None)
     alt = (f"Barres horizontales des émissions évitées en {year} par levier dans le scénario {s.title}, "
            f"par rapport à sa propre tendance : " + " ; ".join(f"{k} : {fmt.number(v, 0)} kt" for k, v in c.items()) + ".")
-    return Figure(fig, alt, f"Émissions évitées en {year} par levier (attribution séquentielle)", c,
-                  (source(ctx),), natures(ctx))
+    return Figure(fig, alt, f"Émissions évitées en {year} par levier (attribution séquentielle), même échelle pour "
+                            "tous les scénarios", c, (source(ctx),), natures(ctx))
+
+
+def uncovered_sentence(ctx: ForesightContext, year: int = 2030) -> str | None:
+    """The effort no lever covers, for the first page: the median over the draws of the complement of
+    each scenario with a target."""
+    parts = []
+    for name, sc in ctx.scenarios.items():
+        r = ctx.results[name]
+        if not r.complement or year not in list(r.years):
+            continue
+        col = list(r.years).index(year)
+        median = float(np.median(sum(v[:, col] for v in r.complement.values())))
+        if median > 0:
+            parts.append(f"{fmt.significant(median / 1000, 2)} kt CO₂e dans le scénario « {sc.title} »")
+    if not parts:
+        return None
+    return (f"Effort sans levier : pour suivre la trajectoire de référence en {year}, il manque "
+            + " ; ".join(parts) + " (médiane des tirages) — des réductions qu'aucune action chiffrée ne porte "
+            "encore, à attribuer à des leviers.")
 
 
 GLOBAL_INDICATORS = ("ges_total", "conso_energie_finale")
