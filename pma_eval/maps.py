@@ -13,8 +13,10 @@ from matplotlib.patches import Patch
 from . import fmt
 from .charts import SMALL, house_style, new_figure, source_note
 
-# Sequential, colour-blind safe and readable in grey levels (light → dark).
-SEQUENTIAL = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
+# Sequential, colour-blind safe and readable in grey levels (light → dark). The lightest class is a
+# clear blue, never near-white: it cannot be taken for a commune without value (white, hatched grey).
+SEQUENTIAL = ["#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b"]
+MISSING = {"facecolor": "white", "edgecolor": "#888888", "hatch": "////"}
 LAT_SCALE = 1 / math.cos(math.radians(50.45))  # aspect of lon/lat degrees at the Pôle's latitude
 
 
@@ -23,12 +25,29 @@ def _classes(values: pd.Series, n: int) -> np.ndarray:
     return qs
 
 
+def outline_segments(shapes: dict[str, list[np.ndarray]], codes) -> list[np.ndarray]:
+    """The outline of a group of communes: the edges that belong to one commune of the group only
+    (an edge shared by two communes of the group is inside it). Needs contours that share their
+    vertices, as the simplified IGN contours shipped do."""
+    from collections import Counter
+
+    count: Counter = Counter()
+    for c in codes:
+        for ring in shapes.get(c, []):
+            pts = [tuple(np.round(p, 6)) for p in ring]
+            for a, b in zip(pts, pts[1:] + pts[:1]):
+                if a != b:
+                    count[(a, b) if a < b else (b, a)] += 1
+    return [np.array(seg) for seg, n in count.items() if n == 1]
+
+
 def choropleth(shapes: dict[str, list[np.ndarray]], values: pd.Series, title: str, unit: str, source: str,
-               decimals: int = 1, groups: pd.Series | None = None) -> plt.Figure:
+               decimals: int = 1, groups: pd.Series | None = None, labels: dict[str, str] | None = None) -> plt.Figure:
     """Communes coloured by quantile class of ``values`` (index: INSEE code).
 
-    Communes without a value are hatched grey. ``groups`` (code → EPCI) draws the EPCI
-    outlines in a darker line.
+    Communes without a value are white and hatched (« sans valeur »). ``groups`` (code → EPCI)
+    draws each EPCI's outline in a dark line; ``labels`` (code → name) writes the names of the main
+    towns at the centre of their largest ring.
     """
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 5.2))
@@ -45,12 +64,20 @@ def choropleth(shapes: dict[str, list[np.ndarray]], values: pd.Series, title: st
                 colors.append(SEQUENTIAL[k] if len(bins) > 2 else SEQUENTIAL[2])
         ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="white", linewidths=0.3))
         if hatch_polys:
-            ax.add_collection(PolyCollection(hatch_polys, facecolors="#eeeeee", edgecolors="#999999",
-                                             linewidths=0.3, hatch="///"))
+            ax.add_collection(PolyCollection(hatch_polys, facecolors=MISSING["facecolor"],
+                                             edgecolors=MISSING["edgecolor"], linewidths=0.3, hatch=MISSING["hatch"]))
         if groups is not None:
+            from matplotlib.collections import LineCollection
+
             for g in groups.unique():
-                rings = [r for c in groups.index[groups == g] if c in shapes for r in shapes[c]]
-                ax.add_collection(PolyCollection(rings, facecolors="none", edgecolors="#333333", linewidths=0.15))
+                segs = outline_segments(shapes, groups.index[groups == g])
+                ax.add_collection(LineCollection(segs, colors="#222222", linewidths=1.1, label="_outline"))
+        for code, name in (labels or {}).items():
+            if code in shapes:
+                ring = max(shapes[code], key=len)
+                x, y = ring[:, 0].mean(), ring[:, 1].mean()
+                ax.annotate(name, (x, y), ha="center", va="center", fontsize=SMALL, color="#111111",
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
         ax.autoscale_view()
         ax.set_aspect(LAT_SCALE)
         ax.axis("off")
@@ -58,7 +85,11 @@ def choropleth(shapes: dict[str, list[np.ndarray]], values: pd.Series, title: st
                          label=f"{fmt.number(bins[k], decimals)} à {fmt.number(bins[k + 1], decimals)}")
                    for k in range(len(bins) - 1)]
         if hatch_polys:
-            handles.append(Patch(facecolor="#eeeeee", edgecolor="#999999", hatch="///", label="sans valeur"))
+            handles.append(Patch(**MISSING, label="sans valeur"))
+        if groups is not None:
+            from matplotlib.lines import Line2D
+
+            handles.append(Line2D([], [], color="#222222", linewidth=1.1, label="limite d'agglomération"))
         ax.legend(handles=handles, title=unit, loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=SMALL,
                   title_fontsize=8)
         ax.set_title(title)

@@ -341,3 +341,27 @@ def test_report_charts_print_sharp_with_legible_text(built_paths):
         assert min(sizes) * text_width_in / drawn_in >= 7, (f.caption, min(sizes), drawn_in)
     css = (REPO / "pma_eval/publish/templates/pma/report.css").read_text(encoding="utf-8")
     assert "figure.pma-figure img { width: 100%;" in css  # shown across the text width, as assumed above
+
+
+def test_map_outlines_agglomerations_names_towns_and_marks_demonstration(built_paths):
+    """Issue 15: no EPCI outlines, no town names, a first class nearly white, no demonstration mark."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    from pma_eval import maps
+    from pma_eval.processed import load_shapes
+    from pma_eval.report import annual as a
+
+    # Two unit squares side by side: their outline has 6 edges, the shared one is inside.
+    sq = {"A": [np.array([[0, 0], [1, 0], [1, 1], [0, 1]], float)],
+          "B": [np.array([[1, 0], [2, 0], [2, 1], [1, 1]], float)]}
+    assert len(maps.outline_segments(sq, ["A", "B"])) == 6 and len(maps.outline_segments(sq, ["A"])) == 4
+    assert maps.SEQUENTIAL[0].lower() not in ("#ffffff", maps.MISSING["facecolor"])
+    ctx = load_context(2023, "PMA", built_paths)
+    f = a.map_figure(ctx, load_shapes(built_paths))
+    ax = f.fig.axes[0]
+    assert ax.get_title(loc="left").endswith("(données de démonstration)")
+    assert sum(isinstance(c, LineCollection) for c in ax.collections) == 3  # one outline per agglomeration
+    names = {t.get_text() for t in ax.texts}
+    assert {"Lens", "Liévin", "Béthune"} <= names
+    assert "limite d'agglomération" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -120,12 +120,50 @@ def map_figure(ctx: ReportContext, shapes: dict, iid: str = "ges_par_habitant", 
     shapes = {c: shapes[c] for c in vals.index if c in shapes}
     ind = ctx.catalogue[iid]
     src = source_line(ctx, [iid])
-    fig = maps.choropleth(shapes, vals, f"{ind.short_title} par commune en {year}", ind.short_unit, src)
+    natures_ = frozenset(v["nature"].unique())
+    demo = " (données de démonstration)" if "demonstration" in natures_ else ""
+    groups = ctx.territory.communes.set_index("code_insee")["epci_siren"]
+    groups = groups.loc[groups.index.isin(shapes)]
+    pop = ctx.indicators.loc[(ctx.indicators["indicator_id"] == "population") & (ctx.indicators["geo_level"] == "commune")
+                             & (ctx.indicators["year"] == year)].set_index("geo_code")["value"]
+    towns = pop.loc[pop.index.isin(shapes)].sort_values(ascending=False).head(MAP_TOWNS)
+    labels = {c: ctx.territory.name("commune", c) for c in towns.index}
+    fig = maps.choropleth(shapes, vals, f"{ind.short_title} par commune en {year}{demo}", ind.short_unit, src,
+                          groups=groups, labels=labels)
     top = vals.sort_values(ascending=False).head(3)
-    alt = (f"Carte des {len(vals)} communes {ctx.of_name} colorées selon « {ind.title} » en {year}, en cinq classes. "
+    alt = (f"Carte des {len(vals)} communes {ctx.of_name} colorées selon « {ind.title} » en {year}, en cinq classes, "
+           f"avec les limites des agglomérations et le nom des {len(labels)} plus grandes villes. "
            f"Valeurs les plus élevées : " + ", ".join(
                f"{ctx.territory.name('commune', c)} ({fmt.number(x, 1)} {ind.short_unit})" for c, x in top.items()) + ".")
-    return Figure(fig, alt, f"{ind.title}, {year}, par commune", vals, (src,), frozenset(v["nature"].unique()))
+    caption = f"{ind.title}, {year}, par commune" + industrial_caveat(ctx, vals, year)
+    return Figure(fig, alt, caption, vals, (src,), natures_)
+
+
+#: Towns named on the maps (the most populous).
+MAP_TOWNS = 6
+#: A commune whose industry and energy branch make more than this share of its emissions has a
+#: per-inhabitant value that reflects a site more than its inhabitants.
+INDUSTRIAL_SHARE = 0.5
+
+
+def industrial_caveat(ctx: ReportContext, vals: pd.Series, year: int) -> str:
+    """« Attention : à Haisnes, l'industrie et la production d'énergie font 85 % des émissions… » for the
+    communes of the top class whose emissions are mostly industrial, else an empty string."""
+    v = ctx.indicators
+    v = v.loc[(v["geo_level"] == "commune") & (v["year"] == year)].pivot_table(
+        index="geo_code", columns="indicator_id", values="value")
+    needed = {"ges_total", "ges_industrie_hors_energie", "ges_branche_energie"}
+    if not needed <= set(v.columns):
+        return ""
+    share = (v["ges_industrie_hors_energie"].fillna(0) + v["ges_branche_energie"].fillna(0)) / v["ges_total"]
+    top_class = vals >= vals.quantile(0.8)
+    hit = [(c, share[c]) for c in vals.index[top_class] if c in share and share[c] > INDUSTRIAL_SHARE]
+    if not hit:
+        return ""
+    hit = sorted(hit, key=lambda t: -t[1])[:4]
+    names = ", ".join(f"{ctx.territory.name('commune', c)} ({fmt.percent(s, 0)})" for c, s in hit)
+    return (f". Attention : l'industrie et la production d'énergie font l'essentiel des émissions de {names} ; "
+            "leur valeur par habitant y reflète un site industriel plus que les habitants")
 
 
 def epci_comparison(ctx: ReportContext, iid: str = "ges_par_habitant") -> pd.Series:
