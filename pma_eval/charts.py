@@ -271,3 +271,39 @@ def fan(history: pd.Series, center: pd.Series, inner: tuple[pd.Series, pd.Series
         ax.legend(loc="lower left", fontsize=SMALL, ncol=2)
         _finish(fig, ax, title, unit, source)
     return fig
+
+
+def key_figures_card(rows: list[dict], title: str, subtitle: str, source: str, size_in: tuple[float, float],
+                     demonstration: bool = False) -> plt.Figure:
+    """A one-page « chiffres clés » card: one block per row (``label``, ``value``, ``change``, ``verdict``),
+    two columns, a title, the source and, on demonstration values, a visible stamp and watermark.
+
+    Drawn at ``size_in`` (A4 portrait 8.27 × 11.69 in, or a square) with the same rows wherever it is used.
+    """
+    with house_style():
+        fig = new_figure(size_in)[0]
+        fig.clear()
+        w, h = size_in
+        scale = min(w / 8.27, h / 8.27)  # text scales with the card
+        fig.text(0.06, 0.94, title, fontsize=20 * scale, fontweight="bold", color="#0b5394", va="top")
+        fig.text(0.06, 0.94 - 0.045 * 8.27 / h, subtitle, fontsize=11 * scale, color="#444444", va="top")
+        top = 0.94 - 0.11 * 8.27 / h
+        if demonstration:
+            fig.text(0.06, top, "Données de démonstration : ces chiffres ne sont pas des observations",
+                     fontsize=10 * scale, fontweight="bold", color="#8a4b00", va="top",
+                     bbox={"boxstyle": "square,pad=0.4", "fc": "white", "ec": "#8a4b00", "lw": 1.5})
+            top -= 0.07 * 8.27 / h
+            watermark(fig)
+        n_rows = (len(rows) + 1) // 2
+        cell_h = (top - 0.10) / max(n_rows, 1)
+        for k, r in enumerate(rows):
+            col, line = k % 2, k // 2
+            x, y = 0.06 + col * 0.47, top - line * cell_h
+            fig.text(x, y - 0.01, r["label"], fontsize=10.5 * scale, color="#333333", va="top")
+            fig.text(x, y - 0.24 * cell_h, r["value"], fontsize=22 * scale, fontweight="bold", color="#111111", va="top")
+            fig.text(x, y - 0.46 * cell_h, r["change"], fontsize=10 * scale, color="#333333", va="top")
+            if r.get("verdict"):
+                fig.text(x, y - 0.60 * cell_h, _wrap(r["verdict"], 44), fontsize=9 * scale, color="#555555", va="top",
+                         linespacing=1.3)
+        fig.text(0.06, 0.04, _wrap("Source : " + source, 110), fontsize=SMALL * scale, color="#444444", va="bottom")
+    return fig

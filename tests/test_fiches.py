@@ -101,3 +101,28 @@ def test_visuals_sizes_alt_texts_and_newsletter(built_paths):
     mail = (folder / "lettre_chiffres_cles.html").read_text(encoding="utf-8")
     assert "<style" not in mail and "<script" not in mail and "class=" not in mail
     assert 'style="' in mail and "<table" in mail and "chiffres clés 2023" in mail
+
+
+def test_key_figures_page_in_a4_and_square_from_the_decision_page_rows(built_paths):
+    """Issue 15: a one-page « chiffres clés » (PDF and PNG, A4 and square), made from the same objects
+    as « À retenir et à décider »."""
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from pma_eval.publish.visuals import key_figures_rows, write_visuals
+    from pma_eval.report import annual as a
+    from pma_eval.report import load_context
+
+    folder = write_visuals(2023, "PMA", built_paths)
+    assert Image.open(folder / "chiffres_cles_carre.png").size == (1080, 1080)
+    assert Image.open(folder / "chiffres_cles_a4.png").size == (1240, 1753)
+    pdf = PdfReader(folder / "chiffres_cles_a4.pdf")
+    box = pdf.pages[0].mediabox
+    assert len(pdf.pages) == 1 and round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
+    text = pdf.pages[0].extract_text()
+    ctx = load_context(2023, "PMA", built_paths)
+    rows = key_figures_rows(ctx)
+    assert [r["label"] for r in rows] == list(a.key_figures(ctx)["indicator"])
+    assert all(r["value"].replace("\u202f", " ") in text.replace("\u202f", " ") for r in rows)
+    assert "Données de démonstration" in text  # the stamp on the page, and in the alternative text
+    assert "Données de démonstration" in (folder / "chiffres_cles.alt.txt").read_text(encoding="utf-8")

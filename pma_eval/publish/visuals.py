@@ -13,11 +13,12 @@ import jinja2
 import matplotlib
 import matplotlib.pyplot as plt
 
+from .. import charts
 from ..atomic import atomic_folder
 from ..config import Paths, get_paths
 from ..report import DEMO_BANNER, Figure, load_context
 from ..report import annual as a
-from ..report.context import ReportContext, display, has_demonstration
+from ..report.context import ReportContext, display, has_demonstration, source_line
 from .fiches import TEMPLATES
 from .manifest import write_manifest
 
@@ -26,7 +27,8 @@ SIZES = {"carre": (1080, 1080), "paysage": (1200, 675)}
 TITLES = {"emissions_par_secteur": "Émissions de gaz à effet de serre par secteur",
           "emissions_par_habitant_epci": "Émissions par habitant des agglomérations",
           "electricite_renouvelable": "Électricité renouvelable produite",
-          "lettre_chiffres_cles": "Lettre aux maires : chiffres clés"}
+          "lettre_chiffres_cles": "Lettre aux maires : chiffres clés",
+          "chiffres_cles": "Chiffres clés sur une page (A4 et carré)"}
 
 
 def figures(ctx: ReportContext) -> dict[str, Figure]:
@@ -60,6 +62,33 @@ def newsletter_block(ctx: ReportContext) -> str:
         name=ctx.name, year=ctx.year, rows=rows, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER)
 
 
+#: The « chiffres clés » card: A4 portrait (PDF and PNG) and a square for social posts.
+CARD_SIZES = {"a4": (8.27, 11.69), "carre": (7.2, 7.2)}  # 150 dpi: A4 PNG 1240 × 1753, square 1080 × 1080
+
+
+def key_figures_rows(ctx: ReportContext) -> list[dict]:
+    """The card's rows: the same key figures as « À retenir et à décider » (value, change from the year
+    before, the one target and its verdict)."""
+    k = a.key_figures(ctx)
+    return [{"label": r.indicator, "value": display(r.indicator_id, r.value, ctx),
+             "change": f"{a.change_text(r.change, r.in_points, decimals=1)} depuis {ctx.year - 1}",
+             "verdict": (f"{r.verdict.label} — {r.target}" if r.verdict.category != "not_assessable" else "")}
+            for r in k.itertuples()]
+
+
+def key_figures_card(ctx: ReportContext, size: str):
+    rows = key_figures_rows(ctx)
+    demo = has_demonstration(ctx)
+    src = source_line(ctx, list(a.key_figures(ctx)["indicator_id"]))
+    return charts.key_figures_card(rows, f"Chiffres clés {ctx.year}", ctx.name, src, CARD_SIZES[size], demo), rows, demo
+
+
+def _card_alt(ctx: ReportContext, rows: list[dict], demo: bool) -> str:
+    return (f"Chiffres clés {ctx.year} {ctx.of_name} : " + " ; ".join(f"{r['label']} {r['value']} ({r['change']})"
+                                                                  for r in rows) + "."
+            + (" Données de démonstration." if demo else ""))
+
+
 def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None, out_dir: Path | None = None) -> Path:
     """Write ``reports/<year>/visuels/`` (PNG 1080×1080 and 1200×675, SVG, alt texts, newsletter, manifest)."""
     paths = paths or get_paths()
@@ -73,5 +102,13 @@ def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None
             _save(figure.make(), tmp / f"{name}.svg", None)
             (tmp / f"{name}.alt.txt").write_text(figure.alt + "\n", encoding="utf-8")
         (tmp / "lettre_chiffres_cles.html").write_text(newsletter_block(ctx), encoding="utf-8")
+        for size in CARD_SIZES:
+            fig, rows, demo = key_figures_card(ctx, size)
+            fig.savefig(tmp / f"chiffres_cles_{size}.png", format="png", dpi=150, metadata={"Software": None})
+            if size == "a4":
+                fig.savefig(tmp / "chiffres_cles_a4.pdf", format="pdf",
+                            metadata={"Creator": None, "Producer": None, "CreationDate": None})
+            plt.close(fig)
+        (tmp / "chiffres_cles.alt.txt").write_text(_card_alt(ctx, rows, demo) + "\n", encoding="utf-8")
         write_manifest("visuels", {"year": int(year), "territoire": territoire.upper()}, tmp, paths)
     return final
