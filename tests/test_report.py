@@ -365,3 +365,20 @@ def test_map_outlines_agglomerations_names_towns_and_marks_demonstration(built_p
     names = {t.get_text() for t in ax.texts}
     assert {"Lens", "Liévin", "Béthune"} <= names
     assert "limite d'agglomération" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_one_colour_per_sector_in_every_sector_chart(built_paths):
+    """Issue 15: sector colours differed between charts. The annual report's sector charts and the
+    fiches' share bar take the colour declared once in vocabulary.yml."""
+    from matplotlib.colors import to_hex
+
+    from pma_eval.report import annual as a
+    from pma_eval.vocabulary import SECTOR_COLORS, SECTOR_LABELS
+
+    ctx = load_context(2023, "PMA", built_paths)
+    by_label = {SECTOR_LABELS[s]: SECTOR_COLORS[s].lower() for s in SECTOR_COLORS}
+    for f in (a.emissions_figure(ctx), a.energy_figure(ctx)):
+        legend = f.fig.axes[0].get_legend()
+        drawn = {t.get_text(): to_hex(h.get_facecolor(), keep_alpha=False)
+                 for t, h in zip(legend.get_texts(), legend.legend_handles)}
+        assert drawn and all(drawn[k] == by_label[k] for k in drawn), f.caption
