@@ -185,11 +185,13 @@ def as_indicators(table: pd.DataFrame, own_epcis: set[str] = frozenset()) -> pd.
     """The comparisons as indicator rows: ``ges_total``, ``ges_<sector>`` and ``ges_par_habitant`` for
     the départements, the region and the region's other EPCIs (columns of the indicators table, plus
     ``name``)."""
+    from .indicators import load_catalogue
+
+    catalogue = load_catalogue()
     t = table.loc[table["geo_level"].isin(EXPORTED_LEVELS) & ~table["geo_code"].isin(own_epcis)]
     base = ["geo_level", "geo_code", "name", "year", "complete", "nature"]
-    values = t.assign(indicator_id=t["sector"].map(lambda s: "ges_total" if s == "total" else f"ges_{s}"),
-                      unit="tCO2e")[base + ["indicator_id", "value", "unit"]]
+    values = t.assign(indicator_id=t["sector"].map(lambda s: "ges_total" if s == "total" else f"ges_{s}"))
     tot = t.loc[t["sector"] == "total"]
-    per = tot.assign(indicator_id="ges_par_habitant", value=tot["per_capita"], unit="tCO2e/hab")[
-        base + ["indicator_id", "value", "unit"]]
-    return pd.concat([values, per], ignore_index=True).dropna(subset=["value"])
+    per = tot.assign(indicator_id="ges_par_habitant", value=tot["per_capita"])
+    out = pd.concat([values, per], ignore_index=True)[base + ["indicator_id", "value"]].dropna(subset=["value"])
+    return out.assign(unit=out["indicator_id"].map(lambda i: catalogue[i].short_unit))  # as the indicators table

@@ -131,7 +131,7 @@ def region_comparisons(read: dict, territory: Territory) -> dict[str, pd.DataFra
     for f, inv in inventories:
         for g, com in communes:
             parts.append(aggregate(inv, com, set(territory.communes["code_insee"]))
-                         .assign(nature=f.nature, source=f"{f.path.name} ; {g.path.name}", unit="tCO2e"))
+                         .assign(nature=f.nature, source=f"{f.path.name} ; {g.path.name}", unit=stored_unit("t CO₂e")))
     return {"comparisons_ges": pd.concat(parts, ignore_index=True)}
 
 
