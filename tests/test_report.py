@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import re
 
 import pytest
@@ -50,6 +51,8 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, bu
         assert text in html, text
     assert "objectif à vérifier" in html  # unverified targets grey, without a verdict (issue 13)
     assert "court terme (les 5 dernières années)" in html  # the one pace rule, in the methods annex
+    assert "Une seule convention de taux pour tous les objectifs" in html
+    assert "(rapport Q des Nations unies) n'est qu'un contrôle simplifié" in html_lib.unescape(html)
     assert re.search(r"court terme \(2018-2023\) : progrès \w+", html)  # the period beside each verdict
     assert re.search(r"long terme \(2012-2023\) : progrès \w+", html)  # and the long term, the series allowing
 
@@ -210,7 +213,9 @@ def test_demonstration_is_marked_on_every_figure_and_observed_only_labels_observ
     assert any(t.get_text() == DEMO_MARK for t in demo.fig.texts)
     assert any(t.get_text() == DEMO_MARK for t in demo.make().texts)
     observed = Figure(make(), "Barres A et B.", "légende", natures=frozenset({"observed"}), make=make)
-    assert observed.alt == "Barres A et B." and not any(t.get_text() == DEMO_MARK for t in observed.fig.texts)
+    # observed values only: no mark on the image, and the nature said in the alternative
+    assert observed.alt == "Barres A et B. Données observées." and not any(t.get_text() == DEMO_MARK
+                                                                          for t in observed.fig.texts)
     assert history_label({"observed"}) == "Observé"
     assert history_label({"observed", "demonstration"}) == "Historique (observé et démonstration)"
     assert history_label({"demonstration"}) == "Historique (démonstration)"

@@ -193,7 +193,7 @@ class Figure(Block):
     def __post_init__(self):
         """A figure showing demonstration values says so on the image (every copy ``make`` draws too)
         and in its text alternative; one showing observed values only says that in its alternative."""
-        if self.natures == frozenset({"observed"}) and "observé" not in self.alt:
+        if self.natures == frozenset({"observed"}) and "données observées" not in self.alt.lower():
             self.alt = f"{self.alt} Données observées."
         if "demonstration" not in self.natures:
             return
