@@ -13,7 +13,6 @@ import pandas as pd
 import yaml
 
 from ..checksum import sha256
-from ..vocabulary import with_accents
 from .schema import ACTION_STATUSES, COLUMNS, LISTS, ORG_TYPES
 
 SEED = 20250115
@@ -129,7 +128,7 @@ def write_example(folder: str | Path, seed: int = SEED) -> list[Path]:
     for name, df in generate(seed).items():
         p = folder / f"{name}_exemple_fictif.csv"
         df.to_csv(p, sep=";", index=False, encoding="utf-8", lineterminator="\n")
-        meta = {"title": f"EXEMPLE FICTIF — {with_accents(name.replace('_', ' '))} (réseaux et actions du Pôle, 2019–2023)",
+        meta = {"title": f"EXEMPLE FICTIF — {name.replace('_', ' ')} (réseaux et actions du Pôle, 2019–2023)",
                 "producer": "pma-eval (jeu d'exemple fictif)", "origin": "pma_eval/activity/example.py",
                 "licence": "Licence Ouverte (données fictives)", "years": "2019-2023", "nature": "demonstration",
                 "format": f"activite_{name}", "sha256": sha256(p),

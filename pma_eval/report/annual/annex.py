@@ -8,7 +8,7 @@ from ...coverage import RULES_FR, advice, extent_lines, matrix
 from ...evaluation.progress import RULE_FR
 from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
-from ...vocabulary import GLOSSARY
+from ...vocabulary import GLOSSARY, with_accents
 from ..blocks import Bullets, Table
 from ..context import ReportContext
 
@@ -59,10 +59,11 @@ def _input_groups(ctx: ReportContext) -> list[dict]:
             if c not in g["caveats"]:
                 g["caveats"].append(c)
     for g in groups.values():
+        g["title"] = with_accents(g.get("title") or "")  # metadata titles are shown as written, accents restored
         if g["files"] > 1:
             ys = sorted(g["all_years"])
             g["years"] = f"{ys[0]} à {ys[-1]}"
-            g["title"] = (g.get("title") or "").split(" au 31/12/")[0] + f" ({g['files']} fichiers)"
+            g["title"] = g["title"].split(" au 31/12/")[0] + f" ({g['files']} fichiers)"
     return list(groups.values())
 
 
