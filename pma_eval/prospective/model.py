@@ -373,7 +373,8 @@ def glide_path(reference: np.ndarray, base_value: np.ndarray, tau: np.ndarray, j
 
     ``reference`` [years], ``base_value`` (draws, 1), ``tau`` (1, years) years since the base year.
     """
-    excess = np.maximum(base_value - reference[None, :1], 0.0)
+    # no reference in the base year (a trajectory starting later): no glide, the trajectory alone
+    excess = np.nan_to_num(np.maximum(base_value - reference[None, :1], 0.0))
     weight = np.clip(1.0 - tau / np.maximum(np.asarray(join_in, dtype=float), 1.0), 0.0, 1.0)
     return reference[None, :] + excess * weight
 
