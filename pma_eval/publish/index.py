@@ -92,7 +92,7 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
     vis = folder / "visuels"
     merged: dict[str, list[Path]] = {}
     for f in sorted(vis.glob("*")):
-        if f.suffix in (".png", ".svg", ".html", ".txt"):
+        if f.suffix in (".png", ".svg", ".pdf", ".html", ".txt"):
             stem = f.name.split(".")[0].split("_carre")[0].split("_paysage")[0]
             merged.setdefault(stem, []).append(f)
     for stem, files in merged.items():
