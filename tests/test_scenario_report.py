@@ -48,8 +48,10 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
     # one scale (checked on the figures themselves below).
     from pypdf import PdfReader
 
-    first_pages = " ".join(p.extract_text() for p in PdfReader(res.pdf).pages[:3])
-    assert re.search(r"Effort sans levier : pour suivre la trajectoire de référence en 2030, il manque \d+", first_pages)
+    pages = [p.extract_text() for p in PdfReader(res.pdf).pages]
+    assert "À retenir et à décider" in pages[1] and "À décider" in pages[1] and "Sommaire" in pages[2]
+    assert re.search(r"Effort sans levier : pour suivre la trajectoire de référence en 2030, il manque \d+", pages[1])
+    assert "Leviers principaux du scénario « SNBC territorialisée » en 2030" in pages[1]
     # The trend scenario is set against the observed short-term pace, and the SNBC scenario joins its
     # trajectory without a first-year jump (issue 13: −7.7 % in 2024).
     assert "par an de 2018 à 2023 (court terme)" in html

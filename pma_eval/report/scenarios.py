@@ -107,9 +107,6 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
                + (" : ce sont des émissions brutes, le niveau que la neutralité carbone suppose compensé par la "
                   "séquestration (non suivie ici, la neutralité elle-même n'est donc pas évaluée)." if ctx.horizon >= 2050
                   else "."))
-    uncovered = uncovered_sentence(ctx)
-    if uncovered:
-        out.append(uncovered)
     trend = trend_sentence(ctx)
     if trend:
         out.append(trend)
@@ -121,6 +118,38 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
         out.append(f"Scénario « {s.title} » : {kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} "
                    f"(plage des hypothèses retenues, 90 % des tirages : entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
                    f"{fmt.number(b.at[ctx.horizon, 'p95'] / 1000, 0)} kt) ; il {verdict}.")
+    return Bullets(out, natures=natures(ctx))
+
+
+#: The territory's own strategy among the scenarios, and the scenario that follows the reference.
+OWN_STRATEGY, TARGET_SCENARIO = "turbine", "snbc"
+
+
+def decision_points(ctx: ForesightContext, year: int = 2030) -> Bullets:
+    """« À décider » of the scenario report, by these rules, in this order: the effort no lever covers
+    (scenarios with a target); the gap of the territory's own strategy to the reference trajectory in
+    ``year``; the two levers that carry most of the target scenario's reductions in ``year``."""
+    out = []
+    uncovered = uncovered_sentence(ctx, year)
+    if uncovered:
+        out.append(uncovered)
+    ref = ctx.reference_total
+    if OWN_STRATEGY in ctx.scenarios and year in ctx.bands(OWN_STRATEGY).index and ref.get(year) == ref.get(year):
+        gap = ctx.bands(OWN_STRATEGY).at[year, "p50"] - ref.get(year)
+        title = ctx.scenarios[OWN_STRATEGY].title
+        out.append(f"Stratégie du territoire : le scénario « {title} » reste au-dessus de la trajectoire de référence "
+                   f"de {fmt.significant(gap / 1000, 2)} kt CO₂e en {year} (médiane) ; ses leviers sont à renforcer ou "
+                   "à compléter." if gap > 0.005 * ref.get(year) else
+                   f"Stratégie du territoire : le scénario « {title} » atteint la trajectoire de référence en {year} "
+                   "(médiane) ; il reste à tenir le rythme de ses leviers.")
+    name = TARGET_SCENARIO if TARGET_SCENARIO in ctx.scenarios else next(iter(ctx.scenarios), None)
+    if name:
+        c = _contributions(ctx, name, year).drop("Effort complémentaire non affecté", errors="ignore")
+        top = c.sort_values(ascending=False).head(2)
+        if len(top) and top.iloc[0] > 0:
+            out.append(f"Leviers principaux du scénario « {ctx.scenarios[name].title} » en {year} — "
+                       + " ; ".join(f"{k.lower()} : {fmt.significant(v, 2)} kt CO₂e évitées" for k, v in top.items())
+                       + " — à engager d'abord.")
     return Bullets(out, natures=natures(ctx))
 
 
