@@ -148,10 +148,6 @@ class ProgressResult:
         """``2018-2023`` (the years the observed rate is measured over)."""
         return f"{self.start_year}-{self.end_year}"
 
-    @property
-    def method(self) -> str:
-        return "linear"
-
 
 def _round(x: float) -> float:
     return round(x, 12)

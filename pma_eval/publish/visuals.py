@@ -66,21 +66,14 @@ def newsletter_block(ctx: ReportContext) -> str:
 CARD_SIZES = {"a4": (8.27, 11.69), "carre": (7.2, 7.2)}  # 150 dpi: A4 PNG 1240 × 1753, square 1080 × 1080
 
 
-def key_figures_rows(ctx: ReportContext) -> list[dict]:
+def key_figures_rows(ctx: ReportContext, k=None) -> list[dict]:
     """The card's rows: the same key figures as « À retenir et à décider » (value, change from the year
-    before, the one target and its verdict)."""
-    k = a.key_figures(ctx)
+    before, the one target and its verdict); ``k`` is :func:`pma_eval.report.annual.key_figures` if known."""
+    k = a.key_figures(ctx) if k is None else k
     return [{"label": r.indicator, "value": display(r.indicator_id, r.value, ctx),
              "change": f"{a.change_text(r.change, r.in_points, decimals=1)} depuis {ctx.year - 1}",
              "verdict": (f"{r.verdict.label} — {r.target}" if r.verdict.category != "not_assessable" else "")}
             for r in k.itertuples()]
-
-
-def key_figures_card(ctx: ReportContext, size: str):
-    rows = key_figures_rows(ctx)
-    demo = has_demonstration(ctx)
-    src = source_line(ctx, list(a.key_figures(ctx)["indicator_id"]))
-    return charts.key_figures_card(rows, f"Chiffres clés {ctx.year}", ctx.name, src, CARD_SIZES[size], demo), rows, demo
 
 
 def _card_alt(ctx: ReportContext, rows: list[dict], demo: bool) -> str:
@@ -102,8 +95,10 @@ def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None
             _save(figure.make(), tmp / f"{name}.svg", None)
             (tmp / f"{name}.alt.txt").write_text(figure.alt + "\n", encoding="utf-8")
         (tmp / "lettre_chiffres_cles.html").write_text(newsletter_block(ctx), encoding="utf-8")
-        for size in CARD_SIZES:
-            fig, rows, demo = key_figures_card(ctx, size)
+        k = a.key_figures(ctx)
+        rows, demo, src = key_figures_rows(ctx, k), has_demonstration(ctx), source_line(ctx, list(k["indicator_id"]))
+        for size, inches in CARD_SIZES.items():
+            fig = charts.key_figures_card(rows, f"Chiffres clés {ctx.year}", ctx.name, src, inches, demo)
             fig.savefig(tmp / f"chiffres_cles_{size}.png", format="png", dpi=150, metadata={"Software": None})
             if size == "a4":
                 fig.savefig(tmp / "chiffres_cles_a4.pdf", format="pdf",
