@@ -264,3 +264,31 @@ def test_lever_charts_share_one_scale(built_paths):
     ctx = load_foresight(2023, "PMA", draws=100, paths=built_paths)
     limits = {s.lever_figure(ctx, n).fig.axes[0].get_xlim() for n in ctx.scenarios}
     assert len(limits) == 1  # issue 15: each chart had its own scale
+
+
+def test_options_table_sets_each_lever_against_the_observed_pace(built_paths):
+    """Issue 15: for each lever of the target scenario, the yearly effort, today's pace, who holds it, and
+    a cost only where a referenced unit cost is entered."""
+    from dataclasses import replace
+
+    from pma_eval.prospective.options import HOLDERS
+    from pma_eval.report import scenarios as s
+    from pma_eval.report.foresight import load_foresight
+
+    ctx = load_foresight(2023, "PMA", draws=100, paths=built_paths)
+    t = s.options_table(ctx).frame.set_index("Levier")
+    assert set(t.index) == {s.LEVER_LABELS[lv] for lv in ctx.scenarios["snbc"].levers}
+    assert (t["Coût annuel"] == "non chiffré : aucun coût unitaire référencé").all()  # the template is empty
+    assert t.at["Rénovation des logements", "Qui le porte"] == HOLDERS["renovation"]
+    assert t.at["Rénovation des logements", "Effort demandé"].startswith("6 000 logements rénovés par an")
+    # Photovoltaics: the registry's capacity, 2018 → 2023, in MWp a year (demonstration series).
+    cap = ctx.capacity[ctx.capacity["technology"] == "solaire_pv"].set_index("year")["value"]
+    pace = (cap[2023] - cap[2018]) / 5 / 1000
+    assert f"{s.fmt.significant(pace, 2, signed=True)} MWc par an (2018-2023, démonstration)" in \
+        t.at["Photovoltaïque", "Rythme observé"]
+    assert "non suivis" in t.at["Rénovation des logements", "Rythme observé"]
+    # A unit cost entered with its source: 6 000 dwellings × 25 000 € ≈ 150 M€ a year.
+    costs = pd.DataFrame({"levier": ["renovation"], "parametre": ["logements_par_an"], "cout_unitaire": [25000.0],
+                          "annee_euros": [2023], "reference_cout": ["Étude citée"]})
+    t2 = s.options_table(replace(ctx, unit_costs=costs)).frame.set_index("Levier")
+    assert t2.at["Rénovation des logements", "Coût annuel"] == "≈ 150 M€ par an (Étude citée, euros 2023)"

@@ -16,7 +16,7 @@ TABLES = {
 
 #: Reference tables of the foresight: raw format → processed table.
 REFERENCE_TABLES = {"tet_trajectoire": "reference_tet_trajectoire", "ademe_parametres": "reference_ademe_parametres",
-                    "sgpe_leviers": "reference_sgpe_leviers"}
+                    "sgpe_leviers": "reference_sgpe_leviers", "couts_unitaires": "reference_couts_unitaires"}
 ORE_TO_PCAET = {"industrie": "industrie_hors_energie"}
 
 

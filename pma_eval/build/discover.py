@@ -22,7 +22,7 @@ from ..sources import (
     read_targets,
 )
 from ..sources.geo import read_commune_shapes
-from ..sources.prospective import read_ademe_parameters_table, read_sgpe_levers, read_tet_trajectory
+from ..sources.prospective import read_ademe_parameters_table, read_sgpe_levers, read_tet_trajectory, read_unit_costs
 from ..territory import Territory
 from .common import NATIONAL_FORMATS, BuildReport, RawFile
 
@@ -96,6 +96,7 @@ def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
         "tet_trajectoire": lambda: read_tet_trajectory(f.path, f.display),
         "ademe_parametres": lambda: read_ademe_parameters_table(f.path, f.display),
         "sgpe_leviers": lambda: read_sgpe_levers(f.path, f.display),
+        "couts_unitaires": lambda: read_unit_costs(f.path, f.display),
         "contours_communes": lambda: pd.DataFrame({"code_insee": sorted(read_commune_shapes(f.path, f.display))}),
     }
     if fmt.startswith("activite_"):

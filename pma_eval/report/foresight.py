@@ -20,7 +20,7 @@ from ..prospective.model import BaseState, Result
 from ..prospective.results import gap_table, indicator_history
 from ..prospective.scenarios import Scenario
 from ..sources.prospective import ademe_parameters, read_scenario_folder
-from ..territory import Territory
+from ..territory import Territory, worst_nature
 
 
 @dataclass
@@ -45,6 +45,11 @@ class ForesightInputs:
     manifest: dict
     paths: Paths
     energy_natures: frozenset[str] = frozenset()  # natures of the energy history
+    # What the options table observes: energy by sector (sector, year, value, nature), installed
+    # capacity by technology (technology, year, value [kW], nature), referenced unit costs.
+    energy_sectors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    capacity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unit_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def emissions_total(self) -> pd.Series:
@@ -152,16 +157,24 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
         reference = sum_trajectories(parts)
     else:
         reference = reference_trajectory(em[cols], index, base_year=ref_year, horizon=horizon)
-    try:
-        targets = load("targets", paths)
-    except ConfigurationError:
-        targets = pd.DataFrame()
+    targets, unit_costs = (_optional(t, paths) for t in ("targets", "reference_couts_unitaires"))
     sgpe = load("reference_sgpe_leviers", paths).drop(columns="source")
     name = territory.name(level, code)
     return ForesightInputs(year, horizon, level, code, name, territory.name_after_de(level, code),
                            "PMA" if level == "pma" else name, territory, select_scenarios(scenarios, paths), base,
                            em[cols], en.groupby("year")["value"].sum(min_count=1), reference, targets, sgpe,
-                           manifest(paths), paths, frozenset(en["nature"].dropna()))
+                           manifest(paths), paths, frozenset(en["nature"].dropna()),
+                           en.groupby(["sector", "year"], as_index=False).agg(value=("value", lambda v: v.sum(min_count=1)),
+                                                                             nature=("nature", worst_nature)),
+                           rn[rn["variable"] == "capacity"][["technology", "year", "value", "nature"]], unit_costs)
+
+
+def _optional(table: str, paths: Paths) -> pd.DataFrame:
+    """A processed table that a build may not have written (empty then)."""
+    try:
+        return load(table, paths)
+    except ConfigurationError:
+        return pd.DataFrame()
 
 
 def run_scenarios(inputs: ForesightInputs, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> ForesightContext:

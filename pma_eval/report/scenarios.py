@@ -16,6 +16,7 @@ from ..indicators import load_catalogue
 from ..prospective import forecast, lever_contributions, sgpe_split
 from ..prospective.forecast import MODEL_LABELS, annual_series, forecast_table
 from ..prospective.model import central_value
+from ..prospective.options import HOLDERS, NOT_OBSERVED, PRODUCTION_LEVERS, OBSERVED, observed_pace, required_efforts, yearly_cost
 from ..prospective.results import reference_effort
 from ..prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS
 from ..prospective.trajectory import METHOD_LABELS
@@ -151,6 +152,68 @@ def decision_points(ctx: ForesightContext, year: int = 2030) -> Bullets:
                        + " ; ".join(f"{k.lower()} : {fmt.significant(v, 2)} kt CO₂e évitées" for k, v in top.items())
                        + " — à engager d'abord.")
     return Bullets(out, natures=natures(ctx))
+
+
+def _effort_text(r_) -> str:
+    """« 6 000 logements rénovés par an (plein rythme en 2030) », « −30 % de consommation en 2040
+    (−1,9 point par an de 2024 à 2040) », « 95 % des kilomètres … en 2045 (+4,5 points par an …) »."""
+    if r_["kind"] == "rate":
+        return f"{fmt.significant(r_['value'], 2)} {r_['what']} (plein rythme en {r_['end']})"
+    points = r_["per_year"] * 100
+    pace = (f"{'−' if r_['decrease'] else '+'}{fmt.number(points, 1)} point{'s' if round(points, 1) >= 2 else ''} "
+            f"par an de {r_['start']} à {r_['end']}")
+    return f"{'−' if r_['decrease'] else ''}{fmt.percent(r_['value'], 0)} {r_['what']} en {r_['end']} ({pace})"
+
+
+def _observed_series(ctx: ForesightContext, table: str, code: str) -> tuple[pd.Series, str]:
+    frame = {"energy": ctx.energy_sectors, "emissions": ctx.emissions, "capacity": ctx.capacity}[table]
+    if frame.empty:
+        return pd.Series(dtype=float), "observed"
+    rows = frame[frame["technology" if table == "capacity" else "sector"] == code]
+    return rows.groupby("year")["value"].sum(min_count=1), worst_nature(rows["nature"])
+
+
+def _observed_text(ctx: ForesightContext, lever: str) -> str:
+    parts = [NOT_OBSERVED[lever]] if lever in NOT_OBSERVED else []
+    table, code, label = OBSERVED[lever]
+    series, nature = _observed_series(ctx, table, code)
+    pace = observed_pace(series, table)
+    if pace is None:
+        parts.append(f"{label} : série trop courte")
+    else:
+        when = f"{pace['start']}-{pace['end']}" + (", démonstration" if nature == "demonstration" else "")
+        parts.append(f"{label} : {fmt.significant(pace['value'] / 1000, 2, signed=True)} MWc par an ({when})"
+                     if table == "capacity" else f"{label} : {fmt.percent(pace['value'], 1, signed=True)} par an ({when})")
+    return " ; ".join(parts)
+
+
+def options_table(ctx: ForesightContext, name: str = TARGET_SCENARIO, year: int = 2030) -> Table | Text:
+    """For each lever of a scenario: the yearly physical effort it asks (central values) against today's
+    observed pace, who holds it, the emissions it avoids in ``year``, and an order-of-magnitude yearly
+    cost where a referenced unit cost was entered (never otherwise)."""
+    if name not in ctx.scenarios:
+        name = next(iter(ctx.scenarios))
+    sc = ctx.scenarios[name]
+    efforts = required_efforts(sc, ctx.year, ctx.horizon)
+    if efforts.empty:
+        return Text(f"Le scénario « {sc.title} » ne fixe aucun levier.")
+    costs = yearly_cost(efforts, ctx.unit_costs).set_index("lever")
+    avoided = _contributions(ctx, name, year)
+    rows = []
+    for lever, g in efforts.groupby("lever", sort=False):
+        label = LEVER_LABELS[lever]
+        cost = (f"≈ {fmt.significant(costs.at[lever, 'cost'] / 1e6, 2)} M€ par an ({costs.at[lever, 'sources']})"
+                if lever in costs.index else "non chiffré : aucun coût unitaire référencé")
+        rows.append({"Levier": label, "Effort demandé": " ; ".join(_effort_text(r_) for _, r_ in g.iterrows()),
+                     "Rythme observé": _observed_text(ctx, lever), "Qui le porte": HOLDERS[lever],
+                     f"Évité en {year}": ("production (hors inventaire)" if lever in PRODUCTION_LEVERS else
+                                          f"{fmt.significant(avoided.get(label, 0.0), 2)} kt CO₂e"),
+                     "Coût annuel": cost})
+    return Table(pd.DataFrame(rows), f"Options du scénario « {sc.title} » : l'effort physique que chaque levier "
+                                     "demande (valeurs centrales) face au rythme observé, qui le porte, les émissions "
+                                     f"évitées en {year} et un ordre de grandeur du coût là où un coût unitaire "
+                                     "référencé est saisi", numeric=[], css="options", long=True,
+                 sources=(source(ctx),), natures=natures(ctx))
 
 
 def trend_sentence(ctx: ForesightContext, name: str = "tendanciel") -> str | None:

@@ -90,3 +90,31 @@ def ademe_parameters(table: pd.DataFrame) -> dict[tuple[str, int | None], str]:
 def read_ademe_parameters(path: str | Path, display: str | None = None) -> dict[tuple[str, int | None], str]:
     """The ADEME method parameters (``parametre, annee, valeur``) as ``{(parametre, annee): valeur}``."""
     return ademe_parameters(read_ademe_parameters_table(path, display))
+
+
+def read_unit_costs(path: str | Path, display: str | None = None) -> pd.DataFrame:
+    """Referenced unit costs of the levers (``levier, parametre, cout_unitaire, annee_euros, source``;
+    the source comes out as ``reference_cout``, ``source`` being the raw file's name in processed tables).
+
+    ``cout_unitaire`` is in euros per unit of the yearly effort (per dwelling, per boiler, per MWp);
+    only the yearly quantities of :data:`pma_eval.prospective.options.EFFORTS` take one. The template
+    is shipped empty: a cost is shown only where someone entered a cost with its source.
+    """
+    from ..prospective.options import EFFORTS
+
+    p = Parser(read_any(path, display, allow_empty=True), display or str(path))
+    cols = p.columns({c: () for c in ("levier", "parametre", "cout_unitaire", "annee_euros", "source")})
+    allowed = [f"{lever} / {e.key}" for lever, efforts in EFFORTS.items() for e in efforts if e.kind == "rate"]
+    lever, key = p.text(cols["levier"]), p.text(cols["parametre"])
+    pair = lever + " / " + key
+    bad = ~pair.isin(allowed)
+    if bad.any():
+        p.problem("levier et paramètre sans quantité annuelle chiffrable (admis : " + ", ".join(allowed) + ")",
+                  pair.index[bad], cols["parametre"], pair)
+    out = pd.DataFrame({"levier": lever, "parametre": key,
+                        "cout_unitaire": p.number(cols["cout_unitaire"], required=True),
+                        "annee_euros": p.year(cols["annee_euros"], 1990, 2100),
+                        "reference_cout": p.text(cols["source"])})
+    p.duplicates(out[["levier", "parametre"]], "levier, parametre")
+    p.raise_if_any()
+    return out
