@@ -280,7 +280,7 @@ def test_options_table_sets_each_lever_against_the_observed_pace(built_paths):
     assert set(t.index) == {s.LEVER_LABELS[lv] for lv in ctx.scenarios["snbc"].levers}
     assert (t["Coût annuel"] == "non chiffré : aucun coût unitaire référencé").all()  # the template is empty
     assert t.at["Rénovation des logements", "Qui le porte"] == HOLDERS["renovation"]
-    assert t.at["Rénovation des logements", "Effort demandé"].startswith("6 000 logements rénovés par an")
+    assert t.at["Rénovation des logements", "Effort demandé"].startswith("6\u202f000 logements rénovés par an")
     # Photovoltaics: the registry's capacity, 2018 → 2023, in MWp a year (demonstration series).
     cap = ctx.capacity[ctx.capacity["technology"] == "solaire_pv"].set_index("year")["value"]
     pace = (cap[2023] - cap[2018]) / 5 / 1000
