@@ -247,6 +247,38 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
     return fig
 
 
+def index_lines(index: pd.DataFrame, title: str, source: str, labels: dict[str, str], colors: dict[str, str],
+                targets: dict[str, tuple[int, float]] | None = None, demo_years: set[int] | None = None,
+                base_year: int | None = None) -> plt.Figure:
+    """One line per column of an index (base 100), each target a marker of the line's colour with its
+    value; demonstration years drawn as hollow markers (the nature does not rest on colour alone)."""
+    demo_years = demo_years or set()
+    with house_style():
+        fig, ax = new_figure(figsize=(7.2, 4.0))
+        for k, col in enumerate(index.columns):
+            s = index[col].dropna()
+            color = colors.get(col, PALETTE[k % len(PALETTE)])
+            ax.plot(s.index, s.values, color=color, linewidth=1.8, linestyle=LINESTYLES[k % len(LINESTYLES)],
+                    label=labels.get(col, col))
+            ax.scatter(s.index, s.values, s=10, zorder=3, edgecolors=color,
+                       color=["white" if y in demo_years else color for y in s.index])
+            if col in (targets or {}):
+                year, value = targets[col]
+                ax.scatter([year], [value], marker="v", s=40, color=color, zorder=4)
+                ax.annotate(fmt.number(value, 0), (year, value), xytext=(5, 0), textcoords="offset points",
+                            va="center", fontsize=SMALL, color=color)
+        if targets:
+            ax.scatter([], [], marker="v", s=40, color="#333333", label="Objectif national 2030")
+        if demo_years & set(index.index):
+            ax.scatter([], [], s=10, color="white", edgecolors="#333333", label="Année de démonstration")
+        ax.axhline(100, color="#999999", linewidth=0.6)
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=SMALL)
+        ax.tick_params(labelsize=SMALL)
+        _finish(fig, ax, title, f"indice, base 100 en {base_year}" if base_year else "indice", source)
+    return fig
+
+
 def fan(history: pd.Series, center: pd.Series, inner: tuple[pd.Series, pd.Series], outer: tuple[pd.Series, pd.Series],
         labels: tuple[str, str, str], title: str, unit: str, source: str, reference: pd.Series | None = None,
         scale: float = 1.0, ymax: float | None = None, history_label: str = "Observé") -> plt.Figure:

@@ -60,6 +60,13 @@ SCENARIO_CARRIERS: tuple[str, ...] = tuple(_RAW["carrier_groups"]["scenario"])
 DIRECT_EMISSION_FACTORS: dict[str, float] = {k: float(v["direct_ef"]) for k, v in _RAW["carriers"].items()
                                              if "direct_ef" in v}
 
+POLLUTANT_LABELS: dict[str, str] = _labels("pollutants")
+POLLUTANT_SHORT: dict[str, str] = _attr("pollutants", "short")
+POLLUTANT_COLORS: dict[str, str] = _attr("pollutants", "color")
+POLLUTANTS: tuple[str, ...] = tuple(POLLUTANT_LABELS)
+#: Spellings of the inventory template's ``energie_ou_gaz`` column → pollutant code.
+POLLUTANT_SPELLINGS: dict[str, str] = {s: k for k, v in _RAW["pollutants"].items() for s in (k, *v["spellings"])}
+
 TECHNOLOGY_LABELS: dict[str, str] = _labels("technologies")
 TECHNOLOGY_COLORS: dict[str, str] = _attr("technologies", "color")
 TECHNOLOGY_HATCHES: dict[str, str] = _attr("technologies", "hatch")

@@ -12,6 +12,8 @@ and one year, and the origin of each number is stated beside it:
 - renewables: the demonstration ODRÉ registry snapshot at 31/12/2019 (``puismaxinstallee`` in kW,
   ``nbinstallations``, ``energieannuelleglissanteinjectee`` in kWh), Lens (wind and bioenergy: the
   first commune that has some);
+- air pollutants: the demonstration file in the inventory template (``data/raw/demonstration``,
+  ``energie_ou_gaz`` = NOx, PM10, PM2,5, COVNM, SO2 or NH3, in t), the CALL in 2023;
 - networks and actions: the fictional example registers (``data/raw/activite``), the Pôle in 2023.
 
 A test fails if the build or the catalogue computes something else than what is written here.
@@ -210,6 +212,17 @@ def _earlier_orgs() -> set[str]:
     return {p["organisation"] for p in activity()["parts"] if p["year"] < Y}
 
 
+AIR_LABELS = {"nox": "NOx", "pm10": "PM10", "pm25": "PM2,5", "covnm": "COVNM", "so2": "SO2", "nh3": "NH3"}
+
+
+@lru_cache(maxsize=None)
+def air(pollutant: str, year: int = 2023) -> float:
+    """Tonnes of a pollutant of the CALL: sum of its sector rows in the demonstration inventory file."""
+    rows = _rows(RAW / "demonstration" / "inventaire_polluants_air_epci_2005_2023_demo.csv", delimiter=";")
+    return sum(float(r["valeur"]) for r in rows if r["territoire"] == CALL and int(r["annee"]) == year
+               and r["energie_ou_gaz"] == AIR_LABELS[pollutant] and r["unite"] == "t")
+
+
 # --- the hand calculations: indicator → (level, code, year, expected value) --------------------------
 
 def _g(s: str) -> float:
@@ -256,6 +269,12 @@ HAND: dict[str, tuple[str, str, int, callable]] = {
                                   lambda: 1000 * registry("solaire_pv", "capacity") / population(LENS, 2019)),
     # renewable production over electricity consumption, in %.
     "couverture_elec_enr": ("commune", LENS, 2019, lambda: 100 * renewable_production() / conso(carrier="electricite")),
+    # Air pollutants of the CALL in 2023 (t), and per inhabitant: t × 1000 = kg over the sum of the legal
+    # populations 2023 of its 36 communes.
+    **{f"air_{p}": ("epci", CALL, 2023, (lambda p=p: air(p))) for p in AIR_LABELS},
+    **{f"air_{p}_par_habitant": ("epci", CALL, 2023,
+                                 (lambda p=p: 1000 * air(p) / sum(population(c, 2023) for c in call_communes())))
+       for p in AIR_LABELS},
     # Example registers, 2023: events by type, the CALL's events, people counted once a year.
     "evenements_total": ("epci", CALL, Y, lambda: events(epci="CALL")),
     "evenements_grand_forum": ("pma", "PMA", Y, lambda: events("Grand Forum")),

@@ -217,7 +217,25 @@ def test_inventory_template_round_trip_csv_and_xlsx(tmp_path):
     a, b = read_inventory(csv_path), read_inventory(xlsx_path)
     cols = ["territoire", "year", "sector", "carrier", "value", "unit"]
     pd.testing.assert_frame_equal(a[cols], b[cols])
-    assert a["value"].tolist() == [pytest.approx(1234.5 * 1000), 45678.0]
+    assert a["value"].tolist() == [pytest.approx(1234.5 * 1000), 45678.0, pytest.approx(412.3)]
+    assert a.loc[2, ["carrier", "unit"]].tolist() == ["nox", "t"]  # "412,3 t" of NOx
+
+
+def test_inventory_reads_air_pollutants_in_long_form(tmp_path):
+    f = tmp_path / "atmo.csv"
+    f.write_text("territoire;annee;secteur;energie_ou_gaz;valeur;unite;source\n"
+                 "CALL;2005;residentiel;PM2,5;210,5;t;Atmo\n"
+                 "CALL;2005;agriculture;NH3;350 000;kg;Atmo\n"
+                 "CALL;2005;industrie;SO₂;0,12;kt;Atmo\n", encoding="utf-8")
+    df = read_inventory(f)
+    assert df["carrier"].tolist() == ["pm25", "nh3", "so2"] and set(df["unit"]) == {"t"}
+    # kg and kt converted to tonnes by hand: 350 000 kg = 350 t; 0,12 kt = 120 t.
+    assert df["value"].tolist() == [pytest.approx(210.5), pytest.approx(350.0), pytest.approx(120.0)]
+    f.write_text("territoire;annee;secteur;energie_ou_gaz;valeur;unite;source\n"
+                 "CALL;2005;residentiel;NOx;12;MWh;Atmo\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as exc:
+        read_inventory(f, "atmo.csv")
+    assert "atmo.csv, ligne 2, colonne « unite »" in str(exc.value) and "polluants en t, kg ou kt" in str(exc.value)
 
 
 def test_inventory_xlsx_errors_name_sheet_and_line(tmp_path):

@@ -11,6 +11,7 @@ TABLES = {
     "emissions": ["sector"],
     "energy": ["sector", "carrier"],
     "renewables": ["technology", "variable"],
+    "air": ["pollutant", "sector"],
 }
 
 

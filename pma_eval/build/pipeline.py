@@ -97,7 +97,8 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     steps.check_population_cross(tables["population"], paths.raw)
     for name, table in (("emissions", steps.emissions(read, inventory, territory, report)),
                         ("energy", steps.energy(read, inventory, territory, report)),
-                        ("renewables", steps.renewables(read, territory, report))):
+                        ("renewables", steps.renewables(read, territory, report)),
+                        ("air", steps.air(inventory, territory, report))):
         if table is not None:
             tables[name] = table
     tables = _sanity_checks(tables, territory)

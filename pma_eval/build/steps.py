@@ -16,7 +16,7 @@ from ..config import Paths
 from ..errors import InputDataError, Problem, display_path
 from ..sources.odre import TECHNOLOGIES
 from ..territory import Territory
-from ..vocabulary import stored_unit
+from ..vocabulary import POLLUTANTS, stored_unit
 from .common import ORE_TO_PCAET, BuildReport, RawFile
 from .reconcile import combine, emission_gaps, energy_member_gaps
 
@@ -185,8 +185,9 @@ def energy(read: Read, inventory: list, territory: Territory, report: BuildRepor
                        complete=True, cover="*")
              .assign(nature=lambda d, n=f.nature: np.where(d["nature"] == "secret", "secret", n))[cols]
              for f, df in read.get("ore_conso", [])]
-    parts += [df.loc[df["carrier"] != "ges"].assign(nature=f.nature, file_nature=f.nature, complete=True,
-                                                    cover=lambda d: d["sector"])[cols] for f, df in inventory]
+    parts += [df.loc[~df["carrier"].isin(["ges", *POLLUTANTS])].assign(nature=f.nature, file_nature=f.nature,
+                                                                       complete=True, cover=lambda d: d["sector"])[cols]
+              for f, df in inventory]
     parts += [df.assign(geo_level="epci", geo_code=df["epci_siren"], sector="residentiel", carrier="electricite",
                         nature=f.nature, file_nature=f.nature, source=f.path.name, complete=True,
                         cover="residentiel")[cols]
@@ -196,6 +197,25 @@ def energy(read: Read, inventory: list, territory: Territory, report: BuildRepor
     return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "carrier"],
                    ["geo_level", "geo_code", "year", "carrier"], territory, report, "énergie",
                    member_gaps=energy_member_gaps).assign(unit=stored_unit("MWh"))
+
+
+def air(inventory: list, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
+    """Emissions of the six air pollutants by commune, EPCI and Pôle, sector and year [t].
+
+    From the inventory template only (an air-quality observatory's long form): a row covers its own
+    pollutant and sector, so an observed file replaces the demonstration values of what it gives.
+    """
+    cols = ["geo_level", "geo_code", "year", "sector", "pollutant", "value", "nature", "file_nature", "source",
+            "complete", "cover"]
+    parts = [df.loc[df["carrier"].isin(POLLUTANTS)].rename(columns={"carrier": "pollutant"})
+             .assign(nature=f.nature, file_nature=f.nature, complete=True, cover=lambda d: d["sector"])[cols]
+             for f, df in inventory]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return None
+    return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "pollutant"],
+                   ["geo_level", "geo_code", "year", "pollutant"], territory, report,
+                   "polluants de l'air").assign(unit=stored_unit("t"))
 
 
 def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:

@@ -37,6 +37,13 @@ INDICATOR_MAP = {
     ("consommation_energie", "tous"): "conso_energie_finale",
     ("consommation_energie_finale", "tous"): "conso_energie_finale",
     ("production_EnR", "tous"): "enr_elec_production",
+    # Air pollutants (PRÉPA, décret n° 2017-949): national totals against 2005.
+    ("emissions_SO2", "tous"): "air_so2",
+    ("emissions_NOx", "tous"): "air_nox",
+    ("emissions_COVNM", "tous"): "air_covnm",
+    ("emissions_NH3", "tous"): "air_nh3",
+    ("emissions_PM2.5", "tous"): "air_pm25",
+    ("emissions_PM10", "tous"): "air_pm10",
 }
 #: Approximations made by the mapping, shown next to the verdict.
 MAPPING_NOTES = {
@@ -71,7 +78,7 @@ def framework(perimetre: str, document: str, statut: str = "") -> str:
     if "ademe" in doc:
         return "Prospective ADEME"
     if perimetre == "France":
-        return "National (SNBC, LTECV, LEC)"
+        return "National (PRÉPA, qualité de l'air)" if "prépa" in doc or "prepa" in doc else "National (SNBC, LTECV, LEC)"
     if perimetre == "UE":
         return "Union européenne"
     if perimetre == "Hauts-de-France":
@@ -92,7 +99,8 @@ def short_framework(fw: str) -> str:
             "Régional (orientations du SRADDET Hauts-de-France, 2018)": "orientations SRADDET 2018",
             "Régional (projet de SRADDET Hauts-de-France)": "projet de SRADDET",
             "Régional (SRCAE Nord-Pas-de-Calais 2012)": "SRCAE 2012",
-            "National (SNBC, LTECV, LEC)": "national", "Union européenne": "UE"}.get(fw, fw)
+            "National (SNBC, LTECV, LEC)": "national", "National (PRÉPA, qualité de l'air)": "PRÉPA",
+            "Union européenne": "UE"}.get(fw, fw)
 
 
 def priority(perimetre: str, document: str, statut: str = "") -> float:

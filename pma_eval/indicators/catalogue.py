@@ -18,7 +18,7 @@ KNOWN_UNITS = set(UNITS)  # vocabulary.yml
 DIRECTIONS = {"increase", "decrease", "none"}
 AGGREGATIONS = {"sum", "ratio"}
 LEVELS = {"commune", "epci", "pma"}
-TABLES = {"population", "emissions", "energy", "renewables"}
+TABLES = {"population", "emissions", "energy", "renewables", "air"}
 REQUIRED = ("id", "title", "short_title", "unit", "short_unit", "direction", "theme", "sources", "aggregation",
             "levels", "calc", "description")
 

@@ -22,7 +22,7 @@ _RANK = {n: i for i, n in enumerate(NATURES)}
 
 
 def _worst(a: pd.Series, b: pd.Series) -> pd.Series:
-    ra, rb = a.map(_RANK), b.map(_RANK)
+    ra, rb = a.map(_RANK).astype(float), b.map(_RANK).astype(float)  # float: an empty frame compares too
     return pd.Series(np.where(ra <= rb, a, b), index=a.index)
 
 
@@ -59,14 +59,17 @@ def _change(base: pd.DataFrame) -> pd.DataFrame:
 
 def compute_indicator(ind: Indicator, tables: dict[str, pd.DataFrame], done: dict[str, pd.DataFrame]) -> pd.DataFrame:
     calc = ind.calc
+    empty = pd.DataFrame(columns=["indicator_id", *KEYS, "value", "unit", "nature", "complete"])
     if "table" in calc:
+        if calc["table"] not in tables:  # no raw file feeds it (e.g. no air-quality inventory)
+            return empty
         out = _from_table(tables[calc["table"]], calc.get("filter") or {})
     elif "ratio" in calc:
         out = _ratio(done[calc["ratio"][0]], done[calc["ratio"][1]], float(calc.get("scale", 1)))
     elif "activity" in calc:
         act = tables.get("activity_indicators")
         if act is None or act.empty:
-            return pd.DataFrame(columns=["indicator_id", *KEYS, "value", "unit", "nature", "complete"])
+            return empty
         out = act.loc[act["indicator_id"] == ind.id, [*KEYS, "value", "nature"]].assign(complete=True)
     elif "share" in calc:
         out = _ratio(done[calc["share"][0]], done[calc["share"][1]], 100.0)

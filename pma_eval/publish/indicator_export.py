@@ -17,7 +17,8 @@ HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "vale
 #: a commune absent from the sources), so that the total is a lower bound.
 COMPLETE_FR = {True: "oui", False: "non"}
 LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle", "departement": "département", "region": "région"}
-SHEET_NAMES = {"contexte": "Contexte", "emissions": "Émissions GES", "energie": "Énergie", "enr": "Renouvelables"}
+SHEET_NAMES = {"contexte": "Contexte", "emissions": "Émissions GES", "energie": "Énergie", "enr": "Renouvelables",
+               "air": "Qualité de l'air"}
 
 
 def parse_years(text: str | None) -> list[int] | None:

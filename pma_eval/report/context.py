@@ -47,10 +47,15 @@ class ReportContext:
     activity: dict[str, pd.DataFrame] | None = None  # registers of the networks and actions, when given
     energy: pd.DataFrame | None = None  # energy by sector and carrier of the territory (EPCI and Pôle rows)
     comparisons: pd.DataFrame | None = None  # the region's inventory by territory (pma_eval.comparisons)
+    air: pd.DataFrame | None = None  # air pollutants by sector of the territory (its own rows), when given
 
     @property
     def first_year(self) -> int:
-        return int(self.indicators["year"].min())
+        """First year of the greenhouse-gas series, the span of the report (air pollutants may start
+        earlier, at the reference year of their targets)."""
+        v = self.indicators
+        ges = v.loc[v["indicator_id"] == "ges_total", "year"]
+        return int((ges if len(ges) else v["year"]).min())
 
     @property
     def of_name(self) -> str:
@@ -92,6 +97,11 @@ def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None)
         ctx.comparisons = load("comparisons_ges", paths)
     except ConfigurationError:
         ctx.comparisons = None
+    try:
+        air = load("air", paths)
+        ctx.air = air.loc[(air["geo_level"] == level) & (air["geo_code"] == code) & (air["year"] <= int(year))]
+    except ConfigurationError:
+        ctx.air = None
     return ctx
 
 

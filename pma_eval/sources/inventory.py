@@ -2,8 +2,10 @@
 
 Columns ``territoire, annee, secteur, energie_ou_gaz, valeur, unite, source``, so that figures
 from Atmo Hauts-de-France, the regional observatory or a consultant can be pasted in. One row
-is one value: the energy consumption of a sector for a carrier, or the greenhouse-gas
-emissions of a sector (``energie_ou_gaz = GES``).
+is one value: the energy consumption of a sector for a carrier, the greenhouse-gas emissions of a
+sector (``energie_ou_gaz = GES``), or the emissions of one of the six air pollutants of a PCAET
+(``NOx``, ``PM10``, ``PM2,5``, ``COVNM``, ``SO2``, ``NH3``; in t, kg or kt) — the long form an air
+quality observatory delivers (territory, year, pollutant, sector, value, unit).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import YEAR_MAX, YEAR_MIN
+from ..vocabulary import POLLUTANT_SPELLINGS, POLLUTANTS
 from ._table import Parser, read_any
 
 TEMPLATE_COLUMNS = ["territoire", "annee", "secteur", "energie_ou_gaz", "valeur", "unite", "source"]
@@ -40,6 +43,7 @@ CARRIERS = {
     "autres_enr": "autres_enr", "autres énergies renouvelables": "autres_enr",
     "charbon": "charbon", "autres": "autres", "autres non renouvelables": "autres",
     "ges": "ges", "GES": "ges", "gaz à effet de serre": "ges",
+    **POLLUTANT_SPELLINGS,
 }
 
 #: Accepted units → (canonical unit, factor to it).
@@ -47,7 +51,13 @@ UNITS = {
     "MWh": ("MWh", 1.0), "GWh": ("MWh", 1000.0), "kWh": ("MWh", 0.001),
     "tCO2e": ("tCO2e", 1.0), "teqCO2": ("tCO2e", 1.0), "tCO2eq": ("tCO2e", 1.0),
     "ktCO2e": ("tCO2e", 1000.0), "kteqCO2": ("tCO2e", 1000.0), "ktCO2eq": ("tCO2e", 1000.0),
+    "t": ("t", 1.0), "kg": ("t", 0.001), "kt": ("t", 1000.0),
 }
+
+
+def canonical_unit(carrier: str) -> str:
+    """The unit family a value of ``energie_ou_gaz`` must be given in."""
+    return "tCO2e" if carrier == "ges" else "t" if carrier in POLLUTANTS else "MWh"
 
 
 def read_inventory(path: str | Path, display: str | None = None, sheet: str | int = 0) -> pd.DataFrame:
@@ -57,8 +67,8 @@ def read_inventory(path: str | Path, display: str | None = None, sheet: str | in
     -------
     DataFrame
         ``territoire`` (as written: INSEE code, EPCI SIREN or ``PMA``), ``year``, ``sector``,
-        ``carrier`` (``ges`` for emissions), ``value`` in the canonical unit, ``unit``
-        (``MWh`` or ``tCO2e``), ``source``, ``line``.
+        ``carrier`` (``ges`` for emissions, a pollutant code of the vocabulary for air pollutants),
+        ``value`` in the canonical unit, ``unit`` (``MWh``, ``tCO2e`` or ``t``), ``source``, ``line``.
     """
     p = Parser(read_any(path, display, sheet=sheet), display or str(path))
     cols = p.columns({c: () for c in TEMPLATE_COLUMNS})
@@ -70,10 +80,9 @@ def read_inventory(path: str | Path, display: str | None = None, sheet: str | in
     unit_raw = p.text(cols["unite"])
     unit = p.choice(cols["unite"], {k: k for k in UNITS}, what="unité")
     mismatch = (unit != "") & (carrier != "") & (
-        (carrier.eq("ges") & unit.map(lambda u: UNITS.get(u, ("",))[0]).ne("tCO2e"))
-        | (carrier.ne("ges") & unit.map(lambda u: UNITS.get(u, ("",))[0]).ne("MWh")))
+        unit.map(lambda u: UNITS.get(u, ("",))[0]) != carrier.map(canonical_unit))
     if mismatch.any():
-        p.problem("unité incompatible avec « energie_ou_gaz » (GES en tCO2e, énergie en MWh)",
+        p.problem("unité incompatible avec « energie_ou_gaz » (GES en tCO2e, énergie en MWh, polluants en t, kg ou kt)",
                   unit.index[mismatch], cols["unite"], unit_raw)
     source = p.text(cols["source"])
     p.duplicates(pd.DataFrame({"t": terr, "a": year, "s": sector, "c": carrier}),
@@ -92,6 +101,7 @@ def template_frame() -> pd.DataFrame:
     return pd.DataFrame([
         ["CALL", 2022, "residentiel", "gaz", "1 234,5", "GWh", "Observatoire Climat Hauts-de-France"],
         ["62498", 2022, "transport_routier", "GES", "45 678", "tCO2e", "Atmo Hauts-de-France, inventaire A2022"],
+        ["CAHC", 2022, "transport_routier", "NOx", "412,3", "t", "Atmo Hauts-de-France, inventaire A2022"],
     ], columns=TEMPLATE_COLUMNS)
 
 
@@ -123,9 +133,10 @@ def write_template(folder: str | Path) -> list[Path]:
         "territoire : code INSEE de commune (5 caractères), SIREN d'EPCI (9 chiffres), sigle (CALL, CAHC, CABBALR) ou PMA.",
         "annee : année de l'inventaire.",
         "secteur : un des secteurs réglementaires du PCAET (liste déroulante).",
-        "energie_ou_gaz : vecteur énergétique de la consommation, ou GES pour les émissions.",
+        "energie_ou_gaz : vecteur énergétique de la consommation, GES pour les émissions de gaz à effet de serre, "
+        "ou un polluant de l'air (NOx, PM10, PM2,5, COVNM, SO2, NH3) pour ses émissions.",
         "valeur : nombre (virgule décimale acceptée).",
-        "unite : MWh, GWh ou kWh pour l'énergie ; tCO2e ou ktCO2e pour les GES.",
+        "unite : MWh, GWh ou kWh pour l'énergie ; tCO2e ou ktCO2e pour les GES ; t, kg ou kt pour les polluants.",
         "source : producteur et millésime de la donnée (obligatoire).",
     ):
         readme.append([line])
