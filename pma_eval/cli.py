@@ -119,7 +119,9 @@ def cmd_data_template(args: argparse.Namespace) -> int:
     from .activity.example import write_templates
     from .sources.inventory import write_template
 
-    for p in write_template(args.out) + write_templates(Path(args.out) / "activite"):
+    from .sources.sequestration import write_template as write_aldo_template
+
+    for p in write_template(args.out) + write_aldo_template(args.out) + write_templates(Path(args.out) / "activite"):
         _print(str(p))
     return 0
 
@@ -263,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     st = dsub.add_parser("etat", help="couverture des données : thème × niveau × année, nature de chaque valeur, "
                                       "ce qui manque et quel téléchargement le comblerait")
     st.set_defaults(func=cmd_data_status)
-    t = dsub.add_parser("modele", help="écrire les modèles à remplir (inventaire, registres d'activité) dans un dossier")
+    t = dsub.add_parser("modele", help="écrire les modèles à remplir (inventaire, séquestration ALDO, registres d'activité) "
+                                           "dans un dossier")
     t.add_argument("--out", required=True, help="dossier de sortie")
     t.set_defaults(func=cmd_data_template)
 

@@ -67,6 +67,9 @@ POLLUTANTS: tuple[str, ...] = tuple(POLLUTANT_LABELS)
 #: Spellings of the inventory template's ``energie_ou_gaz`` column → pollutant code.
 POLLUTANT_SPELLINGS: dict[str, str] = {s: k for k, v in _RAW["pollutants"].items() for s in (k, *v["spellings"])}
 
+LAND_USE_LABELS: dict[str, str] = _labels("land_uses")
+LAND_USE_SPELLINGS: dict[str, str] = {s: k for k, v in _RAW["land_uses"].items() for s in (k, *v["spellings"])}
+
 TECHNOLOGY_LABELS: dict[str, str] = _labels("technologies")
 TECHNOLOGY_COLORS: dict[str, str] = _attr("technologies", "color")
 TECHNOLOGY_HATCHES: dict[str, str] = _attr("technologies", "hatch")

@@ -14,6 +14,8 @@ and one year, and the origin of each number is stated beside it:
   first commune that has some);
 - air pollutants: the demonstration file in the inventory template (``data/raw/demonstration``,
   ``energie_ou_gaz`` = NOx, PM10, PM2,5, COVNM, SO2 or NH3, in t), the CALL in 2023;
+- sequestration: the demonstration file in the ALDO template (``data/raw/demonstration``, flows in
+  t CO₂e a year with ALDO's sign, stocks in t C), the CALL, entered for 2018 and carried to 2016;
 - networks and actions: the fictional example registers (``data/raw/activite``), the Pôle in 2023.
 
 A test fails if the build or the catalogue computes something else than what is written here.
@@ -223,6 +225,12 @@ def air(pollutant: str, year: int = 2023) -> float:
                and r["energie_ou_gaz"] == AIR_LABELS[pollutant] and r["unite"] == "t")
 
 
+def aldo(quantity: str) -> float:
+    """The CALL's sum of one quantity of the ALDO demonstration file (flows with ALDO's sign)."""
+    rows = _rows(RAW / "demonstration" / "aldo_sequestration_epci_2018_demo.csv", delimiter=";")
+    return sum(float(r["valeur"]) for r in rows if r["territoire"] == CALL and r["grandeur"] == quantity)
+
+
 # --- the hand calculations: indicator → (level, code, year, expected value) --------------------------
 
 def _g(s: str) -> float:
@@ -275,6 +283,11 @@ HAND: dict[str, tuple[str, str, int, callable]] = {
     **{f"air_{p}_par_habitant": ("epci", CALL, 2023,
                                  (lambda p=p: 1000 * air(p) / sum(population(c, 2023) for c in call_communes())))
        for p in AIR_LABELS},
+    # ALDO: sequestration = − Σ flows (negative = absorbed); stock = Σ stocks (t C). The 2018 flow stands
+    # for 2016 (the first entered year after it); net emissions 2016 = the IGT total − sequestration.
+    "sequestration_nette": ("epci", CALL, 2018, lambda: -aldo("flux")),
+    "stock_carbone": ("epci", CALL, 2018, lambda: aldo("stock")),
+    "ges_nettes": ("epci", CALL, 2016, lambda: sum(_ges_total(c) for c in call_communes()) + aldo("flux")),
     # Example registers, 2023: events by type, the CALL's events, people counted once a year.
     "evenements_total": ("epci", CALL, Y, lambda: events(epci="CALL")),
     "evenements_grand_forum": ("pma", "PMA", Y, lambda: events("Grand Forum")),

@@ -172,7 +172,8 @@ def test_export_csv_and_xlsx(built_paths, tmp_path, monkeypatch):
     assert pma16.endswith(";non")
     assert main(["indicators", "export", "--out", str(tmp_path / "x.xlsx"), "--niveaux", "pma"]) == 0
     wb = load_workbook(tmp_path / "x.xlsx")
-    assert wb.sheetnames == ["Contexte", "Émissions GES", "Énergie", "Renouvelables", "Qualité de l'air", "Mobilisation des réseaux",
+    assert wb.sheetnames == ["Contexte", "Émissions GES", "Énergie", "Renouvelables", "Qualité de l'air",
+                             "Séquestration carbone", "Mobilisation des réseaux",
                              "Du récit aux actions", "Catalogue"]
     ws = wb["Émissions GES"]
     assert [c.value for c in ws[1]] == ["indicateur", "titre", "niveau", "code", "territoire", "annee", "valeur",

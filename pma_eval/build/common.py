@@ -12,7 +12,10 @@ TABLES = {
     "energy": ["sector", "carrier"],
     "renewables": ["technology", "variable"],
     "air": ["pollutant", "sector"],
+    "sequestration": ["land_use", "variable"],
 }
+#: Processed tables whose values may be negative (a land that emits more than it absorbs).
+SIGNED_TABLES = {"sequestration"}
 
 
 #: Reference tables of the foresight: raw format → processed table.

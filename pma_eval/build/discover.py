@@ -22,6 +22,7 @@ from ..sources import (
     read_targets,
 )
 from ..sources.geo import read_commune_shapes
+from ..sources.sequestration import read_aldo
 from ..sources.prospective import read_ademe_parameters_table, read_sgpe_levers, read_tet_trajectory, read_unit_costs
 from ..territory import Territory
 from .common import NATIONAL_FORMATS, BuildReport, RawFile
@@ -97,6 +98,7 @@ def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
         "ademe_parametres": lambda: read_ademe_parameters_table(f.path, f.display),
         "sgpe_leviers": lambda: read_sgpe_levers(f.path, f.display),
         "couts_unitaires": lambda: read_unit_costs(f.path, f.display),
+        "sequestration_aldo": lambda: read_aldo(f.path, f.display),
         "contours_communes": lambda: pd.DataFrame({"code_insee": sorted(read_commune_shapes(f.path, f.display))}),
     }
     if fmt.startswith("activite_"):

@@ -15,7 +15,7 @@ from ..indicators import check_indicators, compute_indicators, load_catalogue
 from ..schemas import validate_table
 from ..territory import Territory
 from . import steps
-from .common import REFERENCE_TABLES, TABLES, BuildReport, RawFile
+from .common import SIGNED_TABLES, REFERENCE_TABLES, TABLES, BuildReport, RawFile
 from .discover import discover, outside, read_raw, territory_of
 from .reconcile import check_consistency
 from .write import write_processed
@@ -52,6 +52,8 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
         read[fmt] = [(f, outside(df, code_col, level_col, territory, f, problems, label, report))
                      for f, df in read.get(fmt, [])]
     inventory = []
+    read["sequestration_aldo"] = [(f, _resolve_territories(f, df, territory, problems, ("epci", "pma")))
+                                  for f, df in read.get("sequestration_aldo", [])]
     for f, df in read.get("inventaire", []):
         resolved = {}
         for terr in df["territoire"].unique():
@@ -70,6 +72,26 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
     return read, inventory
 
 
+def _resolve_territories(f: RawFile, df: pd.DataFrame, territory: Territory, problems: list[Problem],
+                         levels: tuple[str, ...]) -> pd.DataFrame:
+    """``geo_level``/``geo_code`` of a template's ``territoire`` column; an unknown territory or one of
+    another level than ``levels`` is a located problem."""
+    resolved = {}
+    for terr in df["territoire"].unique():
+        try:
+            resolved[terr] = territory.resolve(terr)
+        except ConfigurationError:
+            resolved[terr] = (None, terr)
+    df = df.assign(geo_level=df["territoire"].map(lambda t: resolved[t][0]),
+                   geo_code=df["territoire"].map(lambda t: resolved[t][1]))
+    bad = ~df["geo_level"].isin(levels)
+    for _, row in df.loc[bad].head(50).iterrows():
+        problems.append(Problem(f.display, "territoire inconnu du Pôle" if row["geo_level"] is None else
+                                "niveau non admis ici (" + ", ".join(levels) + ")", line=int(row["line"]),
+                                column="territoire", value=row["territoire"]))
+    return df.loc[~bad]
+
+
 def _sanity_checks(tables: dict[str, pd.DataFrame], territory: Territory) -> dict[str, pd.DataFrame]:
     """Types, schemas (pandera) and communes = EPCI = Pôle, at the end of the steps."""
     for name, df in list(tables.items()):
@@ -79,7 +101,8 @@ def _sanity_checks(tables: dict[str, pd.DataFrame], territory: Territory) -> dic
             if c in df:
                 df[c] = df[c].astype(str)
         tables[name] = validate_table(df.sort_values(["geo_level", "geo_code", "year", *TABLES[name]])
-                                      .reset_index(drop=True), name, TABLES[name])
+                                      .reset_index(drop=True), name, TABLES[name],
+                                      allow_negative=name in SIGNED_TABLES)
     check_consistency(tables, territory)
     return tables
 
@@ -99,6 +122,10 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
                         ("energy", steps.energy(read, inventory, territory, report)),
                         ("renewables", steps.renewables(read, territory, report)),
                         ("air", steps.air(inventory, territory, report))):
+        if table is not None:
+            tables[name] = table
+    emission_years = sorted(set(tables["emissions"]["year"])) if "emissions" in tables else []
+    for name, table in (("sequestration", steps.sequestration(read, territory, emission_years)),):
         if table is not None:
             tables[name] = table
     tables = _sanity_checks(tables, territory)

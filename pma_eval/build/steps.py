@@ -15,7 +15,7 @@ import pandas as pd
 from ..config import Paths
 from ..errors import InputDataError, Problem, display_path
 from ..sources.odre import TECHNOLOGIES
-from ..territory import Territory
+from ..territory import PMA_CODE, Territory, worst_nature
 from ..vocabulary import POLLUTANTS, stored_unit
 from .common import ORE_TO_PCAET, BuildReport, RawFile
 from .reconcile import combine, emission_gaps, energy_member_gaps
@@ -216,6 +216,50 @@ def air(inventory: list, territory: Territory, report: BuildReport) -> pd.DataFr
     return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "pollutant"],
                    ["geo_level", "geo_code", "year", "pollutant"], territory, report,
                    "polluants de l'air").assign(unit=stored_unit("t"))
+
+
+def sequestration(read: Read, territory: Territory, years: list[int]) -> pd.DataFrame | None:
+    """Carbon stocks [t C] and net sequestration [t CO₂e a year, positive = absorbed] by EPCI and Pôle,
+    land use and year, from ALDO outputs (:mod:`pma_eval.sources.sequestration`).
+
+    ALDO's flows are yearly averages over a land-cover period: the latest entered year at or before each
+    year of the emissions (the first entered year before it) stands for that year, ``estimated``. The
+    Pôle is the sum of its EPCIs where every EPCI has the value, unless the Pôle is entered itself.
+    """
+    frames = [df.assign(nature=f.nature, source=f.path.name) for f, df in read.get("sequestration_aldo", [])]
+    frames = [d for d in frames if not d.empty]
+    if not frames:
+        return None
+    df = pd.concat(frames, ignore_index=True)
+    keys = ["geo_level", "geo_code", "land_use", "variable"]
+    flows = df[df["variable"] == "sequestration"]
+    filled = []
+    for key, g in flows.groupby(keys):
+        entered = g.set_index("year").sort_index()
+        for y in sorted(set(years) | set(entered.index)):
+            before = [e for e in entered.index if e <= y]
+            src = before[-1] if before else entered.index[0]
+            row = entered.loc[src]
+            filled.append({**dict(zip(keys, key)), "year": int(y), "value": float(row["value"]),
+                           "nature": row["nature"] if y == src else worst_nature([row["nature"], "estimated"]),
+                           "source": row["source"] if y == src else f"{row['source']} (flux ALDO de {src})"})
+    cols = [*keys, "year", "value", "nature", "source"]
+    out = pd.concat([df[df["variable"] == "stock"][cols], pd.DataFrame(filled, columns=cols)], ignore_index=True)
+    epci = out[out["geo_level"] == "epci"]
+    n_epci = len(territory.epcis)
+    g = epci.groupby(["land_use", "variable", "year"])
+    pma = pd.DataFrame({"value": g["value"].sum(), "n": g["geo_code"].nunique(),
+                        "nature": g["nature"].agg(worst_nature),
+                        "source": g["source"].agg(lambda s: " ; ".join(sorted(set(s))))}).reset_index()
+    pma = pma[pma["n"] == n_epci].drop(columns="n").assign(geo_level="pma", geo_code=PMA_CODE)
+    given = out[out["geo_level"] == "pma"]
+    if not given.empty:
+        k = ["land_use", "variable", "year"]
+        pma = pma[~pd.MultiIndex.from_frame(pma[k]).isin(pd.MultiIndex.from_frame(given[k]))]
+    out = pd.concat([epci.assign(origin="given"), given.assign(origin="given"), pma.assign(origin="aggregate")],
+                    ignore_index=True)
+    unit = {"stock": stored_unit("t C"), "sequestration": stored_unit("t CO₂e")}
+    return out.assign(unit=out["variable"].map(unit), complete=True)
 
 
 def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:

@@ -4,7 +4,8 @@ Every verdict follows the one pace rule of :mod:`pma_eval.evaluation.progress` (
 term where the series allows it). A target not verified on a copy of its text is shown
 « à vérifier » (category ``to_verify``, its pace kept in ``pace_category`` for the analyst) and never
 drives a synthesis. A net-emissions target (carbon neutrality) cannot be judged on gross emissions:
-it stays « non évaluable » until sequestration data are part of the inventory.
+it is judged on net emissions (``ges_nettes``: gross emissions minus the sequestration entered from
+ADEME ALDO outputs) and stays « non évaluable » where no sequestration is entered.
 
 The shipped targets are relative changes (``-0.30`` = −30 % versus a reference year), factors
 (``×2``) or absolute values (1.1 t CO₂e per inhabitant, zero emissions). A national or regional
@@ -37,6 +38,7 @@ INDICATOR_MAP = {
     ("consommation_energie", "tous"): "conso_energie_finale",
     ("consommation_energie_finale", "tous"): "conso_energie_finale",
     ("production_EnR", "tous"): "enr_elec_production",
+    ("emissions_GES_nettes", "tous"): "ges_nettes",
     # Air pollutants (PRÉPA, décret n° 2017-949): national totals against 2005.
     ("emissions_SO2", "tous"): "air_so2",
     ("emissions_NOx", "tous"): "air_nox",
@@ -159,7 +161,8 @@ def describe_target(t: pd.Series) -> str:
     if t["kind"] == "absolute":
         return f"{fmt.number(t['valeur'], 1)} t CO₂e par habitant en {t['target_year']}"
     if t["kind"] == "zero":
-        return f"zéro émission en {t['target_year']}"
+        return (f"émissions nettes nulles (neutralité carbone) en {t['target_year']}" if t.get("indicateur") in NET_INDICATORS
+                else f"zéro émission en {t['target_year']}")
     return f"{with_accents(t['unite'])} ({t['target_year']})"
 
 
@@ -202,7 +205,7 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
                 "verified": bool(t["verified"]), "target_year": int(t["target_year"]), "note": t["note"]}
         reason = None
         s = series_by_indicator.get(t["indicator_id"]) if not pd.isna(t["indicator_id"]) else None
-        if t["indicateur"] in NET_INDICATORS:
+        if t["indicateur"] in NET_INDICATORS and (s is None or s.dropna().empty):
             reason = NET_REASON
         elif pd.isna(t["indicator_id"]):
             reason = "indicateur non suivi par l'atelier"

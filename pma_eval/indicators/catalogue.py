@@ -18,7 +18,7 @@ KNOWN_UNITS = set(UNITS)  # vocabulary.yml
 DIRECTIONS = {"increase", "decrease", "none"}
 AGGREGATIONS = {"sum", "ratio"}
 LEVELS = {"commune", "epci", "pma"}
-TABLES = {"population", "emissions", "energy", "renewables", "air"}
+TABLES = {"population", "emissions", "energy", "renewables", "air", "sequestration"}
 REQUIRED = ("id", "title", "short_title", "unit", "short_unit", "direction", "theme", "sources", "aggregation",
             "levels", "calc", "description")
 
@@ -97,7 +97,7 @@ class Catalogue:
 
 
 def _dependencies(calc: dict) -> tuple[str, ...]:
-    for key in ("ratio", "share"):
+    for key in ("ratio", "share", "difference"):
         if key in calc:
             return tuple(calc[key])
     if "change" in calc:
@@ -135,9 +135,10 @@ def parse_catalogue(data: dict, source: str = "catalogue.yml") -> Catalogue:
         if not set(e["levels"]) <= LEVELS:
             problems.append(f"{where} : niveaux inconnus {sorted(set(e['levels']) - LEVELS)}")
         calc = e["calc"] or {}
-        kinds = [k for k in ("table", "ratio", "share", "change", "activity") if k in calc]
+        kinds = [k for k in ("table", "ratio", "share", "change", "activity", "difference") if k in calc]
         if len(kinds) != 1:
-            problems.append(f"{where} : « calc » doit avoir exactement un de table, ratio, share, change, activity")
+            problems.append(f"{where} : « calc » doit avoir exactement un de table, ratio, share, change, activity, "
+                            "difference")
         elif kinds[0] == "table" and calc["table"] not in TABLES:
             problems.append(f"{where} : table inconnue « {calc['table']} »")
         elif kinds[0] in ("ratio", "share") and e["aggregation"] != "ratio":

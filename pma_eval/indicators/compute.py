@@ -49,6 +49,13 @@ def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
                          "complete": j["complete_n"] & j["complete_d"]})
 
 
+def _difference(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """``a − b`` where both exist (net emissions = gross emissions − sequestration), same rules of nature."""
+    j = a.merge(b, on=KEYS, suffixes=("_a", "_b"), how="inner")
+    return pd.DataFrame({**{k: j[k] for k in KEYS}, "value": j["value_a"] - j["value_b"],
+                         "nature": _worst(j["nature_a"], j["nature_b"]), "complete": j["complete_a"] & j["complete_b"]})
+
+
 def _change(base: pd.DataFrame) -> pd.DataFrame:
     prev = base.assign(year=base["year"] + 1)
     j = base.merge(prev, on=KEYS, suffixes=("", "_prev"), how="inner")
@@ -71,6 +78,8 @@ def compute_indicator(ind: Indicator, tables: dict[str, pd.DataFrame], done: dic
         if act is None or act.empty:
             return empty
         out = act.loc[act["indicator_id"] == ind.id, [*KEYS, "value", "nature"]].assign(complete=True)
+    elif "difference" in calc:
+        out = _difference(done[calc["difference"][0]], done[calc["difference"][1]])
     elif "share" in calc:
         out = _ratio(done[calc["share"][0]], done[calc["share"][1]], 100.0)
     else:

@@ -18,7 +18,7 @@ HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "vale
 COMPLETE_FR = {True: "oui", False: "non"}
 LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle", "departement": "département", "region": "région"}
 SHEET_NAMES = {"contexte": "Contexte", "emissions": "Émissions GES", "energie": "Énergie", "enr": "Renouvelables",
-               "air": "Qualité de l'air"}
+               "air": "Qualité de l'air", "sequestration": "Séquestration carbone"}
 
 
 def parse_years(text: str | None) -> list[int] | None:
