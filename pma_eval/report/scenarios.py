@@ -106,7 +106,8 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
                f"La trajectoire de référence (SNBC territorialisée) demande {kt(ref.get(2030))} en 2030 "
                f"et {kt(ref.get(ctx.horizon))} en {ctx.horizon}"
                + (" : ce sont des émissions brutes, le niveau que la neutralité carbone suppose compensé par la "
-                  "séquestration (non suivie ici, la neutralité elle-même n'est donc pas évaluée)." if ctx.horizon >= 2050
+                  "séquestration ; la neutralité elle-même se juge sur les émissions nettes (rapport annuel, section "
+                  "« Séquestration de carbone et émissions nettes »)." if ctx.horizon >= 2050
                   else "."))
     trend = trend_sentence(ctx)
     if trend:

@@ -25,7 +25,9 @@ METHODS = [
     "sert jamais à la synthèse. La synthèse nomme un seul objectif par indicateur phare : celui du territoire "
     "(PCAET de l'EPCI ou du Pôle), à défaut celui du SRADDET adopté, à défaut l'objectif national, à défaut les "
     "orientations régionales. La neutralité carbone porte sur les émissions nettes (émissions moins "
-    "séquestration) : elle n'est pas évaluable sans données de séquestration.",
+    "séquestration nette saisie depuis l'outil ALDO de l'ADEME) : elle est jugée sur ces émissions nettes, et "
+    "n'est pas évaluable là où aucune séquestration n'est saisie. Polluants de l'air : objectifs nationaux du PRÉPA "
+    "(décret n° 2017-949, par rapport à 2005) appliqués au territoire comme une même variation relative.",
     "Facteurs d'évolution : décomposition LMDI additive (Ang, 2005), chaînée d'année en année ; pour chaque "
     "secteur dont l'énergie est connue, émissions de la combustion = population × énergie par habitant × contenu "
     "carbone de l'énergie (consommation de chaque énergie × son facteur d'émission direct) ; le reste des émissions "

@@ -1,0 +1,75 @@
+"""Carbon sequestration section of the annual report: stocks and net flows by land use (ADEME ALDO
+outputs), net emissions, and the carbon-neutrality target judged on net emissions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import fmt
+from ...processed import load
+from ...errors import ConfigurationError
+from ...territory import worst_nature
+from ...vocabulary import LAND_USE_LABELS
+from ..blocks import Table, Text
+from ..context import ReportContext, display, source_line, value
+
+IDS = ["sequestration_nette", "stock_carbone", "ges_nettes"]
+
+
+def has_sequestration(ctx: ReportContext) -> bool:
+    v, _ = value(ctx, "sequestration_nette")
+    return v == v
+
+
+def _rows(ctx: ReportContext) -> pd.DataFrame:
+    try:
+        t = load("sequestration", ctx.paths)
+    except ConfigurationError:
+        return pd.DataFrame()
+    return t[(t["geo_level"] == ctx.geo_level) & (t["geo_code"] == ctx.geo_code) & (t["year"] <= ctx.year)]
+
+
+def land_use_table(ctx: ReportContext) -> Table | Text:
+    """Stock [kt C] and net sequestration [t CO₂e a year] by land use, in the latest year with a stock
+    entered (the year of the ALDO run)."""
+    t = _rows(ctx)
+    stocks = t[t["variable"] == "stock"]
+    if stocks.empty:
+        return Text("Aucun stock de carbone saisi pour ce territoire.")
+    year = int(stocks["year"].max())
+    t = t[t["year"] == year]
+    wide = t.pivot_table(index="land_use", columns="variable", values="value", aggfunc="sum")
+    rows = [{"Occupation du sol": LAND_USE_LABELS[lu], "Stock (kt C)": r.get("stock", float("nan")) / 1000,
+             "Séquestration nette (t CO₂e/an)": r.get("sequestration", float("nan"))}
+            for lu, r in wide.iterrows()]
+    rows.sort(key=lambda r: -(r["Séquestration nette (t CO₂e/an)"] if r["Séquestration nette (t CO₂e/an)"] == r[
+        "Séquestration nette (t CO₂e/an)"] else float("-inf")))
+    rows.append({"Occupation du sol": "Total", "Stock (kt C)": wide.get("stock", pd.Series(dtype=float)).sum() / 1000,
+                 "Séquestration nette (t CO₂e/an)": wide.get("sequestration", pd.Series(dtype=float)).sum()})
+    return Table(pd.DataFrame(rows), f"Stocks et flux de carbone par occupation du sol ({year}, outil ALDO) — "
+                                     f"{ctx.name} ; flux positif : le sol absorbe, négatif : il émet",
+                 formats={"Stock (kt C)": lambda x: fmt.number(x, 0),
+                          "Séquestration nette (t CO₂e/an)": lambda x: fmt.number(x, 0, signed=True)},
+                 sources=(source_line(ctx, ["sequestration_nette", "stock_carbone"]),),
+                 natures=frozenset(t["nature"]))
+
+
+def net_sentence(ctx: ReportContext) -> Text:
+    gross, n1 = value(ctx, "ges_total")
+    seq, n2 = value(ctx, "sequestration_nette")
+    net, n3 = value(ctx, "ges_nettes")
+    share = seq / gross if gross else float("nan")
+    text = (f"En {ctx.year}, les sols, la forêt et les produits bois {ctx.of_name} absorbent "
+            f"{display('t CO₂e', seq)} par an, soit {fmt.percent(share, 1)} des émissions brutes "
+            f"({display('t CO₂e', gross)}) : les émissions nettes atteignent {display('t CO₂e', net)}. La neutralité "
+            "carbone (émissions nettes nulles en 2050) est jugée sur ces émissions nettes.")
+    nature = worst_nature([n1, n2, n3])
+    if nature == "demonstration":
+        text += " Valeurs de séquestration de démonstration : saisissez les sorties ALDO de chaque EPCI."
+    return Text(text, "key-figure", frozenset({n1, n2, n3}))
+
+
+def no_sequestration_text() -> Text:
+    return Text("Aucune donnée de séquestration n'est saisie pour ce territoire : la neutralité carbone reste non "
+                "évaluable. Saisissez les sorties de l'outil ALDO de l'ADEME de chaque EPCI dans le modèle "
+                "(docs/sequestration.md).")
