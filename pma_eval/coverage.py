@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import fmt
 from .territory import Territory
 
 #: Processed table → French theme label, and the download or template that fills it.
@@ -177,10 +178,13 @@ def extent_lines(extent: dict[str, dict]) -> list[str]:
         out, unplaced = e.get("hors_territoire") or {}, e.get("sans_commune") or {}
         parts = []
         if out.get("rows"):
-            parts.append(f"{out['rows']} ligne(s) de {out['communes']} territoire(s) hors du Pôle laissée(s) de côté")
+            parts.append(f"{fmt.count(out['rows'], 'ligne')} de {fmt.count(out['communes'], 'territoire')} hors du "
+                         f"Pôle {'laissée' if out['rows'] < 2 else 'laissées'} de côté")
         if unplaced.get("rows"):
-            parts.append(f"{unplaced['rows']} ligne(s) sans code commune ({unplaced['capacity_kw']:.0f} kW), "
-                         "comptées à part : elles ne peuvent être rattachées à une commune")
+            one = unplaced["rows"] < 2
+            parts.append(f"{fmt.count(unplaced['rows'], 'ligne')} sans code commune ({unplaced['capacity_kw']:.0f} kW), "
+                         f"{'comptée' if one else 'comptées'} à part : {'elle ne peut' if one else 'elles ne peuvent'} "
+                         "être rattachée" + ("" if one else "s") + " à une commune")
         if parts:
             lines.append(f"{path} : " + " ; ".join(parts))
     return lines

@@ -62,6 +62,11 @@ def percent(x: float | None, decimals: int = 0, signed: bool = False) -> str:
     return format_percent(x, format=pattern, locale=LOCALE).replace("-", "−")
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 ligne``, ``3 lignes``: a count with its noun in the French number (1 and 0 singular)."""
+    return f"{number(n, 0)}{NBSP}{singular if abs(n) < 2 else (plural or singular + 's')}"
+
+
 def quantity(x: float | None, unit: str, decimals: int = 0) -> str:
     """Number and unit separated by a no-break space: ``1 234 GWh``."""
     if _missing(x):

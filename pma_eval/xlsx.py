@@ -13,9 +13,19 @@ import zipfile
 from pathlib import Path
 
 
+#: The instant published files carry when ``SOURCE_DATE_EPOCH`` is not set: 2000-01-01 UTC.
+DEFAULT_EPOCH = "946684800"
+
+
+def pin_source_date_epoch() -> None:
+    """Set ``SOURCE_DATE_EPOCH`` (if unset) before writing a PDF: without HarfBuzz's subsetter, WeasyPrint
+    subsets fonts with fontTools, which stamps each font's ``head`` table with the clock unless it is set."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+
+
 def fixed_instant() -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` (reproducible-builds.org convention) or 2000-01-01, in UTC."""
-    return dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "946684800")), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)), dt.timezone.utc)
 
 
 def make_reproducible(path: str | Path) -> Path:

@@ -225,6 +225,9 @@ def _pdf_tools():
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
+        from ..xlsx import pin_source_date_epoch
+
+        pin_source_date_epoch()
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
         fc = FontConfiguration()

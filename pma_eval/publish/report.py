@@ -228,6 +228,9 @@ def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Pat
     """A4 PDF of the report HTML with WeasyPrint."""
     import weasyprint
 
+    from ..xlsx import pin_source_date_epoch
+
+    pin_source_date_epoch()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # PDF/UA-1: tagged PDF (structure tree, language), rendered identically to the plain variant here.
