@@ -117,11 +117,12 @@ def cmd_data_demo(args: argparse.Namespace) -> int:
 
 def cmd_data_template(args: argparse.Namespace) -> int:
     from .activity.example import write_templates
+    from .sources.heat import write_template as write_heat_template
     from .sources.inventory import write_template
-
     from .sources.sequestration import write_template as write_aldo_template
 
-    for p in write_template(args.out) + write_aldo_template(args.out) + write_templates(Path(args.out) / "activite"):
+    for p in (write_template(args.out) + write_aldo_template(args.out) + write_heat_template(args.out)
+              + write_templates(Path(args.out) / "activite")):
         _print(str(p))
     return 0
 

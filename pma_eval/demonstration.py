@@ -167,6 +167,160 @@ def air_inventory(inventaire: pd.DataFrame, epci_of: pd.Series) -> pd.DataFrame:
             .sort_values(["annee", "territoire", "energie_ou_gaz", "secteur"]).reset_index(drop=True))
 
 
+#: Fictional biomethane injection sites (register layout): commune, project name, typology, network,
+#: commissioning date, capacity [GWh PCS a year]. One site outside the Pôle shows the register's extent.
+BIOMETHANE_SITES = [
+    ("62376", "Méthanisation agricole de la Lys (fictif)", "Agricole autonome", "Distribution", "14/03/2017", 18.0),
+    ("62274", "Biogaz du Bassin minier (fictif)", "Agricole territorial", "Distribution", "02/10/2020", 25.0),
+    ("62413", "Station d'épuration de l'Artois (fictif)", "Station d'épuration", "Distribution", "21/06/2022", 9.5),
+    ("59350", "Site hors Pôle (fictif)", "Agricole autonome", "Transport", "05/05/2019", 40.0),
+]
+BIOMETHANE_LOAD = 0.85  # injected / declared capacity in a full year (illustrative)
+#: Heat pumps: renewable heat as a share of the residential and tertiary electricity of the EPCI, growing
+#: from 2012 to 2023 (illustrative); solar thermal per inhabitant [MWh/hab]; recovered heat of one
+#: fictional network of the CALL [MWh] from 2016.
+PAC_SHARE = dict(zip(YEARS, [0.05, 0.055, 0.06, 0.066, 0.072, 0.079, 0.087, 0.096, 0.106, 0.117, 0.13, 0.145]))
+SOLAR_THERMAL_PER_HAB = 0.012
+#: Collective wood boilers [MWh a year] of the demonstration: EPCI → (first year, production).
+WOOD_BOILERS = {"246200364": (2015, 12000.0), "200072460": (2019, 6500.0)}
+RECOVERED_HEAT_CALL = 18000.0
+HEAT_ASSUMPTIONS = [
+    "Séries de démonstration : vraisemblables mais fictives, jamais des observations.",
+    "Par EPCI. Bois-énergie domestique = consommation de bois-énergie du résidentiel de démonstration de l'EPCI ; "
+    "chaufferies bois : 12 000 MWh par an dans la CALL depuis 2015, 6 500 dans la CABBALR depuis 2019 ; géothermie "
+    "profonde et chaleur des méthaniseurs : aucune (zéro saisi) ; pompes à chaleur = 5 % (2012) à 14,5 % (2023) de "
+    "l'électricité du résidentiel et du tertiaire ; solaire thermique = 0,012 MWh par habitant ; chaleur de "
+    "récupération : un réseau fictif de la CALL, 18 000 MWh par an depuis 2016.",
+    "Biométhane injecté = 85 % de la capacité déclarée des sites fictifs du registre de démonstration, "
+    "au prorata de l'année de mise en service.",
+    "Aucune donnée de l'observatoire régional n'est livrée : saisissez-les dans le modèle de production "
+    "(docs/chaleur_gaz_renouvelables.md).",
+]
+
+
+#: Demonstration outputs of the ADEME ALDO tool by EPCI (period ending 2018): stocks [t C] and net flows
+#: [t CO2e a year, ALDO's sign: negative = absorbed], by land use. Plausible orders of magnitude for an
+#: urban former mining territory, written by hand — no ALDO run of the three EPCIs is shipped.
+ALDO_LAND_USES = ["forets", "prairies", "cultures", "zones_humides", "sols_artificiels", "haies", "produits_bois"]
+ALDO_DEMO = {  # EPCI → (stocks, flows), in the order of ALDO_LAND_USES
+    "246200364": ([450000, 300000, 600000, 40000, 500000, 30000, 60000], [-9000, -1500, 1200, -300, 7500, -600, -2000]),
+    "246200299": ([200000, 120000, 260000, 15000, 230000, 12000, 25000], [-4000, -500, 600, -100, 3500, -200, -800]),
+    "200072460": ([2500000, 1400000, 4500000, 150000, 1100000, 200000, 250000],
+                  [-38000, -6000, 4000, -800, 9000, -3500, -5000]),
+}
+ALDO_ASSUMPTIONS = [
+    "Valeurs fictives : remplacez-les par les sorties de l'outil ALDO de l'ADEME pour chaque EPCI (docs/sequestration.md).",
+    "Flux au signe d'ALDO (négatif = absorption) ; l'atelier publie la séquestration nette (positive = absorbée).",
+    "Flux annuels moyens de la période d'occupation des sols se terminant en 2018, reportés sur les autres années "
+    "comme estimations.",
+]
+
+
+def aldo_outputs() -> pd.DataFrame:
+    rows = [{"territoire": epci, "annee": 2018, "occupation_du_sol": land, "grandeur": qty, "valeur": v,
+             "unite": "tC" if qty == "stock" else "tCO2e/an", "source": "démonstration pma-eval (fictif, format ALDO)"}
+            for epci, (stocks, flows) in ALDO_DEMO.items()
+            for qty, values in (("stock", stocks), ("flux", flows)) for land, v in zip(ALDO_LAND_USES, values)]
+    return pd.DataFrame(rows)
+
+
+#: Degree-days of the demonstration: a normal of 2 500 DJU (base 18 °C) × the heating-need index
+#: :data:`CLIMATE` of each year, so that correcting the demonstration consumption recovers its trend.
+DJU_NORMAL = 2500
+WEATHER_ASSUMPTIONS = [
+    "Valeurs de démonstration : vraisemblables mais fictives, jamais des observations.",
+    "Degrés-jours = 2 500 (normale de démonstration, base 18 °C) × l'indice de besoin de chauffage du générateur "
+    "(années douces 2014, 2020, 2022 et 2023, année froide 2013, d'après le classement national des hivers).",
+    "Parts thermosensibles = celles du générateur de démonstration : 75 % des combustibles du résidentiel, 55 % de "
+    "ceux du tertiaire, 0 % de l'électricité. Remplacez-les par les parts « partr » de l'Agence ORE ou d'une étude "
+    "(docs/correction_climatique.md).",
+]
+
+
+def degree_days() -> pd.DataFrame:
+    return pd.DataFrame({"station": "Station de démonstration (fictive)", "annee": YEARS,
+                         "dju": [round(DJU_NORMAL * CLIMATE[y]) for y in YEARS], "base": 18,
+                         "source": "démonstration pma-eval (fictif)"})
+
+
+def thermosensitive_shares(inventaire: pd.DataFrame, ore: pd.DataFrame) -> pd.DataFrame:
+    """The shares the generator applied (:data:`HEATING`), for every fuel the demonstration gives those sectors."""
+    inv = inventaire[inventaire["secteur"].isin(list(HEATING)) & (inventaire["energie_ou_gaz"] != "GES")]
+    pairs = set(zip(inv["secteur"], inv["energie_ou_gaz"])) | set(zip(ore["sector"], ore["carrier"]))
+    rows = [{"secteur": sec, "energie": car, "part": HEATING[sec] if car != "electricite" else 0.0,
+             "source": "démonstration pma-eval (parts du générateur, fictives)"}
+            for sec, car in sorted(pairs) if sec in HEATING]
+    return pd.DataFrame(rows)
+
+
+#: Demonstration average prices [€/MWh, taxes included] by energy and sector, 2022 and 2023: plausible
+#: orders of magnitude, not figures of the SDES Pégase base.
+PRICES = {
+    ("electricite", "residentiel"): (210, 250), ("electricite", "tertiaire"): (200, 220),
+    ("electricite", "industrie_hors_energie"): (170, 160), ("electricite", "agriculture"): (200, 220),
+    ("electricite", "transport_routier"): (210, 250),
+    ("gaz", "residentiel"): (105, 120), ("gaz", "tertiaire"): (110, 100), ("gaz", "industrie_hors_energie"): (100, 75),
+    ("gaz", "agriculture"): (105, 100),
+    ("produits_petroliers", "tous"): (135, 125), ("produits_petroliers", "transport_routier"): (195, 185),
+    ("bois_energie", "tous"): (65, 75), ("chaleur_reseau", "tous"): (90, 100),
+}
+PRICE_ASSUMPTIONS = [
+    "Prix de démonstration : ordres de grandeur vraisemblables mais fictifs, non tirés de la base Pégase du SDES.",
+    "Prix moyens toutes taxes comprises, en euros par MWh, pour 2022 et 2023 seulement : la facture n'est calculée "
+    "que pour ces années.",
+    "Remplacez ce fichier par les prix de la base Pégase du SDES ou de l'observatoire régional "
+    "(docs/facture_energetique.md).",
+]
+
+
+def energy_prices() -> pd.DataFrame:
+    return pd.DataFrame([{"energie": c, "secteur": s, "annee": y, "prix": p[i], "unite": "€/MWh",
+                          "source": "démonstration pma-eval (fictif)"}
+                         for (c, s), p in PRICES.items() for i, y in enumerate((2022, 2023))])
+
+
+def biomethane_register() -> pd.DataFrame:
+    """The fictional sites in the published layout of « Points d'injection de biométhane en France »."""
+    return pd.DataFrame([{"nom_du_projet": name, "site": kind, "grx_demandeur": "GRDF" if net == "Distribution" else "GRTgaz",
+                          "date_de_mes": date, "annee_mes": date[-4:], "capacite_de_production_gwh_an": cap,
+                          "type_de_reseau": net, "code_insee": code, "departement": code[:2],
+                          "region": "Hauts-de-France"}
+                         for code, name, kind, net, date, cap in BIOMETHANE_SITES])
+
+
+def heat_production(inventaire: pd.DataFrame, ore_epci: pd.DataFrame, epci_of: pd.Series,
+                    population: pd.DataFrame) -> pd.DataFrame:
+    """Demonstration rows of the renewable heat and gas production template, by EPCI and year
+    (see :data:`HEAT_ASSUMPTIONS`)."""
+    inv = inventaire[inventaire["energie_ou_gaz"] == "bois_energie"].assign(epci=lambda d: d["territoire"].map(epci_of))
+    wood = inv.groupby(["epci", "annee", inv["secteur"].eq("residentiel")])["valeur"].sum()
+    elec = (ore_epci[(ore_epci["carrier"] == "electricite") & ore_epci["sector"].isin(["residentiel", "tertiaire"])]
+            .groupby(["code", "year"])["value"].sum())
+    pop = population.groupby(epci_of).sum()
+    rows = []
+    for epci in sorted(epci_of.unique()):
+        for y in YEARS:
+            values = {"bois_domestique": wood.get((epci, y, True)),
+                      "pompes_a_chaleur": elec.get((epci, y), float("nan")) * PAC_SHARE[y],
+                      "solaire_thermique": pop.loc[epci, y] * SOLAR_THERMAL_PER_HAB}
+            # explicit zeros: the demonstration says there is none (a source not entered is unknown)
+            values["chaleur_recuperation"] = RECOVERED_HEAT_CALL if epci == "246200364" and y >= 2016 else 0.0
+            start, mwh = WOOD_BOILERS.get(epci, (None, 0.0))
+            values["chaufferies_bois"] = mwh if start is not None and y >= start else 0.0
+            values["geothermie_profonde"] = 0.0
+            values["methanisation_chaleur"] = 0.0
+            injected = 0.0
+            for code, _, _, _, date, cap in BIOMETHANE_SITES:
+                start = int(date[-4:])
+                if epci_of.get(code) == epci and start <= y:
+                    months = 12 if start < y else 13 - int(date[3:5])
+                    injected += cap * 1000 * BIOMETHANE_LOAD * months / 12
+            values["biomethane"] = injected
+            rows += [{"territoire": epci, "annee": y, "filiere": k, "valeur": round(float(v), 1), "unite": "MWh",
+                      "source": "démonstration pma-eval (fictif)"} for k, v in values.items() if v is not None and v == v]
+    return pd.DataFrame(rows)
+
+
 def _population_by_year(pop: pd.DataFrame) -> pd.DataFrame:
     wide = pop.pivot(index="code_insee", columns="millesime", values="population_municipale").astype(float)
     wide = wide.reindex(columns=YEARS).interpolate(axis=1, limit_area="inside").ffill(axis=1).bfill(axis=1)
@@ -413,10 +567,10 @@ def _kwh(mwh: float) -> int:
 
 
 def _meta(path: Path, title: str, fmt: str, years: str, options: dict | None = None,
-          caveats: list[str] | None = None) -> None:
+          caveats: list[str] | None = None, origin: str | None = None) -> None:
     meta = {
         "title": title, "producer": "pma-eval (générateur de démonstration)",
-        "origin": "pma_eval/demonstration.py, calé sur l'IGT 2016 (CITEPA), Enedis 2023 et les populations INSEE",
+        "origin": origin or "pma_eval/demonstration.py, calé sur l'IGT 2016 (CITEPA), Enedis 2023 et les populations INSEE",
         "licence": "Licence Ouverte (données fictives)", "years": years, "nature": "demonstration", "format": fmt,
     }
     if options:
@@ -438,10 +592,10 @@ def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Pa
     written = []
 
     def csv(df: pd.DataFrame, name: str, title: str, fmt: str, years: str, options: dict | None = None,
-            caveats: list[str] | None = None) -> None:
+            caveats: list[str] | None = None, origin: str | None = None) -> None:
         p = out / name
         df.to_csv(p, sep=";", index=False, encoding="utf-8", lineterminator="\n")
-        _meta(p, title, fmt, years, options, caveats)
+        _meta(p, title, fmt, years, options, caveats, origin)
         written.append(p)
 
     for key, level, label in (("ore", "commune", "communes"), ("ore_epci", "epci", "epci")):
@@ -463,6 +617,30 @@ def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Pa
         f"inventaire_polluants_air_epci_{AIR_FIRST_YEAR}_2023_demo.csv",
         "DÉMONSTRATION — émissions des six polluants de l'air par EPCI et secteur (modèle d'inventaire)",
         "inventaire", f"{AIR_FIRST_YEAR}-2023", caveats=AIR_ASSUMPTIONS)
+    csv(heat_production(tables["inventaire"], tables["ore_epci"], communes.set_index("code_insee")["epci_siren"],
+                        _population_by_year(read_population(Path(raw_dir) / "population/pma_population_communes.csv"))
+                        .loc[list(communes["code_insee"])]),
+        "production_enr_chaleur_gaz_epci_2012_2023_demo.csv",
+        "DÉMONSTRATION — production de chaleur et de gaz renouvelables par EPCI et filière (modèle de production)",
+        "production_enr_chaleur_gaz", "2012-2023", caveats=HEAT_ASSUMPTIONS)
+    csv(energy_prices(), "prix_energie_2022_2023_demo.csv",
+        "DÉMONSTRATION — prix moyens de l'énergie par énergie et secteur (format prix_energie)", "prix_energie",
+        "2022-2023", caveats=PRICE_ASSUMPTIONS, origin="pma_eval/demonstration.py (PRICES) : ordres de grandeur écrits à la main")
+    csv(aldo_outputs(), "aldo_sequestration_epci_2018_demo.csv",
+        "DÉMONSTRATION — stocks et flux de carbone des sols, forêts et produits bois par EPCI (modèle ALDO)",
+        "sequestration_aldo", "2018", caveats=ALDO_ASSUMPTIONS,
+        origin="pma_eval/demonstration.py (ALDO_DEMO) : ordres de grandeur écrits à la main ; aucune sortie ALDO "
+               "des trois EPCI n'est livrée")
+    csv(degree_days(), f"dju_station_demo_{YEARS[0]}_{YEARS[-1]}_demo.csv",
+        "DÉMONSTRATION — degrés-jours unifiés de chauffage annuels (base 18 °C)", "dju_annuels",
+        f"{YEARS[0]}-{YEARS[-1]}", {"reference_dju": DJU_NORMAL}, caveats=WEATHER_ASSUMPTIONS,
+        origin="pma_eval/demonstration.py : normale de démonstration × indice de besoin de chauffage du générateur")
+    csv(thermosensitive_shares(tables["inventaire"], tables["ore"]), "parts_thermosensibles_demo.csv",
+        "DÉMONSTRATION — parts thermosensibles de la consommation par secteur et énergie", "parts_thermosensibles",
+        f"{YEARS[0]}-{YEARS[-1]}", caveats=WEATHER_ASSUMPTIONS)
+    csv(biomethane_register(), "odre_points_injection_biomethane_2023_demo.csv",
+        "DÉMONSTRATION — points d'injection de biométhane (format du registre national, ODRÉ)", "odre_biomethane",
+        "2023", {"snapshot_year": 2023}, caveats=HEAT_ASSUMPTIONS)
     for year, snap in tables["odre"].groupby("annee_snapshot"):
         csv(snap.drop(columns="annee_snapshot"), f"odre_registre_au_3112{year}_demo.csv",
             f"DÉMONSTRATION — registre des installations de production d'électricité au 31/12/{year} (format ODRÉ)",

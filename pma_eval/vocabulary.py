@@ -70,6 +70,13 @@ POLLUTANT_SPELLINGS: dict[str, str] = {s: k for k, v in _RAW["pollutants"].items
 LAND_USE_LABELS: dict[str, str] = _labels("land_uses")
 LAND_USE_SPELLINGS: dict[str, str] = {s: k for k, v in _RAW["land_uses"].items() for s in (k, *v["spellings"])}
 
+HEAT_GAS_LABELS: dict[str, str] = _labels("heat_gas_sources")
+HEAT_GAS_SHORT: dict[str, str] = {k: v.get("short", v["label"]) for k, v in _RAW["heat_gas_sources"].items()}
+HEAT_GAS_COLORS: dict[str, str] = _attr("heat_gas_sources", "color")
+#: Vector of each renewable heat or gas source: ``chaleur`` or ``gaz``.
+HEAT_GAS_VECTOR: dict[str, str] = _attr("heat_gas_sources", "vector")
+HEAT_GAS_SPELLINGS: dict[str, str] = {s: k for k, v in _RAW["heat_gas_sources"].items() for s in (k, *v["spellings"])}
+
 TECHNOLOGY_LABELS: dict[str, str] = _labels("technologies")
 TECHNOLOGY_COLORS: dict[str, str] = _attr("technologies", "color")
 TECHNOLOGY_HATCHES: dict[str, str] = _attr("technologies", "hatch")

@@ -13,6 +13,11 @@ TABLES = {
     "renewables": ["technology", "variable"],
     "air": ["pollutant", "sector"],
     "sequestration": ["land_use", "variable"],
+    "renewables_heat": ["technology", "variable"],
+    "climate": ["variable"],
+    "energy_corrected": ["sector", "carrier"],
+    "delivery_points": ["sector", "carrier"],
+    "energy_bill": ["sector", "carrier"],
 }
 #: Processed tables whose values may be negative (a land that emits more than it absorbs).
 SIGNED_TABLES = {"sequestration"}
@@ -30,7 +35,7 @@ SUM_TOLERANCE_PUBLISHED = 0.01
 
 #: Producers' files read at any extent (commune, département, France): rows outside the territory
 #: are left out and counted, never an error.
-NATIONAL_FORMATS = {"ore_conso", "odre_registre"}
+NATIONAL_FORMATS = {"ore_conso", "odre_registre", "odre_biomethane"}
 
 
 

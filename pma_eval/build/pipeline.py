@@ -54,6 +54,8 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
     inventory = []
     read["sequestration_aldo"] = [(f, _resolve_territories(f, df, territory, problems, ("epci", "pma")))
                                   for f, df in read.get("sequestration_aldo", [])]
+    read["production_enr_chaleur_gaz"] = [(f, _resolve_territories(f, df, territory, problems, ("commune", "epci", "pma")))
+                                          for f, df in read.get("production_enr_chaleur_gaz", [])]
     for f, df in read.get("inventaire", []):
         resolved = {}
         for terr in df["territoire"].unique():
@@ -121,11 +123,17 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     for name, table in (("emissions", steps.emissions(read, inventory, territory, report)),
                         ("energy", steps.energy(read, inventory, territory, report)),
                         ("renewables", steps.renewables(read, territory, report)),
-                        ("air", steps.air(inventory, territory, report))):
+                        ("air", steps.air(inventory, territory, report)),
+                        ("renewables_heat", steps.renewables_heat(read, territory, report))):
         if table is not None:
             tables[name] = table
     emission_years = sorted(set(tables["emissions"]["year"])) if "emissions" in tables else []
     for name, table in (("sequestration", steps.sequestration(read, territory, emission_years)),):
+        if table is not None:
+            tables[name] = table
+    tables.update(steps.climate(read, tables.get("energy"), territory))
+    for name, table in (("delivery_points", steps.delivery_points(read, territory, report)),
+                        ("energy_bill", steps.energy_bill(read, tables.get("energy")))):
         if table is not None:
             tables[name] = table
     tables = _sanity_checks(tables, territory)

@@ -16,7 +16,7 @@ from ..config import Paths
 from ..errors import InputDataError, Problem, display_path
 from ..sources.odre import TECHNOLOGIES
 from ..territory import PMA_CODE, Territory, worst_nature
-from ..vocabulary import POLLUTANTS, stored_unit
+from ..vocabulary import HEAT_GAS_VECTOR, POLLUTANTS, stored_unit
 from .common import ORE_TO_PCAET, BuildReport, RawFile
 from .reconcile import combine, emission_gaps, energy_member_gaps
 
@@ -260,6 +260,145 @@ def sequestration(read: Read, territory: Territory, years: list[int]) -> pd.Data
                     ignore_index=True)
     unit = {"stock": stored_unit("t C"), "sequestration": stored_unit("t CO₂e")}
     return out.assign(unit=out["variable"].map(unit), complete=True)
+
+
+def delivery_points(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
+    """Delivery points of the electricity and gas networks by commune, EPCI and Pôle, sector and year
+    (Agence ORE ``pdlX`` / ``nb_sites``). A secret cell's count is unknown, never zero."""
+    cols = ["geo_level", "geo_code", "year", "sector", "carrier", "value", "nature", "file_nature", "source",
+            "complete", "cover"]
+    parts = [df.assign(value=df["delivery_points"].where(df["nature"] != "secret"), source=f.path.name,
+                       sector=df["sector"].replace(ORE_TO_PCAET), file_nature=f.nature, complete=True, cover="*")
+             .assign(nature=lambda d, n=f.nature: np.where(d["nature"] == "secret", "secret", n))[cols]
+             for f, df in read.get("ore_conso", []) if "delivery_points" in df and df["delivery_points"].notna().any()]
+    if not parts:
+        return None
+    return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "carrier"],
+                   ["geo_level", "geo_code", "year", "carrier"], territory, report,
+                   "points de livraison").assign(unit=stored_unit("nombre"))
+
+
+def energy_bill(read: Read, energy: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The territory's energy bill [€]: each consumption value × the average price of its energy in its
+    sector (else the price for every sector, ``tous``) in the same year. Only the years of the price
+    table; a value without a price is unknown (``complete`` False), never zero."""
+    files = read.get("prix_energie", [])
+    if energy is None or not files:
+        return None
+    prices = pd.concat([df.assign(price_nature=f.nature, price_source=f.path.name) for f, df in files],
+                       ignore_index=True)
+    keep = ["carrier", "year", "price", "price_nature", "price_source"]
+    e = energy.loc[energy["year"].isin(set(prices["year"]))]
+    e = e.merge(prices.loc[prices["sector"] != "tous", ["sector", *keep]], on=["sector", "carrier", "year"], how="left")
+    general = prices.loc[prices["sector"] == "tous", keep].rename(columns=lambda c: c if c in ("carrier", "year") else c + "_all")
+    e = e.merge(general, on=["carrier", "year"], how="left")
+    for c in ("price", "price_nature", "price_source"):
+        e[c] = e[c].fillna(e[c + "_all"])
+    priced = e["price"].notna()
+    e["value"] = e["value"] * e["price"]
+    e.loc[priced, "nature"] = [n if n == "secret" else worst_nature([n, pn])
+                               for n, pn in zip(e.loc[priced, "nature"], e.loc[priced, "price_nature"])]
+    e.loc[~priced, "complete"] = False
+    e.loc[priced, "source"] = e.loc[priced, "source"].astype(str) + " × " + e.loc[priced, "price_source"]
+    return e.drop(columns=[c for c in e.columns if c.startswith("price")]).assign(unit=stored_unit("€"))
+
+
+def climate(read: Read, energy: pd.DataFrame | None, territory: Territory) -> dict[str, pd.DataFrame]:
+    """Heating degree-days of the year and the climate-corrected energy consumption.
+
+    ``climate`` (every commune, EPCI and the Pôle: one station stands for the territory): ``dju``,
+    ``dju_reference`` (the file's ``reference_dju`` option, else the mean of its years) and
+    ``climate_index`` = DJU / reference. ``energy_corrected``: each value of the energy table divided by
+    :func:`~pma_eval.sources.weather.correction_factor` with the thermosensitive share of its sector and
+    energy (0, hence unchanged, where none is given); a corrected value carries the least reliable nature
+    of the consumption, the degree-days and the share. Years without degree-days have no corrected value.
+    """
+    from ..sources.weather import correction_factor
+
+    files = read.get("dju_annuels", [])
+    if not files:
+        return {}
+    if len(files) > 1:
+        raise InputDataError([Problem(f.display, "un seul fichier de degrés-jours est lu (data/raw) : retirez les autres "
+                                      "ou déclarez « replaces » dans les métadonnées") for f, _ in files])
+    f, dd = files[0]
+    reference = float((f.meta.get("options") or {}).get("reference_dju") or dd["dju"].mean())
+    geos = ([("pma", PMA_CODE)] + [("epci", c) for c in territory.epcis["epci_siren"]]
+            + [("commune", c) for c in territory.communes["code_insee"]])
+    per_year = pd.concat([dd.assign(variable="dju", value=dd["dju"]),
+                          dd.assign(variable="dju_reference", value=reference),
+                          dd.assign(variable="climate_index", value=dd["dju"] / reference)], ignore_index=True)
+    unit = {"dju": stored_unit("DJU"), "dju_reference": stored_unit("DJU"), "climate_index": stored_unit("indice")}
+    clim = pd.concat([per_year.assign(geo_level=lvl, geo_code=code) for lvl, code in geos], ignore_index=True)
+    clim = clim.assign(nature=f.nature, source=f"{f.path.name} ({dd['station'].iloc[0]})", complete=True,
+                       origin="given", unit=clim["variable"].map(unit))[
+        ["geo_level", "geo_code", "year", "variable", "value", "unit", "nature", "source", "complete", "origin"]]
+    out = {"climate": clim}
+    shares = [df.assign(share_nature=sf.nature, share_source=sf.path.name)
+              for sf, df in read.get("parts_thermosensibles", [])]
+    if energy is None or not shares:
+        return out
+    sh = pd.concat(shares, ignore_index=True).drop_duplicates(["sector", "carrier"], keep="last")
+    e = energy.merge(dd[["year", "dju"]], on="year", how="inner").merge(
+        sh[["sector", "carrier", "share", "share_nature", "share_source"]], on=["sector", "carrier"], how="left")
+    sensitive = e["share"].fillna(0) > 0
+    e["value"] = e["value"] / correction_factor(e["share"].fillna(0.0), e["dju"], reference)
+    e.loc[sensitive, "nature"] = [worst_nature([n, f.nature, sn]) if n != "secret" else n
+                                  for n, sn in zip(e.loc[sensitive, "nature"], e.loc[sensitive, "share_nature"])]
+    e.loc[sensitive, "source"] = e.loc[sensitive, "source"].astype(str) + " ; corrigé du climat"
+    out["energy_corrected"] = e.drop(columns=["dju", "share", "share_nature", "share_source"])
+    return out
+
+
+def renewables_heat(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
+    """Renewable heat and gas by source: production [MWh]; injection sites and their yearly capacity
+    [MWh a year] for biomethane.
+
+    The production template gives a source's production where it is entered (commune, EPCI or Pôle).
+    The biomethane register is a snapshot (option ``snapshot_year``): a site counts from the year of its
+    commissioning to the snapshot (a site closed before the snapshot is not in it, so earlier years
+    may be undercounted); the yearly-injection columns, where present, give production.
+    """
+    cols = ["geo_level", "geo_code", "year", "technology", "variable", "value", "nature", "file_nature", "source",
+            "complete"]
+    parts = [df.assign(variable="production", nature=f.nature, file_nature=f.nature, complete=True)[cols]
+             for f, df in read.get("production_enr_chaleur_gaz", []) if not df.empty]
+    for f, df in read.get("odre_biomethane", []):
+        last = int((f.meta.get("options") or {}).get("snapshot_year") or 0)
+        sites = df.dropna(subset=["capacity_mwh"]).drop_duplicates("name") if "capacity_mwh" in df else df.iloc[0:0]
+        rows = []
+        if last and not sites.empty:
+            first = int(sites["commissioning_year"].min()) if sites["commissioning_year"].notna().any() else last
+            # The register lists every site of France: a commune without a site in it has none (0).
+            for y in range(first, last + 1):
+                live = sites[sites["commissioning_year"].fillna(last) <= y].groupby("code_insee")
+                n, cap = live.size(), live["capacity_mwh"].sum()
+                for code in territory.communes["code_insee"]:
+                    rows += [{"geo_code": code, "year": y, "variable": "installations", "value": float(n.get(code, 0))},
+                             {"geo_code": code, "year": y, "variable": "injection_capacity",
+                              "value": float(cap.get(code, 0.0))}]
+        if "injected_mwh" in df:
+            inj = df.dropna(subset=["injected_mwh"]).groupby(["code_insee", "year"], as_index=False)["injected_mwh"].sum()
+            rows += [{"geo_code": r.code_insee, "year": int(r.year), "variable": "production",
+                      "value": float(r.injected_mwh)} for r in inj.itertuples()]
+        if rows:
+            parts.append(pd.DataFrame(rows).assign(geo_level="commune", technology="biomethane", nature=f.nature,
+                                                   file_nature=f.nature, source=f.path.name, complete=True)[cols])
+    if not parts:
+        return None
+    out = combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
+                  ["geo_level", "geo_code", "year", "technology", "variable"], territory, report,
+                  "chaleur et gaz renouvelables")
+    out["unit"] = out["variable"].map({"production": stored_unit("MWh"), "injection_capacity": stored_unit("MWh"),
+                                       "installations": stored_unit("nombre")})
+    # A Pôle value summed from EPCIs that do not all have the source entered is a lower bound.
+    k = ["year", "technology", "variable"]
+    n_epci = out[out["geo_level"] == "epci"].groupby(k)["geo_code"].nunique()
+    pma = out["geo_level"] == "pma"
+    short = out.loc[pma, k].apply(tuple, axis=1).map(n_epci).fillna(0) < len(territory.epcis)
+    out.loc[short[short].index, "complete"] = False
+    out["vector"] = out["technology"].map(HEAT_GAS_VECTOR)
+    return out
 
 
 def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:

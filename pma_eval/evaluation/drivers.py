@@ -10,6 +10,14 @@ divided by energy. The rest of the sector's inventory emissions, ``C_s − Ĉ_s`
 industrial processes, refrigerants — and the gap between the inventory and the calculation by
 factors), is the *non-energy* effect; the change of sectors without energy data (waste, energy
 branch, other transport) is one more effect. The effects sum exactly to the change of total emissions.
+
+Where the climate-corrected consumption of a sector (``conso_<sector>_corrigee``) is known for every
+year of the period, the weather gets its own factor, so that a mild year is not read as sobriety:
+
+    Ĉ_s = P × (E*_s / P) × (E_s / E*_s) × (Ĉ_s / E_s)
+
+with ``E*_s`` the consumption at normal climate: consumption per inhabitant becomes consumption per
+inhabitant *at normal climate*, and ``E_s / E*_s`` (the weather of the year) is the « climat » effect.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ FACTOR_LABELS_FR = {
     "population": "Population",
     "energy_per_capita": "Consommation d'énergie par habitant",
     "carbon_intensity": "Contenu carbone de l'énergie",
+    "climate": "Climat de l'année (degrés-jours)",
     "non_energy": "Émissions non énergétiques",
     "other_sectors": "Secteurs sans donnée d'énergie",
 }
@@ -48,6 +57,9 @@ def factor_tables(indicators: pd.DataFrame, energy: pd.DataFrame, geo_level: str
     get = v.set_index(["indicator_id", "year"])["value"]
     en = energy.loc[(energy["geo_level"] == geo_level) & (energy["geo_code"] == geo_code)]
     burnt = energy_emissions(en)
+    corrected = {s for s in ENERGY_SECTORS
+                 if all(pd.notna(get.get((f"conso_{s}_corrigee", y))) and get.get((f"conso_{s}_corrigee", y)) > 0
+                        for y in years)}
     out = {}
     for y in years:
         try:
@@ -55,7 +67,10 @@ def factor_tables(indicators: pd.DataFrame, energy: pd.DataFrame, geo_level: str
             rows = {}
             for s in ENERGY_SECTORS:
                 e, c = float(get[(f"conso_{s}", y)]), float(burnt[(s, y)])
-                rows[s] = {"population": pop, "energy_per_capita": e / pop, "carbon_intensity": c / e if e else 0.0}
+                normal = float(get[(f"conso_{s}_corrigee", y)]) if s in corrected else e
+                rows[s] = {"population": pop, "energy_per_capita": normal / pop, "carbon_intensity": c / e if e else 0.0}
+                if corrected:
+                    rows[s]["climate"] = e / normal if normal else 1.0
         except KeyError:
             continue
         df = pd.DataFrame(rows).T

@@ -37,7 +37,12 @@ INDICATOR_MAP = {
     ("emissions_GES_par_habitant", "tous"): "ges_par_habitant",
     ("consommation_energie", "tous"): "conso_energie_finale",
     ("consommation_energie_finale", "tous"): "conso_energie_finale",
-    ("production_EnR", "tous"): "enr_elec_production",
+    ("production_EnR", "tous"): "enr_production_totale",
+    # Shares of renewables in consumption (LTECV, LEC, SRCAE): the local production over the local final
+    # consumption, in %.
+    ("part_EnR_consommation_energie", "tous"): "part_enr_conso_finale",
+    ("part_EnR_consommation_finale_brute", "tous"): "part_enr_conso_finale",
+    ("part_EnR_mix_energetique", "tous"): "part_enr_conso_finale",
     ("emissions_GES_nettes", "tous"): "ges_nettes",
     # Air pollutants (PRÉPA, décret n° 2017-949): national totals against 2005.
     ("emissions_SO2", "tous"): "air_so2",
@@ -47,11 +52,19 @@ INDICATOR_MAP = {
     ("emissions_PM2.5", "tous"): "air_pm25",
     ("emissions_PM10", "tous"): "air_pm10",
 }
+SHARE_NOTE = "production locale rapportée à la consommation locale, sans l'énergie renouvelable importée"
 #: Approximations made by the mapping, shown next to the verdict.
 MAPPING_NOTES = {
-    "production_EnR": "électricité renouvelable seulement (chaleur renouvelable non suivie)",
+    "production_EnR": "électricité, chaleur et biométhane produits sur le territoire",
+    "part_EnR_consommation_energie": SHARE_NOTE,
+    "part_EnR_consommation_finale_brute": SHARE_NOTE + " ; consommation finale et non finale brute",
+    "part_EnR_mix_energetique": SHARE_NOTE,
     ("emissions_GES", "industrie"): "industrie hors branche énergie",
 }
+#: A consumption target is judged on the climate-corrected series where it covers every year of the
+#: raw one (as the national follow-up of the energy targets is): a mild year is not read as progress.
+CLIMATE_CORRECTED = {"conso_energie_finale": "conso_energie_finale_corrigee"}
+CORRECTED_NOTE = "consommation à climat normal"
 #: Indicators of the targets file about *net* emissions (gross emissions minus sequestration).
 NET_INDICATORS = ("emissions_GES_nettes",)
 NET_REASON = "objectif d'émissions nettes : non évaluable sans données de séquestration"
@@ -120,7 +133,7 @@ def priority(perimetre: str, document: str, statut: str = "") -> float:
 
 
 def target_kind(unite: str, document: str = "") -> str:
-    """``relative``, ``factor``, ``absolute``, ``zero``, ``reference`` (a reference value, not a
+    """``relative``, ``factor``, ``absolute``, ``share``, ``zero``, ``reference`` (a reference value, not a
     target) or ``unsupported``."""
     u = unite.lower()
     if "valeur de reference" in document.lower():
@@ -132,6 +145,9 @@ def target_kind(unite: str, document: str = "") -> str:
         return "factor"
     if u.startswith("tco2e/hab"):
         return "absolute"
+    if u.startswith("part"):
+        # a share to reach, written as a fraction (0.32); the indicator is in %
+        return "share"
     if u.startswith(("emissions = 0", "emissions nettes = 0")):
         return "zero"
     return "unsupported"
@@ -160,6 +176,8 @@ def describe_target(t: pd.Series) -> str:
         return f"×{fmt.number(t['valeur'], 1)} en {t['target_year']} par rapport à {t['ref_text']}"
     if t["kind"] == "absolute":
         return f"{fmt.number(t['valeur'], 1)} t CO₂e par habitant en {t['target_year']}"
+    if t["kind"] == "share":
+        return f"au moins {fmt.percent(t['valeur'], 0)} d'énergies renouvelables en {t['target_year']}"
     if t["kind"] == "zero":
         return (f"émissions nettes nulles (neutralité carbone) en {t['target_year']}" if t.get("indicateur") in NET_INDICATORS
                 else f"zéro émission en {t['target_year']}")
@@ -205,6 +223,11 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
                 "verified": bool(t["verified"]), "target_year": int(t["target_year"]), "note": t["note"]}
         reason = None
         s = series_by_indicator.get(t["indicator_id"]) if not pd.isna(t["indicator_id"]) else None
+        corrected = series_by_indicator.get(CLIMATE_CORRECTED.get(t["indicator_id"], ""))
+        if s is not None and corrected is not None and not corrected.dropna().empty \
+                and set(s.dropna().index) <= set(corrected.dropna().index):
+            s = corrected
+            base["note"] = "; ".join(n for n in (base["note"], CORRECTED_NOTE) if n)
         if t["indicateur"] in NET_INDICATORS and (s is None or s.dropna().empty):
             reason = NET_REASON
         elif pd.isna(t["indicator_id"]):
@@ -226,6 +249,8 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
             target_value = float(s[int(t["ref_year"])] * (1 + t["valeur"]))
         elif t["kind"] == "factor":
             target_value = float(s[int(t["ref_year"])] * t["valeur"])
+        elif t["kind"] == "share":
+            target_value = 100.0 * float(t["valeur"])
         else:
             target_value = float(t["valeur"]) if t["kind"] == "absolute" else 0.0
         terms = assess_terms(s, directions[t["indicator_id"]], target_value, int(t["target_year"]))

@@ -16,9 +16,10 @@ CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.yml"
 
 KNOWN_UNITS = set(UNITS)  # vocabulary.yml
 DIRECTIONS = {"increase", "decrease", "none"}
-AGGREGATIONS = {"sum", "ratio"}
+AGGREGATIONS = {"sum", "ratio", "none"}  # none: one value for the whole territory (degree-days of one station)
 LEVELS = {"commune", "epci", "pma"}
-TABLES = {"population", "emissions", "energy", "renewables", "air", "sequestration"}
+TABLES = {"population", "emissions", "energy", "renewables", "air", "sequestration", "renewables_heat",
+          "climate", "energy_corrected", "delivery_points", "energy_bill"}
 REQUIRED = ("id", "title", "short_title", "unit", "short_unit", "direction", "theme", "sources", "aggregation",
             "levels", "calc", "description")
 
@@ -90,7 +91,8 @@ class Catalogue:
             "indicateur": i.id, "identifiant TeT": i.tet_id or "", "titre": i.title, "titre court": i.short_title,
             "unité": i.unit, "unité courte": i.short_unit,
             "sens souhaité": {"increase": "hausse", "decrease": "baisse", "none": "—"}[i.direction],
-            "thème": self.themes[i.theme], "agrégation": {"sum": "somme", "ratio": "ratio des totaux"}[i.aggregation],
+            "thème": self.themes[i.theme], "agrégation": {"sum": "somme", "ratio": "ratio des totaux",
+                                                                 "none": "même valeur pour tout le territoire"}[i.aggregation],
             "niveaux": ", ".join(i.levels), "sources": " ; ".join(FORMATS[s] for s in i.sources),
             "formats des fichiers bruts": ", ".join(i.sources), "description": i.description,
         } for i in self])
@@ -100,6 +102,8 @@ def _dependencies(calc: dict) -> tuple[str, ...]:
     for key in ("ratio", "share", "difference"):
         if key in calc:
             return tuple(calc[key])
+    if "sum" in calc:
+        return (*calc["sum"], *(calc.get("optional") or []))
     if "change" in calc:
         return (calc["change"],)
     return ()
@@ -135,10 +139,10 @@ def parse_catalogue(data: dict, source: str = "catalogue.yml") -> Catalogue:
         if not set(e["levels"]) <= LEVELS:
             problems.append(f"{where} : niveaux inconnus {sorted(set(e['levels']) - LEVELS)}")
         calc = e["calc"] or {}
-        kinds = [k for k in ("table", "ratio", "share", "change", "activity", "difference") if k in calc]
+        kinds = [k for k in ("table", "ratio", "share", "change", "activity", "difference", "sum") if k in calc]
         if len(kinds) != 1:
             problems.append(f"{where} : « calc » doit avoir exactement un de table, ratio, share, change, activity, "
-                            "difference")
+                            "difference, sum")
         elif kinds[0] == "table" and calc["table"] not in TABLES:
             problems.append(f"{where} : table inconnue « {calc['table']} »")
         elif kinds[0] in ("ratio", "share") and e["aggregation"] != "ratio":

@@ -71,8 +71,9 @@ def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territo
         bad = sums_differ(j["s"], j["t"], rel_tol)
         for key in j.index[bad][:5]:
             problems.append(Problem(where, "la somme des secteurs diffère du total des émissions", value=str(key)))
-    e_sect = [i.id for i in catalogue if i.theme == "energie" and i.calc.get("filter", {}).keys() == {"sector"}]
-    e_carr = [i.id for i in catalogue if i.theme == "energie" and i.calc.get("filter", {}).keys() == {"carrier"}]
+    raw_energy = [i for i in catalogue if i.calc.get("table") == "energy"]  # not the climate-corrected ones
+    e_sect = [i.id for i in raw_energy if i.calc.get("filter", {}).keys() == {"sector"}]
+    e_carr = [i.id for i in raw_energy if i.calc.get("filter", {}).keys() == {"carrier"}]
     w = _wide(ind, ["conso_energie_finale", *e_sect, *e_carr])
     if not w.empty:
         for parts_ids, label in ((e_sect, "secteurs"), (e_carr, "énergies")):

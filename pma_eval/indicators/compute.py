@@ -56,6 +56,19 @@ def _difference(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
                          "nature": _worst(j["nature_a"], j["nature_b"]), "complete": j["complete_a"] & j["complete_b"]})
 
 
+def _sum(parts: list[pd.DataFrame], optional: list[pd.DataFrame]) -> pd.DataFrame:
+    """Σ parts where every part exists, plus the optional parts where they exist (Territoires en
+    Transitions' ``val(a) + val(b) + opt_val(c)``), same rules of nature."""
+    out = parts[0]
+    for other, how in [*((p, "inner") for p in parts[1:]), *((o, "left") for o in optional)]:
+        j = out.merge(other, on=KEYS, suffixes=("", "_o"), how=how)
+        has = j["value_o"].notna()
+        out = pd.DataFrame({**{k: j[k] for k in KEYS}, "value": j["value"] + j["value_o"].fillna(0.0),
+                            "nature": _worst(j["nature"], j["nature_o"].where(has, j["nature"])),
+                            "complete": j["complete"] & j["complete_o"].where(has, True).astype(bool)})
+    return out
+
+
 def _change(base: pd.DataFrame) -> pd.DataFrame:
     prev = base.assign(year=base["year"] + 1)
     j = base.merge(prev, on=KEYS, suffixes=("", "_prev"), how="inner")
@@ -80,6 +93,8 @@ def compute_indicator(ind: Indicator, tables: dict[str, pd.DataFrame], done: dic
         out = act.loc[act["indicator_id"] == ind.id, [*KEYS, "value", "nature"]].assign(complete=True)
     elif "difference" in calc:
         out = _difference(done[calc["difference"][0]], done[calc["difference"][1]])
+    elif "sum" in calc:
+        out = _sum([done[i] for i in calc["sum"]], [done[i] for i in calc.get("optional") or []])
     elif "share" in calc:
         out = _ratio(done[calc["share"][0]], done[calc["share"][1]], 100.0)
     else:

@@ -16,6 +16,7 @@ from .. import fmt
 from ..config import Paths, get_paths
 from ..errors import ConfigurationError
 from ..evaluation import evaluate_targets
+from ..evaluation.targets import CLIMATE_CORRECTED
 from ..indicators import Catalogue, load_catalogue
 from ..processed import available_years, load, load_territory, manifest
 from ..territory import Territory
@@ -184,6 +185,7 @@ def demo_years_sentence(demo: set[int]) -> str:
 
 def _verdicts(ctx: ReportContext) -> pd.DataFrame:
     ids = {i for i in ctx.targets.get("indicator_id", pd.Series(dtype=object)).dropna()}
+    ids |= {CLIMATE_CORRECTED[i] for i in ids if i in CLIMATE_CORRECTED}
     data = {i: series(ctx, i) for i in ids}
     directions = {i.id: i.direction for i in ctx.catalogue}
     return (evaluate_targets(data, ctx.targets, ctx.geo_level, ctx.sigle, directions)

@@ -32,8 +32,19 @@ METHODS = [
     "secteur dont l'énergie est connue, émissions de la combustion = population × énergie par habitant × contenu "
     "carbone de l'énergie (consommation de chaque énergie × son facteur d'émission direct) ; le reste des émissions "
     "du secteur (élevage et sols, procédés, fluides frigorigènes, et l'écart entre l'inventaire et ce calcul) forme "
-    "le facteur « émissions non énergétiques ». Le climat n'est pas corrigé : une année douce apparaît comme une "
-    "baisse de la consommation par habitant.",
+    "le facteur « émissions non énergétiques ». Quand les degrés-jours et les parts thermosensibles sont fournis, un "
+    "facteur « climat de l'année » (consommation réelle ÷ consommation à climat normal) isole la douceur ou la "
+    "rigueur de l'hiver, et l'énergie par habitant est comptée à climat normal ; sinon une année douce apparaît "
+    "comme une baisse de la consommation par habitant.",
+    "Correction climatique : consommation à climat normal = consommation ÷ ((1 − s) + s × DJU de l'année ÷ DJU "
+    "normaux), s étant la part thermosensible du secteur et de l'énergie une année normale (la forme additive de "
+    "l'Agence ORE, thermor × écart de degrés-jours, donne le même résultat). Les objectifs de consommation sont "
+    "jugés sur la consommation à climat normal quand elle couvre toute la série.",
+    "Renouvelables : production totale = électricité renouvelable + chaleur renouvelable et de récupération + "
+    "biométhane injecté (formule de Territoires en Transitions) ; la part renouvelable de la consommation finale la "
+    "rapporte à la consommation d'énergie finale du territoire. La couverture électrique rapporte la seule "
+    "électricité renouvelable à la consommation d'électricité. Les objectifs nationaux de part renouvelable comptent "
+    "aussi l'énergie renouvelable importée : la comparaison est indicative.",
     "Population : population municipale légale du millésime égal à l'année de l'indicateur (millésime 2015 interpolé).",
 ]
 

@@ -106,7 +106,11 @@ def drivers_sentence(ctx: ReportContext, eff: pd.Series, start: int) -> Text:
     return Text(f"Entre {start} et {ctx.year}, le facteur qui a le plus fait baisser les émissions est « {main.lower()} » "
                 f"({fmt.number(v / 1000, 0, signed=True)} kt CO₂e)" + (
                     f" ; « {named[-1][0].lower()} » les a fait augmenter ({fmt.number(named[-1][1] / 1000, 0, signed=True)} kt)."
-                    if named[-1][1] > 0 else "."))
+                    if named[-1][1] > 0 else ".") + (
+                f" Le climat est isolé : l'effet « climat de l'année » ({fmt.number(eff['climate'] / 1000, 0, signed=True)} kt) "
+                "sépare la douceur ou la rigueur de l'hiver de la sobriété, et la consommation par habitant est comptée "
+                "à climat normal." if "climate" in eff else " Sans correction climatique, un hiver doux est compté dans "
+                "la consommation par habitant."))
 
 
 def map_figure(ctx: ReportContext, shapes: dict, iid: str = "ges_par_habitant", year: int | None = None) -> Figure:

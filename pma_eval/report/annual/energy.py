@@ -8,8 +8,8 @@ from ... import charts, fmt
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import (CARRIER_LABELS, ENERGY_SECTORS, RENEWABLE_TECHNOLOGIES, REPORT_CARRIERS,
                            TECHNOLOGY_COLORS, TECHNOLOGY_HATCHES, TECHNOLOGY_LABELS)
-from ..blocks import Figure, Table
-from ..context import ReportContext, demo_years_sentence, display, source_line, value, wide
+from ..blocks import Figure, Table, Text
+from ..context import ReportContext, demo_years_sentence, display, series, source_line, value, wide
 
 
 def carrier_table(ctx: ReportContext) -> Table:
@@ -53,3 +53,54 @@ def enr_figure(ctx: ReportContext, title: str | None = None) -> Figure:
            f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + demo_years_sentence(demo))
     return Figure(make(), alt, "Production d'électricité renouvelable par filière (registre au 31/12)", w, (src,),
                   seen, make)
+
+
+def has_climate(ctx: ReportContext) -> bool:
+    """Is the climate-corrected consumption known for the report year?"""
+    v, _ = value(ctx, "conso_energie_finale_corrigee")
+    return v == v
+
+
+def climate_table(ctx: ReportContext) -> Table:
+    """Year by year: degree-days, how harsh the year was, the consumption as measured and at normal climate."""
+    raw, corr, dju, idx = (series(ctx, i) for i in ("conso_energie_finale", "conso_energie_finale_corrigee",
+                                                      "dju_chauffage", "indice_rigueur_climatique"))
+    years = [y for y in corr.dropna().index if y <= ctx.year]
+    rows, seen = [], set()
+    for y in years:
+        seen |= {value(ctx, "conso_energie_finale_corrigee", y)[1], value(ctx, "conso_energie_finale", y)[1]}
+        rows.append({"Année": str(y), "Degrés-jours": dju.get(y), "Rigueur (1 = normale)": idx.get(y),
+                     "Consommation réelle (GWh)": raw.get(y), "À climat normal (GWh)": corr.get(y),
+                     "Écart": corr.get(y) / raw.get(y) - 1 if raw.get(y) else float("nan")})
+    gwh = lambda x: display("MWh", x, with_unit=False)  # noqa: E731
+    return Table(pd.DataFrame(rows), f"Consommation réelle et corrigée des variations climatiques — {ctx.name}",
+                 formats={"Degrés-jours": lambda x: fmt.number(x, 0), "Rigueur (1 = normale)": lambda x: fmt.number(x, 2),
+                          "Consommation réelle (GWh)": gwh, "À climat normal (GWh)": gwh,
+                          "Écart": lambda x: fmt.percent(x, 1, signed=True)},
+                 numeric=["Degrés-jours", "Rigueur (1 = normale)", "Consommation réelle (GWh)", "À climat normal (GWh)",
+                          "Écart"],
+                 sources=(source_line(ctx, ["conso_energie_finale_corrigee", "dju_chauffage"]),),
+                 natures=frozenset(seen - {"secret"}) or frozenset(seen))
+
+
+def climate_sentence(ctx: ReportContext) -> Text:
+    """The weather of the report year, the trend as measured and at normal climate, and what the verdicts use."""
+    idx, n0 = value(ctx, "indice_rigueur_climatique")
+    raw, corr = series(ctx, "conso_energie_finale").dropna(), series(ctx, "conso_energie_finale_corrigee").dropna()
+    years = sorted(set(raw.index) & set(corr.index))
+    years = [y for y in years if y <= ctx.year]
+    if not years or idx != idx:
+        return Text("La consommation corrigée des variations climatiques n'est pas disponible pour cette année.")
+    first, n = years[0], ctx.year - years[0]
+    kind = "douce" if idx < 0.97 else "froide" if idx > 1.03 else "proche de la normale"
+    text = (f"{ctx.year} a été une année {kind} : {fmt.number(idx, 2)} fois les degrés-jours de chauffage normaux "
+            f"({fmt.percent(idx - 1, 0, signed=True)}). À climat normal, la consommation {ctx.of_name} aurait été de "
+            f"{display('MWh', corr[ctx.year])}, contre {display('MWh', raw[ctx.year])} mesurés.")
+    if n > 0:
+        rate = lambda s: (s[ctx.year] / s[first]) ** (1 / n) - 1  # noqa: E731
+        text += (f" Depuis {first}, la consommation réelle a évolué de {fmt.percent(rate(raw), 1, signed=True)} par an, "
+                 f"la consommation corrigée du climat de {fmt.percent(rate(corr), 1, signed=True)} par an.")
+    text += (" Les verdicts sur les objectifs de consommation portent sur la consommation corrigée des variations "
+             "climatiques, comme le suivi national des objectifs ; la décomposition des émissions isole l'effet du climat.")
+    natures = {n0, value(ctx, "conso_energie_finale_corrigee")[1]} - {"secret"}
+    return Text(text, "key-figure", frozenset(natures))

@@ -1,0 +1,132 @@
+"""Renewable heat and gas in the annual report: production by source, biomethane injection sites, and
+the renewable share of final consumption (electricity + heat + gas) beside the electricity-only
+coverage."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from ... import charts, fmt
+from ...indicators import load_catalogue
+from ...territory import worst_nature
+from ...vocabulary import HEAT_GAS_COLORS, HEAT_GAS_SHORT, HEAT_GAS_VECTOR
+from ..blocks import Figure, Table, Text
+from ..context import ReportContext, demo_years_sentence, natures, series, source_line, value
+
+VECTOR_FR = {"chaleur": "chaleur", "gaz": "gaz"}
+
+
+@lru_cache(maxsize=1)
+def source_indicators() -> dict[str, str]:
+    """Heat or gas source code → the catalogue indicator of its production (read from the catalogue's
+    ``calc`` filters, so that the mapping is declared once)."""
+    out = {}
+    for ind in load_catalogue():
+        flt = ind.calc.get("filter") or {}
+        if ind.calc.get("table") == "renewables_heat" and flt.get("variable") == "production" and "technology" in flt:
+            out[flt["technology"]] = ind.id
+    return out
+
+
+def has_heat(ctx: ReportContext) -> bool:
+    """Is some renewable heat or gas production entered for the territory?"""
+    return any(series(ctx, i).notna().any() for i in source_indicators().values())
+
+
+def _wide(ctx: ReportContext) -> tuple[pd.DataFrame, set[int], frozenset[str]]:
+    cols, demo, seen = {}, set(), set()
+    for code, iid in source_indicators().items():
+        s = series(ctx, iid)
+        if s.notna().any() and s.fillna(0).abs().sum() > 0:
+            cols[code] = s
+            n = natures(ctx, iid)
+            demo |= {int(y) for y, v in n.items() if v == "demonstration"}
+            seen |= set(n.unique())
+    return pd.DataFrame(cols).sort_index(), demo, frozenset(seen)
+
+
+def heat_figure(ctx: ReportContext) -> Figure:
+    """Stacked production of renewable heat and injected biomethane by source, in GWh."""
+    w, demo, seen = _wide(ctx)
+    ids = list(source_indicators().values())
+    src = source_line(ctx, ids)
+    title = f"Production de chaleur et de gaz renouvelables — {ctx.name}"
+
+    def make():
+        return charts.stacked(w, title, "GWh", src, HEAT_GAS_SHORT, HEAT_GAS_COLORS, None, demo, scale=1000)
+
+    tot = w.sum(axis=1, min_count=1) / 1000
+    first, last = int(w.index.min()), int(w.index.max())
+    alt = (f"Histogramme empilé de la production de chaleur renouvelable et de biométhane injecté {ctx.of_name} par "
+           f"filière : {fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}."
+           + demo_years_sentence(demo))
+    return Figure(make(), alt, "Chaleur renouvelable et de récupération, et biométhane injecté, par filière", w,
+                  (src,), seen, make)
+
+
+def heat_table(ctx: ReportContext) -> Table:
+    """Each source in the report year: vector, production, change from the year before, share of the total."""
+    rows, seen = [], set()
+    total = 0.0
+    for code, iid in source_indicators().items():
+        v, n = value(ctx, iid)
+        if v == v:
+            total += v
+    for code, iid in source_indicators().items():
+        v, n = value(ctx, iid)
+        if v != v or (v == 0 and code != "biomethane"):
+            continue
+        prev, n0 = value(ctx, iid, ctx.year - 1)
+        seen |= {n, n0}
+        rows.append({"Filière": HEAT_GAS_SHORT[code], "Vecteur": VECTOR_FR[HEAT_GAS_VECTOR[code]],
+                     f"Production {ctx.year} (GWh)": v / 1000,
+                     f"Depuis {ctx.year - 1}": v / prev - 1 if prev else float("nan"),
+                     "Part du total": v / total if total else float("nan")})
+    change = lambda x: fmt.percent(x, 0, signed=True)  # noqa: E731
+    col = f"Production {ctx.year} (GWh)"
+    return Table(pd.DataFrame(rows), f"Chaleur et gaz renouvelables en {ctx.year} — {ctx.name}",
+                 formats={col: lambda x: fmt.significant(x, 3), f"Depuis {ctx.year - 1}": change,
+                          "Part du total": lambda x: fmt.percent(x, 0)},
+                 numeric=[col, f"Depuis {ctx.year - 1}", "Part du total"],
+                 sources=(source_line(ctx, list(source_indicators().values())),),
+                 natures=frozenset(seen - {"secret"}) or frozenset(seen))
+
+
+def share_sentence(ctx: ReportContext) -> Text:
+    """The renewable share of final consumption (electricity + heat + gas) beside the electricity-only figures."""
+    total, n1 = value(ctx, "part_enr_conso_finale")
+    elec, n2 = value(ctx, "couverture_elec_enr")
+    prod_e, n3 = value(ctx, "enr_elec_production")
+    conso, n4 = value(ctx, "conso_energie_finale")
+    sites, n5 = value(ctx, "biomethane_sites")
+    cap, n6 = value(ctx, "biomethane_capacite")
+    seen = {n1, n2, n3, n4}
+    if total != total:
+        return Text("La part renouvelable de la consommation d'énergie finale n'est pas calculable : la production "
+                    "de chaleur renouvelable n'est pas saisie pour ce territoire (modèle de production, "
+                    "docs/chaleur_gaz_renouvelables.md).")
+    text = (f"En {ctx.year}, la production renouvelable {ctx.of_name} — électricité, chaleur et biométhane — "
+            f"représente {fmt.percent(total / 100, 1)} de sa consommation d'énergie finale")
+    if prod_e == prod_e and conso:
+        text += f", dont {fmt.percent(prod_e / conso, 1)} pour la seule électricité renouvelable"
+    text += "."
+    if elec == elec:
+        text += (f" La couverture électrique ({fmt.percent(elec / 100, 1)}) rapporte la production d'électricité "
+                 "renouvelable à la seule consommation d'électricité : ce n'est pas la part renouvelable de "
+                 "l'énergie consommée.")
+    if sites == sites and sites > 0:
+        seen |= {n5, n6}
+        text += (f" {fmt.number(sites, 0)} site{'s' if sites >= 2 else ''} d'injection de biométhane "
+                 f"{'sont' if sites >= 2 else 'est'} en service au 31 décembre"
+                 + (f" (capacité déclarée : {fmt.number(cap / 1000, 1)} GWh par an)." if cap == cap else "."))
+    if worst_nature(seen - {"secret"} or seen) == "demonstration":
+        text += " Valeurs de démonstration (aucune donnée de l'observatoire régional n'est encore saisie)."
+    return Text(text, "key-figure", frozenset(seen - {"secret"}))
+
+
+def no_heat_text() -> Text:
+    return Text("Aucune production de chaleur ou de gaz renouvelable n'est saisie pour ce territoire : utilisez le "
+                "modèle de production (pma-eval data modele, docs/chaleur_gaz_renouvelables.md) et le registre "
+                "national des points d'injection de biométhane.")

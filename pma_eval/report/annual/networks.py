@@ -1,0 +1,82 @@
+"""Energy networks and the territory's energy bill in the annual report."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import fmt
+from ...errors import ConfigurationError
+from ...processed import load
+from ...territory import worst_nature
+from ...vocabulary import CARRIER_LABELS
+from ..blocks import Table, Text
+from ..context import ReportContext, source_line, value
+
+
+def has_networks(ctx: ReportContext) -> bool:
+    """Delivery points or an energy bill for the report year?"""
+    return any(value(ctx, i)[0] == value(ctx, i)[0]
+               for i in ("points_livraison_electricite", "points_livraison_gaz", "facture_energetique"))
+
+
+def _bill_rows(ctx: ReportContext) -> pd.DataFrame:
+    try:
+        t = load("energy_bill", ctx.paths)
+    except ConfigurationError:
+        return pd.DataFrame()
+    return t[(t["geo_level"] == ctx.geo_level) & (t["geo_code"] == ctx.geo_code) & (t["year"] == ctx.year)]
+
+
+def networks_sentence(ctx: ReportContext) -> Text:
+    """Delivery points of each network, then the bill with the year of its prices."""
+    parts, natures = [], set()
+    for iid, what in (("points_livraison_electricite", "d'électricité"), ("points_livraison_gaz", "de gaz")):
+        v, n = value(ctx, iid)
+        prev, _ = value(ctx, iid, ctx.year - 1)
+        if v == v:
+            natures.add(n)
+            parts.append(f"{fmt.number(v, 0)} points de livraison {what}"
+                         + (f" ({fmt.number(v - prev, 0, signed=True)} en un an)" if prev == prev else ""))
+    text = (f"Selon l'Agence ORE, les réseaux {ctx.of_name} desservent en {ctx.year} " + " et ".join(parts)
+            + ", tous secteurs confondus. Aucune donnée de réseau de chaleur n'est encore saisie." if parts else
+            "Aucun point de livraison n'est publié pour ce territoire.")
+    bill, nb = value(ctx, "facture_energetique")
+    per, _ = value(ctx, "facture_energetique_par_habitant")
+    if bill == bill:
+        natures.add(nb)
+        text += (f" La facture énergétique du territoire est estimée à {fmt.number(bill / 1e6, 0)} M€ en {ctx.year} "
+                 f"({fmt.number(per, 0)} € par habitant), aux prix moyens de {ctx.year}, toutes taxes comprises")
+        rows = _bill_rows(ctx)
+        if not rows.empty and not rows["complete"].all():
+            text += " ; des énergies sans prix n'y sont pas comptées (minimum)"
+        text += "."
+    else:
+        text += (f" La facture énergétique n'est pas calculée pour {ctx.year} : la table des prix moyens de l'énergie "
+                 "n'a pas de prix pour cette année (docs/facture_energetique.md).")
+    if worst_nature(natures - {"secret"} or {"observed"}) == "demonstration":
+        text += " Valeurs de démonstration."
+    return Text(text, "key-figure", frozenset(natures - {"secret"}))
+
+
+def bill_table(ctx: ReportContext) -> Table | None:
+    """The bill of the report year by energy: bill, share, and the average price it implies."""
+    rows = _bill_rows(ctx)
+    if rows.empty:
+        return None
+    try:
+        energy = load("energy", ctx.paths)
+    except ConfigurationError:
+        return None
+    e = energy[(energy["geo_level"] == ctx.geo_level) & (energy["geo_code"] == ctx.geo_code) & (energy["year"] == ctx.year)]
+    bill = rows.groupby("carrier")["value"].sum(min_count=1)
+    conso = e.groupby("carrier")["value"].sum(min_count=1)
+    total = bill.sum()
+    out = [{"Énergie": CARRIER_LABELS.get(c, c), "Consommation (GWh)": conso.get(c, float("nan")) / 1000,
+            "Prix moyen (€/MWh)": b / conso[c] if conso.get(c) else float("nan"), "Facture (M€)": b / 1e6,
+            "Part": b / total if total else float("nan")}
+           for c, b in bill.sort_values(ascending=False).items() if b == b]
+    return Table(pd.DataFrame(out), f"Facture énergétique {ctx.year} par énergie, aux prix moyens de {ctx.year} — {ctx.name}",
+                 formats={"Consommation (GWh)": lambda x: fmt.number(x, 0), "Prix moyen (€/MWh)": lambda x: fmt.number(x, 0),
+                          "Facture (M€)": lambda x: fmt.number(x, 0), "Part": lambda x: fmt.percent(x, 0)},
+                 numeric=["Consommation (GWh)", "Prix moyen (€/MWh)", "Facture (M€)", "Part"],
+                 sources=(source_line(ctx, ["facture_energetique"]),), natures=frozenset(rows["nature"]) - {"secret"})

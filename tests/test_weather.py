@@ -1,0 +1,91 @@
+"""Climate correction (issue 16): degree-days and thermosensitive shares are read with located errors,
+the correction is the inverse of how weather enters consumption (and equals the Agence ORE additive
+form), the decomposition of emissions gets a weather factor, and consumption targets are judged at
+normal climate."""
+
+from __future__ import annotations
+
+import pytest
+
+from pma_eval.errors import InputDataError
+from pma_eval.processed import load
+from pma_eval.sources.weather import correction_factor, read_degree_days, read_thermosensitive_shares
+
+
+def test_correction_by_hand():
+    # A year of 2 250 DJU for a normal of 2 500, 75 % thermosensitive: factor 0,25 + 0,75 × 0,9 = 0,925.
+    assert correction_factor(0.75, 2250, 2500) == pytest.approx(0.925)
+    # 925 MWh measured → 1 000 MWh at normal climate; a share of 0 leaves the value unchanged.
+    assert 925 / correction_factor(0.75, 2250, 2500) == pytest.approx(1000)
+    assert correction_factor(0.0, 2250, 2500) == 1.0
+
+
+def test_correction_equals_the_ore_additive_form():
+    """ORE publishes ``thermor`` (kWh per degree-day): corrected = E − thermor × (DJU − normal)."""
+    normal_consumption, s, normal, dju = 1000.0, 0.6, 2500.0, 2800.0
+    measured = normal_consumption * ((1 - s) + s * dju / normal)  # a cold year: 1 072 MWh
+    thermor = s * normal_consumption / normal  # 0,24 MWh per degree-day
+    assert measured - thermor * (dju - normal) == pytest.approx(normal_consumption)
+    assert measured / correction_factor(s, dju, normal) == pytest.approx(normal_consumption)
+
+
+def test_degree_days_errors_are_located(tmp_path):
+    p = tmp_path / "dju.csv"
+    p.write_text("station;annee;dju;source\nLille-Lesquin;2022;2 210;Météo-France\nLille-Lesquin;2023;22 500;x\n"
+                 "Lille-Lesquin;2023;2300;x\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as exc:
+        read_degree_days(p, "data/raw/meteo/dju.csv")
+    found = {(pb.line, pb.column, str(pb.value)) for pb in exc.value.problems}
+    assert (3, "dju", "22 500") in found  # above the maximum
+    assert any(pb.line == 4 and "doublon" in pb.message for pb in exc.value.problems)
+
+
+def test_shares_must_be_between_0_and_1(tmp_path):
+    p = tmp_path / "parts.csv"
+    p.write_text("secteur;energie;part;source\nresidentiel;gaz;75;étude\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as exc:
+        read_thermosensitive_shares(p, "parts.csv")
+    pb = exc.value.problems[0]
+    assert (pb.line, pb.column, pb.value) == (2, "part", "75")
+
+
+@pytest.mark.slow
+def test_corrected_series_and_weather_factor(built_paths):
+    ind = load("indicators", built_paths).set_index(["indicator_id", "geo_level", "geo_code", "year"])["value"]
+    # 2016 and 2021 have the normal's degree-days (index 1): corrected = measured.
+    for y in (2016, 2021):
+        assert ind[("indice_rigueur_climatique", "pma", "PMA", y)] == pytest.approx(1.0)
+        assert ind[("conso_energie_finale_corrigee", "pma", "PMA", y)] == pytest.approx(
+            ind[("conso_energie_finale", "pma", "PMA", y)])
+    # A mild year (2023, index 0,90): consumption at normal climate is higher than measured.
+    assert ind[("conso_energie_finale_corrigee", "pma", "PMA", 2023)] > ind[("conso_energie_finale", "pma", "PMA", 2023)]
+
+    from pma_eval.evaluation import emissions_drivers
+
+    indicators = load("indicators", built_paths)
+    energy = load("energy", built_paths)
+    eff = emissions_drivers(indicators, energy, "pma", "PMA", 2016, 2023)
+    # The effects still add up to the change of total emissions; the mild 2023 lowers emissions.
+    change = ind[("ges_total", "pma", "PMA", 2023)] - ind[("ges_total", "pma", "PMA", 2016)]
+    assert eff.sum() == pytest.approx(change, rel=1e-9)
+    assert eff["climate"] < 0
+    # 2016 → 2021 (same degree-days at both ends, chained through other years): the weather effect is
+    # only what the chaining leaves, small beside the energy effect.
+    eff21 = emissions_drivers(indicators, energy, "pma", "PMA", 2016, 2021)
+    assert abs(eff21["climate"]) < 0.1 * abs(eff21["energy_per_capita"])
+
+
+@pytest.mark.slow
+def test_consumption_target_is_judged_at_normal_climate(built_paths):
+    from pma_eval.report.context import load_context
+
+    ctx = load_context(2023, "PMA", built_paths)
+    v = ctx.verdicts.set_index("target_id")
+    row = v.loc[v["indicator_id"] == "conso_energie_finale"].iloc[0]
+    assert "climat normal" in row["note"]
+    ind = load("indicators", built_paths).set_index(["indicator_id", "geo_level", "geo_code", "year"])["value"]
+    t = ctx.targets.set_index("target_id").loc[row.name]
+    ref = int(t["ref_year"])
+    # The target level is the corrected reference-year value × (1 + the relative target).
+    assert row["target_value"] == pytest.approx(ind[("conso_energie_finale_corrigee", "pma", "PMA", ref)]
+                                                * (1 + float(t["valeur"])))
