@@ -294,7 +294,7 @@ def heat_production(inventaire: pd.DataFrame, ore_epci: pd.DataFrame, epci_of: p
     (see :data:`HEAT_ASSUMPTIONS`)."""
     inv = inventaire[inventaire["energie_ou_gaz"] == "bois_energie"].assign(epci=lambda d: d["territoire"].map(epci_of))
     wood = inv.groupby(["epci", "annee", inv["secteur"].eq("residentiel")])["valeur"].sum()
-    elec = (ore_epci[(ore_epci["carrier"] == "electricite") & ore_epci["sector"].isin(["residentiel", "tertiaire"])]
+    elec = (ore_epci[(ore_epci["carrier"] == "electricite") & ore_epci["sector"].isin(list(HEATING))]
             .groupby(["code", "year"])["value"].sum())
     pop = population.groupby(epci_of).sum()
     rows = []
@@ -624,7 +624,7 @@ def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Pa
         "DÉMONSTRATION — production de chaleur et de gaz renouvelables par EPCI et filière (modèle de production)",
         "production_enr_chaleur_gaz", "2012-2023", caveats=HEAT_ASSUMPTIONS)
     csv(energy_prices(), "prix_energie_2022_2023_demo.csv",
-        "DÉMONSTRATION — prix moyens de l'énergie par énergie et secteur (format prix_energie)", "prix_energie",
+        "DÉMONSTRATION — prix moyens de l'énergie par énergie et secteur", "prix_energie",
         "2022-2023", caveats=PRICE_ASSUMPTIONS, origin="pma_eval/demonstration.py (PRICES) : ordres de grandeur écrits à la main")
     csv(aldo_outputs(), "aldo_sequestration_epci_2018_demo.csv",
         "DÉMONSTRATION — stocks et flux de carbone des sols, forêts et produits bois par EPCI (modèle ALDO)",

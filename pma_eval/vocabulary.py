@@ -52,6 +52,7 @@ ENERGY_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["energy"])
 SCENARIO_ENERGY_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["scenario_energy"])
 ORE_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["ore"])
 ALWAYS_PRESENT_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["always_present"])
+COMBUSTION_AIR_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["combustion_air"])
 
 CARRIER_LABELS: dict[str, str] = _labels("carriers")
 REPORT_CARRIERS: tuple[str, ...] = tuple(_RAW["carrier_groups"]["report"])
@@ -64,6 +65,8 @@ POLLUTANT_LABELS: dict[str, str] = _labels("pollutants")
 POLLUTANT_SHORT: dict[str, str] = _attr("pollutants", "short")
 POLLUTANT_COLORS: dict[str, str] = _attr("pollutants", "color")
 POLLUTANTS: tuple[str, ...] = tuple(POLLUTANT_LABELS)
+#: Pollutants emitted by burning fuels (all but ammonia).
+COMBUSTION_POLLUTANTS: tuple[str, ...] = tuple(k for k, v in _RAW["pollutants"].items() if v.get("combustion", True))
 #: Spellings of the inventory template's ``energie_ou_gaz`` column → pollutant code.
 POLLUTANT_SPELLINGS: dict[str, str] = {s: k for k, v in _RAW["pollutants"].items() for s in (k, *v["spellings"])}
 

@@ -51,24 +51,13 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
             ("population", "code_insee", None, "code_insee")):
         read[fmt] = [(f, outside(df, code_col, level_col, territory, f, problems, label, report))
                      for f, df in read.get(fmt, [])]
-    inventory = []
+    # Templates name their territory (INSEE code, EPCI SIREN or acronym, PMA): resolved to level and code.
+    all_levels = ("commune", "epci", "pma")
+    inventory = [(f, _resolve_territories(f, df, territory, problems, all_levels)) for f, df in read.get("inventaire", [])]
     read["sequestration_aldo"] = [(f, _resolve_territories(f, df, territory, problems, ("epci", "pma")))
                                   for f, df in read.get("sequestration_aldo", [])]
-    read["production_enr_chaleur_gaz"] = [(f, _resolve_territories(f, df, territory, problems, ("commune", "epci", "pma")))
+    read["production_enr_chaleur_gaz"] = [(f, _resolve_territories(f, df, territory, problems, all_levels))
                                           for f, df in read.get("production_enr_chaleur_gaz", [])]
-    for f, df in read.get("inventaire", []):
-        resolved = {}
-        for terr in df["territoire"].unique():
-            try:
-                resolved[terr] = territory.resolve(terr)
-            except ConfigurationError:
-                resolved[terr] = (None, terr)
-        df = df.assign(geo_level=df["territoire"].map(lambda t: resolved[t][0]),
-                       geo_code=df["territoire"].map(lambda t: resolved[t][1]))
-        for _, row in df.loc[df["geo_level"].isna()].head(50).iterrows():
-            problems.append(Problem(f.display, "territoire inconnu du Pôle", line=int(row["line"]),
-                                    column="territoire", value=row["territoire"]))
-        inventory.append((f, df.dropna(subset=["geo_level"])))
     if problems:
         raise InputDataError(problems)
     return read, inventory

@@ -50,6 +50,8 @@ class ForesightInputs:
     energy_sectors: pd.DataFrame = field(default_factory=pd.DataFrame)
     capacity: pd.DataFrame = field(default_factory=pd.DataFrame)
     unit_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Air-pollutant inventory of the territory (pollutant, sector, year, value [t], nature), for co-benefits.
+    air: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def emissions_total(self) -> pd.Series:
@@ -157,7 +159,8 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
         reference = sum_trajectories(parts)
     else:
         reference = reference_trajectory(em[cols], index, base_year=ref_year, horizon=horizon)
-    targets, unit_costs = (_optional(t, paths) for t in ("targets", "reference_couts_unitaires"))
+    targets, unit_costs, air = (_optional(t, paths) for t in ("targets", "reference_couts_unitaires", "air"))
+    air = _territory_rows(air, level, code)[["pollutant", "sector", "year", "value", "nature"]] if not air.empty else air
     sgpe = load("reference_sgpe_leviers", paths).drop(columns="source")
     name = territory.name(level, code)
     return ForesightInputs(year, horizon, level, code, name, territory.name_after_de(level, code),
@@ -166,7 +169,7 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
                            manifest(paths), paths, frozenset(en["nature"].dropna()),
                            en.groupby(["sector", "year"], as_index=False).agg(value=("value", lambda v: v.sum(min_count=1)),
                                                                              nature=("nature", worst_nature)),
-                           rn[rn["variable"] == "capacity"][["technology", "year", "value", "nature"]], unit_costs)
+                           rn[rn["variable"] == "capacity"][["technology", "year", "value", "nature"]], unit_costs, air)
 
 
 def _optional(table: str, paths: Paths) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from ..evaluation.progress import SHORT_TERM_YEARS, pace_rate, period_start
 from ..evaluation.targets import short_framework
 from ..indicators import load_catalogue
 from ..prospective import forecast, lever_contributions, sgpe_split
+from ..prospective.cobenefits import air_cobenefits
 from ..prospective.forecast import MODEL_LABELS, annual_series, forecast_table
 from ..prospective.model import central_value
 from ..prospective.options import HOLDERS, NOT_OBSERVED, PRODUCTION_LEVERS, OBSERVED, observed_pace, required_efforts, yearly_cost
@@ -21,7 +22,7 @@ from ..prospective.results import reference_effort
 from ..prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS
 from ..prospective.trajectory import METHOD_LABELS
 from ..territory import worst_nature
-from ..vocabulary import CARRIER_LABELS, SECTOR_LABELS
+from ..vocabulary import CARRIER_LABELS, POLLUTANT_SHORT, SECTOR_LABELS
 from .blocks import Bullets, Figure, Table, Text
 from .context import formats_line
 from .foresight import ForesightContext
@@ -215,6 +216,32 @@ def options_table(ctx: ForesightContext, name: str = TARGET_SCENARIO, year: int 
                                      f"évitées en {year} et un ordre de grandeur du coût là où un coût unitaire "
                                      "référencé est saisi", numeric=[], css="options", long=True,
                  sources=(source(ctx),), natures=natures(ctx))
+
+
+def cobenefits_table(ctx: ForesightContext, name: str = TARGET_SCENARIO, year: int = 2030) -> Table | Text:
+    """Air pollutants the levers of a scenario avoid in ``year`` by burning less fuel (an order of
+    magnitude, :mod:`pma_eval.prospective.cobenefits`)."""
+    if ctx.air is None or ctx.air.empty:
+        return Text("Co-bénéfices pour la qualité de l'air non estimés : aucun inventaire des polluants de l'air "
+                    "n'est saisi pour ce territoire (docs/polluants_air.md).")
+    if name not in ctx.scenarios:
+        name = next(iter(ctx.scenarios))
+    t = air_cobenefits(ctx.scenarios[name], ctx.base, ctx.air, year, ctx.horizon)
+    if t.empty:
+        return Text(f"Co-bénéfices pour la qualité de l'air non estimés : l'inventaire des polluants n'a pas "
+                    f"l'année de départ {ctx.year}.")
+    frame = pd.DataFrame({"Polluant": t["pollutant"].map(POLLUTANT_SHORT),
+                          f"Émissions {ctx.year} (t, trois secteurs)": t["base"],
+                          f"Évitées en {year} (t)": t["avoided"], "Soit": t["share"]})
+    seen = frozenset(ctx.air.loc[ctx.air["year"] == ctx.year, "nature"]) | natures(ctx)
+    return Table(frame, f"Co-bénéfices pour la qualité de l'air du scénario « {ctx.scenarios[name].title} » en {year} : "
+                        "polluants évités par les combustibles que les leviers économisent (résidentiel, tertiaire, "
+                        "transport routier ; ordre de grandeur)",
+                 formats={f"Émissions {ctx.year} (t, trois secteurs)": lambda x: fmt.significant(x, 3),
+                          f"Évitées en {year} (t)": lambda x: fmt.significant(x, 2),
+                          "Soit": lambda x: fmt.percent(x, 0)},
+                 numeric=[f"Émissions {ctx.year} (t, trois secteurs)", f"Évitées en {year} (t)", "Soit"],
+                 sources=(source(ctx) + " ; inventaire des polluants de l'air",), natures=seen - {"secret"})
 
 
 def trend_sentence(ctx: ForesightContext, name: str = "tendanciel") -> str | None:

@@ -205,10 +205,14 @@ def enr_summary(ctx: ReportContext) -> Text:
     prod, nat = value(ctx, "enr_elec_production")
     cov, n2 = value(ctx, "couverture_elec_enr")
     pv, n3 = value(ctx, "enr_puissance_solaire_pv")
+    share, n4 = value(ctx, "part_enr_conso_finale")
     text = (f"En {ctx.year}, les installations renouvelables du territoire produisent {display('MWh', prod)} "
             f"d'électricité, soit {fmt.number(cov, 1)}\u00a0% de la consommation d'électricité ; la puissance "
             f"photovoltaïque installée atteint {display('kW', pv)}.")
-    return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n3}))
+    if share == share:
+        text += (f" Avec la chaleur renouvelable et le biométhane, la production renouvelable représente "
+                 f"{fmt.number(share, 1)}\u00a0% de la consommation d'énergie finale.")
+    return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n3} | ({n4} if share == share else set())))
 
 
 def incomplete_note(ctx: ReportContext) -> Text | None:
