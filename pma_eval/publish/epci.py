@@ -25,7 +25,8 @@ from .report import CSS, export_pdf
 
 #: Indicators the synthesis shows (headline table, sector charts, map, communes table).
 SHOWN = ("population", "ges_total", "ges_par_habitant", "conso_energie_finale", "conso_energie_par_habitant",
-         "enr_elec_production", "couverture_elec_enr", "enr_puissance_solaire_pv")
+         "enr_elec_production", "couverture_elec_enr", "enr_puissance_solaire_pv", "part_enr_conso_finale",
+         "air_nox", "air_pm25")
 
 
 def communes_table(ctx: ReportContext) -> Table:
@@ -53,7 +54,8 @@ def synthesis_sections(ctx: ReportContext, shapes: dict) -> list[tuple[str, list
                                                                 "Émissions : rythme au regard des objectifs",
                                                                 see="voir l'annexe du rapport annuel de l'agglomération")]),
         ("Les communes", [a.map_figure(ctx, shapes), communes_table(ctx)]),
-        ("Énergie et renouvelables", [a.energy_figure(ctx)]),
+        ("Énergie et renouvelables", [a.energy_figure(ctx), *([a.share_sentence(ctx)] if a.has_heat(ctx) else [])]),
+        *([("Qualité de l'air", [a.air_summary(ctx)])] if a.has_air(ctx) else []),
     ]
 
 
