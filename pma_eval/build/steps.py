@@ -15,6 +15,7 @@ import pandas as pd
 from ..config import Paths
 from ..errors import InputDataError, Problem, display_path
 from ..sources.odre import TECHNOLOGIES
+from ..sources.prices import ALL_SECTORS
 from ..territory import PMA_CODE, Territory, worst_nature
 from ..vocabulary import HEAT_GAS_VECTOR, POLLUTANTS, stored_unit
 from .common import ORE_TO_PCAET, BuildReport, RawFile
@@ -289,8 +290,8 @@ def energy_bill(read: Read, energy: pd.DataFrame | None) -> pd.DataFrame | None:
                        ignore_index=True)
     keep = ["carrier", "year", "price", "price_nature", "price_source"]
     e = energy.loc[energy["year"].isin(set(prices["year"]))]
-    e = e.merge(prices.loc[prices["sector"] != "tous", ["sector", *keep]], on=["sector", "carrier", "year"], how="left")
-    general = prices.loc[prices["sector"] == "tous", keep].rename(columns=lambda c: c if c in ("carrier", "year") else c + "_all")
+    e = e.merge(prices.loc[prices["sector"] != ALL_SECTORS, ["sector", *keep]], on=["sector", "carrier", "year"], how="left")
+    general = prices.loc[prices["sector"] == ALL_SECTORS, keep].rename(columns=lambda c: c if c in ("carrier", "year") else c + "_all")
     e = e.merge(general, on=["carrier", "year"], how="left")
     for c in ("price", "price_nature", "price_source"):
         e[c] = e[c].fillna(e[c + "_all"])
