@@ -89,3 +89,37 @@ def test_consumption_target_is_judged_at_normal_climate(built_paths):
     # The target level is the corrected reference-year value × (1 + the relative target).
     assert row["target_value"] == pytest.approx(ind[("conso_energie_finale_corrigee", "pma", "PMA", ref)]
                                                 * (1 + float(t["valeur"])))
+
+
+def test_ore_partr_is_read_and_weighted_by_consumption(tmp_path):
+    """The Agence ORE wide layout's ``partr`` (percent or fraction): operators of a commune weighted by
+    their residential consumption, then one share a year and energy for the territory."""
+    import csv
+    from pathlib import Path
+
+    from pma_eval.build.common import RawFile
+    from pma_eval.build.steps import ore_thermosensitivity
+    from pma_eval.sources.ore import read_ore_consumption
+
+    from .conftest import REPO
+
+    src = REPO / "tests" / "fixtures" / "ore_large_2011_2021.csv"
+    with open(src, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    lens = [r for r in rows if r["code_commune"] == "62498" and r["filiere"] == "Electricité" and r["annee"] == "2021"]
+    assert len(lens) == 2  # Enedis 12 345,678 MWh and SICAE 100,5 MWh of residential electricity
+    lens[0]["partr"], lens[1]["partr"] = "30", "0.5"  # a percentage, then a fraction
+    out = tmp_path / "ore.csv"
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter=";")
+        w.writeheader()
+        w.writerows(rows)
+    df = read_ore_consumption(out)
+    got = df.set_index(["geo_code", "year", "carrier", "sector"]).at[("62498", 2021, "electricite", "residentiel"),
+                                                                      "thermosensitive_share"]
+    expected = (0.30 * 12345.678 + 0.5 * 100.5) / (12345.678 + 100.5)  # by hand
+    assert got == pytest.approx(expected)
+    table = ore_thermosensitivity({"ore_conso": [(RawFile(Path("ore.csv"), {"nature": "observed"}, "ore.csv"),
+                                                  df[df["geo_code"] == "62498"])]})
+    row = table.set_index(["sector", "carrier", "year"]).loc[("residentiel", "electricite", 2021)]
+    assert row["share"] == pytest.approx(expected) and row["share_nature"] == "observed"

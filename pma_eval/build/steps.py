@@ -304,6 +304,24 @@ def energy_bill(read: Read, energy: pd.DataFrame | None) -> pd.DataFrame | None:
     return e.drop(columns=[c for c in e.columns if c.startswith("price")]).assign(unit=stored_unit("€"))
 
 
+def ore_thermosensitivity(read: Read) -> pd.DataFrame:
+    """The residential thermosensitive share (``partr``) the Agence ORE publishes by commune, as one share a
+    year and energy for the whole territory (communes weighted by their residential consumption), so that
+    communes, EPCIs and the Pôle are corrected alike and still add up."""
+    cols = ["sector", "carrier", "year", "share", "share_nature", "share_source"]
+    parts = [df.assign(nature_file=f.nature, file=f.path.name) for f, df in read.get("ore_conso", [])
+             if "thermosensitive_share" in df and df["thermosensitive_share"].notna().any()]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    o = pd.concat(parts, ignore_index=True)
+    o = o[(o["geo_level"] == "commune") & o["thermosensitive_share"].notna() & o["value"].notna()]
+    o = o.assign(pw=o["thermosensitive_share"] * o["value"])
+    g = o.groupby(["carrier", "year"])
+    out = pd.DataFrame({"share": g["pw"].sum() / g["value"].sum(), "share_nature": g["nature_file"].agg(worst_nature),
+                        "share_source": g["file"].agg(lambda s: "Agence ORE, partr : " + ", ".join(sorted(set(s))))})
+    return out.reset_index().assign(sector="residentiel")[cols]
+
+
 def climate(read: Read, energy: pd.DataFrame | None, territory: Territory) -> dict[str, pd.DataFrame]:
     """Heating degree-days of the year and the climate-corrected energy consumption.
 
@@ -337,11 +355,19 @@ def climate(read: Read, energy: pd.DataFrame | None, territory: Territory) -> di
     out = {"climate": clim}
     shares = [df.assign(share_nature=sf.nature, share_source=sf.path.name)
               for sf, df in read.get("parts_thermosensibles", [])]
-    if energy is None or not shares:
+    ore = ore_thermosensitivity(read)
+    if energy is None or (not shares and ore.empty):
         return out
-    sh = pd.concat(shares, ignore_index=True).drop_duplicates(["sector", "carrier"], keep="last")
-    e = energy.merge(dd[["year", "dju"]], on="year", how="inner").merge(
-        sh[["sector", "carrier", "share", "share_nature", "share_source"]], on=["sector", "carrier"], how="left")
+    cols = ["sector", "carrier", "share", "share_nature", "share_source"]
+    sh = (pd.concat(shares, ignore_index=True).drop_duplicates(["sector", "carrier"], keep="last")[cols] if shares
+          else pd.DataFrame(columns=cols))
+    e = energy.merge(dd[["year", "dju"]], on="year", how="inner").merge(sh, on=["sector", "carrier"], how="left")
+    if not ore.empty:  # the Agence ORE's partr of the year, where published, before the table's share
+        e = e.merge(ore, on=["sector", "carrier", "year"], how="left", suffixes=("", "_ore"))
+        has = e["share_ore"].notna()
+        for c in ("share", "share_nature", "share_source"):
+            e.loc[has, c] = e.loc[has, c + "_ore"]
+        e = e.drop(columns=[c for c in e.columns if c.endswith("_ore")])
     sensitive = e["share"].fillna(0) > 0
     e["value"] = e["value"] / correction_factor(e["share"].fillna(0.0), e["dju"], reference)
     e.loc[sensitive, "nature"] = [worst_nature([n, f.nature, sn]) if n != "secret" else n

@@ -71,6 +71,7 @@ def read_ore_consumption(path: str | Path, display: str | None = None,
         ``geo_level`` (``commune`` or ``epci``), ``geo_code``, ``year``, ``carrier``
         (``electricite``/``gaz``), ``sector`` (``residentiel, tertiaire, industrie,
         agriculture, non_affecte``), ``value`` [MWh] (NaN when secret), ``delivery_points``,
+        ``thermosensitive_share`` (``partr`` of the 2011–2021 layout, residential only, 0–1; NaN elsewhere),
         ``nature`` (``observed`` or ``secret``), ``line`` (first line of the group).
         ``attrs``: ``layout``, ``outside`` (``rows``, ``communes``) and ``aggregates``
         (département, region and France sums of the whole file, see :func:`_aggregates`).
@@ -87,12 +88,18 @@ def read_ore_consumption(path: str | Path, display: str | None = None,
     else:
         rows, aggregates, outside = _long(p, communes)
     keys = ["geo_level", "geo_code", "year", "carrier", "sector"]
+    if "partr" not in rows:
+        rows["partr"] = np.nan
+    weight = rows["value"].where(rows["partr"].notna())
+    rows = rows.assign(_pw=rows["partr"] * weight, _w=weight)
     g = rows.groupby(keys, sort=True)
     out = pd.DataFrame({
         "value": g["value"].sum(min_count=1),
         "delivery_points": g["delivery_points"].sum(min_count=1),
         "secret": g["secret"].any(),
         "line": g["line"].min(),
+        # operators of one commune: their shares weighted by their consumption
+        "thermosensitive_share": g["_pw"].sum(min_count=1) / g["_w"].sum(min_count=1),
     }).reset_index()
     out.loc[out["secret"], "value"] = np.nan
     out["nature"] = np.where(out["secret"], "secret", "observed")
@@ -181,6 +188,7 @@ def _wide(p: Parser, communes: set[str] | None) -> tuple[pd.DataFrame, pd.DataFr
         opt[f"secret{suffix}"] = (f"nombre_mailles_secretisees_{secret_name}",)
     req.pop("consona")  # an older extract may lack the "secteur inconnu" block
     opt["consona"] = ()
+    opt["partr"] = ()  # thermosensitive share of the residential consumption (with thermor, kWh per degree-day)
     cols = p.columns(req, opt)
     full = p.df
     aggregates = None
@@ -215,9 +223,13 @@ def _wide(p: Parser, communes: set[str] | None) -> tuple[pd.DataFrame, pd.DataFr
         flag = text_secret.copy()
         if f"secret{suffix}" in cols:
             flag |= p.number(cols[f"secret{suffix}"]).fillna(0) > 0
+        share = pd.Series(np.nan, index=p.df.index)
+        if sector == "residentiel" and "partr" in cols:
+            share = p.number(cols["partr"], minimum=0, maximum=100)
+            share = share.where(share <= 1, share / 100)  # a percentage or a fraction
         parts.append(pd.DataFrame({"geo_level": level, "geo_code": geo, "year": year, "carrier": carrier,
                                    "sector": sector, "value": conso.mask(flag), "delivery_points": pdl,
-                                   "secret": flag, "line": p.df[LINE]}))
+                                   "secret": flag, "line": p.df[LINE], "partr": share}))
     p.raise_if_any()
     rows = pd.concat(parts, ignore_index=True)
     rows["year"] = rows["year"].astype(int)
