@@ -263,6 +263,12 @@ def sequestration(read: Read, territory: Territory, years: list[int]) -> pd.Data
     return out.assign(unit=out["variable"].map(unit), complete=True)
 
 
+def _with_nature(natures: pd.Series, others: pd.Series, *fixed: str) -> list[str]:
+    """Each value's nature combined with the nature of what it was multiplied by (a price, a share, the
+    degree-days): the least reliable of them; a secret value stays secret."""
+    return [n if n == "secret" else worst_nature([n, o, *fixed]) for n, o in zip(natures, others)]
+
+
 def delivery_points(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
     """Delivery points of the electricity and gas networks by commune, EPCI and Pôle, sector and year
     (Agence ORE ``pdlX`` / ``nb_sites``). A secret cell's count is unknown, never zero."""
@@ -297,8 +303,7 @@ def energy_bill(read: Read, energy: pd.DataFrame | None) -> pd.DataFrame | None:
         e[c] = e[c].fillna(e[c + "_all"])
     priced = e["price"].notna()
     e["value"] = e["value"] * e["price"]
-    e.loc[priced, "nature"] = [n if n == "secret" else worst_nature([n, pn])
-                               for n, pn in zip(e.loc[priced, "nature"], e.loc[priced, "price_nature"])]
+    e.loc[priced, "nature"] = _with_nature(e.loc[priced, "nature"], e.loc[priced, "price_nature"])
     e.loc[~priced, "complete"] = False
     e.loc[priced, "source"] = e.loc[priced, "source"].astype(str) + " × " + e.loc[priced, "price_source"]
     return e.drop(columns=[c for c in e.columns if c.startswith("price")]).assign(unit=stored_unit("€"))
@@ -370,8 +375,7 @@ def climate(read: Read, energy: pd.DataFrame | None, territory: Territory) -> di
         e = e.drop(columns=[c for c in e.columns if c.endswith("_ore")])
     sensitive = e["share"].fillna(0) > 0
     e["value"] = e["value"] / correction_factor(e["share"].fillna(0.0), e["dju"], reference)
-    e.loc[sensitive, "nature"] = [worst_nature([n, f.nature, sn]) if n != "secret" else n
-                                  for n, sn in zip(e.loc[sensitive, "nature"], e.loc[sensitive, "share_nature"])]
+    e.loc[sensitive, "nature"] = _with_nature(e.loc[sensitive, "nature"], e.loc[sensitive, "share_nature"], f.nature)
     e.loc[sensitive, "source"] = e.loc[sensitive, "source"].astype(str) + " ; corrigé du climat"
     out["energy_corrected"] = e.drop(columns=["dju", "share", "share_nature", "share_source"])
     return out

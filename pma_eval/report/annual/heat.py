@@ -13,7 +13,7 @@ from ...indicators import load_catalogue
 from ...territory import worst_nature
 from ...vocabulary import HEAT_GAS_COLORS, HEAT_GAS_SHORT, HEAT_GAS_VECTOR
 from ..blocks import Figure, Table, Text
-from ..context import ReportContext, demo_years_sentence, natures, series, source_line, value
+from ..context import ReportContext, demo_years_sentence, series, source_line, value, wide
 
 VECTOR_FR = {"chaleur": "chaleur", "gaz": "gaz"}
 
@@ -36,15 +36,12 @@ def has_heat(ctx: ReportContext) -> bool:
 
 
 def _wide(ctx: ReportContext) -> tuple[pd.DataFrame, set[int], frozenset[str]]:
-    cols, demo, seen = {}, set(), set()
-    for code, iid in source_indicators().items():
-        s = series(ctx, iid)
-        if s.notna().any() and s.fillna(0).abs().sum() > 0:
-            cols[code] = s
-            n = natures(ctx, iid)
-            demo |= {int(y) for y, v in n.items() if v == "demonstration"}
-            seen |= set(n.unique())
-    return pd.DataFrame(cols).sort_index(), demo, frozenset(seen)
+    """:func:`~pma_eval.report.context.wide` of the sources' indicators, columns named by source, the
+    sources with nothing but zeros left out."""
+    ids = source_indicators()
+    w, demo, seen = wide(ctx, "", ids.values())
+    w = w.rename(columns={iid: code for code, iid in ids.items()})
+    return w.loc[:, w.fillna(0).abs().sum() > 0], demo, seen
 
 
 def heat_figure(ctx: ReportContext) -> Figure:

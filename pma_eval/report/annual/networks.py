@@ -61,12 +61,9 @@ def networks_sentence(ctx: ReportContext) -> Text:
 def bill_table(ctx: ReportContext) -> Table | None:
     """The bill of the report year by energy: bill, share, and the average price it implies."""
     rows = _bill_rows(ctx)
-    if rows.empty:
+    if rows.empty or ctx.energy is None:
         return None
-    try:
-        energy = load("energy", ctx.paths)
-    except ConfigurationError:
-        return None
+    energy = ctx.energy  # loaded once by the context (EPCI and Pôle rows)
     e = energy[(energy["geo_level"] == ctx.geo_level) & (energy["geo_code"] == ctx.geo_code) & (energy["year"] == ctx.year)]
     bill = rows.groupby("carrier")["value"].sum(min_count=1)
     conso = e.groupby("carrier")["value"].sum(min_count=1)
