@@ -91,7 +91,7 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
          members: set[str] | None = None) -> pd.DataFrame:
     inv = inv.dropna(subset=["_key"])
     by = inv.groupby(["_key", "year", "sector"], sort=True)
-    s = by.agg(value=("value", lambda v: v.sum(min_count=1)), gap=("gap", "any")).reset_index()
+    s = pd.DataFrame({"value": by["value"].sum(min_count=1), "gap": by["gap"].any()}).reset_index()
     tot = s.groupby(["_key", "year"], as_index=False).agg(value=("value", "sum"), gap=("gap", "any"))
     s = pd.concat([s, tot.assign(sector="total")], ignore_index=True)
     names = inv.groupby("_key")["_name"].first()
@@ -114,7 +114,10 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
     elif level == "region":
         s["name"] = REGION[1]
     s["kind"] = s["name"].map(epci_kind) if level == "epci" else ""
-    first_dep = inv.groupby("_key")["code_departement"].agg(lambda d: d.mode().iloc[0] if len(d.mode()) else "")
+    # the most frequent département of each territory's rows (the first in order on a tie), as Series.mode
+    counts = inv.dropna(subset=["code_departement"]).groupby(["_key", "code_departement"]).size().rename("n")
+    first_dep = (counts.reset_index().sort_values(["_key", "n", "code_departement"], ascending=[True, False, True])
+                 .drop_duplicates("_key").set_index("_key")["code_departement"])
     s["departement"] = s["_key"].map(first_dep) if level in ("commune", "epci") else ""
     return s.rename(columns={"_key": "geo_code"}).assign(geo_level=level)[
         ["geo_level", "geo_code", "name", "kind", "departement", "year", "sector", "value", "population", "complete"]]

@@ -198,7 +198,8 @@ def _sum_groups(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
     out = pd.DataFrame({value: total, "nature": nature,
                         "complete": grouped["_complete"].all() & ~grouped["_secret"].any()})
     out.loc[out["nature"] == "secret", value] = float("nan")
-    extra = [c for c in ("source",) if c in df.columns]
-    for c in extra:
-        out[c] = grouped[c].agg(lambda s: " | ".join(sorted(set(s.dropna().astype(str)))))
+    if "source" in df.columns:  # the distinct sources of each group, sorted, joined
+        src = df[[*by, "source"]].dropna(subset=["source"]).astype({"source": str}).drop_duplicates()
+        joined = src.sort_values("source").groupby(by, dropna=False, sort=True)["source"].agg(" | ".join)
+        out["source"] = joined.reindex(out.index, fill_value="") if len(joined) else ""
     return out.reset_index()

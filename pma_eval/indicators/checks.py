@@ -25,11 +25,13 @@ def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territo
     values within the catalogue's bounds. Raises :class:`InputDataError` listing every failure."""
     problems: list[Problem] = []
     where = "indicateurs calculés"
+    by_id = dict(tuple(ind.groupby("indicator_id", sort=False)))  # one pass, not one mask per indicator
+    empty = ind.iloc[0:0]
 
     # 1. Bounds.
     for i in catalogue:
         lo, hi = i.bounds
-        v = ind.loc[ind["indicator_id"] == i.id]
+        v = by_id.get(i.id, empty)
         out = pd.Series(False, index=v.index)
         if lo is not None:
             out |= v["value"] < lo
@@ -44,7 +46,7 @@ def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territo
     for i in catalogue:
         if i.aggregation != "sum" or not {"commune", "epci"} <= set(i.levels):
             continue
-        v = ind.loc[ind["indicator_id"] == i.id]
+        v = by_id.get(i.id, empty)
         com = v.loc[v["geo_level"] == "commune"].assign(epci=lambda d: d["geo_code"].map(c2e))
         complete = com.groupby(["epci", "year"])["value"].agg(lambda s: s.notna().all())
         sums = com.groupby(["epci", "year"])["value"].sum()
