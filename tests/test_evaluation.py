@@ -372,3 +372,17 @@ def test_neutrality_is_a_net_target_not_judged_on_gross_emissions():
     v = evaluate_targets({"ges_total": s, "ges_nettes": net}, t, "pma", "PMA", {"ges_nettes": "decrease"}).iloc[0]
     assert v["indicator_id"] == "ges_nettes" and v["category"] != "not_assessable"
     assert v["observed_rate"] == pytest.approx(-0.02)
+
+
+def test_mann_kendall_tail_and_sen_slope_match_scipy():
+    """scipy.stats is no longer imported for one tail probability and Theil–Sen (issue 24): the two-sided
+    normal tail ``erfc(|z|/√2)`` and the median of pairwise slopes give scipy's documented functions'
+    values (``2·norm.sf(|z|)``, ``theilslopes``), here on an irregular series with ties."""
+    from scipy import stats
+
+    from pma_eval.evaluation.trends import mann_kendall
+
+    s = pd.Series([5.0, 4.0, 4.0, 6.0, 3.0, 2.5, 2.5, 1.0], index=[2012, 2013, 2015, 2016, 2018, 2019, 2020, 2023])
+    r = mann_kendall(s)
+    assert r.p_value == pytest.approx(2 * stats.norm.sf(abs(r.z)), rel=1e-12)
+    assert r.sen_slope == pytest.approx(stats.theilslopes(s.to_numpy(), s.index.to_numpy(dtype=float)).slope)

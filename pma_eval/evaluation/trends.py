@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,10 @@ def mann_kendall(values, alpha: float = 0.05) -> MannKendallResult:
         z = (s + 1) / np.sqrt(var_s)
     else:
         z = 0.0
-    p = float(2 * stats.norm.sf(abs(z)))
+    p = math.erfc(abs(z) / math.sqrt(2))  # two-sided normal tail, 2·(1 − Φ(|z|))
     tau = s / (n * (n - 1) / 2)
-    slope = float(stats.theilslopes(x, t).slope)
+    dt = t[j] - t[i]  # Theil–Sen: median of the slopes of every pair of distinct dates
+    slope = float(np.median((x[j] - x[i])[dt != 0] / dt[dt != 0]))
     trend = "no trend" if p >= alpha else ("increasing" if z > 0 else "decreasing")
     return MannKendallResult(s, float(var_s), float(z), p, float(tau), slope, trend, n)
 
