@@ -78,6 +78,20 @@ class Catalogue:
             visit(ind)
         return list(done.values())
 
+    def subset(self, ids: list[str]) -> "Catalogue":
+        """The catalogue reduced to ``ids`` and what they depend on (catalogue order kept)."""
+        keep: set[str] = set()
+
+        def visit(i: str) -> None:
+            if i not in keep:
+                keep.add(i)
+                for dep in self[i].depends_on:
+                    visit(dep)
+
+        for i in ids:
+            visit(i)
+        return Catalogue(self.themes, {k: v for k, v in self.indicators.items() if k in keep})
+
     def ids(self, theme: str | None = None) -> list[str]:
         """Indicator ids, in catalogue order; ``theme`` keeps one theme (``emissions``, ``energie``…)."""
         return [i.id for i in self if theme is None or i.theme == theme]
