@@ -45,6 +45,9 @@ class ReportFailed(PmaEvalError):
         super().__init__(message)
         self.notebook = notebook
 
+    def __reduce__(self):  # raised in a worker process of the yearly run, re-raised in the parent
+        return type(self), (str(self), self.notebook)
+
 
 @dataclass(frozen=True)
 class ReportResult:
@@ -239,7 +242,7 @@ def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Pat
 
 
 def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = None,
-               out_dir: Path | None = None, stem_suffix: str = "") -> ReportResult:
+               out_dir: Path | None = None, stem_suffix: str = "", engine: str = "pma_eval") -> ReportResult:
     """Execute a report notebook and write ``.ipynb``, ``.html`` and ``.pdf`` to ``out_dir``.
 
     Parameters
@@ -252,9 +255,14 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
         Title of the document (HTML ``<title>`` and PDF running header).
     out_dir : Path, optional
         Default ``reports/<year>/<territoire>``.
+    engine : str
+        Papermill engine: ``"pma_eval"`` runs the cells in this process (:mod:`.engine`), ``"nbclient"``
+        in a new Jupyter kernel (Papermill's default). The published files are the same.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from . import engine as _engine  # noqa: F401  (registers the in-process engine with Papermill)
 
     paths = paths or get_paths()
     nb_in = notebook_path(kind, paths)
@@ -266,9 +274,13 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
         executed = tmp / f"{stem}.ipynb"
         with _env(PMA_EVAL_ROOT=str(paths.root), PYTHONWARNINGS="ignore"):
             try:
+                # The notebook is written once, at the end (or with its traceback when a cell fails), not
+                # after every cell: a killed run leaves only its temporary folder, which the next run removes.
                 papermill.execute_notebook(str(nb_in), str(executed), parameters=parameters, cwd=str(paths.root),
                                            kernel_name="python3", progress_bar=False, log_output=False,
-                                           kernel_manager_class=_ipc_kernel_manager_class())
+                                           request_save_on_cell_execute=False, engine_name=engine,
+                                           **({"kernel_manager_class": _ipc_kernel_manager_class()}
+                                              if engine == "nbclient" else {}))
             except PapermillExecutionError as exc:
                 failed_dir = paths.reports / year / "_echecs"
                 failed_dir.mkdir(parents=True, exist_ok=True)
