@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .config import get_paths
-from .errors import PmaEvalError
+from .errors import ConfigurationError, PmaEvalError
 
 # argparse writes its own words through gettext; give them in French.
 _FR = {
@@ -219,7 +219,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .publish.run import run_year
 
     t0 = time.perf_counter()
-    code = run_year(args.year, get_paths(), echo=_print, fiches=not args.sans_fiches)
+    if args.processus is not None and args.processus < 1:
+        raise ConfigurationError(f"--processus doit valoir au moins 1 (valeur lue : {args.processus})")
+    code = run_year(args.year, get_paths(), echo=_print, fiches=not args.sans_fiches, workers=args.processus,
+                    rebuild=args.reconstruire)
     _print(f"Exécution terminée en {time.perf_counter() - t0:.0f} s ({'succès' if code == 0 else 'avec des échecs'})")
     return code
 
@@ -315,6 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
     r_ = sub.add_parser("run", help="tout pour une année : données, exports, rapports du Pôle et des EPCI, fiches, visuels")
     r_.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
     r_.add_argument("--sans-fiches", action="store_true", help="ne pas produire les fiches et synthèses")
+    r_.add_argument("--processus", type=int, metavar="N",
+                    help="processus de travail en parallèle (défaut : un par cœur, ou PMA_EVAL_PROCESSUS)")
+    r_.add_argument("--reconstruire", action="store_true",
+                    help="reconstruire data/processed même si aucun fichier brut n'a changé depuis la dernière construction")
     r_.set_defaults(func=cmd_run)
     ver = sub.add_parser("verify", help="refaire un rapport à partir de son manifest.json et comparer les fichiers")
     ver.add_argument("manifeste", help="chemin de reports/<année>/<territoire>/manifest.json")

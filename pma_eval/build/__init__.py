@@ -15,10 +15,10 @@ write and manifest), :mod:`.pipeline` (the order). Downstream code reads the res
 
 from .common import TABLES, BuildReport, RawFile
 from .discover import discover
-from .pipeline import build, build_tables
+from .pipeline import build, build_if_needed, build_tables
 from .precedence import apply_precedence
 from .reconcile import check_consistency
 from .write import write_processed
 
-__all__ = ["TABLES", "BuildReport", "RawFile", "apply_precedence", "build", "build_tables", "check_consistency",
+__all__ = ["TABLES", "BuildReport", "RawFile", "apply_precedence", "build", "build_if_needed", "build_tables", "check_consistency",
            "discover", "write_processed"]

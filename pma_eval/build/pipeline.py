@@ -18,7 +18,7 @@ from . import steps
 from .common import SIGNED_TABLES, REFERENCE_TABLES, TABLES, BuildReport, RawFile
 from .discover import discover, outside, read_raw, territory_of
 from .reconcile import check_consistency
-from .write import write_processed
+from .write import inputs_fingerprint, is_current, write_processed
 
 
 def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: BuildReport
@@ -158,5 +158,15 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
 def build(paths: Paths | None = None) -> tuple[Path, BuildReport]:
     """Build ``data/processed`` from ``data/raw`` (read, validate, check, write atomically)."""
     paths = paths or get_paths()
+    fingerprint = inputs_fingerprint(paths.raw)  # before reading: a file changed during the build rebuilds next time
     tables, report = build_tables(paths)
-    return write_processed(tables, report, paths.processed), report
+    return write_processed(tables, report, paths.processed, fingerprint), report
+
+
+def build_if_needed(paths: Paths | None = None) -> tuple[Path, BuildReport | None]:
+    """:func:`build`, unless ``data/processed`` was built from the same raw files by the same code:
+    then nothing is read or written and the report is ``None``."""
+    paths = paths or get_paths()
+    if is_current(paths.raw, paths.processed):
+        return paths.processed / "manifest.json", None
+    return build(paths)

@@ -14,7 +14,30 @@ from ..checksum import sha256
 from .common import BuildReport
 
 
-def write_processed(tables: dict[str, pd.DataFrame], report: BuildReport, processed: Path) -> Path:
+def inputs_fingerprint(raw: Path) -> str:
+    """One sha256 over everything a build reads: every file under ``raw`` (path and content) and the
+    package's own code and declarations (a changed reader or catalogue rebuilds too)."""
+    import hashlib
+
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(__version__.encode())
+    for base, pattern in ((Path(raw), "*"), (package, "*.py"), (package, "*.yml")):
+        for p in sorted(q for q in base.rglob(pattern) if q.is_file() and "__pycache__" not in q.parts):
+            h.update(f"{p.relative_to(base).as_posix()}\0{sha256(p)}\n".encode())
+    return h.hexdigest()
+
+
+def is_current(raw: Path, processed: Path) -> bool:
+    """Whether ``processed`` was built from exactly the files now in ``raw`` (by this code)."""
+    try:
+        manifest = json.loads((Path(processed) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("inputs_fingerprint") == inputs_fingerprint(raw)
+
+
+def write_processed(tables: dict[str, pd.DataFrame], report: BuildReport, processed: Path,
+                    fingerprint: str | None = None) -> Path:
     """Write the tables and the manifest atomically: all or nothing (:func:`pma_eval.atomic.atomic_folder`)."""
     processed = Path(processed)
     with atomic_folder(processed) as tmp:
@@ -27,7 +50,7 @@ def write_processed(tables: dict[str, pd.DataFrame], report: BuildReport, proces
             out = tmp / f"{name}.parquet"
             df.to_parquet(out, index=False)
             report.outputs[name] = {"file": out.name, "rows": int(len(df)), "sha256": sha256(out)}
-        manifest = {"pma_eval_version": __version__, "inputs": report.inputs, "outputs": report.outputs,
+        manifest = {"pma_eval_version": __version__, "inputs_fingerprint": fingerprint, "inputs": report.inputs, "outputs": report.outputs,
                     "precedence": report.precedence, "warnings": report.warnings, "extent": report.extent}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return processed / "manifest.json"

@@ -235,22 +235,32 @@ def _pdf_tools():
     return _WORKER
 
 
-def _write_one(args: tuple[FicheData, str]) -> tuple[str, str]:
-    f, folder = args
+def _write_one(f: FicheData, folder: Path) -> None:
     tools = _pdf_tools()
-    folder_p = Path(folder)
-    html_path = safe_path(folder_p, f.code, f.name, ".html")
-    pdf_path = safe_path(folder_p, f.code, f.name, ".pdf")
+    html_path = safe_path(folder, f.code, f.name, ".html")
+    pdf_path = safe_path(folder, f.code, f.name, ".pdf")
     html_path.write_text(render_html(f), encoding="utf-8")  # self-contained file, CSS inline
     tools["weasyprint"].HTML(string=render_html(f, css="")).write_pdf(
         pdf_path, stylesheets=[tools["css"]], font_config=tools["fc"])
-    return str(html_path), str(pdf_path)
+
+
+def _write_batch(args: tuple[list[FicheData], str]) -> int:
+    fiches, folder = args
+    for f in fiches:
+        _write_one(f, Path(folder))
+    return len(fiches)
+
+
+#: Fiches per batch handed to a worker process (small enough for the two cores to finish together).
+BATCH = 10
 
 
 def write_fiches(year: int, paths: Paths | None = None, processes: int | None = None,
-                 only: list[str] | None = None, out_dir: Path | None = None) -> Path:
+                 only: list[str] | None = None, out_dir: Path | None = None, executor=None) -> Path:
     """Write every commune's fiche (HTML + PDF) and the folder's manifest to ``reports/<year>/fiches/communes``.
 
+    The batches of fiches go to ``executor`` (a ``concurrent.futures`` executor: the yearly run's workers)
+    when one is given, else to ``processes`` processes of their own (default: every core).
     Returns the folder. A failure leaves the previous fiches untouched.
     """
     from .manifest import write_manifest
@@ -259,13 +269,15 @@ def write_fiches(year: int, paths: Paths | None = None, processes: int | None = 
     data = prepare(year, paths, codes=only)
     final = Path(out_dir) if out_dir else paths.reports / str(year) / "fiches" / "communes"
     with atomic_folder(final) as tmp:
-        jobs = [(f, str(tmp)) for f in data]
-        n = processes or min(len(jobs), os.cpu_count() or 1)
-        if n > 1:
+        batches = [(data[i:i + BATCH], str(tmp)) for i in range(0, len(data), BATCH)]
+        n = processes or min(len(batches), os.cpu_count() or 1)
+        if executor is not None:
+            list(executor.map(_write_batch, batches))
+        elif n > 1:
             with mp.get_context("fork").Pool(n) as pool:
-                list(pool.imap_unordered(_write_one, jobs, chunksize=4))
+                list(pool.imap_unordered(_write_batch, batches))
         else:
-            for j in jobs:
-                _write_one(j)
+            for b in batches:
+                _write_batch(b)
         write_manifest("fiches", {"year": int(year), **({"communes": sorted(only)} if only else {})}, tmp, paths)
     return final

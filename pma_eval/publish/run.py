@@ -4,6 +4,7 @@ visuals, and ``reports/<year>/index.html`` linking them all. One run at a time (
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -42,29 +43,100 @@ def run_lock(paths: Paths):
         fh.close()
 
 
-def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: bool = True) -> int:
-    """Run every step for ``year`` (default: latest year with data) and return the exit code."""
-    from ..build import build
-    from ..processed import load, load_territory
+#: Rough relative cost of each kind of step (CPU seconds measured on the shipped data), used to start the
+#: longest first so that the two cores finish together (longest-processing-time-first scheduling).
+STEP_COST = {"annual_pma": 12, "scenarios": 12, "annual": 10, "syntheses": 7, "visuals": 4, "export": 2}
+
+
+def _step_export(year: int, paths: Paths) -> None:
     from ..indicators import load_catalogue
+    from ..processed import load, load_territory
     from .indicator_export import export
-    from .epci import write_syntheses
-    from .fiches import write_fiches
-    from .report import ReportFailed, run_report
-    from .scenarios import scenario_report
+
+    _export(year, paths, load, load_catalogue, load_territory(paths), export)
+
+
+def _step_annual(year: int, sigle: str, name: str, paths: Paths) -> None:
+    from .report import run_report
+
+    run_report("annual", {"year": year, "territoire": sigle}, f"Rapport annuel d'évaluation {year} — {name}", paths)
+
+
+def _step_scenarios(year: int, paths: Paths) -> None:
     from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
-    from .index import write_index
+    from .scenarios import scenario_report
+
+    scenario_report(year, "PMA", list(DEFAULT_SCENARIOS), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)
+
+
+def _step_syntheses(year: int, paths: Paths) -> None:
+    from .epci import write_syntheses
+
+    write_syntheses(year, paths)
+
+
+def _step_visuals(year: int, paths: Paths) -> None:
     from .visuals import write_visuals
 
+    write_visuals(year, "PMA", paths)
+
+
+def _timed(fn, *args) -> tuple[float, int]:
+    """Run one step in a worker; return its duration [s] and the worker's process id."""
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0, os.getpid()
+
+
+def _warm_imports() -> None:
+    """Import once, before the workers are forked, what every step imports (they then start warm)."""
+    from . import engine, epci, fiches, indicator_export, report, visuals  # noqa: F401
+    from ..report import annual, foresight, scenarios  # noqa: F401
+    import papermill  # noqa: F401
+    import weasyprint  # noqa: F401
+    from nbconvert import HTMLExporter  # noqa: F401
+
+
+def _executor(workers: int):
+    """A pool of ``workers`` processes (forked where the system allows it: the imports are inherited)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context(method))
+
+
+def default_workers() -> int:
+    """Worker processes of a run: ``PMA_EVAL_PROCESSUS`` if set, else the machine's cores."""
+    return max(1, int(os.environ.get("PMA_EVAL_PROCESSUS") or os.cpu_count() or 1))
+
+
+def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: bool = True,
+             workers: int | None = None, rebuild: bool = False) -> int:
+    """Run every step for ``year`` (default: latest year with data) and return the exit code.
+
+    The build comes first (skipped when ``data/processed`` was built from the same raw files, unless
+    ``rebuild``); then the exports, the annual reports of the territory and its EPCIs, the scenario report,
+    the fiches (in batches), the syntheses and the visuals run in ``workers`` processes (default: every
+    core), the longest first. Every step writes its own folder atomically, so the files do not depend on
+    the schedule. The console and ``execution.log`` list the steps in their fixed order, with the
+    process that ran each and its duration; the index comes last.
+    """
+    from ..build import build, build_if_needed
+    from ..processed import checked_year, load_territory
+    from .index import write_index
+
     paths = paths or get_paths()
+    workers = workers or default_workers()
     with run_lock(paths):
         echo("[0] construction des données (data/raw → data/processed)…")
         t_build = time.perf_counter()
-        build(paths)  # bad input raises before anything else is touched (exit 2)
+        # bad input raises before anything else is touched (exit 2)
+        _, report = build(paths) if rebuild else build_if_needed(paths)
         t_build = time.perf_counter() - t_build
-        echo(f"      terminé en {t_build:.1f} s")
-        from ..processed import checked_year
-
+        build_line = (f"terminé en {t_build:.1f} s" if report is not None else
+                      "données déjà construites à partir des mêmes fichiers bruts : construction sautée")
+        echo(f"      {build_line}")
         year = checked_year(year, paths)
         folder = paths.reports / str(year)
         folder.mkdir(parents=True, exist_ok=True)
@@ -73,34 +145,47 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
         handler = logging.FileHandler(folder / "execution.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
-        log.info("construction des données : terminé en %.1f s", t_build)
+        log.info("construction des données : %s", build_line)
         territory = load_territory(paths)
-        steps = [("export des indicateurs", lambda: _export(year, paths, load, load_catalogue, territory, export))]
+        steps = [("export des indicateurs", "export", _step_export, (year, paths))]
         for sigle in ["PMA", *territory.epcis["epci_sigle"]]:
             name = territory.name(*territory.resolve(sigle))
-            steps.append((f"rapport annuel {sigle}", lambda s=sigle, n=name: run_report(
-                "annual", {"year": year, "territoire": s}, f"Rapport annuel d'évaluation {year} — {n}", paths)))
-        steps.append(("rapport de prospective PMA", lambda: scenario_report(
-            year, "PMA", list(DEFAULT_SCENARIOS), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)))
+            steps.append((f"rapport annuel {sigle}", "annual_pma" if sigle == "PMA" else "annual", _step_annual,
+                          (year, sigle, name, paths)))
+        steps.append(("rapport de prospective PMA", "scenarios", _step_scenarios, (year, paths)))
         if fiches:
-            steps.append(("fiches communales", lambda: write_fiches(year, paths)))
-            steps.append(("synthèses des agglomérations", lambda: write_syntheses(year, paths)))
-        steps.append(("visuels", lambda: write_visuals(year, "PMA", paths)))
+            steps.append(("fiches communales", "fiches", None, ()))  # in batches (see _run_steps)
+            steps.append(("synthèses des agglomérations", "syntheses", _step_syntheses, (year, paths)))
+        steps.append(("visuels", "visuals", _step_visuals, (year, paths)))
+        results: dict[int, tuple[str, float | None, int | None, str | None]] = {}
+        shown = [0]
+        pids: dict[int, int] = {}
+
+        def record(k: int, status: str, duration=None, pid=None, message=None) -> None:
+            results[k] = (status, duration, pid, message)
+            while shown[0] + 1 in results:  # console and journal keep the steps' order
+                shown[0] += 1
+                label = steps[shown[0] - 1][0]
+                st, dt, p, msg = results[shown[0]]
+                where = (f"processus {pids.setdefault(p, len(pids) + 1)}" if p else
+                         "par lots dans les processus de travail" if workers > 1 else "un seul processus")
+                echo(f"[{shown[0]}/{len(steps)}] {label}…")
+                if st == "ok":
+                    log.info("%s : terminé en %.1f s (%s)", label, dt, where)
+                    echo(f"      terminé en {dt:.1f} s ({where})")
+                else:
+                    log.error("%s : échec : %s", label, msg)
+                    echo(f"      échec : {msg}")
+
         failures = 0
         try:
-            for k, (label, fn) in enumerate(steps, start=1):
-                t0 = time.perf_counter()
-                echo(f"[{k}/{len(steps)}] {label}…")
+            with _executor(workers) if workers > 1 else contextlib.nullcontext() as pool:
                 try:
-                    fn()
-                except ReportFailed as exc:
-                    failures += 1
-                    log.error("%s : échec : %s", label, exc)
-                    echo(f"      échec : {exc}")
-                    continue
-                dt = time.perf_counter() - t0
-                log.info("%s : terminé en %.1f s", label, dt)
-                echo(f"      terminé en {dt:.1f} s")
+                    failures = _run_steps(steps, pool, record, year, paths)
+                except BaseException:
+                    if pool is not None:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         finally:
             log.removeHandler(handler)
             handler.close()
@@ -109,6 +194,42 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
         # last, once every file of the run (its journal included) is in place: the same run gives the same page
         echo(f"index des produits : {display_path(write_index(year, paths), paths.root)}")
         return 1 if failures else 0
+
+
+def _run_steps(steps: list, pool, record, year: int, paths: Paths) -> int:
+    """Run the steps (in ``pool``, the longest first, or here one after the other) and ``record`` each;
+    return the number of failed reports. The fiches are prepared here and written in batches by the pool."""
+    from concurrent.futures import as_completed
+
+    from .fiches import write_fiches
+    from .report import ReportFailed
+
+    futures = {}
+    if pool is not None:
+        _warm_imports()  # the workers fork from here, with these modules imported
+        for i in sorted(range(len(steps)), key=lambda i: -STEP_COST.get(steps[i][1], 0)):
+            if steps[i][2] is not None:
+                futures[pool.submit(_timed, steps[i][2], *steps[i][3])] = i
+    failures = 0
+    for i, (_, _, fn, args) in enumerate(steps):
+        if fn is None:  # the fiches: shared work done once here, each batch written by a worker
+            t0 = time.perf_counter()
+            write_fiches(year, paths, executor=pool, processes=1)
+            record(i + 1, "ok", time.perf_counter() - t0, None)
+        elif pool is None:
+            try:
+                record(i + 1, "ok", *_timed(fn, *args))
+            except ReportFailed as exc:
+                failures += 1
+                record(i + 1, "failed", message=str(exc))
+    for fut in as_completed(futures):
+        i = futures[fut]
+        try:
+            record(i + 1, "ok", *fut.result())
+        except ReportFailed as exc:
+            failures += 1
+            record(i + 1, "failed", message=str(exc))
+    return failures
 
 
 def _export(year, paths, load, load_catalogue, territory, export):
