@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from .yamltext import safe_load
 
 FILE = Path(__file__).resolve().parent / "vocabulary.yml"
 
 
 @lru_cache(maxsize=1)
 def _raw() -> dict:
-    return yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    return safe_load(FILE.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

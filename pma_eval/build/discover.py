@@ -29,6 +29,7 @@ from ..sources.weather import read_degree_days, read_thermosensitive_shares
 from ..sources._table import normalise_name
 from ..sources.prospective import read_ademe_parameters_table, read_sgpe_levers, read_tet_trajectory, read_unit_costs
 from ..territory import Territory
+from ..yamltext import safe_load
 from .common import NATIONAL_FORMATS, BuildReport, RawFile
 
 
@@ -39,7 +40,7 @@ def discover(raw_dir: Path, root: Path) -> list[RawFile]:
         data_path = meta_path.with_name(meta_path.name[: -len(".meta.yml")])
         shown = display_path(meta_path, root)
         try:
-            meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+            meta = safe_load(meta_path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Problem(shown, "YAML illisible", line=(mark.line + 1) if mark else None))

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
+from ..yamltext import safe_load
 
 from ..errors import ConfigurationError
 from ..vocabulary import FORMATS, UNITS
@@ -182,4 +182,4 @@ def parse_catalogue(data: dict, source: str = "catalogue.yml") -> Catalogue:
 def load_catalogue(path: str | None = None) -> Catalogue:
     """The catalogue shipped with the package (or another file with the same schema)."""
     p = Path(path) if path else CATALOGUE_PATH
-    return parse_catalogue(yaml.safe_load(p.read_text(encoding="utf-8")), p.name)
+    return parse_catalogue(safe_load(p.read_text(encoding="utf-8")), p.name)

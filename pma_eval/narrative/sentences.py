@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import yaml
+from ..yamltext import safe_load
 
 from .. import fmt
 from ..evaluation.progress import pace_rate
@@ -41,7 +41,7 @@ def _env() -> jinja2.Environment:
 
 @lru_cache(maxsize=1)
 def subjects() -> dict:
-    return yaml.safe_load((TEMPLATES / "sujets.yml").read_text(encoding="utf-8"))
+    return safe_load((TEMPLATES / "sujets.yml").read_text(encoding="utf-8"))
 
 
 def _render(name: str, **kw) -> str:

@@ -21,6 +21,8 @@ def read_scenario_folder(folder: str | Path, root: str | Path | None = None) -> 
     """
     import yaml
 
+    from ..yamltext import safe_load
+
     folder = Path(folder)
     if not folder.is_dir():
         raise InputDataError([Problem(str(folder), "dossier des scénarios introuvable")])
@@ -28,7 +30,7 @@ def read_scenario_folder(folder: str | Path, root: str | Path | None = None) -> 
     for path in sorted(folder.glob("*.yml")):
         shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
         try:
-            docs[path.stem] = (shown, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            docs[path.stem] = (shown, safe_load(path.read_text(encoding="utf-8")) or {})
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Problem(shown, f"YAML illisible : {getattr(exc, 'problem', exc)}",
