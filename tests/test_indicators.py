@@ -183,3 +183,25 @@ def test_export_csv_and_xlsx(built_paths, tmp_path, monkeypatch):
     assert ws.freeze_panes == "A2" and ws["G2"].number_format == "#,##0"
     assert wb["Catalogue"].max_row == len(CAT) + 1
     assert main(["indicators", "export", "--out", str(tmp_path / "x.xlsx"), "--indicateurs", "inconnu"]) == 2
+
+
+def test_an_implausible_value_is_kept_and_flagged_never_refused():
+    """Issue 24: the national benchmark stopped on a village with a factory (1 776 MWh per inhabitant, above
+    the catalogue's [0, 1 000] for the climate-corrected consumption per inhabitant). Such a value is kept,
+    flagged and listed (DESIGN: what is only implausible is kept); values inside the range are not listed."""
+    from pma_eval.build import BuildReport
+    from pma_eval.build.pipeline import _flag_implausible
+    from pma_eval.indicators import plausibility_flags
+
+    assert CAT["conso_energie_par_habitant_corrigee"].bounds == (0, 1000)
+    ind = pd.DataFrame({"indicator_id": "conso_energie_par_habitant_corrigee", "geo_level": "commune",
+                        "geo_code": ["62001", "62002"], "year": 2021, "value": [31.5, 1776.0]})
+    flags = plausibility_flags(ind, CAT)
+    assert flags[["geo_code", "value", "low", "high"]].values.tolist() == [["62002", 1776.0, 0, 1000]]
+    report = BuildReport()
+    _flag_implausible(ind, CAT, report)
+    assert report.plausibility == [{"indicator_id": "conso_energie_par_habitant_corrigee", "geo_level": "commune",
+                                    "geo_code": "62002", "year": 2021, "value": 1776.0, "low": 0, "high": 1000}]
+    assert report.warnings == ["1\u00a0valeur hors de la plage plausible du catalogue, gardée et signalée (par exemple "
+                               "conso_energie_par_habitant_corrigee, commune 62002, 2021 : 1\u202f776 MWh/hab, plage de "
+                               "0 à 1\u202f000) ; liste complète dans data/processed/manifest.json (« plausibility »)"]

@@ -65,4 +65,6 @@ class BuildReport:
     precedence: list[str] = field(default_factory=list)
     #: Per file: rows left out because outside the territory, rows that name no commune.
     extent: dict[str, dict] = field(default_factory=dict)
+    #: Values outside the catalogue's plausible range, kept (``indicators.plausibility_flags``).
+    plausibility: list[dict] = field(default_factory=list)
 

@@ -11,7 +11,7 @@ from ..checksum import sha256
 from ..config import Paths, get_paths
 from ..coverage import coverage_table
 from ..errors import ConfigurationError, InputDataError, Problem, display_path
-from ..indicators import check_indicators, compute_indicators, load_catalogue
+from ..indicators import check_indicators, compute_indicators, load_catalogue, plausibility_flags
 from ..schemas import validate_table
 from ..territory import Territory
 from . import steps
@@ -98,6 +98,25 @@ def _sanity_checks(tables: dict[str, pd.DataFrame], territory: Territory) -> dic
     return tables
 
 
+def _flag_implausible(indicators: pd.DataFrame, catalogue, report: BuildReport) -> None:
+    """Keep values outside the catalogue's plausible range, list them all in the manifest and say so once."""
+    from .. import fmt
+
+    flags = plausibility_flags(indicators, catalogue)
+    if flags.empty:
+        return
+    report.plausibility = [{**r, "year": int(r["year"]), "value": float(r["value"])}
+                           for r in flags.astype(object).where(flags.notna(), None).to_dict("records")]
+    r = flags.iloc[0]
+    bound = {k: "…" if pd.isna(r[k]) else fmt.number_trimmed(r[k]) for k in ("low", "high")}
+    s = "s" if len(flags) > 1 else ""
+    report.warnings.append(
+        f"{fmt.count(len(flags), 'valeur')} hors de la plage plausible du catalogue, gardée{s} et signalée{s} "
+        f"(par exemple {r['indicator_id']}, {r['geo_level']} {r['geo_code']}, {int(r['year'])} : "
+        f"{fmt.number_trimmed(r['value'])} {catalogue[r['indicator_id']].short_unit}, plage de {bound['low']} à "
+        f"{bound['high']}) ; liste complète dans data/processed/manifest.json (« plausibility »)")
+
+
 def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], BuildReport]:
     """Read and reconcile every raw file; return the processed tables (nothing is written)."""
     paths = paths or get_paths()
@@ -134,6 +153,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     tables.update(steps.activity(files, paths, territory, set(catalogue.indicators)))
     indicators = compute_indicators(tables, catalogue)
     check_indicators(indicators, catalogue, territory)
+    _flag_implausible(indicators, catalogue, report)
     tables["indicators"] = indicators
     targets = [df.assign(source=f.path.name) for f, df in read.get("objectifs", [])]
     if targets:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalogue import Catalogue, Indicator, load_catalogue
-from .checks import check_indicators
+from .checks import check_indicators, plausibility_flags
 from .compute import compute_indicators
 
-__all__ = ["Catalogue", "Indicator", "check_indicators", "compute_indicators", "load_catalogue",
+__all__ = ["Catalogue", "Indicator", "check_indicators", "plausibility_flags", "compute_indicators", "load_catalogue",
            "load_indicators"]
 
 

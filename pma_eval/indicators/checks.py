@@ -19,29 +19,44 @@ def _wide(ind: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     return wide.reindex(columns=ids)
 
 
-def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory,
-                     rel_tol: float = SUM_TOLERANCE) -> None:
-    """Communes sum to their EPCI and EPCIs to the Pôle (sum indicators); sectors sum to totals;
-    values within the catalogue's bounds. Raises :class:`InputDataError` listing every failure."""
-    problems: list[Problem] = []
-    where = "indicateurs calculés"
-    by_id = dict(tuple(ind.groupby("indicator_id", sort=False)))  # one pass, not one mask per indicator
-    empty = ind.iloc[0:0]
+def plausibility_flags(ind: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Values outside the catalogue's plausible range (``bounds``), kept and flagged, never refused: a
+    village where a factory sits really consumes 1 776 MWh per inhabitant.
 
-    # 1. Bounds.
+    Returns
+    -------
+    DataFrame
+        ``indicator_id, geo_level, geo_code, year, value, low, high``, in catalogue order.
+    """
+    by_id = dict(tuple(ind.groupby("indicator_id", sort=False)))
+    frames = []
     for i in catalogue:
         lo, hi = i.bounds
-        v = by_id.get(i.id, empty)
+        v = by_id.get(i.id)
+        if v is None or (lo is None and hi is None):
+            continue
         out = pd.Series(False, index=v.index)
         if lo is not None:
             out |= v["value"] < lo
         if hi is not None:
             out |= v["value"] > hi
-        for r in v.loc[out].head(5).itertuples():
-            problems.append(Problem(where, f"valeur hors des bornes du catalogue [{lo}, {hi}] pour {i.id}",
-                                    value=f"{r.geo_level} {r.geo_code} {r.year} : {r.value:.6g}"))
+        if out.any():
+            frames.append(v.loc[out, ["indicator_id", "geo_level", "geo_code", "year", "value"]].assign(low=lo, high=hi))
+    cols = ["indicator_id", "geo_level", "geo_code", "year", "value", "low", "high"]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
-    # 2. Communes → EPCI → Pôle for sum indicators (where every part is known).
+
+def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory,
+                     rel_tol: float = SUM_TOLERANCE) -> None:
+    """Communes sum to their EPCI and EPCIs to the Pôle (sum indicators); sectors sum to totals.
+    Raises :class:`InputDataError` listing every failure. (The catalogue's bounds are a plausible range:
+    :func:`plausibility_flags`.)"""
+    problems: list[Problem] = []
+    where = "indicateurs calculés"
+    by_id = dict(tuple(ind.groupby("indicator_id", sort=False)))  # one pass, not one mask per indicator
+    empty = ind.iloc[0:0]
+
+    # 1. Communes → EPCI → Pôle for sum indicators (where every part is known).
     c2e = territory.commune_to_epci
     for i in catalogue:
         if i.aggregation != "sum" or not {"commune", "epci"} <= set(i.levels):
@@ -65,7 +80,7 @@ def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territo
             problems.append(Problem(where, f"{i.id} : la somme des EPCI diffère du total du Pôle",
                                     value=f"{y} : {j2.at[y, 'e']:.1f} ≠ {j2.at[y, 'p']:.1f}"))
 
-    # 3. Sectors sum to totals.
+    # 2. Sectors sum to totals.
     w = _wide(ind, ["ges_total", *PCAET_GES])
     if not w.empty:
         parts = w[PCAET_GES].sum(axis=1, min_count=1)
