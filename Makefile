@@ -11,16 +11,27 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # notebooks' inline backend draws (plt.show(), figures).
 export MPLBACKEND := Agg
 
-.PHONY: help install check-system data report scenarios fiches visuels test test-fast carnets lab demo-data lock bench clean
+.PHONY: help install check-system data report scenarios fiches visuels test test-fast carnets lab demo-data lock bench bench-ci clean
 
 help: ## afficher cette aide
 	@echo "pma-eval — commandes disponibles :"
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
+# uv installs the same requirements.lock in seconds; pinned here, bootstrapped with pip into .venv. Bytecode
+# is compiled at install time (--compile-bytecode): machines that set PYTHONDONTWRITEBYTECODE would otherwise
+# import every module from source in every process. Without uv (no access to it), pip does the same job.
+UV_VERSION := 0.13.9
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@if $(PIP) "uv==$(UV_VERSION)" 2>/dev/null; then \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock && \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --no-deps --no-build-isolation -e . ; \
+	else \
+	  echo "uv indisponible : installation par pip (plus lente)" >&2; \
+	  $(PIP) -r requirements.lock && $(PIP) --no-deps --no-build-isolation -e . ; \
+	fi
 	@touch $(STAMP)
 
 install: $(STAMP) check-system ## créer .venv et installer les dépendances figées (requirements.lock)
@@ -45,11 +56,11 @@ fiches: data ## fiches communales et synthèses des agglomérations (dernière a
 visuels: data ## visuels prêts à publier (dernière année)
 	$(BIN)/pma-eval visuels
 
-test: install ## installer puis lancer toute la suite de tests
-	$(BIN)/python -m pytest
+test: install ## installer puis lancer toute la suite de tests (sur tous les cœurs)
+	$(BIN)/python -m pytest -n auto
 
-test-fast: install ## tests sans les exécutions de carnets
-	$(BIN)/python -m pytest -m "not slow"
+test-fast: install ## tests sans l'exécution de l'année complète ni des carnets (marque slow)
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 carnets: data ## exécuter les carnets d'exploration et les garder avec leurs sorties (documentation lisible sur la forge)
 	env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
@@ -69,12 +80,15 @@ lock: ## refaire requirements.lock depuis pyproject.toml (développeurs)
 	  .venv-lock/bin/pip freeze --all --exclude-editable | grep -v -E '^(pma-eval|pip)=='; } > requirements.lock
 	rm -rf .venv-lock
 
-bench: install ## mesures de performance (benchmarks/)
-	$(BIN)/python benchmarks/run.py
+bench: data ## mesures de performance (benchmarks/) : chaque chiffre affiché ; échec bruyant si une mesure échoue
+	$(BIN)/python benchmarks/national.py
+	$(BIN)/python benchmarks/annee.py
 	$(BIN)/python benchmarks/fiches.py
 	$(BIN)/python benchmarks/prospective.py
-	$(BIN)/python benchmarks/annee.py
-	$(BIN)/python benchmarks/national.py
+	$(BIN)/python benchmarks/run.py
+
+bench-ci: install ## le banc national réduit (un dixième des communes), lancé par l'intégration continue
+	$(BIN)/python benchmarks/national.py --dixieme
 
 clean: ## supprimer les données construites et les rapports (pas .venv)
 	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/

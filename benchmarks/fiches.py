@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from pma_eval.config import get_paths  # noqa: E402
 
 
-def main(naive_samples: int = 3) -> None:
+def main(naive_samples: int = 1) -> None:
     from pma_eval.build import build
     from pma_eval.processed import load_territory
     from pma_eval.publish import run_report
@@ -38,7 +38,8 @@ def main(naive_samples: int = 3) -> None:
             run_report("fiche", {"year": 2023, "commune": code}, f"Fiche {code}", paths,
                        out_dir=paths.reports / "naive" / code)
         naive = (time.perf_counter() - t1) / len(codes)
-        print(f"fiches communales : {n} fiches HTML + PDF en {fast:.1f} s ({fast / n:.2f} s par fiche, parallèle)")
+        print(f"fiches communales : {n} fiches HTML + PDF en {fast:.1f} s ({fast / n:.2f} s par fiche, parallèle) — "
+              f"objectif ≤ 15 s : {'atteint' if fast <= 15 else 'NON atteint'}")
         print(f"route naïve (Papermill + nbconvert + WeasyPrint par fiche), {len(codes)} fiches : "
               f"{naive:.1f} s par fiche, soit {naive * 150 / 60:.1f} min estimées pour 150")
     finally:
