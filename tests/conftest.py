@@ -1,16 +1,31 @@
-"""Shared fixtures: a throw-away copy of the project (raw data + notebooks) built once per session."""
+"""Shared fixtures, made once per pytest run and shared by the xdist workers (``-n auto``):
+
+- ``built_paths``: the shipped project (data/raw, notebooks, scenarios) copied and built: the one full
+  150-commune build of the run. Tests read it; a test that writes works in its own folder
+  (``notebooks_copy``, ``tmp_path``, ``out_dir=``).
+- ``year_run``: ``pma-eval run --year 2023`` over a copy of that build (the build is skipped: same raw
+  files). Every test that reads a product (reports, fiches, syntheses, visuals, scenarios, index,
+  manifests) reads this run; none produces it again.
+- ``tiny_project``: a fresh, unbuilt project of the small test territory (tests/tiny.py: 7 communes, two
+  EPCIs), for the build and raw-data tests; ``project``: the same for the whole territory, where a test
+  needs it.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pma_eval.config import get_paths
+from pma_eval.config import Paths, get_paths
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+YEAR = 2023
 
 
 def make_project(dest: Path) -> Path:
@@ -18,26 +33,117 @@ def make_project(dest: Path) -> Path:
     shutil.copytree(REPO / "data" / "raw", dest / "data" / "raw")
     shutil.copytree(REPO / "notebooks", dest / "notebooks")
     shutil.copytree(REPO / "scenarios", dest / "scenarios")
-    (dest / "data" / "processed").mkdir(parents=True)
-    (dest / "reports").mkdir()
+    (dest / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    (dest / "reports").mkdir(exist_ok=True)
     return dest
 
 
+def once(config, tmp_path_factory, name: str, produce) -> Path:
+    """``produce(folder)`` once per pytest run, whichever xdist worker asks first; the others wait for it
+    (a file lock) and then share the folder."""
+    shared = hasattr(config, "workerinput")
+    base = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.getbasetemp()
+    target, done = base / name, base / f"{name}.fait"
+    with open(base / f"{name}.verrou", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                shutil.rmtree(target, ignore_errors=True)
+                target.mkdir()
+                produce(target)
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return target
+
+
 @pytest.fixture(scope="session")
-def built_paths(tmp_path_factory):
-    """Paths of a project copy whose data/processed has been built from the shipped raw data."""
+def built_paths(request, tmp_path_factory) -> Paths:
+    """Paths of a project copy whose data/processed has been built from the shipped raw data (read-only)."""
     from pma_eval.build import build
 
-    root = make_project(tmp_path_factory.mktemp("projet"))
-    paths = get_paths(root)
-    build(paths)
-    return paths
+    def produce(root: Path) -> None:
+        build(get_paths(make_project(root)))
+
+    return get_paths(once(request.config, tmp_path_factory, "projet", produce))
+
+
+@dataclass(frozen=True)
+class YearRun:
+    """The products of the one yearly run of the test session."""
+
+    paths: Paths
+    code: int
+    console: list[str]
+
+    @property
+    def folder(self) -> Path:
+        return self.paths.reports / str(YEAR)
+
+    def report(self, territoire: str = "PMA"):
+        """The annual report of ``territoire`` as :func:`pma_eval.publish.run_report` returns it."""
+        from pma_eval.publish.report import ReportResult
+
+        folder = self.folder / territoire
+        return ReportResult(folder, folder / "rapport_annuel.html", folder / "rapport_annuel.pdf",
+                            folder / "rapport_annuel.ipynb")
+
+    def scenarios(self):
+        from pma_eval.publish.report import ReportResult
+
+        folder = self.folder / "prospective" / "PMA"
+        return ReportResult(folder, folder / "rapport_prospective.html", folder / "rapport_prospective.pdf",
+                            folder / "rapport_prospective.ipynb")
+
+
+def copy_of_build(built: Paths, root: Path) -> Paths:
+    """A project copy carrying the shared build's processed data (its next build is skipped)."""
+    make_project(root)
+    shutil.rmtree(root / "data" / "processed")
+    shutil.copytree(built.processed, root / "data" / "processed")
+    return get_paths(root)
+
+
+def run_into(built: Paths, root: Path, workers: int, fiches: bool = True) -> None:
+    from pma_eval.publish.run import run_year
+
+    console: list[str] = []
+    code = run_year(YEAR, copy_of_build(built, root), echo=console.append, workers=workers, fiches=fiches)
+    (root / "console.json").write_text(json.dumps({"code": code, "console": console}, ensure_ascii=False))
+
+
+def _year_run(request, tmp_path_factory, built_paths, name: str, workers: int, fiches: bool = True) -> YearRun:
+    root = once(request.config, tmp_path_factory, name, lambda r: run_into(built_paths, r, workers, fiches))
+    out = json.loads((root / "console.json").read_text())
+    return YearRun(get_paths(root), out["code"], out["console"])
+
+
+@pytest.fixture(scope="session")
+def year_run(request, tmp_path_factory, built_paths) -> YearRun:
+    """``pma-eval run --year 2023`` once for the whole test run, on two worker processes."""
+    return _year_run(request, tmp_path_factory, built_paths, "annee", 2)
+
+
+@pytest.fixture(scope="session")
+def year_rerun(request, tmp_path_factory, built_paths) -> YearRun:
+    """The one second run of the test session, for byte identity: every step in turn on one process (another
+    schedule), without the 150 fiches and the syntheses (rewritten in part by their own test: their cost
+    is the run's largest, and the code that writes them is the same for every commune)."""
+    return _year_run(request, tmp_path_factory, built_paths, "annee_bis", 1, fiches=False)
 
 
 @pytest.fixture
 def project(tmp_path):
-    """A fresh, unbuilt project copy (for tests that change raw data)."""
+    """A fresh, unbuilt copy of the whole project (for tests that change raw data of the full territory)."""
     return get_paths(make_project(tmp_path / "projet"))
+
+
+@pytest.fixture
+def tiny_project(tmp_path):
+    """A fresh, unbuilt project of the small test territory (tests/tiny.py): 7 communes, two EPCIs."""
+    from .tiny import make_tiny_project
+
+    return get_paths(make_tiny_project(tmp_path / "petit"))
 
 
 def notebooks_copy(built_paths, tmp_path: Path):
@@ -45,6 +151,8 @@ def notebooks_copy(built_paths, tmp_path: Path):
     for tests that change a notebook or kill a run without touching the shared project."""
     root = tmp_path / "copie"
     shutil.copytree(built_paths.root / "notebooks", root / "notebooks")
+    shutil.copytree(built_paths.root / "scenarios", root / "scenarios")
     (root / "data").mkdir()
     (root / "data" / "processed").symlink_to(built_paths.processed)
+    (root / "data" / "raw").symlink_to(built_paths.raw)
     return get_paths(root)

@@ -36,7 +36,7 @@ def test_lock_pins_every_direct_dependency():
 
 def test_report_notebooks_are_committed_without_outputs():
     """Report notebooks are templates run by Papermill; the exploratory ones keep their outputs on
-    purpose (tests/test_notebooks.py)."""
+    purpose (tests/publish/test_notebooks.py)."""
     import nbformat
 
     for path in (REPO / "notebooks" / "reports").rglob("*.ipynb"):

@@ -10,7 +10,7 @@ import yaml
 
 from pma_eval import demonstration
 
-from .conftest import REPO
+from ..conftest import REPO
 
 
 def test_committed_demonstration_files_are_what_the_seeded_generator_writes(tmp_path):

@@ -86,9 +86,9 @@ def test_register_unreadable_date_is_located(tmp_path):
 def heat_project(tmp_path_factory):
     from pma_eval.config import get_paths
 
-    from .conftest import make_project
+    from ..tiny import make_tiny_project
 
-    project = get_paths(make_project(tmp_path_factory.mktemp("chaleur")))
+    project = get_paths(make_tiny_project(tmp_path_factory.mktemp("chaleur") / "petit"))  # small test territory
     lines = ["territoire;annee;filiere;valeur;unite;source"]
     for year, k in ((2022, 0.95), (2023, 1.0)):
         lines += [f"CAHC;{year};{f};{str(round(v * k, 1)).replace('.', ',')};MWh;Observatoire (exemple de saisie)"

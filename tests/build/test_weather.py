@@ -101,7 +101,7 @@ def test_ore_partr_is_read_and_weighted_by_consumption(tmp_path):
     from pma_eval.build.steps import ore_thermosensitivity
     from pma_eval.sources.ore import read_ore_consumption
 
-    from .conftest import REPO
+    from ..conftest import REPO
 
     src = REPO / "tests" / "fixtures" / "ore_large_2011_2021.csv"
     with open(src, encoding="utf-8") as f:

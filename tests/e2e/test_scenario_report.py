@@ -15,23 +15,22 @@ import pandas as pd
 import pytest
 
 from pma_eval.cli import main
-from pma_eval.publish.scenarios import scenario_report
 
-from .conftest import notebooks_copy
+from ..conftest import notebooks_copy
 
 pytestmark = pytest.mark.slow
 
-DRAWS = 1000  # enough for the percentiles; the benchmark measures the default 10 000
-
-
 @pytest.fixture(scope="module")
-def scenarios(built_paths):
-    return scenario_report(None, "PMA", "tendanciel,turbine,snbc", 2050, DRAWS, 11, built_paths)
+def scenarios(year_run):
+    """The scenario report of the session's yearly run (default scenarios, draws and seed)."""
+    return year_run.scenarios()
 
 
-def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
+def test_scenario_report_html_pdf_and_iamc(scenarios, year_run):
+    from pma_eval.config import DEFAULT_DRAWS, DEFAULT_SEED
+
     res = scenarios
-    assert res.folder == built_paths.reports / "2023" / "prospective" / "PMA"
+    assert res.folder == year_run.folder / "prospective" / "PMA"
     html = res.html.read_text(encoding="utf-8")
     assert '<html lang="fr"' in html and "<script" not in html
     for text in ("Trajectoires et objectifs", "Incertitude", "L'écart et l'effort", "Les hypothèses des scénarios",
@@ -80,7 +79,7 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
         v = iamc.query("scenario == @s and variable == 'Émissions GES' and year == 2023")["value"].iloc[0]
         assert v == pytest.approx(hist)
     m = json.loads((res.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert m["parametres"]["tirages"] == DRAWS and m["parametres"]["graine"] == 11
+    assert m["parametres"]["tirages"] == DEFAULT_DRAWS and m["parametres"]["graine"] == DEFAULT_SEED
     assert {"scenarios/turbine.yml", "scenarios/snbc.yml"} <= {i["path"] for i in m["entrees"]}
     # The reference tables enter through the build, all three of them (the ADEME parameters, which set
     # the reference year, used to be missing from the hand-kept list).
@@ -89,17 +88,6 @@ def test_scenario_report_html_pdf_and_iamc(scenarios, built_paths):
             "data/raw/referentiels/sgpe_leviers_regionaux_2030.csv",
             "data/processed/reference_ademe_parametres.parquet"} <= {i["path"] for i in m["entrees"]}
     assert {"rapport_prospective.pdf", "scenarios_iamc.csv", "scenarios_iamc.xlsx"} <= set(m["comparees_par_verify"])
-
-
-def test_same_seed_gives_identical_files(scenarios, built_paths, tmp_path):
-    from pma_eval.publish import run_report
-
-    m = json.loads((scenarios.folder / "manifest.json").read_text(encoding="utf-8"))
-    params = dict(m["parametres"])
-    again = run_report("scenarios", {k: v for k, v in params.items() if k != "title"}, params["title"], built_paths,
-                       out_dir=tmp_path / "bis")
-    for name in ("rapport_prospective.html", "rapport_prospective.pdf", "scenarios_iamc.csv", "scenarios_iamc.xlsx"):
-        assert (scenarios.folder / name).read_bytes() == (again.folder / name).read_bytes(), name
 
 
 def test_bad_scenario_file_exits_2_naming_file_and_key(project, capsys, monkeypatch):
@@ -113,25 +101,31 @@ def test_bad_scenario_file_exits_2_naming_file_and_key(project, capsys, monkeypa
     assert not any(project.reports.rglob("*.html"))
 
 
-def test_a_killed_report_leaves_the_previous_outputs_untouched(built_paths, tmp_path):
+def test_a_killed_report_leaves_the_previous_outputs_untouched(built_paths, year_run, tmp_path):
+    import shutil
+
+    from pma_eval.atomic import remove_stale
+
     paths = notebooks_copy(built_paths, tmp_path)
     env = {**os.environ, "PMA_EVAL_ROOT": str(paths.root)}
     cmd = [sys.executable, "-m", "pma_eval", "report", "annual", "--territoire", "CALL"]
-    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
     folder = paths.reports / "2023" / "CALL"
+    shutil.copytree(year_run.report("CALL").folder, folder)  # the previous outputs: the session's run
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.time() + 60
-    while not list(folder.parent.glob(".CALL.tmp-*/*.ipynb")) and time.time() < deadline:
-        time.sleep(0.2)  # the executed notebook appears while cells run
-    time.sleep(1.0)
-    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernel, mid-execution
+    while not list(folder.parent.glob(".CALL.tmp-*")) and time.time() < deadline:
+        time.sleep(0.2)  # the run's temporary folder appears before the first cell
+    time.sleep(2.0)
+    assert proc.poll() is None  # still running: killed halfway
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner (and a kernel, had it one), mid-execution
     proc.wait()
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
-    # The next run removes what the killed one left and publishes normally.
-    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+    assert list(folder.parent.glob(".CALL.tmp-*"))  # what the killed run left…
+    remove_stale(folder)  # …the next run removes first (pma_eval.atomic.atomic_folder)
     assert not list(folder.parent.glob(".CALL.tmp-*"))
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
 PUBLISHED = (".html", ".pdf", ".csv", ".xlsx", ".png", ".svg")
@@ -196,10 +190,10 @@ def _french_problems(folder) -> list[str]:
     return bad
 
 
-def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built_paths, monkeypatch):
-    monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
-    assert main(["run", "--year", "2023"]) == 0
-    year = built_paths.reports / "2023"
+def test_yearly_run_produces_every_report_and_skips_an_unchanged_build(year_run):
+    assert year_run.code == 0
+    assert "données déjà construites à partir des mêmes fichiers bruts : construction sautée" in year_run.console[1]
+    year = year_run.folder
     for t in ("PMA", "CALL", "CAHC", "CABBALR"):
         assert (year / t / "rapport_annuel.pdf").exists(), t
     assert (year / "prospective" / "PMA" / "rapport_prospective.pdf").exists()
@@ -207,6 +201,12 @@ def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built
     assert len(list((year / "fiches" / "communes").glob("*.pdf"))) == 150
     log = (year / "execution.log").read_text(encoding="utf-8")
     assert "rapport de prospective PMA : terminé" in log
+    # the journal keeps the steps' order whatever the schedule, and says where each ran and how long it took
+    steps = re.findall(r"INFO (.+?) : terminé en [\d.]+ s \((processus \d|par lots[^)]*)\)", log)
+    assert [s for s, _ in steps] == ["export des indicateurs", "rapport annuel PMA", "rapport annuel CABBALR",
+                                     "rapport annuel CAHC", "rapport annuel CALL", "rapport de prospective PMA",
+                                     "fiches communales", "synthèses des agglomérations", "visuels"]
+    assert {w for _, w in steps} >= {"processus 1", "processus 2"}  # both cores were used
     assert _unmarked_demonstration(year) == []  # 2023 is demonstration data everywhere but the population
     # reports/<année>/index.html links every product of the run, and every link leads to a file (issue 15).
     index = (year / "index.html").read_text(encoding="utf-8")
@@ -218,16 +218,32 @@ def test_yearly_run_produces_every_report_and_a_second_run_identical_files(built
     assert published - set(links) == set()
     assert '<meta name="viewport"' in index and "Données de démonstration" in index
     assert _french_problems(year) == []
-    first = _published(year)
-    assert main(["run", "--year", "2023"]) == 0
-    second = _published(year)
-    assert first.keys() == second.keys()
-    assert [n for n in first if first[n] != second[n]] == []
 
 
-def test_yearly_run_with_a_failing_notebook_exits_1_and_exports_nothing_for_it(project, monkeypatch, capsys):
+def test_a_second_run_on_one_process_gives_identical_files(year_run, year_rerun, tmp_path):
+    """Byte identity from run to run, whatever the schedule: the session's run on two processes against the
+    one second run, each step in turn on one process; then fiches and syntheses written again."""
+    from pma_eval.publish.epci import write_syntheses
+    from pma_eval.publish.fiches import write_fiches
+
+    assert year_rerun.code == 0
+    first, second = _published(year_run.folder), _published(year_rerun.folder)
+    assert len(second) > 20 and set(second) <= set(first)
+    assert [n for n in second if first[n] != second[n]] == []
+    sample = ["62498", "62510", "62001", "62215", "62119", "62441"]  # towns and villages of the three EPCIs
+    fiches = _published(write_fiches(2023, year_rerun.paths, processes=1, only=sample, out_dir=tmp_path / "fiches"))
+    assert len(fiches) == 2 * len(sample)
+    assert [n for n in fiches if first[f"fiches/communes/{n}"] != fiches[n]] == []
+    syntheses = _published(write_syntheses(2023, year_rerun.paths, out_dir=tmp_path / "epci"))
+    assert len(syntheses) == 6 and [n for n in syntheses if first[f"fiches/epci/{n}"] != syntheses[n]] == []
+
+
+def test_yearly_run_with_a_failing_notebook_exits_1_and_exports_nothing_for_it(built_paths, tmp_path, monkeypatch):
     import nbformat
 
+    from ..conftest import copy_of_build
+
+    project = copy_of_build(built_paths, tmp_path / "projet")
     nb_path = project.notebooks / "reports" / "annual_evaluation.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('cellule en échec injectée')"))
@@ -246,7 +262,7 @@ def test_variant_notebook_runs(built_paths, tmp_path, monkeypatch):
 
     from pma_eval.publish.report import _ipc_kernel_manager_class
 
-    from .conftest import REPO
+    from ..conftest import REPO
 
     monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
     out = tmp_path / "variante.ipynb"

@@ -19,8 +19,8 @@ from pma_eval.cli import main
 from pma_eval.build import build
 from pma_eval.processed import load
 
-from .conftest import FIXTURES
-from .fake_portal import FakePortal
+from ..conftest import FIXTURES
+from ..fake_portal import FakePortal
 
 ODRE_NAME = "registre-national-installation-production-stockage-electricite-agrege-311222.csv"
 
@@ -56,7 +56,7 @@ def added(tmp_path_factory):
     """A project where the three published layouts were added with ``data add`` and built."""
     from pma_eval.config import get_paths
 
-    from .conftest import make_project
+    from ..conftest import make_project
 
     project = get_paths(make_project(tmp_path_factory.mktemp("reel") / "projet"))
     mp = pytest.MonkeyPatch()

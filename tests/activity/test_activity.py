@@ -14,7 +14,7 @@ from pma_eval.build import build
 from pma_eval.processed import load
 from pma_eval.errors import ConfigurationError, InputDataError
 
-from .conftest import REPO
+from ..conftest import REPO
 
 
 def test_shannon_by_hand():
@@ -81,13 +81,10 @@ def test_xlsx_sheet_errors_name_the_sheet(tmp_path):
     assert "feuille « evenements »" in str(exc.value) and "ligne 2" in str(exc.value)
 
 
-def test_no_name_or_email_reaches_processed_files_or_reports(built_paths):
-    from pma_eval.publish import run_report
-
+def test_no_name_or_email_reaches_processed_files_or_reports(built_paths, year_run):
     people = set(generate()["participations"]["personne"])
     assert any("@" in p for p in people) and len(people) > 100
-    res = run_report("annual", {"year": 2023, "territoire": "PMA"}, "Rapport", built_paths,
-                     out_dir=built_paths.reports / "rgpd")
+    res = year_run.report("PMA")
     from pypdf import PdfReader
 
     texts = [res.html.read_text(encoding="utf-8"), res.notebook.read_text(encoding="utf-8"),
@@ -114,17 +111,17 @@ def test_example_flows_into_indicators(built_paths):
     assert set(ind.loc[ind["indicator_id"] == "participants_uniques", "nature"]) == {"demonstration"}
 
 
-def test_replacing_the_example_by_real_records_needs_no_code_change(project, monkeypatch):
+def test_replacing_the_example_by_real_records_needs_no_code_change(tiny_project, monkeypatch):
     import yaml
 
     monkeypatch.setenv("PMA_EVAL_CLE_PSEUDO", "une-cle-locale")
-    for meta in (project.raw / "activite").glob("*.meta.yml"):
+    for meta in (tiny_project.raw / "activite").glob("*.meta.yml"):
         m = yaml.safe_load(meta.read_text(encoding="utf-8"))
         m["nature"] = "observed"
         m["title"] = m["title"].replace("EXEMPLE FICTIF — ", "")
         meta.write_text(yaml.safe_dump(m, allow_unicode=True), encoding="utf-8")
-    build(project)
-    ind = load("indicators", project)
+    build(tiny_project)
+    ind = load("indicators", tiny_project)
     assert set(ind.loc[ind["indicator_id"] == "participants_uniques", "nature"]) == {"observed"}
 
 

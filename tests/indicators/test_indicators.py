@@ -16,7 +16,7 @@ from pma_eval.indicators import check_indicators, compute_indicators, load_catal
 from pma_eval.indicators.catalogue import KNOWN_UNITS, parse_catalogue
 from pma_eval.territory import Territory
 
-from .conftest import REPO
+from ..conftest import REPO
 
 CAT = load_catalogue()
 
@@ -43,7 +43,7 @@ def test_catalogue_is_valid_and_every_entry_is_computable(built_paths):
         for level in i.levels:
             if level == "commune" and (i.theme == "air" or "production_enr_chaleur_gaz" in i.sources):
                 continue  # the shipped (demonstration) air inventory and heat production are by EPCI:
-                # see tests/test_air.py and tests/test_heat.py
+                # see tests/build/test_air.py and tests/build/test_heat.py
             vals = df[(df["indicator_id"] == i.id) & (df["geo_level"] == level)]["value"]
             assert vals.notna().any(), f"{i.id} has no value at level {level}"
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from pma_eval.errors import ConfigurationError
-from pma_eval.publish.fiches import prepare, render_html, safe_path, slugify, write_fiches
+from pma_eval.publish.fiches import prepare, render_html, safe_path, slugify
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def fiches(built_paths):
-    return write_fiches(2023, built_paths)
+def fiches(year_run):
+    return year_run.folder / "fiches" / "communes"
 
 
 def test_150_one_page_fiches_in_html_and_pdf(fiches):
@@ -69,12 +69,10 @@ def test_text_from_data_is_escaped(built_paths):
     assert "&lt;b&gt;x&lt;/b&gt;" in html
 
 
-def test_epci_syntheses_have_2_to_4_pages(built_paths):
+def test_epci_syntheses_have_2_to_4_pages(year_run):
     from pypdf import PdfReader
 
-    from pma_eval.publish.epci import write_syntheses
-
-    folder = write_syntheses(2023, built_paths)
+    folder = year_run.folder / "fiches" / "epci"
     for sigle in ("CALL", "CAHC", "CABBALR"):
         n = len(PdfReader(folder / f"{sigle}.pdf").pages)
         assert 2 <= n <= 4, (sigle, n)
@@ -85,12 +83,10 @@ def test_epci_syntheses_have_2_to_4_pages(built_paths):
         assert "de sa consommation d&#39;énergie finale" in text or "de sa consommation d'énergie finale" in text
 
 
-def test_visuals_sizes_alt_texts_and_newsletter(built_paths):
+def test_visuals_sizes_alt_texts_and_newsletter(year_run):
     from PIL import Image
 
-    from pma_eval.publish.visuals import write_visuals
-
-    folder = write_visuals(2023, "PMA", built_paths)
+    folder = year_run.folder / "visuels"
     squares = sorted(folder.glob("*_carre_1080x1080.png"))
     wides = sorted(folder.glob("*_paysage_1200x675.png"))
     assert len(squares) == len(wides) == 3
@@ -107,17 +103,17 @@ def test_visuals_sizes_alt_texts_and_newsletter(built_paths):
     assert 'style="' in mail and "<table" in mail and "chiffres clés 2023" in mail
 
 
-def test_key_figures_page_in_a4_and_square_from_the_decision_page_rows(built_paths):
+def test_key_figures_page_in_a4_and_square_from_the_decision_page_rows(built_paths, year_run):
     """Issue 15: a one-page « chiffres clés » (PDF and PNG, A4 and square), made from the same objects
     as « À retenir et à décider »."""
     from PIL import Image
     from pypdf import PdfReader
 
-    from pma_eval.publish.visuals import key_figures_rows, write_visuals
+    from pma_eval.publish.visuals import key_figures_rows
     from pma_eval.report import annual as a
     from pma_eval.report import load_context
 
-    folder = write_visuals(2023, "PMA", built_paths)
+    folder = year_run.folder / "visuels"
     assert Image.open(folder / "chiffres_cles_carre.png").size == (1080, 1080)
     assert Image.open(folder / "chiffres_cles_a4.png").size == (1240, 1753)
     pdf = PdfReader(folder / "chiffres_cles_a4.pdf")

@@ -18,7 +18,7 @@ def test_contrast_formula_against_published_values():
     assert contrast_ratio("#fff", "#fff") == pytest.approx(1.0)
 
 
-FICHE_CSS = (Path(__file__).resolve().parents[1] / "pma_eval" / "publish" / "templates" / "fiche.css").read_text(
+FICHE_CSS = (Path(__file__).resolve().parents[2] / "pma_eval" / "publish" / "templates" / "fiche.css").read_text(
     encoding="utf-8")
 
 

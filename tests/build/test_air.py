@@ -12,11 +12,11 @@ import pytest
 from pma_eval.build import build
 from pma_eval.processed import load
 
-from .conftest import REPO
+from ..conftest import REPO
 
 pytestmark = pytest.mark.slow
 
-CAHC, CALL, CABBALR = "246200299", "246200364", "200072460"
+CAHC, CALL = "246200299", "246200364"
 # Real-looking figures of an air-quality observatory for the CAHC (t), by PCAET sector: NOx and PM2,5.
 NOX = {"transport_routier": 610.4, "residentiel": 92.7, "tertiaire": 38.1, "industrie_hors_energie": 121.9,
        "agriculture": 24.6, "autres_transports": 11.2, "branche_energie": 8.3, "dechets": 2.1}
@@ -53,9 +53,9 @@ def _demo(pollutant: str, epci: str, year: int) -> float:
 def air_project(tmp_path_factory):
     from pma_eval.config import get_paths
 
-    from .conftest import make_project
+    from ..tiny import make_tiny_project
 
-    project = get_paths(make_project(tmp_path_factory.mktemp("air")))
+    project = get_paths(make_tiny_project(tmp_path_factory.mktemp("air") / "petit"))  # the small test territory
     _observatory_file(project)
     build(project)
     return project
@@ -67,14 +67,14 @@ def test_observatory_values_replace_the_demonstration_of_what_they_cover(air_pro
     nox = sum(NOX.values())
     assert ind.loc[("air_nox", "epci", CAHC, 2023), "value"] == pytest.approx(nox)
     assert ind.loc[("air_nox", "epci", CAHC, 2023), "nature"] == "observed"
-    # Per inhabitant: t × 1000 / the CAHC's legal population 2023 (its 14 communes).
+    # Per inhabitant: t × 1000 / the CAHC's legal population 2023 (the communes of the territory).
     pop = ind.loc[("population", "epci", CAHC, 2023), "value"]
     assert ind.loc[("air_nox_par_habitant", "epci", CAHC, 2023), "value"] == pytest.approx(1000 * nox / pop)
     # PM10 was not entered: it stays demonstration for the CAHC.
     assert ind.loc[("air_pm10", "epci", CAHC, 2023), "nature"] == "demonstration"
-    # The Pôle is the sum of its EPCIs: the CAHC observed, the other two demonstration; a mixed total
-    # is demonstration.
-    pole = nox + _demo("NOx", CALL, 2023) + _demo("NOx", CABBALR, 2023)
+    # The territory is the sum of its EPCIs (the small test territory has two): the CAHC observed, the CALL
+    # demonstration; a mixed total is demonstration.
+    pole = nox + _demo("NOx", CALL, 2023)
     assert ind.loc[("air_nox", "pma", "PMA", 2023), "value"] == pytest.approx(pole, rel=1e-9)
     assert ind.loc[("air_nox", "pma", "PMA", 2023), "nature"] == "demonstration"
 

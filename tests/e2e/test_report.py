@@ -15,21 +15,21 @@ from pma_eval.processed import latest_year
 from pma_eval.report import load_context
 from pma_eval.indicators import load_catalogue
 
-from .conftest import REPO
+from ..conftest import REPO
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def annual(built_paths):
-    year = latest_year(built_paths)
-    return year, run_report("annual", {"year": year, "territoire": "PMA"}, f"Rapport annuel {year} — Pôle",
-                            built_paths)
+def annual(year_run, built_paths):
+    """The Pôle's annual report of the session's yearly run (the latest year)."""
+    assert latest_year(built_paths) == 2023
+    return 2023, year_run.report("PMA")
 
 
-def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, built_paths):
+def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, year_run, built_paths):
     year, result = annual
-    assert year == 2023 and result.folder == built_paths.reports / "2023" / "PMA"
+    assert year == 2023 and result.folder == year_run.folder / "PMA"
     html = result.html.read_text(encoding="utf-8")
     assert '<html lang="fr">' in html
     assert "<script" not in html and not re.search(r"(src|href)=\"(https?:)?//", html)  # nothing fetched
@@ -57,15 +57,14 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, bu
     assert re.search(r"long terme \(2012-2023\) : progrès \w+", html)  # and the long term, the series allowing
 
 
-def test_report_of_the_igt_year_shows_the_real_total(built_paths):
+def test_report_of_the_igt_year_shows_the_real_total(built_paths, year_run, tmp_path):
     sectors = ["Agriculture", "Autres transports", "Déchets", "Energie", "Industrie hors-énergie",
                "Résidentiel", "Routier", "Tertiaire"]
     with open(REPO / "data/raw/ges/igt_citepa_ges_communes_pma.csv", encoding="utf-8") as f:
         total = sum(float(r[s]) for r in csv.DictReader(f) for s in sectors if r[s])
-    res = run_report("annual", {"year": 2016, "territoire": "CALL"}, "Rapport 2016 — CALL", built_paths)
-    html = res.html.read_text(encoding="utf-8")
-    assert "de la CALL" in html
-    pma = run_report("annual", {"year": 2016, "territoire": "PMA"}, "Rapport 2016", built_paths)
+    assert "de la CALL" in year_run.report("CALL").html.read_text(encoding="utf-8")  # an EPCI's report names it
+    pma = run_report("annual", {"year": 2016, "territoire": "PMA"}, "Rapport 2016", built_paths,
+                     out_dir=tmp_path / "2016")
     assert f"{fmt.number(total / 1000, 0)}\u00a0kt CO₂e" in pma.html.read_text(encoding="utf-8")  # 3 267 kt
 
 
@@ -113,24 +112,33 @@ def test_exploratory_notebook_runs(built_paths, tmp_path, monkeypatch):
     assert "CABBALR" in text and "pente de Sen" in text
 
 
-def test_second_run_gives_byte_identical_html_and_pdf(annual, built_paths):
-    year, first = annual
-    again = run_report("annual", {"year": year, "territoire": "PMA"}, f"Rapport annuel {year} — Pôle", built_paths,
-                       out_dir=built_paths.reports / "bis")
-    assert first.html.read_bytes() == again.html.read_bytes()
-    assert first.pdf.read_bytes() == again.pdf.read_bytes()
+def test_a_jupyter_kernel_gives_the_same_report_as_the_in_process_engine(year_run, tmp_path):
+    """Issue 24: the yearly run executes the notebooks in its worker processes (engine « pma_eval »); the
+    same notebook in a real Jupyter kernel (Papermill's nbclient engine, as an analyst runs it) publishes
+    byte-identical files."""
+    import json
+
+    first = year_run.report("CAHC")
+    title = json.loads((first.folder / "manifest.json").read_text(encoding="utf-8"))["parametres"]["title"]
+    again = run_report("annual", {"year": 2023, "territoire": "CAHC"}, title, year_run.paths,
+                       out_dir=tmp_path / "noyau", engine="nbclient")
+    assert again.html.read_bytes() == first.html.read_bytes()
+    assert again.pdf.read_bytes() == first.pdf.read_bytes()
 
 
-def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, tmp_path):
+def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, year_run, tmp_path):
+    import shutil
+
     import nbformat
 
     from pma_eval.publish import ReportFailed
 
-    from .conftest import notebooks_copy
+    from ..conftest import notebooks_copy
 
     paths = notebooks_copy(built_paths, tmp_path)
-    ok = run_report("annual", {"year": 2023, "territoire": "CAHC"}, "t", paths)
-    before = {p.name: p.read_bytes() for p in ok.folder.iterdir()}
+    ok = paths.reports / "2023" / "CAHC"  # the previous outputs: the session's run, copied here
+    shutil.copytree(year_run.report("CAHC").folder, ok)
+    before = {p.name: p.read_bytes() for p in ok.iterdir()}
     nb_path = paths.notebooks / "reports" / "annual_evaluation.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('cellule en échec injectée')"))
@@ -141,10 +149,10 @@ def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, t
     kept = paths.reports / "2023" / "_echecs"
     assert any(kept.glob("*.ipynb"))
     assert "cellule en échec injectée" in next(kept.glob("*.ipynb")).read_text(encoding="utf-8")
-    assert {p.name: p.read_bytes() for p in ok.folder.iterdir()} == before  # previous outputs untouched
+    assert {p.name: p.read_bytes() for p in ok.iterdir()} == before  # previous outputs untouched
 
 
-def test_manifest_and_verify(annual, built_paths, tmp_path):
+def test_manifest_and_verify(annual, year_run, tmp_path):
     import json
 
     from pma_eval.publish.run import verify
@@ -157,7 +165,7 @@ def test_manifest_and_verify(annual, built_paths, tmp_path):
     tampered = dict(m, sorties={**m["sorties"], "rapport_annuel.html": "0" * 64})
     (tmp_path / "manifest.json").write_text(json.dumps(tampered), encoding="utf-8")
     lines = []
-    assert verify(tmp_path / "manifest.json", built_paths, echo=lines.append) == 1
+    assert verify(tmp_path / "manifest.json", year_run.paths, echo=lines.append) == 1
     assert lines == ["sortie différente : rapport_annuel.html"]
 
 
@@ -269,11 +277,11 @@ def test_pagination_checker_finds_a_split_row_and_an_orphan_heading():
 
 
 @pytest.mark.parametrize("territoire", ["PMA", "CALL"])
-def test_annual_report_pages_split_no_row_and_orphan_no_heading(built_paths, territoire):
+def test_annual_report_pages_split_no_row_and_orphan_no_heading(year_run, territoire):
     """Issue 15: 7 rows split across pages and 5 headings left at a page foot in the 2023 report."""
     from pma_eval.publish.pagination import layout_problems
 
-    res = run_report("annual", {"year": 2023, "territoire": territoire}, "Rapport 2023", built_paths)
+    res = year_run.report(territoire)
     assert layout_problems(res.html.read_text(encoding="utf-8"), res.folder) == []
 
 

@@ -16,7 +16,7 @@ from pma_eval.cli import main
 from pma_eval.build import build
 from pma_eval.processed import load
 
-from .conftest import FIXTURES, REPO
+from ..conftest import FIXTURES, REPO
 
 
 def _tree_hashes(folder: Path) -> dict[str, str]:
@@ -76,14 +76,14 @@ def test_manifest_lists_inputs_with_checksums_and_outputs(built_paths):
             assert len(pd.read_parquet(f)) == out["rows"]
 
 
-def test_a_real_file_takes_precedence_over_demonstration(project):
-    dest = project.raw / "energie" / "ore_2022_test.csv"
+def test_a_real_file_takes_precedence_over_demonstration(tiny_project):
+    dest = tiny_project.raw / "energie" / "ore_2022_test.csv"
     shutil.copy(FIXTURES / "ore_commune.csv", dest)
     dest.with_name(dest.name + ".meta.yml").write_text(
         "title: test\nproducer: Agence ORE\nlicence: LO\nyears: '2022'\nnature: observed\nformat: ore_conso\n",
         encoding="utf-8")
-    _, report = build(project)
-    en = load("energy", project)
+    _, report = build(tiny_project)
+    en = load("energy", tiny_project)
     lens = en[(en["geo_code"] == "62498") & (en["year"] == 2022) & (en["carrier"] == "electricite")
               & (en["sector"] == "residentiel")]
     assert lens["value"].iloc[0] == pytest.approx(12446.178) and lens["nature"].iloc[0] == "observed"
@@ -91,39 +91,39 @@ def test_a_real_file_takes_precedence_over_demonstration(project):
     assert any("commune 2022" in n for n in report.precedence)
 
 
-def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(project, capsys):
-    build(project)
-    before = _tree_hashes(project.processed)
-    raw_before = _tree_hashes(project.raw)
-    igt = project.raw / "ges" / "igt_citepa_ges_communes_pma.csv"
+def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(tiny_project, capsys):
+    build(tiny_project)
+    before = _tree_hashes(tiny_project.processed)
+    raw_before = _tree_hashes(tiny_project.raw)
+    igt = tiny_project.raw / "ges" / "igt_citepa_ges_communes_pma.csv"
     lines = igt.read_text(encoding="utf-8").splitlines()
-    cells = lines[9].split(",")
-    cells[9] = "12a5"  # Résidentiel of the 9th commune: not a number
-    lines[9] = ",".join(cells).replace('"', "")
+    cells = lines[3].split(",")
+    cells[9] = "12a5"  # Résidentiel of the 3rd commune: not a number
+    lines[3] = ",".join(cells).replace('"', "")
     igt.chmod(0o644)
     igt.write_text("\n".join(lines) + "\n", encoding="utf-8")
     import os
 
-    os.environ["PMA_EVAL_ROOT"] = str(project.root)
+    os.environ["PMA_EVAL_ROOT"] = str(tiny_project.root)
     try:
         code = main(["data", "build"])
     finally:
         del os.environ["PMA_EVAL_ROOT"]
     err = capsys.readouterr().err
     assert code == 2
-    assert "ligne 10" in err and "colonne « Résidentiel »" in err and "nombre attendu" in err
+    assert "ligne 4" in err and "colonne « Résidentiel »" in err and "nombre attendu" in err
     assert "igt_citepa_ges_communes_pma.csv" in err
-    assert _tree_hashes(project.processed) == before  # byte-for-byte unchanged
-    raw_after = _tree_hashes(project.raw)
+    assert _tree_hashes(tiny_project.processed) == before  # byte-for-byte unchanged
+    raw_after = _tree_hashes(tiny_project.raw)
     raw_after.pop("ges/igt_citepa_ges_communes_pma.csv")
     raw_before.pop("ges/igt_citepa_ges_communes_pma.csv")
     assert raw_after == raw_before  # the build wrote nothing under data/raw
 
 
-def test_code_outside_the_territory_is_an_error_unless_the_file_says_it_is_wider(project):
+def test_code_outside_the_territory_is_an_error_unless_the_file_says_it_is_wider(tiny_project):
     from pma_eval.errors import InputDataError
 
-    dest = project.raw / "ges" / "igt_hors.csv"
+    dest = tiny_project.raw / "ges" / "igt_hors.csv"
     lines = (FIXTURES / "igt_extrait.csv").read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].replace("62019,", "59350,", 1)
     dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -131,33 +131,33 @@ def test_code_outside_the_territory_is_an_error_unless_the_file_says_it_is_wider
     meta.write_text("title: t\nproducer: p\nlicence: l\nyears: '2017'\nnature: observed\nformat: igt_citepa\n"
                     "options:\n  year: 2017\n")
     with pytest.raises(InputDataError, match="hors du territoire") as exc:
-        build(project)
+        build(tiny_project)
     assert exc.value.problems[0].line == 4 and exc.value.problems[0].value == "59350"
     meta.write_text(meta.read_text() + "  extent: plus_large\n")
-    build(project)
-    assert "59350" not in set(load("emissions", project)["geo_code"])
+    build(tiny_project)
+    assert "59350" not in set(load("emissions", tiny_project)["geo_code"])
 
 
-def test_producers_files_leave_out_outside_communes_silently_and_count_them(project):
+def test_producers_files_leave_out_outside_communes_silently_and_count_them(tiny_project):
     """An ORE or ODRÉ download is national: communes outside the Pôle are left out and counted."""
     import json
 
-    dest = project.raw / "energie" / "ore_2021.csv"
+    dest = tiny_project.raw / "energie" / "ore_2021.csv"
     dest.write_bytes((FIXTURES / "ore_large_2011_2021.csv").read_bytes())
     dest.with_name(dest.name + ".meta.yml").write_text(
         "title: t\nproducer: Agence ORE\nlicence: l\nyears: '2021'\nnature: observed\nformat: ore_conso\n")
-    build(project)
-    assert "59350" not in set(load("energy", project)["geo_code"])
-    extent = json.loads((project.processed / "manifest.json").read_text(encoding="utf-8"))["extent"]
+    build(tiny_project)
+    assert "59350" not in set(load("energy", tiny_project)["geo_code"])
+    extent = json.loads((tiny_project.processed / "manifest.json").read_text(encoding="utf-8"))["extent"]
     assert extent["data/raw/energie/ore_2021.csv"]["hors_territoire"] == {"rows": 1, "communes": 1}
 
 
-def test_missing_metadata_is_reported(project):
+def test_missing_metadata_is_reported(tiny_project):
     from pma_eval.errors import InputDataError
 
-    (project.raw / "energie" / "nouveau.csv").write_text("a;b\n1;2\n")
+    (tiny_project.raw / "energie" / "nouveau.csv").write_text("a;b\n1;2\n")
     with pytest.raises(InputDataError, match="métadonnées absentes"):
-        build(project)
+        build(tiny_project)
 
 
 def test_the_targets_vintage_replaces_the_first_and_the_template_reads_empty(built_paths):
@@ -176,29 +176,29 @@ def test_the_targets_vintage_replaces_the_first_and_the_template_reads_empty(bui
     assert int((t["verification"] == "non_verifie_memoire").sum()) == 12
 
 
-def test_a_replaced_file_that_does_not_exist_is_named(project):
+def test_a_replaced_file_that_does_not_exist_is_named(tiny_project):
     from pma_eval.errors import InputDataError
 
-    meta = project.raw / "objectifs" / "objectifs_climat_energie_millesime_2026-12.csv.meta.yml"
+    meta = tiny_project.raw / "objectifs" / "objectifs_climat_energie_millesime_2026-12.csv.meta.yml"
     meta.write_text(meta.read_text(encoding="utf-8").replace("replaces: objectifs_climat_energie.csv",
                                                              "replaces: absent.csv"), encoding="utf-8")
     with pytest.raises(InputDataError, match="absent.csv"):
-        build(project)
+        build(tiny_project)
 
 
-def test_a_territory_target_entered_in_the_template_heads_the_synthesis(project):
+def test_a_territory_target_entered_in_the_template_heads_the_synthesis(tiny_project):
     from pma_eval.evaluation import evaluate_targets, headline_target
 
-    tpl = project.raw / "objectifs" / "objectifs_territoire.csv"
+    tpl = tiny_project.raw / "objectifs" / "objectifs_territoire.csv"
     tpl.write_text(tpl.read_text(encoding="utf-8") + "pcaet_call_ges_2030,CALL,PCAET CALL (exemple),emissions_GES,tous,"
                    "2030,2015,-0.35,variation relative,délibération (exemple),verifie,adopte\n", encoding="utf-8")
-    build(project)
-    t = load("targets", project)
+    build(tiny_project)
+    t = load("targets", tiny_project)
     row = t.set_index("target_id").loc["pcaet_call_ges_2030"]
     assert row["framework"] == "Local (PCAET CALL)" and row["priority"] == 0
-    terr = load("territory", project)
+    terr = load("territory", tiny_project)
     call = terr.loc[terr["epci_sigle"] == "CALL", "epci_siren"].iloc[0]
-    ind = load("indicators", project)
+    ind = load("indicators", tiny_project)
     s = ind[(ind["geo_level"] == "epci") & (ind["geo_code"] == call) & (ind["indicator_id"] == "ges_total")]
     v = evaluate_targets({"ges_total": s.set_index("year")["value"]}, t, "epci", "CALL", {"ges_total": "decrease"})
     assert headline_target(v, "ges_total", 2023)["target_id"] == "pcaet_call_ges_2030"

@@ -23,7 +23,7 @@ from pma_eval.sources import (
 )
 from pma_eval.sources.inventory import write_template
 
-from .conftest import FIXTURES, REPO
+from ..conftest import FIXTURES, REPO
 
 
 def _variant(src: Path, dest: Path, encoding="utf-8", sep=None, lower=False) -> Path:

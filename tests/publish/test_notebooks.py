@@ -11,7 +11,7 @@ import pytest
 
 from pma_eval import config
 
-from .conftest import REPO
+from ..conftest import REPO
 
 REPORTS = REPO / "notebooks" / "reports"
 

@@ -59,10 +59,9 @@ def test_a_point_on_demonstration_values_says_so():
     assert p.sentence == "Plus forte variation (données de démonstration)."
 
 
-def test_the_page_opens_the_shipped_report_on_one_page(built_paths):
+def test_the_page_opens_the_shipped_report_on_one_page(built_paths, year_run):
     from pypdf import PdfReader
 
-    from pma_eval.publish import run_report
     from pma_eval.report import load_context
 
     ctx = load_context(2023, "PMA", built_paths)
@@ -74,8 +73,7 @@ def test_the_page_opens_the_shipped_report_on_one_page(built_paths):
     assert not k["target"].str.contains("vérifier").any()
     rules = [p.rule for p in decide.decision_points(ctx)]
     assert 3 <= len(rules) <= 5 and "uncovered_effort" in rules
-    res = run_report("annual", {"year": 2023, "territoire": "PMA"}, "Rapport 2023", built_paths)
-    pages = [p.extract_text() for p in PdfReader(res.pdf).pages]
+    pages = [p.extract_text() for p in PdfReader(year_run.report("PMA").pdf).pages]
     assert "À retenir et à décider" in pages[1] and "À décider" in pages[1]  # the page after the cover
     assert "Sommaire" in pages[2]  # the table of contents follows it
 

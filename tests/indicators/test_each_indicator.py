@@ -45,7 +45,7 @@ import pytest
 
 from pma_eval.indicators import load_catalogue
 
-from .conftest import REPO
+from ..conftest import REPO
 
 RAW = REPO / "data" / "raw"
 LENS, CALL = "62498", "246200364"
