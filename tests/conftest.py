@@ -28,6 +28,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 YEAR = 2023
 
 
+def pytest_collection_modifyitems(config, items):
+    """``slow`` means one thing: the test reads the session's yearly run (``year_run``, ``year_rerun``) or
+    executes a report notebook itself (marked by hand). ``make test-fast`` leaves those out."""
+    for item in items:
+        if {"year_run", "year_rerun"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def make_project(dest: Path) -> Path:
     """Copy data/raw, notebooks/ and scenarios/ of the repository into ``dest`` (a project root)."""
     shutil.copytree(REPO / "data" / "raw", dest / "data" / "raw")

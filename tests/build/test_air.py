@@ -14,8 +14,6 @@ from pma_eval.processed import load
 
 from ..conftest import REPO
 
-pytestmark = pytest.mark.slow
-
 CAHC, CALL = "246200299", "246200364"
 # Real-looking figures of an air-quality observatory for the CAHC (t), by PCAET sector: NOx and PM2,5.
 NOX = {"transport_routier": 610.4, "residentiel": 92.7, "tertiaire": 38.1, "industrie_hors_energie": 121.9,

@@ -99,7 +99,6 @@ def heat_project(tmp_path_factory):
     return project
 
 
-@pytest.mark.slow
 def test_a_filled_template_for_the_cahc_goes_into_the_indicators(heat_project):
     ind = load("indicators", heat_project).set_index(["indicator_id", "geo_level", "geo_code", "year"])
     heat = sum(v for f, v in CAHC_HEAT.items() if f != "biomethane")  # the seven heat sources, by hand
@@ -119,7 +118,6 @@ def test_a_filled_template_for_the_cahc_goes_into_the_indicators(heat_project):
     assert ind.loc[("enr_production_totale", "epci", CAHC, 2023), "nature"] == "demonstration"
 
 
-@pytest.mark.slow
 def test_the_cahc_export_and_report_show_the_entered_heat(heat_project, tmp_path):
     from pma_eval.indicators import load_catalogue
     from pma_eval.processed import load_territory

@@ -49,7 +49,6 @@ def test_shares_must_be_between_0_and_1(tmp_path):
     assert (pb.line, pb.column, pb.value) == (2, "part", "75")
 
 
-@pytest.mark.slow
 def test_corrected_series_and_weather_factor(built_paths):
     ind = load("indicators", built_paths).set_index(["indicator_id", "geo_level", "geo_code", "year"])["value"]
     # 2016 and 2021 have the normal's degree-days (index 1): corrected = measured.
@@ -75,7 +74,6 @@ def test_corrected_series_and_weather_factor(built_paths):
     assert abs(eff21["climate"]) < 0.1 * abs(eff21["energy_per_capita"])
 
 
-@pytest.mark.slow
 def test_consumption_target_is_judged_at_normal_climate(built_paths):
     from pma_eval.report.context import load_context
 

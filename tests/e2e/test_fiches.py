@@ -11,8 +11,6 @@ import pytest
 from pma_eval.errors import ConfigurationError
 from pma_eval.publish.fiches import prepare, render_html, safe_path, slugify
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def fiches(year_run):

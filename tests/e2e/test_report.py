@@ -17,8 +17,6 @@ from pma_eval.indicators import load_catalogue
 
 from ..conftest import REPO
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def annual(year_run, built_paths):
@@ -57,6 +55,7 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, ye
     assert re.search(r"long terme \(2012-2023\) : progrès \w+", html)  # and the long term, the series allowing
 
 
+@pytest.mark.slow  # executes a report notebook
 def test_report_of_the_igt_year_shows_the_real_total(built_paths, year_run, tmp_path):
     sectors = ["Agriculture", "Autres transports", "Déchets", "Energie", "Industrie hors-énergie",
                "Résidentiel", "Routier", "Tertiaire"]
@@ -97,6 +96,7 @@ def test_unknown_year_gives_a_french_error(built_paths):
         load_context(1999, "PMA", built_paths)
 
 
+@pytest.mark.slow  # executes a report notebook
 def test_exploratory_notebook_runs(built_paths, tmp_path, monkeypatch):
     import papermill
 

@@ -18,8 +18,6 @@ from pma_eval.cli import main
 
 from ..conftest import notebooks_copy
 
-pytestmark = pytest.mark.slow
-
 @pytest.fixture(scope="module")
 def scenarios(year_run):
     """The scenario report of the session's yearly run (default scenarios, draws and seed)."""
@@ -238,6 +236,7 @@ def test_a_second_run_on_one_process_gives_identical_files(year_run, year_rerun,
     assert len(syntheses) == 6 and [n for n in syntheses if first[f"fiches/epci/{n}"] != syntheses[n]] == []
 
 
+@pytest.mark.slow  # executes a report notebook
 def test_yearly_run_with_a_failing_notebook_exits_1_and_exports_nothing_for_it(built_paths, tmp_path, monkeypatch):
     import nbformat
 
@@ -257,6 +256,7 @@ def test_yearly_run_with_a_failing_notebook_exits_1_and_exports_nothing_for_it(b
     assert "échec" in (year / "execution.log").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # executes a report notebook
 def test_variant_notebook_runs(built_paths, tmp_path, monkeypatch):
     import papermill
 

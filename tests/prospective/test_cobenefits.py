@@ -27,7 +27,6 @@ def test_intensity_and_avoided_by_hand():
     assert "nh3" not in COMBUSTION_POLLUTANTS
 
 
-@pytest.mark.slow
 def test_scenario_report_table_on_the_shipped_data(built_paths):
     from pma_eval.report import scenarios as s
     from pma_eval.report.foresight import load_foresight
