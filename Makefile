@@ -11,7 +11,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # notebooks' inline backend draws (plt.show(), figures).
 export MPLBACKEND := Agg
 
-.PHONY: help install check-system data report scenarios fiches visuels test test-fast carnets lab demo-data lock bench bench-ci clean
+.PHONY: help install check-system data report _rapport-annuel _rapport-prospective scenarios fiches visuels test test-fast carnets lab demo-data lock bench bench-ci clean
 
 help: ## afficher cette aide
 	@echo "pma-eval — commandes disponibles :"
@@ -44,7 +44,12 @@ data: install ## construire data/processed à partir de data/raw
 	$(BIN)/pma-eval data build
 
 report: data ## installer, construire les données, produire le rapport annuel et le rapport de prospective du Pôle
+	@$(MAKE) --no-print-directory -j2 --output-sync=target _rapport-annuel _rapport-prospective
+
+# the two reports of `make report`, side by side on two cores (internal targets, without help line)
+_rapport-annuel:
 	$(BIN)/pma-eval report annual
+_rapport-prospective:
 	$(BIN)/pma-eval report scenarios
 
 scenarios: data ## rapport de prospective du Pôle seul (scénarios du dossier scenarios/)

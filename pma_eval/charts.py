@@ -194,16 +194,23 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
     return fig
 
 
-#: Resolution of the report figures [dots per inch of the figure]. A figure is drawn 5.3–7.2 in wide
-#: and shown across the text width of an A4 page (17.4 cm, 6.85 in): at 280 dpi every chart keeps at
-#: least 200 pixels per inch on paper, and its smallest text (6 pt drawn) is at least 7 pt printed.
-REPORT_DPI = 280
+#: Width of the text of an A4 report page [in]: 21 cm less two margins of 1.8 cm (``report.css``). Every
+#: report chart is shown across it (``figure.pma-figure img { width: 100%; }``).
+TEXT_WIDTH_IN = (21.0 - 2 * 1.8) / 2.54
+#: Pixels per inch of a report chart on paper. Charts are drawn 5.3–7.7 in wide with 8 pt text at least, so
+#: their smallest text prints at 7 pt or more; more pixels than this only cost time, since WeasyPrint decodes
+#: and re-encodes every pixel of a PNG when it writes the PDF.
+PRINT_PPI = 200
 
 
-def to_png(fig: plt.Figure, dpi: int = REPORT_DPI) -> bytes:
-    """PNG bytes without timestamps (identical from run to run), and close the figure."""
+def to_png(fig: plt.Figure, ppi: int = PRINT_PPI) -> bytes:
+    """PNG bytes of a report chart drawn for its printed size — ``ppi`` pixels per inch once shown across the
+    text width — without timestamps (identical from run to run); the figure is closed."""
     import io
+    import math
 
+    width_in = fig.get_tightbbox().width  # the cropped figure, as savefig(bbox_inches="tight") cuts it
+    dpi = math.ceil(ppi * TEXT_WIDTH_IN / width_in) + 1  # + 1: the crop's padding rounds either way
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
