@@ -209,10 +209,11 @@ def to_png(fig: plt.Figure, ppi: int = PRINT_PPI) -> bytes:
     import io
     import math
 
-    width_in = fig.get_tightbbox().width  # the cropped figure, as savefig(bbox_inches="tight") cuts it
-    dpi = math.ceil(ppi * TEXT_WIDTH_IN / width_in) + 1  # + 1: the crop's padding rounds either way
+    # the crop savefig(bbox_inches="tight") would compute, computed once here to size the image
+    crop = fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+    dpi = math.ceil(ppi * TEXT_WIDTH_IN / crop.width)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches=crop)
     plt.close(fig)
     return buf.getvalue()
 

@@ -124,6 +124,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     """
     from ..build import build, build_if_needed
     from ..processed import checked_year, load_territory
+    from .fiches import BATCH
     from .index import write_index
 
     paths = paths or get_paths()
@@ -168,7 +169,8 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
                 label = steps[shown[0] - 1][0]
                 st, dt, p, msg = results[shown[0]]
                 where = (f"processus {pids.setdefault(p, len(pids) + 1)}" if p else
-                         "par lots dans les processus de travail" if workers > 1 else "un seul processus")
+                         f"par lots de {BATCH} dans les processus de travail, entre les autres étapes" if workers > 1
+                         else "un seul processus")
                 echo(f"[{shown[0]}/{len(steps)}] {label}…")
                 if st == "ok":
                     log.info("%s : terminé en %.1f s (%s)", label, dt, where)
