@@ -231,7 +231,8 @@ def _pdf_tools():
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
         fc = FontConfiguration()
-        _WORKER.update(weasyprint=weasyprint, fc=fc, css=weasyprint.CSS(string=_CSS, font_config=fc))
+        # cache: the EPCI's base map, shared by its communes, is decoded once per process, not once per fiche
+        _WORKER.update(weasyprint=weasyprint, fc=fc, css=weasyprint.CSS(string=_CSS, font_config=fc), cache={})
     return _WORKER
 
 
@@ -241,7 +242,7 @@ def _write_one(f: FicheData, folder: Path) -> None:
     pdf_path = safe_path(folder, f.code, f.name, ".pdf")
     html_path.write_text(render_html(f), encoding="utf-8")  # self-contained file, CSS inline
     tools["weasyprint"].HTML(string=render_html(f, css="")).write_pdf(
-        pdf_path, stylesheets=[tools["css"]], font_config=tools["fc"])
+        pdf_path, stylesheets=[tools["css"]], font_config=tools["fc"], cache=tools["cache"])
 
 
 def _write_batch(args: tuple[list[FicheData], str]) -> int:
