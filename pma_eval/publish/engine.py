@@ -11,7 +11,9 @@ and ``engine="nbclient"`` (Papermill's default, a real kernel) gives the same pu
 compares them).
 
 Each notebook starts from an empty namespace (``InteractiveShell.reset``): a notebook never sees the
-variables of the one before it. Modules stay imported, which is the point.
+variables of the one before it. Modules stay imported, which is the point. Inside a process that already
+has an IPython shell (``run_report`` called from a notebook in JupyterLab), :func:`available` is false and
+``run_report`` uses a kernel instead.
 """
 
 from __future__ import annotations
@@ -50,6 +52,14 @@ class _Stream:
 
 
 _SHELL = None
+
+
+def available() -> bool:
+    """Whether this process can run notebooks in-process: not when another IPython shell already runs in it
+    (``run_report`` called from JupyterLab, say) — displays would go to that shell's notebook."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    return _SHELL is not None or not InteractiveShell.initialized()
 
 
 def _shell():

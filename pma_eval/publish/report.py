@@ -256,14 +256,17 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
     out_dir : Path, optional
         Default ``reports/<year>/<territoire>``.
     engine : str
-        Papermill engine: ``"pma_eval"`` runs the cells in this process (:mod:`.engine`), ``"nbclient"``
-        in a new Jupyter kernel (Papermill's default). The published files are the same.
+        Papermill engine: ``"pma_eval"`` runs the cells in this process (:mod:`.engine`; in a process that
+        already has an IPython shell, a kernel is used instead), ``"nbclient"`` in a new Jupyter kernel
+        (Papermill's default). The published files are the same.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from . import engine as _engine  # noqa: F401  (registers the in-process engine with Papermill)
+    from . import engine as _engine  # registers the in-process engine with Papermill
 
+    if engine == _engine.ENGINE_NAME and not _engine.available():
+        engine = "nbclient"  # called from a Jupyter kernel: the report gets a kernel of its own
     paths = paths or get_paths()
     nb_in = notebook_path(kind, paths)
     check_parameters(nb_in, parameters)
