@@ -52,13 +52,16 @@ class InputDataError(PmaEvalError):
     exit_code = 2
 
     def __init__(self, problems: list[Problem], max_shown: int = 50):
-        self.problems = list(problems)
+        self.problems, self.max_shown = list(problems), max_shown
         n = len(self.problems)
         head = f"{n} problème{'s' if n > 1 else ''} dans les données d'entrée :"
         lines = [f"  - {p}" for p in self.problems[:max_shown]]
         if n > max_shown:
             lines.append(f"  … et {n - max_shown} autre(s) problème(s).")
         super().__init__("\n".join([head, *lines]))
+
+    def __reduce__(self):  # raised in a worker process of the yearly run, re-raised in the parent
+        return type(self), (self.problems, self.max_shown)
 
 
 class ConfigurationError(PmaEvalError):

@@ -70,3 +70,17 @@ def test_inside_another_ipython_shell_the_report_uses_a_kernel(monkeypatch, buil
     with pytest.raises(RuntimeError, match="arrêt voulu"):
         run_report("annual", {"year": 2023, "territoire": "CAHC"}, "t", built_paths, out_dir=tmp_path / "x")
     assert seen["engine_name"] == "nbclient" and "kernel_manager_class" in seen
+
+
+def test_errors_raised_in_a_worker_process_reach_the_parent_whole():
+    """The yearly run's steps run in worker processes: their errors come back pickled, problems and all."""
+    import pickle
+    from pathlib import Path
+
+    from pma_eval.errors import InputDataError, Problem
+    from pma_eval.publish.report import ReportFailed
+
+    e = pickle.loads(pickle.dumps(InputDataError([Problem("scenarios/turbine.yml", "clé inconnue", line=3)])))
+    assert [p.line for p in e.problems] == [3] and str(e).startswith("1 problème dans les données d'entrée")
+    r = pickle.loads(pickle.dumps(ReportFailed("le carnet a échoué", Path("x.ipynb"))))
+    assert str(r) == "le carnet a échoué" and r.notebook == Path("x.ipynb") and r.exit_code == 1
