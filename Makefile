@@ -19,17 +19,18 @@ help: ## afficher cette aide
 
 # uv installs the same requirements.lock in seconds; pinned here, bootstrapped with pip into .venv. Bytecode
 # is compiled at install time (--compile-bytecode): machines that set PYTHONDONTWRITEBYTECODE would otherwise
-# import every module from source in every process. Without uv (no access to it), pip does the same job.
+# import every module from source in every process. If uv cannot be had or fails (uv reads no pip.conf: a
+# private index or certificate set up for pip only), pip does the same installation.
 UV_VERSION := 0.13.9
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@if $(PIP) "uv==$(UV_VERSION)" 2>/dev/null; then \
-	  $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock && \
-	  $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --no-deps --no-build-isolation -e . ; \
-	else \
-	  echo "uv indisponible : installation par pip (plus lente)" >&2; \
+	@if $(PIP) "uv==$(UV_VERSION)" && \
+	    $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock && \
+	    $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --no-deps --no-build-isolation -e . ; \
+	then :; else \
+	  echo "uv indisponible ou en échec (voir ci-dessus) : installation par pip, plus lente" >&2; \
 	  $(PIP) -r requirements.lock && $(PIP) --no-deps --no-build-isolation -e . ; \
 	fi
 	@touch $(STAMP)

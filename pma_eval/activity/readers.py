@@ -25,13 +25,19 @@ KEY_VAR = "PMA_EVAL_CLE_PSEUDO"
 DEMO_KEY = "cle-publique-de-demonstration-pma-eval"
 
 
-def pseudonymisation_key(root: Path | None, nature: str) -> bytes:
+def configured_key(root: Path | None) -> str | None:
+    """The pseudonymisation key set for this project (environment, then ``.env`` at ``root``), if any."""
     key = os.environ.get(KEY_VAR)
     env_file = (root / ".env") if root else None
     if not key and env_file and env_file.exists():
         for line in env_file.read_text(encoding="utf-8").splitlines():
             if line.strip().startswith(KEY_VAR + "="):
                 key = line.split("=", 1)[1].strip().strip('"').strip("'")
+    return key or None
+
+
+def pseudonymisation_key(root: Path | None, nature: str) -> bytes:
+    key = configured_key(root)
     if not key:
         if nature == "demonstration":
             return DEMO_KEY.encode()

@@ -178,7 +178,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
 def build(paths: Paths | None = None) -> tuple[Path, BuildReport]:
     """Build ``data/processed`` from ``data/raw`` (read, validate, check, write atomically)."""
     paths = paths or get_paths()
-    fingerprint = inputs_fingerprint(paths.raw)  # before reading: a file changed during the build rebuilds next time
+    fingerprint = inputs_fingerprint(paths.raw, paths.root)  # before reading: a file changed meanwhile rebuilds next time
     tables, report = build_tables(paths)
     return write_processed(tables, report, paths.processed, fingerprint), report
 
@@ -187,6 +187,6 @@ def build_if_needed(paths: Paths | None = None) -> tuple[Path, BuildReport | Non
     """:func:`build`, unless ``data/processed`` was built from the same raw files by the same code:
     then nothing is read or written and the report is ``None``."""
     paths = paths or get_paths()
-    if is_current(paths.raw, paths.processed):
+    if is_current(paths.raw, paths.processed, paths.root):
         return paths.processed / "manifest.json", None
     return build(paths)

@@ -14,26 +14,46 @@ from ..checksum import sha256
 from .common import BuildReport
 
 
-def inputs_fingerprint(raw: Path) -> str:
-    """One sha256 over everything a build reads: every file under ``raw`` (path and content) and the
-    package's own code and declarations (a changed reader or catalogue rebuilds too)."""
+#: Libraries whose version can change what a build writes (parsing, arithmetic, Parquet).
+BUILD_LIBRARIES = ("numpy", "pandas", "pandera", "pyarrow", "PyYAML", "openpyxl")
+
+
+def inputs_fingerprint(raw: Path, root: Path | None = None) -> str:
+    """One sha256 over everything a build depends on: every file under ``raw`` (path and content), the
+    package's own code and declarations (a changed reader or catalogue rebuilds too), the versions of the
+    libraries that parse and compute, and the pseudonymisation key of the project (hashed, never stored)."""
     import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ..activity.readers import configured_key
 
     package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(__version__.encode())
     for base, pattern in ((Path(raw), "*"), (package, "*.py"), (package, "*.yml")):
         for p in sorted(q for q in base.rglob(pattern) if q.is_file() and "__pycache__" not in q.parts):
             h.update(f"{p.relative_to(base).as_posix()}\0{sha256(p)}\n".encode())
+    for lib in BUILD_LIBRARIES:
+        try:
+            h.update(f"{lib}=={version(lib)}\n".encode())
+        except PackageNotFoundError:
+            h.update(f"{lib} absent\n".encode())
+    key = configured_key(root)
+    h.update(hashlib.sha256(f"pma-eval:{key}".encode()).digest() if key else b"sans cle")
     return h.hexdigest()
 
 
-def is_current(raw: Path, processed: Path) -> bool:
-    """Whether ``processed`` was built from exactly the files now in ``raw`` (by this code)."""
+def is_current(raw: Path, processed: Path, root: Path | None = None) -> bool:
+    """Whether ``processed`` was built from exactly what :func:`inputs_fingerprint` covers, and is intact
+    (every table's sha256 as its manifest says)."""
     try:
         manifest = json.loads((Path(processed) / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return manifest.get("inputs_fingerprint") == inputs_fingerprint(raw)
+    if manifest.get("inputs_fingerprint") != inputs_fingerprint(raw, root):
+        return False
+    outputs = manifest.get("outputs", {}).values()
+    return all((Path(processed) / o["file"]).is_file() and sha256(Path(processed) / o["file"]) == o["sha256"]
+               for o in outputs)
 
 
 def write_processed(tables: dict[str, pd.DataFrame], report: BuildReport, processed: Path,

@@ -129,6 +129,8 @@ class InProcessEngine(Engine):
                 warnings.simplefilter("ignore")
                 result = shell.run_cell(cell.source, store_history=False)
             cell.outputs = outputs
+            if isinstance(result.error_in_exec, KeyboardInterrupt):
+                raise KeyboardInterrupt  # Ctrl-C stops the run, as it stops a kernel's; not a failed cell
             failed = result.error_before_exec or result.error_in_exec
             if failed is not None:
                 nb_man.cell_exception(cell, index)
@@ -136,6 +138,7 @@ class InProcessEngine(Engine):
                 break
             nb_man.cell_complete(cell, index)
         shell.reset(new_session=False)  # release the notebook's objects (figures, frames) now
+        shell._outputs = []  # a display after the notebook goes nowhere, not into its last cell
         sys.stdout.flush()
 
 

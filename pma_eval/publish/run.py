@@ -107,8 +107,16 @@ def _executor(workers: int):
 
 
 def default_workers() -> int:
-    """Worker processes of a run: ``PMA_EVAL_PROCESSUS`` if set, else the machine's cores."""
-    return max(1, int(os.environ.get("PMA_EVAL_PROCESSUS") or os.cpu_count() or 1))
+    """Worker processes of a run: ``PMA_EVAL_PROCESSUS`` if set, else the cores this process may use
+    (CPU affinity, as a container sets it), at most 8."""
+    value = os.environ.get("PMA_EVAL_PROCESSUS")
+    if value:
+        if not value.strip().isdigit() or int(value) < 1:
+            raise ConfigurationError(f"PMA_EVAL_PROCESSUS doit être un nombre entier de processus, au moins 1 "
+                                     f"(valeur lue : « {value} »)")
+        return int(value)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 8))
 
 
 def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: bool = True,
@@ -123,9 +131,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     process that ran each and its duration; the index comes last.
     """
     from ..build import build, build_if_needed
-    from ..processed import checked_year, load_territory
-    from .fiches import BATCH
-    from .index import write_index
+    from ..processed import checked_year
 
     paths = paths or get_paths()
     workers = workers or default_workers()
@@ -146,66 +152,82 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
         handler = logging.FileHandler(folder / "execution.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
-        log.info("construction des données : %s", build_line)
-        territory = load_territory(paths)
-        steps = [("export des indicateurs", "export", _step_export, (year, paths))]
-        for sigle in ["PMA", *territory.epcis["epci_sigle"]]:
-            name = territory.name(*territory.resolve(sigle))
-            steps.append((f"rapport annuel {sigle}", "annual_pma" if sigle == "PMA" else "annual", _step_annual,
-                          (year, sigle, name, paths)))
-        steps.append(("rapport de prospective PMA", "scenarios", _step_scenarios, (year, paths)))
-        if fiches:
-            steps.append(("fiches communales", "fiches", None, ()))  # in batches (see _run_steps)
-            steps.append(("synthèses des agglomérations", "syntheses", _step_syntheses, (year, paths)))
-        steps.append(("visuels", "visuals", _step_visuals, (year, paths)))
-        results: dict[int, tuple[str, float | None, int | None, str | None]] = {}
-        shown = [0]
-        pids: dict[int, int] = {}
-
-        def record(k: int, status: str, duration=None, pid=None, message=None) -> None:
-            results[k] = (status, duration, pid, message)
-            while shown[0] + 1 in results:  # console and journal keep the steps' order
-                shown[0] += 1
-                label = steps[shown[0] - 1][0]
-                st, dt, p, msg = results[shown[0]]
-                where = (f"processus {pids.setdefault(p, len(pids) + 1)}" if p else
-                         f"par lots de {BATCH} dans les processus de travail, entre les autres étapes" if workers > 1
-                         else "un seul processus")
-                echo(f"[{shown[0]}/{len(steps)}] {label}…")
-                if st == "ok":
-                    log.info("%s : terminé en %.1f s (%s)", label, dt, where)
-                    echo(f"      terminé en {dt:.1f} s ({where})")
-                else:
-                    log.error("%s : échec : %s", label, msg)
-                    echo(f"      échec : {msg}")
-
-        failures = 0
         try:
-            with _executor(workers) if workers > 1 else contextlib.nullcontext() as pool:
-                try:
-                    failures = _run_steps(steps, pool, record, year, paths)
-                except BaseException:
-                    if pool is not None:
-                        pool.shutdown(wait=True, cancel_futures=True)
-                    raise
+            return _run_logged(year, paths, echo, fiches, workers, build_line, log, folder)
         finally:
             log.removeHandler(handler)
             handler.close()
-        (folder / "execution.json").write_text(json.dumps({"annee": year, "etapes": len(steps), "echecs": failures},
-                                                          ensure_ascii=False), encoding="utf-8")
-        # last, once every file of the run (its journal included) is in place: the same run gives the same page
-        echo(f"index des produits : {display_path(write_index(year, paths), paths.root)}")
-        return 1 if failures else 0
+
+
+def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build_line: str, log, folder: Path) -> int:
+    """The steps of :func:`run_year` after the build, with ``log`` writing ``execution.log``."""
+    from ..processed import load_territory
+    from .fiches import BATCH
+    from .index import write_index
+
+    log.info("construction des données : %s", build_line)
+    territory = load_territory(paths)
+    steps = [("export des indicateurs", "export", _step_export, (year, paths))]
+    for sigle in ["PMA", *territory.epcis["epci_sigle"]]:
+        name = territory.name(*territory.resolve(sigle))
+        steps.append((f"rapport annuel {sigle}", "annual_pma" if sigle == "PMA" else "annual", _step_annual,
+                      (year, sigle, name, paths)))
+    steps.append(("rapport de prospective PMA", "scenarios", _step_scenarios, (year, paths)))
+    if fiches:
+        steps.append(("fiches communales", "fiches", None, ()))  # in batches (see _run_steps)
+        steps.append(("synthèses des agglomérations", "syntheses", _step_syntheses, (year, paths)))
+    steps.append(("visuels", "visuals", _step_visuals, (year, paths)))
+    results: dict[int, tuple[str, float | None, int | None, str | None]] = {}
+    shown = [0]
+    pids: dict[int, int] = {}
+
+    def record(k: int, status: str, duration=None, pid=None, message=None) -> None:
+        results[k] = (status, duration, pid, message)
+        while shown[0] + 1 in results:  # console and journal keep the steps' order
+            shown[0] += 1
+            label = steps[shown[0] - 1][0]
+            st, dt, p, msg = results[shown[0]]
+            where = (f"processus {pids.setdefault(p, len(pids) + 1)}" if p else
+                     f"par lots de {BATCH} dans les processus de travail, entre les autres étapes" if workers > 1
+                     else "un seul processus")
+            echo(f"[{shown[0]}/{len(steps)}] {label}…")
+            if st == "ok":
+                log.info("%s : terminé en %.1f s (%s)", label, dt, where)
+                echo(f"      terminé en {dt:.1f} s ({where})")
+            else:
+                log.error("%s : échec : %s", label, msg)
+                echo(f"      échec : {msg}")
+
+    with _executor(min(workers, len(steps))) if workers > 1 else contextlib.nullcontext() as pool:
+        try:
+            failures = _run_steps(steps, pool, record, year, paths)
+        except BaseException:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    (folder / "execution.json").write_text(json.dumps({"annee": year, "etapes": len(steps), "echecs": failures},
+                                                      ensure_ascii=False), encoding="utf-8")
+    # last, once every file of the run (its journal included) is in place: the same run gives the same page
+    echo(f"index des produits : {display_path(write_index(year, paths), paths.root)}")
+    return 1 if failures else 0
+
+
+#: What the journal says of a step whose worker process died.
+CRASHED = "un processus de travail s'est arrêté brutalement (plantage ou mémoire épuisée)"
 
 
 def _run_steps(steps: list, pool, record, year: int, paths: Paths) -> int:
     """Run the steps (in ``pool``, the longest first, or here one after the other) and ``record`` each;
-    return the number of failed reports. The fiches are prepared here and written in batches by the pool."""
+    return the number of failed steps. The fiches are prepared here and written in batches by the pool.
+    A failed notebook fails its step only; so does a worker process that died (a crash, memory): the
+    steps it took down are recorded as failed and the run goes on to its index."""
     from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     from .fiches import write_fiches
     from .report import ReportFailed
 
+    failed = (ReportFailed, BrokenProcessPool)
     futures = {}
     if pool is not None:
         _warm_imports()  # the workers fork from here, with these modules imported
@@ -214,23 +236,23 @@ def _run_steps(steps: list, pool, record, year: int, paths: Paths) -> int:
                 futures[pool.submit(_timed, steps[i][2], *steps[i][3])] = i
     failures = 0
     for i, (_, _, fn, args) in enumerate(steps):
-        if fn is None:  # the fiches: shared work done once here, each batch written by a worker
-            t0 = time.perf_counter()
-            write_fiches(year, paths, executor=pool, processes=1)
-            record(i + 1, "ok", time.perf_counter() - t0, None)
-        elif pool is None:
-            try:
+        try:
+            if fn is None:  # the fiches: shared work done once here, each batch written by a worker
+                t0 = time.perf_counter()
+                write_fiches(year, paths, executor=pool, processes=1)
+                record(i + 1, "ok", time.perf_counter() - t0, None)
+            elif pool is None:
                 record(i + 1, "ok", *_timed(fn, *args))
-            except ReportFailed as exc:
-                failures += 1
-                record(i + 1, "failed", message=str(exc))
+        except failed as exc:
+            failures += 1
+            record(i + 1, "failed", message=str(exc) if isinstance(exc, ReportFailed) else CRASHED)
     for fut in as_completed(futures):
         i = futures[fut]
         try:
             record(i + 1, "ok", *fut.result())
-        except ReportFailed as exc:
+        except failed as exc:
             failures += 1
-            record(i + 1, "failed", message=str(exc))
+            record(i + 1, "failed", message=str(exc) if isinstance(exc, ReportFailed) else CRASHED)
     return failures
 
 

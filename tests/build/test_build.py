@@ -204,3 +204,38 @@ def test_a_territory_target_entered_in_the_template_heads_the_synthesis(tiny_pro
     assert headline_target(v, "ges_total", 2023)["target_id"] == "pcaet_call_ges_2030"
     cahc = evaluate_targets({"ges_total": s.set_index("year")["value"]}, t, "epci", "CAHC", {"ges_total": "decrease"})
     assert "pcaet_call_ges_2030" not in set(cahc["target_id"])  # a CALL target does not apply to the CAHC
+
+
+def test_an_unchanged_build_is_skipped_and_any_change_rebuilds(tiny_project, monkeypatch):
+    """Issue 24: the yearly run skips the build when data/processed was made from the same inputs. The rule on a
+    hand-made manifest (no build needed): a one-byte change of a raw file, an altered processed table or another
+    pseudonymisation key each make it stale, and build_if_needed then builds."""
+    import hashlib
+
+    from pma_eval.build import build_if_needed, pipeline
+    from pma_eval.build.write import inputs_fingerprint, is_current
+
+    p = tiny_project
+    (p.processed / "t.parquet").write_bytes(b"table")
+    manifest = p.processed / "manifest.json"
+
+    def write_manifest():
+        manifest.write_text(json.dumps({"inputs_fingerprint": inputs_fingerprint(p.raw, p.root), "outputs": {
+            "t": {"file": "t.parquet", "sha256": hashlib.sha256(b"table").hexdigest()}}}), encoding="utf-8")
+
+    write_manifest()
+    assert is_current(p.raw, p.processed, p.root)
+    calls = []
+    monkeypatch.setattr(pipeline, "build", lambda paths: calls.append(paths) or (manifest, "construit"))
+    assert build_if_needed(p) == (manifest, None) and calls == []  # skipped
+    igt = p.raw / "ges" / "igt_citepa_ges_communes_pma.csv"
+    igt.chmod(0o644)
+    igt.write_bytes(igt.read_bytes() + b"\n")  # one byte more
+    assert not is_current(p.raw, p.processed, p.root)
+    assert build_if_needed(p) == (manifest, "construit") and calls == [p]
+    write_manifest()
+    (p.processed / "t.parquet").write_bytes(b"tablE")  # a processed table altered by hand
+    assert not is_current(p.raw, p.processed, p.root)
+    (p.processed / "t.parquet").write_bytes(b"table")
+    monkeypatch.setenv("PMA_EVAL_CLE_PSEUDO", "une-autre-cle")  # the pseudonyms would change
+    assert not is_current(p.raw, p.processed, p.root)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pma_eval.processed import load
 from pma_eval.errors import ConfigurationError, InputDataError
-from pma_eval.indicators import check_indicators, compute_indicators, load_catalogue
+from pma_eval.indicators import check_indicators, compute_indicators, load_catalogue, plausibility_flags
 from pma_eval.indicators.catalogue import KNOWN_UNITS, parse_catalogue
 from pma_eval.territory import Territory
 
@@ -134,7 +134,8 @@ def test_invariants_on_random_territories(data):
                                                   "renewable", "value", "nature"])}
     cat = CAT.subset(["ges_par_habitant", "part_ges_residentiel", "part_ges_tertiaire"])  # and what they need
     ind = compute_indicators(tables, cat)
-    check_indicators(ind, cat, t)  # communes → EPCI → Pôle, sectors → total, bounds
+    check_indicators(ind, cat, t)  # communes → EPCI → Pôle, sectors → total
+    assert plausibility_flags(ind, cat).empty  # populations drawn within the catalogue's plausible range
     get = ind.set_index(["indicator_id", "geo_level", "geo_code"])["value"]
     total = sum(em_vals)
     assert get[("ges_total", "pma", "PMA")] == pytest.approx(total, abs=1e-6)

@@ -84,3 +84,30 @@ def test_errors_raised_in_a_worker_process_reach_the_parent_whole():
     assert [p.line for p in e.problems] == [3] and str(e).startswith("1 problème dans les données d'entrée")
     r = pickle.loads(pickle.dumps(ReportFailed("le carnet a échoué", Path("x.ipynb"))))
     assert str(r) == "le carnet a échoué" and r.notebook == Path("x.ipynb") and r.exit_code == 1
+
+
+def _worker_dies(*args):
+    import os
+
+    os._exit(9)  # as a segmentation fault or the kernel's out-of-memory killer would end it
+
+
+def _worker_works(*args):
+    return None
+
+
+def test_a_worker_that_dies_fails_its_step_and_the_run_goes_on():
+    """Issue 24: a notebook used to crash its own kernel only; now it runs in a pool worker. A dead worker fails
+    the steps it takes down (a French line in the journal), never the whole run."""
+    from pma_eval.publish import run
+
+    recorded = {}
+    steps = [("visuels", "visuals", _worker_dies, ())]
+    with run._executor(2) as pool:
+        failures = run._run_steps(steps, pool, lambda k, status, *a, message=None: recorded.update({k: (status, message)}),
+                                  2023, None)
+    assert failures == 1 and recorded == {1: ("failed", run.CRASHED)}
+    recorded.clear()
+    failures = run._run_steps([("export", "export", _worker_works, ())], None,
+                              lambda k, status, *a, message=None: recorded.update({k: status}), 2023, None)
+    assert failures == 0 and recorded == {1: "ok"}
