@@ -26,24 +26,14 @@ def plausibility_flags(ind: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``indicator_id, geo_level, geo_code, year, value, low, high``, in catalogue order.
+        ``indicator_id, geo_level, geo_code, year, value, low, high`` (a missing bound is NaN), in the
+        order of ``ind``.
     """
-    by_id = dict(tuple(ind.groupby("indicator_id", sort=False)))
-    frames = []
-    for i in catalogue:
-        lo, hi = i.bounds
-        v = by_id.get(i.id)
-        if v is None or (lo is None and hi is None):
-            continue
-        out = pd.Series(False, index=v.index)
-        if lo is not None:
-            out |= v["value"] < lo
-        if hi is not None:
-            out |= v["value"] > hi
-        if out.any():
-            frames.append(v.loc[out, ["indicator_id", "geo_level", "geo_code", "year", "value"]].assign(low=lo, high=hi))
-    cols = ["indicator_id", "geo_level", "geo_code", "year", "value", "low", "high"]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+    low = ind["indicator_id"].map({i.id: i.bounds[0] for i in catalogue}).astype(float)  # None → NaN: no bound
+    high = ind["indicator_id"].map({i.id: i.bounds[1] for i in catalogue}).astype(float)
+    out = (ind["value"] < low) | (ind["value"] > high)  # a missing value or bound compares False
+    cols = ["indicator_id", "geo_level", "geo_code", "year", "value"]
+    return ind.loc[out, cols].assign(low=low[out], high=high[out]).reset_index(drop=True)
 
 
 def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory,

@@ -49,11 +49,24 @@ STEP_COST = {"annual_pma": 12, "scenarios": 12, "annual": 10, "syntheses": 7, "v
 
 
 def _step_export(year: int, paths: Paths) -> None:
+    """The indicator exports of the year: the territory and its EPCIs (with the comparison levels) in XLSX,
+    every commune in CSV."""
+    from ..comparisons import as_indicators
     from ..indicators import load_catalogue
     from ..processed import load, load_territory
     from .indicator_export import export
 
-    _export(year, paths, load, load_catalogue, load_territory(paths), export)
+    territory, catalogue = load_territory(paths), load_catalogue()
+    ind = load("indicators", paths)
+    own = ind.loc[ind["geo_level"] != "commune"]
+    try:  # the comparisons on observed data: départements, region and the region's other EPCIs
+        extra = as_indicators(load("comparisons_ges", paths), set(territory.epcis["epci_siren"]))
+        own = pd.concat([own, extra], ignore_index=True)
+    except ConfigurationError:
+        pass
+    export(own, catalogue, territory, paths.reports / str(year) / f"indicateurs_{year}_pole_et_epci.xlsx")
+    export(ind.loc[ind["year"] == year], catalogue, territory,
+           paths.reports / str(year) / f"indicateurs_{year}_toutes_communes.csv")
 
 
 def _step_annual(year: int, sigle: str, name: str, paths: Paths) -> None:
@@ -254,21 +267,6 @@ def _run_steps(steps: list, pool, record, year: int, paths: Paths) -> int:
             failures += 1
             record(i + 1, "failed", message=str(exc) if isinstance(exc, ReportFailed) else CRASHED)
     return failures
-
-
-def _export(year, paths, load, load_catalogue, territory, export):
-    from ..comparisons import as_indicators
-
-    ind = load("indicators", paths)
-    own = ind.loc[ind["geo_level"] != "commune"]
-    try:  # the comparisons on observed data: départements, region and the region's other EPCIs
-        extra = as_indicators(load("comparisons_ges", paths), set(territory.epcis["epci_siren"]))
-        own = pd.concat([own, extra], ignore_index=True)
-    except ConfigurationError:
-        pass
-    export(own, load_catalogue(), territory, paths.reports / str(year) / f"indicateurs_{year}_pole_et_epci.xlsx")
-    export(ind.loc[ind["year"] == year], load_catalogue(), territory,
-           paths.reports / str(year) / f"indicateurs_{year}_toutes_communes.csv")
 
 
 def compare_inputs(before: list[dict], after: list[dict]) -> dict[str, list[str]]:
