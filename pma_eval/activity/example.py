@@ -13,7 +13,7 @@ import pandas as pd
 import yaml
 
 from ..checksum import sha256
-from .schema import ACTION_STATUSES, COLUMNS, LISTS, ORG_TYPES
+from .schema import ACTION_STATUSES, COLUMNS, LISTS, OPTIONAL, ORG_TYPES
 
 SEED = 20250115
 FIRST = ["Camille", "Dominique", "Claude", "Alix", "Sacha", "Maxime", "Lou", "Noa", "Charlie", "Jules", "Inès",
@@ -161,7 +161,8 @@ def write_templates(folder: str | Path) -> list[Path]:
         "  « organisation » n'est pas pseudonymisée : n'y écrivez jamais le nom d'une personne (pour un particulier : « (citoyen) »).",
         "projets_labellises : id_projet unique, nom, porteur, epci, axe, date_labellisation, statut (liste), budget_eur.",
         "strategie : axes → engagements de la Turbine ; « indicateurs » : identifiants du catalogue séparés par des virgules.",
-        "actions : id_action unique, id_engagement (doit exister dans strategie), statut (liste), dates, budgets.",
+        "actions : id_action unique, id_engagement (doit exister dans strategie), statut (liste), dates, budgets,",
+        "  epci (CALL, CAHC, CABBALR ou PMA ; vide : l'EPCI du pilote s'il en est une commune ou l'EPCI, sinon le Pôle).",
     ):
         readme.append([line])
     lists = wb.create_sheet("listes")
@@ -172,9 +173,10 @@ def write_templates(folder: str | Path) -> list[Path]:
     validations = {"evenements": {"type": "type", "epci": "epci"},
                    "participations": {"type_organisation": "type_organisation"},
                    "projets_labellises": {"statut": "statut_projet", "epci": "epci"},
-                   "actions": {"statut": "statut_action"}}
-    letters = "ABCDEFGHIJ"
+                   "actions": {"statut": "statut_action", "epci": "epci"}}
+    letters = "ABCDEFGHIJK"
     for name, cols in COLUMNS.items():
+        cols = [*cols, *OPTIONAL.get(name, [])]
         ws = wb.create_sheet(name)
         ws.append(cols)
         ws.freeze_panes = "A2"

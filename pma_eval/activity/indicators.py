@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .perimeter import concretisation, started_by
 from .schema import ORG_TYPES, PRIORITY_PUBLICS, STARTED
 
 
@@ -80,13 +81,12 @@ def activity_indicators(events: pd.DataFrame, parts: pd.DataFrame, projects: pd.
         if epci_codes:
             for sigle, siren in epci_codes.items():
                 add("projets_labellises", y, int((labelled["epci"] == sigle).sum()), "nombre", "epci", siren)
-        year_end = pd.Timestamp(f"{y}-12-31")
-        started = actions.loc[actions["start"].isna() | (actions["start"] <= year_end)]
+        started = started_by(actions, y)
         commitments = set(strategy["commitment_id"])
-        engaged = set(started.loc[started["status"].isin(STARTED), "commitment_id"])
-        done = set(started.loc[started["status"] == "réalisé", "commitment_id"])
-        add("taux_engagements_engages", y, 100 * len(engaged & commitments) / len(commitments), "%")
-        add("taux_concretisation", y, 100 * len(done & commitments) / len(commitments), "%")
+        if commitments:
+            engaged = set(started.loc[started["status"].isin(STARTED), "commitment_id"])
+            add("taux_engagements_engages", y, 100 * len(engaged & commitments) / len(commitments), "%")
+            add("taux_concretisation", y, concretisation(strategy, actions, y).rate, "%")
         planned = started["budget_planned"].sum()
         if planned > 0:
             add("execution_budgetaire", y, 100 * started["budget_spent"].sum() / planned, "%")

@@ -142,9 +142,12 @@ def read_strategy(path, known_indicators: set[str] | None = None, display=None, 
 
 
 def read_actions(path, commitment_ids: set[str] | None = None, display=None, sheet=0) -> pd.DataFrame:
+    """Actions of the strategy's commitments. The optional ``epci`` column (CALL, CAHC, CABBALR or PMA)
+    names the territory an action belongs to; without it, the pilot's (:mod:`pma_eval.activity.perimeter`)."""
     p = Parser(read_any(path, display, sheet=sheet), display or str(path))
     c = p.columns({k: () for k in ("id_action", "id_engagement", "titre", "pilote", "statut")},
-                  {"debut": (), "fin": (), "budget_prevu_eur": (), "budget_depense_eur": (), "indicateurs": ()})
+                  {"debut": (), "fin": (), "budget_prevu_eur": (), "budget_depense_eur": (), "indicateurs": (),
+                   "epci": ()})
     com = p.text(c["id_engagement"])
     if commitment_ids is not None:
         unknown = com.ne("") & ~com.isin(commitment_ids)
@@ -160,6 +163,9 @@ def read_actions(path, commitment_ids: set[str] | None = None, display=None, she
         "budget_spent": p.number(c["budget_depense_eur"]) if "budget_depense_eur" in c else float("nan"),
         "line": p.df[LINE],
     })
+    if "epci" in c:  # optional: the EPCI the action belongs to (else its pilot's, activity.perimeter)
+        out.insert(out.columns.get_loc("line"), "epci",
+                   p.choice(c["epci"], EPCI_SIGLES, required=False, what="EPCI"))
     if "debut" in c and "fin" in c:
         inverted = out["start"].notna() & out["end"].notna() & (out["end"] < out["start"])
         if inverted.any():

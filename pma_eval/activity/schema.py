@@ -19,5 +19,8 @@ COLUMNS = {
     "actions": ["id_action", "id_engagement", "titre", "pilote", "statut", "debut", "fin", "budget_prevu_eur",
                 "budget_depense_eur", "indicateurs"],
 }
+#: Optional columns of the blank templates, not in the example set: the EPCI an action belongs to
+#: (CALL, CAHC, CABBALR or PMA), else read from its pilot (:mod:`pma_eval.activity.perimeter`).
+OPTIONAL = {"actions": ["epci"]}
 LISTS = {"type": EVENT_TYPES, "type_organisation": ORG_TYPES, "statut_action": ACTION_STATUSES,
          "statut_projet": PROJECT_STATUSES, "epci": EPCI_SIGLES}

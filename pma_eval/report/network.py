@@ -1,11 +1,19 @@
-"""Networks and actions of the annual report: mobilisation, participation, from narrative to action."""
+"""Networks and actions of the annual report: mobilisation, participation, from narrative to action.
+
+Perimeter: the Pôle's report shows the Pôle's records; an EPCI's report shows its own (events held
+in it, its actions, the Pôle's commitments those actions serve: :mod:`pma_eval.activity.perimeter`),
+and labels as the Pôle's what is the Pôle's (« engagements du Pôle », « action du Pôle »).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
 from .. import charts, fmt
-from ..activity.indicators import participation_by_org_type, small_count
+from ..activity import perimeter
+from ..activity.indicators import activity_indicators, participation_by_org_type, small_count
 from ..evaluation import headline_target
 from ..narrative import evolution_sentence
 from ..narrative.sentences import subjects
@@ -24,6 +32,48 @@ def has_activity(ctx: ReportContext) -> bool:
     return ctx.activity is not None and bool((ctx.indicators["indicator_id"] == "participants_uniques").any())
 
 
+def is_pole(ctx: ReportContext) -> bool:
+    return ctx.geo_level == "pma"
+
+
+def _lookup(ctx: ReportContext) -> dict[str, str]:
+    return perimeter.pilot_lookup(ctx.territory.communes, ctx.territory.epcis)
+
+
+def activity_of(ctx: ReportContext) -> dict[str, pd.DataFrame] | None:
+    """The registers of the report's territory: the Pôle's all, an EPCI's own (:func:`perimeter.restrict`)."""
+    if not ctx.activity:
+        return None
+    if is_pole(ctx):
+        return ctx.activity
+    return perimeter.restrict(ctx.activity, ctx.sigle, _lookup(ctx))
+
+
+@dataclass(frozen=True)
+class Commitments(perimeter.Concretisation):
+    """Commitments of a report's territory with at least one completed action by the report's year.
+
+    For the Pôle: its strategy's commitments and all actions. For an EPCI: the Pôle's commitments
+    its own actions serve, and those actions only (``scope``: how the text names them)."""
+
+    scope: str  # « engagements du Pôle », « engagements du Pôle auxquels la CALL contribue par ses actions »
+    natures: frozenset[str]
+
+
+def commitments(ctx: ReportContext) -> Commitments | None:
+    """The commitments the report's territory carries and how many have a completed action (None
+    without registers). The decision page's « engagements sans action réalisée » reads this too."""
+    act = activity_of(ctx)
+    if not act:
+        return None
+    c = perimeter.concretisation(act["strategy"], act["actions"], ctx.year)
+    scope = ("engagements du Pôle" if is_pole(ctx)
+             else f"engagements du Pôle auxquels la {ctx.sigle} contribue par ses actions")
+    nat = frozenset(act["strategy"].get("nature", pd.Series(dtype=object))) | frozenset(
+        act["actions"].get("nature", pd.Series(dtype=object)))
+    return Commitments(c.done, c.total, c.idle, scope, nat or frozenset({"observed"}))
+
+
 def _network_cell(ctx: ReportContext, iid: str, x: float) -> str:
     unit = ctx.catalogue[iid].short_unit
     if iid in PEOPLE_COUNTS:
@@ -33,93 +83,185 @@ def _network_cell(ctx: ReportContext, iid: str, x: float) -> str:
     return fmt.percent(x / 100, 0) if unit == "%" else fmt.number(x, 2)
 
 
-def network_table(ctx: ReportContext, years: int = 5) -> Table:
+def where(ctx: ReportContext) -> str:
+    """« animés par le Pôle » or « du Pôle tenus dans la CALL »: the events a network figure counts."""
+    return "" if is_pole(ctx) else f"tenus dans la {ctx.sigle}"
+
+
+def network_values(ctx: ReportContext) -> pd.DataFrame:
+    """The network indicators of the report's territory (``indicator_id, year, value, nature``): the
+    Pôle's from the indicators table; an EPCI's computed the same way on the events held in it."""
+    if is_pole(ctx):
+        v = ctx.indicators
+        return v.loc[v["geo_level"] == "pma", ["indicator_id", "year", "value", "nature"]]
+    act = activity_of(ctx) or {}
+    if not act or act["events"].empty:
+        return pd.DataFrame(columns=["indicator_id", "year", "value", "nature"])
+    nature = "demonstration" if "demonstration" in set(act["events"].get("nature", ())) else "observed"
+    v = activity_indicators(act["events"], act["participations"], act["projects"], act["strategy"], act["actions"],
+                            nature)
+    return v.loc[(v["year"] <= ctx.year) & (v["indicator_id"] != "couverture_epci"),
+                 ["indicator_id", "year", "value", "nature"]]
+
+
+def _value(v: pd.DataFrame, iid: str, year: int) -> tuple[float, str]:
+    row = v.loc[(v["indicator_id"] == iid) & (v["year"] == year)]
+    return (float(row["value"].iloc[0]), str(row["nature"].iloc[0])) if len(row) else (float("nan"), "secret")
+
+
+def no_events_text(ctx: ReportContext) -> Text:
+    return Text(f"Aucun événement du Pôle ne s'est tenu dans la {ctx.sigle} jusqu'en {ctx.year} d'après le registre "
+                "des événements ; les événements communs aux trois agglomérations sont décrits dans le rapport du Pôle.")
+
+
+def network_table(ctx: ReportContext, years: int = 5) -> Table | Text:
     """Network indicators over the last years (counts under 5 shown « < 5 »)."""
-    v = ctx.indicators.loc[(ctx.indicators["geo_level"] == "pma") & ctx.indicators["indicator_id"].isin(NETWORK_IDS)]
+    v = network_values(ctx)
+    v = v.loc[v["indicator_id"].isin(NETWORK_IDS)]
+    if v.empty and not is_pole(ctx):
+        return no_events_text(ctx)
     ys = sorted(v["year"].unique())[-years:]
     rows = []
     for iid in NETWORK_IDS:
+        if not is_pole(ctx) and iid == "couverture_epci":
+            continue
         s = v.loc[v["indicator_id"] == iid].set_index("year")["value"]
         rows.append({"Indicateur": ctx.catalogue[iid].short_title,
                      **{str(y): _network_cell(ctx, iid, s.get(y, float("nan"))) for y in ys}})
-    return Table(pd.DataFrame(rows), "Mobilisation des réseaux animés par le Pôle",
+    caption = ("Mobilisation des réseaux animés par le Pôle" if is_pole(ctx) else
+               f"Mobilisation des réseaux du Pôle dans la {ctx.sigle} (événements tenus sur son territoire, hors "
+               "événements communs aux trois agglomérations)")
+    return Table(pd.DataFrame(rows), caption,
                  sources=(source_line(ctx, NETWORK_IDS),), natures=frozenset(v["nature"].unique()))
 
 
-def participation_figure(ctx: ReportContext) -> Figure:
+def participation_figure(ctx: ReportContext) -> Figure | Text:
     """Participants by organisation type over the years (stacked bars), with its text alternative."""
-    act = ctx.activity or {}
+    act = activity_of(ctx) or {}
+    if not act or act["events"].empty:
+        return no_events_text(ctx)
     w = participation_by_org_type(act["events"], act["participations"])
     w = w.loc[w.index <= ctx.year]
     w = w.loc[:, w.sum() > 0]
+    if w.empty:
+        return no_events_text(ctx)
     demo = set(w.index) if has_demonstration(ctx) else set()
     labels = {c: c[0].upper() + c[1:] for c in w.columns}
     colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(w.columns)}
     hatches = {c: ["", "//", "..", "xx", "\\\\"][i % 5] for i, c in enumerate(w.columns)}
     src = source_line(ctx, ["participants_uniques"])
-    fig = charts.stacked(w, "Participants aux événements du Pôle par type d'organisation", "personnes",
+    events = "événements du Pôle" + (f" {where(ctx)}," if where(ctx) else "")
+    fig = charts.stacked(w, f"Participants aux {events} par type d'organisation", "personnes",
                          src, labels, colors, hatches, demo)
     last = w.iloc[-1].sort_values(ascending=False)
-    alt = (f"Histogramme empilé des participants distincts par type d'organisation, de {w.index.min()} à "
-           f"{w.index.max()}. En {w.index.max()} : " + ", ".join(
+    alt = (f"Histogramme empilé des participants distincts aux {events.rstrip(',')} par type d'organisation, de "
+           f"{w.index.min()} à {w.index.max()}. En {w.index.max()} : " + ", ".join(
                f"{k} {v if v >= 5 else 'moins de 5'}" for k, v in last.head(5).items()) + ".")
     return Figure(fig, alt, "Participants distincts par type d'organisation (chaque personne comptée une fois par an)",
                   w, (src,), frozenset({"demonstration"} if demo else {"observed"}))
 
 
-def network_sentences(ctx: ReportContext) -> Bullets:
-    y0 = max(ctx.first_year, int(ctx.indicators.loc[ctx.indicators["indicator_id"] == "participants_uniques", "year"].min()))
+def network_sentences(ctx: ReportContext) -> Bullets | Text:
+    v = network_values(ctx)
+    people = v.loc[v["indicator_id"] == "participants_uniques", "year"]
+    if people.empty:
+        return no_events_text(ctx)
+    y0 = max(ctx.first_year, int(people.min()))
+    here = where(ctx)
+    of = {"participants_uniques": here, "organisations_uniques": f"aux événements {here}" if here else ""}
     out, seen = [], set()
     for iid in ("participants_uniques", "organisations_uniques"):
-        (v0, n0), (v1, n1) = value(ctx, iid, y0), value(ctx, iid)
+        (v0, n0), (v1, n1) = _value(v, iid, y0), _value(v, iid, ctx.year)
         seen |= {n0, n1}
-        s = evolution_sentence(iid, "", y0, v0, ctx.year, v1, "increase", nature=n1,
+        s = evolution_sentence(iid, of[iid], y0, v0, ctx.year, v1, "increase", nature=n1,
                                short_caveat=True) if iid in subjects() else None
         if s:
             out.append(s.text.replace("  ", " ").replace(" ,", ","))
-    h, nat = value(ctx, "diversite_equitabilite")
-    seen.add(nat)
-    out.append(f"En {ctx.year}, la diversité des participants atteint {fmt.number(h, 2)} sur une échelle de 0 "
-               f"(un seul type d'organisation) à 1 (tous les types également représentés)"
-               + (" (données de démonstration)." if nat == "demonstration" else "."))
+    h, nat = _value(v, "diversite_equitabilite", ctx.year)
+    if h == h:  # not computed without participants in the year: no sentence
+        seen.add(nat)
+        out.append(f"En {ctx.year}, la diversité des participants{' aux événements ' + here if here else ''} atteint "
+                   f"{fmt.number(h, 2)} sur une échelle de 0 (un seul type d'organisation) à 1 (tous les types "
+                   "également représentés)" + (" (données de démonstration)." if nat == "demonstration" else "."))
+    if not out:
+        return no_events_text(ctx)
     return Bullets(out, natures=frozenset(seen))
 
 
+def _verdict_bit(ctx: ReportContext, v: pd.DataFrame, iid: str) -> Verdict | str:
+    b = headline_target(v, iid, ctx.year) if len(v) else None
+    label = ctx.catalogue[iid].short_title
+    return (Verdict(b["category"], f"{label} : {b['label_fr']} ({int(b['start_year'])}-{int(b['end_year'])})")
+            if b is not None else f"{label} : sans objectif vérifié")
+
+
 def actions_table(ctx: ReportContext) -> Table:
-    """Per axis: commitments, actions by status, realisation, linked indicators with their verdict."""
-    act = ctx.activity or {}
-    strategy, actions, projects = act["strategy"], act["actions"], act["projects"]
+    """Per axis of the Pôle's strategy: commitments, actions by status, realisation, labelled projects,
+    linked indicators with their verdict. In an EPCI's report, the actions, realisations and projects
+    are the EPCI's own, beside the Pôle's commitments (labelled as the Pôle's)."""
+    act, own = ctx.activity or {}, activity_of(ctx) or {}
+    strategy = act["strategy"]
+    projects = own["projects"]
     projects = projects.loc[(projects["labelled"].dt.year <= ctx.year) & (projects["status"] != "candidat")]
-    actions = actions.loc[actions["start"].isna() | (actions["start"].dt.year <= ctx.year)]
+    actions = perimeter.started_by(own["actions"], ctx.year)
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
+    pole, sigle = is_pole(ctx), ctx.sigle
+    cols = (("Engagements", "Actions par statut", "Engagements concrétisés", "Projets labellisés") if pole else
+            ("Engagements du Pôle", f"Actions de la {sigle} par statut", f"Concrétisés par la {sigle}",
+             f"Projets labellisés dans la {sigle}"))
     rows = []
     for axis, grp in strategy.groupby("axis", sort=False):
         a = actions.loc[actions["commitment_id"].isin(grp["commitment_id"])]
         by_status = a["status"].value_counts()
         done = a.loc[a["status"] == "réalisé", "commitment_id"].nunique()
+        carried = len(grp) if pole else a["commitment_id"].nunique()
         inds = sorted({i.strip() for s in grp["indicators"] for i in s.split(",") if i.strip()})
-        verdict_bits = []
-        for iid in inds[:3]:
-            b = headline_target(v, iid, ctx.year) if len(v) else None
-            label = ctx.catalogue[iid].short_title
-            verdict_bits.append(Verdict(b["category"], f"{label} : {b['label_fr']} ({int(b['start_year'])}-{int(b['end_year'])})")
-                                if b is not None else f"{label} : —")
-        rows.append({"Axe": axis, "Engagements": str(len(grp)),
-                     "Actions par statut": [f"{k} : {n}" for k, n in by_status.items()] or "aucune action",
-                     "Engagements concrétisés": f"{done} / {len(grp)}",
-                     "Projets labellisés": str(int((projects["axis"] == axis).sum())),
-                     "Indicateurs liés et verdicts": verdict_bits})
-    return Table(pd.DataFrame(rows), f"Du récit aux actions : axes de la Turbine de l'écotransition, {ctx.year}",
-                 numeric=["Engagements", "Engagements concrétisés", "Projets labellisés"], css="actions",
-                 sources=(source_line(ctx, ["taux_concretisation"]),),
-                 natures=frozenset({value(ctx, "taux_concretisation")[1]}))
+        rows.append({"Axe": axis, cols[0]: str(len(grp)),
+                     cols[1]: [f"{k} : {n}" for k, n in by_status.items()] or "aucune action",
+                     cols[2]: f"{done} / {carried}" if carried else "aucun engagement porté",
+                     cols[3]: str(int((projects["axis"] == axis).sum())),
+                     "Indicateurs liés et verdicts": [_verdict_bit(ctx, v, iid) for iid in inds[:3]]})
+    title = ("Du récit aux actions : axes de la Turbine de l'écotransition" if pole else
+             f"Du récit aux actions : axes de la Turbine de l'écotransition du Pôle et actions de la {sigle}")
+    c = commitments(ctx)
+    return Table(pd.DataFrame(rows), f"{title}, {ctx.year}", numeric=[cols[0], cols[2], cols[3]], css="actions",
+                 sources=(source_line(ctx, ["taux_concretisation"]),), natures=c.natures if c else frozenset())
+
+
+def _done_phrase(done: int, total: int, where_: str = "") -> str:
+    """« 4 engagements sur 12 (33 %) ont au moins une action réalisée », « aucun des 6 engagements n'a encore
+    d'action réalisée »; ``where_`` ends the sentence's clause (« sur son territoire »)."""
+    tail = f" {where_}" if where_ else ""
+    if done == 0:
+        return f"aucun des {total} engagements n'a encore d'action réalisée{tail}"
+    verb = "a" if done < 2 else "ont"
+    return (f"{fmt.count(done, 'engagement')} sur {total} ({fmt.percent(done / total, 0)}) {verb} au moins une "
+            f"action réalisée{tail}")
 
 
 def concretisation_text(ctx: ReportContext) -> Text:
-    rate, nat = value(ctx, "taux_concretisation")
-    return Text(f"Taux de concrétisation {ctx.year} : {fmt.percent(rate / 100, 0)} des engagements ont au moins une "
-                "action réalisée" + (" (données de démonstration)." if nat == "demonstration" else "."),
-                "key-figure", frozenset({nat}))
+    """The share of the commitments with at least one completed action, as a sentence: for an EPCI,
+    among the Pôle's commitments its actions serve, beside the Pôle's; never a dash for a missing rate."""
+    c = commitments(ctx)
+    if c is None:
+        return Text(f"Le taux de concrétisation {ctx.year} n'est pas calculé : aucun registre des engagements et "
+                    "des actions n'est disponible.", "key-figure")
+    demo = " (données de démonstration)" if "demonstration" in c.natures else ""
+    if is_pole(ctx):
+        if not c.total:
+            return Text(f"Le taux de concrétisation {ctx.year} n'est pas calculé : la stratégie ne compte aucun "
+                        "engagement.", "key-figure", c.natures)
+        return Text(f"Taux de concrétisation {ctx.year} : {fmt.percent(c.done / c.total, 0)} des engagements du Pôle "
+                    f"({c.done} sur {c.total}) ont au moins une action réalisée{demo}.", "key-figure", c.natures)
+    whole = perimeter.concretisation(ctx.activity["strategy"], ctx.activity["actions"], ctx.year)
+    pole = f" ; pour l'ensemble du Pôle, {_done_phrase(whole.done, whole.total)}" if whole.total else ""
+    if not c.total:
+        return Text(f"Le taux de concrétisation {ctx.year} de la {ctx.sigle} n'est pas calculé : aucune action du "
+                    f"registre n'est rattachée à la {ctx.sigle} (par son territoire ou son pilote){pole}{demo}.",
+                    "key-figure", c.natures)
+    return Text(f"Taux de concrétisation {ctx.year} de la {ctx.sigle} : la {ctx.sigle} contribue par ses actions à "
+                f"{c.total} des {whole.total} engagements du Pôle ; {_done_phrase(c.done, c.total, 'sur son territoire')}"
+                f"{pole}{demo}.", "key-figure", c.natures)
 
 
 #: Statuses that name an action in « actions en retard ou en pause ».
@@ -131,11 +273,17 @@ OPEN = ("à venir", "en cours")
 def late_actions(ctx: ReportContext) -> pd.DataFrame:
     """Actions late or paused in the report's year: status « en retard » or « en pause », or still open
     (« à venir », « en cours ») after their end date. One row per action, with its commitment, pilot,
-    budgets and the indicators its commitment is followed by."""
+    budgets and the indicators its commitment is followed by. In an EPCI's report: its own actions and
+    the Pôle's (``territory`` ``PMA``), never another EPCI's."""
     act = ctx.activity or {}
     if not act:
         return pd.DataFrame()
-    actions, strategy = act["actions"], act["strategy"]
+    strategy = act["strategy"]
+    if is_pole(ctx):
+        actions = act["actions"]
+    else:
+        actions = perimeter.with_territory(act, _lookup(ctx))["actions"]
+        actions = actions.loc[actions["territory"].isin([ctx.sigle, perimeter.POLE])]
     year_end = pd.Timestamp(f"{ctx.year}-12-31")
     started = actions["start"].isna() | (actions["start"] <= year_end)
     overdue = actions["status"].isin(OPEN) & actions["end"].notna() & (actions["end"] < year_end)
@@ -146,10 +294,12 @@ def late_actions(ctx: ReportContext) -> pd.DataFrame:
 
 
 def late_actions_table(ctx: ReportContext) -> Table | Text:
-    """« Du récit aux actions »: the late and paused actions by name (issue 15), not counts."""
+    """« Du récit aux actions »: the late and paused actions by name (issue 15), not counts. In an EPCI's
+    report, the Pôle's actions are labelled « action du Pôle » beside the pilot."""
     a = late_actions(ctx)
+    whose = "" if is_pole(ctx) else f" de la {ctx.sigle}"
     if a.empty:
-        return Text(f"Aucune action en retard ni en pause en {ctx.year}.")
+        return Text(f"Aucune action{whose} en retard ni en pause en {ctx.year}.")
 
     def euros(x: float) -> str:
         return fmt.MISSING if x != x else f"{fmt.number(x, 0)}\u00a0€"
@@ -158,11 +308,16 @@ def late_actions_table(ctx: ReportContext) -> Table | Text:
         known = [i.strip() for i in str(ids or "").split(",") if i.strip() in ctx.catalogue.indicators]
         return ", ".join(ctx.catalogue[i].short_title for i in known) or "—"
 
+    pilot = a["pilot"].fillna("—")
+    pole_rows = a["territory"].eq(perimeter.POLE) if "territory" in a else pd.Series(False, index=a.index)
+    if not is_pole(ctx):
+        pilot = pilot.where(~pole_rows, pilot + " (action du Pôle)")
+        whose = f" de la {ctx.sigle}" + (" et du Pôle" if pole_rows.any() else "")
     frame = pd.DataFrame({
-        "Action": a["title"], "Pilote": a["pilot"].fillna("—"),
+        "Action": a["title"], "Pilote": pilot,
         "État": a["state"], "Échéance": a["end"].dt.strftime("%d/%m/%Y").fillna("—"),
         "Budget prévu": a["budget_planned"].map(euros), "Dépensé": a["budget_spent"].map(euros),
         "Indicateurs liés": a["indicators"].map(titles)})
-    return Table(frame, f"Actions en retard ou en pause en {ctx.year} ({len(a)})",
+    return Table(frame, f"Actions{whose} en retard ou en pause en {ctx.year} ({len(a)})",
                  numeric=["Budget prévu", "Dépensé"], css="late-actions", long=True,
                  natures=frozenset(a["nature"]))

@@ -132,3 +132,66 @@ def test_committed_example_matches_the_generator(tmp_path):
 
     for p in write_example(tmp_path):
         assert filecmp.cmp(p, REPO / "data/raw/activite" / p.name, shallow=False), p.name
+
+
+# --- perimeter (issue 23, point 3) ---------------------------------------------------------------
+
+def _territory_tables():
+    communes = pd.DataFrame({"nom": ["Lens", "Liévin", "Hénin-Beaumont", "Béthune"],
+                             "epci_sigle": ["CALL", "CALL", "CAHC", "CABBALR"]})
+    epcis = pd.DataFrame({"epci_sigle": ["CALL", "CAHC", "CABBALR"],
+                          "epci_nom": ["CA de Lens - Liévin", "CA d'Hénin-Carvin", "CA de Béthune-Bruay"]})
+    return communes, epcis
+
+
+def test_an_action_belongs_to_its_pilots_epci_or_to_the_pole():
+    from pma_eval.activity.perimeter import POLE, action_territories, pilot_lookup
+
+    lookup = pilot_lookup(*_territory_tables())
+    actions = pd.DataFrame({"pilot": ["Ville d'Hénin-Beaumont", "ville de  LIEVIN", "CABBALR", "CA de Lens - Liévin",
+                                      "Énergies citoyennes Artois", "Béthune", "Ville de Lens"],
+                            "epci": ["", "", "", "", "", "", "CAHC"]})
+    # Accents, case and spaces ignored; an association is the Pôle's; an explicit ``epci`` wins over the pilot.
+    assert list(action_territories(actions, lookup)) == ["CAHC", "CALL", "CABBALR", "CALL", POLE, "CABBALR", "CAHC"]
+    assert list(action_territories(actions.drop(columns="epci"), lookup))[-1] == "CALL"
+
+
+def test_an_epcis_own_records_and_its_concretisation_by_hand():
+    from pma_eval.activity.perimeter import concretisation, pilot_lookup, restrict
+
+    strategy = pd.DataFrame({"commitment_id": ["E1", "E2", "E3", "E4"], "commitment": list("abcd")})
+    actions = pd.DataFrame({
+        "action_id": ["A1", "A2", "A3", "A4", "A5"], "commitment_id": ["E1", "E2", "E2", "E3", "E1"],
+        "pilot": ["Ville de Lens", "Liévin", "Ville de Béthune", "CAHC", "Ville de Lens"],
+        "status": ["réalisé", "en cours", "réalisé", "réalisé", "réalisé"],
+        "start": pd.to_datetime(["2020-01-01", "2021-01-01", "2021-01-01", "2022-01-01", "2024-02-01"])})
+    events = pd.DataFrame({"event_id": ["V1", "V2", "V3"], "epci": ["CALL", "PMA", "CAHC"]})
+    parts = pd.DataFrame({"event_id": ["V1", "V1", "V2", "V3"], "person_id": ["p1", "p2", "p1", "p3"]})
+    projects = pd.DataFrame({"project_id": ["P1", "P2"], "epci": ["CALL", "CABBALR"]})
+    act = {"strategy": strategy, "actions": actions, "events": events, "participations": parts, "projects": projects}
+    call = restrict(act, "CALL", pilot_lookup(*_territory_tables()))
+    assert list(call["actions"]["action_id"]) == ["A1", "A2", "A5"]
+    assert list(call["strategy"]["commitment_id"]) == ["E1", "E2"]  # the commitments its actions serve
+    assert list(call["events"]["event_id"]) == ["V1"] and list(call["participations"]["person_id"]) == ["p1", "p2"]
+    assert list(call["projects"]["project_id"]) == ["P1"]
+    # By 2023 the CALL completed E1 (A1; A5 starts in 2024), not E2 (A2 still running, A3 is the CABBALR's):
+    # 1 of its 2 commitments = 50 %. The Pôle: E1, E2 (A3), E3 (A4) done, E4 none: 3 of 4 = 75 %.
+    c = concretisation(call["strategy"], call["actions"], 2023)
+    assert (c.done, c.total, c.rate, list(c.idle["commitment_id"])) == (1, 2, 50.0, ["E2"])
+    assert concretisation(strategy, actions, 2023).rate == 75.0
+    assert math.isnan(concretisation(strategy.iloc[:0], actions, 2023).rate)
+
+
+def test_the_actions_template_offers_the_epci_column(tmp_path):
+    from openpyxl import load_workbook
+
+    from pma_eval.activity.example import write_templates
+
+    xlsx = write_templates(tmp_path)[0]
+    header = [c.value for c in load_workbook(xlsx)["actions"][1]]
+    assert header[-1] == "epci" and "id_action" in header
+    a = tmp_path / "actions.csv"
+    a.write_text("id_action;id_engagement;titre;pilote;statut;epci\n"
+                 "A1;E1.1;t;Association X;réalisé;call\n"
+                 "A2;E1.1;t;Ville de Lens;réalisé;\n", encoding="utf-8")
+    assert list(read_actions(a)["epci"]) == ["CALL", ""]
