@@ -143,15 +143,29 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
     return Sentence(text, materiality, indicator_id, nature)
 
 
-def _position(value: float, other: float, genre: str, nombre: str) -> str:
+def _position(value: float, other: float, genre: str, nombre: str, complete: bool = True,
+              other_complete: bool = True) -> str | None:
     """« égales à », « proches de », « inférieure à », « supérieurs à »: the value against one comparator
-    (within ±5 %: close)."""
-    if value == other:
+    (within ±5 %: close).
+
+    An incomplete total is a lower bound (its true value is at least the one shown). The position is
+    then given only when it holds whatever the missing part: a lower bound clearly above a complete
+    comparator is « supérieur », a value clearly below a comparator's lower bound is « inférieur »;
+    otherwise ``None`` (no comparison). Two lower bounds are never compared.
+    """
+    if value == other and complete and other_complete:
         return {("m", "sg"): "égal", ("f", "sg"): "égale", ("m", "pl"): "égaux", ("f", "pl"): "égales"}[(genre, nombre)] + " à"
     if other == 0:
         ratio = math.inf
     else:
         ratio = value / other
+    if not (complete and other_complete):
+        if complete == other_complete:  # two lower bounds
+            return None
+        # the incomplete one can only be larger than shown: its side of the gap can only widen
+        holds = ratio - 1 >= CLOSE if not complete else ratio - 1 <= -CLOSE
+        if not holds:
+            return None
     if abs(ratio - 1) < CLOSE:
         return "proches de" if nombre == "pl" else "proche de"
     return _agree("inférieur" if ratio < 1 else "supérieur", genre, nombre) + " à"
@@ -163,30 +177,41 @@ CLOSE = 0.05
 
 def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: float, unit: str,
                         epci_name: str, epci_value: float, pma_value: float, decimals: int = 1,
-                        nature: str = "observed", short_caveat: bool = False) -> Sentence | None:
+                        nature: str = "observed", short_caveat: bool = False, complete: bool = True,
+                        epci_complete: bool = True, pma_complete: bool = True) -> Sentence | None:
     """« En 2016, les émissions par habitant de Lens sont de 3,9 t CO₂e, inférieures à celles de la CALL … ».
 
     The commune is compared with its EPCI and with the Pôle **separately**: « supérieures à celles de la
     CALL (4,2) mais inférieures à celles du Pôle (5,1) » when the two comparisons differ.
+
+    ``complete``, ``epci_complete``, ``pma_complete``: whether each total is complete (the indicators
+    table's ``complete`` column). An incomplete total is written « au moins … » and compared only where
+    the comparison holds whatever its missing part (:func:`_position`); otherwise the sentence says
+    « comparaison non faite » and names the value it does not compare with.
     """
     if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (value, epci_value, pma_value)):
         return None
     sujet_complet, genre, nombre = subject(indicator_id, of_territory)
-    position_epci = _position(value, epci_value, genre, nombre)
-    position_pma = _position(value, pma_value, genre, nombre)
-    contrast = {position_epci.split()[0][:5], position_pma.split()[0][:5]} == {"infér", "supér"}  # « mais »
+    position_epci = _position(value, epci_value, genre, nombre, complete, epci_complete)
+    position_pma = _position(value, pma_value, genre, nombre, complete, pma_complete)
+    contrast = {(position_epci or "").split(" ")[0][:5], (position_pma or "").split(" ")[0][:5]} == {"infér", "supér"}
 
-    def q(v: float) -> str:
-        return f"{fmt.number(v, decimals)}\u00a0{unit}" if unit else fmt.number(v, decimals)
+    def q(v: float, whole: bool = True) -> str:
+        text = f"{fmt.number(v, decimals)}\u00a0{unit}" if unit else fmt.number(v, decimals)
+        return text if whole else "au moins " + text
 
     # The demonstrative pronoun agrees with the subject: celle, celles, celui, ceux.
     celle = {("f", "sg"): "celle", ("f", "pl"): "celles", ("m", "sg"): "celui", ("m", "pl"): "ceux"}[(genre, nombre)]
+    undecided_incomplete = [c for p, c in ((position_epci, epci_complete), (position_pma, pma_complete)) if p is None]
     text = _render("comparaison.j2", annee=year, sujet_complet=sujet_complet,
-                   verbe_etre="sont" if nombre == "pl" else "est", valeur=q(value), position_epci=position_epci,
-                   position_pma=position_pma, liaison="mais" if contrast else "et", celle=celle,
-                   epci=epci_name, valeur_epci=q(epci_value), valeur_pma=q(pma_value),
+                   verbe_etre="sont" if nombre == "pl" else "est", valeur=q(value), au_moins=not complete,
+                   position_epci=position_epci, position_pma=position_pma, liaison="mais" if contrast else "et",
+                   celle=celle, epci=epci_name, valeur_epci=q(epci_value, epci_complete),
+                   valeur_pma=q(pma_value, pma_complete),
+                   totaux_incomplets=sum(not c for c in undecided_incomplete) if complete else 0,
                    mise_en_garde=_caveat(nature, short_caveat))
-    gap = max(abs(value / c - 1) if c else (0.0 if value == 0 else 1.0) for c in (epci_value, pma_value))
+    gap = max([abs(value / c - 1) if c else (0.0 if value == 0 else 1.0)
+               for c, p in ((epci_value, position_epci), (pma_value, position_pma)) if p is not None] or [0.0])
     return Sentence(text[0].upper() + text[1:], gap, indicator_id, nature)
 
 
