@@ -16,6 +16,18 @@ emissions key applied to regional totals, which would import the region's indust
 Dunkirk's steel — into the Pôle). Carbon-sink levers (forests, hedges, grassland, soil cover,
 land take, wood products) are left out: the workbench's inventory is gross emissions.
 
+Levers that replace the boilers of one carrier (:data:`CARRIER_LEVERS`) are the exception: the
+region's mix of heating fuels is not the territory's (31 % of the Hauts-de-France residential
+effort is on fuel oil, against about 15 % of the Pôle's heating emissions). Together they keep
+their regional share of the sector's effort, but split it by the territory's own direct
+emissions of each carrier in 2019, ``E_T(s, c)``:
+
+    effort(l) = effort_T(s) × Σ_{l' in C(s)} share_HdF(l') × E_T(s, c_l) / Σ_{l' in C(s)} E_T(s, c_l')
+
+and no lever can take more than the whole stock of its carrier: ``effort(l) ≤ E_T(s, c_l)``
+(every boiler of that fuel replaced). What the cap removes is reported as ``beyond_stock_t``:
+effort that these levers cannot carry on the territory.
+
 Physical translation: for levers whose unit is an extensive quantity (vehicles, dwellings, TWh,
 Mt km, thousand hectares), ``Δphys = effort(l) × ratioCO2toPhys``; for intensive quantities
 (L/100 km, kg per inhabitant, km per car, kg CO2/MWh) the ratio is a regional average change and
@@ -32,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation.progress import pace_rate
-from ..vocabulary import with_accents
+from ..vocabulary import CARRIER_LABELS, SECTOR_LABELS, with_accents
 from ..evaluation.targets import applies_to, describe_target
 
 #: SGPE sector → workbench sector(s).
@@ -51,6 +63,15 @@ SINK_LEVERS = ("co2_foret", "augm_couverts", "augm_haies", "augm_prairies", "red
 #: Levers whose physical unit is an intensity (regional change kept as such).
 INTENSIVE_LEVERS = ("reduc_consovp", "augm_depla", "augm_covoit", "augm_vélotc", "augm_valodma", "reduc_proddma",
                     "reduc_chal")
+#: Levers that replace the boilers of one carrier: split by the territory's own emissions of each carrier,
+#: capped at its stock (module docstring).
+CARRIER_LEVERS = {"reduc_rfioul": "produits_petroliers", "reduc_rgaz": "gaz",
+                  "reduc_tfioul": "produits_petroliers", "reduc_tgaz": "gaz"}
+#: The scenario parameter that replaces the same boilers as an SGPE lever (lever, key of the model).
+SCENARIO_COUNTERPARTS = {"reduc_rfioul": ("chauffage", "chaudieres_fioul_par_an"),
+                         "reduc_rgaz": ("chauffage", "chaudieres_gaz_par_an")}
+#: Start and end of the SGPE effort (its objectives are for 2030 against 2019).
+SGPE_START, SGPE_END = 2019, 2030
 
 #: Indicator ids that targets of the scenario report refer to.
 TARGET_INDICATORS = ("ges_total", "ges_batiments", "ges_transports", "ges_industrie_hors_energie", "ges_agriculture",
@@ -150,7 +171,20 @@ def gaps(projections: dict[str, pd.Series], levels: pd.DataFrame, last_year: int
     return pd.DataFrame(rows)
 
 
-def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float], region: str = "Hauts-de-France") -> pd.DataFrame:
+def carrier_emissions(energy: pd.DataFrame, factors: dict[str, float], year: int) -> dict[tuple[str, str], float]:
+    """Direct emissions of each (sector, carrier) in ``year`` [t CO2e]: energy [MWh] × direct factor
+    [t CO2e/MWh] (the model's factors, :data:`pma_eval.vocabulary.DIRECT_EMISSION_FACTORS`).
+
+    ``energy``: long ``sector, carrier, year, value`` rows of one territory. A carrier without a value
+    that year is absent (never a zero).
+    """
+    e = energy[(energy["year"] == year) & energy["carrier"].isin(list(factors))]
+    g = e.groupby(["sector", "carrier"])["value"].sum(min_count=1).dropna()
+    return {(s, c): float(v) * factors[c] for (s, c), v in g.items()}
+
+
+def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float],
+               stock: dict[tuple[str, str], float], region: str = "Hauts-de-France") -> pd.DataFrame:
     """Split the territory's 2019 → 2030 effort by SGPE lever and translate it into physical units.
 
     Parameters
@@ -160,31 +194,62 @@ def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float], region:
         ``startPoint2019``, ``ratioCO2toPhys``, ``unitPhys``).
     effort_by_sector : dict
         Workbench sector → reduction the territory needs between 2019 and 2030 [t CO2e] (positive).
+    stock : dict
+        (sector, carrier) → the territory's direct emissions of that carrier in 2019 [t CO2e]
+        (:func:`carrier_emissions`): the key of the boiler levers and their cap.
 
     Returns
     -------
     DataFrame
-        ``id``, ``lever``, ``sgpe_sector``, ``sector``, ``share`` (of the sector's effort), ``effort_t``
-        [t CO2e], ``physical`` and ``unit_phys`` (NaN when the SGPE gives no ratio), ``intensive``.
+        ``id``, ``lever``, ``sgpe_sector``, ``sector``, ``share_region`` (the lever's share of the
+        sector's effort in the region), ``share`` (its share of the territory's sector effort, before the cap),
+        ``effort_t`` [t CO2e], ``beyond_stock_t`` [t CO2e] (effort the cap removed; 0 for other levers),
+        ``stock_t`` [t CO2e] and ``stock_phys`` (the carrier's stock in the lever's unit; NaN for other
+        levers), ``physical`` and ``unit_phys`` (NaN when the SGPE gives no ratio), ``intensive``.
+
+    Raises
+    ------
+    ValueError
+        No lever for ``region``, or a boiler lever whose carrier has no emissions in ``stock`` while
+        the others of its sector have some (the split would be wrong, not zero).
     """
     r = levers[(levers["regionName"] == region) & ~levers["id"].isin(SINK_LEVERS)].copy()
     if r.empty:
         raise ValueError(f"aucun levier SGPE pour la région « {region} »")
+    r["sgpe_sector"] = r["sector"]
     r["sector"] = r["sector"].map(SGPE_SECTORS)
     r = r.dropna(subset=["sector"])
-    r["share"] = r["objCO2"] / r.groupby("sector")["objCO2"].transform("sum")
-    r["effort_t"] = r["share"] * r["sector"].map(effort_by_sector).fillna(0.0)
+    r["share_region"] = r["objCO2"] / r.groupby("sector")["objCO2"].transform("sum")
+    r["carrier"] = r["id"].map(CARRIER_LEVERS)
+    switch = r["carrier"].notna()
+    r["stock_t"] = [stock.get((s, c), np.nan) if isinstance(c, str) else np.nan
+                    for s, c in zip(r["sector"], r["carrier"])]
+    r["share"] = r["share_region"]
+    for sector, g in r[switch].groupby("sector"):
+        if not effort_by_sector.get(sector):
+            continue  # no effort to split
+        if g["stock_t"].isna().any():
+            missing = " et ".join(CARRIER_LABELS[c].lower() for c in g.loc[g["stock_t"].isna(), "carrier"])
+            raise ValueError(f"émissions de {SGPE_START} inconnues pour {missing} dans le secteur "
+                             f"{SECTOR_LABELS[sector].lower()} : la répartition de l'effort entre chaudières n'est "
+                             "pas calculable")
+        total = g["stock_t"].sum()
+        if total > 0:  # without any stock, the regional shares stay and the cap moves them beyond the stock
+            r.loc[g.index, "share"] = g["share_region"].sum() * g["stock_t"] / total
+    wanted = r["share"] * r["sector"].map(effort_by_sector).fillna(0.0)
+    r["effort_t"] = np.where(switch, np.minimum(wanted, r["stock_t"].fillna(np.inf)), wanted)
+    r["beyond_stock_t"] = wanted - r["effort_t"]
     r["intensive"] = r["id"].isin(INTENSIVE_LEVERS)
     ratio = r["ratioCO2toPhys"].astype(float)
     extensive = ratio * r["effort_t"] / 1000.0  # ratio is per kt
     regional_change = ratio * r["objCO2"]
     r["physical"] = np.where(ratio == 0, np.nan, np.where(r["intensive"], regional_change, extensive))
-    out = r.rename(columns={"leverName": "lever", "sector": "sector", "unitPhys": "unit_phys_sgpe"})
+    r["stock_phys"] = np.where(switch & (ratio != 0), ratio.abs() * r["stock_t"] / 1000.0, np.nan)
+    out = r.rename(columns={"leverName": "lever", "unitPhys": "unit_phys_sgpe"})
     out["unit_phys"] = [territory_unit(u, i) for u, i in zip(out["unit_phys_sgpe"], out["intensive"])]
     out["lever"] = out["lever"].map(with_accents)
-    out["sgpe_sector"] = levers.loc[out.index, "sector"]
-    return out[["id", "lever", "sgpe_sector", "sector", "share", "effort_t", "physical", "unit_phys",
-                "unit_phys_sgpe", "intensive"]].reset_index(drop=True)
+    return out[["id", "lever", "sgpe_sector", "sector", "share_region", "share", "effort_t", "beyond_stock_t",
+                "stock_t", "stock_phys", "physical", "unit_phys", "unit_phys_sgpe", "intensive"]].reset_index(drop=True)
 
 
 def territory_unit(unit: str, intensive: bool) -> str:

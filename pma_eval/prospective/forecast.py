@@ -15,6 +15,18 @@ their prediction intervals are analytical ("exact" in statsmodels):
 Annual inventories are short (a dozen points): the trend models are the baseline of "where the
 territory goes at its current pace", the damped one the prudent default for a long horizon.
 
+What the intervals are worth
+----------------------------
+They are the model's exact intervals *given its fitted parameters*: they measure the year-to-year
+scatter the model has seen, carried forward, not the uncertainty of the parameters themselves (large
+on a dozen points) nor a change of policy. When the fit puts every smoothing parameter at its lower
+bound (at most :data:`DETERMINISTIC_SMOOTHING`; statsmodels' bound is 1e-4), the level and the trend
+no longer learn from the errors: the model is a fixed curve plus independent noise, and its interval
+is the noise band around that curve — the same width in 2030 and in 2050 (with α, β ≤ 1e-3 and a
+damping of 0.98 the variance grows by under 2 % over thirty years). Such a fit is flagged
+``deterministic`` and its interval is not given (NaN): a constant band would read as a certainty the
+data do not support.
+
 References
 ----------
 Hyndman, R.J., Athanasopoulos, G. (2021). *Forecasting: principles and practice*, 3rd ed.,
@@ -28,6 +40,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+#: Smoothing parameters at or below this value make a fit deterministic (module docstring).
+DETERMINISTIC_SMOOTHING = 1e-3
 MODELS = {"ses": {"trend": None}, "holt": {"trend": "add"}, "damped": {"trend": "add", "damped_trend": True}}
 MODEL_LABELS = {"ses": "lissage exponentiel simple", "holt": "tendance linéaire (Holt)",
                 "damped": "tendance amortie", "ets": "ETS (choix automatique)"}
@@ -93,9 +107,17 @@ def forecast(series: pd.Series, horizon: int, model: str = "ets",
         pct = round(level * 100)
         out[f"lower_{pct}"] = frame["pi_lower"].to_numpy()
         out[f"upper_{pct}"] = frame["pi_upper"].to_numpy()
-    out.attrs.update(model=model, aicc=float(res.aicc), sigma2=float(res.mse),
-                     params={k: float(v) for k, v in zip(res.param_names, res.params)})
+    params = {k: float(v) for k, v in zip(res.param_names, res.params)}
+    out.attrs.update(model=model, aicc=float(res.aicc), sigma2=float(res.mse), params=params,
+                     deterministic=is_deterministic(params))
     return out
+
+
+def is_deterministic(params: dict[str, float]) -> bool:
+    """Whether every smoothing parameter of a fit (``smoothing_level``, ``smoothing_trend``) is at most
+    :data:`DETERMINISTIC_SMOOTHING`: a fixed curve plus noise, whose interval does not widen."""
+    smoothing = [v for k, v in params.items() if k.startswith("smoothing_")]
+    return bool(smoothing) and max(smoothing) <= DETERMINISTIC_SMOOTHING
 
 
 def annual_series(s: pd.Series) -> pd.Series:
@@ -110,12 +132,15 @@ def forecast_table(series: dict[str, tuple[pd.Series, str]], horizon: int, model
 
     ``series``: label → (yearly series, unit). The damped trend is the default: over 25 years an
     undamped trend fitted on a dozen points extrapolates too far (Gardner 1985; the M-competitions).
+    A deterministic fit (:func:`is_deterministic`) has no interval (NaN) and ``deterministic`` True.
     """
     rows = []
     for label, (s, unit) in series.items():
         s = annual_series(s)
         f = forecast(s, horizon, model=model)
+        det = f.attrs["deterministic"]
         rows.append({"series": label, "unit": unit, "model": f.attrs["model"], "last": float(s.iloc[-1]),
-                     **{f"{k}_{y}": float(f.at[y, k]) for y in (*years, horizon)
+                     "deterministic": det,
+                     **{f"{k}_{y}": np.nan if det and k != "mean" else float(f.at[y, k]) for y in (*years, horizon)
                         for k in ("mean", "lower_95", "upper_95")}})
     return pd.DataFrame(rows)

@@ -406,6 +406,18 @@ def lever_contributions(scenario: Scenario, base: BaseState, year: int, horizon:
         out[lever] = previous - now
         previous = now
     if scenario.target == "trajectoire_reference":
-        full = simulate(scenario, base, horizon, reference=reference)
-        out["complement"] = float(sum(v[0, col] for v in full.complement.values()))
+        out["complement"] = float(uncovered_by_sector(scenario, base, year, horizon, reference).sum())
     return pd.Series(out, name="evite_tco2e")
+
+
+def uncovered_by_sector(scenario: Scenario, base: BaseState, year: int, horizon: int = 2050,
+                        reference: pd.DataFrame | None = None) -> pd.Series:
+    """The effort no lever covers in ``year``, by sector [t CO2e] (central values): what a scenario with
+    a target must still remove to hold each sector to the reference trajectory (``complement`` of
+    :func:`simulate`). Empty for a scenario without a target. Its sum is the last item of
+    :func:`lever_contributions`."""
+    if scenario.target != "trajectoire_reference":
+        return pd.Series(dtype=float, name="non_couvert_tco2e")
+    full = simulate(scenario, base, horizon, reference=reference)
+    col = year - base.year
+    return pd.Series({s: float(v[0, col]) for s, v in full.complement.items()}, name="non_couvert_tco2e")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..evaluation.progress import SHORT_TERM_YEARS, pace_rate, period_start
-from .model import LEVER_ORDER, parameters
+from .model import LEVER_ORDER, parameters, ramp
 from .scenarios import Scenario
 
 
@@ -121,6 +121,19 @@ def required_efforts(scenario: Scenario, base_year: int, horizon: int) -> pd.Dat
                          "decrease": e.decrease, "value": v, "start": start, "end": end, "per_year": per_year})
     return pd.DataFrame(rows, columns=["lever", "key", "kind", "what", "unit", "decrease", "value", "start", "end",
                                        "per_year"])
+
+
+def cumulated_quantity(scenario: Scenario, lever: str, key: str, base_year: int, year: int, horizon: int) -> float:
+    """What a yearly quantity of a lever (dwellings, boilers, MWp per year; central value) adds up to
+    from the year after ``base_year`` to ``year``: the pace times the ramp of each year, as the model
+    accumulates it (:func:`pma_eval.prospective.model.simulate`). 0 when the scenario lacks the lever."""
+    if lever not in scenario.levers:
+        return 0.0
+    p = parameters(scenario)
+    years = range(base_year + 1, year + 1)
+    r = ramp(list(years), p.get(("leviers", lever, "debut"), base_year), p.get(("leviers", lever, "fin"), horizon),
+             p.get(("leviers", lever, "forme"), "lineaire"))
+    return float(p.get(("leviers", lever, key), 0.0) * r.sum())
 
 
 def observed_pace(series: pd.Series, kind: str, years: int = SHORT_TERM_YEARS) -> dict | None:

@@ -42,6 +42,18 @@ def projections(results: dict[str, Result], indicator_id: str) -> dict[str, pd.S
     return out
 
 
+def sector_gaps(result: Result, reference: pd.DataFrame) -> pd.DataFrame:
+    """Median emissions of each sector minus its reference trajectory, by year [t CO2e] (negative: below).
+
+    A scenario with a target is held to each sector's trajectory at most, never at least: a sector
+    whose levers run ahead of its trajectory stays below it, and the total with it.
+    """
+    ref = reference.pivot_table(index="year", columns="sector", values="value")
+    ref = ref.reindex(ref.index.union(result.years)).interpolate(limit_area="inside").reindex(result.years)
+    med = pd.DataFrame({s: np.median(v, axis=0) for s, v in result.emissions.items()}, index=result.years)
+    return (med - ref).reindex(columns=[s for s in med.columns if s in ref.columns])
+
+
 def gap_table(targets: pd.DataFrame, history: dict[str, pd.Series], results: dict[str, Result], geo_level: str,
               sigle: str, year: int) -> pd.DataFrame:
     """Every assessable target × scenario (median), with the pace still required from ``year``."""

@@ -52,6 +52,9 @@ class ForesightInputs:
     unit_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
     # Air-pollutant inventory of the territory (pollutant, sector, year, value [t], nature), for co-benefits.
     air: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Energy by sector and carrier (sector, carrier, year, value [MWh], nature): the carrier mix the SGPE
+    # split of the boiler levers follows.
+    energy_carriers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def emissions_total(self) -> pd.Series:
@@ -169,7 +172,8 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
                            manifest(paths), paths, frozenset(en["nature"].dropna()),
                            en.groupby(["sector", "year"], as_index=False).agg(value=("value", lambda v: v.sum(min_count=1)),
                                                                              nature=("nature", worst_nature)),
-                           rn[rn["variable"] == "capacity"][["technology", "year", "value", "nature"]], unit_costs, air)
+                           rn[rn["variable"] == "capacity"][["technology", "year", "value", "nature"]], unit_costs, air,
+                           en[["sector", "carrier", "year", "value", "nature"]])
 
 
 def _optional(table: str, paths: Paths) -> pd.DataFrame:

@@ -15,14 +15,16 @@ from ..evaluation.targets import short_framework
 from ..indicators import load_catalogue
 from ..prospective import forecast, lever_contributions, sgpe_split
 from ..prospective.cobenefits import air_cobenefits
+from ..prospective.effort import (CARRIER_LEVERS, SCENARIO_COUNTERPARTS, SGPE_END, SGPE_START, carrier_emissions)
 from ..prospective.forecast import MODEL_LABELS, annual_series, forecast_table
-from ..prospective.model import central_value
-from ..prospective.options import HOLDERS, NOT_OBSERVED, PRODUCTION_LEVERS, OBSERVED, observed_pace, required_efforts, yearly_cost
-from ..prospective.results import reference_effort
+from ..prospective.model import central_value, uncovered_by_sector
+from ..prospective.options import (HOLDERS, NOT_OBSERVED, PRODUCTION_LEVERS, OBSERVED, cumulated_quantity, observed_pace,
+                                   required_efforts, yearly_cost)
+from ..prospective.results import reference_effort, sector_gaps
 from ..prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS
 from ..prospective.trajectory import METHOD_LABELS
 from ..territory import worst_nature
-from ..vocabulary import CARRIER_LABELS, POLLUTANT_SHORT, SECTOR_LABELS
+from ..vocabulary import CARRIER_LABELS, DIRECT_EMISSION_FACTORS, POLLUTANT_SHORT, SECTOR_LABELS
 from .blocks import Bullets, Figure, Table, Text
 from .context import formats_line
 from .foresight import ForesightContext
@@ -31,6 +33,8 @@ DEMO_BANNER = ("Données de démonstration : hormis les émissions de l'inventai
                "l'électricité résidentielle Enedis 2023, les séries de départ sont fictives (calées sur les données "
                "réelles). Les hypothèses des scénarios sont des hypothèses de travail, pas des objectifs adoptés.")
 REFERENCE_FORMATS = ("tet_trajectoire", "ademe_parametres")
+#: How a heating carrier of the boiler levers reads in « chauffées au … ».
+BOILER_FUELS = {"produits_petroliers": "fioul", "gaz": "gaz"}
 
 
 def source(ctx: ForesightContext) -> str:
@@ -58,12 +62,20 @@ def history_label(history_natures) -> str:
 
 
 def sgpe_frame(ctx: ForesightContext) -> pd.DataFrame:
-    """The 2019 → 2030 effort of each sector split between SGPE levers."""
-    return sgpe_split(ctx.sgpe, reference_effort(ctx.reference, 2019, 2030))
+    """The 2019 → 2030 effort of each sector split between SGPE levers, the boiler levers by the
+    territory's own emissions of each carrier in 2019 and capped at its stock
+    (:func:`pma_eval.prospective.effort.sgpe_split`). Raises ValueError when 2019 lacks a carrier."""
+    key = ("sgpe",)
+    if key not in ctx._cache:
+        stock = carrier_emissions(ctx.energy_carriers, DIRECT_EMISSION_FACTORS, SGPE_START)
+        ctx._cache[key] = sgpe_split(ctx.sgpe, reference_effort(ctx.reference, SGPE_START, SGPE_END), stock)
+    return ctx._cache[key]
 
 
 def kt(v: float, decimals: int = 0) -> str:
-    return f"{fmt.number(v / 1000, decimals)} kt CO₂e"
+    """Tonnes of CO₂e as the report prints them: kilotonnes, no decimal unless asked (one rounding per
+    quantity: a figure printed twice reads the same)."""
+    return f"{fmt.number(v / 1000, decimals)}\u00a0kt CO₂e"
 
 
 def summary_table(ctx: ForesightContext) -> Table:
@@ -95,7 +107,7 @@ def summary_table(ctx: ForesightContext) -> Table:
 def uncertainty_sentence(ctx: ForesightContext) -> Text:
     return Text(f"Chaque scénario est calculé {fmt.number(ctx.draws)} fois en tirant ses hypothèses incertaines "
             f"(graine {ctx.seed}) : la médiane et les bandes montrent la plage des hypothèses retenues (où tombent "
-            "la moitié et 90 % des tirages), pas la probabilité que l'avenir s'y tienne.")
+            "la moitié et 90 % des tirages), pas la probabilité que l'avenir s'y tienne.")
 
 
 def key_sentences(ctx: ForesightContext) -> Bullets:
@@ -106,9 +118,7 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
     out.append(f"En {ctx.year}, les émissions {ctx.of_name} s'élèvent à {kt(last)}. "
                f"La trajectoire de référence (SNBC territorialisée) demande {kt(ref.get(2030))} en 2030 "
                f"et {kt(ref.get(ctx.horizon))} en {ctx.horizon}"
-               + (" : ce sont des émissions brutes, le niveau que la neutralité carbone suppose compensé par la "
-                  "séquestration ; la neutralité elle-même se juge sur les émissions nettes (rapport annuel, section "
-                  "« Séquestration de carbone et émissions nettes »)." if ctx.horizon >= 2050
+               + (f". Ce sont des émissions brutes, l'étalon de ce rapport. {NEUTRALITY}" if ctx.horizon >= 2050
                   else "."))
     trend = trend_sentence(ctx)
     if trend:
@@ -119,9 +129,16 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
         verdict = ("atteint la trajectoire de référence en 2030" if gap30 <= 0.005 * ref.get(2030) else
                    f"reste au-dessus de la trajectoire de référence de {kt(gap30)} en 2030")
         out.append(f"Scénario « {s.title} » : {kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} "
-                   f"(plage des hypothèses retenues, 90 % des tirages : entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
+                   f"(plage des hypothèses retenues, 90 % des tirages : entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
                    f"{fmt.number(b.at[ctx.horizon, 'p95'] / 1000, 0)} kt) ; il {verdict}.")
     return Bullets(out, natures=natures(ctx))
+
+
+#: What carbon neutrality means for a territory, said once (key sentences; the notebook's annex reads it).
+NEUTRALITY = ("La neutralité carbone est un objectif national : un territoire ne peut pas être neutre à sa seule "
+              "échelle, il y contribue (avis de l'ADEME, 2021) en suivant la trajectoire de ses émissions brutes et en "
+              "développant ses puits de carbone. Ses émissions nettes (émissions moins séquestration) sont données "
+              "pour information dans le rapport annuel, section « Séquestration de carbone et émissions nettes ».")
 
 
 #: The territory's own strategy among the scenarios, and the scenario that follows the reference.
@@ -141,7 +158,7 @@ def decision_points(ctx: ForesightContext, year: int = 2030) -> Bullets:
         gap = ctx.bands(OWN_STRATEGY).at[year, "p50"] - ref.get(year)
         title = ctx.scenarios[OWN_STRATEGY].title
         out.append(f"Stratégie du territoire : le scénario « {title} » reste au-dessus de la trajectoire de référence "
-                   f"de {fmt.significant(gap / 1000, 2)} kt CO₂e en {year} (médiane) ; ses leviers sont à renforcer ou "
+                   f"de {kt(gap)} en {year} (médiane) ; ses leviers sont à renforcer ou "
                    "à compléter." if gap > 0.005 * ref.get(year) else
                    f"Stratégie du territoire : le scénario « {title} » atteint la trajectoire de référence en {year} "
                    "(médiane) ; il reste à tenir le rythme de ses leviers.")
@@ -150,9 +167,8 @@ def decision_points(ctx: ForesightContext, year: int = 2030) -> Bullets:
         c = _contributions(ctx, name, year).drop("Effort complémentaire non affecté", errors="ignore")
         top = c.sort_values(ascending=False).head(2)
         if len(top) and top.iloc[0] > 0:
-            out.append(f"Leviers principaux du scénario « {ctx.scenarios[name].title} » en {year} — "
-                       + " ; ".join(f"{k.lower()} : {fmt.significant(v, 2)} kt CO₂e évitées" for k, v in top.items())
-                       + " — à engager d'abord.")
+            out.append(f"Leviers principaux du scénario « {ctx.scenarios[name].title} » en {year}, à engager d'abord : "
+                       + " ; ".join(f"{k.lower()} : {kt(v * 1000)} évitées" for k, v in top.items()) + ".")
     return Bullets(out, natures=natures(ctx))
 
 
@@ -209,7 +225,7 @@ def options_table(ctx: ForesightContext, name: str = TARGET_SCENARIO, year: int 
         rows.append({"Levier": label, "Effort demandé": " ; ".join(_effort_text(r_) for _, r_ in g.iterrows()),
                      "Rythme observé": _observed_text(ctx, lever), "Qui le porte": HOLDERS[lever],
                      f"Évité en {year}": ("production (hors inventaire)" if lever in PRODUCTION_LEVERS else
-                                          f"{fmt.significant(avoided.get(label, 0.0), 2)} kt CO₂e"),
+                                          kt(avoided.get(label, 0.0) * 1000)),
                      "Coût annuel": cost})
     return Table(pd.DataFrame(rows), f"Options du scénario « {sc.title} » : l'effort physique que chaque levier "
                                      "demande (valeurs centrales) face au rythme observé, qui le porte, les émissions "
@@ -256,7 +272,7 @@ def trend_sentence(ctx: ForesightContext, name: str = "tendanciel") -> str | Non
     observed = pace_rate(hist[start], hist[ctx.year], ctx.year - start)
     b = ctx.bands(name)
     projected = pace_rate(b.at[ctx.year, "p50"], b.at[2030, "p50"], 2030 - ctx.year)
-    demo = " — ici sur des séries de démonstration —" if "demonstration" in natures(ctx) else ""
+    demo = ", ici sur des séries de démonstration," if "demonstration" in natures(ctx) else ""
     return (f"Le scénario « {ctx.scenarios[name].title} » fait varier les émissions de "
             f"{fmt.percent(projected, 1, signed=True)} par an jusqu'en 2030, quand les émissions observées{demo} ont "
             f"varié de {fmt.percent(observed, 1, signed=True)} par an de {start} à {ctx.year} (court terme) : il prolonge "
@@ -276,6 +292,30 @@ def line_styles(ctx: ForesightContext) -> dict[str, tuple[str, object]]:
         out[f"{s.title} (médiane)"] = (SCENARIO_COLORS[k % len(SCENARIO_COLORS)],
                                        charts.LINESTYLES[k % len(charts.LINESTYLES)])
     return out
+
+
+def target_scenario_note(ctx: ForesightContext, name: str = TARGET_SCENARIO) -> Text | None:
+    """Why the scenario held to the reference trajectory can pass below it: each sector is held to its
+    own trajectory at most, and levers that run ahead of a sector's trajectory are not slowed down.
+    None when the scenario never goes more than 1 kt below."""
+    if name not in ctx.scenarios or ctx.scenarios[name].target != "trajectoire_reference":
+        return None
+    by_sector = sector_gaps(ctx.results[name], ctx.reference)
+    total = by_sector.sum(axis=1, min_count=1)
+    below = total[total < -0.005 * ctx.reference_total.reindex(total.index)]  # the tolerance of « atteint »
+    if below.empty:
+        return None
+    worst = int(below.idxmin())
+    sectors = by_sector.loc[worst]
+    ahead = [f"{SECTOR_LABELS[s_].lower()} {kt(v)}" for s_, v in sectors.sort_values().items() if v < -1000]
+    back = abs(total.iloc[-1]) <= 0.005 * ctx.reference_total.get(ctx.horizon, np.nan)
+    return Text(f"Le scénario « {ctx.scenarios[name].title} » passe sous la trajectoire de référence de "
+                f"{int(below.index.min())} à {int(below.index.max())}, jusqu'à {kt(-below.min())} en {worst} (somme des "
+                "médianes des secteurs). Il est tenu à la trajectoire de chaque secteur au plus, jamais au moins : là où "
+                "ses leviers vont plus vite que la trajectoire nationale du secteur au milieu de leur calendrier, "
+                f"il passe dessous (en {worst} : " + ", ".join(ahead) + "). C'est un écart de calendrier, pas une "
+                "marge qui dispenserait d'autres secteurs"
+                + (f" : en {ctx.horizon}, il rejoint la trajectoire." if back else "."), natures=natures(ctx))
 
 
 def trajectory_figure(ctx: ForesightContext) -> Figure:
@@ -323,15 +363,21 @@ def forecast_figure(ctx: ForesightContext, model: str = "damped") -> Figure:
     hist = annual_series(ctx.emissions_total)
     f = forecast(hist, ctx.horizon, model=model)
     forecast_source = "pma-eval (statsmodels ETSModel)" + (" — séries de démonstration" if ctx.is_demonstration else "")
-    fig = charts.fan(hist, f["mean"], (f["lower_80"], f["upper_80"]), (f["lower_95"], f["upper_95"]),
-                     ("Prévision", "intervalle de prévision à 80 %", "intervalle de prévision à 95 %"),
-                     f"Prolongation statistique ({MODEL_LABELS[f.attrs['model']]})", "kt CO₂e",
-                     forecast_source, ctx.reference_total, scale=1000,
-                     ymax=max(hist.max(), f["upper_95"].max()) * 1.05,
-                     history_label=history_label(ctx.emissions["nature"].dropna()))
+    title = f"Prolongation statistique ({MODEL_LABELS[f.attrs['model']]})"
+    history = history_label(ctx.emissions["nature"].dropna())
+    if f.attrs["deterministic"]:  # a fixed curve plus noise: no interval (pma_eval.prospective.forecast)
+        fig = charts.trajectories(hist, {"Prévision (ajustement déterministe, sans intervalle)": f["mean"]}, title,
+                                  "kt CO₂e", forecast_source, scale=1000, history_label=history)
+        interval = "ajustement déterministe, sans intervalle"
+    else:
+        fig = charts.fan(hist, f["mean"], (f["lower_80"], f["upper_80"]), (f["lower_95"], f["upper_95"]),
+                         ("Prévision", "intervalle de prévision à 80 %", "intervalle de prévision à 95 %"),
+                         title, "kt CO₂e", forecast_source, ctx.reference_total, scale=1000,
+                         ymax=max(hist.max(), f["upper_95"].max()) * 1.05, history_label=history)
+        interval = (f"intervalle à 95 % : {fmt.number(f.at[2030, 'lower_95'] / 1000, 0)} à "
+                    f"{fmt.number(f.at[2030, 'upper_95'] / 1000, 0)} kt")
     alt = (f"Prévision statistique des émissions {ctx.of_name} par {MODEL_LABELS[f.attrs['model']]} : "
-           f"{kt(f.at[2030, 'mean'])} en 2030 (intervalle à 95 % : {fmt.number(f.at[2030, 'lower_95'] / 1000, 0)} à "
-           f"{fmt.number(f.at[2030, 'upper_95'] / 1000, 0)} kt), {kt(f.at[ctx.horizon, 'mean'])} en {ctx.horizon}.")
+           f"{kt(f.at[2030, 'mean'])} en 2030 ({interval}), {kt(f.at[ctx.horizon, 'mean'])} en {ctx.horizon}.")
     return Figure(fig, alt, "Prolongation statistique des émissions passées, sans hypothèse d'action", f,
                   (forecast_source,), natures(ctx))
 
@@ -344,22 +390,53 @@ def _forecast_inputs(ctx: ForesightContext) -> dict[str, tuple[pd.Series, str]]:
             "Consommation d'énergie finale": (ctx.energy, "GWh")}
 
 
+def _forecast_frame(ctx: ForesightContext, model: str) -> pd.DataFrame:
+    key = ("forecast", model)
+    if key not in ctx._cache:
+        ctx._cache[key] = forecast_table(_forecast_inputs(ctx), ctx.horizon, model)
+    return ctx._cache[key]
+
+
+def _forecast_cell(r_, y: int) -> str:
+    """« 812 (756 à 867) »: the forecast and its 95 % interval, in thousands, negative bounds at zero;
+    one decimal when whole numbers would hide the interval; « 11 (sans intervalle) » for a deterministic fit."""
+    mean = max(r_[f"mean_{y}"], 0) / 1000
+    if r_["deterministic"]:
+        return f"{fmt.number(mean, 0)} (sans intervalle)"
+    lo, hi = max(r_[f"lower_95_{y}"], 0) / 1000, r_[f"upper_95_{y}"] / 1000
+    d = 1 if round(lo) == round(hi) else 0
+    return f"{fmt.number(mean, d)} ({fmt.number(lo, d)} à {fmt.number(hi, d)})"
+
+
 def forecast_summary(ctx: ForesightContext, model: str = "damped") -> Table:
-    t = forecast_table(_forecast_inputs(ctx), ctx.horizon, model)
+    t = _forecast_frame(ctx, model)
     last = worst_nature(ctx.emissions.loc[ctx.emissions["year"] == ctx.year, "nature"])
     last_col = f"{ctx.year} ({ {'observed': 'observé', 'estimated': 'estimé'}.get(last, 'démonstration')})"
     h = ctx.horizon
-
-    def cell(r_, y):
-        return (f"{fmt.number(max(r_[f'mean_{y}'], 0) / 1000, 0)} ({fmt.number(max(r_[f'lower_95_{y}'], 0) / 1000, 0)} "
-                f"à {fmt.number(r_[f'upper_95_{y}'] / 1000, 0)})")
-
     rows = [{"Série": r_["series"], "Unité": r_["unit"], last_col: fmt.number(r_["last"] / 1000, 0),
-             "2030 (intervalle à 95 %)": cell(r_, 2030), f"{h} (intervalle à 95 %)": cell(r_, h),
+             "2030 (intervalle à 95 %)": _forecast_cell(r_, 2030), f"{h} (intervalle à 95 %)": _forecast_cell(r_, h),
              "Modèle": MODEL_LABELS[r_["model"]]} for _, r_ in t.iterrows()]
     return Table(pd.DataFrame(rows), "Prolongation statistique de chaque série, sans hypothèse d'action "
                                      "(lissage exponentiel à tendance amortie ; valeurs négatives ramenées à zéro)",
                  numeric=[last_col], natures=natures(ctx))
+
+
+def forecast_note(ctx: ForesightContext, model: str = "damped") -> Text:
+    """What the forecast intervals are worth, and which series have none (deterministic fits)."""
+    t = _forecast_frame(ctx, model)
+    det = list(t.loc[t["deterministic"], "series"])
+    text = ("Les intervalles de prévision (formule exacte du modèle à erreurs additives) mesurent la variabilité "
+            "d'une année à l'autre que le modèle a vue, prolongée, en supposant exacts sa forme et ses paramètres : "
+            "estimés sur une douzaine d'années, ils sous-estiment l'incertitude réelle et ne disent rien d'un "
+            "changement de politique.")
+    if det:
+        names = [f"« {d} »" for d in det]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+        text += (f" Pour {'la série' if len(det) == 1 else 'les séries'} {listed}, l'ajustement est déterministe "
+                 "(paramètres de lissage nuls : une courbe fixe plus un bruit) ; "
+                 f"{'son' if len(det) == 1 else 'leur'} intervalle garderait la même largeur en 2030 et en {ctx.horizon} : "
+                 "il n'est pas donné (« sans intervalle »).")
+    return Text(text, natures=natures(ctx))
 
 
 def energy_figure(ctx: ForesightContext) -> Figure:
@@ -392,6 +469,15 @@ def _contributions(ctx: ForesightContext, name: str, year: int) -> pd.Series:
     return ctx._cache[key]
 
 
+def _uncovered(ctx: ForesightContext, name: str, year: int) -> pd.Series:
+    """The effort no lever of a scenario covers in ``year``, by sector [t CO₂e] (central values, the
+    complement bar of the lever chart), computed once per report; empty without a target."""
+    key = ("uncovered", name, year)
+    if key not in ctx._cache:
+        ctx._cache[key] = uncovered_by_sector(ctx.scenarios[name], ctx.base, year, ctx.horizon, ctx.reference)
+    return ctx._cache[key]
+
+
 def lever_figure(ctx: ForesightContext, name: str, year: int = 2030) -> Figure:
     """Avoided emissions by lever; every scenario's chart on the same scale, so that bars compare."""
     s = ctx.scenarios[name]
@@ -406,22 +492,20 @@ def lever_figure(ctx: ForesightContext, name: str, year: int = 2030) -> Figure:
 
 
 def uncovered_sentence(ctx: ForesightContext, year: int = 2030) -> str | None:
-    """The effort no lever covers, for the first page: the median over the draws of the complement of
-    each scenario with a target."""
+    """The effort no lever covers, for the first page: the complement of each scenario with a target,
+    on central values (the same figure as the last bar of its lever chart)."""
     parts = []
     for name, sc in ctx.scenarios.items():
-        r = ctx.results[name]
-        if not r.complement or year not in list(r.years):
+        if year > ctx.horizon or year <= ctx.year:
             continue
-        col = list(r.years).index(year)
-        median = float(np.median(sum(v[:, col] for v in r.complement.values())))
-        if median > 0:
-            parts.append(f"{fmt.significant(median / 1000, 2)} kt CO₂e dans le scénario « {sc.title} »")
+        total = float(_uncovered(ctx, name, year).sum())
+        if round(total / 1000) > 0:
+            parts.append(f"{kt(total)} dans le scénario « {sc.title} »")
     if not parts:
         return None
     return (f"Effort sans levier : pour suivre la trajectoire de référence en {year}, il manque "
-            + " ; ".join(parts) + " (médiane des tirages) — des réductions qu'aucune action chiffrée ne porte "
-            "encore, à attribuer à des leviers.")
+            + " ; ".join(parts) + " (valeurs centrales des hypothèses) : des réductions qu'aucune action chiffrée ne "
+            "porte encore, à attribuer à des leviers.")
 
 
 GLOBAL_INDICATORS = ("ges_total", "conso_energie_finale")
@@ -473,24 +557,95 @@ def reference_table(ctx: ForesightContext) -> Table:
                  sources=(formats_line(ctx.manifest, REFERENCE_FORMATS),), natures=frozenset(ctx.reference["nature"]))
 
 
-def sgpe_table(ctx: ForesightContext) -> Table:
-    t = sgpe_frame(ctx)
-    t = t[t["effort_t"] > 0]
+def _sgpe_physical(r_) -> str:
+    """The physical translation of one lever; a boiler lever says which share of the 2019 stock it asks."""
+    if pd.isna(r_["physical"]):
+        return "—"
+    if r_["intensive"]:
+        return f"{fmt.significant(r_['physical'], 2, signed=True)} (évolution régionale) {r_['unit_phys']}"
+    text = f"{fmt.significant(r_['physical'], 2)} {r_['unit_phys']}"
+    if pd.notna(r_["stock_phys"]) and r_["stock_phys"] > 0:
+        text += (f", soit {fmt.percent(abs(r_['physical']) / r_['stock_phys'], 0)} du niveau de {SGPE_START} "
+                 f"({fmt.significant(r_['stock_phys'], 2)})")
+    return text
+
+
+def _sgpe_natures(ctx: ForesightContext) -> frozenset[str]:
+    """The reference trajectory's natures, and those of the 2019 energy the boiler levers are split by."""
+    e = ctx.energy_carriers
+    start = e.loc[e["year"] == SGPE_START, "nature"] if not e.empty else pd.Series(dtype=str)
+    return frozenset(ctx.reference["nature"]) | frozenset(start.dropna())
+
+
+def sgpe_table(ctx: ForesightContext) -> Table | Text:
+    try:
+        t = sgpe_frame(ctx)
+    except ValueError as err:
+        return Text(f"Répartition de l'effort {SGPE_START} → {SGPE_END} par levier non calculée : {err}.")
     rows = []
-    for _, r_ in t.iterrows():
-        if pd.isna(r_["physical"]):
-            phys = "—"
-        elif r_["intensive"]:
-            phys = f"{fmt.significant(r_['physical'], 2, signed=True)} (évolution régionale) {r_['unit_phys']}"
-        else:
-            phys = f"{fmt.significant(r_['physical'], 2)} {r_['unit_phys']}"
-        rows.append({"Levier (SGPE)": r_["lever"], "Secteur": SECTOR_LABELS[r_["sector"]],
-                     "Part du secteur": fmt.percent(r_["share"], 0), "Effort 2019→2030": kt(r_["effort_t"], 1),
-                     "Traduction physique": phys})
-    return Table(pd.DataFrame(rows), "Répartition de l'effort 2019 → 2030 par levier (parts régionales SGPE "
-                                          "Hauts-de-France appliquées à l'effort de chaque secteur du territoire)",
-                      numeric=["Part du secteur", "Effort 2019→2030"], long=True,
-                      natures=frozenset(ctx.reference["nature"]))
+    for sector, g in t.groupby("sector", sort=False):
+        for _, r_ in g[g["effort_t"] > 0].iterrows():
+            rows.append({"Levier (SGPE)": r_["lever"], "Secteur": SECTOR_LABELS[sector],
+                         "Part du secteur": fmt.percent(r_["share"], 0), f"Effort {SGPE_START}→{SGPE_END}": kt(r_["effort_t"], 1),
+                         "Traduction physique": _sgpe_physical(r_)})
+        beyond = float(g["beyond_stock_t"].sum())
+        if beyond > 0:
+            rows.append({"Levier (SGPE)": "Au-delà du parc de chaudières du territoire", "Secteur": SECTOR_LABELS[sector],
+                         "Part du secteur": fmt.percent(beyond / g["effort_t"].add(g["beyond_stock_t"]).sum(), 0),
+                         f"Effort {SGPE_START}→{SGPE_END}": kt(beyond, 1),
+                         "Traduction physique": "non couvert : toutes les chaudières concernées seraient déjà remplacées"})
+    return Table(pd.DataFrame(rows), f"Répartition de l'effort {SGPE_START} → {SGPE_END} par levier (parts régionales "
+                                     "SGPE Hauts-de-France appliquées à l'effort de chaque secteur du territoire ; "
+                                     "changements de chaudière répartis selon les émissions du territoire par énergie "
+                                     f"en {SGPE_START}, sans dépasser son parc)",
+                 numeric=["Part du secteur", f"Effort {SGPE_START}→{SGPE_END}"], long=True, natures=_sgpe_natures(ctx))
+
+
+def sgpe_reconciliation(ctx: ForesightContext, name: str = TARGET_SCENARIO) -> Bullets | None:
+    """The SGPE split set against the target scenario: the effort its levers leave uncovered in
+    ``SGPE_END`` by sector (the same quantity as the first page's), and, for each boiler lever, the
+    homes the SGPE asks against the change observed since 2019 and the boilers the scenario replaces."""
+    if name not in ctx.scenarios:
+        return None
+    try:
+        t = sgpe_frame(ctx)
+    except ValueError:
+        return None
+    sc, out = ctx.scenarios[name], []
+    uncovered = _uncovered(ctx, name, SGPE_END)
+    total = float(t["effort_t"].sum() + t["beyond_stock_t"].sum())
+    if not uncovered.empty:
+        parts = [f"{SECTOR_LABELS[s_].lower()} : {kt(v)}" for s_, v in uncovered.sort_values(ascending=False).items()
+                 if round(v / 1000) > 0]
+        out.append(f"Sur les {kt(total)} de l'effort {SGPE_START} → {SGPE_END}, le scénario « {sc.title} » laisse "
+                   f"{kt(uncovered.sum())} sans levier chiffré en {SGPE_END} (l'effort sans levier de la première page)"
+                   + (" : " + " ; ".join(parts) if parts else "") + ". Le reste est couvert par la baisse observée "
+                   f"depuis {SGPE_START}, la tendance et les leviers du scénario.")
+    beyond = float(t["beyond_stock_t"].sum())
+    if beyond > 0:
+        out.append(f"{kt(beyond, 1)} de l'effort des changements de chaudière dépassent le parc du territoire : "
+                   "aucun remplacement de chaudière ne peut les porter, d'autres leviers doivent les prendre.")
+    e = ctx.energy_carriers
+    for _, r_ in t[t["id"].isin(list(SCENARIO_COUNTERPARTS)) & (t["effort_t"] > 0)].iterrows():
+        lever, key = SCENARIO_COUNTERPARTS[r_["id"]]
+        carrier, fuel = CARRIER_LEVERS[r_["id"]], BOILER_FUELS[CARRIER_LEVERS[r_["id"]]]
+        homes_per_t = r_["stock_phys"] * 1000 / r_["stock_t"]  # the SGPE ratio, in homes per t CO2e
+        text = (f"{r_['lever']} ({SECTOR_LABELS[r_['sector']].lower()}) : le SGPE demande "
+                f"{fmt.significant(abs(r_['physical']) * 1000, 2)} résidences chauffées au {fuel} de moins de "
+                f"{SGPE_START} à {SGPE_END}, sur {fmt.significant(r_['stock_phys'] * 1000, 2)} en {SGPE_START}.")
+        rows = e[(e["sector"] == r_["sector"]) & (e["carrier"] == carrier)]
+        by_year = rows.groupby("year")["value"].sum(min_count=1).dropna()
+        if {SGPE_START, ctx.year} <= set(by_year.index):
+            drop_t = (by_year[SGPE_START] - by_year[ctx.year]) * DIRECT_EMISSION_FACTORS[carrier]
+            demo = " (démonstration)" if "demonstration" in set(rows["nature"]) else ""
+            text += (f" De {SGPE_START} à {ctx.year}, ses émissions ont {'baissé' if drop_t >= 0 else 'augmenté'} de "
+                     f"{kt(abs(drop_t))}{demo}, l'équivalent de {fmt.significant(abs(drop_t) * homes_per_t, 2)} "
+                     "résidences au même ratio ;")
+        replaced = cumulated_quantity(sc, lever, key, ctx.base.year, SGPE_END, ctx.horizon)
+        text += (f" le scénario « {sc.title} » remplace {fmt.significant(replaced, 2)} chaudières au {fuel} de "
+                 f"{ctx.base.year + 1} à {SGPE_END} (valeurs centrales).")
+        out.append(text)
+    return Bullets(out, natures=_sgpe_natures(ctx) | natures(ctx)) if out else None
 
 
 def _value_text(v) -> str:

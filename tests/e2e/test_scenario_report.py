@@ -310,3 +310,34 @@ def test_options_table_sets_each_lever_against_the_observed_pace(built_paths):
                           "annee_euros": [2023], "reference_cout": ["Étude citée"]})
     t2 = s.options_table(replace(ctx, unit_costs=costs)).frame.set_index("Levier")
     assert t2.at["Rénovation des logements", "Coût annuel"] == "≈ 150 M€ par an (Étude citée, euros 2023)"
+
+
+def test_sgpe_boilers_never_ask_more_homes_than_the_territory_has(built_paths):
+    """Issue 23: split with the region's fuel shares (31 % on fuel oil), the Pôle was asked −27 thousand
+    fuel-oil homes, 113 % of its own. The boiler levers now follow the territory's fuels and stop at its stock."""
+    from pma_eval.report import scenarios as s
+    from pma_eval.report.foresight import load_foresight
+
+    ctx = load_foresight(2023, "PMA", draws=100, paths=built_paths)
+    e = ctx.energy_carriers
+    fuel_mwh = e.query("sector == 'residentiel' and carrier == 'produits_petroliers' and year == 2019")["value"].sum()
+    # By hand: the Pôle's residential fuel oil in 2019 × 0,27 t/MWh ≈ 91,5 kt; × 0,2563 thousand homes per kt
+    # avoided (the SGPE ratio of Hauts-de-France) ≈ 23 thousand homes.
+    assert fuel_mwh * 0.27 / 1000 == pytest.approx(91.5, abs=0.5)
+    t = s.sgpe_frame(ctx).set_index("id")
+    assert t.at["reduc_rfioul", "stock_phys"] == pytest.approx(fuel_mwh * 0.27 / 1000 * 0.2563, rel=1e-3)
+    assert 22 < t.at["reduc_rfioul", "stock_phys"] < 24
+    boilers = t.loc[["reduc_rfioul", "reduc_rgaz", "reduc_tfioul", "reduc_tgaz"]]
+    assert (boilers["physical"].abs() <= boilers["stock_phys"]).all()
+    # Fuel oil's share of the residential effort is no longer the region's 31 %: about its 15 % share of
+    # the territory's heating emissions, times the 74 % the two boiler levers carry together.
+    assert t.at["reduc_rfioul", "share"] < 0.5 * t.at["reduc_rfioul", "share_region"]
+    # What the table prints: the share of the 2019 stock, never above 100 %.
+    html = s.sgpe_table(ctx).html()
+    shares = [int(x) for x in re.findall(r"soit (\d+)\s?% du niveau de 2019", html.replace("\u00a0", " "))]
+    assert len(shares) == 4 and max(shares) <= 100
+    # The reconciliation names the effort no lever covers, the same figure as the first page's.
+    text = " ".join(b if isinstance(b, str) else "".join(b) for b in s.sgpe_reconciliation(ctx).items)
+    first_page = s.uncovered_sentence(ctx)
+    uncovered = re.search(r"laisse (\S+)\u00a0kt CO₂e sans levier", text).group(1)
+    assert f"il manque {uncovered}\u00a0kt CO₂e" in first_page

@@ -126,6 +126,31 @@ def test_trend_models_follow_a_falling_series_and_ets_picks_the_lowest_aicc():
     assert auto.attrs["model"] == min(aicc, key=aicc.get)
 
 
+def test_a_fixed_trend_plus_noise_is_a_deterministic_fit_without_interval():
+    # y = 100 − 2t ± 0,5 (alternating): nothing for the level or the trend to learn from the errors, so
+    # the fit puts both smoothing parameters at their bound and the band is as wide in 2050 as in 2024
+    # (issue 23: « Branche énergie 39 (39 à 39) », road transport as wide in 2030 as in 2050).
+    from pma_eval.prospective.forecast import forecast_table, is_deterministic
+
+    fixed = pd.Series([100 - 2 * t + (0.5 if t % 2 else -0.5) for t in range(12)], index=range(2012, 2024))
+    f = forecast(fixed, 2050, model="damped")
+    width = f["upper_95"] - f["lower_95"]
+    assert f.attrs["deterministic"] and width[2050] == pytest.approx(width[2024], rel=0.02)
+    # A series that breaks its trend (flat, then −2 a year) makes the level and the trend learn.
+    broken = pd.Series([10.0] * 6 + [8.0, 6.0, 4.0, 2.0, 0.0, -2.0], index=range(2012, 2024))
+    t = forecast_table({"fixe": (fixed, "t"), "réelle": (broken, "t")}, 2050).set_index("series")
+    assert t.at["fixe", "deterministic"] and np.isnan(t.at["fixe", "lower_95_2030"]) and np.isnan(t.at["fixe", "upper_95_2050"])
+    assert t.at["fixe", "mean_2030"] == pytest.approx(f.at[2030, "mean"])  # the central forecast stays
+    # A learning fit keeps its interval, and it widens with the horizon.
+    assert not t.at["réelle", "deterministic"]
+    assert t.at["réelle", "upper_95_2050"] - t.at["réelle", "lower_95_2050"] > \
+        t.at["réelle", "upper_95_2030"] - t.at["réelle", "lower_95_2030"]
+    # The rule itself: every smoothing parameter at most 1e-3 (damping and initial states do not count).
+    assert is_deterministic({"smoothing_level": 1e-4, "smoothing_trend": 0.0, "damping_trend": 0.98})
+    assert not is_deterministic({"smoothing_level": 1e-4, "smoothing_trend": 0.05})
+    assert not is_deterministic({"damping_trend": 0.98})
+
+
 @pytest.mark.parametrize("kwargs,message", [({"model": "arima"}, "modèle de prévision inconnu"),
                                             ({"series": SERIES.iloc[:3]}, "au moins quatre"),
                                             ({"series": SERIES.drop(2016)}, "années manquantes")])
@@ -334,7 +359,8 @@ def test_required_rate_by_hand():
 
 def test_sgpe_split_shares_and_physical_units():
     levers = read_sgpe_levers(RAW / "referentiels" / "sgpe_leviers_regionaux_2030.csv")
-    t = sgpe_split(levers, {"transport_routier": 100_000.0, "residentiel": 50_000.0})
+    stock = {("residentiel", "produits_petroliers"): 90_000.0, ("residentiel", "gaz"): 500_000.0}
+    t = sgpe_split(levers, {"transport_routier": 100_000.0, "residentiel": 50_000.0}, stock)
     assert t.groupby("sector")["share"].sum().round(9).eq(1).all()
     assert not t["id"].isin(["co2_foret", "augm_haies"]).any()  # carbon sinks left out
     ev = t.set_index("id").loc["augm_voitelec"]
@@ -351,6 +377,94 @@ def test_sgpe_split_shares_and_physical_units():
     assert ev["unit_phys"] == "milliers de véhicules électriques dans le parc du territoire (en 2030)"
     assert "régional" in ev["unit_phys_sgpe"]
     assert "parc régional" not in " ".join(t.loc[~t["intensive"], "unit_phys"])
+
+
+def _region(**levers):
+    """A one-region SGPE table of residential levers: id → (objCO2 [kt], ratioCO2toPhys)."""
+    units = {"reduc_rconso": "TWh corr. consommés dans le secteur résidentiel (en 2030)",
+             "reduc_rfioul": "milliers de résidences p. chauffées au fioul (en 2030)",
+             "reduc_rgaz": "milliers de résidences p. chauffées au gaz (en 2030)"}
+    return pd.DataFrame([{"regionName": "R", "id": i, "leverName": i, "sector": "Résidentiel", "group": "",
+                          "objCO2": o, "startPoint2019": 0.0, "ratioCO2toPhys": r, "unitPhys": units[i]}
+                         for i, (o, r) in levers.items()])
+
+
+def test_sgpe_boiler_levers_follow_the_territory_fuels_and_stop_at_its_stock():
+    # Issue 23: with the region's shares (31 % on fuel oil) the Pôle was asked 113 % of its fuel-oil homes.
+    # Region: sobriety 25, fuel-oil boilers 31, gas boilers 44 kt (100). Territory in 2019: fuel oil
+    # 15 000 t, gas 85 000 t (15 % / 85 %). The boiler levers keep their regional share together
+    # (31 + 44 = 75 %) and split it 15 / 85: fuel oil 0,75 × 0,15 = 11,25 %, gas 63,75 %.
+    levers = _region(reduc_rconso=(25.0, -0.01), reduc_rfioul=(31.0, -0.25), reduc_rgaz=(44.0, -0.30))
+    stock = {("residentiel", "produits_petroliers"): 15_000.0, ("residentiel", "gaz"): 85_000.0}
+    t = sgpe_split(levers, {"residentiel": 40_000.0}, stock, region="R").set_index("id")
+    assert t["share_region"].to_dict() == pytest.approx({"reduc_rconso": 0.25, "reduc_rfioul": 0.31, "reduc_rgaz": 0.44})
+    assert t["share"].to_dict() == pytest.approx({"reduc_rconso": 0.25, "reduc_rfioul": 0.1125, "reduc_rgaz": 0.6375})
+    # 40 000 t × 11,25 % = 4 500 t (not 12 400 t with the regional 31 %); 4,5 kt × 0,25 = 1,125 thousand
+    # homes, out of a stock of 15 kt × 0,25 = 3,75 thousand.
+    assert t.at["reduc_rfioul", "effort_t"] == pytest.approx(4_500.0)
+    assert t.at["reduc_rfioul", "physical"] == pytest.approx(-1.125)
+    assert t.at["reduc_rfioul", "stock_phys"] == pytest.approx(3.75)
+    assert t["beyond_stock_t"].sum() == 0 and t["effort_t"].sum() == pytest.approx(40_000.0)
+    # An effort of 200 000 t would ask 22 500 t of fuel oil and 127 500 t of gas: more than the stock.
+    # Each lever stops at its stock (15 000 and 85 000 t: every boiler replaced) and the rest, 7 500 +
+    # 42 500 = 50 000 t, is reported beyond the stock instead of disappearing.
+    big = sgpe_split(levers, {"residentiel": 200_000.0}, stock, region="R").set_index("id")
+    assert big.at["reduc_rfioul", "effort_t"] == pytest.approx(15_000.0)
+    assert big.at["reduc_rgaz", "effort_t"] == pytest.approx(85_000.0)
+    assert big["beyond_stock_t"].to_dict() == pytest.approx({"reduc_rconso": 0.0, "reduc_rfioul": 7_500.0,
+                                                            "reduc_rgaz": 42_500.0})
+    assert abs(big.at["reduc_rfioul", "physical"]) <= big.at["reduc_rfioul", "stock_phys"]
+    assert big["effort_t"].sum() + big["beyond_stock_t"].sum() == pytest.approx(200_000.0)
+    # A territory with no gas at all: the gas lever takes nothing, its share is beyond the stock; a carrier
+    # with no value in 2019 is unknown, not zero: refused.
+    no_gas = sgpe_split(levers, {"residentiel": 40_000.0}, {**stock, ("residentiel", "gaz"): 0.0}, region="R")
+    assert no_gas.set_index("id").at["reduc_rgaz", "effort_t"] == 0
+    with pytest.raises(ValueError, match="émissions de 2019 inconnues pour gaz naturel dans le secteur résidentiel"):
+        sgpe_split(levers, {"residentiel": 40_000.0}, {("residentiel", "produits_petroliers"): 15_000.0}, region="R")
+
+
+def test_carrier_emissions_use_the_model_factors():
+    from pma_eval.prospective.effort import carrier_emissions
+
+    energy = pd.DataFrame({"sector": ["residentiel"] * 3 + ["tertiaire"], "carrier": ["produits_petroliers", "gaz",
+                                                                                    "electricite", "gaz"],
+                           "year": [2019, 2019, 2019, 2023], "value": [339_140.0, 2_411_418.0, 1_147_005.0, 1.0]})
+    got = carrier_emissions(energy, {"produits_petroliers": 0.27, "gaz": 0.205, "electricite": 0.0}, 2019)
+    # The Pôle's fuel oil in 2019 (issue 23): 339 140 MWh × 0,27 t/MWh = 91 568 t, about 91,5 kt.
+    assert got[("residentiel", "produits_petroliers")] == pytest.approx(91_567.8)
+    assert got[("residentiel", "gaz")] == pytest.approx(494_340.69)
+    assert ("tertiaire", "gaz") not in got  # another year
+
+
+def test_cumulated_boilers_follow_the_ramp():
+    from pma_eval.prospective.options import cumulated_quantity
+
+    sc = resolve(read_scenario_folder(get_paths().scenarios))["snbc"]
+    lv = sc.levers["chauffage"]
+    pace = lv["chaudieres_fioul_par_an"]
+    pace = pace["mode"] if isinstance(pace, dict) else pace
+    assert (lv["debut"], lv["fin"], lv.get("forme", "lineaire")) == (2025, 2030, "lineaire")
+    # Linear ramp 2025 → 2030: 0, 0,2, 0,4, 0,6, 0,8, 1 of the pace from 2025 to 2030, nothing in 2024: 3 years.
+    assert cumulated_quantity(sc, "chauffage", "chaudieres_fioul_par_an", 2023, 2030, 2050) == pytest.approx(3 * pace)
+    assert cumulated_quantity(sc, "absent", "x", 2023, 2030, 2050) == 0.0
+
+
+def test_uncovered_by_sector_adds_up_to_the_complement_of_the_lever_chart():
+    from pma_eval.prospective.model import uncovered_by_sector
+
+    # A reference falling 3 % of the base a year; the scenario's only lever cuts waste by 10 % (ramped to
+    # 2050): in 2030 waste is at 80 t × (1 − 0,10 × 7/27) ≈ 77,9 t, the reference asks 80 × 0,79 = 63,2 t,
+    # so 14,7 t of waste are uncovered; the other sectors, without lever, are uncovered by 21 % of their
+    # base (their trend is flat: no hypothesis).
+    ref = pd.DataFrame([(s, y, v * (1 - 0.03 * (y - 2023))) for s, v in BASE.emissions.items()
+                        for y in range(2023, 2051)], columns=["sector", "year", "value"])
+    sc = _scenario({"dechets": {"reduction": 0.1}}, cible="trajectoire_reference",
+                   hypotheses={"annee_jonction_trajectoire": 2023})
+    by_sector = uncovered_by_sector(sc, BASE, 2030, 2050, ref)
+    assert by_sector["dechets"] == pytest.approx(80 * (1 - 0.1 * 7 / 27) - 80 * 0.79)
+    assert by_sector["transport_routier"] == pytest.approx(700 * 0.21)
+    assert by_sector.sum() == pytest.approx(lever_contributions(sc, BASE, 2030, 2050, ref)["complement"])
+    assert uncovered_by_sector(_scenario({"dechets": {"reduction": 0.1}}), BASE, 2030, 2050, ref).empty
 
 
 # --- IAMC ----------------------------------------------------------------------------------------
