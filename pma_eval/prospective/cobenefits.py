@@ -8,6 +8,12 @@ remove in a year, sector by sector, times that intensity, are the emissions avoi
 difference between fuels (wood emits far more particles than gas: a switch from wood is under-counted,
 one from gas over-counted) and non-exhaust road particles (brakes, tyres), which fuel savings do not
 remove. Ammonia (NH₃), an agricultural, non-combustion pollutant, is left out.
+
+Particles (:data:`PARTICLES`) are not given: in homes they come almost all from wood, which an
+inventory by sector does not set apart, while the levers mostly save gas and fuel oil. A fuel-blind
+intensity would credit a gas boiler replaced with a wood stove's particles (issue 23: « PM2,5 −130 t
+(14 %) » where the wood the levers save, 3,4 %, gives about 40 t). Their ``avoided`` is NaN (unknown,
+never zero) until the inventory gives particles by fuel.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from .model import BaseState, simulate
 from .scenarios import Scenario
 
 FUELS = tuple(c for c, f in DIRECT_EMISSION_FACTORS.items() if f > 0)
+#: Pollutants that come mostly from one fuel (wood) in these sectors: not estimated (module docstring).
+PARTICLES = ("pm10", "pm25")
 
 
 def fuel_use(energy: dict[tuple[str, str], float]) -> dict[str, float]:
@@ -52,8 +60,8 @@ def air_cobenefits(scenario: Scenario, base: BaseState, air: pd.DataFrame, year:
     Returns
     -------
     DataFrame
-        ``pollutant``, ``base`` (t in the base year, the three sectors), ``avoided`` (t in ``year``),
-        ``share`` (avoided / base). Empty when the base year has no air inventory.
+        ``pollutant``, ``base`` (t in the base year, the three sectors), ``avoided`` (t in ``year``; NaN
+        for :data:`PARTICLES`), ``share`` (avoided / base). Empty when the base year has no air inventory.
     """
     a = air[air["year"] == base.year]
     if a.empty:
@@ -67,5 +75,6 @@ def air_cobenefits(scenario: Scenario, base: BaseState, air: pd.DataFrame, year:
     av = avoided(inten, saved)
     base_t = inten.groupby("pollutant")["value"].sum()
     out = pd.DataFrame({"base": base_t, "avoided": av}).reindex([p for p in COMBUSTION_POLLUTANTS if p in base_t.index])
+    out.loc[out.index.isin(PARTICLES), "avoided"] = float("nan")  # fuel-blind intensity: not given
     out["share"] = out["avoided"] / out["base"]
     return out.reset_index(names="pollutant")

@@ -254,8 +254,8 @@ def cobenefits_table(ctx: ForesightContext, name: str = TARGET_SCENARIO, year: i
                         "polluants évités par les combustibles que les leviers économisent (résidentiel, tertiaire, "
                         "transport routier ; ordre de grandeur)",
                  formats={f"Émissions {ctx.year} (t, trois secteurs)": lambda x: fmt.significant(x, 3),
-                          f"Évitées en {year} (t)": lambda x: fmt.significant(x, 2),
-                          "Soit": lambda x: fmt.percent(x, 0)},
+                          f"Évitées en {year} (t)": lambda x: "non estimées" if pd.isna(x) else fmt.significant(x, 2),
+                          "Soit": lambda x: "" if pd.isna(x) else fmt.percent(x, 0)},
                  numeric=[f"Émissions {ctx.year} (t, trois secteurs)", f"Évitées en {year} (t)", "Soit"],
                  sources=(source(ctx) + " ; inventaire des polluants de l'air",), natures=seen - {"secret"})
 
