@@ -17,11 +17,14 @@ compute, is kept and shown as "non évaluable" with the reason.
 
 from __future__ import annotations
 
+import math
+import unicodedata
+
 import pandas as pd
 
 from .. import fmt
 from ..vocabulary import with_accents
-from .progress import CATEGORY_LABELS_FR, assess_terms
+from .progress import CATEGORY_LABELS_FR, assess_progress, assess_terms
 
 #: (indicateur, secteur) of the targets file → indicator id of the catalogue.
 INDICATOR_MAP = {
@@ -68,6 +71,13 @@ CORRECTED_NOTE = "consommation à climat normal"
 #: Indicators of the targets file about *net* emissions (gross emissions minus sequestration).
 NET_INDICATORS = ("emissions_GES_nettes",)
 NET_REASON = "objectif d'émissions nettes : non évaluable sans données de séquestration"
+#: A net-zero (or net-emissions) target is national or European: a territory contributes to it, it cannot
+#: be neutral at its own scale (ADEME, « Avis : la neutralité carbone », 2021). Its gross emissions are
+#: judged against the gross SNBC trajectory; its net emissions are shown for information only.
+NET_CONTRIBUTION_REASON = ("objectif national d'émissions nettes : un territoire contribue à la neutralité "
+                           "nationale sans pouvoir l'atteindre à sa seule échelle (avis de l'ADEME, 2021) ; ses "
+                           "émissions brutes sont jugées au regard de la trajectoire de la SNBC, ses émissions "
+                           "nettes sont données pour information")
 
 #: Adoption status of a target (optional ``statut`` column of the targets file).
 STATUS_FR = {"adopte": "adopté", "en_projet": "en projet", "orientation": "orientation"}
@@ -118,6 +128,15 @@ def short_framework(fw: str) -> str:
             "Union européenne": "UE"}.get(fw, fw)
 
 
+def named_framework(fw: str, document: str) -> str:
+    """The framework as readers know it: « LTECV 2015 / SNBC », « SNBC-2 », « PRÉPA », « SRADDET »…
+    (national texts by their own name, the others by :func:`short_framework`)."""
+    if fw.startswith("National"):
+        name = str(document).split(" (")[0].split(",")[0].strip()
+        return name or short_framework(fw)
+    return short_framework(fw)
+
+
 def priority(perimetre: str, document: str, statut: str = "") -> float:
     """Rank of a target for the synthesis (:data:`PRIORITY`; NaN: never heads a synthesis)."""
     fw = framework(perimetre, document, statut)
@@ -132,11 +151,35 @@ def priority(perimetre: str, document: str, statut: str = "") -> float:
     return float("nan")
 
 
+def _plain(text: str) -> str:
+    """Lower case without accents: « Valeur de référence » → « valeur de reference »."""
+    return "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c)).lower()
+
+
+#: What a row of the targets file is, read from its raw text (document and unit, accents ignored):
+#: a reference value (never judged), a ceiling (judged every year it is in force) or a target.
+REFERENCE_WORDS = ("valeur de reference",)
+#: PRÉPA (décret n° 2017-949, art. D. 222-38): the 2020 ceilings apply every year from 2020 to 2024, the
+#: 2025 ones from 2025 to 2029, the 2030 ones from 2030.
+CEILING_WORDS = ("plafond", "prepa", "2017-949")
+ROLE_FR = {"target": "objectif", "reference": "valeur de référence", "ceiling": "plafond"}
+
+
+def target_role(document: str, unite: str = "") -> str:
+    """``reference``, ``ceiling`` or ``target``, from the raw text of the row (accents and case ignored)."""
+    text = _plain(document) + " " + _plain(unite)
+    if any(w in text for w in REFERENCE_WORDS):
+        return "reference"
+    if any(w in text for w in CEILING_WORDS):
+        return "ceiling"
+    return "target"
+
+
 def target_kind(unite: str, document: str = "") -> str:
     """``relative``, ``factor``, ``absolute``, ``share``, ``zero``, ``reference`` (a reference value, not a
     target) or ``unsupported``."""
-    u = unite.lower()
-    if "valeur de reference" in document.lower():
+    u = _plain(unite)
+    if target_role(document) == "reference":
         return "reference"
     if u.startswith(("variation relative", "quasi decarbonation", "decarbonation", "division par")):
         # "décarbonation complète" and "division par 4" are written as relative changes in `valeur`.
@@ -162,13 +205,38 @@ def prepare_targets(raw: pd.DataFrame) -> pd.DataFrame:
     out["framework"] = [framework(p, d, x) for p, d, x in zip(out["perimetre"], out["document"], st)]
     out["priority"] = [priority(p, d, x) for p, d, x in zip(out["perimetre"], out["document"], st)]
     out["indicator_id"] = [INDICATOR_MAP.get((i, s)) for i, s in zip(out["indicateur"], out["secteur"])]
-    out["kind"] = [target_kind(u, d) for u, d in zip(out["unite"], out["document"])]
+    # the role and form are read from the raw text (accents ignored): restoring them for the page
+    # must not change what a row is
+    out["role"] = [target_role(d, u) for d, u in zip(out["document_source"], out["unite"])]
+    out["kind"] = [target_kind(u, d) for u, d in zip(out["unite"], out["document_source"])]
+    out["in_force_until"] = _in_force_until(out)
     out["note"] = [MAPPING_NOTES.get((i, s)) or MAPPING_NOTES.get(i) or "" for i, s in zip(out["indicateur"], out["secteur"])]
     return out.drop(columns=["line"], errors="ignore")
 
 
+def _in_force_until(targets: pd.DataFrame) -> list[float]:
+    """Last year a ceiling applies: the year before the next ceiling of the same text, indicator and
+    perimeter (NaN: open-ended, the last ceiling; and every ordinary target)."""
+    out = []
+    for _, t in targets.iterrows():
+        if t["role"] != "ceiling":
+            out.append(math.nan)
+            continue
+        same = targets.loc[(targets["role"] == "ceiling") & (targets["indicateur"] == t["indicateur"])
+                           & (targets["secteur"] == t["secteur"]) & (targets["perimetre"] == t["perimetre"])
+                           & (targets["document_source"] == t["document_source"])
+                           & (targets["target_year"].astype(int) > int(t["target_year"]))]
+        out.append(float(same["target_year"].astype(int).min() - 1) if len(same) else math.nan)
+    return out
+
+
 def describe_target(t: pd.Series) -> str:
     """``−30 % en 2030 par rapport à 2015`` and the like (French)."""
+    if t.get("role") == "ceiling" and t["kind"] == "relative":
+        until = t.get("in_force_until")
+        span = (f"de {t['target_year']} à {int(until)}" if until == until and until is not None
+                else f"à partir de {t['target_year']}")
+        return f"plafond {span} : {fmt.percent(t['valeur'], 0, signed=True)} par rapport à {t['ref_text']}"
     if t["kind"] == "relative":
         ref = t["ref_text"] or "une référence non précisée"
         return f"{fmt.percent(t['valeur'], 0, signed=True)} en {t['target_year']} par rapport à {ref}"
@@ -216,7 +284,7 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
     """
     rows = []
     for _, t in targets.iterrows():
-        if t["kind"] == "reference" or not applies_to(t, geo_level, sigle):
+        if t.get("role", "target") == "reference" or t["kind"] == "reference" or not applies_to(t, geo_level, sigle):
             continue
         base = {"target_id": t["target_id"], "framework": t["framework"], "priority": t.get("priority", float("nan")),
                 "document": t["document"], "indicator_id": t["indicator_id"], "description": describe_target(t),
@@ -228,8 +296,8 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
                 and set(s.dropna().index) <= set(corrected.dropna().index):
             s = corrected
             base["note"] = "; ".join(n for n in (base["note"], CORRECTED_NOTE) if n)
-        if t["indicateur"] in NET_INDICATORS and (s is None or s.dropna().empty):
-            reason = NET_REASON
+        if t["indicateur"] in NET_INDICATORS:
+            reason = NET_REASON if (s is None or s.dropna().empty) else NET_CONTRIBUTION_REASON
         elif pd.isna(t["indicator_id"]):
             reason = "indicateur non suivi par l'atelier"
         elif s is None or s.dropna().empty:
@@ -253,16 +321,28 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
             target_value = 100.0 * float(t["valeur"])
         else:
             target_value = float(t["valeur"]) if t["kind"] == "absolute" else 0.0
-        terms = assess_terms(s, directions[t["indicator_id"]], target_value, int(t["target_year"]))
+        direction = directions[t["indicator_id"]]
+        base["target_value"] = target_value
+        if t.get("role") == "ceiling" and int(t["target_year"]) <= int(s.index.max()):
+            rows.append({**base, **judge_ceiling(s, direction, target_value, int(t["target_year"]),
+                                                 t.get("in_force_until"), bool(t["verified"]))})
+            continue
+        terms = assess_terms(s, direction, target_value, int(t["target_year"]))
         r, lt = terms["short"], terms["long"]
+        eu = assess_progress(s, direction, target_value, int(t["target_year"]), start_year=r.start_year,
+                             rule="eurostat")
         category, label = r.category, r.label_fr
         if not t["verified"]:
             category, label = "to_verify", CATEGORY_LABELS_FR["to_verify"]
         rows.append({**base, "category": category, "label_fr": label, "pace_category": r.category,
-                     "pace_label_fr": r.label_fr, "target_value": target_value,
-                     "start_year": r.start_year, "end_year": r.end_year, "observed_rate": r.observed_rate,
+                     "pace_label_fr": r.label_fr,
+                     "start_year": r.start_year, "end_year": r.end_year, "start_value": r.start_value,
+                     "end_value": r.end_value, "observed_rate": r.observed_rate,
                      "required_rate": r.required_rate, "ratio": r.ratio, "still_required_rate": r.still_required_rate,
+                     "observed_slope": r.observed_slope, "required_slope": r.required_slope,
+                     "still_required_slope": r.still_required_slope,
                      "un_q": r.un_q, "un_category": r.un_category,
+                     "eurostat_ratio": eu.ratio, "eurostat_category": eu.category,
                      "long_start_year": lt.start_year if lt else None, "long_observed_rate": lt.observed_rate if lt else None,
                      "long_required_rate": lt.required_rate if lt else None,
                      "long_category": (lt.category if t["verified"] else "to_verify") if lt else None,
@@ -272,6 +352,36 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
     if not out.empty:
         out["assessable"] = ~out["category"].isin(["not_assessable", "to_verify"])
     return out
+
+
+def judge_ceiling(s: pd.Series, direction: str, ceiling: float, first_year: int, until: float | None,
+                  verified: bool) -> dict:
+    """A ceiling in force: « tenu » when every year of the series from ``first_year`` to ``until``
+    (inclusive; open-ended when NaN) meets it, else « non tenu » with the years over it.
+
+    The verdict row carries no required pace: a ceiling in force is kept or not, year by year.
+    """
+    last = int(s.index.max()) if until is None or until != until else min(int(until), int(s.index.max()))
+    years = s.loc[(s.index >= first_year) & (s.index <= last)]
+    sign = 1.0 if direction == "increase" else -1.0
+    # rounded: 100 × (1 − 0.55) is 44.999…, and a value of exactly 45 keeps the ceiling
+    over = [int(y) for y, v in years.items() if round(sign * (v - ceiling), 9) < 0]
+    span = f"{int(years.index.min())}" if len(years) == 1 else f"{int(years.index.min())} à {int(years.index.max())}"
+    if over:
+        category, label = "target_missed", "plafond dépassé en " + ", ".join(map(str, over))
+    else:
+        category, label = "target_achieved", ("plafond respecté en " if len(years) == 1 else
+                                              "plafond respecté chaque année de ") + span
+    pace_category, pace_label = category, label
+    if not verified:
+        category, label = "to_verify", CATEGORY_LABELS_FR["to_verify"]
+    y0 = int(s.index.min()) if len(years) == 0 else int(years.index.min())
+    return {"category": category, "label_fr": label, "pace_category": pace_category, "pace_label_fr": pace_label,
+            "start_year": y0, "end_year": int(s.index.max()), "start_value": float(s.get(y0, math.nan)),
+            "end_value": float(s.iloc[-1]), "observed_rate": math.nan, "required_rate": math.nan, "ratio": math.nan,
+            "still_required_rate": math.nan, "observed_slope": math.nan, "required_slope": math.nan,
+            "still_required_slope": math.nan, "un_q": math.nan, "un_category": None,
+            "eurostat_ratio": math.nan, "eurostat_category": None, "years_over": over, "reason": ""}
 
 
 def headline_target(verdicts: pd.DataFrame, indicator_id: str, year: int | None = None) -> pd.Series | None:

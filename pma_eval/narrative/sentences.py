@@ -6,13 +6,13 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 
 import jinja2
 from ..yamltext import safe_load
 
 from .. import fmt
-from ..evaluation.progress import pace_rate
 from ..territory import worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -88,19 +88,23 @@ def subject(indicator_id: str, of_territory: str) -> tuple[str, str, str]:
 
 def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_value: float, end: int,
                        end_value: float, direction: str = "decrease", target: dict | None = None,
-                       nature: str = "observed", short_caveat: bool = False) -> Sentence | None:
-    """« Entre 2016 et 2022, les émissions … du Pôle ont baissé de 9 % (−1,5 % par an) ; il faudrait … ».
+                       nature: str = "observed", short_caveat: bool = False,
+                       pace: Callable[[float], str] | None = None) -> Sentence | None:
+    """« Entre 2012 et 2023, les émissions … du Pôle ont baissé de 20 % (−63 kt CO₂e/an en moyenne) ; de
+    2018 à 2023, le rythme a été de −70,2 kt CO₂e/an, pour −70,4 kt CO₂e/an nécessaires … ».
 
     Parameters
     ----------
     target : dict, optional
-        ``{"year": 2030, "framework": "du SRADDET", "required_rate": -0.041, "achieved": False,
-        "verified": True}`` — rate still required from ``end`` [fraction per year]. The verdict's
-        own pace may be given too: ``"period": "2018 à 2023"``, ``"observed_rate"`` (its rate),
-        ``"on_track"`` (the target is reached at that pace) and ``"away"`` (met, but moving away):
-        the sentence then judges the target on the verdict's period, as the verdict table does.
-        Without them, on the sentence's period, by the verdicts' rate convention
-        (:func:`pma_eval.evaluation.progress.pace_rate`).
+        The verdict of the one target named, as the verdict table gives it: ``{"year": 2030, "framework":
+        "du SRADDET", "period": "2018 à 2023", "observed": "−70,2 kt CO₂e/an", "required":
+        "−70,4 kt CO₂e/an", "verdict": "progrès significatif", "achieved": False, "away": False,
+        "verified": True, "off_track": False}``. The paces arrive formatted in the indicator's unit; the
+        sentence does not judge: it repeats the verdict.
+    pace : callable, optional
+        ``slope -> text`` in the indicator's unit per year (:func:`pma_eval.report.statement.pace_text`):
+        the sentence's own average pace is then « (−63 kt CO₂e/an en moyenne) ». Without it, the
+        compound rate « (−2,0 % par an) ».
     nature : str
         Least reliable nature of the values: adds a caveat for ``estimated`` and ``demonstration``.
 
@@ -112,33 +116,26 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
     years = end - start
     sujet_complet, genre, nombre = subject(indicator_id, of_territory)
     stable = abs(change) < STABLE
-    # The sentence's own « (x % par an) » describes its period: the compound average rate, as readers
-    # understand « % par an » (a tenfold rise is +23 %/yr, not +90 %/yr of the first value).
-    rate = ((end_value / start_value) ** (1 / years) - 1 if years > 0 and end_value > 0 and start_value > 0
-            else change / max(years, 1))
+    if pace is not None:
+        rythme = f"{pace((end_value - start_value) / max(years, 1))} en moyenne"
+    else:  # the compound average rate, as readers understand « % par an »
+        rate = ((end_value / start_value) ** (1 / years) - 1 if years > 0 and end_value > 0 and start_value > 0
+                else change / max(years, 1))
+        rythme = f"{fmt.percent(rate, 1, signed=True)} par an"
     objectif = None
-    on_track = False
     if target:
-        req = target.get("required_rate", math.nan)
-        if "on_track" in target:
-            on_track = bool(target["on_track"])
-        else:  # the verdicts' rule: the yearly change, in the unit of the indicator, against the one required
-            slope, needed = pace_rate(start_value, end_value, max(years, 1)) * abs(start_value), req * abs(end_value)
-            on_track = req == req and (slope <= needed if direction == "decrease" else slope >= needed)
         objectif = _render("objectif.j2", atteint=target.get("achieved", False), en_recul=target.get("away", False),
-                           sur_la_trajectoire=on_track, periode=target.get("period"),
-                           rythme_periode=fmt.percent(target.get("observed_rate", math.nan), 1, signed=True),
-                           rythme_requis=fmt.percent(req, 1, signed=True),
+                           periode=target.get("period", ""), rythme_periode=target.get("observed", ""),
+                           rythme_requis=target.get("required", ""), verdict=target.get("verdict", ""),
                            annee=target["year"], cadre=target["framework"], non_verifie=not target.get("verified", True))
     text = _render("evolution.j2", debut=start, fin=end, sujet_complet=sujet_complet,
                    verbe=_verb(change, nombre, genre, direction),
                    variation=None if stable else fmt.percent(abs(change), 0),
-                   rythme=fmt.percent(rate, 1, signed=True), objectif=objectif,
-                   mise_en_garde=_caveat(nature, short_caveat))
+                   rythme=rythme, objectif=objectif, mise_en_garde=_caveat(nature, short_caveat))
     text = text[0].upper() + text[1:]
     # Materiality: size of the change (capped at 100 %), plus weight when a target is being missed,
     # plus weight for total emissions, the strategy's first indicator.
-    off_track = bool(target) and not target.get("achieved") and not on_track
+    off_track = bool(target) and bool(target.get("off_track"))
     materiality = min(abs(change), 1.0) + (0.5 if off_track else 0.0) + (0.3 if indicator_id == "ges_total" else 0.0)
     return Sentence(text, materiality, indicator_id, nature)
 
@@ -223,11 +220,12 @@ def rank(sentences: list[Sentence | None], n: int | None = None) -> list[Sentenc
 
 def territory_sentences(get, of_territory: str, start: int, end: int, directions: dict[str, str],
                         targets: dict[str, dict] | None = None, ids: list[str] | None = None,
-                        short_caveat: bool = False) -> list[Sentence]:
+                        short_caveat: bool = False, pace=None) -> list[Sentence]:
     """Evolution sentences for a territory, ranked by materiality.
 
     ``get(indicator_id, year) -> (value, nature)`` reads the values; ``targets`` maps an indicator
-    id to the target dict of :func:`evolution_sentence`.
+    id to the target dict of :func:`evolution_sentence`; ``pace(indicator_id, slope) -> text`` writes a
+    pace in the indicator's unit per year.
     """
     ids = ids or ["ges_total", "ges_par_habitant", "conso_energie_finale", "enr_elec_production",
                   "ges_transport_routier", "ges_residentiel", "enr_puissance_solaire_pv"]
@@ -237,5 +235,6 @@ def territory_sentences(get, of_territory: str, start: int, end: int, directions
         v1, n1 = get(iid, end)
         nature = worst_nature([n0, n1])
         out.append(evolution_sentence(iid, of_territory, start, v0, end, v1, directions.get(iid, "none"),
-                                      (targets or {}).get(iid), nature, short_caveat))
+                                      (targets or {}).get(iid), nature, short_caveat,
+                                      (lambda x, i=iid: pace(i, x)) if pace else None))
     return rank(out)

@@ -366,12 +366,12 @@ def test_neutrality_is_a_net_target_not_judged_on_gross_emissions():
     s = pd.Series([100.0, 98.0, 95.0], index=[2015, 2018, 2023])
     v = evaluate_targets({"ges_total": s}, t, "pma", "PMA", {"ges_total": "decrease"}).iloc[0]
     assert v["category"] == "not_assessable" and "séquestration" in v["reason"]
-    # With sequestration entered, the target is judged on net emissions (issue 16): zero in 2050 from 90
-    # in 2023 needs −90 / 90 / 27 = −3,7 % a year; the net series fell 10 % in 5 years (−2 % a year).
+    # With sequestration entered, net emissions are shown for information, never judged (issue 23): a
+    # territory contributes to national neutrality, it cannot be neutral at its own scale (ADEME, 2021).
     net = pd.Series([100.0, 95.0, 90.0], index=[2018, 2020, 2023])
     v = evaluate_targets({"ges_total": s, "ges_nettes": net}, t, "pma", "PMA", {"ges_nettes": "decrease"}).iloc[0]
-    assert v["indicator_id"] == "ges_nettes" and v["category"] != "not_assessable"
-    assert v["observed_rate"] == pytest.approx(-0.02)
+    assert v["indicator_id"] == "ges_nettes" and v["category"] == "not_assessable"
+    assert "contribue à la neutralité nationale" in v["reason"]
 
 
 def test_mann_kendall_tail_and_sen_slope_match_scipy():

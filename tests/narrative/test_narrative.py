@@ -9,15 +9,29 @@ from pma_eval.narrative import comparison_sentence, evolution_sentence, rank, te
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
-def test_falling_with_target_matches_the_brief():
-    s = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2022, 91.0, "decrease",
-                           {"year": 2030, "framework": "du SRADDET", "required_rate": -0.041, "achieved": False,
-                            "verified": True})
-    # The sentence describes its period by the compound average: (0.91)^(1/6) − 1 = −1.56 % per year,
-    # written −1,6 % with a typographic minus and a no-break space.
+def test_falling_with_target_speaks_one_rate_language():
+    """Issue 23: « −20 % (−2,0 % par an) ; il faudrait −2,5 % par an … contre −2,2 % par an » mixed a
+    compound rate, a rate still needed and a linear rate. The sentence now writes paces in the
+    indicator's unit per year: its own average, then the verdict's observed and required paces."""
+    def kt(x):  # the caller's formatter (pma_eval.report.statement.pace_text in the reports)
+        return f"{x:+.1f} kt/an".replace(".", ",").replace("-", "−")
+
+    s = evolution_sentence("ges_total", "du Pôle", 2012, 3487.0, 2023, 2774.0, "decrease",
+                           {"year": 2030, "framework": "du SRADDET", "period": "2018 à 2023",
+                            "observed": "−70,2 kt/an", "required": "−70,4 kt/an", "verdict": "progrès significatif",
+                            "achieved": False, "verified": True}, pace=kt)
+    # (2774 − 3487) / 11 = −64.8 kt a year on average; the verdict's paces arrive formatted.
+    assert s.text == ("Entre 2012 et 2023, les émissions de gaz à effet de serre du Pôle ont baissé de 20" + NBSP
+                      + "% (−64,8 kt/an en moyenne) ; de 2018 à 2023, le rythme a été de −70,2 kt/an, pour "
+                      "−70,4 kt/an nécessaires en ligne droite vers l'objectif 2030 du SRADDET (progrès significatif).")
+    assert "faudrait" not in s.text and "par an" not in s.text
+
+
+def test_without_a_pace_formatter_the_sentence_keeps_the_compound_rate():
+    s = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2022, 91.0, "decrease")
+    # (0.91)^(1/6) − 1 = −1.56 % per year, written −1,6 % with a typographic minus and a no-break space.
     assert s.text == ("Entre 2016 et 2022, les émissions de gaz à effet de serre du Pôle ont baissé de 9" + NBSP
-                      + "% (−1,6" + NBSP + "% par an) ; il faudrait −4,1" + NBSP
-                      + "% par an pour atteindre l'objectif 2030 du SRADDET.")
+                      + "% (−1,6" + NBSP + "% par an).")
 
 
 def test_rising_singular_feminine():
@@ -76,13 +90,12 @@ def test_ranking_by_materiality():
     assert rank([None, None]) == []
 
 
-def test_on_track_wording():
+def test_unverified_target_is_said_so():
     s = evolution_sentence("conso_energie_finale", "du Pôle", 2012, 100.0, 2023, 84.0, "decrease",
-                           {"year": 2030, "framework": "du SRADDET", "required_rate": -0.014, "achieved": False,
+                           {"year": 2030, "framework": "du SRADDET", "period": "2018 à 2023", "observed": "−1,5 GWh/an",
+                            "required": "−1,2 GWh/an", "verdict": "progrès significatif", "achieved": False,
                             "verified": False})
-    # −16/11 = −1.45 points a year beats the −1.4 % × 84 = −1.18 still required: reached at this pace.
-    assert s.text.endswith("; à ce rythme, l'objectif 2030 du SRADDET serait atteint (il faut −1,4\u00a0% par an) "
-                           "(objectif à vérifier).")
+    assert s.text.endswith("vers l'objectif 2030 du SRADDET (progrès significatif) (objectif à vérifier).")
 
 
 def test_one_stability_threshold_for_sentences_and_key_figures():
@@ -125,19 +138,13 @@ def test_a_share_changes_by_points_not_by_a_percentage_of_itself():
     assert change_text(math.nan, True) == "—"
 
 
-def test_target_clause_on_the_verdicts_period_and_achieved_then_rising():
-    """Issue 13: the sentence judged the target on the whole series while the verdict used the short
-    term; and a green « atteint » hid a rise after the target was met."""
-    base = {"year": 2030, "framework": "du SRADDET", "required_rate": -0.03, "verified": True,
-            "period": "2018 à 2023", "observed_rate": -0.012}
-    behind = evolution_sentence("ges_total", "du Pôle", 2012, 100.0, 2023, 80.0, "decrease",
-                                {**base, "achieved": False, "on_track": False})
-    assert behind.text.endswith(f"il faudrait −3,0{NBSP}% par an pour atteindre l'objectif 2030 du SRADDET, "
-                                f"contre −1,2{NBSP}% par an de 2018 à 2023.")
-    ahead = evolution_sentence("ges_total", "du Pôle", 2012, 100.0, 2023, 80.0, "decrease",
-                               {**base, "achieved": False, "on_track": True})
-    assert f"au rythme de 2018 à 2023 (−1,2{NBSP}% par an), l'objectif 2030 du SRADDET serait atteint" in ahead.text
+def test_target_clause_achieved_and_achieved_then_rising():
+    """Issue 13: a green « atteint » hid a rise after the target was met."""
+    base = {"year": 2030, "framework": "du SRADDET", "verified": True, "period": "2018 à 2023",
+            "observed": "+2,0 kt/an", "required": "−3,0 kt/an", "verdict": "objectif atteint"}
+    met = evolution_sentence("ges_total", "du Pôle", 2012, 100.0, 2023, 60.0, "decrease", {**base, "achieved": True})
+    assert met.text.endswith("; l'objectif 2030 du SRADDET est déjà atteint.")
     rising = evolution_sentence("ges_total", "du Pôle", 2012, 100.0, 2023, 60.0, "decrease",
-                                {**base, "observed_rate": 0.02, "achieved": True, "away": True})
-    assert rising.text.endswith(f"l'objectif 2030 du SRADDET est atteint, mais l'évolution de 2018 à 2023 s'en "
-                                f"éloigne (+2,0{NBSP}% par an).")
+                                {**base, "achieved": True, "away": True})
+    assert rising.text.endswith("l'objectif 2030 du SRADDET est atteint, mais de 2018 à 2023 l'indicateur s'en "
+                                "éloigne (+2,0 kt/an).")

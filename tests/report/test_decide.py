@@ -21,26 +21,52 @@ def _ctx(**kw):
     return SimpleNamespace(**{**base, **kw})
 
 
-def _verdict(iid, required, observed, category="insufficient_progress", verified=True, tid=None):
+def _verdict(iid, start, end, target, category="insufficient_progress", verified=True, tid=None, target_year=2030):
+    """A verdict row as evaluate_targets writes it: values in t CO₂e, the short term 2018–2023."""
     return {"target_id": tid or iid, "indicator_id": iid, "framework": "National (SNBC, LTECV, LEC)",
-            "description": "−30 % en 2030 par rapport à 2015", "verified": verified, "category": category,
-            "assessable": category not in ("to_verify", "not_assessable"), "required_rate": required,
-            "observed_rate": observed, "start_year": 2018, "end_year": 2023, "target_year": 2030}
+            "document": "SNBC-2", "description": "−30 % en 2030 par rapport à 2015", "verified": verified,
+            "category": "to_verify" if not verified else category, "pace_category": category,
+            "priority": 2.0, "assessable": verified and category != "not_assessable",
+            "start_year": 2018, "end_year": 2023, "start_value": start, "end_value": end,
+            "observed_slope": (end - start) / 5, "required_slope": (target - start) / (target_year - 2018),
+            "target_value": target, "target_year": target_year}
 
 
-def test_pace_gap_names_the_largest_shortfalls_among_verified_targets():
-    v = pd.DataFrame([
-        _verdict("ges_batiments", -0.020, -0.015),  # 0.5 point short
-        _verdict("ges_transports", -0.030, -0.010),  # 2.0 points short: first
-        _verdict("ges_total", -0.080, 0.0, category="to_verify", verified=False),  # unverified: never
-        _verdict("ges_total", -0.010, -0.030, category="target_achieved", tid="met"),  # met: not a point
-    ])
+def test_stakes_are_ranked_in_tonnes_not_by_ratios_of_rates():
+    """Issue 23: the page picked agriculture (6 % of emissions, a large gap in relative rates) and left out
+    road transport (31 %, unverified target). Hand calculation of the shortfall at the target year if
+    the 2018–2023 pace goes on, in t CO₂e:
+    - buildings: 1 000 → 900 in 5 years (−20 t/yr); 2030 value 900 − 7 × 20 = 760; target 700: 60 short;
+    - transport (target « à vérifier »): 3 000 → 2 980 (−4 t/yr); 2030: 2 952; target 2 100: 852 short;
+    - agriculture: 200 → 190 (−2 t/yr); 2030: 176; target 140: 36 short (ratio of rates is the worst);
+    - total, already on pace (no shortfall), is a sum of sectors and never a stake of its own."""
+    v = pd.DataFrame([_verdict("ges_batiments", 1000, 900, 700), _verdict("ges_transports", 3000, 2980, 2100,
+                                                                            verified=False),
+                      _verdict("ges_agriculture", 200, 190, 140), _verdict("ges_total", 5000, 4000, 3500)])
+    st = decide.stakes(_ctx(verdicts=v)).set_index("indicator_id")
+    assert list(st.index) == ["ges_transports", "ges_batiments", "ges_agriculture"]
+    assert st["shortfall"].tolist() == pytest.approx([852, 60, 36])
     points = decide.pace_gaps(_ctx(verdicts=v))
-    assert [p.rule for p in points] == ["pace_gap", "pace_gap"]
-    first = points[0].sentence
-    assert first.startswith("GES transports : il faudrait −3,0" + NBSP + "% par an pour l'objectif national")
-    assert "contre −1,0" + NBSP + "% par an de 2018 à 2023" in first and "accélérer de 2,0 point" in first
-    assert points[1].text.startswith("GES bâtiments")
+    assert len(points) == 1 and points[0].rule == "pace_gap"  # one emission stake (no energy target here)
+    text = points[0].sentence
+    assert text.startswith("GES transports, sans objectif vérifié, mais ")
+    assert "il manquerait 0,85 kt CO₂e en 2030 pour l'objectif SNBC-2 à vérifier" in text.replace(NBSP, " ")
+    assert "(−4 t CO₂e/an)" in text.replace(NBSP, " ")  # −4 t a year: below 1 kt, in tonnes
+    assert "aucune action en cours du plan d'actions n'y est rattachée" in text
+
+
+def test_a_stake_names_the_unfinished_action_with_the_largest_budget():
+    strategy = pd.DataFrame({"commitment_id": ["E2", "E3"], "commitment": ["Covoiturer", "Planter"],
+                             "indicators": ["ges_transport_routier", "sequestration_nette"]})
+    actions = pd.DataFrame({"commitment_id": ["E2", "E2", "E2", "E3"], "title": ["Aires", "Lignes", "Vélos", "Haies"],
+                            "pilot": ["CALL", "CAHC", "Ville de Lens", "CABBALR"],
+                            "status": ["en cours", "réalisé", "à venir", "en cours"],
+                            "budget_planned": [120_000.0, 900_000.0, 250_000.0, 1e6]})
+    ctx = _ctx(activity={"strategy": strategy, "actions": actions})
+    # ges_transports sums road and other transport: E2 is tied through ges_transport_routier; the
+    # completed action and E3's do not count; « Vélos » has the largest budget of the rest.
+    assert decide.option_for(ctx, "ges_transports") == (
+        f"option : « Vélos » (pilote : Ville de Lens ; budget prévu : 250{NNBSP}000{NBSP}€ ; à venir)")
 
 
 def test_commitments_without_a_completed_action_by_the_year():

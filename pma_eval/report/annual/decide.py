@@ -14,9 +14,12 @@ Generated from the data by these rules, in this order, five at most; a rule whos
 gives no point. Each point is one French sentence with its figure, marked when it rests on
 demonstration values.
 
-1. **Pace gap** — among verified, assessable targets not yet met, the indicators whose required pace
-   most exceeds the observed one (required − observed yearly rate in the desired direction, by the
-   verdicts' one rule); two at most, one per indicator.
+1. **Largest stakes** — for every pending target (verified, or « à vérifier » for a sector off pace),
+   what would be missing in its year if the verdict's observed pace went on, in t CO₂e (emission
+   sectors) or MWh (energy; a share's gap becomes the renewable MWh missing at today's consumption):
+   the largest emission stake and the largest energy stake, each with an option from the actions
+   table (the unfinished action tied to the indicator with the largest budget, its pilot and budget).
+   Stakes are ranked in tonnes and MWh, never by ratios of relative rates.
 2. **Uncovered effort** — in 2030, the emissions of the target scenario (``scenarios/snbc.yml``,
    central values of its assumptions) that none of its levers covers: the gap between what its levers
    achieve and the reference trajectory. The scenario report gives the same figure as the median of
@@ -35,20 +38,22 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ... import fmt
-from ...evaluation import headline_target
-from ...evaluation.targets import short_framework
+from ...evaluation.targets import named_framework
 from ...territory import worst_nature
 from ...vocabulary import PCAET, SECTOR_LABELS
 from ..blocks import Bullets, Group, Heading, Table, Text, Verdict
-from ..context import NATURE_SHORT, ReportContext, display, natures, series, source_line, value
+from ..context import NATURE_SHORT, ReportContext, natures, series, source_line, value
+from ..statement import pace_text, statements
 from .synthesis import change_text, trend_label
 
 MAX_POINTS = 5
 #: The rules in French, for the methods annex.
 RULES_FR = (
     "À retenir et à décider : un seul objectif par indicateur phare (celui de la synthèse) ; puis, dans cet ordre "
-    "et cinq au plus, les points de décision : les deux indicateurs dont le rythme nécessaire dépasse le plus le "
-    "rythme observé (objectifs vérifiés, non atteints) ; les émissions de 2030 que les leviers du scénario SNBC "
+    "et cinq au plus, les points de décision : le secteur d'émissions et l'indicateur d'énergie auxquels il "
+    "manquerait le plus, en tonnes de CO₂e et en MWh, à l'année de leur objectif si le rythme observé se "
+    "poursuivait (objectifs vérifiés, ou à vérifier pour un secteur à fort enjeu), chacun avec une action du plan "
+    "qui s'y rattache, son pilote et son budget ; les émissions de 2030 que les leviers du scénario SNBC "
     "(valeurs centrales) ne couvrent pas ; les engagements sans action réalisée ; la plus forte variation d'un "
     "secteur sur l'année et le premier facteur de la variation des émissions totales (LMDI).")
 #: Target scenario of rule 2 and the year its uncovered effort is read.
@@ -68,24 +73,18 @@ class DecisionPoint:
 
 
 def key_figures(ctx: ReportContext) -> pd.DataFrame:
-    """One row per headline indicator: value, change from the year before, trend, target and verdict."""
+    """One row per headline indicator: value, change from the year before, trend, target and verdict
+    (the indicator's :class:`~pma_eval.report.statement.Statement`: the same verdict as the synthesis)."""
     rows = []
-    verdicts = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
-    for ind in ctx.catalogue.headlines():
-        s = series(ctx, ind.id).dropna()
-        if ctx.year not in s.index:
-            continue
-        val, nat = value(ctx, ind.id)
-        in_points = ind.short_unit == "%"
+    for iid, st in statements(ctx).items():
+        s = series(ctx, iid).dropna()
         prev = s.get(ctx.year - 1, math.nan)
-        change = (val - prev) if in_points else (val / prev - 1 if prev else math.nan)
-        b = headline_target(verdicts, ind.id, ctx.year) if len(verdicts) else None
-        target = f"{short_framework(b['framework'])} : {b['description']}" if b is not None else "aucun objectif vérifié"
-        verdict = (Verdict(b["category"], f"{b['label_fr']} ({int(b['start_year'])}-{int(b['end_year'])})")
-                   if b is not None else Verdict("not_assessable", "sans objectif vérifié"))
-        n = natures(ctx, ind.id)
-        rows.append({"indicator_id": ind.id, "indicator": ind.short_title, "value": val, "change": change,
-                     "in_points": in_points, "trend": trend_label(s), "target": target, "verdict": verdict,
+        val = st.value
+        change = (val - prev) if st.in_points else (val / prev - 1 if prev else math.nan)
+        n = natures(ctx, iid)
+        rows.append({"indicator_id": iid, "indicator": st.title, "value": val, "shown": st.shown(ctx),
+                     "complete": st.complete, "change": change, "in_points": st.in_points, "trend": trend_label(s),
+                     "target": st.target_text, "verdict": st.verdict_with_check,
                      "nature": worst_nature(n.loc[ctx.year - 1:ctx.year])})
     return pd.DataFrame(rows)
 
@@ -94,7 +93,7 @@ def key_figures_table(ctx: ReportContext) -> Table:
     k = key_figures(ctx)
     frame = pd.DataFrame({
         "Indicateur": k.get("indicator", []),
-        str(ctx.year): [display(i, v, ctx) for i, v in zip(k.get("indicator_id", []), k.get("value", []))],
+        str(ctx.year): k.get("shown", []),
         f"Depuis {ctx.year - 1}": [change_text(c, p, decimals=1) for c, p in zip(k.get("change", []),
                                                                                  k.get("in_points", []))],
         "Tendance": k.get("trend", []), "Objectif retenu": k.get("target", []), "Verdict": k.get("verdict", []),
@@ -106,26 +105,122 @@ def key_figures_table(ctx: ReportContext) -> Table:
 
 # --- rules -----------------------------------------------------------------------------------------
 
-def pace_gaps(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
-    """Rule 1: the verified targets not yet met whose required pace most exceeds the observed one."""
+#: Units a stake is counted in: emissions in t CO₂e, energy in MWh (a share's gap becomes the MWh of
+#: renewable energy missing at the consumption of the report's year). Per-inhabitant indicators are
+#: left to their totals.
+STAKE_UNITS = {"t CO₂e": "emissions", "MWh": "energy", "%": "energy"}
+
+
+def stakes(ctx: ReportContext) -> pd.DataFrame:
+    """Shortfall of every pending target at its year if the verdict's observed pace goes on.
+
+    One row per indicator (its nearest pending target, best framework first): ``shortfall`` in t CO₂e
+    or MWh (> 0: the target is missed by that much), ``kind`` (``emissions``/``energy``), ``verified``
+    and the verdict row. Unverified targets count: a large sector off pace is a stake even while its
+    target is « à vérifier ».
+    """
     v = ctx.verdicts
-    if v is None or v.empty:
-        return []
-    directions = {i.id: i.direction for i in ctx.catalogue}
-    v = v.loc[v["assessable"] & v["verified"] & ~v["category"].isin(["target_achieved", "target_missed"])].copy()
+    if v is None or v.empty or "end_value" not in v:
+        return pd.DataFrame()
+    v = v.loc[(v["category"] != "not_assessable") & (v["target_year"] > v["end_year"])
+              & v["pace_category"].isin(["significant_progress", "moderate_progress", "insufficient_progress",
+                                         "movement_away"])].copy()
     if v.empty:
+        return pd.DataFrame()
+    rows = []
+    conso, _ = value(ctx, "conso_energie_finale")
+    for r in v.itertuples():
+        ind = ctx.catalogue[r.indicator_id]
+        kind = STAKE_UNITS.get(ind.short_unit)
+        if kind is None or (kind == "emissions" and not _sectors(ind)):
+            continue  # emissions are weighed sector by sector (total and net emissions are their sums)
+        sign = 1.0 if ind.direction == "increase" else -1.0
+        projected = r.end_value + r.observed_slope * (r.target_year - r.end_year)
+        shortfall = sign * (r.target_value - projected)
+        if ind.short_unit == "%":
+            shortfall = shortfall / 100 * conso if conso == conso else math.nan
+        if not shortfall > 0:
+            continue
+        rows.append({"indicator_id": r.indicator_id, "kind": kind, "shortfall": shortfall,
+                     "verified": bool(r.verified), "priority": r.priority, "target_year": r.target_year,
+                     "demand": abs(r.required_slope), "row": r})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    # one target per indicator: verified first, the best framework, the nearest year, the most demanding
+    return (out.sort_values(["indicator_id", "verified", "priority", "target_year", "demand"],
+                            ascending=[True, False, True, True, False])
+            .drop_duplicates("indicator_id").sort_values("shortfall", ascending=False).reset_index(drop=True))
+
+
+def _sectors(ind) -> list[str]:
+    sectors = (ind.calc or {}).get("filter", {}).get("sector") or []
+    return [sectors] if isinstance(sectors, str) else list(sectors)
+
+
+def related_indicators(ctx: ReportContext, iid: str) -> set[str]:
+    """The indicator, those it is computed from (catalogue ``depends_on``, followed through) and those of
+    the sectors it sums (``ges_transports`` → ``ges_transport_routier``…)."""
+    seen, todo = set(), [iid]
+    while todo:
+        i = todo.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        todo.extend(ctx.catalogue[i].depends_on)
+    return seen | {f"{p}_{s}" for i in seen for s in _sectors(ctx.catalogue[i]) for p in ("ges", "conso")}
+
+
+def option_for(ctx: ReportContext, iid: str) -> str:
+    """« option : « Action fictive 8 : … » (pilote : CALL ; budget prévu : 225 000 €, en cours) »: the
+    unfinished action with the largest budget among those of the commitments tied to the indicator (the
+    strategy's ``indicateurs``), or a sentence saying none is tied to it."""
+    act = ctx.activity
+    none = "aucune action en cours du plan d'actions n'y est rattachée"
+    if not act or "actions" not in act or "strategy" not in act:
+        return none
+    related = related_indicators(ctx, iid)
+    strategy, a = act["strategy"], act["actions"]
+    tied_commitments = strategy.loc[strategy["indicators"].fillna("").map(
+        lambda text: bool({i.strip() for i in str(text).split(",")} & related)), "commitment_id"]
+    tied = a.loc[a["commitment_id"].isin(tied_commitments) & (a["status"] != "réalisé")]
+    if tied.empty:
+        return none
+    best = tied.sort_values("budget_planned", ascending=False, na_position="last").iloc[0]
+    budget = best.get("budget_planned", math.nan)
+    money = f" ; budget prévu : {fmt.number(budget, 0)}\u00a0€" if budget == budget else ""
+    return f"option : « {best['title']} » (pilote : {best['pilot']}{money} ; {best['status']})"
+
+
+def pace_gaps(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
+    """Rule 1: the largest stakes, in tonnes and in MWh — the emission indicator and the energy indicator
+    whose pending target would be missed by the most at the observed pace, each with an option."""
+    st = stakes(ctx)
+    if st.empty:
         return []
-    sign = v["indicator_id"].map(lambda i: 1.0 if directions[i] == "increase" else -1.0)
-    v["shortfall"] = sign * (v["required_rate"] - v["observed_rate"])
-    v = v.loc[v["shortfall"] > 0].sort_values("shortfall", ascending=False).drop_duplicates("indicator_id")
     out = []
-    for r in v.head(n).itertuples():
-        title = ctx.catalogue[r.indicator_id].short_title
+    for kind in ("emissions", "energy"):
+        k = st.loc[st["kind"] == kind]
+        if k.empty or len(out) >= n:
+            continue
+        best = k.iloc[0]
+        r = best["row"]
+        ind = ctx.catalogue[r.indicator_id]
+        amount = (f"{fmt.significant(best['shortfall'] / 1000, 2)} kt CO₂e" if kind == "emissions" else
+                  f"{fmt.significant(best['shortfall'] / 1000, 2)} GWh")
+        what = " d'énergie renouvelable" if ind.short_unit == "%" else ""
+        title = ind.short_title
+        if not best["verified"]:
+            total, _ = value(ctx, "ges_total") if kind == "emissions" else value(ctx, "conso_energie_finale")
+            mine, _ = value(ctx, r.indicator_id)
+            weight = (f"{fmt.percent(mine / total, 0)} des {'émissions' if kind == 'emissions' else 'consommations'}"
+                      if total == total and mine == mine and total else "un secteur à fort enjeu")
+            title += f", sans objectif vérifié, mais {weight}"
         out.append(DecisionPoint("pace_gap", (
-            f"{title} : il faudrait {fmt.percent(r.required_rate, 1, signed=True)} par an pour l'objectif "
-            f"{short_framework(r.framework)} ({r.description}), contre {fmt.percent(r.observed_rate, 1, signed=True)} "
-            f"par an de {int(r.start_year)} à {int(r.end_year)} ; le rythme est à accélérer de "
-            f"{fmt.number(r.shortfall * 100, 1)} point par an"),
+            f"{title} : au rythme de {int(r.start_year)} à {int(r.end_year)} "
+            f"({pace_text(ind.short_unit, r.observed_slope)}), il manquerait {amount}{what} en {int(r.target_year)} "
+            f"pour l'objectif {named_framework(r.framework, r.document)}{'' if best['verified'] else ' à vérifier'} "
+            f"({r.description}) ; {option_for(ctx, r.indicator_id)}"),
             frozenset(natures(ctx, r.indicator_id).loc[int(r.start_year):int(r.end_year)])))
     return out
 

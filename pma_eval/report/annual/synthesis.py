@@ -8,12 +8,13 @@ import pandas as pd
 
 from ... import fmt
 from ...evaluation import assess_progress, headline_target, mann_kendall
-from ...evaluation.targets import short_framework
+from ...evaluation.targets import named_framework, short_framework
 from ...narrative import territory_sentences
 from ...narrative.sentences import CAVEATS, STABLE
 from ...territory import worst_nature
 from ..blocks import Bullets, Group, Table, Text, Verdict
 from ..context import NATURE_SHORT, ReportContext, display, natures, series, source_line, value, years_text
+from ..statement import pace_text, statement, statements
 
 
 def trend_label(s: pd.Series) -> str:
@@ -24,32 +25,18 @@ def trend_label(s: pd.Series) -> str:
 
 
 def headline_frame(ctx: ReportContext) -> pd.DataFrame:
-    """Key figures of the synthesis page, one row per headline indicator (values, not text)."""
+    """Key figures of the synthesis page, one row per headline indicator (values, not text): the
+    indicator's :class:`~pma_eval.report.statement.Statement`, the same verdict as « À retenir »."""
     rows = []
-    v_all = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
-    for ind in ctx.catalogue.headlines():
-        s = series(ctx, ind.id).dropna()
-        if s.empty or ctx.year not in s.index:
-            continue
-        n = natures(ctx, ind.id)
+    for iid, st in statements(ctx).items():
+        s = series(ctx, iid).dropna()
+        n = natures(ctx, iid)
         first = int(s.index.min())
-        val, _ = value(ctx, ind.id)
-        in_points = ind.short_unit == "%"  # a share changes by points, not by a percentage of itself
-        change = (s[ctx.year] - s[first]) if in_points else (s[ctx.year] / s[first] - 1 if s[first] else math.nan)
-        best = headline_target(v_all, ind.id, ctx.year) if len(v_all) else None
-        if best is not None:
-            cat = best["category"]
-            label = (f"{best['label_fr']} ({int(best['start_year'])}-{int(best['end_year'])}) — "
-                     f"{short_framework(best['framework'])}, {best['target_year']}")
-        elif ind.direction != "none" and len(s) >= 2:
-            r = assess_progress(s, ind.direction)
-            cat, label = r.category, f"{r.label_fr} ({r.period}, sans objectif chiffré)"
-        else:
-            cat, label = "not_assessable", "non évaluable"
-        rows.append({"indicator_id": ind.id, "indicator": ind.short_title, "value": val, "change": change,
-                     "change_in_points": in_points,
-                     "first": first, "trend": trend_label(s), "verdict": Verdict(cat, label),
-                     "nature": worst_nature(n.loc[first:ctx.year])})
+        change = (s[ctx.year] - s[first]) if st.in_points else (s[ctx.year] / s[first] - 1 if s[first] else math.nan)
+        rows.append({"indicator_id": iid, "indicator": st.title, "value": st.value, "shown": st.shown(ctx),
+                     "complete": st.complete, "change": change, "change_in_points": st.in_points,
+                     "first": first, "trend": trend_label(s), "target": st.target_text,
+                     "verdict": st.verdict_with_check, "nature": worst_nature(n.loc[first:ctx.year])})
     return pd.DataFrame(rows)
 
 
@@ -65,9 +52,9 @@ def headline_table(ctx: ReportContext) -> Table:
     first = int(h["first"].iloc[0]) if len(h) else ctx.first_year
     frame = pd.DataFrame({
         "Indicateur": h.get("indicator", []),
-        f"Valeur {ctx.year}": [display(i, v, ctx) for i, v in zip(h.get("indicator_id", []), h.get("value", []))],
+        f"Valeur {ctx.year}": h.get("shown", []),
         f"Depuis {first}": [change_text(c, p) for c, p in zip(h.get("change", []), h.get("change_in_points", []))],
-        "Tendance": h.get("trend", []), "Verdict": h.get("verdict", []),
+        "Tendance": h.get("trend", []), "Objectif retenu": h.get("target", []), "Verdict": h.get("verdict", []),
         "Nature": h.get("nature", [])})
     return Table(frame, f"Indicateurs phares en {ctx.year} — {ctx.name}",
                  formats={"Nature": lambda n: NATURE_SHORT[n]},
@@ -75,39 +62,91 @@ def headline_table(ctx: ReportContext) -> Table:
                  sources=(source_line(ctx, h.get("indicator_id", [])),), natures=frozenset(h.get("nature", [])))
 
 
+def main_targets(v: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split judged verdict rows into the main text's and the annex's.
+
+    Main text: one target per indicator and horizon (target year), the best framework first
+    (:data:`pma_eval.evaluation.targets.PRIORITY`, then the most demanding); targets whose year is past
+    go to the annex, except ceilings, judged every year they are in force. Returns ``(main, annex)``.
+    """
+    if v.empty:
+        return v, v
+    pending = (v["target_year"] > year) | v["label_fr"].astype(str).str.startswith("plafond")
+    ranked = v.assign(_p=v["priority"].fillna(99), _d=v["required_rate"].abs().fillna(0),
+                      _h=v["target_year"].where(~v["label_fr"].astype(str).str.startswith("plafond"), 0))
+    ranked = ranked.sort_values(["indicator_id", "_h", "_p", "_d"], ascending=[True, True, True, False])
+    first = ranked.loc[pending.reindex(ranked.index)].drop_duplicates(["indicator_id", "_h"])
+    main = v.loc[first.index]
+    return main, v.drop(index=first.index)
+
+
+def _stake_order(ctx: ReportContext, v: pd.DataFrame) -> pd.DataFrame:
+    """Rows by stake: the indicators' values in the report's year, largest first (total emissions
+    before its sectors), then the target year."""
+    size = {i: abs(value(ctx, i)[0]) for i in v["indicator_id"].unique()}
+    return v.assign(_s=v["indicator_id"].map(lambda i: -size[i] if size[i] == size[i] else 0.0)) \
+        .sort_values(["_s", "target_year"]).drop(columns="_s")
+
+
 def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
                   see: str = "voir l'annexe") -> Table | Text:
+    """The verdicts of the main text: one target per indicator and horizon, by stake (see
+    :func:`main_targets`); paces in the indicator's unit per year; the others in the annex."""
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
     if v.empty:
         return Text("Aucun objectif chiffré ne s'applique à ces indicateurs.")
     v = v.loc[v["indicator_id"].isin(indicator_ids)]
     skipped = int((v["category"] == "not_assessable").sum()) if len(v) else 0
     v = v.loc[v["category"] != "not_assessable"] if len(v) else v
+    v, rest = main_targets(v, ctx.year)
+    skipped += len(rest)
     if v.empty:
         return Text("Aucun objectif chiffré évaluable ne s'applique à ces indicateurs"
-                    + ((f" ({skipped} objectifs non évaluables, {see})." if skipped > 1 else
-                        f" (un objectif non évaluable, {see}).") if skipped else "."))
-    rows = []
-    for r in v.sort_values(["indicator_id", "target_year", "target_value"]).itertuples():
-        obj = f"{short_framework(r.framework)} : {r.description}" + ("" if r.verified else " (non vérifié)")
-        if r.note:
-            obj += f" ({r.note})"
-        period = f"{int(r.start_year)}-{int(r.end_year)}"
-        rows.append({"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Objectif": obj,
-                     "Rythme observé": _rate(r.observed_rate),
-                     "Rythme nécessaire": _rate(r.required_rate), "Encore nécessaire": _rate(r.still_required_rate),
-                     "Verdicts": _verdicts_cell(r, period)})
-    table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"],
+                    + ((f" ({skipped} objectifs non évaluables ou secondaires, {see})." if skipped > 1 else
+                        f" (un objectif non évaluable ou secondaire, {see}).") if skipped else "."))
+    rows = [_verdict_row(ctx, r) for r in _stake_order(ctx, v).itertuples()]
+    table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Nécessaire", "Encore nécessaire"],
                   css="verdicts", sources=(source_line(ctx, indicator_ids),))
     if not skipped:
         return table
-    note = Text((f"{skipped} autres objectifs ne peuvent pas être évalués" if skipped > 1 else
-                 "Un autre objectif ne peut pas être évalué") + f" avec les données disponibles ({see}).", "note")
+    note = Text((f"{skipped} autres objectifs (non évaluables, passés ou moins prioritaires) figurent" if skipped > 1
+                 else "Un autre objectif (non évaluable, passé ou moins prioritaire) figure")
+                + f" en annexe ({see}).", "note")
     return Group([table, note])
 
 
-def _rate(rate: float) -> str:
-    return fmt.percent(rate, 1, signed=True) + "/an" if rate is not None and rate == rate else "—"
+def _verdict_row(ctx: ReportContext, r) -> dict:
+    unit, direction = ctx.catalogue[r.indicator_id].short_unit, ctx.catalogue[r.indicator_id].direction
+    obj = f"{named_framework(r.framework, r.document)} : {r.description}" + ("" if r.verified else " (non vérifié)")
+    if r.note:
+        obj += f" ({r.note})"
+    period = f"{int(r.start_year)}-{int(r.end_year)}"
+    return {"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Objectif": obj,
+            "Rythme observé": _pace(unit, getattr(r, "observed_slope", math.nan)),
+            "Nécessaire": _needed(unit, getattr(r, "required_slope", math.nan), direction, period, r),
+            "Encore nécessaire": _needed(unit, getattr(r, "still_required_slope", math.nan), direction, None, r),
+            "Verdicts": _verdicts_cell(r, period)}
+
+
+def _pace(unit: str, slope: float) -> str:
+    return pace_text(unit, slope) if slope == slope else "—"
+
+
+def _needed(unit: str, slope: float, direction: str, period: str | None, r=None) -> str:
+    """A required pace; never a pace in the wrong direction: a target already met shows « déjà atteint »
+    (with its margin in the indicator's unit where the pace still needed is asked), a past target or a
+    ceiling in force « sans objet »."""
+    if slope != slope:
+        return "sans objet"
+    if r is not None and getattr(r, "pace_category", "") in ("target_achieved", "achieved_then_away"):
+        margin = abs(getattr(r, "end_value", math.nan) - getattr(r, "target_value", math.nan))
+        if period is None and margin == margin:
+            return f"déjà atteint (marge : {display(unit, margin).replace('-', '')})"
+        return "déjà atteint"
+    if (slope > 0 and direction == "decrease") or (slope < 0 and direction == "increase"):
+        return "déjà atteint"
+    text = pace_text(unit, slope)
+    return f"{text} depuis {period.split('-')[0]}" if period else text
 
 
 def _verdicts_cell(r, period: str) -> list[Verdict]:
@@ -115,6 +154,8 @@ def _verdicts_cell(r, period: str) -> list[Verdict]:
     « à vérifier » for a target not verified."""
     if r.category == "to_verify":
         return [Verdict("to_verify", f"objectif à vérifier : sans verdict (rythme {period})")]
+    if not r.required_rate == r.required_rate and r.category in ("target_achieved", "target_missed"):
+        return [Verdict(r.category, r.label_fr)]  # a ceiling in force, a past target: kept or not, no pace
     out = [Verdict(r.category, f"court terme ({period}) : {r.label_fr}")]
     if isinstance(getattr(r, "long_category", None), str):
         out.append(Verdict(r.long_category, f"long terme ({int(r.long_start_year)}-{int(r.end_year)}) : "
@@ -134,23 +175,32 @@ def unassessable_targets(ctx: ReportContext) -> Bullets:
 
 # --- sentences -----------------------------------------------------------------------------------
 
+def framework_phrase(fw: str) -> str:
+    """« du SRADDET », « des orientations du SRADDET (2018) », « national »: a framework after « objectif 2030 »."""
+    return ("du SRADDET" if fw == "Régional (SRADDET Hauts-de-France)" else
+            "des orientations du SRADDET (2018)" if "orientations du SRADDET" in fw else
+            "national" if fw.startswith("National") else f"({fw})")
+
+
 def _targets_for_sentences(ctx: ReportContext) -> dict[str, dict]:
-    """The target each key sentence refers to (the one shown on the synthesis page)."""
-    v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
+    """The target each key sentence refers to: the statement's (one verdict per indicator)."""
     out = {}
     for iid in ("ges_total", "conso_energie_finale", "enr_elec_production"):
-        b = headline_target(v, iid, ctx.year) if len(v) else None
-        if b is not None and b["still_required_rate"] == b["still_required_rate"]:
-            fw = b["framework"]
-            cadre = ("du SRADDET" if fw == "Régional (SRADDET Hauts-de-France)" else
-                     "des orientations du SRADDET (2018)" if "orientations du SRADDET" in fw else
-                     "national" if fw.startswith("National") else f"({fw})")
-            out[iid] = {"year": int(b["target_year"]), "framework": cadre, "required_rate": b["still_required_rate"],
-                        "achieved": b["category"] in ("target_achieved", "achieved_then_away"),
-                        "away": b["category"] == "achieved_then_away", "verified": bool(b["verified"]),
-                        # the verdict's own period and pace: the sentence and the verdict table agree
-                        "period": f"{int(b['start_year'])} à {int(b['end_year'])}", "observed_rate": b["observed_rate"],
-                        "on_track": bool(b["un_q"] >= 1) if b["un_q"] == b["un_q"] else False}
+        if value(ctx, iid)[0] != value(ctx, iid)[0]:
+            continue
+        st = statement(ctx, iid)
+        b = st.target
+        if b is None or b.get("end_year") != b.get("end_year"):
+            continue
+        past = int(b["target_year"]) <= ctx.year
+        if past:
+            continue
+        out[iid] = {"year": int(b["target_year"]), "framework": framework_phrase(b["framework"]),
+                    "achieved": b["category"] in ("target_achieved", "achieved_then_away"),
+                    "away": b["category"] == "achieved_then_away", "verified": bool(b["verified"]),
+                    "period": f"{st.start_year} à {st.end_year}", "observed": pace_text(st.unit, st.observed_slope),
+                    "required": pace_text(st.unit, st.required_slope), "verdict": b["label_fr"],
+                    "off_track": b["category"] not in ("target_achieved", "significant_progress")}
     return out
 
 
@@ -165,7 +215,8 @@ def key_sentences(ctx: ReportContext, n: int = 4, short_caveat: bool = False) ->
         return v
 
     sentences = territory_sentences(get, ctx.of_name, ctx.first_year, ctx.year, directions,
-                                    _targets_for_sentences(ctx), short_caveat=short_caveat)
+                                    _targets_for_sentences(ctx), short_caveat=short_caveat,
+                                    pace=lambda iid, x: pace_text(ctx.catalogue[iid].short_unit, x))
     return Bullets([s.text for s in sentences[:n]], natures=frozenset(seen))
 
 

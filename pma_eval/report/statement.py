@@ -1,0 +1,170 @@
+"""One statement per figure: an indicator of a territory in the report's year, computed once.
+
+A :class:`Statement` holds what every product says about a headline figure: its value, unit, year,
+nature and completeness, the one target the syntheses name (:func:`pma_eval.evaluation.headline_target`)
+with its framework, the verdict, its period, the paces in the indicator's own unit per year, and
+Eurostat's ratio as the cross-check. The key-figure page, the synthesis table, the key sentences, the
+decision page and the visuals render from it, so that one indicator has one verdict everywhere.
+
+Paces are written in one language (:data:`pma_eval.evaluation.progress.RATES_FR`): the change per
+year in the indicator's display unit (« −70,2 kt CO₂e/an », « +0,5 point/an » for a share).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import fmt
+from ..evaluation import CATEGORY_LABELS_FR, assess_progress, headline_target
+from ..evaluation.targets import short_framework
+from ..vocabulary import UNITS
+from .blocks import Verdict
+from .context import ReportContext, natures, series, value
+
+#: Label of a verdict given by the pace alone, when no verified target applies.
+NO_TARGET_FR = "sans objectif vérifié"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What every product says about one indicator of one territory in the report's year."""
+
+    indicator_id: str
+    title: str
+    unit: str  # the catalogue's short unit (vocabulary.yml key)
+    year: int
+    value: float
+    nature: str
+    complete: bool
+    verdict: Verdict
+    target: pd.Series | None  # the verdict row of the one target named (None: no verified target)
+    start_year: int | None = None
+    end_year: int | None = None
+    observed_slope: float = math.nan
+    required_slope: float = math.nan
+    still_required_slope: float = math.nan
+    eurostat_ratio: float = math.nan
+    eurostat_category: str | None = None
+
+    @property
+    def in_points(self) -> bool:
+        """A share changes by points, not by a percentage of itself."""
+        return self.unit == "%"
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}-{self.end_year}" if self.start_year is not None else ""
+
+    @property
+    def target_text(self) -> str:
+        """« orientations SRADDET 2018 : −30 % en 2030 par rapport à 2015 », or « aucun objectif vérifié »."""
+        if self.target is None:
+            return "aucun objectif vérifié"
+        return f"{short_framework(self.target['framework'])} : {self.target['description']}"
+
+    def shown(self, ctx: ReportContext | None = None) -> str:
+        """The value in its display unit, « au moins … » when the total is incomplete."""
+        from .context import display
+
+        text = display(self.unit, self.value, ctx)
+        return text if self.complete or text == fmt.MISSING else f"au moins {text}"
+
+    @property
+    def verdict_with_check(self) -> Verdict:
+        """The verdict, with Eurostat's cross-check after it when it applies."""
+        check = self.cross_check
+        return Verdict(self.verdict.category, f"{self.verdict.label} ; {check}" if check else self.verdict.label)
+
+    @property
+    def cross_check(self) -> str:
+        """« méthode d'Eurostat : progrès modéré (rapport 91 %) », or '' when it does not apply."""
+        if self.eurostat_category is None or self.eurostat_category == "not_assessable":
+            return ""
+        ratio = (f" (rapport {fmt.percent(self.eurostat_ratio, 0)})"
+                 if self.eurostat_ratio == self.eurostat_ratio and self.eurostat_category not in
+                 ("target_achieved", "achieved_then_away", "target_missed") else "")
+        return f"méthode d'Eurostat : {CATEGORY_LABELS_FR[self.eurostat_category]}{ratio}"
+
+
+def pace_text(unit: str, slope: float, signed: bool = True) -> str:
+    """A pace in the display unit per year: « −70,2 kt CO₂e/an », « +0,54 point/an » (a share)."""
+    if slope is None or slope != slope:
+        return fmt.MISSING
+    if unit == "%":  # a share moves by points (French: « point » below 2, « points » from 2)
+        return _sig(slope, 2, signed) + "\u00a0point" + ("s" if abs(slope) >= 2 else "") + "/an"
+    u = UNITS[unit]
+    x, shown = slope * u.factor, u.display
+    if abs(x) < 1 and u.factor != 1:  # −4 t CO₂e/an rather than −0,004 kt CO₂e/an
+        x, shown = slope, unit
+    return _sig(x, 3, signed) + (f"\u00a0{shown}" if shown else "") + "/an"
+
+
+def _sig(x: float, digits: int, signed: bool) -> str:
+    """``digits`` significant digits, no trailing zeros: −70,24 → « −70,2 », −4,0 → « −4 », 1 234 → « 1 234 »."""
+    if x == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    text = fmt.number_trimmed(round(x, decimals), decimals)
+    return ("+" + text) if signed and x > 0 else text
+
+
+def is_complete(ctx: ReportContext, iid: str, year: int | None = None) -> bool:
+    """Is the territory's value of that year a complete total (no part missing in the sources)?"""
+    v = ctx.indicators
+    if "complete" not in v:
+        return True
+    rows = v.loc[(v["indicator_id"] == iid) & (v["geo_level"] == ctx.geo_level) & (v["geo_code"] == ctx.geo_code)
+                 & (v["year"] == (year or ctx.year)), "complete"]
+    return bool(rows.astype(bool).all()) if len(rows) else True
+
+
+def statement(ctx: ReportContext, iid: str) -> Statement:
+    """The statement of one headline indicator (see the module docstring)."""
+    ind = ctx.catalogue[iid]
+    val, nat = value(ctx, iid)
+    verdicts = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
+    best = headline_target(verdicts, iid, ctx.year) if len(verdicts) else None
+    common = dict(indicator_id=iid, title=ind.short_title, unit=ind.short_unit, year=ctx.year, value=val,
+                  nature=nat, complete=is_complete(ctx, iid))
+    if best is not None:
+        y0, y1 = int(best["start_year"]), int(best["end_year"])
+        return Statement(**common, verdict=Verdict(best["category"], f"{best['label_fr']} ({y0}-{y1})"), target=best,
+                         start_year=y0, end_year=y1, observed_slope=_f(best.get("observed_slope")),
+                         required_slope=_f(best.get("required_slope")),
+                         still_required_slope=_f(best.get("still_required_slope")),
+                         eurostat_ratio=_f(best.get("eurostat_ratio")), eurostat_category=best.get("eurostat_category"))
+    s = series(ctx, iid).dropna()
+    s = s.loc[s.index <= ctx.year]
+    if ind.direction == "none" or len(s) < 2 or s.iloc[0] == 0:
+        return Statement(**common, verdict=Verdict("not_assessable", NO_TARGET_FR), target=None)
+    r = assess_progress(s, ind.direction)
+    eu = assess_progress(s, ind.direction, rule="eurostat")
+    return Statement(**common, verdict=Verdict(r.category, f"{NO_TARGET_FR} : {r.label_fr} ({r.period})"),
+                     target=None, start_year=r.start_year, end_year=r.end_year, observed_slope=r.observed_slope,
+                     eurostat_category=eu.category if eu.category != r.category else None)
+
+
+def statements(ctx: ReportContext) -> dict[str, Statement]:
+    """The statements of the catalogue's headline indicators that have a value in the report's year."""
+    out = {}
+    for ind in ctx.catalogue.headlines():
+        s = series(ctx, ind.id).dropna()
+        if ctx.year in s.index:
+            out[ind.id] = statement(ctx, ind.id)
+    return out
+
+
+def worst_nature_since(ctx: ReportContext, iid: str, first: int) -> str:
+    from ..territory import worst_nature
+
+    return worst_nature(natures(ctx, iid).loc[first:ctx.year])
+
+
+def _f(x) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return math.nan
