@@ -336,9 +336,7 @@ def simulate(scenario: Scenario, base: BaseState, horizon: int = 2050, draws: in
         inventory = base.emissions.get(s, 0.0)
         if s in SECTORS_ENERGY:
             computed0 = sum(base.energy.get((s, c), 0.0) * ef[c] for c in CARRIERS) * np.ones((n, 1))
-            k = np.where(computed0 > inventory, np.divide(inventory, computed0, out=np.ones_like(computed0),
-                                                          where=computed0 > 0), 1.0)
-            non_energy0 = inventory - k * computed0
+            k, non_energy0 = calibrate(inventory, computed0)
             energetic = k * sum(energy[(s, c)] * ef[c] for c in CARRIERS)
         else:
             non_energy0, energetic = inventory, 0.0
@@ -365,6 +363,29 @@ def simulate(scenario: Scenario, base: BaseState, horizon: int = 2050, draws: in
                 * cumulated("photovoltaique") * h("productible_mwh_par_mwc")) if "photovoltaique" in active else 0.0
     renewables["solaire_pv"] = renewables.get("solaire_pv", 0.0) * ones + pv_added
     return Result(years=years, energy=energy, emissions=emissions, renewables=renewables, complement=complement)
+
+
+def calibrate(inventory: float, computed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The base-year calibration of an energy sector: ``(k, non_energy)`` such that
+    ``k × computed + non_energy = inventory``. ``computed`` (energy × direct factors) above the
+    inventory is scaled down (``k < 1``, no non-energy part); below it, the rest is non-energy."""
+    computed = np.asarray(computed, dtype=float)
+    k = np.where(computed > inventory, np.divide(inventory, computed, out=np.ones_like(computed),
+                                                 where=computed > 0), 1.0)
+    return k, inventory - k * computed
+
+
+def calibration(base: BaseState, factors: dict[str, float]) -> pd.DataFrame:
+    """The base-year calibration of each energy sector with ``factors`` (central values): ``inventory``,
+    ``energy_emissions`` (energy × direct factors), ``k`` and ``non_energy`` [t CO2e], by sector."""
+    rows = {}
+    for s in SECTORS_ENERGY:
+        inventory = base.emissions.get(s, 0.0)
+        computed = sum(base.energy.get((s, c), 0.0) * factors.get(c, 0.0) for c in CARRIERS)
+        k, non_energy = calibrate(inventory, np.array([computed]))
+        rows[s] = {"inventory": inventory, "energy_emissions": computed, "k": float(k[0]),
+                   "non_energy": float(non_energy[0])}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def glide_path(reference: np.ndarray, base_value: np.ndarray, tau: np.ndarray, join_in: np.ndarray | float) -> np.ndarray:

@@ -17,7 +17,7 @@ from ..prospective import forecast, lever_contributions, sgpe_split
 from ..prospective.cobenefits import air_cobenefits
 from ..prospective.effort import (CARRIER_LEVERS, SCENARIO_COUNTERPARTS, SGPE_END, SGPE_START, carrier_emissions)
 from ..prospective.forecast import MODEL_LABELS, annual_series, forecast_table
-from ..prospective.model import central_value, uncovered_by_sector
+from ..prospective.model import calibration, central_value, uncovered_by_sector
 from ..prospective.options import (HOLDERS, NOT_OBSERVED, PRODUCTION_LEVERS, OBSERVED, cumulated_quantity, observed_pace,
                                    required_efforts, yearly_cost)
 from ..prospective.results import reference_effort, sector_gaps
@@ -646,6 +646,34 @@ def sgpe_reconciliation(ctx: ForesightContext, name: str = TARGET_SCENARIO) -> B
                  f"{ctx.base.year + 1} à {SGPE_END} (valeurs centrales).")
         out.append(text)
     return Bullets(out, natures=_sgpe_natures(ctx) | natures(ctx)) if out else None
+
+
+def factor_note(ctx: ForesightContext) -> Text:
+    """Which emission factors the model uses, and, on demonstration data, why another set appears
+    elsewhere: the demonstration energy was inferred from the inventory with total (upstream) factors,
+    and the difference between the two sets stays in the calibrated non-energy emissions."""
+    f = DIRECT_EMISSION_FACTORS
+    direct = (f"gaz naturel {fmt.number_trimmed(f['gaz'])}, produits pétroliers {fmt.number_trimmed(f['produits_petroliers'])}, "
+              f"bois {fmt.number_trimmed(f['bois_energie'])}, électricité et chaleur des réseaux 0 t CO₂e/MWh")
+    text = (f"Facteurs d'émission. Le modèle des scénarios applique les facteurs directs de la combustion chez le "
+            f"consommateur ({direct}), ceux d'un inventaire cadastral comme celui du CITEPA.")
+    if ctx.is_demonstration:
+        from ..demonstration import EF as DEMO_FACTORS
+
+        cal = calibration(ctx.base, f)
+        parts = [f"{SECTOR_LABELS[s_].lower()} {kt(r_['non_energy'])} ({fmt.percent(r_['non_energy'] / r_['inventory'], 0)})"
+                 for s_, r_ in cal.sort_values("non_energy", ascending=False).iterrows()
+                 if r_["inventory"] > 0 and r_["non_energy"] >= 1000]
+        text += (" Les consommations de démonstration ont été déduites des émissions de l'inventaire avec un autre jeu, "
+                 f"des facteurs complets, amont compris (gaz {fmt.number_trimmed(DEMO_FACTORS['gaz'])}, fioul "
+                 f"{fmt.number_trimmed(DEMO_FACTORS['produits_petroliers'])}, électricité "
+                 f"{fmt.number_trimmed(DEMO_FACTORS['electricite'])} t CO₂e/MWh). Au calage, la part des émissions "
+                 "que l'énergie et les facteurs directs n'expliquent pas est comptée comme non énergétique, et les "
+                 "leviers de consommation ne la touchent pas ; avec ces consommations de démonstration, elle contient "
+                 f"aussi l'écart entre les deux jeux (en {ctx.base.year} : " + ", ".join(parts) + "). Sur des "
+                 "consommations mesurées, elle ne contiendrait que les émissions réellement non énergétiques "
+                 "(fluides frigorigènes, procédés, élevage).")
+    return Text(text, natures=natures(ctx))
 
 
 def _value_text(v) -> str:

@@ -253,6 +253,12 @@ def test_calibration_by_hand():
     r = simulate(_scenario(hypotheses=growth), BASE, 2024)
     assert r.emissions["residentiel"][0, 1] == pytest.approx(259 * 1.1 + 41)
     assert r.emissions["tertiaire"][0, 1] == pytest.approx(50 * 1.1)
+    # The same rule, as the scenario report states it (factor note of the annex).
+    from pma_eval.prospective.model import calibration
+
+    cal = calibration(BASE, {"gaz": 0.205, "produits_petroliers": 0.27, "electricite": 0.0})
+    assert cal.loc["residentiel", ["energy_emissions", "k", "non_energy"]].tolist() == pytest.approx([259, 1, 41])
+    assert cal.loc["tertiaire", ["energy_emissions", "k", "non_energy"]].tolist() == pytest.approx([82, 50 / 82, 0])
 
 
 def test_heating_switch_by_hand():
