@@ -53,6 +53,7 @@ SCENARIO_ENERGY_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["scenario
 ORE_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["ore"])
 ALWAYS_PRESENT_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["always_present"])
 COMBUSTION_AIR_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["combustion_air"])
+ENERGY_ONLY_SECTORS: tuple[str, ...] = tuple(_RAW["sector_groups"]["energy_only"])
 
 CARRIER_LABELS: dict[str, str] = _labels("carriers")
 REPORT_CARRIERS: tuple[str, ...] = tuple(_RAW["carrier_groups"]["report"])

@@ -298,6 +298,40 @@ def test_emission_drivers_sum_exactly_to_the_change():
     assert (t["carbon_intensity"] <= 0.205).all()
 
 
+def test_a_cold_year_is_booked_to_the_weather_not_to_the_carbon_content():
+    """Issue 23: ≈ 25 kt of weather were booked as « contenu carbone » because the weather factor used
+    corrected energy and the carbon factor the raw mix. Hand case: 2021 is cold, every sector burns 20 %
+    more gas (60 → 72 MWh) and the same electricity; at normal climate nothing changed (the corrected
+    table repeats 2020). Energy emissions rise by 12 × 0.205 = 2.46 t per sector, all of it weather."""
+    from pma_eval.evaluation import emissions_drivers
+    from pma_eval.evaluation.drivers import ENERGY_SECTORS
+
+    rows, energy, corrected = [], [], []
+    for year, gas in ((2020, 60.0), (2021, 72.0)):
+        rows.append(("population", year, 1000.0))
+        total = 0.0
+        for k, s in enumerate(ENERGY_SECTORS):
+            elec = 40.0 + 10 * k
+            energy += [(s, "gaz", year, gas), (s, "electricite", year, elec)]
+            corrected += [(s, "gaz", year, 60.0), (s, "electricite", year, elec)]
+            rows += [(f"conso_{s}", year, gas + elec), (f"conso_{s}_corrigee", year, 60.0 + elec),
+                     (f"ges_{s}", year, gas * 0.205)]
+            total += gas * 0.205
+        rows.append(("ges_total", year, total))
+    frame = lambda r, cols: pd.DataFrame(r, columns=cols).assign(geo_level="pma", geo_code="PMA")  # noqa: E731
+    ind = frame(rows, ["indicator_id", "year", "value"])
+    en, ec = (frame(x, ["sector", "carrier", "year", "value"]) for x in (energy, corrected))
+    eff = emissions_drivers(ind, en, "pma", "PMA", 2020, 2021, energy_corrected=ec)
+    n = len(ENERGY_SECTORS)
+    assert eff["climate"] == pytest.approx(n * 12 * 0.205)
+    assert eff["carbon_intensity"] == pytest.approx(0.0, abs=1e-9)
+    assert eff["energy_per_capita"] == pytest.approx(0.0, abs=1e-9)
+    # Without the corrected mix, the weather ratio is taken on energy (72 + elec) / (60 + elec), smaller
+    # than on emissions (72 / 60): part of the cold year leaks into the carbon content.
+    leaky = emissions_drivers(ind, en, "pma", "PMA", 2020, 2021)
+    assert leaky["carbon_intensity"] > 0.1 and leaky["climate"] < eff["climate"]
+
+
 def test_emission_drivers_on_the_shipped_data_keep_the_carbon_content_physical(built_paths):
     from pma_eval.evaluation.drivers import factor_tables
     from pma_eval.processed import load

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import charts, fmt, maps
+from ...errors import ConfigurationError
 from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
+from ...processed import load
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import PCAET, SECTOR_LABELS, UNITS
 from ..blocks import Figure, Table, Text
@@ -76,8 +78,12 @@ def drivers(ctx: ReportContext, start: int | None = None) -> pd.Series | None:
     if ctx.energy is None:
         return None
     try:
+        corrected = load("energy_corrected", ctx.paths)
+    except ConfigurationError:
+        corrected = None
+    try:
         return emissions_drivers(ctx.indicators, ctx.energy, ctx.geo_level, ctx.geo_code, start or ctx.first_year,
-                                 ctx.year)
+                                 ctx.year, corrected)
     except (ValueError, KeyError):
         return None
 
