@@ -64,10 +64,23 @@ MAPPING_NOTES = {
     "part_EnR_mix_energetique": SHARE_NOTE,
     ("emissions_GES", "industrie"): "industrie hors branche énergie",
 }
+#: The same caveats in a few words, for the key-figure tables.
+SHORT_NOTES = {SHARE_NOTE: "production locale seulement", "électricité, chaleur et biométhane produits sur le "
+               "territoire": "production locale"}
 #: A consumption target is judged on the climate-corrected series where it covers every year of the
 #: raw one (as the national follow-up of the energy targets is): a mild year is not read as progress.
 CLIMATE_CORRECTED = {"conso_energie_finale": "conso_energie_finale_corrigee"}
 CORRECTED_NOTE = "consommation à climat normal"
+SHORT_NOTES[CORRECTED_NOTE] = "à climat normal"
+
+
+def short_note(note: str) -> str:
+    """« production locale seulement ; à climat normal »: the caveats of a verdict in a few words."""
+    parts = [p.strip() for p in str(note or "").split(";") if p.strip()]
+    short = [SHORT_NOTES.get(p, SHORT_NOTES.get(p.split(" ;")[0], "")) for p in parts]
+    if any(p.startswith(SHARE_NOTE) for p in parts):
+        short.append(SHORT_NOTES[SHARE_NOTE])
+    return " ; ".join(dict.fromkeys(x for x in short if x))
 #: Indicators of the targets file about *net* emissions (gross emissions minus sequestration).
 NET_INDICATORS = ("emissions_GES_nettes",)
 NET_REASON = "objectif d'émissions nettes : non évaluable sans données de séquestration"

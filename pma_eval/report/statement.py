@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import fmt
 from ..evaluation import CATEGORY_LABELS_FR, assess_progress, headline_target
-from ..evaluation.targets import short_framework
+from ..evaluation.targets import named_framework, short_note
 from ..vocabulary import UNITS
 from .blocks import Verdict
 from .context import ReportContext, natures, series, value
@@ -63,7 +63,9 @@ class Statement:
         """« orientations SRADDET 2018 : −30 % en 2030 par rapport à 2015 », or « aucun objectif vérifié »."""
         if self.target is None:
             return "aucun objectif vérifié"
-        return f"{short_framework(self.target['framework'])} : {self.target['description']}"
+        note = short_note(self.target.get("note") or "")
+        return (f"{named_framework(self.target['framework'], self.target['document'])} : "
+                f"{self.target['description']}" + (f" ({note})" if note else ""))
 
     def shown(self, ctx: ReportContext | None = None) -> str:
         """The value in its display unit, « au moins … » when the total is incomplete."""

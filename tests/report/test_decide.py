@@ -76,7 +76,8 @@ def test_commitments_without_a_completed_action_by_the_year():
                             "start": pd.to_datetime(["2020-01-01", "2021-01-01", "2024-03-01"]), "nature": "observed"})
     points = decide.idle_commitments(_ctx(activity={"strategy": strategy, "actions": actions}))
     # E3's only completed action starts after 2023: it does not count for the 2023 report.
-    assert points[0].sentence == "Engagements sans action réalisée : 2 engagements sur 3, dont « Sortir du fioul » ; « Planter »."
+    assert points[0].sentence == ("Engagements sans action réalisée : 2 engagements du Pôle sur 3, dont « Sortir du fioul » ; "
+                                  "« Planter ».")
     assert decide.idle_commitments(_ctx(activity=None)) == []
 
 

@@ -43,6 +43,7 @@ from ...territory import worst_nature
 from ...vocabulary import PCAET, SECTOR_LABELS
 from ..blocks import Bullets, Group, Heading, Table, Text, Verdict
 from ..context import NATURE_SHORT, ReportContext, natures, series, source_line, value
+from ...evaluation.progress import RATES_FR
 from ..statement import pace_text, statements
 from .synthesis import change_text, trend_label
 
@@ -175,7 +176,9 @@ def option_for(ctx: ReportContext, iid: str) -> str:
     """« option : « Action fictive 8 : … » (pilote : CALL ; budget prévu : 225 000 €, en cours) »: the
     unfinished action with the largest budget among those of the commitments tied to the indicator (the
     strategy's ``indicateurs``), or a sentence saying none is tied to it."""
-    act = ctx.activity
+    from ..network import activity_of
+
+    act = activity_of(ctx)  # an EPCI's own actions in an EPCI's report
     none = "aucune action en cours du plan d'actions n'y est rattachée"
     if not act or "actions" not in act or "strategy" not in act:
         return none
@@ -253,23 +256,21 @@ def uncovered_effort(ctx: ReportContext) -> list[DecisionPoint]:
 
 
 def idle_commitments(ctx: ReportContext, n: int = 3) -> list[DecisionPoint]:
-    """Rule 3: commitments with no action « réalisé » by the report's year."""
-    act = ctx.activity
-    if not act:
+    """Rule 3: commitments with no action « réalisé » by the report's year — in an EPCI's report, the
+    Pôle's commitments the EPCI's own actions serve, said so (:func:`pma_eval.report.network.commitments`)."""
+    from ..network import commitments
+
+    c = commitments(ctx)
+    if c is None or c.idle.empty:
         return []
-    strategy, actions = act["strategy"], act["actions"]
-    actions = actions.loc[actions["start"].isna() | (actions["start"].dt.year <= ctx.year)]
-    done = set(actions.loc[actions["status"] == "réalisé", "commitment_id"])
-    idle = strategy.loc[~strategy["commitment_id"].isin(done)]
-    if idle.empty:
-        return []
-    named = " ; ".join(f"« {c} »" for c in idle["commitment"].head(n))
+    idle = c.idle
+    named = " ; ".join(f"« {x} »" for x in idle["commitment"].head(n))
     more = len(idle) - min(n, len(idle))
-    count = f"{len(idle)} engagements sur {len(strategy)}" if len(idle) > 1 else f"un engagement sur {len(strategy)}"
+    count = f"{len(idle)} {c.scope} sur {c.total}" if len(idle) > 1 else f"un des {c.total} {c.scope}"
     return [DecisionPoint("commitments", (
         f"Engagements sans action réalisée : {count}, dont {named}" + (f" et {more} autres" if more > 1 else
                                                                          " et un autre" if more == 1 else "")),
-        frozenset(idle["nature"]) | frozenset(actions["nature"]))]
+        c.natures)]
 
 
 def largest_move(ctx: ReportContext) -> list[DecisionPoint]:
@@ -308,4 +309,4 @@ def decide_page(ctx: ReportContext) -> Group:
     points = decision_points(ctx)
     bullets = (Bullets([p.sentence for p in points], natures=frozenset().union(*(p.natures for p in points)))
                if points else Text("Aucun point de décision ne ressort des données disponibles."))
-    return Group([key_figures_table(ctx), Heading("À décider", 3), bullets])
+    return Group([key_figures_table(ctx), Text(RATES_FR, "note"), Heading("À décider", 3), bullets])

@@ -163,6 +163,22 @@ def _verdicts_cell(r, period: str) -> list[Verdict]:
     return out
 
 
+def annex_targets(ctx: ReportContext) -> Table | Text:
+    """The judged targets the main text leaves out (past, secondary, or a second target for the same
+    indicator and horizon), with their verdicts (annex)."""
+    v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
+    if v.empty:
+        return Text("Aucun autre objectif.")
+    judged = v.loc[v["category"] != "not_assessable"]
+    _, rest = main_targets(judged, ctx.year)
+    if rest.empty:
+        return Text("Tous les objectifs évaluables figurent dans le corps du rapport.")
+    rows = [_verdict_row(ctx, r) for r in _stake_order(ctx, rest).itertuples()]
+    return Table(pd.DataFrame(rows), f"Autres objectifs évalués — {ctx.name}",
+                 numeric=["Rythme observé", "Nécessaire", "Encore nécessaire"], css="verdicts",
+                 sources=(source_line(ctx, list(rest["indicator_id"].unique())),))
+
+
 def unassessable_targets(ctx: ReportContext) -> Bullets:
     """Targets that could not be assessed, with the reason (annex)."""
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
