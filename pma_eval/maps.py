@@ -41,14 +41,25 @@ def outline_segments(shapes: dict[str, list[np.ndarray]], codes) -> list[np.ndar
     return [np.array(seg) for seg, n in count.items() if n == 1]
 
 
+#: Mark of a commune whose total is incomplete (a lower bound), on the map and in its legend.
+INCOMPLETE_MARK = "*"
+
+
 def choropleth(shapes: dict[str, list[np.ndarray]], values: pd.Series, title: str, unit: str, source: str,
-               decimals: int = 1, groups: pd.Series | None = None, labels: dict[str, str] | None = None) -> plt.Figure:
+               decimals: int = 1, groups: pd.Series | None = None, labels: dict[str, str] | None = None,
+               incomplete=()) -> plt.Figure:
     """Communes coloured by quantile class of ``values`` (index: INSEE code).
 
     Communes without a value are white and hatched (« sans valeur »). ``groups`` (code → EPCI)
     draws each EPCI's outline in a dark line; ``labels`` (code → name) writes the names of the main
-    towns at the centre of their largest ring.
+    towns at the centre of their largest ring. ``incomplete`` (codes) marks the communes whose total is
+    incomplete, a lower bound: « * » after their label (or alone at their centre), and a legend entry
+    « * total incomplet (au moins) ».
     """
+    incomplete = {c for c in incomplete if c in shapes}
+    labels = dict(labels or {})
+    for code in incomplete:
+        labels[code] = labels.get(code, "") + INCOMPLETE_MARK
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 5.2))
         bins = _classes(values, len(SEQUENTIAL))
@@ -90,6 +101,9 @@ def choropleth(shapes: dict[str, list[np.ndarray]], values: pd.Series, title: st
             from matplotlib.lines import Line2D
 
             handles.append(Line2D([], [], color="#222222", linewidth=1.1, label="limite d'agglomération"))
+        if incomplete:
+            handles.append(Patch(facecolor="none", edgecolor="none",
+                                 label=f"{INCOMPLETE_MARK} total incomplet (au moins)"))
         ax.legend(handles=handles, title=unit, loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=SMALL,
                   title_fontsize=8)
         ax.set_title(title)

@@ -17,8 +17,9 @@ from ..config import Paths, get_paths
 from ..processed import load_shapes
 from ..report import DEMO_BANNER, Table, load_context, nature_note
 from ..report import annual as a
+from ..report import network
 from ..report.context import ReportContext, formats_line, has_demonstration, lineage, source_line, value
-from .fiches import TEMPLATES
+from .fiches import INCOMPLETE_MARK, TEMPLATES, incomplete_note, incompleteness
 from .manifest import write_manifest
 from .report import CSS, export_pdf
 
@@ -30,17 +31,22 @@ SHOWN = ("population", "ges_total", "ges_par_habitant", "conso_energie_finale", 
 
 
 def communes_table(ctx: ReportContext) -> Table:
-    rows, seen = [], set()
+    """The 10 most populous communes; an incomplete total is marked « * » and the caption says what is missing."""
+    complete, missing = incompleteness(ctx.indicators, ctx.year)
+    rows, seen, marked = [], set(), []
     for code in ctx.territory.members("epci", ctx.geo_code):
         (pop, n1), (ges, n2), (pv, n3) = (value(ctx, i, level="commune", code=code)
                                           for i in ("population", "ges_par_habitant", "enr_puissance_solaire_pv"))
         seen |= {n1, n2, n3}
+        whole = complete.get(("ges_par_habitant", "commune", code), True)
         rows.append({"Commune": ctx.territory.name("commune", code), "Population": pop,
-                     "GES par habitant (t CO₂e)": ges, "Photovoltaïque (kW)": pv})
+                     "GES par habitant (t CO₂e)": fmt.number(ges, 1) + ("" if whole else INCOMPLETE_MARK),
+                     "Photovoltaïque (kW)": pv, "_code": code})
     df = pd.DataFrame(rows).sort_values("Population", ascending=False).head(10)
-    return Table(df, f"Les 10 communes les plus peuplées en {ctx.year}",
-                 formats={"Population": fmt.number, "GES par habitant (t CO₂e)": lambda x: fmt.number(x, 1),
-                          "Photovoltaïque (kW)": fmt.number},
+    note = incomplete_note(missing, [c for c in df["_code"]
+                                     if not complete.get(("ges_par_habitant", "commune", c), True)], ctx.territory)
+    return Table(df.drop(columns="_code"), f"Les 10 communes les plus peuplées en {ctx.year}" + (f". {note}" if note else ""),
+                 formats={"Population": fmt.number, "Photovoltaïque (kW)": fmt.number},
                  sources=(source_line(ctx, ["population", "ges_par_habitant", "enr_puissance_solaire_pv"]),),
                  natures=frozenset(seen))
 
@@ -56,6 +62,7 @@ def synthesis_sections(ctx: ReportContext, shapes: dict) -> list[tuple[str, list
         ("Les communes", [a.map_figure(ctx, shapes), communes_table(ctx)]),
         ("Énergie et renouvelables", [a.energy_figure(ctx), *([a.share_sentence(ctx)] if a.has_heat(ctx) else [])]),
         *([("Qualité de l'air", [a.air_summary(ctx)])] if a.has_air(ctx) else []),
+        *([(f"Engagements et actions de la {ctx.sigle}", [network.concretisation_text(ctx)])] if ctx.activity else []),
     ]
 
 

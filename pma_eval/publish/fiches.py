@@ -23,7 +23,8 @@ from .. import fmt, svg
 from ..config import Paths, get_paths
 from ..processed import load, load_shapes, load_territory, manifest
 from ..errors import ConfigurationError
-from ..narrative import comparison_sentence, evolution_sentence, rank
+from ..narrative import Sentence, comparison_sentence, evolution_sentence, rank
+from ..narrative.sentences import SHORT_CAVEATS
 from ..indicators import load_catalogue
 from ..report.context import formats_line, lineage
 from ..vocabulary import PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
@@ -52,6 +53,70 @@ def safe_path(folder: Path, code: str, name: str, suffix: str) -> Path:
     return p
 
 
+#: Small-number rule of the communes' fiches (issue 23). Below 10 photovoltaic installations, one roof
+#: more or less moves the count by a tenth or more; below 36 kW, the commune's whole park is the size of
+#: one small rooftop (36 kVA is the upper bound of the small-installations tariff segments). A percentage
+#: change then describes one household's decision, not a trend: Rombly (53 inhabitants) read
+#: « +625 % (+19,7 % par an) » for one installation of 3 kW. When either year of the comparison is below
+#: either threshold, the fiche gives the counts and powers of both years instead of a percentage.
+SMALL_INSTALLATIONS = 10
+SMALL_POWER_KW = 36.0
+
+
+def small_numbers(installations: tuple[float, float], power_kw: tuple[float, float]) -> bool:
+    """Whether a change of the photovoltaic park must be told in counts (see :data:`SMALL_INSTALLATIONS`)."""
+    return (any(n == n and n < SMALL_INSTALLATIONS for n in installations)
+            or any(p == p and p < SMALL_POWER_KW for p in power_kw))
+
+
+def pv_counts_sentence(of: str, start: int, end: int, installations: tuple[float, float],
+                       power_kw: tuple[float, float], nature: str = "observed") -> Sentence | None:
+    """« Le parc photovoltaïque de Rombly compte 1 installation (2,9 kW) en 2023, contre 1 installation
+    (0,4 kW) en 2012. »: the small-number rule's sentence (counts and powers, no percentage)."""
+    (n0, n1), (p0, p1) = installations, power_kw
+    if any(x != x for x in (n0, n1, p0, p1)):
+        return None
+
+    def park(n: float, p: float) -> str:
+        return fmt.count(int(n), "installation") + f" ({fmt.number(p, 1 if p < 10 else 0)}\u00a0kW)" if n else "aucune"
+
+    caveat = SHORT_CAVEATS.get(nature)
+    text = (f"Le parc photovoltaïque {of} compte {park(n1, p1)} en {end}, contre {park(n0, p0)} en {start}"
+            + (f" {caveat}." if caveat else "."))
+    # Counts say little about a trend: ranked after the comparisons and the larger changes.
+    return Sentence(text, 0.1, "pv_installations", nature)
+
+
+def incompleteness(ind: pd.DataFrame, year: int) -> tuple[dict[tuple[str, str, str], bool], dict[str, list[str]]]:
+    """``(indicator, level, code) → complete`` in ``year``, and the communes whose inventory lacks sectors
+    (code → the sectors' labels, from the rows ``complete`` False of the ``ges_<sector>`` indicators)."""
+    sub = ind.loc[ind["year"] == year]
+    complete = (sub.set_index(["indicator_id", "geo_level", "geo_code"])["complete"].astype(bool).to_dict()
+                if "complete" in sub else {})
+    missing: dict[str, list[str]] = {}
+    for s in PCAET:
+        rows = sub.loc[(sub["indicator_id"] == f"ges_{s}") & (sub["geo_level"] == "commune")]
+        if "complete" in rows:
+            for code in rows.loc[~rows["complete"].astype(bool), "geo_code"]:
+                missing.setdefault(code, []).append(SECTOR_LABELS[s].lower())
+    return complete, missing
+
+
+#: Mark of an incomplete total on cards, bars and tables; its note says « au moins » and what is missing.
+INCOMPLETE_MARK = "*"
+
+
+def incomplete_note(missing: dict[str, list[str]], codes, territory) -> str:
+    """« * Total incomplet, à lire « au moins » : l'inventaire ne donne pas le transport routier de Béthune. »
+    for the communes of ``codes`` whose inventory lacks sectors ('' when none)."""
+    parts = [f"le {' ni le '.join(missing[c])} {territory.name_after_de('commune', c)}" for c in codes if c in missing]
+    if not parts:
+        return ""
+    shown = parts[:3] + ([f"{len(parts) - 3} autres secteurs communaux"] if len(parts) > 3 else [])
+    return (f"{INCOMPLETE_MARK} Total incomplet, à lire « au moins » : l'inventaire ne donne pas "
+            + ", ".join(shown) + ".")
+
+
 @dataclass
 class FicheData:
     code: str
@@ -74,6 +139,8 @@ class FicheData:
     sources: str
     demonstration: bool
     peers: str = ""  # the commune beside communes of similar size of its département (observed inventory)
+    incomplete: str = ""  # note of the totals marked « * » (incomplete: at least the value shown)
+    own_incomplete: bool = False  # the commune's own cards are marked: the note goes under them, else under the bars
 
 
 def _lookup(ind: pd.DataFrame, year: int):
@@ -106,6 +173,8 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
     sources = formats_line(manifest(paths), [*lineage(load_catalogue(), SHOWN), "contours_communes"])
     v1, n1 = _lookup(ind, year)
     v0, n0 = _lookup(ind, first)
+    complete, missing = incompleteness(ind, year)
+    _, missing0 = incompleteness(ind, first)
     try:
         comparisons = load("comparisons_ges", paths)
         comparisons = comparisons.loc[(comparisons["geo_level"] == "commune") & (comparisons["sector"] == "total")]
@@ -124,6 +193,34 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
         def nat(iid, level="commune", geo=code, d=n1):
             return d.get((iid, level, geo), "secret")
 
+        def whole(iid, level="commune", geo=code):
+            return complete.get((iid, level, geo), True)
+
+        def mark(iid, level="commune", geo=code):
+            return "" if whole(iid, level, geo) else INCOMPLETE_MARK
+
+        def emissions_sentence() -> Sentence | None:
+            """The change of the commune's total; on the sectors the inventory gives, said so, when the same
+            sectors are missing both years (otherwise the two totals do not cover the same scope: none)."""
+            gaps = missing.get(code, []), missing0.get(code, [])
+            if gaps[0] != gaps[1]:
+                return None
+            scope = f"{of} (hors {' et '.join(gaps[0])})" if gaps[0] else of
+            return evolution_sentence("ges_total", scope, first, get("ges_total", d=v0), year, ges, "decrease",
+                                      nature=worst_nature([nat("ges_total", d=n0), ges_n]), short_caveat=True)
+
+        def pv_sentence() -> Sentence | None:
+            counts = (get("pv_installations", d=v0), get("pv_installations"))
+            power = (get("enr_puissance_solaire_pv", d=v0), get("enr_puissance_solaire_pv"))
+            nature = worst_nature([nat("enr_puissance_solaire_pv"), nat("enr_puissance_solaire_pv", d=n0),
+                                   nat("pv_installations"), nat("pv_installations", d=n0)])
+            if small_numbers(counts, power):
+                return pv_counts_sentence(of, first, year, counts, power, nature)
+            return evolution_sentence("enr_puissance_solaire_pv", of, first, power[0], year, power[1], "increase",
+                                      nature=worst_nature([nat("enr_puissance_solaire_pv"),
+                                                           nat("enr_puissance_solaire_pv", d=n0)]),
+                                      short_caveat=True)
+
         pop, pop0 = get("population"), get("population", d=v0)
         ges, ges_n = get("ges_total"), nat("ges_total")
         per_hab = get("ges_par_habitant")
@@ -131,19 +228,23 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
         sentences = rank([
             comparison_sentence("ges_par_habitant", of, year, per_hab, "t CO₂e", f"la {epci_name}",
                                 get("ges_par_habitant", "epci", epci), get("ges_par_habitant", "pma", "PMA"),
-                                nature=ges_n, short_caveat=True),
-            evolution_sentence("ges_total", of, first, get("ges_total", d=v0), year, ges, "decrease",
-                               nature=worst_nature([nat("ges_total", d=n0), ges_n]), short_caveat=True),
-            evolution_sentence("enr_puissance_solaire_pv", of, first, get("enr_puissance_solaire_pv", d=v0), year,
-                               get("enr_puissance_solaire_pv"), "increase",
-                               nature=worst_nature([nat("enr_puissance_solaire_pv"), nat("enr_puissance_solaire_pv", d=n0)]),
-                               short_caveat=True),
+                                nature=ges_n, short_caveat=True, complete=whole("ges_par_habitant"),
+                                epci_complete=whole("ges_par_habitant", "epci", epci),
+                                pma_complete=whole("ges_par_habitant", "pma", "PMA")),
+            emissions_sentence(),
+            pv_sentence(),
             evolution_sentence("population", of, first, pop0, year, pop, "none", nature=nat("population"),
                                short_caveat=True),
         ], n=3)
-        bars = svg.hbars([(name, per_hab), (epci_name, get("ges_par_habitant", "epci", epci)),
-                          ("Pôle", get("ges_par_habitant", "pma", "PMA"))], "t CO₂e/hab",
-                         title=f"Émissions par habitant en {year}")
+        bars = svg.hbars([(name + mark("ges_par_habitant"), per_hab),
+                          (epci_name + mark("ges_par_habitant", "epci", epci), get("ges_par_habitant", "epci", epci)),
+                          ("Pôle" + mark("ges_par_habitant", "pma", "PMA"), get("ges_par_habitant", "pma", "PMA"))],
+                         "t CO₂e/hab", title=f"Émissions par habitant en {year}")
+        marked = [c for lvl, geo, scope in (("commune", code, [code]),
+                                            ("epci", epci, territory.members("epci", epci)),
+                                            ("pma", "PMA", territory.members("pma", "PMA")))
+                  if not whole("ges_par_habitant", lvl, geo) for c in scope]
+        note = incomplete_note(missing, list(dict.fromkeys(marked)), territory)
         share = svg.stacked_share([(SECTOR_LABELS[s], get(f"ges_{s}"), SECTOR_COLORS[s], SECTOR_HATCHES[s])
                                    for s in PCAET], title=f"Répartition des émissions de {name} par secteur en {year}")
         conso_pc, conso_n = get("conso_energie_par_habitant"), nat("conso_energie_par_habitant")
@@ -166,12 +267,14 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
         out.append(FicheData(
             code=code, name=name, epci_name=epci_name, year=year, first_year=first,
             population=fmt.number(pop), population_change=fmt.percent(pop / pop0 - 1, 1, signed=True),
-            ges_total=_q(ges, "t CO₂e", 0), ges_per_hab=_q(per_hab, "t CO₂e", 1), ges_nature=NATURE_LABELS_FR[ges_n],
+            ges_total=_q(ges, "t CO₂e", 0) + mark("ges_total"), ges_per_hab=_q(per_hab, "t CO₂e", 1) + mark("ges_par_habitant"),
+            ges_nature=NATURE_LABELS_FR[ges_n],
             sentences=[s.text for s in sentences], bars_svg=bars, share_svg=share,
             map_png=base_maps[epci], map_svg=svg.locator_svg(rings[code], height),
             energy_rows=energy_rows,
             natures=", ".join(NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in shown),
-            sources=sources, demonstration="demonstration" in shown, peers=peer_sentence(comparisons, code, name)))
+            sources=sources, demonstration="demonstration" in shown, peers=peer_sentence(comparisons, code, name),
+            incomplete=note, own_incomplete=not whole("ges_par_habitant") or not whole("ges_total")))
     return out
 
 

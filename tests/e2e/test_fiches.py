@@ -67,6 +67,46 @@ def test_text_from_data_is_escaped(built_paths):
     assert "&lt;b&gt;x&lt;/b&gt;" in html
 
 
+def test_small_numbers_are_told_in_counts():
+    """Issue 23, point 18: Rombly read « +625 % (+19,7 % par an) » for one installation of 3 kW."""
+    from pma_eval.publish.fiches import SMALL_INSTALLATIONS, SMALL_POWER_KW, pv_counts_sentence, small_numbers
+
+    assert (SMALL_INSTALLATIONS, SMALL_POWER_KW) == (10, 36.0)
+    assert small_numbers((1, 1), (0.4, 2.9))  # Rombly
+    assert small_numbers((9, 40), (200.0, 900.0))  # 9 installations in the first year: a handful
+    assert small_numbers((12, 40), (30.0, 900.0))  # 30 kW: one small rooftop
+    assert not small_numbers((10, 40), (36.0, 900.0)) and not small_numbers((float("nan"), 40), (50.0, 900.0))
+    s = pv_counts_sentence("de Rombly", 2012, 2023, (1, 1), (0.4, 2.9), "demonstration")
+    assert s.text == ("Le parc photovoltaïque de Rombly compte 1\u00a0installation (2,9\u00a0kW) en 2023, contre "
+                      "1\u00a0installation (0,4\u00a0kW) en 2012 (données de démonstration).")
+    assert "%" not in s.text
+    none = pv_counts_sentence("d'Acheville", 2012, 2023, (0, 6), (0.0, 37.4))
+    assert none.text.endswith("6\u00a0installations (37\u00a0kW) en 2023, contre aucune en 2012.")
+
+
+def test_incomplete_totals_are_marked_in_the_fiches(built_paths):
+    """Issue 23, point 4: Béthune has no road-transport emissions; its fiche compared its 4,2 t with the
+    CABBALR's 4,5 t, itself a lower bound (it contains Béthune), and so is the Pôle's."""
+    from pma_eval.processed import load
+
+    ind = load("indicators", built_paths).query("year == 2023 and indicator_id == 'ges_par_habitant'")
+    incomplete = set(ind.loc[~ind["complete"], "geo_code"])
+    assert {"62119", "200072460", "PMA"} <= incomplete and "246200364" not in incomplete  # the CALL is whole
+    bethune, rombly, lens = prepare(2023, built_paths, codes=["62119", "62720", "62498"])
+    note = "* Total incomplet, à lire « au moins » : l'inventaire ne donne pas le transport routier de Béthune."
+    assert bethune.incomplete == note and rombly.incomplete == note and lens.incomplete == note  # the Pôle is marked
+    assert bethune.own_incomplete and not rombly.own_incomplete  # the note sits by the first mark: cards, else bars
+    assert bethune.ges_per_hab.endswith("*") and bethune.ges_total.endswith("*") and not lens.ges_per_hab.endswith("*")
+    assert "Béthune* " in bethune.bars_svg and "CABBALR* " in bethune.bars_svg and "Pôle* " in lens.bars_svg
+    assert "CALL* " not in lens.bars_svg
+    text = " ".join(bethune.sentences + rombly.sentences)
+    assert "celles de la CABBALR" not in text  # never compared as if complete
+    assert "de Béthune (hors transport routier) ont baissé" in text  # its change is on the sectors given
+    # Lens (3,3 t) is below the Pôle's lower bound by more than 5 %: that comparison holds and is kept.
+    assert any("inférieures à celles de la CALL" in s and "du Pôle (au moins 4,3" in s for s in lens.sentences)
+    assert not any("%" in s for s in rombly.sentences if "photovoltaïque" in s)
+
+
 def test_epci_syntheses_have_2_to_4_pages(year_run):
     from pypdf import PdfReader
 

@@ -104,3 +104,20 @@ def test_an_epcis_network_counts_the_events_held_in_it():
     cahc = network.network_table(_ctx(sigle="CAHC")).frame.set_index("Indicateur")
     assert cahc.at["Événements", "2023"] == "1" and "Couverture des EPCI" not in cahc.index
     assert cahc.at["Participants", "2023"] == "< 5"  # one person: under the publication threshold
+
+
+def test_the_map_marks_an_incomplete_commune_and_says_so_in_its_legend():
+    import numpy as np
+
+    from pma_eval import maps
+
+    square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
+    shapes = {"62119": [square], "62498": [square + [1, 0]], "62001": [square + [2, 0]]}
+    vals = pd.Series({"62119": 4.2, "62498": 3.3, "62001": 2.8})
+    fig = maps.choropleth(shapes, vals, "t", "t CO₂e/hab", "src", labels={"62498": "Lens"}, incomplete=["62119"])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert sorted(texts) == ["*", "Lens"] and legend[-1] == "* total incomplet (au moins)"
+    plain = maps.choropleth(shapes, vals, "t", "t CO₂e/hab", "src", labels={"62119": "Béthune"})
+    assert [t.get_text() for t in plain.axes[0].texts] == ["Béthune"]
+    assert "incomplet" not in " ".join(t.get_text() for t in plain.axes[0].get_legend().get_texts())
