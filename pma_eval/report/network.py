@@ -188,11 +188,18 @@ def network_sentences(ctx: ReportContext) -> Bullets | Text:
     return Bullets(out, natures=frozenset(seen))
 
 
-def _verdict_bit(ctx: ReportContext, v: pd.DataFrame, iid: str) -> Verdict | str:
-    b = headline_target(v, iid, ctx.year) if len(v) else None
-    label = ctx.catalogue[iid].short_title
-    return (Verdict(b["category"], f"{label} : {b['label_fr']} ({int(b['start_year'])}-{int(b['end_year'])})")
-            if b is not None else f"{label} : sans objectif vérifié")
+def _verdict_bits(ctx: ReportContext, v: pd.DataFrame, ids: list[str]) -> list[Verdict | str]:
+    """One verdict per indicator with a verified target, then the others named together in words
+    (« sans objectif vérifié : A, B »), never a dash."""
+    bits, without = [], []
+    for iid in ids:
+        b = headline_target(v, iid, ctx.year) if len(v) else None
+        label = ctx.catalogue[iid].short_title
+        if b is None:
+            without.append(label)
+        else:
+            bits.append(Verdict(b["category"], f"{label} : {b['label_fr']} ({int(b['start_year'])}-{int(b['end_year'])})"))
+    return bits + ([f"sans objectif vérifié : {', '.join(without)}"] if without else [])
 
 
 def actions_table(ctx: ReportContext) -> Table:
@@ -220,7 +227,7 @@ def actions_table(ctx: ReportContext) -> Table:
                      cols[1]: [f"{k} : {n}" for k, n in by_status.items()] or "aucune action",
                      cols[2]: f"{done} / {carried}" if carried else "aucun engagement porté",
                      cols[3]: str(int((projects["axis"] == axis).sum())),
-                     "Indicateurs liés et verdicts": [_verdict_bit(ctx, v, iid) for iid in inds[:3]]})
+                     "Indicateurs liés et verdicts": _verdict_bits(ctx, v, inds[:3])})
     title = ("Du récit aux actions : axes de la Turbine de l'écotransition" if pole else
              f"Du récit aux actions : axes de la Turbine de l'écotransition du Pôle et actions de la {sigle}")
     c = commitments(ctx)

@@ -95,7 +95,8 @@ def test_the_actions_table_of_an_epci_counts_its_own_actions_per_axis():
     assert t.at["Bouger", "Concrétisés par la CALL"] == "aucun engagement porté"
     assert t.at["Habiter", "Projets labellisés dans la CALL"] == "1"
     # A commitment's indicator without a verified target says so in words, not with a dash.
-    assert t.at["Habiter", "Indicateurs liés et verdicts"] == ["GES résidentiel : sans objectif vérifié"]
+    assert t.at["Habiter", "Indicateurs liés et verdicts"] == ["sans objectif vérifié : GES résidentiel"]
+    assert t.at["Bouger", "Indicateurs liés et verdicts"] == ["sans objectif vérifié : GES transport routier"]
 
 
 def test_an_epcis_network_counts_the_events_held_in_it():
@@ -121,3 +122,25 @@ def test_the_map_marks_an_incomplete_commune_and_says_so_in_its_legend():
     plain = maps.choropleth(shapes, vals, "t", "t CO₂e/hab", "src", labels={"62119": "Béthune"})
     assert [t.get_text() for t in plain.axes[0].texts] == ["Béthune"]
     assert "incomplet" not in " ".join(t.get_text() for t in plain.axes[0].get_legend().get_texts())
+
+
+def test_each_epci_report_names_only_its_own_actions_or_labels_the_poles(year_run, built_paths):
+    """On the shipped run: the late actions of each EPCI's report are its own (pilot in the EPCI) or
+    labelled « action du Pôle »; the concretisation rate is a sentence, never « : — des engagements »."""
+    import html as html_
+
+    from pma_eval.activity.perimeter import pilot_lookup, pilot_territory
+    from pma_eval.processed import load_territory
+
+    territory = load_territory(built_paths)
+    lookup = pilot_lookup(territory.communes, territory.epcis)
+    for sigle in ("CALL", "CAHC", "CABBALR"):
+        page = html_.unescape(year_run.report(sigle).html.read_text(encoding="utf-8"))
+        assert "Taux de concrétisation 2023 de la " + sigle in page and " : — des engagements" not in page
+        i = page.index(f"Actions de la {sigle}")
+        table = page[page.rfind("<table", 0, i):page.index("</table>", i)]
+        pilots = [re.findall(r"<td[^>]*>(.*?)</td>", row)[0] for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>",
+                                                                                  table)]
+        assert pilots, sigle
+        for p in pilots:
+            assert p.endswith("(action du Pôle)") or pilot_territory(p, lookup) == sigle, (sigle, p)
