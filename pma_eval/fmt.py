@@ -79,3 +79,46 @@ def axis_formatter(decimals: int = 0):
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda v, _pos: number(v, decimals))
+
+
+def points(x: float | None, decimals: int = 1, signed: bool = False) -> str:
+    """Percentage points with the French number of the noun: ``1,9 point``, ``25,7 points``
+    (plural from 2, as for any French count)."""
+    if _missing(x):
+        return MISSING
+    return f"{number(x, decimals, signed=signed)}{NBSP}{'point' if abs(x) < 2 else 'points'}"
+
+
+# --- French typography of running text ------------------------------------------------------------
+
+#: What :func:`typeset` changes, in order. Each rule needs a sign that may end a word (a letter, a digit, a
+#: closing bracket, « € », « * »…) before the punctuation, and a space or the end of the text after it: ``https://``, ``12:30``, ``1:25 000``,
+#: ``?a=1`` and numbers' own spaces are never touched; a text already typeset is returned unchanged.
+_TYPESET_RULES: list[tuple[str, str]] = [
+    (r"(?<=[^\W\d_])'(?=\w)", "\u2019"),                       # l'air, aujourd'hui → typographic apostrophe
+    (r"«[ \u00a0\u202f]*", "«" + NNBSP),                       # « with no or an ordinary space after
+    (r"[ \u00a0\u202f]*»", NNBSP + "»"),                       # » with no or an ordinary space before
+    (r"(?:(?<=[^\s(\[«:;!?'\"])|^)[ \u00a0]?(?=[;!?](?:\s|$|[)»,.]))", NNBSP),   # before ; ! ?
+    (r"(?:(?<=[^\s(\[«:;!?'\"])|^)[ \u202f]?(?=:(?:\s|$))", NBSP),               # before :
+]
+_TYPESET_COMPILED: list | None = None
+
+
+def typeset(text: str) -> str:
+    """French typography of a running text: ``l'air`` → ``l’air``; a no-break space before « : »
+    (U+00A0) and a narrow no-break space (U+202F) before « ; ! ? » and inside « », in place of an
+    ordinary space or of none.
+
+    Plain text in, plain text out (HTML goes through :func:`pma_eval.report.blocks.typeset_html`, which
+    applies this to text only, never to tags, attributes other than text alternatives, CSS or code).
+    Idempotent: typesetting twice gives the same text. URLs (``https://…``), times and ratios
+    (``12:30``, ``1:2``), query strings and the spaces inside numbers are left as they are.
+    """
+    import re
+
+    global _TYPESET_COMPILED
+    if _TYPESET_COMPILED is None:
+        _TYPESET_COMPILED = [(re.compile(p), r) for p, r in _TYPESET_RULES]
+    for pattern, repl in _TYPESET_COMPILED:
+        text = pattern.sub(repl, text)
+    return text

@@ -15,6 +15,7 @@ import jinja2
 
 from ..atomic import atomic_file
 from ..config import Paths, get_paths
+from ..report.blocks import typeset_html
 from ..sources._table import normalise_name
 from .visuals import TITLES
 
@@ -98,7 +99,7 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
     for stem, files in merged.items():
         visuals.rows.append((TITLES.get(stem, stem.replace("_", " ")), _links(folder, files)))
     trace = Section("Traçabilité")
-    trace.rows += [(f"Manifeste : {f.parent.relative_to(folder).as_posix()}", _links(folder, [f]))
+    trace.rows += [(_manifest_label(f.parent.relative_to(folder).parts, name), _links(folder, [f]))
                    for f in sorted(folder.rglob("manifest.json"))]
     log = sorted(folder.glob("execution.*"))
     if log:
@@ -109,6 +110,17 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
     return out
 
 
+def _manifest_label(parts: tuple[str, ...], name) -> str:
+    """« Manifeste des fiches des communes »: what a manifest describes, in words (never its folder path)."""
+    what = {("fiches", "communes"): "des fiches des communes", ("fiches", "epci"): "des synthèses des agglomérations",
+            ("visuels",): "des visuels", (): "de l’exécution"}.get(tuple(parts))
+    if what is None and len(parts) == 2 and parts[0] == "prospective":
+        what = f"de la prospective — {name(parts[1])}"
+    if what is None and len(parts) == 1:
+        what = f"du rapport annuel — {name(parts[0])}"
+    return f"Manifeste {what or '— ' + ' '.join(parts)}"
+
+
 def write_index(year: int, paths: Paths | None = None) -> Path:
     """Write ``reports/<year>/index.html`` (atomically) and return its path."""
     paths = paths or get_paths()
@@ -117,7 +129,7 @@ def write_index(year: int, paths: Paths | None = None) -> Path:
     demo = any("demo-banner" in p.read_text(encoding="utf-8", errors="ignore")
                for p in folder.glob("*/rapport_annuel.html"))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    html = env.get_template("index_annee.html.j2").render(year=year, sections=secs, demonstration=demo)
+    html = typeset_html(env.get_template("index_annee.html.j2").render(year=year, sections=secs, demonstration=demo))
     target = folder / "index.html"
     with atomic_file(target) as tmp:
         tmp.write_text(html, encoding="utf-8")

@@ -129,6 +129,8 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    from ..report.blocks import typeset_html
+
     exporter = HTMLExporter(template_name="pma", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True)
@@ -139,13 +141,14 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
                for c in nb.cells for o in c.get("outputs", []))
     body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={"pma_title": title, "pma_css": CSS,
                                                                        "pma_cover": _cover(title, demo)})
-    return spell_out(_with_toc(body))
+    return typeset_html(spell_out(_with_toc(body)))
 
 
 def spell_out(body: str) -> str:
     """Each acronym of the glossary spelled out at its first use in running text of ``<main>`` (a
     paragraph or a list item: « SNBC (stratégie nationale bas-carbone) »), and marked ``<abbr>`` with its
-    meaning at its first use in a table or a heading before that."""
+    meaning at its first use in a table or a heading before that. An acronym that the sentence has just
+    spelled out itself (« du plan national de réduction … (PRÉPA, décret …) ») gets no second gloss."""
     import html as html_lib
     import re
 
@@ -176,8 +179,10 @@ def spell_out(body: str) -> str:
                 return k
             meaning = html_lib.escape(todo[k])
             if running:
-                del todo[k]
+                long = todo.pop(k)
                 s, e = m.string[:m.start()], m.string[m.end():]
+                if _folded(long) in _folded(s[-400:]):  # the text itself just spelled it out
+                    return f'<abbr title="{meaning}">{k}</abbr>'
                 if s.endswith("(") and e.startswith(")"):  # already in parentheses: « (INSEE, Institut…) »
                     return f'<abbr title="{meaning}">{k}</abbr>, {meaning}'
                 return f'<abbr title="{meaning}">{k}</abbr> ({meaning})'
@@ -188,6 +193,15 @@ def spell_out(body: str) -> str:
 
         out.append(pattern.sub(sub, part))
     return head + sep + "".join(out)
+
+
+def _folded(text: str) -> str:
+    """Lower case, entities decoded, straight apostrophes, single spaces: to find a spelled-out name in a
+    sentence."""
+    import html
+    import re
+
+    return re.sub(r"\s+", " ", html.unescape(text).lower().replace("\u2019", "'"))
 
 
 def _template(name: str):

@@ -13,11 +13,12 @@ import jinja2
 import matplotlib
 import matplotlib.pyplot as plt
 
-from .. import charts
+from .. import charts, fmt
 from ..atomic import atomic_folder
 from ..config import Paths, get_paths
 from ..report import DEMO_BANNER, Figure, load_context
 from ..report import annual as a
+from ..report.blocks import typeset_html
 from ..report.context import ReportContext, display, has_demonstration, source_line
 from .fiches import TEMPLATES
 from .manifest import write_manifest
@@ -58,8 +59,8 @@ def newsletter_block(ctx: ReportContext) -> str:
     rows = [{"indicator": r.indicator, "value": display(r.indicator_id, r.value, ctx),
              "change": a.change_text(r.change, r.change_in_points), "first": r.first} for r in h.itertuples()]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    return env.get_template("lettre_chiffres_cles.html.j2").render(
-        name=ctx.name, year=ctx.year, rows=rows, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER)
+    return typeset_html(env.get_template("lettre_chiffres_cles.html.j2").render(
+        name=ctx.name, year=ctx.year, rows=rows, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER))
 
 
 #: The « chiffres clés » card: A4 portrait (PDF and PNG) and a square for social posts.
@@ -93,7 +94,7 @@ def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None
             for label, size in SIZES.items():
                 _save(figure.make(), tmp / f"{name}_{label}_{size[0]}x{size[1]}.png", size)
             _save(figure.make(), tmp / f"{name}.svg", None)
-            (tmp / f"{name}.alt.txt").write_text(figure.alt + "\n", encoding="utf-8")
+            (tmp / f"{name}.alt.txt").write_text(fmt.typeset(figure.alt) + "\n", encoding="utf-8")
         (tmp / "lettre_chiffres_cles.html").write_text(newsletter_block(ctx), encoding="utf-8")
         k = a.key_figures(ctx)
         rows, demo, src = key_figures_rows(ctx, k), has_demonstration(ctx), source_line(ctx, list(k["indicator_id"]))
@@ -104,6 +105,6 @@ def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None
                 fig.savefig(tmp / "chiffres_cles_a4.pdf", format="pdf",
                             metadata={"Creator": None, "Producer": None, "CreationDate": None})
             plt.close(fig)
-        (tmp / "chiffres_cles.alt.txt").write_text(_card_alt(ctx, rows, demo) + "\n", encoding="utf-8")
+        (tmp / "chiffres_cles.alt.txt").write_text(fmt.typeset(_card_alt(ctx, rows, demo)) + "\n", encoding="utf-8")
         write_manifest("visuels", {"year": int(year), "territoire": territoire.upper()}, tmp, paths)
     return final

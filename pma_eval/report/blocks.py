@@ -11,6 +11,8 @@ autoescape: no HTML is assembled by hand.
 from __future__ import annotations
 
 import base64
+import html as html_lib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +22,7 @@ import jinja2
 import pandas as pd
 
 from ..evaluation import CATEGORY_LABELS_FR, traffic_light
+from ..fmt import typeset
 from ..territory import NATURE_LABELS_FR
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -48,7 +51,52 @@ class Verdict:
         return self.label
 
     def _repr_html_(self) -> str:
-        return _macro("light")(self)
+        return typeset_html(str(_macro("light")(self)))
+
+
+#: Elements whose text is never typeset: CSS, scripts, code and commands shown as such.
+_VERBATIM = frozenset({"style", "script", "code", "pre", "kbd", "samp", "tt", "textarea", "math"})
+#: Attributes that carry text read by people (text alternatives, tooltips): typeset like the text.
+_TEXT_ATTRIBUTE = re.compile(r'(\s(?:alt|title|aria-label)=")([^"]*)(")')
+_MARKUP = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+
+
+def _typeset_escaped(escaped: str, quote: bool) -> str:
+    text = html_lib.unescape(escaped)
+    done = typeset(text)
+    return escaped if done == text else html_lib.escape(done, quote=quote)
+
+
+def typeset_html(markup: str) -> str:
+    """French typography (:func:`pma_eval.fmt.typeset`) on the text of an HTML document or fragment.
+
+    The one place where published text gets its typographic apostrophes and its no-break spaces
+    before « : ; ! ? » and inside « »: every block renders through it, and so do the notebook
+    reports (:func:`pma_eval.publish.report.export_html`), the index and the visuals. Only text nodes
+    and the ``alt``/``title``/``aria-label`` attributes change; tags, other attributes (``href``,
+    ``src``, ``style``, ``class``), comments and the content of ``style``, ``script``, ``code`` and
+    ``pre`` are kept byte for byte. Idempotent.
+    """
+    out: list[str] = []
+    verbatim: list[str] = []  # open verbatim elements
+    for part in _MARKUP.split(markup):
+        if not part:
+            continue
+        if part.startswith("<"):
+            m = re.match(r"<(/?)([a-zA-Z][\w:-]*)", part)
+            if m and m.group(2).lower() in _VERBATIM and not part.endswith("/>"):
+                name = m.group(2).lower()
+                if not m.group(1):
+                    verbatim.append(name)
+                elif verbatim and verbatim[-1] == name:
+                    verbatim.pop()
+            elif m and not m.group(1) and not verbatim:
+                part = _TEXT_ATTRIBUTE.sub(lambda a: a.group(1) + _typeset_escaped(a.group(2), True) + a.group(3),
+                                           part)
+            out.append(part)
+        else:
+            out.append(part if verbatim else _typeset_escaped(part, False))
+    return "".join(out)
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +121,8 @@ class Block:
     macro = ""
 
     def html(self) -> str:
-        return str(_macro(self.macro)(self))
+        """The block's HTML, French typography applied to its text (:func:`typeset_html`)."""
+        return typeset_html(str(_macro(self.macro)(self)))
 
     def _repr_html_(self) -> str:
         return self.html()
