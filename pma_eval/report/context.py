@@ -181,6 +181,16 @@ def demo_years_sentence(demo: set[int]) -> str:
     return f" Années de démonstration : {years_text(demo)}." if demo else ""
 
 
+def demonstration_note(natures) -> str:
+    """« Valeurs de démonstration. » when every value shown is, « Valeurs en partie de démonstration. » when
+    some are: what the values are, never a statement about which inputs were delivered (that is for
+    ``pma-eval data etat``)."""
+    natures = set(natures) - {"secret"}
+    if "demonstration" not in natures:
+        return ""
+    return " Valeurs de démonstration." if natures == {"demonstration"} else " Valeurs en partie de démonstration."
+
+
 # --- verdicts ------------------------------------------------------------------------------------
 
 def _verdicts(ctx: ReportContext) -> pd.DataFrame:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import charts, fmt
-from ...territory import worst_nature
 from ...vocabulary import POLLUTANT_COLORS, POLLUTANT_SHORT, POLLUTANTS, SECTOR_LABELS
 from ..blocks import Figure, Table, Text
-from ..context import ReportContext, demo_years_sentence, series, source_line, value, wide
+from ..context import ReportContext, demo_years_sentence, demonstration_note, series, source_line, value, wide
 
 #: Reference year of the national air-pollution targets (décret n° 2017-949: reductions against 2005).
 REFERENCE_YEAR = 2005
@@ -120,13 +119,10 @@ def air_summary(ctx: ReportContext) -> Text:
             f"({fmt.percent(changes[most], 0, signed=True)}) et le moins pour le {POLLUTANT_SHORT[least]} "
             f"({fmt.percent(changes[least], 0, signed=True)}). Les PM10 n'ont pas d'objectif national d'émission : "
             "le PRÉPA vise les particules fines PM2,5.")
-    nature = worst_nature(natures)
-    if nature == "demonstration":
-        text += " Valeurs de démonstration (aucun inventaire d'Atmo Hauts-de-France n'est encore saisi)."
+    text += demonstration_note(natures)
     return Text(text, "key-figure", frozenset(natures))
 
 
+
 def no_air_text() -> Text:
-    return Text("Aucune émission de polluant de l'air n'est disponible pour ce territoire : saisissez l'inventaire "
-                "de l'observatoire de la qualité de l'air (Atmo Hauts-de-France) dans le modèle d'inventaire "
-                "(pma-eval data modele), une ligne par territoire, année, secteur et polluant.")
+    return Text("Aucune émission de polluant de l'air n'est disponible pour ce territoire.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ...coverage import RULES_FR, advice, extent_lines, matrix
@@ -49,6 +51,57 @@ METHODS = [
 ]
 
 
+#: A clause addressed to whoever maintains the data (an instruction, a command, a file), or stating what has
+#: not been delivered yet: it belongs to ``execution.log`` and ``pma-eval data etat``, not to a published page.
+OPERATOR_CLAUSE = re.compile(
+    r"\b(?:saisissez|remplacez|utilisez|complétez|ajoutez|lancez|exécutez|les saisir|à combler avec|à remplacer"
+    r"|n['’]en utiliser)\b"
+    r"|pma-eval\s+(?:data|run|report|fiches|build)\b"
+    r"|\b(?:docs|data|scenarios|notebooks)/"
+    r"|\b[\w-]+\.(?:csv|md|ya?ml|py|ipynb|json|parquet)\b"
+    r"|n['’]est (?:encore )?(?:livrée?s?|saisie?s?)\b", re.IGNORECASE)
+#: Workshop words of the metadata, and what a reader of the report understands instead.
+OPERATOR_WORDS = {"compilation du collecteur": "compilation", " par le collecteur": "", "l'atelier publie": "le rapport publie",
+                  "l'atelier l'interpole": "il est interpolé", ", statut « inferee »": ""}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«(])")
+_CLAUSE = re.compile(r"(\s[:;—]\s)")
+
+
+def published_note(text: str) -> str:
+    """A metadata note as a published page may print it: operator clauses (:data:`OPERATOR_CLAUSE`) dropped
+    with their sentence when they open it, workshop words replaced (:data:`OPERATOR_WORDS`); ``""`` when
+    nothing is left.
+
+    « Valeurs fictives : remplacez-les par les sorties d'ALDO (docs/sequestration.md). » → « Valeurs fictives. »
+    """
+    for word, instead in OPERATOR_WORDS.items():
+        text = text.replace(word, instead)
+    kept = []
+    for sentence in _SENTENCE.split(text.strip()):
+        parts = _CLAUSE.split(sentence.rstrip(".").strip())
+        clauses, seps = parts[::2], parts[1::2]
+        if OPERATOR_CLAUSE.search(clauses[0]):
+            continue
+        out = clauses[0]
+        for sep, clause in zip(seps, clauses[1:]):
+            if OPERATOR_CLAUSE.search(clause):
+                break  # what follows an instruction explains it
+            out += sep + clause
+        kept.append(out.rstrip(" ,") + ".")
+    return " ".join(kept)
+
+
+def contradicted(note: str, targets: pd.DataFrame) -> bool:
+    """Does the targets table used by the report contradict a note saying some targets were not found?
+    (« … des PCAET du territoire non trouvés » once a PCAET target is used.)"""
+    if "non trouvé" not in note or targets is None or "framework" not in targets:
+        return False
+    frameworks = targets["framework"].dropna().astype(str)
+    local = frameworks.str.startswith("Local (PCAET").any()
+    adopted = (frameworks == "Régional (SRADDET Hauts-de-France)").any()
+    return bool(("PCAET" in note and local) or ("SRADDET adopté" in note and adopted))
+
+
 def glossary_table() -> Table:
     """Every acronym and method name of the reports, spelled out (vocabulary.yml ``glossary``)."""
     rows = [{"Sigle ou terme": k, "Signification": v["long"][:1].upper() + v["long"][1:]
@@ -64,6 +117,8 @@ def _input_groups(ctx: ReportContext) -> list[dict]:
     """Build inputs grouped by (format, nature): yearly snapshots of one source become one entry."""
     groups: dict[tuple, dict] = {}
     for inp in ctx.manifest.get("inputs", []):
+        if inp.get("rows") == 0:  # an empty template gave the report nothing (``pma-eval data etat`` lists it)
+            continue
         key = (inp.get("format"), inp.get("nature"))
         g = groups.setdefault(key, {**inp, "files": 0, "all_years": [], "caveats": list(inp.get("caveats") or [])})
         g["files"] += 1
@@ -87,15 +142,21 @@ def caveats(ctx: ReportContext) -> Bullets:
         if g.get("format") in ("communes", "epci"):
             continue
         for c in g.get("caveats") or []:
-            if c not in seen:
+            c = published_note(c)
+            if c and c not in seen and not contradicted(c, ctx.targets):
                 seen.add(c)
-                out.append(f"{g.get('title') or g['path']} — {c}")
+                out.append(f"{g.get('title') or _input_name(g)} — {c}")
     return Bullets(out)
+
+
+def _input_name(inp: dict) -> str:
+    """A raw file's title, or in its absence « fichier <name> » (never its path in the project)."""
+    return inp.get("title") or str(inp.get("path", "")).rsplit("/", 1)[-1]
 
 
 def sources_table(ctx: ReportContext) -> Table:
     groups = _input_groups(ctx)
-    frame = pd.DataFrame([{"Donnée": g.get("title") or g["path"], "Producteur": g.get("producer") or "",
+    frame = pd.DataFrame([{"Donnée": _input_name(g), "Producteur": published_note(g.get("producer") or "").rstrip("."),
                            "Années": str(g.get("years") or ""), "Nature": NATURE_LABELS_FR.get(g["nature"], g["nature"]),
                            "Licence": g.get("licence") or ""} for g in groups])
     return Table(frame, "Sources des données", numeric=[])
@@ -116,6 +177,9 @@ def coverage_notes(ctx: ReportContext) -> Bullets:
     legend = ("Lettres : O observée, E estimée, D démonstration, S secret statistique, M manquante ; "
               "* : au moins une somme incomplète.")
     out = [legend, *RULES_FR]
-    if ctx.coverage is not None:
-        out += advice(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year])
-    return Bullets(out + extent_lines(ctx.manifest.get("extent") or {}))
+    if ctx.coverage is not None:  # what fills a gap is for ``pma-eval data etat``, not for the report
+        out += [line.split(" — à combler avec")[0] + "."
+                for line in advice(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year])]
+    titles = {inp.get("path"): _input_name(inp) for inp in ctx.manifest.get("inputs", [])}
+    extent = {titles.get(path, path.rsplit("/", 1)[-1]): e for path, e in (ctx.manifest.get("extent") or {}).items()}
+    return Bullets(out + extent_lines(extent))

@@ -95,12 +95,14 @@ def climate_sentence(ctx: ReportContext) -> Text:
     kind = "douce" if idx < 0.97 else "froide" if idx > 1.03 else "proche de la normale"
     text = (f"{ctx.year} a été une année {kind} : {fmt.number(idx, 2)} fois les degrés-jours de chauffage normaux "
             f"({fmt.percent(idx - 1, 0, signed=True)}). À climat normal, la consommation {ctx.of_name} aurait été de "
-            f"{display('MWh', corr[ctx.year])}, contre {display('MWh', raw[ctx.year])} mesurés.")
+            f"{display('MWh', corr[ctx.year])}, au lieu de {display('MWh', raw[ctx.year])}.")
+    if n0 == "demonstration":  # the correction rests on invented degree-days: it shows the method only
+        text += " Les degrés-jours sont de démonstration : cette correction illustre la méthode."
     if n > 0:
         rate = lambda s: (s[ctx.year] / s[first]) ** (1 / n) - 1  # noqa: E731
         text += (f" Depuis {first}, la consommation réelle a évolué de {fmt.percent(rate(raw), 1, signed=True)} par an, "
                  f"la consommation corrigée du climat de {fmt.percent(rate(corr), 1, signed=True)} par an.")
     text += (" Les verdicts sur les objectifs de consommation portent sur la consommation corrigée des variations "
              "climatiques, comme le suivi national des objectifs ; la décomposition des émissions isole l'effet du climat.")
-    natures = {n0, value(ctx, "conso_energie_finale_corrigee")[1]} - {"secret"}
+    natures = {n0, value(ctx, "conso_energie_finale_corrigee")[1], value(ctx, "conso_energie_finale")[1]} - {"secret"}
     return Text(text, "key-figure", frozenset(natures))

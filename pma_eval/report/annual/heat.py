@@ -10,10 +10,9 @@ import pandas as pd
 
 from ... import charts, fmt
 from ...indicators import load_catalogue
-from ...territory import worst_nature
 from ...vocabulary import HEAT_GAS_COLORS, HEAT_GAS_SHORT, HEAT_GAS_VECTOR
 from ..blocks import Figure, Table, Text
-from ..context import ReportContext, demo_years_sentence, series, source_line, value, wide
+from ..context import ReportContext, demo_years_sentence, demonstration_note, series, source_line, value, wide
 
 VECTOR_FR = {"chaleur": "chaleur", "gaz": "gaz"}
 
@@ -102,8 +101,7 @@ def share_sentence(ctx: ReportContext) -> Text:
     seen = {n1, n2, n3, n4}
     if total != total:
         return Text("La part renouvelable de la consommation d'énergie finale n'est pas calculable : la production "
-                    "de chaleur renouvelable n'est pas saisie pour ce territoire (modèle de production, "
-                    "docs/chaleur_gaz_renouvelables.md).")
+                    "de chaleur renouvelable de ce territoire n'est pas connue.")
     text = (f"En {ctx.year}, la production renouvelable {ctx.of_name} — électricité, chaleur et biométhane — "
             f"représente {fmt.percent(total / 100, 1)} de sa consommation d'énergie finale")
     if prod_e == prod_e and conso:
@@ -118,12 +116,9 @@ def share_sentence(ctx: ReportContext) -> Text:
         text += (f" {fmt.number(sites, 0)} site{'s' if sites >= 2 else ''} d'injection de biométhane "
                  f"{'sont' if sites >= 2 else 'est'} en service au 31 décembre"
                  + (f" (capacité déclarée : {fmt.number(cap / 1000, 1)} GWh par an)." if cap == cap else "."))
-    if worst_nature(seen - {"secret"} or seen) == "demonstration":
-        text += " Valeurs de démonstration (aucune donnée de l'observatoire régional n'est encore saisie)."
+    text += demonstration_note(seen)
     return Text(text, "key-figure", frozenset(seen - {"secret"}))
 
 
 def no_heat_text() -> Text:
-    return Text("Aucune production de chaleur ou de gaz renouvelable n'est saisie pour ce territoire : utilisez le "
-                "modèle de production (pma-eval data modele, docs/chaleur_gaz_renouvelables.md) et le registre "
-                "national des points d'injection de biométhane.")
+    return Text("Aucune production de chaleur ou de gaz renouvelable n'est connue pour ce territoire.")

@@ -7,10 +7,9 @@ import pandas as pd
 from ... import fmt
 from ...errors import ConfigurationError
 from ...processed import load
-from ...territory import worst_nature
 from ...vocabulary import CARRIER_LABELS
 from ..blocks import Table, Text
-from ..context import ReportContext, source_line, value
+from ..context import ReportContext, demonstration_note, display, source_line, value
 
 
 def has_networks(ctx: ReportContext) -> bool:
@@ -28,7 +27,11 @@ def _bill_rows(ctx: ReportContext) -> pd.DataFrame:
 
 
 def networks_sentence(ctx: ReportContext) -> Text:
-    """Delivery points of each network, then the bill with the year of its prices."""
+    """Delivery points of each network, then the bill with the year of its prices.
+
+    The Agence ORE is named only for values it published (observed): a demonstration value is said to be one,
+    never attributed to a producer. Nothing is said of the data that the inputs lack (that is for
+    ``pma-eval data etat``): heat networks appear only when the energy table has their deliveries."""
     parts, natures = [], set()
     for iid, what in (("points_livraison_electricite", "d'électricité"), ("points_livraison_gaz", "de gaz")):
         v, n = value(ctx, iid)
@@ -37,9 +40,17 @@ def networks_sentence(ctx: ReportContext) -> Text:
             natures.add(n)
             parts.append(f"{fmt.number(v, 0)} points de livraison {what}"
                          + (f" ({fmt.number(v - prev, 0, signed=True)} en un an)" if prev == prev else ""))
-    text = (f"Selon l'Agence ORE, les réseaux {ctx.of_name} desservent en {ctx.year} " + " et ".join(parts)
-            + ", tous secteurs confondus. Aucune donnée de réseau de chaleur n'est encore saisie." if parts else
-            "Aucun point de livraison n'est publié pour ce territoire.")
+    if parts:
+        observed = natures - {"secret"} == {"observed"}
+        note = demonstration_note(natures).strip().rstrip(".")  # « Valeurs de démonstration »
+        text = (f"En {ctx.year}, " + ("selon l'Agence ORE, les" if observed else "les") + f" réseaux {ctx.of_name} "
+                f"desservent " + " et ".join(parts) + ", tous secteurs confondus"
+                + (f" ({note[:1].lower() + note[1:]})" if note else "") + ".")
+    else:
+        text = "Aucun point de livraison n'est publié pour ce territoire."
+    heat = _network_heat(ctx)
+    if heat:
+        text += f" Les réseaux de chaleur livrent {display('MWh', heat)}."
     bill, nb = value(ctx, "facture_energetique")
     per, _ = value(ctx, "facture_energetique_par_habitant")
     if bill == bill:
@@ -49,13 +60,21 @@ def networks_sentence(ctx: ReportContext) -> Text:
         rows = _bill_rows(ctx)
         if not rows.empty and not rows["complete"].all():
             text += " ; des énergies sans prix n'y sont pas comptées (minimum)"
-        text += "."
+        text += "." + ("" if nb == "observed" else " Prix moyens de démonstration." if nb == "demonstration" else "")
     else:
-        text += (f" La facture énergétique n'est pas calculée pour {ctx.year} : la table des prix moyens de l'énergie "
-                 "n'a pas de prix pour cette année (docs/facture_energetique.md).")
-    if worst_nature(natures - {"secret"} or {"observed"}) == "demonstration":
-        text += " Valeurs de démonstration."
+        text += f" La facture énergétique n'est pas calculée pour {ctx.year} : aucun prix moyen de l'énergie n'est connu pour cette année."
     return Text(text, "key-figure", frozenset(natures - {"secret"}))
+
+
+def _network_heat(ctx: ReportContext) -> float:
+    """Heat delivered by heat networks in the report year (MWh), 0 when the energy table has none."""
+    e = ctx.energy
+    if e is None or e.empty:
+        return 0.0
+    mine = e[(e["geo_level"] == ctx.geo_level) & (e["geo_code"] == ctx.geo_code) & (e["year"] == ctx.year)
+             & e["carrier"].isin(["chaleur_reseau"])]
+    total = mine["value"].sum(min_count=1)
+    return float(total) if total == total and total > 0 else 0.0
 
 
 def bill_table(ctx: ReportContext) -> Table | None:

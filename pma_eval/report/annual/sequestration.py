@@ -63,13 +63,13 @@ def net_sentence(ctx: ReportContext) -> Text:
             f"{display('t CO₂e', seq)} par an, soit {fmt.percent(share, 1)} des émissions brutes "
             f"({display('t CO₂e', gross)}) : les émissions nettes atteignent {display('t CO₂e', net)}. La neutralité "
             "carbone (émissions nettes nulles en 2050) est jugée sur ces émissions nettes.")
-    nature = worst_nature([n1, n2, n3])
-    if nature == "demonstration":
-        text += " Valeurs de séquestration de démonstration : saisissez les sorties ALDO de chaque EPCI."
+    if n2 == "demonstration":
+        text += " Valeurs de séquestration de démonstration."
+    elif worst_nature([n1, n2, n3]) == "demonstration":
+        text += " Valeurs en partie de démonstration."
     return Text(text, "key-figure", frozenset({n1, n2, n3}))
 
 
 def no_sequestration_text() -> Text:
-    return Text("Aucune donnée de séquestration n'est saisie pour ce territoire : la neutralité carbone reste non "
-                "évaluable. Saisissez les sorties de l'outil ALDO de l'ADEME de chaque EPCI dans le modèle "
-                "(docs/sequestration.md).")
+    return Text("Aucune donnée de séquestration n'est disponible pour ce territoire : la neutralité carbone reste "
+                "non évaluable.")
