@@ -115,7 +115,7 @@ class Catalogue:
 def _dependencies(calc: dict) -> tuple[str, ...]:
     for key in ("ratio", "share", "difference"):
         if key in calc:
-            return tuple(calc[key])
+            return (*calc[key], *(calc.get("denominator_optional") or []))
     if "sum" in calc:
         return (*calc["sum"], *(calc.get("optional") or []))
     if "change" in calc:

@@ -96,7 +96,12 @@ def compute_indicator(ind: Indicator, tables: dict[str, pd.DataFrame], done: dic
     elif "sum" in calc:
         out = _sum([done[i] for i in calc["sum"]], [done[i] for i in calc.get("optional") or []])
     elif "share" in calc:
-        out = _ratio(done[calc["share"][0]], done[calc["share"][1]], 100.0)
+        # ``denominator_optional``: parts added to the denominator where they exist (the ambient heat
+        # of heat pumps, counted in the numerator, belongs to the consumption too)
+        den = done[calc["share"][1]]
+        if calc.get("denominator_optional"):
+            den = _sum([den], [done[i] for i in calc["denominator_optional"]])
+        out = _ratio(done[calc["share"][0]], den, 100.0)
     else:
         out = _change(done[calc["change"]])
     out = out.loc[out["geo_level"].isin(ind.levels)]

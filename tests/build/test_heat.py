@@ -113,7 +113,9 @@ def test_a_filled_template_for_the_cahc_goes_into_the_indicators(heat_project):
     total = elec + heat + 19_800.0
     assert ind.loc[("enr_production_totale", "epci", CAHC, 2023), "value"] == pytest.approx(total)
     conso = ind.loc[("conso_energie_finale", "epci", CAHC, 2023), "value"]
-    assert ind.loc[("part_enr_conso_finale", "epci", CAHC, 2023), "value"] == pytest.approx(100 * total / conso)
+    # the heat pumps' ambient heat is in the consumption as it is in the production (issue 23)
+    assert ind.loc[("part_enr_conso_finale", "epci", CAHC, 2023), "value"] == pytest.approx(
+        100 * total / (conso + CAHC_HEAT["pompes_a_chaleur"]))
     # A total that mixes observed heat and demonstration electricity is demonstration.
     assert ind.loc[("enr_production_totale", "epci", CAHC, 2023), "nature"] == "demonstration"
 

@@ -412,9 +412,11 @@ HAND: dict[str, tuple[str, str, int, callable]] = {
     # Register: the CALL's sites commissioned by 2023 (Harnes, 21/06/2022), and their capacity (GWh × 1000).
     "biomethane_sites": ("epci", CALL, 2023, lambda: biomethane_sites("count")),
     "biomethane_capacite": ("epci", CALL, 2023, lambda: biomethane_sites("capacity")),
-    # Total = electricity + heat + biomethane (TeT cae_3.a); its share of final consumption, in %.
+    # Total = electricity + heat + biomethane (TeT cae_3.a); its share of final consumption, in %, the
+    # heat pumps' ambient heat added to the consumption as it is to the production (issue 23).
     "enr_production_totale": ("epci", CALL, 2019, _total_2019),
-    "part_enr_conso_finale": ("epci", CALL, 2019, lambda: 100 * _total_2019() / call_conso_2019()),
+    "part_enr_conso_finale": ("epci", CALL, 2019,
+                              lambda: 100 * _total_2019() / (call_conso_2019() + heat("pompes_a_chaleur"))),
     # Example registers, 2023: events by type, the CALL's events, people counted once a year.
     "evenements_total": ("epci", CALL, Y, lambda: events(epci="CALL")),
     "evenements_grand_forum": ("pma", "PMA", Y, lambda: events("Grand Forum")),
