@@ -1,8 +1,8 @@
 """The options table of the scenario report: what each lever of a scenario asks, and of whom.
 
 For each lever a scenario sets: the physical effort it asks each year (from the scenario's central
-values), today's pace where the territory's data observe it (the same linear rule as the verdicts,
-:func:`pma_eval.evaluation.progress.pace_rate`, over the short term), who holds the lever, and an
+values), today's pace where the territory's data observe it (the verdicts' pace in the indicator's unit
+per year, over the short term, consumption at normal climate where known), who holds the lever, and an
 order-of-magnitude yearly cost where a referenced unit cost is entered
 (``data/raw/referentiels/couts_unitaires_leviers.csv``, format ``couts_unitaires``).
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..evaluation.progress import SHORT_TERM_YEARS, pace_rate, period_start
+from ..evaluation.progress import SHORT_TERM_YEARS, period_start
 from .model import LEVER_ORDER, parameters, ramp
 from .scenarios import Scenario
 
@@ -58,8 +58,9 @@ EFFORTS: dict[str, tuple[Effort, ...]] = {
 }
 
 #: What the territory's processed tables observe of each lever: (table, sector or technology, French
-#: label). ``capacity`` is the installed capacity of the registry (yearly additions); ``energy`` and
-#: ``emissions`` a sector's pace by the verdicts' rule.
+#: label). ``capacity`` is the installed capacity of the registry (yearly additions); ``energy`` a
+#: sector's consumption, at normal climate where the corrected series covers it (as the verdicts);
+#: ``emissions`` a sector's emissions — each as a pace in its own unit per year.
 OBSERVED: dict[str, tuple[str, str, str]] = {
     "renovation": ("energy", "residentiel", "consommation résidentielle"),
     "chauffage": ("energy", "residentiel", "consommation résidentielle"),
@@ -139,8 +140,9 @@ def cumulated_quantity(scenario: Scenario, lever: str, key: str, base_year: int,
 def observed_pace(series: pd.Series, kind: str, years: int = SHORT_TERM_YEARS) -> dict | None:
     """Today's pace of an observed series over the last ``years`` years.
 
-    ``capacity``: mean yearly addition [series unit per year]; otherwise the verdicts' linear rate
-    (fraction of the first year per year). None when the series covers fewer than ``years`` years.
+    The mean yearly change in the series' unit (kW of capacity added, MWh, t CO₂e per year): the
+    verdicts' pace in the indicator's own unit (:data:`pma_eval.evaluation.progress.RATES_FR`). None when
+    the series covers fewer than ``years`` years. ``kind`` is kept for the callers' tables.
     """
     s = series.dropna().sort_index()
     start = period_start(s, years)
@@ -148,8 +150,7 @@ def observed_pace(series: pd.Series, kind: str, years: int = SHORT_TERM_YEARS) -
         return None
     end = int(s.index.max())
     first, last = float(s.loc[start]), float(s.loc[end])
-    value = (last - first) / (end - start) if kind == "capacity" else pace_rate(first, last, end - start)
-    return {"start": start, "end": end, "value": value}
+    return {"start": start, "end": end, "value": (last - first) / (end - start)}
 
 
 def yearly_cost(efforts: pd.DataFrame, unit_costs: pd.DataFrame | None) -> pd.DataFrame:

@@ -163,6 +163,7 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
     else:
         reference = reference_trajectory(em[cols], index, base_year=ref_year, horizon=horizon)
     targets, unit_costs, air = (_optional(t, paths) for t in ("targets", "reference_couts_unitaires", "air"))
+    sectors = _sectors_at_normal_climate(en, _optional("energy_corrected", paths), level, code)
     air = _territory_rows(air, level, code)[["pollutant", "sector", "year", "value", "nature"]] if not air.empty else air
     sgpe = load("reference_sgpe_leviers", paths).drop(columns="source")
     name = territory.name(level, code)
@@ -170,10 +171,27 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
                            "PMA" if level == "pma" else name, territory, select_scenarios(scenarios, paths), base,
                            em[cols], en.groupby("year")["value"].sum(min_count=1), reference, targets, sgpe,
                            manifest(paths), paths, frozenset(en["nature"].dropna()),
-                           en.groupby(["sector", "year"], as_index=False).agg(value=("value", lambda v: v.sum(min_count=1)),
-                                                                             nature=("nature", worst_nature)),
+                           sectors,
                            rn[rn["variable"] == "capacity"][["technology", "year", "value", "nature"]], unit_costs, air,
                            en[["sector", "carrier", "year", "value", "nature"]])
+
+
+def _sectors_at_normal_climate(en: pd.DataFrame, corrected: pd.DataFrame, level: str, code: str) -> pd.DataFrame:
+    """Energy by sector and year (``sector, year, value, nature, corrected``): at normal climate for the
+    sectors whose corrected series covers every year of the raw one (as the verdicts judge them), raw
+    elsewhere."""
+    def by_sector(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.groupby(["sector", "year"], as_index=False).agg(
+            value=("value", lambda v: v.sum(min_count=1)), nature=("nature", worst_nature))
+
+    raw = by_sector(en).assign(corrected=False)
+    if corrected.empty:
+        return raw
+    normal = by_sector(_territory_rows(corrected, level, code)).dropna(subset=["value"]).assign(corrected=True)
+    keep = [s for s, g in raw.dropna(subset=["value"]).groupby("sector")
+            if set(g["year"]) <= set(normal.loc[normal["sector"] == s, "year"])]
+    return pd.concat([raw.loc[~raw["sector"].isin(keep)], normal.loc[normal["sector"].isin(keep)]],
+                     ignore_index=True).sort_values(["sector", "year"], ignore_index=True)
 
 
 def _optional(table: str, paths: Paths) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import charts, fmt
-from ..evaluation.progress import SHORT_TERM_YEARS, pace_rate, period_start
+from ..evaluation.progress import SHORT_TERM_YEARS, period_start
 from ..evaluation.targets import short_framework
 from ..indicators import load_catalogue
 from ..prospective import forecast, lever_contributions, sgpe_split
@@ -28,6 +28,7 @@ from ..vocabulary import CARRIER_LABELS, DIRECT_EMISSION_FACTORS, POLLUTANT_SHOR
 from .blocks import Bullets, Figure, Table, Text
 from .context import formats_line
 from .foresight import ForesightContext
+from .statement import pace_text
 
 DEMO_BANNER = ("Données de démonstration : hormis les émissions de l'inventaire IGT (≈ 2016), les populations et "
                "l'électricité résidentielle Enedis 2023, les séries de départ sont fictives (calées sur les données "
@@ -183,25 +184,29 @@ def _effort_text(r_) -> str:
     return f"{'−' if r_['decrease'] else ''}{fmt.percent(r_['value'], 0)} {r_['what']} en {r_['end']} ({pace})"
 
 
-def _observed_series(ctx: ForesightContext, table: str, code: str) -> tuple[pd.Series, str]:
+def _observed_series(ctx: ForesightContext, table: str, code: str) -> tuple[pd.Series, str, bool]:
+    """The observed series of a lever, its least reliable nature, and whether it is at normal climate."""
     frame = {"energy": ctx.energy_sectors, "emissions": ctx.emissions, "capacity": ctx.capacity}[table]
     if frame.empty:
-        return pd.Series(dtype=float), "observed"
+        return pd.Series(dtype=float), "observed", False
     rows = frame[frame["technology" if table == "capacity" else "sector"] == code]
-    return rows.groupby("year")["value"].sum(min_count=1), worst_nature(rows["nature"])
+    normal = bool(rows["corrected"].all()) if "corrected" in rows and len(rows) else False
+    return rows.groupby("year")["value"].sum(min_count=1), worst_nature(rows["nature"]), normal
 
 
 def _observed_text(ctx: ForesightContext, lever: str) -> str:
     parts = [NOT_OBSERVED[lever]] if lever in NOT_OBSERVED else []
     table, code, label = OBSERVED[lever]
-    series, nature = _observed_series(ctx, table, code)
+    series, nature, normal = _observed_series(ctx, table, code)
     pace = observed_pace(series, table)
     if pace is None:
         parts.append(f"{label} : série trop courte")
     else:
-        when = f"{pace['start']}-{pace['end']}" + (", démonstration" if nature == "demonstration" else "")
+        when = (f"{pace['start']}-{pace['end']}" + (", à climat normal" if normal else "")
+                + (", démonstration" if nature == "demonstration" else ""))
+        unit = {"energy": "MWh", "emissions": "t CO₂e"}.get(table)
         parts.append(f"{label} : {fmt.significant(pace['value'] / 1000, 2, signed=True)} MWc par an ({when})"
-                     if table == "capacity" else f"{label} : {fmt.percent(pace['value'], 1, signed=True)} par an ({when})")
+                     if table == "capacity" else f"{label} : {pace_text(unit, pace['value'])} ({when})")
     return " ; ".join(parts)
 
 
@@ -269,13 +274,13 @@ def trend_sentence(ctx: ForesightContext, name: str = "tendanciel") -> str | Non
     start = period_start(hist, SHORT_TERM_YEARS)
     if start is None or ctx.year not in hist.index:
         return None
-    observed = pace_rate(hist[start], hist[ctx.year], ctx.year - start)
+    observed = (hist[ctx.year] - hist[start]) / (ctx.year - start)
     b = ctx.bands(name)
-    projected = pace_rate(b.at[ctx.year, "p50"], b.at[2030, "p50"], 2030 - ctx.year)
+    projected = (b.at[2030, "p50"] - b.at[ctx.year, "p50"]) / (2030 - ctx.year)
     demo = ", ici sur des séries de démonstration," if "demonstration" in natures(ctx) else ""
     return (f"Le scénario « {ctx.scenarios[name].title} » fait varier les émissions de "
-            f"{fmt.percent(projected, 1, signed=True)} par an jusqu'en 2030, quand les émissions observées{demo} ont "
-            f"varié de {fmt.percent(observed, 1, signed=True)} par an de {start} à {ctx.year} (court terme) : il prolonge "
+            f"{pace_text('t CO₂e', projected)} jusqu'en 2030, quand les émissions observées{demo} ont "
+            f"varié de {pace_text('t CO₂e', observed)} de {start} à {ctx.year} (court terme) : il prolonge "
             "l'évolution de l'activité et de l'intensité énergétique sans nouvelle action, alors que l'évolution "
             "observée contient aussi les effets d'actions déjà faites, de la douceur des hivers et de la crise "
             "sanitaire de 2020, qui ne se répètent pas d'eux-mêmes.")

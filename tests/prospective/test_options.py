@@ -48,9 +48,10 @@ def test_observed_pace_by_hand():
     # Capacity: mean yearly addition, (70 000 − 10 000) kW / (2023 − 2018) = 12 000 kW a year.
     cap = pd.Series({2016: 5000.0, 2018: 10000.0, 2020: 30000.0, 2023: 70000.0})
     assert observed_pace(cap, "capacity") == {"start": 2018, "end": 2023, "value": 12000.0}
-    # A sector's consumption: the verdicts' linear rate, (90 − 100) / 100 / 5 = −2 % a year.
+    # A sector's consumption: the verdicts' pace in its own unit, (90 − 100) / 5 = −2 MWh a year (issue 23:
+    # one rate language, the same as the verdict tables).
     en = pd.Series({2017: 120.0, 2018: 100.0, 2021: 95.0, 2023: 90.0})
-    assert observed_pace(en, "energy")["value"] == pytest.approx(-0.02)
+    assert observed_pace(en, "energy")["value"] == pytest.approx(-2.0)
     # Too short a series gives no pace rather than a pace over two years.
     assert observed_pace(pd.Series({2022: 1.0, 2023: 2.0}), "energy") is None
 
