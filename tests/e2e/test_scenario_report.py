@@ -307,6 +307,14 @@ def test_options_table_sets_each_lever_against_the_observed_pace(built_paths):
     assert f"{s.fmt.significant(pace, 2, signed=True)} MWc par an (2018-2023, démonstration)" in \
         t.at["Photovoltaïque", "Rythme observé"]
     assert "non suivis" in t.at["Rénovation des logements", "Rythme observé"]
+    # Residential consumption: at normal climate, as the verdicts judge it, in its unit per year (issue 23).
+    from pma_eval.report.statement import pace_text
+
+    res = ctx.energy_sectors[ctx.energy_sectors["sector"] == "residentiel"]
+    assert res["corrected"].all()
+    r = res.set_index("year")["value"]
+    assert (f"consommation résidentielle : {pace_text('MWh', (r[2023] - r[2018]) / 5)} (2018-2023, à climat normal, "
+            "démonstration)") in t.at["Rénovation des logements", "Rythme observé"]
     # A unit cost entered with its source: 6 000 dwellings × 25 000 € ≈ 150 M€ a year.
     costs = pd.DataFrame({"levier": ["renovation"], "parametre": ["logements_par_an"], "cout_unitaire": [25000.0],
                           "annee_euros": [2023], "reference_cout": ["Étude citée"]})
