@@ -29,8 +29,10 @@ COMMUNE_PREFIXES = ("ville de ", "ville d ", "commune de ", "commune d ", "mairi
 
 def normalise(text: object) -> str:
     """Accents, case, hyphens and apostrophes removed: « Ville d'Hénin-Beaumont » → ``ville d henin beaumont``."""
-    ascii_ = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_).split())
+    spaced = re.sub(r"[\W_]+", " ", str(text or ""))  # before the accents go: « d’Hénin » keeps its space
+    spaced = spaced.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
+    ascii_ = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()
+    return " ".join(ascii_.split())
 
 
 def pilot_lookup(communes: pd.DataFrame, epcis: pd.DataFrame) -> dict[str, str]:

@@ -137,7 +137,7 @@ def test_each_epci_report_names_only_its_own_actions_or_labels_the_poles(year_ru
     for sigle in ("CALL", "CAHC", "CABBALR"):
         page = html_.unescape(year_run.report(sigle).html.read_text(encoding="utf-8"))
         assert "Taux de concrétisation 2023 de la " + sigle in page and " : — des engagements" not in page
-        i = page.index(f"Actions de la {sigle}")
+        i = page.index(f"<caption>Actions de la {sigle}")
         table = page[page.rfind("<table", 0, i):page.index("</table>", i)]
         pilots = [re.findall(r"<td[^>]*>(.*?)</td>", row)[0] for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>",
                                                                                   table)]
