@@ -14,7 +14,6 @@ import pandas as pd
 from .. import charts, fmt
 from ..activity import perimeter
 from ..activity.indicators import activity_indicators, participation_by_org_type, small_count
-from ..evaluation import headline_target
 from ..narrative import evolution_sentence
 from ..narrative.sentences import subjects
 from ..nomenclature import PALETTE
@@ -189,17 +188,20 @@ def network_sentences(ctx: ReportContext) -> Bullets | Text:
 
 
 def _verdict_bits(ctx: ReportContext, v: pd.DataFrame, ids: list[str]) -> list[Verdict | str]:
-    """One verdict per indicator with a verified target, then the others named together in words
-    (« sans objectif vérifié : A, B »), never a dash."""
+    """One verdict per indicator, the one its :class:`~pma_eval.report.statement.Statement` gives in every
+    product (a verified target's, else « sans objectif vérifié : » and the pace alone); indicators
+    without a value for the year named together in words, never a dash."""
+    from .statement import statement
+
     bits, without = [], []
     for iid in ids:
-        b = headline_target(v, iid, ctx.year) if len(v) else None
         label = ctx.catalogue[iid].short_title
-        if b is None:
+        if value(ctx, iid)[0] != value(ctx, iid)[0]:
             without.append(label)
-        else:
-            bits.append(Verdict(b["category"], f"{label} : {b['label_fr']} ({int(b['start_year'])}-{int(b['end_year'])})"))
-    return bits + ([f"sans objectif vérifié : {', '.join(without)}"] if without else [])
+            continue
+        st = statement(ctx, iid)
+        bits.append(Verdict(st.verdict.category, f"{label} : {st.verdict.label}"))
+    return bits + ([f"sans valeur en {ctx.year} : {', '.join(without)}"] if without else [])
 
 
 def actions_table(ctx: ReportContext) -> Table:

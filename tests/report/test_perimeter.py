@@ -94,9 +94,10 @@ def test_the_actions_table_of_an_epci_counts_its_own_actions_per_axis():
     assert t.at["Bouger", "Actions de la CALL par statut"] == "aucune action"
     assert t.at["Bouger", "Concrétisés par la CALL"] == "aucun engagement porté"
     assert t.at["Habiter", "Projets labellisés dans la CALL"] == "1"
-    # A commitment's indicator without a verified target says so in words, not with a dash.
-    assert t.at["Habiter", "Indicateurs liés et verdicts"] == ["sans objectif vérifié : GES résidentiel"]
-    assert t.at["Bouger", "Indicateurs liés et verdicts"] == ["sans objectif vérifié : GES transport routier"]
+    # A commitment's indicator without a value for the year says so in words, not with a dash (with a
+    # value, it gets the verdict of its Statement, the same as in every other table: issue 23).
+    assert t.at["Habiter", "Indicateurs liés et verdicts"] == ["sans valeur en 2023 : GES résidentiel"]
+    assert t.at["Bouger", "Indicateurs liés et verdicts"] == ["sans valeur en 2023 : GES transport routier"]
 
 
 def test_an_epcis_network_counts_the_events_held_in_it():
