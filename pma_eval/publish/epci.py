@@ -19,7 +19,8 @@ from ..report import DEMO_BANNER, Table, load_context, nature_note
 from ..report import annual as a
 from ..report import network
 from ..report.context import ReportContext, formats_line, has_demonstration, lineage, source_line, value
-from .fiches import INCOMPLETE_MARK, TEMPLATES, incomplete_note, incompleteness
+from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness
+from .fiches import TEMPLATES
 from .manifest import write_manifest
 from .report import CSS, export_pdf
 

@@ -27,6 +27,7 @@ from ..narrative import Sentence, comparison_sentence, evolution_sentence, rank
 from ..narrative.sentences import SHORT_CAVEATS
 from ..indicators import load_catalogue
 from ..report.context import formats_line, lineage
+from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness
 from ..vocabulary import PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
 from ..territory import NATURE_LABELS_FR, worst_nature
 
@@ -85,36 +86,6 @@ def pv_counts_sentence(of: str, start: int, end: int, installations: tuple[float
             + (f" {caveat}." if caveat else "."))
     # Counts say little about a trend: ranked after the comparisons and the larger changes.
     return Sentence(text, 0.1, "pv_installations", nature)
-
-
-def incompleteness(ind: pd.DataFrame, year: int) -> tuple[dict[tuple[str, str, str], bool], dict[str, list[str]]]:
-    """``(indicator, level, code) → complete`` in ``year``, and the communes whose inventory lacks sectors
-    (code → the sectors' labels, from the rows ``complete`` False of the ``ges_<sector>`` indicators)."""
-    sub = ind.loc[ind["year"] == year]
-    complete = (sub.set_index(["indicator_id", "geo_level", "geo_code"])["complete"].astype(bool).to_dict()
-                if "complete" in sub else {})
-    missing: dict[str, list[str]] = {}
-    for s in PCAET:
-        rows = sub.loc[(sub["indicator_id"] == f"ges_{s}") & (sub["geo_level"] == "commune")]
-        if "complete" in rows:
-            for code in rows.loc[~rows["complete"].astype(bool), "geo_code"]:
-                missing.setdefault(code, []).append(SECTOR_LABELS[s].lower())
-    return complete, missing
-
-
-#: Mark of an incomplete total on cards, bars and tables; its note says « au moins » and what is missing.
-INCOMPLETE_MARK = "*"
-
-
-def incomplete_note(missing: dict[str, list[str]], codes, territory) -> str:
-    """« * Total incomplet, à lire « au moins » : l'inventaire ne donne pas le transport routier de Béthune. »
-    for the communes of ``codes`` whose inventory lacks sectors ('' when none)."""
-    parts = [f"le {' ni le '.join(missing[c])} {territory.name_after_de('commune', c)}" for c in codes if c in missing]
-    if not parts:
-        return ""
-    shown = parts[:3] + ([f"{len(parts) - 3} autres secteurs communaux"] if len(parts) > 3 else [])
-    return (f"{INCOMPLETE_MARK} Total incomplet, à lire « au moins » : l'inventaire ne donne pas "
-            + ", ".join(shown) + ".")
 
 
 @dataclass

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import fmt
+from .. import fmt, maps
 from ..evaluation import CATEGORY_LABELS_FR, assess_progress, headline_target
 from ..evaluation.targets import named_framework, short_note
-from ..vocabulary import UNITS
+from ..vocabulary import PCAET, SECTOR_LABELS, UNITS
 from .blocks import Verdict
 from .context import ReportContext, natures, series, value
 
@@ -170,3 +170,37 @@ def _f(x) -> float:
         return float(x)
     except (TypeError, ValueError):
         return math.nan
+
+
+# --- incomplete totals -------------------------------------------------------------------------------
+
+#: Mark of an incomplete total on cards, bars, maps and tables; its note says « au moins » and what is missing.
+INCOMPLETE_MARK = maps.INCOMPLETE_MARK
+
+
+def incompleteness(ind: pd.DataFrame, year: int) -> tuple[dict[tuple[str, str, str], bool], dict[str, list[str]]]:
+    """``(indicator, level, code) → complete`` in ``year``, and the communes whose inventory lacks sectors
+    (code → the sectors' labels, from the rows ``complete`` False of the ``ges_<sector>`` indicators)."""
+    sub = ind.loc[ind["year"] == year]
+    complete = (sub.set_index(["indicator_id", "geo_level", "geo_code"])["complete"].astype(bool).to_dict()
+                if "complete" in sub else {})
+    missing: dict[str, list[str]] = {}
+    for s in PCAET:
+        rows = sub.loc[(sub["indicator_id"] == f"ges_{s}") & (sub["geo_level"] == "commune")]
+        if "complete" in rows:
+            for code in rows.loc[~rows["complete"].astype(bool), "geo_code"]:
+                missing.setdefault(code, []).append(SECTOR_LABELS[s].lower())
+    return complete, missing
+
+
+
+
+def incomplete_note(missing: dict[str, list[str]], codes, territory) -> str:
+    """« * Total incomplet, à lire « au moins » : l'inventaire ne donne pas le transport routier de Béthune. »
+    for the communes of ``codes`` whose inventory lacks sectors ('' when none)."""
+    parts = [f"le {' ni le '.join(missing[c])} {territory.name_after_de('commune', c)}" for c in codes if c in missing]
+    if not parts:
+        return ""
+    shown = parts[:3] + ([f"{len(parts) - 3} autres secteurs communaux"] if len(parts) > 3 else [])
+    return (f"{INCOMPLETE_MARK} Total incomplet, à lire « au moins » : l'inventaire ne donne pas "
+            + ", ".join(shown) + ".")

@@ -115,3 +115,17 @@ def test_no_reduction_target_shows_a_positive_required_pace(year_run, territoire
                 assert not cells[i].startswith("+"), (territoire, cells[0], cells[1], cells[i])
                 checked += 1
     assert checked >= 10
+
+
+def test_the_commune_map_marks_an_incomplete_total(built_paths):
+    """Béthune has no road-transport emissions in the inventory: its per-inhabitant value is a lower
+    bound, marked on the map (« * »), in its text alternative and in the caption's note."""
+    from pma_eval.processed import load_shapes
+    from pma_eval.report import load_context
+    from pma_eval.report.annual import map_figure
+
+    ctx = load_context(2023, "CABBALR", built_paths)
+    fig = map_figure(ctx, load_shapes(built_paths))
+    assert "Total incomplet, à lire « au moins »" in fig.caption and "de Béthune" in fig.caption
+    assert "total incomplet (au moins) : Béthune" in fig.alt
+    assert any(t.get_text() == "Béthune*" for t in fig.fig.axes[0].texts)

@@ -11,6 +11,7 @@ from ...processed import load
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import PCAET, SECTOR_LABELS, UNITS
 from ..blocks import Figure, Table, Text
+from ..statement import incomplete_note, incompleteness
 from ..context import ReportContext, demo_years_sentence, display, formats_line, source_line, value, wide
 
 
@@ -138,15 +139,21 @@ def map_figure(ctx: ReportContext, shapes: dict, iid: str = "ges_par_habitant", 
                              & (ctx.indicators["year"] == year)].set_index("geo_code")["value"]
     towns = pop.loc[pop.index.isin(shapes)].sort_values(ascending=False).head(MAP_TOWNS)
     labels = {c: ctx.territory.name("commune", c) for c in towns.index}
+    # an incomplete total is a lower bound: marked on the map and named in the caption (issue 23)
+    incomplete = [c for c in v.loc[~v["complete"].astype(bool), "geo_code"]] if "complete" in v else []
     fig = maps.choropleth(shapes, vals, f"{ind.short_title} par commune en {year}{demo}", ind.short_unit, src,
-                          groups=groups, labels=labels)
+                          groups=groups, labels=labels, incomplete=incomplete)
     top = vals.sort_values(ascending=False).head(3)
     alt = (f"Carte des {len(vals)} communes {ctx.of_name} colorées selon « {ind.title} » en {year}, en cinq classes, "
            f"avec les limites des agglomérations et le nom des {len(labels)} plus grandes villes. "
            f"Valeurs les plus élevées : " + ", ".join(
                f"{ctx.territory.name('commune', c)} ({fmt.number(x, 1)} {ind.short_unit})" for c, x in top.items()) + ".")
+    if incomplete:
+        alt += f" {len(incomplete)} commune{'s' if len(incomplete) > 1 else ''} à total incomplet (au moins) : " + \
+            ", ".join(ctx.territory.name("commune", c) for c in incomplete[:5]) + "."
     caption = f"{ind.title}, {year}, par commune" + industrial_caveat(ctx, vals, year)
-    return Figure(fig, alt, caption, vals, (src,), natures_)
+    note = incomplete_note(incompleteness(ctx.indicators, year)[1], incomplete, ctx.territory)
+    return Figure(fig, alt, f"{caption.rstrip('.')}. {note}" if note else caption, vals, (src,), natures_)
 
 
 #: Towns named on the maps (the most populous).
