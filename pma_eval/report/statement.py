@@ -82,13 +82,14 @@ class Statement:
 
     @property
     def cross_check(self) -> str:
-        """« méthode d'Eurostat : progrès modéré (rapport 91 %) », or '' when it does not apply."""
+        """« Eurostat : progrès modéré, rapport 91 % » (Eurostat's compound-rate method, the cross-check of
+        the verdict), or '' when it does not apply."""
         if self.eurostat_category is None or self.eurostat_category == "not_assessable":
             return ""
-        ratio = (f" (rapport {fmt.percent(self.eurostat_ratio, 0)})"
+        ratio = (f", rapport {fmt.percent(self.eurostat_ratio, 0)}"
                  if self.eurostat_ratio == self.eurostat_ratio and self.eurostat_category not in
                  ("target_achieved", "achieved_then_away", "target_missed") else "")
-        return f"méthode d'Eurostat : {CATEGORY_LABELS_FR[self.eurostat_category]}{ratio}"
+        return f"Eurostat : {CATEGORY_LABELS_FR[self.eurostat_category]}{ratio}"
 
 
 def pace_text(unit: str, slope: float, signed: bool = True) -> str:

@@ -104,9 +104,9 @@ def test_no_reduction_target_shows_a_positive_required_pace(year_run, territoire
     for table in _soup(year_run.report(territoire).html).find_all("table"):
         head = [th.get_text(" ", strip=True) for th in table.select("thead th")] or \
             [c.get_text(" ", strip=True) for c in table.find("tr").find_all(["th", "td"])]
-        if "Nécessaire" not in head:
+        if "Rythme nécessaire" not in head:
             continue
-        cols = [head.index("Nécessaire"), head.index("Encore nécessaire")]
+        cols = [head.index("Rythme nécessaire"), head.index("Encore nécessaire")]
         for tr in table.find_all("tr")[1:]:
             cells = [c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])]
             if len(cells) != len(head) or cells[0] not in down:

@@ -54,7 +54,7 @@ def headline_table(ctx: ReportContext) -> Table:
         "Indicateur": h.get("indicator", []),
         f"Valeur {ctx.year}": h.get("shown", []),
         f"Depuis {first}": [change_text(c, p) for c, p in zip(h.get("change", []), h.get("change_in_points", []))],
-        "Tendance": h.get("trend", []), "Objectif retenu": h.get("target", []), "Verdict": h.get("verdict", []),
+        "Tendance": h.get("trend", []), "Verdict": h.get("verdict", []),
         "Nature": h.get("nature", [])})
     return Table(frame, f"Indicateurs phares en {ctx.year} — {ctx.name}",
                  formats={"Nature": lambda n: NATURE_SHORT[n]},
@@ -105,7 +105,7 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
                     + ((f" ({skipped} objectifs non évaluables ou secondaires, {see})." if skipped > 1 else
                         f" (un objectif non évaluable ou secondaire, {see}).") if skipped else "."))
     rows = [_verdict_row(ctx, r) for r in _stake_order(ctx, v).itertuples()]
-    table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Nécessaire", "Encore nécessaire"],
+    table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"],
                   css="verdicts", sources=(source_line(ctx, indicator_ids),))
     if not skipped:
         return table
@@ -123,7 +123,7 @@ def _verdict_row(ctx: ReportContext, r) -> dict:
     period = f"{int(r.start_year)}-{int(r.end_year)}"
     return {"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Objectif": obj,
             "Rythme observé": _pace(unit, getattr(r, "observed_slope", math.nan)),
-            "Nécessaire": _needed(unit, getattr(r, "required_slope", math.nan), direction, period, r),
+            "Rythme nécessaire": _needed(unit, getattr(r, "required_slope", math.nan), direction, period, r),
             "Encore nécessaire": _needed(unit, getattr(r, "still_required_slope", math.nan), direction, None, r),
             "Verdicts": _verdicts_cell(r, period)}
 
@@ -146,7 +146,7 @@ def _needed(unit: str, slope: float, direction: str, period: str | None, r=None)
     if (slope > 0 and direction == "decrease") or (slope < 0 and direction == "increase"):
         return "déjà atteint"
     text = pace_text(unit, slope)
-    return f"{text} depuis {period.split('-')[0]}" if period else text
+    return text
 
 
 def _verdicts_cell(r, period: str) -> list[Verdict]:
@@ -175,7 +175,7 @@ def annex_targets(ctx: ReportContext) -> Table | Text:
         return Text("Tous les objectifs évaluables figurent dans le corps du rapport.")
     rows = [_verdict_row(ctx, r) for r in _stake_order(ctx, rest).itertuples()]
     return Table(pd.DataFrame(rows), f"Autres objectifs évalués — {ctx.name}",
-                 numeric=["Rythme observé", "Nécessaire", "Encore nécessaire"], css="verdicts",
+                 numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"], css="verdicts",
                  sources=(source_line(ctx, list(rest["indicator_id"].unique())),))
 
 
