@@ -129,7 +129,7 @@ def factor_note(ctx: ForesightContext) -> Text:
     text = (f"Facteurs d'émission. Le modèle des scénarios applique les facteurs directs de la combustion chez le "
             f"consommateur ({direct}), ceux d'un inventaire cadastral comme celui du CITEPA.")
     if ctx.is_demonstration:
-        from ..demonstration import EF as DEMO_FACTORS
+        from ...demonstration import EF as DEMO_FACTORS
 
         cal = calibration(ctx.base, f)
         parts = [f"{SECTOR_LABELS[s_].lower()} {kt(r_['non_energy'])} ({fmt.percent(r_['non_energy'] / r_['inventory'], 0)})"
