@@ -18,6 +18,7 @@ compute, is kept and shown as "non évaluable" with the reason.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import pandas as pd
@@ -146,6 +147,8 @@ def named_framework(fw: str, document: str) -> str:
     (national texts by their own name, the others by :func:`short_framework`)."""
     if fw.startswith("National"):
         name = str(document).split(" (")[0].split(",")[0].strip()
+        # « LEC 2019 » → « LEC »: the glossary spells the acronym out with its year (« loi énergie-climat de 2019 »)
+        name = re.sub(r"^([A-ZÉ][A-ZÉ0-9-]+) (?:19|20)\d\d$", r"\1", name)
         return name or short_framework(fw)
     return short_framework(fw)
 
@@ -258,7 +261,7 @@ def describe_target(t: pd.Series) -> str:
     if t["kind"] == "absolute":
         return f"{fmt.number(t['valeur'], 1)} t CO₂e par habitant en {t['target_year']}"
     if t["kind"] == "share":
-        return f"au moins {fmt.percent(t['valeur'], 0)} d'énergies renouvelables en {t['target_year']}"
+        return f"au moins {fmt.percent(t['valeur'], 0)} de renouvelables en {t['target_year']}"
     if t["kind"] == "zero":
         return (f"émissions nettes nulles (neutralité carbone) en {t['target_year']}" if t.get("indicateur") in NET_INDICATORS
                 else f"zéro émission en {t['target_year']}")

@@ -24,6 +24,14 @@ from ..vocabulary import PCAET, SECTOR_LABELS, UNITS
 from .blocks import Verdict
 from .context import ReportContext, natures, series, value
 
+#: Eurostat's categories in one or two words, for a narrow table column.
+EUROSTAT_SHORT_FR = {"significant_progress": "significatif", "moderate_progress": "modéré",
+                     "insufficient_progress": "insuffisant", "movement_away": "éloignement",
+                     "moderate_movement_away": "éloignement modéré", "significant_movement_away": "éloignement",
+                     "target_achieved": "atteint", "achieved_then_away": "atteint puis en recul",
+                     "target_missed": "manqué"}
+#: Header of the column that carries Eurostat's cross-check.
+EUROSTAT_COLUMN_FR = "Selon Eurostat"
 #: Label of a verdict given by the pace alone, when no verified target applies.
 NO_TARGET_FR = "sans objectif vérifié"
 
@@ -75,21 +83,14 @@ class Statement:
         return text if self.complete or text == fmt.MISSING else f"au moins {text}"
 
     @property
-    def verdict_with_check(self) -> Verdict:
-        """The verdict, with Eurostat's cross-check after it when it applies."""
-        check = self.cross_check
-        return Verdict(self.verdict.category, f"{self.verdict.label} ; {check}" if check else self.verdict.label)
-
-    @property
-    def cross_check(self) -> str:
-        """« Eurostat : progrès modéré, rapport 91 % » (Eurostat's compound-rate method, the cross-check of
-        the verdict), or '' when it does not apply."""
+    def eurostat_cell(self) -> str:
+        """Eurostat's verdict in a table cell: « modéré (91 %) », « atteint », or « sans objet »."""
         if self.eurostat_category is None or self.eurostat_category == "not_assessable":
-            return ""
-        ratio = (f", rapport {fmt.percent(self.eurostat_ratio, 0)}"
-                 if self.eurostat_ratio == self.eurostat_ratio and self.eurostat_category not in
-                 ("target_achieved", "achieved_then_away", "target_missed") else "")
-        return f"Eurostat : {CATEGORY_LABELS_FR[self.eurostat_category]}{ratio}"
+            return "sans objet"
+        short = EUROSTAT_SHORT_FR.get(self.eurostat_category, CATEGORY_LABELS_FR[self.eurostat_category])
+        ratio = (f" ({fmt.percent(self.eurostat_ratio, 0)})" if self.eurostat_ratio == self.eurostat_ratio
+                 and self.eurostat_category not in ("target_achieved", "achieved_then_away", "target_missed") else "")
+        return short + ratio
 
 
 def pace_text(unit: str, slope: float, signed: bool = True) -> str:

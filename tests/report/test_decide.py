@@ -66,7 +66,7 @@ def test_a_stake_names_the_unfinished_action_with_the_largest_budget():
     # ges_transports sums road and other transport: E2 is tied through ges_transport_routier; the
     # completed action and E3's do not count; « Vélos » has the largest budget of the rest.
     assert decide.option_for(ctx, "ges_transports") == (
-        f"option : « Vélos » (pilote : Ville de Lens ; budget prévu : 250{NNBSP}000{NBSP}€ ; à venir)")
+        f"option : « Vélos » (Ville de Lens, 250{NNBSP}000{NBSP}€ prévus, à venir)")
 
 
 def test_commitments_without_a_completed_action_by_the_year():

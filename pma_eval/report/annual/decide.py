@@ -2,15 +2,17 @@
 
 Key figures
 -----------
-For each headline indicator of the catalogue: the value of the report's year, the change from the
-year before (a share changes by points), the trend (Mann–Kendall test), and **one** target, the one
+For each headline indicator of the catalogue: the value of the report's year (« au moins » for an
+incomplete total), the change from the year before (a share changes by points), and **one** target, the one
 :func:`pma_eval.evaluation.targets.headline_target` names (the territory's own, then the adopted
-SRADDET, then national, then the regional orientations; verified targets only), with its verdict
-and the period of that verdict.
+SRADDET, then national, then the regional orientations; verified targets only), with its verdict,
+and the period of that verdict — the indicator's :class:`~pma_eval.report.statement.Statement`, as on
+the synthesis page (which adds the trend and Eurostat's cross-check).
 
 Decision points
 ---------------
-Generated from the data by these rules, in this order, five at most; a rule whose data are missing
+Generated from the data by these rules, in this order, four at most (the page stays one page); a rule
+whose data are missing
 gives no point. Each point is one French sentence with its figure, marked when it rests on
 demonstration values.
 
@@ -47,11 +49,11 @@ from ...evaluation.progress import RATES_FR
 from ..statement import pace_text, statements
 from .synthesis import change_text, trend_label
 
-MAX_POINTS = 5
+MAX_POINTS = 4
 #: The rules in French, for the methods annex.
 RULES_FR = (
     "À retenir et à décider : un seul objectif par indicateur phare (celui de la synthèse) ; puis, dans cet ordre "
-    "et cinq au plus, les points de décision : le secteur d'émissions et l'indicateur d'énergie auxquels il "
+    "et quatre au plus, les points de décision : le secteur d'émissions et l'indicateur d'énergie auxquels il "
     "manquerait le plus, en tonnes de CO₂e et en MWh, à l'année de leur objectif si le rythme observé se "
     "poursuivait (objectifs vérifiés, ou à vérifier pour un secteur à fort enjeu), chacun avec une action du plan "
     "qui s'y rattache, son pilote et son budget ; les émissions de 2030 que les leviers du scénario SNBC "
@@ -85,7 +87,7 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
         n = natures(ctx, iid)
         rows.append({"indicator_id": iid, "indicator": st.title, "value": val, "shown": st.shown(ctx),
                      "complete": st.complete, "change": change, "in_points": st.in_points, "trend": trend_label(s),
-                     "target": st.target_text, "verdict": st.verdict_with_check,
+                     "target": st.target_text, "verdict": st.verdict, "eurostat": st.eurostat_cell,
                      "nature": worst_nature(n.loc[ctx.year - 1:ctx.year])})
     return pd.DataFrame(rows)
 
@@ -97,8 +99,7 @@ def key_figures_table(ctx: ReportContext) -> Table:
         str(ctx.year): k.get("shown", []),
         f"Depuis {ctx.year - 1}": [change_text(c, p, decimals=1) for c, p in zip(k.get("change", []),
                                                                                  k.get("in_points", []))],
-        "Tendance": k.get("trend", []), "Objectif retenu": k.get("target", []), "Verdict": k.get("verdict", []),
-        "Nature": k.get("nature", [])})
+        "Objectif retenu": k.get("target", []), "Verdict": k.get("verdict", []), "Nature": k.get("nature", [])})
     return Table(frame, f"Chiffres clés {ctx.year} {ctx.of_name}", formats={"Nature": lambda n: NATURE_SHORT[n]},
                  numeric=[str(ctx.year), f"Depuis {ctx.year - 1}"], css="decide",
                  sources=(source_line(ctx, k.get("indicator_id", [])),), natures=frozenset(k.get("nature", [])))
@@ -173,7 +174,7 @@ def related_indicators(ctx: ReportContext, iid: str) -> set[str]:
 
 
 def option_for(ctx: ReportContext, iid: str) -> str:
-    """« option : « Action fictive 8 : … » (pilote : CALL ; budget prévu : 225 000 €, en cours) »: the
+    """« option : « Action fictive 8 : … » (CALL, 225 000 € prévus, en cours) »: the
     unfinished action with the largest budget among those of the commitments tied to the indicator (the
     strategy's ``indicateurs``), or a sentence saying none is tied to it."""
     from ..network import activity_of
@@ -191,8 +192,8 @@ def option_for(ctx: ReportContext, iid: str) -> str:
         return none
     best = tied.sort_values("budget_planned", ascending=False, na_position="last").iloc[0]
     budget = best.get("budget_planned", math.nan)
-    money = f" ; budget prévu : {fmt.number(budget, 0)}\u00a0€" if budget == budget else ""
-    return f"option : « {best['title']} » (pilote : {best['pilot']}{money} ; {best['status']})"
+    money = f", {fmt.number(budget, 0)}\u00a0€ prévus" if budget == budget else ""
+    return f"option : « {best['title']} » ({best['pilot']}{money}, {best['status']})"
 
 
 def pace_gaps(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
@@ -222,8 +223,8 @@ def pace_gaps(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
         out.append(DecisionPoint("pace_gap", (
             f"{title} : au rythme de {int(r.start_year)} à {int(r.end_year)} "
             f"({pace_text(ind.short_unit, r.observed_slope)}), il manquerait {amount}{what} en {int(r.target_year)} "
-            f"pour l'objectif {named_framework(r.framework, r.document)}{'' if best['verified'] else ' à vérifier'} "
-            f"({r.description}) ; {option_for(ctx, r.indicator_id)}"),
+            f"pour l'objectif {named_framework(r.framework, r.document)}{'' if best['verified'] else ' à vérifier'} ; "
+            f"{option_for(ctx, r.indicator_id)}"),
             frozenset(natures(ctx, r.indicator_id).loc[int(r.start_year):int(r.end_year)])))
     return out
 
@@ -249,13 +250,13 @@ def uncovered_effort(ctx: ReportContext) -> list[DecisionPoint]:
         return []
     nat = {"demonstration"} if inputs.is_demonstration else {"observed"}
     return [DecisionPoint("uncovered_effort", (
-        f"Effort sans levier : pour suivre la trajectoire de référence, {fmt.significant(uncovered / 1000, 2)} kt CO₂e "
-        f"d'émissions de {EFFORT_YEAR} ne sont couvertes par aucun levier chiffré du scénario "
-        f"« {inputs.scenarios[TARGET_SCENARIO].title} » ; il reste à les attribuer à des actions"),
+        f"Effort sans levier : sur la trajectoire de référence, {fmt.significant(uncovered / 1000, 3)} kt CO₂e "
+        f"d'émissions de {EFFORT_YEAR} ne relèvent d'aucun levier chiffré du scénario "
+        f"« {inputs.scenarios[TARGET_SCENARIO].title} » : à attribuer à des actions"),
         frozenset(nat))]
 
 
-def idle_commitments(ctx: ReportContext, n: int = 3) -> list[DecisionPoint]:
+def idle_commitments(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
     """Rule 3: commitments with no action « réalisé » by the report's year — in an EPCI's report, the
     Pôle's commitments the EPCI's own actions serve, said so (:func:`pma_eval.report.network.commitments`)."""
     from ..network import commitments

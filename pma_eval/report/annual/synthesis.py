@@ -14,7 +14,7 @@ from ...narrative.sentences import CAVEATS, STABLE
 from ...territory import worst_nature
 from ..blocks import Bullets, Group, Table, Text, Verdict
 from ..context import NATURE_SHORT, ReportContext, display, natures, series, source_line, value, years_text
-from ..statement import pace_text, statement, statements
+from ..statement import EUROSTAT_COLUMN_FR, pace_text, statement, statements
 
 
 def trend_label(s: pd.Series) -> str:
@@ -36,7 +36,7 @@ def headline_frame(ctx: ReportContext) -> pd.DataFrame:
         rows.append({"indicator_id": iid, "indicator": st.title, "value": st.value, "shown": st.shown(ctx),
                      "complete": st.complete, "change": change, "change_in_points": st.in_points,
                      "first": first, "trend": trend_label(s), "target": st.target_text,
-                     "verdict": st.verdict_with_check, "nature": worst_nature(n.loc[first:ctx.year])})
+                     "verdict": st.verdict, "eurostat": st.eurostat_cell, "nature": worst_nature(n.loc[first:ctx.year])})
     return pd.DataFrame(rows)
 
 
@@ -54,7 +54,7 @@ def headline_table(ctx: ReportContext) -> Table:
         "Indicateur": h.get("indicator", []),
         f"Valeur {ctx.year}": h.get("shown", []),
         f"Depuis {first}": [change_text(c, p) for c, p in zip(h.get("change", []), h.get("change_in_points", []))],
-        "Tendance": h.get("trend", []), "Verdict": h.get("verdict", []),
+        "Tendance": h.get("trend", []), "Verdict": h.get("verdict", []), EUROSTAT_COLUMN_FR: h.get("eurostat", []),
         "Nature": h.get("nature", [])})
     return Table(frame, f"Indicateurs phares en {ctx.year} — {ctx.name}",
                  formats={"Nature": lambda n: NATURE_SHORT[n]},
