@@ -315,7 +315,7 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
         if t["indicateur"] in NET_INDICATORS:
             reason = NET_REASON if (s is None or s.dropna().empty) else NET_CONTRIBUTION_REASON
         elif pd.isna(t["indicator_id"]):
-            reason = "indicateur non suivi par l'atelier"
+            reason = "indicateur non suivi"
         elif s is None or s.dropna().empty:
             reason = "pas de données pour ce territoire"
         elif t["kind"] == "unsupported":

@@ -18,6 +18,7 @@ from ..processed import load_shapes
 from ..report import DEMO_BANNER, Table, load_context, nature_note
 from ..report import annual as a
 from ..report import network
+from ..report.blocks import typeset_html
 from ..report.context import ReportContext, formats_line, has_demonstration, lineage, source_line, value
 from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness
 from .fiches import TEMPLATES
@@ -76,9 +77,9 @@ def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
     sources = formats_line(ctx.manifest, [*lineage(ctx.catalogue, SHOWN), "contours_communes"])
     natures = set().union(*(b.natures for b in blocks))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    return env.get_template("synthese_epci.html.j2").render(
+    return typeset_html(env.get_template("synthese_epci.html.j2").render(
         title=f"{ctx.name} — synthèse {ctx.year}", css=CSS, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER,
-        sections=sections, sources=sources, natures=nature_note(natures))
+        sections=sections, sources=sources, natures=nature_note(natures)))
 
 
 def write_syntheses(year: int, paths: Paths | None = None, out_dir: Path | None = None) -> Path:

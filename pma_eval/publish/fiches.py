@@ -27,6 +27,7 @@ from ..narrative import Sentence, comparison_sentence, evolution_sentence, rank
 from ..narrative.sentences import SHORT_CAVEATS
 from ..indicators import load_catalogue
 from ..report.context import formats_line, lineage
+from ..report.blocks import typeset_html
 from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness
 from ..vocabulary import PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
 from ..territory import NATURE_LABELS_FR, worst_nature
@@ -93,6 +94,7 @@ class FicheData:
     code: str
     name: str
     epci_name: str
+    epci_of: str  # « de la CABBALR »: the EPCI after « de », with its article
     year: int
     first_year: int
     population: str
@@ -236,7 +238,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
         ]
         shown = {ges_n, nat("population"), *(nat(i) for i in ("conso_electricite", "enr_puissance_solaire_pv"))}
         out.append(FicheData(
-            code=code, name=name, epci_name=epci_name, year=year, first_year=first,
+            code=code, name=name, epci_name=epci_name, epci_of=territory.name_after_de("epci", epci), year=year, first_year=first,
             population=fmt.number(pop), population_change=fmt.percent(pop / pop0 - 1, 1, signed=True),
             ges_total=_q(ges, "t CO₂e", 0) + mark("ges_total"), ges_per_hab=_q(per_hab, "t CO₂e", 1) + mark("ges_par_habitant"),
             ges_nature=NATURE_LABELS_FR[ges_n],
@@ -285,7 +287,7 @@ def render_html(f: FicheData, css: str | None = None) -> str:
     if _TEMPLATE is None:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
         _TEMPLATE = env.get_template("fiche_commune.html.j2")
-    return _TEMPLATE.render(f=f, css=_CSS if css is None else css)
+    return typeset_html(_TEMPLATE.render(f=f, css=_CSS if css is None else css))
 
 
 _WORKER: dict = {}

@@ -118,8 +118,8 @@ def test_epci_syntheses_have_2_to_4_pages(year_run):
         text = (folder / f"{sigle}.html").read_text(encoding="utf-8")
         assert "de la " + sigle in text
         # issue 16: the air-quality summary and the renewable share of final consumption, where data exist
-        assert "Qualité de l&#39;air" in text or "Qualité de l'air" in text
-        assert "de sa consommation d&#39;énergie finale" in text or "de sa consommation d'énergie finale" in text
+        assert "Qualité de l’air" in text  # typographic apostrophe (issue 23)
+        assert "de sa consommation d’énergie finale" in text
 
 
 def test_visuals_sizes_alt_texts_and_newsletter(year_run):

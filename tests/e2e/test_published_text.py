@@ -48,26 +48,7 @@ TYPOGRAPHY = {
 #: → the file and owner that must change it (issue 23). Nothing of pma_eval/report/annual (but synthesis and
 #: decide), report/blocks.py, publish/report.py, publish/index.py, publish/visuals.py or the annual notebook
 #: may appear here.
-KNOWN_LEFTOVERS = {
-    ("*/rapport_annuel.*", "mot d’atelier", "non suivi par l"):
-        "pma_eval/evaluation/targets.py (« indicateur non suivi par l’atelier », owner: evaluation)",
-    ("prospective/*", "chemin", "scenarios/"):
-        "notebooks/reports/prospective_scenarios.ipynb (« fichier lisible du dossier scenarios/ ») and "
-        "pma_eval/report/scenarios/assumptions.py (« (scenarios/tendanciel.yml) »), owner: scenario report",
-    ("prospective/*", "nom de fichier", ".yml"):
-        "pma_eval/report/scenarios/assumptions.py (« ({sc.files[0]}) » prints the scenario file), owner: scenario report",
-    ("prospective/*", "nom de fichier", "scenarios_iamc"):
-        "notebooks/reports/prospective_scenarios.ipynb (« scenarios_iamc.csv et .xlsx, feuille data »: name "
-        "the export as « l’échange IAMC joint »), owner: scenario report",
-    ("fiches/epci/*", "typographie", "*"):
-        "pma_eval/publish/epci.py: render_synthesis does not pass its output through "
-        "pma_eval.report.blocks.typeset_html (headings « L'essentiel », « Qualité de l'air », the demonstration "
-        "banner and the source line keep straight apostrophes and ordinary spaces), owner: syntheses",
-    ("fiches/communes/*", "typographie", "*"):
-        "pma_eval/publish/fiches.py and fiche_commune.html.j2: render_html does not pass its output through "
-        "typeset_html; « Commune de {{ f.epci_name }} » needs the article (« Commune de la CABBALR »), "
-        "owner: fiches",
-}
+KNOWN_LEFTOVERS: dict = {}
 
 
 def _allowed(product: str, check: str, context: str) -> str | None:

@@ -49,9 +49,11 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, ye
         assert text in html, text
     assert "objectif à vérifier" in html  # unverified targets grey, without a verdict (issue 13)
     assert "court terme (les 5 dernières années)" in html  # the one pace rule, in the methods annex
-    assert "Une seule convention de taux pour tous les objectifs" in html
     # the published text is typeset (’, no-break spaces: issue 23); compared here without its typography
     plain = html_lib.unescape(html).replace("\u2019", "'").replace("\u202f", " ").replace("\u00a0", " ")
+    # the rule named for what it is, Eurostat's method as the cross-check (issue 23)
+    assert "Verdicts : règle de la trajectoire linéaire jusqu'à l'objectif" in plain
+    assert "Contrôle croisé : la méthode d'Eurostat (taux annuels composés" in plain
     assert "(rapport Q des Nations unies) n'est qu'un contrôle simplifié" in plain
     assert re.search(r"court terme \(2018-2023\) : progrès \w+", plain)  # the period beside each verdict
     assert re.search(r"long terme \(2012-2023\) : progrès \w+", plain)  # and the long term, the series allowing
@@ -321,7 +323,7 @@ def test_annual_report_has_a_glossary_and_spells_out_its_acronyms(annual):
     html = annual[1].html.read_text(encoding="utf-8")
     assert "Glossaire des sigles et des méthodes" in html
     for acronym in ("GES", "SNBC", "SRADDET", "LMDI", "EPCI"):
-        long = re.escape(GLOSSARY[acronym]["long"].replace("'", "&#x27;"))
+        long = re.escape(GLOSSARY[acronym]["long"].replace("'", "’"))  # published text is typeset (issue 23)
         assert re.search(f"{acronym}</abbr>(?: \\(|, ){long}", html), acronym
 
 
@@ -379,7 +381,7 @@ def test_map_outlines_agglomerations_names_towns_and_marks_demonstration(built_p
     ax = f.fig.axes[0]
     assert ax.get_title(loc="left").endswith("(données de démonstration)")
     assert sum(isinstance(c, LineCollection) for c in ax.collections) == 3  # one outline per agglomeration
-    names = {t.get_text() for t in ax.texts}
+    names = {t.get_text().rstrip("*") for t in ax.texts}  # « Béthune* »: an incomplete total (issue 23)
     assert {"Lens", "Liévin", "Béthune"} <= names
     assert "limite d'agglomération" in [t.get_text() for t in ax.get_legend().get_texts()]
 

@@ -69,5 +69,5 @@ def scenario_descriptions(ctx: ForesightContext) -> Bullets:
         heritage = f" Hérite de « {ctx.scenarios[sc.parent].title if sc.parent in ctx.scenarios else sc.parent} »." \
             if sc.parent else ""
         target = " Complété jusqu'à la trajectoire de référence." if sc.target else ""
-        items.append((sc.title, f" ({sc.files[0]}) : {sc.description}{heritage}{target}"))
+        items.append((sc.title, f" : {sc.description}{heritage}{target}"))
     return Bullets(items)

@@ -90,7 +90,7 @@ def cobenefits_table(ctx: ForesightContext, name: str = TARGET_SCENARIO, year: i
     magnitude, :mod:`pma_eval.prospective.cobenefits`)."""
     if ctx.air is None or ctx.air.empty:
         return Text("Co-bénéfices pour la qualité de l'air non estimés : aucun inventaire des polluants de l'air "
-                    "n'est saisi pour ce territoire (docs/polluants_air.md).")
+                    "n'est saisi pour ce territoire.")
     if name not in ctx.scenarios:
         name = next(iter(ctx.scenarios))
     t = air_cobenefits(ctx.scenarios[name], ctx.base, ctx.air, year, ctx.horizon)
