@@ -6,6 +6,7 @@ report and in its EPCI synthesis; no verdict on a reference value; every incompl
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -129,3 +130,25 @@ def test_the_commune_map_marks_an_incomplete_total(built_paths):
     assert "Total incomplet, à lire « au moins »" in fig.caption and "de Béthune" in fig.caption
     assert "total incomplet (au moins) : Béthune" in fig.alt
     assert any(t.get_text() == "Béthune*" for t in fig.fig.axes[0].texts)
+
+
+def test_main_verdict_tables_keep_one_target_per_horizon_and_the_annex_the_rest(year_run):
+    """Issue 23: 40 verdict rows sorted alphabetically, past targets and near-duplicates (32 % and 33 % in
+    2030) in the main text. Now: total emissions lead the emissions table, no indicator has two rows for
+    one target year, and the annex lists the others (the 32 % of the LTECV, the SRCAE's 2020 share)."""
+    soup = _soup(year_run.report("PMA").html)
+    main, annex = [], []
+    for table in soup.find_all("table"):
+        cap = table.find("caption")
+        caption = cap.get_text(" ", strip=True) if cap else ""
+        rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in table.find_all("tr")[1:]]
+        if "verdicts" in caption and "Émissions" in caption:
+            main = rows
+        if caption.startswith("Autres objectifs évalués"):
+            annex = rows
+    assert main and main[0][0] == "Émissions de GES"
+    horizons = [(r[0], re.search(r"en (20\d\d)", r[1]).group(1)) for r in main if re.search(r"en (20\d\d)", r[1])]
+    assert len(horizons) == len(set(horizons)), horizons
+    text = " ".join(" ".join(r) for r in annex)
+    assert "32 % de renouvelables en 2030" in text.replace("\u00a0", " ")
+    assert "objectif non tenu en 2020" in text
