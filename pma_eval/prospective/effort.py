@@ -156,7 +156,8 @@ def gaps(projections: dict[str, pd.Series], levels: pd.DataFrame, last_year: int
     DataFrame
         One row per (target, scenario): ``projected``, ``gap`` (projected − target level; positive =
         short of the target), ``gap_pct`` of the level of the latest year, ``required_rate``
-        (annual rate from the latest year to the target, by the verdicts' rule).
+        (annual rate from the latest year to the target, by the verdicts' rule) and ``required_slope``
+        (the same pace in the indicator's unit per year, as the reports print it).
     """
     rows = []
     for _, t in levels.iterrows():
@@ -166,8 +167,11 @@ def gaps(projections: dict[str, pd.Series], levels: pd.DataFrame, last_year: int
         for name, proj in projections.items():
             p = float(proj.get(int(t["target_year"]), np.nan))
             gap = p - t["level"] if pd.notna(t["level"]) else np.nan
+            slope = ((t["level"] - current) / (int(t["target_year"]) - last_year)
+                     if pd.notna(t["level"]) and int(t["target_year"]) > last_year else np.nan)
             rows.append({**t.to_dict(), "scenario": name, "projected": p, "gap": gap,
-                         "gap_pct": gap / current if current else np.nan, "required_rate": rate})
+                         "gap_pct": gap / current if current else np.nan, "required_rate": rate,
+                         "required_slope": slope})
     return pd.DataFrame(rows)
 
 

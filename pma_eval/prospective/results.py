@@ -29,12 +29,13 @@ def indicator_history(emissions: pd.DataFrame, energy: pd.Series) -> dict[str, p
     return out
 
 
-def projections(results: dict[str, Result], indicator_id: str) -> dict[str, pd.Series]:
-    """Median projection of each scenario for a target's indicator."""
+def projections(results: dict[str, Result], indicator_id: str, energy_scale: float = 1.0) -> dict[str, pd.Series]:
+    """Median projection of each scenario for a target's indicator; ``energy_scale`` multiplies the
+    energy (e.g. the base year's normal-climate over raw consumption: projections at normal climate)."""
     out = {}
     for name, r in results.items():
         if indicator_id == "conso_energie_finale":
-            values = r.total_energy()
+            values = r.total_energy() * energy_scale
         else:
             sectors = INDICATOR_SECTORS[indicator_id] or tuple(r.emissions)
             values = sum(r.emissions[s] for s in sectors)
@@ -55,15 +56,18 @@ def sector_gaps(result: Result, reference: pd.DataFrame) -> pd.DataFrame:
 
 
 def gap_table(targets: pd.DataFrame, history: dict[str, pd.Series], results: dict[str, Result], geo_level: str,
-              sigle: str, year: int) -> pd.DataFrame:
-    """Every assessable target × scenario (median), with the pace still required from ``year``."""
+              sigle: str, year: int, energy_scale: float = 1.0) -> pd.DataFrame:
+    """Every assessable target × scenario (median), with the pace still required from ``year``.
+
+    ``history`` gives the series targets refer to (consumption at normal climate where known) and
+    ``energy_scale`` brings the scenarios' energy to the same base (:func:`projections`)."""
     if targets.empty:
         return pd.DataFrame()
     levels = target_levels(targets, history, geo_level, sigle)
     rows = []
     for iid, lv in levels.groupby("indicator_id", sort=False):
         last = {iid: float(history[iid].dropna().get(year, np.nan))}
-        rows.append(gaps(projections(results, iid), lv, year, last))
+        rows.append(gaps(projections(results, iid, energy_scale), lv, year, last))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 

@@ -55,6 +55,25 @@ class ForesightInputs:
     # Energy by sector and carrier (sector, carrier, year, value [MWh], nature): the carrier mix the SGPE
     # split of the boiler levers follows.
     energy_carriers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Total final energy at normal climate by year [MWh] (empty when the corrected series does not cover
+    # every year of the raw one): consumption targets are set and judged on it, as the verdicts do.
+    energy_normal: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+
+    @property
+    def climate_factor(self) -> float:
+        """Normal-climate over raw consumption of the base year (1 without a corrected series): the
+        scenarios' energy, projected from the base year's raw consumption, is brought to normal climate
+        by it before it is compared with a consumption target."""
+        n, e = self.energy_normal.get(self.year, float("nan")), self.energy.get(self.year, float("nan"))
+        return float(n / e) if n == n and e == e and e else 1.0
+
+    @property
+    def target_history(self) -> dict[str, pd.Series]:
+        """The observed series targets refer to: emissions, and consumption at normal climate where known."""
+        hist = indicator_history(self.emissions, self.energy)
+        if not self.energy_normal.dropna().empty:
+            hist["conso_energie_finale"] = self.energy_normal
+        return hist
 
     @property
     def emissions_total(self) -> pd.Series:
@@ -95,8 +114,8 @@ class ForesightContext(ForesightInputs):
     def gaps(self) -> pd.DataFrame:
         """Every assessable target × scenario (computed once)."""
         if "gaps" not in self._cache:
-            self._cache["gaps"] = gap_table(self.targets, indicator_history(self.emissions, self.energy), self.results,
-                                            self.geo_level, self.sigle, self.year)
+            self._cache["gaps"] = gap_table(self.targets, self.target_history, self.results, self.geo_level,
+                                            self.sigle, self.year, energy_scale=self.climate_factor)
         return self._cache["gaps"]
 
 
@@ -163,7 +182,9 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
     else:
         reference = reference_trajectory(em[cols], index, base_year=ref_year, horizon=horizon)
     targets, unit_costs, air = (_optional(t, paths) for t in ("targets", "reference_couts_unitaires", "air"))
-    sectors = _sectors_at_normal_climate(en, _optional("energy_corrected", paths), level, code)
+    corrected = _optional("energy_corrected", paths)
+    sectors = _sectors_at_normal_climate(en, corrected, level, code)
+    energy_normal = _total_at_normal_climate(en, corrected, level, code)
     air = _territory_rows(air, level, code)[["pollutant", "sector", "year", "value", "nature"]] if not air.empty else air
     sgpe = load("reference_sgpe_leviers", paths).drop(columns="source")
     name = territory.name(level, code)
@@ -173,7 +194,7 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
                            manifest(paths), paths, frozenset(en["nature"].dropna()),
                            sectors,
                            rn[rn["variable"] == "capacity"][["technology", "year", "value", "nature"]], unit_costs, air,
-                           en[["sector", "carrier", "year", "value", "nature"]])
+                           en[["sector", "carrier", "year", "value", "nature"]], energy_normal)
 
 
 def _sectors_at_normal_climate(en: pd.DataFrame, corrected: pd.DataFrame, level: str, code: str) -> pd.DataFrame:
@@ -192,6 +213,16 @@ def _sectors_at_normal_climate(en: pd.DataFrame, corrected: pd.DataFrame, level:
             if set(g["year"]) <= set(normal.loc[normal["sector"] == s, "year"])]
     return pd.concat([raw.loc[~raw["sector"].isin(keep)], normal.loc[normal["sector"].isin(keep)]],
                      ignore_index=True).sort_values(["sector", "year"], ignore_index=True)
+
+
+def _total_at_normal_climate(en: pd.DataFrame, corrected: pd.DataFrame, level: str, code: str) -> pd.Series:
+    """Total final energy at normal climate by year, or an empty series when the corrected table does
+    not cover every year of the raw one (the verdicts' rule, :data:`pma_eval.evaluation.targets.CLIMATE_CORRECTED`)."""
+    if corrected.empty:
+        return pd.Series(dtype=float)
+    raw = en.groupby("year")["value"].sum(min_count=1).dropna()
+    normal = _territory_rows(corrected, level, code).groupby("year")["value"].sum(min_count=1).dropna()
+    return normal if set(raw.index) <= set(normal.index) else pd.Series(dtype=float)
 
 
 def _optional(table: str, paths: Paths) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -351,3 +352,29 @@ def test_sgpe_boilers_never_ask_more_homes_than_the_territory_has(built_paths):
     first_page = s.uncovered_sentence(ctx)
     uncovered = re.search(r"laisse (\S+)\u00a0kt CO₂e sans levier", text).group(1)
     assert f"il manque {uncovered}\u00a0kt CO₂e" in first_page
+
+
+def test_consumption_targets_have_one_level_and_one_pace_in_both_reports(built_paths):
+    """Issue 23, point 10: the scenario report set the consumption target on the raw base (10 736 GWh)
+    and the annual report on the climate-corrected one (10 681 GWh), and the projections started from a
+    mild year's raw value. Both now use the corrected series: same level, same pace still needed."""
+    from pma_eval.report import load_context
+    from pma_eval.report.foresight import load_foresight
+
+    fx = load_foresight(2023, "PMA", draws=100, paths=built_paths)
+    ctx = load_context(2023, "PMA", built_paths)
+    corrected = ctx.indicators.query("indicator_id == 'conso_energie_finale_corrigee' and geo_level == 'pma'") \
+        .set_index("year")["value"]
+    raw = ctx.indicators.query("indicator_id == 'conso_energie_finale' and geo_level == 'pma'").set_index("year")["value"]
+    assert fx.energy_normal[2023] == pytest.approx(corrected[2023])
+    assert fx.climate_factor == pytest.approx(corrected[2023] / raw[2023])
+    g = fx.gaps.set_index(["target_id", "scenario"])
+    v = ctx.verdicts.set_index("target_id")
+    level = g.loc[("fr_lec_conso_finale_2030", "snbc"), "level"]
+    assert level == pytest.approx(corrected[2012] * 0.8)  # −20 % of 2012, at normal climate (hand)
+    assert level == pytest.approx(v.at["fr_lec_conso_finale_2030", "target_value"])
+    assert g.loc[("fr_lec_conso_finale_2030", "snbc"), "required_slope"] == pytest.approx(
+        v.at["fr_lec_conso_finale_2030", "still_required_slope"])
+    # the scenarios' energy is compared at normal climate: projection × the base year's factor
+    med = np.median(fx.results["snbc"].total_energy(), axis=0)[list(fx.results["snbc"].years).index(2030)]
+    assert g.loc[("fr_lec_conso_finale_2030", "snbc"), "projected"] == pytest.approx(med * fx.climate_factor)

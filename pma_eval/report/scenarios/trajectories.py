@@ -81,7 +81,12 @@ def fan_figure(ctx: ForesightContext, name: str) -> Figure:
 
 
 def energy_figure(ctx: ForesightContext) -> Figure:
-    lines = {f"{s.title} (médiane)": ctx.bands(n, "energy")["p50"] for n, s in ctx.scenarios.items()}
+    """Final energy observed and projected, at normal climate where the corrected series is known (the
+    base on which consumption targets are set and judged): the history is the corrected one and the
+    projections are scaled by the base year's normal-over-raw factor."""
+    normal = not ctx.energy_normal.dropna().empty
+    history, k = (ctx.energy_normal, ctx.climate_factor) if normal else (ctx.energy, 1.0)
+    lines = {f"{s.title} (médiane)": ctx.bands(n, "energy")["p50"] * k for n, s in ctx.scenarios.items()}
     targets = []
     g = ctx.gaps
     if not g.empty:
@@ -89,13 +94,20 @@ def energy_figure(ctx: ForesightContext) -> Figure:
         targets = [(int(r_["target_year"]), float(r_["level"]),
                     f"{short_framework(r_['framework'])} {r_['target_year']}{'' if r_['verified'] else ' (à vérifier)'}")
                    for _, r_ in t.iterrows()]
-    fig = charts.trajectories(ctx.energy, lines, f"Consommation d'énergie finale {ctx.of_name}", "GWh",
+    climate = " à climat normal" if normal else ""
+    fig = charts.trajectories(history, lines, f"Consommation d'énergie finale{climate} {ctx.of_name}", "GWh",
                               source(ctx), targets, scale=1000, styles=line_styles(ctx),
                               history_label=history_label(ctx.energy_natures))
-    alt = (f"Courbes de la consommation d'énergie finale {ctx.of_name} : {fmt.number(ctx.energy.get(ctx.year) / 1000, 0)} GWh "
+    alt = (f"Courbes de la consommation d'énergie finale{climate} {ctx.of_name} : "
+           f"{fmt.number(history.get(ctx.year) / 1000, 0)} GWh "
            f"en {ctx.year}, puis " + " ; ".join(f"{k} : {fmt.number(v.iloc[-1] / 1000, 0)} GWh en {ctx.horizon}"
                                                 for k, v in lines.items()) + ".")
-    return Figure(fig, alt, "Consommation d'énergie finale observée et projetée (médiane des tirages)",
+    return Figure(fig, alt, f"Consommation d'énergie finale{climate} observée et projetée (médiane des tirages)"
+                  + (f" ; l'année {ctx.year}, "
+                     f"{'plus douce' if history.get(ctx.year) > ctx.energy.get(ctx.year) else 'plus froide'} que la "
+                     f"normale, est ramenée au climat normal "
+                     f"({fmt.number((history.get(ctx.year) - ctx.energy.get(ctx.year)) / 1000, 0, signed=True)} GWh), "
+                     "la base des objectifs de consommation" if normal else ""),
                   pd.DataFrame(lines), (source(ctx),), natures(ctx))
 
 
@@ -119,7 +131,8 @@ def gap_table_block(ctx: ForesightContext, sectoral: bool = False) -> Table | Te
         row = {"Objectif": f"{_indicator_label(first['indicator_id'])} — {short_framework(first['framework'])} : "
                            f"{first['description']}{'' if first['verified'] else ' (à vérifier)'}",
                "Niveau visé": f"{fmt.number(first['level'] / 1000, 0)} {unit}",
-               f"Rythme requis depuis {ctx.year}": fmt.percent(first["required_rate"], 1, signed=True) + " par an"}
+               f"Encore nécessaire depuis {ctx.year}": pace_text("MWh" if unit == "GWh" else "t CO₂e",
+                                                                 first["required_slope"])}
         for _, r_ in t.iterrows():
             row[ctx.scenarios[r_["scenario"]].title] = f"{fmt.number(r_['gap'] / 1000, 0, signed=True)} {unit}"
         rows.append(row)
