@@ -104,8 +104,8 @@ TERM_LABELS_FR = {"short": "court terme", "long": "long terme", "series": "séri
 RULE_NAME_FR = "trajectoire linéaire jusqu'à l'objectif"
 #: The one rate language of every report, in one line (printed near the first verdict).
 RATES_FR = ("Rythmes en unité de l'indicateur par an (points/an pour une part), en ligne droite ; le rythme "
-            "nécessaire va du début de la période du verdict à l'objectif, l'« encore nécessaire » de la dernière "
-            "année connue à l'objectif.")
+            "nécessaire va du début de la période du verdict à l'objectif, le rythme encore nécessaire de la "
+            "dernière année connue à l'objectif.")
 
 #: The rule in French, for the methods section of every report.
 RULE_FR = (

@@ -88,8 +88,8 @@ NET_REASON = "objectif d'émissions nettes : non évaluable sans données de sé
 #: A net-zero (or net-emissions) target is national or European: a territory contributes to it, it cannot
 #: be neutral at its own scale (ADEME, « Avis : la neutralité carbone », 2021). Its gross emissions are
 #: judged against the gross SNBC trajectory; its net emissions are shown for information only.
-NET_CONTRIBUTION_REASON = ("objectif national d'émissions nettes : un territoire contribue à la neutralité "
-                           "nationale sans pouvoir l'atteindre à sa seule échelle (avis de l'ADEME, 2021) ; ses "
+NET_CONTRIBUTION_REASON = ("objectif d'émissions nettes, national ou européen : un territoire y contribue "
+                           "sans pouvoir l'atteindre à sa seule échelle (avis de l'ADEME, 2021) ; ses "
                            "émissions brutes sont jugées au regard de la trajectoire de la SNBC, ses émissions "
                            "nettes sont données pour information")
 

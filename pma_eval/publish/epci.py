@@ -60,7 +60,7 @@ def synthesis_sections(ctx: ReportContext, shapes: dict) -> list[tuple[str, list
         ("Émissions de gaz à effet de serre", [a.emissions_figure(ctx),
                                                 a.verdict_table(ctx, ["ges_total"],
                                                                 "Émissions : rythme au regard des objectifs",
-                                                                see="voir l'annexe du rapport annuel de l'agglomération")]),
+                                                                see="dans l'annexe du rapport annuel de l'agglomération")]),
         ("Les communes", [a.map_figure(ctx, shapes), communes_table(ctx)]),
         ("Énergie et renouvelables", [a.energy_figure(ctx), *([a.share_sentence(ctx)] if a.has_heat(ctx) else [])]),
         *([("Qualité de l'air", [a.air_summary(ctx)])] if a.has_air(ctx) else []),

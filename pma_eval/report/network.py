@@ -279,6 +279,14 @@ LATE, PAUSED = "en retard", "en pause"
 OPEN = ("à venir", "en cours")
 
 
+def action_state(actions: pd.DataFrame, year: int) -> pd.Series:
+    """The state of each action at the end of ``year``: its status, or « en retard (échéance dépassée) »
+    for an action still open (« à venir », « en cours ») after its end date — the one reading of the
+    decision page and of the late-actions table."""
+    overdue = actions["status"].isin(OPEN) & actions["end"].notna() & (actions["end"] < pd.Timestamp(f"{year}-12-31"))
+    return actions["status"].where(~overdue, LATE + " (échéance dépassée)")
+
+
 def late_actions(ctx: ReportContext) -> pd.DataFrame:
     """Actions late or paused in the report's year: status « en retard » or « en pause », or still open
     (« à venir », « en cours ») after their end date. One row per action, with its commitment, pilot,
@@ -297,7 +305,7 @@ def late_actions(ctx: ReportContext) -> pd.DataFrame:
     started = actions["start"].isna() | (actions["start"] <= year_end)
     overdue = actions["status"].isin(OPEN) & actions["end"].notna() & (actions["end"] < year_end)
     sel = actions.loc[started & (actions["status"].isin([LATE, PAUSED]) | overdue)].copy()
-    sel["state"] = sel["status"].where(sel["status"].isin([LATE, PAUSED]), LATE + " (échéance dépassée)")
+    sel["state"] = action_state(sel, ctx.year)
     sel = sel.merge(strategy[["commitment_id", "commitment", "axis", "indicators"]], on="commitment_id", how="left")
     return sel.sort_values(["state", "end", "action_id"]).reset_index(drop=True)
 

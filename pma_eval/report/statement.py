@@ -125,6 +125,11 @@ def is_complete(ctx: ReportContext, iid: str, year: int | None = None) -> bool:
     return bool(rows.astype(bool).all()) if len(rows) else True
 
 
+def least(ctx: ReportContext, iid: str, year: int | None = None) -> str:
+    """« au moins » (and a space) before an incomplete total in a sentence, else ''."""
+    return "" if is_complete(ctx, iid, year) else "au moins "
+
+
 def statement(ctx: ReportContext, iid: str) -> Statement:
     """The statement of one headline indicator (see the module docstring)."""
     ind = ctx.catalogue[iid]

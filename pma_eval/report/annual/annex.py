@@ -23,13 +23,18 @@ METHODS = [
     RULE_FR,
     DECIDE_RULES_FR,
     "Objectifs : un objectif national ou régional est appliqué au territoire comme la même variation relative. "
-    "Un objectif qui n'a pas été vérifié sur une copie de son texte est montré en gris, « à vérifier », et ne "
-    "sert jamais à la synthèse. La synthèse nomme un seul objectif par indicateur phare : celui du territoire "
+    "Un objectif qui n'a pas été vérifié sur une copie de son texte est montré en gris, « à vérifier », sans "
+    "verdict, et ne sert jamais à la synthèse ; son écart peut signaler un enjeu sur la page « À décider », "
+    "qui le dit « à vérifier ». Une valeur de référence (par exemple celle du Haut Conseil pour le climat) "
+    "n'est jamais jugée. La synthèse nomme un seul objectif par indicateur phare : celui du territoire "
     "(PCAET de l'EPCI ou du Pôle), à défaut celui du SRADDET adopté, à défaut l'objectif national, à défaut les "
-    "orientations régionales. La neutralité carbone porte sur les émissions nettes (émissions moins "
-    "séquestration nette saisie depuis l'outil ALDO de l'ADEME) : elle est jugée sur ces émissions nettes, et "
-    "n'est pas évaluable là où aucune séquestration n'est saisie. Polluants de l'air : objectifs nationaux du PRÉPA "
-    "(décret n° 2017-949, par rapport à 2005) appliqués au territoire comme une même variation relative.",
+    "orientations régionales. La neutralité carbone est un objectif national : un territoire y contribue sans "
+    "pouvoir l'atteindre à sa seule échelle (avis de l'ADEME, 2021) ; ses émissions brutes sont jugées au regard "
+    "de la trajectoire de la SNBC, et ses émissions nettes (émissions moins séquestration nette, outil ALDO de "
+    "l'ADEME) sont données pour information. Polluants de l'air : objectifs nationaux du PRÉPA "
+    "(décret n° 2017-949, par rapport à 2005) appliqués au territoire comme une même variation relative ; "
+    "chaque plafond est jugé toutes les années où il s'applique (celui de 2020 de 2020 à 2024, celui de 2025 de "
+    "2025 à 2029).",
     "Facteurs d'évolution : décomposition LMDI additive (Ang, 2005), chaînée d'année en année ; pour chaque "
     "secteur dont l'énergie est connue, émissions de la combustion = population × énergie par habitant × contenu "
     "carbone de l'énergie (consommation de chaque énergie × son facteur d'émission direct) ; le reste des émissions "

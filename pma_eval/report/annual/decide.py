@@ -46,7 +46,7 @@ from ...vocabulary import PCAET, SECTOR_LABELS
 from ..blocks import Bullets, Group, Heading, Table, Text, Verdict
 from ..context import NATURE_SHORT, ReportContext, natures, series, source_line, value
 from ...evaluation.progress import RATES_FR
-from ..statement import pace_text, statements
+from ..statement import least, pace_text, statements
 from .synthesis import change_text, trend_label
 
 MAX_POINTS = 4
@@ -177,7 +177,7 @@ def option_for(ctx: ReportContext, iid: str) -> str:
     """« option : « Action fictive 8 : … » (CALL, 225 000 € prévus, en cours) »: the
     unfinished action with the largest budget among those of the commitments tied to the indicator (the
     strategy's ``indicateurs``), or a sentence saying none is tied to it."""
-    from ..network import activity_of
+    from ..network import action_state, activity_of
 
     act = activity_of(ctx)  # an EPCI's own actions in an EPCI's report
     none = "aucune action en cours du plan d'actions n'y est rattachée"
@@ -190,10 +190,13 @@ def option_for(ctx: ReportContext, iid: str) -> str:
     tied = a.loc[a["commitment_id"].isin(tied_commitments) & (a["status"] != "réalisé")]
     if tied.empty:
         return none
+    if "end" in tied:  # an action still « en cours » after its end date is late, as the actions table says
+        tied = tied.assign(status=action_state(tied, ctx.year))
     best = tied.sort_values("budget_planned", ascending=False, na_position="last").iloc[0]
     budget = best.get("budget_planned", math.nan)
     money = f", {fmt.number(budget, 0)}\u00a0€ prévus" if budget == budget else ""
-    return f"option : « {best['title']} » ({best['pilot']}{money}, {best['status']})"
+    state = str(best["status"]).replace(" (", ", ").rstrip(")")  # « en retard, échéance dépassée »: no nested brackets
+    return f"option : « {best['title']} » ({best['pilot']}{money}, {state})"
 
 
 def pace_gaps(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
@@ -217,7 +220,8 @@ def pace_gaps(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
         if not best["verified"]:
             total, _ = value(ctx, "ges_total") if kind == "emissions" else value(ctx, "conso_energie_finale")
             mine, _ = value(ctx, r.indicator_id)
-            weight = (f"{fmt.percent(mine / total, 0)} des {'émissions' if kind == 'emissions' else 'consommations'}"
+            weight = (f"{least(ctx, r.indicator_id)}{fmt.percent(mine / total, 0)} des "
+                      f"{'émissions' if kind == 'emissions' else 'consommations'}"
                       if total == total and mine == mine and total else "un secteur à fort enjeu")
             title += f", sans objectif vérifié, mais {weight}"
         out.append(DecisionPoint("pace_gap", (
@@ -310,4 +314,4 @@ def decide_page(ctx: ReportContext) -> Group:
     points = decision_points(ctx)
     bullets = (Bullets([p.sentence for p in points], natures=frozenset().union(*(p.natures for p in points)))
                if points else Text("Aucun point de décision ne ressort des données disponibles."))
-    return Group([key_figures_table(ctx), Text(RATES_FR, "note"), Heading("À décider", 3), bullets])
+    return Group([key_figures_table(ctx), Heading("À décider", 3), bullets, Text(RATES_FR, "note")])

@@ -9,9 +9,9 @@ from ...errors import ConfigurationError
 from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
 from ...processed import load
 from ...territory import NATURE_LABELS_FR
-from ...vocabulary import PCAET, SECTOR_LABELS, UNITS
+from ...vocabulary import PCAET, SECTOR_LABELS, TERRITORY_COLORS, UNITS
 from ..blocks import Figure, Table, Text
-from ..statement import incomplete_note, incompleteness
+from ..statement import incomplete_note, incompleteness, is_complete
 from ..context import ReportContext, demo_years_sentence, display, formats_line, source_line, value, wide
 
 
@@ -44,9 +44,12 @@ def sector_table(ctx: ReportContext, prefix: str, sectors, total_id: str, captio
     for s in sectors:
         v, n = value(ctx, f"{prefix}{s}")
         seen.add(n)
-        rows.append({"Secteur": SECTOR_LABELS[s], value_col: v, "Part du total": v / total if total else float("nan"),
+        # an incomplete total is a lower bound, said in its row (issue 23)
+        label = SECTOR_LABELS[s] + ("" if is_complete(ctx, f"{prefix}{s}") else " (au moins)")
+        rows.append({"Secteur": label, value_col: v, "Part du total": v / total if total else float("nan"),
                      **({per_col: v / pop} if per_hab else {})})
-    rows.append({"Secteur": "Total", value_col: total, "Part du total": 1.0, **({per_col: total / pop} if per_hab else {})})
+    rows.append({"Secteur": "Total" + ("" if is_complete(ctx, total_id) else " (au moins)"), value_col: total,
+                 "Part du total": 1.0, **({per_col: total / pop} if per_hab else {})})
     formats = {value_col: lambda x: display(unit, x, with_unit=False), "Part du total": lambda x: fmt.percent(x, 0)}
     if per_hab:
         formats[per_col] = lambda x: fmt.number(x, 2)
@@ -199,7 +202,7 @@ def epci_figure(ctx: ReportContext) -> Figure:
 
     def make():
         return charts.bars(values, f"Émissions par habitant en {ctx.year}", "t CO₂e par habitant", src,
-                           decimals=1, highlight=ctx.name)
+                           decimals=1, highlight=ctx.name, colors=territory_colors(ctx), width=5.6)
 
     alt = (f"Barres horizontales des émissions par habitant en {ctx.year} : "
            + " ; ".join(f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()) + ".")
@@ -207,11 +210,31 @@ def epci_figure(ctx: ReportContext) -> Figure:
                   (src,), seen, make)
 
 
+def territory_color(ctx: ReportContext, level: str, code: str) -> str | None:
+    """The house colour of the Pôle or one of its EPCIs (vocabulary.yml, by acronym), else None."""
+    if level == "pma":
+        return TERRITORY_COLORS.get(code)
+    row = ctx.territory.epcis.loc[ctx.territory.epcis["epci_siren"] == code] if level == "epci" else []
+    return TERRITORY_COLORS.get(str(row["epci_sigle"].iloc[0])) if len(row) else None
+
+
+def territory_colors(ctx: ReportContext) -> dict[str, str]:
+    """Display name → colour of the Pôle and its EPCIs: one colour per territory in every chart."""
+    out = {ctx.territory.name("pma", "PMA"): TERRITORY_COLORS["PMA"]}
+    for c in ctx.territory.epcis["epci_siren"]:
+        if (color := territory_color(ctx, "epci", c)) is not None:
+            out[ctx.territory.name("epci", c)] = color
+    return out
+
+
 # --- comparisons on observed data (CITEPA IGT of the region) -------------------------------------------
 
 COMPARISON_FORMATS = ("igt_citepa_region", "communes_region")
-ROLE_COLORS = {"territoire": charts.PALETTE[1], "membre": "#E8B26A", "pair": charts.PALETTE[0],
-               "departement": "#9A9A9A", "region": "#5F5F5F"}
+#: Colours of the roles of a comparison; the Pôle and its EPCIs keep their own colour whatever their role.
+ROLE_COLORS = {"territoire": TERRITORY_COLORS["autres"], "membre": TERRITORY_COLORS["autres"],
+               "pair": TERRITORY_COLORS["autres"], "departement": TERRITORY_COLORS["departement"],
+               "region": TERRITORY_COLORS["region"]}
+ROLE_LEGEND = {"pair": "Autres territoires comparables", "departement": "Départements", "region": "Région"}
 ROLE_SUFFIX = {"departement": " (département)", "region": " (région)"}
 
 
@@ -241,14 +264,21 @@ def comparison_figure(ctx: ReportContext) -> Figure | None:
         return None
     year = int(r["year"].iloc[0])
     values = pd.Series(r["per_capita"].to_numpy(), index=r["label"])
-    colors = dict(zip(r["label"], r["role"].map(ROLE_COLORS)))
+    colors = {lab: territory_color(ctx, level, code) or ROLE_COLORS[role]
+              for lab, role, level, code in zip(r["label"], r["role"], r["geo_level"], r["geo_code"])}
+    own = [c for lab, c in colors.items() if c not in ROLE_COLORS.values()]
+    legend = ([("Le Pôle et ses agglomérations", tuple(dict.fromkeys(own)))] if own else []) + [
+        (text, ROLE_COLORS[role]) for role, text in ROLE_LEGEND.items()
+        if any(colors[lab] == ROLE_COLORS[role] for lab in r.loc[r["role"] == role, "label"])]
+    highlight = r.loc[r["role"] == "territoire", "label"].iloc[0]
     median = float(values.median())
     clip = 2.5 * median if values.max() > 3 * median else None
     src = formats_line(ctx.manifest, COMPARISON_FORMATS)
     title = f"Émissions par habitant en {year},\nterritoires comparables"
 
     def make():
-        return charts.bars(values, title, "t CO₂e par habitant", src, decimals=1, colors=colors, clip=clip, width=5.2)
+        return charts.bars(values, title, "t CO₂e par habitant", src, decimals=1, colors=colors, clip=clip, width=5.2,
+                           highlight=highlight, legend=legend)
 
     peers_ = r.loc[r["role"] == "pair", "name"].tolist()
     members = int((r["role"] == "membre").sum())
@@ -258,7 +288,7 @@ def comparison_figure(ctx: ReportContext) -> Figure | None:
            + " ; ".join(f"{k} {fmt.number(v, 1)}" for k, v in values.items())
            + f" t CO₂e par habitant. {ctx.name} : {fmt.number(me['per_capita'], 1)}.")
     caption = (f"Comparables retenus ({rule_text(ctx.geo_level)}) : {len(peers_)} EPCI, nommés sur le graphique"
-               + (f", et les {members} agglomérations du Pôle en orange clair" if members else "") + " ; "
+               + (f", et les {members} agglomérations du Pôle dans leur couleur" if members else "") + " ; "
                "les départements et la région en gris. * total incomplet (une lacune de la source) : un minimum."
                + (" Une barre « hors échelle » est coupée : la sidérurgie de Dunkerque, par exemple, pèse sur "
                   "l'intercommunalité où elle est implantée." if clip else ""))

@@ -11,6 +11,7 @@ from ...errors import ConfigurationError
 from ...territory import worst_nature
 from ...vocabulary import LAND_USE_LABELS
 from ..blocks import Table, Text
+from ..statement import least
 from ..context import ReportContext, display, source_line, value
 
 IDS = ["sequestration_nette", "stock_carbone", "ges_nettes"]
@@ -61,8 +62,10 @@ def net_sentence(ctx: ReportContext) -> Text:
     share = seq / gross if gross else float("nan")
     text = (f"En {ctx.year}, les sols, la forêt et les produits bois {ctx.of_name} absorbent "
             f"{display('t CO₂e', seq)} par an, soit {fmt.percent(share, 1)} des émissions brutes "
-            f"({display('t CO₂e', gross)}) : les émissions nettes atteignent {display('t CO₂e', net)}. La neutralité "
-            "carbone (émissions nettes nulles en 2050) est jugée sur ces émissions nettes.")
+            f"({least(ctx, 'ges_total')}{display('t CO₂e', gross)}) : les émissions nettes atteignent "
+            f"{least(ctx, 'ges_nettes')}{display('t CO₂e', net)}. Elles sont données pour information : la neutralité "
+            "carbone est un objectif national, auquel un territoire contribue sans pouvoir l'atteindre à sa seule "
+            "échelle (avis de l'ADEME, 2021) ; ses émissions brutes sont jugées au regard de la trajectoire de la SNBC.")
     if n2 == "demonstration":
         text += " Valeurs de séquestration de démonstration."
     elif worst_nature([n1, n2, n3]) == "demonstration":
@@ -71,5 +74,6 @@ def net_sentence(ctx: ReportContext) -> Text:
 
 
 def no_sequestration_text() -> Text:
-    return Text("Aucune donnée de séquestration n'est disponible pour ce territoire : la neutralité carbone reste "
-                "non évaluable.")
+    return Text("Aucune donnée de séquestration n'est disponible pour ce territoire : ses émissions nettes ne sont pas "
+                "calculées. La neutralité carbone est un objectif national auquel le territoire contribue ; ses émissions "
+                "brutes sont jugées au regard de la trajectoire de la SNBC.")

@@ -14,7 +14,7 @@ from ...narrative.sentences import CAVEATS, STABLE
 from ...territory import worst_nature
 from ..blocks import Bullets, Group, Table, Text, Verdict
 from ..context import NATURE_SHORT, ReportContext, display, natures, series, source_line, value, years_text
-from ..statement import EUROSTAT_COLUMN_FR, pace_text, statement, statements
+from ..statement import EUROSTAT_COLUMN_FR, least, pace_text, statement, statements
 
 
 def trend_label(s: pd.Series) -> str:
@@ -89,7 +89,7 @@ def _stake_order(ctx: ReportContext, v: pd.DataFrame) -> pd.DataFrame:
 
 
 def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
-                  see: str = "voir l'annexe") -> Table | Text:
+                  see: str = "en annexe") -> Table | Text:
     """The verdicts of the main text: one target per indicator and horizon, by stake (see
     :func:`main_targets`); paces in the indicator's unit per year; the others in the annex."""
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
@@ -102,8 +102,8 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
     skipped += len(rest)
     if v.empty:
         return Text("Aucun objectif chiffré évaluable ne s'applique à ces indicateurs"
-                    + ((f" ({skipped} objectifs non évaluables ou secondaires, {see})." if skipped > 1 else
-                        f" (un objectif non évaluable ou secondaire, {see}).") if skipped else "."))
+                    + ((f" ({skipped} objectifs non évaluables ou secondaires, présentés {see})." if skipped > 1 else
+                        f" (un objectif non évaluable ou secondaire, présenté {see}).") if skipped else "."))
     rows = [_verdict_row(ctx, r) for r in _stake_order(ctx, v).itertuples()]
     table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"],
                   css="verdicts", sources=(source_line(ctx, indicator_ids),))
@@ -111,7 +111,7 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
         return table
     note = Text((f"{skipped} autres objectifs (non évaluables, passés ou moins prioritaires) figurent" if skipped > 1
                  else "Un autre objectif (non évaluable, passé ou moins prioritaire) figure")
-                + f" en annexe ({see}).", "note")
+                + f" {see}.", "note")
     return Group([table, note])
 
 
@@ -254,7 +254,8 @@ def emissions_summary(ctx: ReportContext) -> Text:
     per_hab, n2 = value(ctx, "ges_par_habitant")
     t0, n0 = value(ctx, "ges_total", ctx.first_year)
     text = (f"En {ctx.year}, les émissions de gaz à effet de serre {ctx.of_name} s'élèvent à "
-            f"{display('t CO₂e', total)}, soit {display('t CO₂e/hab', per_hab)} "
+            f"{least(ctx, 'ges_total')}{display('t CO₂e', total)}, soit {least(ctx, 'ges_par_habitant')}"
+            f"{display('t CO₂e/hab', per_hab)} "
             f"(population légale, millésime {ctx.year}) ; {direction_words(total / t0 - 1)} depuis {ctx.first_year}.")
     return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n0}))
 
@@ -263,8 +264,9 @@ def energy_summary(ctx: ReportContext) -> Text:
     total, nat = value(ctx, "conso_energie_finale")
     per_hab, n2 = value(ctx, "conso_energie_par_habitant")
     t0, n0 = value(ctx, "conso_energie_finale", ctx.first_year)
-    text = (f"En {ctx.year}, la consommation d'énergie finale {ctx.of_name} atteint {display('MWh', total)}, soit "
-            f"{display('MWh/hab', per_hab)} ; {direction_words(total / t0 - 1)} depuis {ctx.first_year}.")
+    text = (f"En {ctx.year}, la consommation d'énergie finale {ctx.of_name} atteint {least(ctx, 'conso_energie_finale')}"
+            f"{display('MWh', total)}, soit {least(ctx, 'conso_energie_par_habitant')}{display('MWh/hab', per_hab)} ; "
+            f"{direction_words(total / t0 - 1)} depuis {ctx.first_year}.")
     return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n0}))
 
 
