@@ -130,7 +130,8 @@ def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_v
                            annee=target["year"], cadre=target["framework"], non_verifie=not target.get("verified", True))
     text = _render("evolution.j2", debut=start, fin=end, sujet_complet=sujet_complet,
                    verbe=_verb(change, nombre, genre, direction),
-                   variation=None if stable else fmt.percent(abs(change), 0),
+                   # one rounding per quantity: a change under 10 % keeps its decimal, as the key-figure cards
+                   variation=None if stable else fmt.percent(abs(change), 1 if abs(change) < 0.1 else 0),
                    rythme=rythme, objectif=objectif, mise_en_garde=_caveat(nature, short_caveat))
     text = text[0].upper() + text[1:]
     # Materiality: size of the change (capped at 100 %), plus weight when a target is being missed,

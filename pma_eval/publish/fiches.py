@@ -28,7 +28,7 @@ from ..narrative.sentences import SHORT_CAVEATS
 from ..indicators import load_catalogue
 from ..report.context import formats_line, lineage
 from ..report.blocks import typeset_html
-from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness
+from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness, pace_text
 from ..vocabulary import PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
 from ..territory import NATURE_LABELS_FR, worst_nature
 
@@ -180,7 +180,8 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
                 return None
             scope = f"{of} (hors {' et '.join(gaps[0])})" if gaps[0] else of
             return evolution_sentence("ges_total", scope, first, get("ges_total", d=v0), year, ges, "decrease",
-                                      nature=worst_nature([nat("ges_total", d=n0), ges_n]), short_caveat=True)
+                                      nature=worst_nature([nat("ges_total", d=n0), ges_n]), short_caveat=True,
+                                      pace=lambda x: pace_text("t CO₂e", x))
 
         def pv_sentence() -> Sentence | None:
             counts = (get("pv_installations", d=v0), get("pv_installations"))
@@ -192,7 +193,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             return evolution_sentence("enr_puissance_solaire_pv", of, first, power[0], year, power[1], "increase",
                                       nature=worst_nature([nat("enr_puissance_solaire_pv"),
                                                            nat("enr_puissance_solaire_pv", d=n0)]),
-                                      short_caveat=True)
+                                      short_caveat=True, pace=lambda x: pace_text("kW", x))
 
         pop, pop0 = get("population"), get("population", d=v0)
         ges, ges_n = get("ges_total"), nat("ges_total")
@@ -207,7 +208,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             emissions_sentence(),
             pv_sentence(),
             evolution_sentence("population", of, first, pop0, year, pop, "none", nature=nat("population"),
-                               short_caveat=True),
+                               short_caveat=True, pace=lambda x: pace_text("hab", x)),
         ], n=3)
         bars = svg.hbars([(name + mark("ges_par_habitant"), per_hab),
                           (epci_name + mark("ges_par_habitant", "epci", epci), get("ges_par_habitant", "epci", epci)),

@@ -29,8 +29,9 @@ def test_falling_with_target_speaks_one_rate_language():
 
 def test_without_a_pace_formatter_the_sentence_keeps_the_compound_rate():
     s = evolution_sentence("ges_total", "du Pôle", 2016, 100.0, 2022, 91.0, "decrease")
-    # (0.91)^(1/6) − 1 = −1.56 % per year, written −1,6 % with a typographic minus and a no-break space.
-    assert s.text == ("Entre 2016 et 2022, les émissions de gaz à effet de serre du Pôle ont baissé de 9" + NBSP
+    # (0.91)^(1/6) − 1 = −1.56 % per year, written −1,6 % with a typographic minus and a no-break space; a
+    # change under 10 % keeps one decimal, as the key-figure cards print it (one rounding per quantity).
+    assert s.text == ("Entre 2016 et 2022, les émissions de gaz à effet de serre du Pôle ont baissé de 9,0" + NBSP
                       + "% (−1,6" + NBSP + "% par an).")
 
 
