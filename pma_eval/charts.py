@@ -2,6 +2,11 @@
 
 Every chart has a title, a unit on its value axis, a source line, French number formatting,
 colours from the colour-blind-safe palette and hatches so that it reads in black and white.
+
+Colours: a sector, technology, source, pollutant, scenario or territory has one colour, declared in
+vocabulary.yml and the same in every chart; marks that are no category (observed history, targets,
+totals, increases, decreases) take ``MARK_COLORS``. Every highlight (an observed year among
+demonstration ones, the report's own territory) has a legend entry.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import pandas as pd
 
 from . import fmt
 from .nomenclature import PALETTE
-from .vocabulary import SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
+from .vocabulary import (MARK_COLORS, SCENARIO_FALLBACK_COLORS, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS,
+                         TRAJECTORY_COLORS)
 
 #: Smallest text of a chart [pt]. A chart is drawn up to 7.7 in wide (legend beside it) and printed
 #: 6.85 in wide: 8 pt drawn stays above 7 pt on paper.
@@ -103,17 +109,37 @@ def stacked(wide: pd.DataFrame, title: str, unit: str, source: str, labels: dict
             vals = wide[col].fillna(0) / scale
             bars_ = ax.bar(x, vals, bottom=bottom, color=colors.get(col, PALETTE[i % len(PALETTE)]),
                            hatch=hatches.get(col, ""), edgecolor="white", linewidth=0.4, label=labels.get(col, col))
+            mixed = bool(demo_years & set(wide.index)) and not set(wide.index) <= demo_years
             for bar, y in zip(bars_, wide.index):
                 bar.set_alpha(0.55 if y in demo_years else 1.0)
+                if mixed and y not in demo_years:
+                    bar.set_gid("highlight")  # an observed year among demonstration ones: in the legend
             bottom += vals
         for i, y in enumerate(wide.index):
             if y in demo_years:
                 ax.annotate("démo", (i, 0), xytext=(0, -17), textcoords="offset points", ha="center", va="top",
                             rotation=90, fontsize=SMALL, color="#555555", annotation_clip=False)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=SMALL)
+        handles, _ = ax.get_legend_handles_labels()
+        handles += nature_handles(wide.index, demo_years)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=SMALL)
         ax.tick_params(axis="x", labelsize=SMALL)
         _finish(fig, ax, title, unit, source)
     return fig
+
+
+def nature_handles(years, demo_years: set[int]) -> list:
+    """Legend entries of the highlighted years of a bar chart mixing natures: the observed years drawn
+    full (« 2016 : année observée »), the demonstration years pale; none when all years share a nature."""
+    from matplotlib.patches import Patch
+
+    observed = [int(y) for y in years if y not in demo_years]
+    if not observed or len(observed) == len(list(years)):
+        return []
+    shown = ", ".join(str(y) for y in observed[:3]) + ("…" if len(observed) > 3 else "")
+    color = MARK_COLORS["neutral"]
+    return [Patch(facecolor=color, edgecolor="white", gid="highlight",
+                  label=f"{shown} : année{'s' if len(observed) > 1 else ''} observée{'s' if len(observed) > 1 else ''}"),
+            Patch(facecolor=color, edgecolor="white", alpha=0.55, label="Pâle : année de démonstration")]
 
 
 def stacked_sectors(wide: pd.DataFrame, title: str, unit: str, source: str,
@@ -126,25 +152,26 @@ def waterfall(start: tuple[str, float], effects: pd.Series, end: tuple[str, floa
               source: str, decimals: int = 0) -> plt.Figure:
     """Waterfall of a change: start bar, one bar per effect (signed values written), end bar.
 
-    Decreases are blue and hatched, increases orange: the sign is also written on each bar.
+    Decreases are light blue and hatched, increases light orange, the two totals grey (``MARK_COLORS``):
+    the sign is also written on each bar.
     """
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 3.8))
         labels = [start[0], *effects.index, end[0]]
         level = start[1]
-        ax.bar(0, start[1], color="#777777")
+        ax.bar(0, start[1], color=MARK_COLORS["total"])
         ax.annotate(fmt.number(start[1], decimals), (0, start[1]), xytext=(0, 3), textcoords="offset points",
                     ha="center", fontsize=8)
         for i, (name, v) in enumerate(effects.items(), start=1):
-            color, hatch = ("#0072B2", "//") if v < 0 else ("#E69F00", "")
+            color, hatch = (MARK_COLORS["decrease"], "//") if v < 0 else (MARK_COLORS["increase"], "")
             ax.bar(i, v, bottom=level, color=color, hatch=hatch, edgecolor="white", linewidth=0.4)
             ax.annotate(fmt.number(v, decimals, signed=True), (i, max(level, level + v)), xytext=(0, 3),
                         textcoords="offset points", ha="center", fontsize=8)
             if i < len(effects):
-                ax.plot([i - 0.4, i + 1.4], [level + v, level + v], color="#999999", linewidth=0.6)
+                ax.plot([i - 0.4, i + 1.4], [level + v, level + v], color="#999999", linewidth=0.6, gid="guide")
             level += v
         n = len(effects) + 1
-        ax.bar(n, end[1], color="#333333")
+        ax.bar(n, end[1], color=MARK_COLORS["total"])
         ax.annotate(fmt.number(end[1], decimals), (n, end[1]), xytext=(0, 3), textcoords="offset points",
                     ha="center", fontsize=8)
         ax.set_xticks(range(len(labels)))
@@ -163,10 +190,14 @@ def _wrap(text: str, width: int = 16) -> str:
 
 def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 1,
          highlight: str | None = None, colors: dict[str, str] | None = None, clip: float | None = None,
-         width: float = 7.2, xmax: float | None = None) -> plt.Figure:
+         width: float = 7.2, xmax: float | None = None, highlight_label: str = "Territoire du rapport",
+         legend: list[tuple[str, str | tuple[str, ...]]] | None = None, legend_low: bool = False) -> plt.Figure:
     """Horizontal bars with their value written at the end (no reliance on colour).
 
-    ``colors`` gives a colour per label (else ``highlight`` stands out); ``clip`` caps the axis: a
+    ``colors`` gives a colour per label (else the neutral mark); the ``highlight`` bar is outlined in
+    black, its label bold, with a legend entry ``highlight_label``; ``legend`` adds entries (label,
+    colour or colours) for what the colours mean, beside the plot (at its foot with ``legend_low``, where
+    bars ranked from the longest leave room for a long value); ``clip`` caps the axis: a
     longer bar is cut at the cap and its value written with « hors échelle »; ``width`` [in] of the plot
     (long labels beside it widen the image: keep image ≤ 7.7 in for 8 pt text to print ≥ 7 pt); ``xmax``
     sets the end of the axis, for charts to be read on one scale.
@@ -174,9 +205,16 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
     with house_style():
         per_bar = 0.45 if len(values) <= 8 else 0.3
         fig, ax = new_figure(figsize=(width, per_bar * len(values) + 1.2))
-        colors_ = [(colors or {}).get(k) or (PALETTE[1] if k == highlight else PALETTE[0]) for k in values.index]
+        colors_ = [(colors or {}).get(k) or MARK_COLORS["neutral"] for k in values.index]
         shown = values.clip(upper=clip) if clip else values
-        ax.barh([str(i) for i in values.index], shown.values, color=colors_)
+        drawn = ax.barh([str(i) for i in values.index], shown.values, color=colors_)
+        handles = [_swatch(label, c) for label, c in legend or []]
+        if highlight is not None and highlight in values.index:
+            k = list(values.index).index(highlight)
+            drawn[k].set_edgecolor(MARK_COLORS["observed"])
+            drawn[k].set_linewidth(1.6)
+            drawn[k].set_gid("highlight")
+            handles.insert(0, _swatch(highlight_label, "none", edge=True))
         for i, (v, w) in enumerate(zip(values.values, shown.values)):
             text = fmt.number(v, decimals) + (" (hors échelle)" if clip and v > clip else "")
             ax.annotate(text, (w, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=SMALL)
@@ -185,6 +223,17 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
         elif xmax is not None:  # a common scale across several charts
             ax.set_xlim(min(0.0, float(shown.min()) * 1.1), xmax)
         ax.invert_yaxis()
+        if highlight is not None and highlight in values.index:
+            ax.set_yticks(range(len(values)), [str(i) for i in values.index])
+            ax.get_yticklabels()[list(values.index).index(highlight)].set_fontweight("bold")
+        if handles:
+            from matplotlib.legend_handler import HandlerTuple
+
+            where = ({"loc": "lower left", "bbox_to_anchor": (1.0, 0.0)} if legend_low
+                     else {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)})
+            ax.legend([h for h, _ in handles], [t for _, t in handles], fontsize=SMALL, handlelength=3.2,
+                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0)}, **where)
+        ax.set_axisbelow(True)
         ax.grid(axis="x", color="#DDDDDD")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(unit)
@@ -192,6 +241,16 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
         ax.set_title(title)
         source_note(fig, source, margin=0.05)
     return fig
+
+
+def _swatch(label: str, color, edge: bool = False):
+    """A legend entry: a coloured square, several side by side (a tuple of colours), or an outline."""
+    from matplotlib.patches import Patch
+
+    if isinstance(color, (tuple, list)):
+        return (tuple(Patch(facecolor=c, label=label) for c in color), label)
+    return (Patch(facecolor=color, edgecolor=MARK_COLORS["observed"] if edge else color,
+                  linewidth=1.6 if edge else 0, label=label, gid="highlight" if edge else None), label)
 
 
 #: Width of the text of an A4 report page [in]: 21 cm less two margins of 1.8 cm (``report.css``). Every
@@ -229,26 +288,31 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
     targets as labelled markers. Demonstration years of the history are drawn as hollow markers.
 
     ``styles`` maps a line label to its (colour, line style), so that a scenario keeps its look
-    from one chart to the next; other lines take the palette in order."""
+    from one chart to the next; other lines take the statistical forecast's colour, then the scenarios'
+    fallback colours (vocabulary.yml), never a colour of a sector or a territory."""
+    others = [TRAJECTORY_COLORS["forecast"], *SCENARIO_FALLBACK_COLORS]
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 4.0))
         h = history.dropna() / scale
-        ax.plot(h.index, h.values, color="#000000", linewidth=2, label=history_label)
+        ink = MARK_COLORS["observed"]
+        ax.plot(h.index, h.values, color=ink, linewidth=2, label=history_label)
         demo = [y for y in h.index if demo_years and y in demo_years]
-        ax.scatter(h.index, h.values, s=14, color=["white" if y in demo else "#000000" for y in h.index],
-                   edgecolors="#000000", zorder=3)
+        ax.scatter(h.index, h.values, s=14, color=["white" if y in demo else ink for y in h.index],
+                   edgecolors=ink, zorder=3, gid="highlight" if demo and len(demo) < len(h) else None)
         for k, (label, s) in enumerate(lines.items()):
             s = s.dropna() / scale
-            color, style = (styles or {}).get(label, (PALETTE[k % len(PALETTE)], LINESTYLES[k % len(LINESTYLES)]))
+            color, style = (styles or {}).get(label, (others[k % len(others)], LINESTYLES[k % len(LINESTYLES)]))
             ax.plot(s.index, s.values, color=color, linestyle=style, linewidth=1.8, label=label)
             ax.annotate(fmt.number(s.iloc[-1], 0), (s.index[-1], s.iloc[-1]), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=SMALL, color=color)
         for year, value, label in targets or []:
-            ax.scatter([year], [value / scale], marker="v", s=42, color="#333333", zorder=4)
+            ax.scatter([year], [value / scale], marker="v", s=42, color=MARK_COLORS["target"], zorder=4)
             ax.annotate(label, (year, value / scale), xytext=(-4, 6), textcoords="offset points", ha="right",
-                        fontsize=SMALL, color="#333333")
-        if demo:  # legend entry for the hollow markers
-            ax.scatter([], [], s=14, color="white", edgecolors="#000000", label="Année de démonstration")
+                        fontsize=SMALL, color=MARK_COLORS["target"])
+        if demo and len(demo) < len(h):  # legend entries for the filled (observed) and hollow markers
+            ax.scatter([], [], s=14, color=ink, edgecolors=ink, label="Année observée", gid="highlight")
+        if demo:
+            ax.scatter([], [], s=14, color="white", edgecolors=ink, label="Année de démonstration")
         ax.set_ylim(bottom=0)
         ax.legend(loc="lower left", fontsize=SMALL, ncol=2)
         _finish(fig, ax, title, unit, source)
@@ -276,10 +340,10 @@ def index_lines(index: pd.DataFrame, title: str, source: str, labels: dict[str, 
                 ax.annotate(fmt.number(value, 0), (year, value), xytext=(5, 0), textcoords="offset points",
                             va="center", fontsize=SMALL, color=color)
         if targets:
-            ax.scatter([], [], marker="v", s=40, color="#333333", label="Objectif national 2030")
+            ax.scatter([], [], marker="v", s=40, color=MARK_COLORS["target"], label="Objectif national 2030")
         if demo_years & set(index.index):
-            ax.scatter([], [], s=10, color="white", edgecolors="#333333", label="Année de démonstration")
-        ax.axhline(100, color="#999999", linewidth=0.6)
+            ax.scatter([], [], s=10, color="white", edgecolors=MARK_COLORS["target"], label="Année de démonstration")
+        ax.axhline(100, color="#999999", linewidth=0.6, gid="guide")
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=SMALL)
         ax.tick_params(labelsize=SMALL)
@@ -289,24 +353,28 @@ def index_lines(index: pd.DataFrame, title: str, source: str, labels: dict[str, 
 
 def fan(history: pd.Series, center: pd.Series, inner: tuple[pd.Series, pd.Series], outer: tuple[pd.Series, pd.Series],
         labels: tuple[str, str, str], title: str, unit: str, source: str, reference: pd.Series | None = None,
-        scale: float = 1.0, ymax: float | None = None, history_label: str = "Observé") -> plt.Figure:
+        scale: float = 1.0, ymax: float | None = None, history_label: str = "Observé",
+        color: str | None = None) -> plt.Figure:
     """Fan chart: observed series, central projection, inner and outer uncertainty bands.
 
     ``labels`` = (central, inner band, outer band), e.g. ("Médiane", "P25–P75", "P5–P95"); the bands
-    differ by shade and by hatch so that they read in black and white.
+    differ by shade and by hatch so that they read in black and white. ``color``: the projection's own
+    colour (a scenario's; by default the statistical forecast's), for the centre and both bands.
     """
+    color = color or TRAJECTORY_COLORS["forecast"]
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 3.6))
         h = history.dropna() / scale
-        ax.plot(h.index, h.values, color="#000000", linewidth=2, label=history_label)
-        ax.fill_between(outer[0].index, outer[0] / scale, outer[1] / scale, color="#56B4E9", alpha=0.35,
+        ax.plot(h.index, h.values, color=MARK_COLORS["observed"], linewidth=2, label=history_label)
+        ax.fill_between(outer[0].index, outer[0] / scale, outer[1] / scale, color=color, alpha=0.18,
                         linewidth=0, label=labels[2])
-        ax.fill_between(inner[0].index, inner[0] / scale, inner[1] / scale, color="#0072B2", alpha=0.45,
+        ax.fill_between(inner[0].index, inner[0] / scale, inner[1] / scale, color=color, alpha=0.4,
                         hatch="//", edgecolor="white", linewidth=0, label=labels[1])
-        ax.plot(center.index, center / scale, color="#0072B2", linewidth=2, label=labels[0])
+        ax.plot(center.index, center / scale, color=color, linewidth=2, label=labels[0])
         if reference is not None:
             r = reference.dropna() / scale
-            ax.plot(r.index, r.values, color="#D55E00", linestyle="--", linewidth=1.4, label="Trajectoire de référence")
+            ax.plot(r.index, r.values, color=TRAJECTORY_COLORS["reference"], linestyle="--", linewidth=1.4,
+                    label="Trajectoire de référence")
         ax.set_ylim(bottom=0, top=ymax / scale if ymax else None)
         ax.legend(loc="lower left", fontsize=SMALL, ncol=2)
         _finish(fig, ax, title, unit, source)

@@ -6,12 +6,15 @@ imports :mod:`pma_eval.vocabulary`, where everything is declared once (``vocabul
 
 from __future__ import annotations
 
-from .vocabulary import CARRIER_LABELS, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS, TECHNOLOGY_LABELS
+from .vocabulary import (CARRIER_LABELS, MARK_COLORS, SCENARIO_COLORS, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS,
+                         TECHNOLOGY_COLORS, TECHNOLOGY_LABELS, TERRITORY_COLORS)
 
-__all__ = ["CARRIER_LABELS", "GEO_LEVEL_LABELS", "PALETTE", "SECTOR_COLORS", "SECTOR_HATCHES", "SECTOR_LABELS",
-           "TECHNOLOGY_LABELS"]
+__all__ = ["CARRIER_LABELS", "GEO_LEVEL_LABELS", "MARK_COLORS", "PALETTE", "SCENARIO_COLORS", "SECTOR_COLORS",
+           "SECTOR_HATCHES", "SECTOR_LABELS", "TECHNOLOGY_COLORS", "TECHNOLOGY_LABELS", "TERRITORY_COLORS"]
 
 # Okabe–Ito palette (colour-blind safe), plus greys; hatches make charts readable in black and white.
+# The colours of a sector, technology, scenario or territory are declared in vocabulary.yml (one colour,
+# one meaning in a document); this list is only the default cycle of a chart drawn without them.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"]
 
 GEO_LEVEL_LABELS = {"commune": "Commune", "epci": "EPCI", "pma": "Pôle"}

@@ -86,6 +86,30 @@ TECHNOLOGY_COLORS: dict[str, str] = _attr("technologies", "color")
 TECHNOLOGY_HATCHES: dict[str, str] = _attr("technologies", "hatch")
 RENEWABLE_TECHNOLOGIES: tuple[str, ...] = tuple(_RAW["technology_groups"]["renewable"])
 
+_COLOURS = _RAW["colours"]
+#: Colour of each scenario id (``scenarios/*.yml``); :func:`scenario_color` gives a fallback for the others.
+SCENARIO_COLORS: dict[str, str] = dict(_COLOURS["scenarios"])
+SCENARIO_FALLBACK_COLORS: tuple[str, ...] = tuple(_COLOURS["scenario_fallback"])
+#: Trajectories that are not a scenario: ``reference`` (ADEME), ``forecast`` (statistical forecast).
+TRAJECTORY_COLORS: dict[str, str] = dict(_COLOURS["trajectories"])
+#: Colour of the Pôle and each EPCI (by acronym), and of ``autres`` territories, ``departement``, ``region``.
+TERRITORY_COLORS: dict[str, str] = dict(_COLOURS["territories"])
+#: Colours of the organisation types of the participants, in drawing order.
+ORGANISATION_COLORS: tuple[str, ...] = tuple(_COLOURS["organisations"])
+#: Colours of marks that are no category: ``observed``, ``target``, ``total``, ``decrease``, ``increase``, ``neutral``.
+MARK_COLORS: dict[str, str] = dict(_COLOURS["marks"])
+
+
+def scenario_color(scenario_id: str, others: list[str] | tuple[str, ...] = ()) -> str:
+    """The colour of a scenario: its own, else the fallback at its rank among ``others``, the scenarios
+    without a colour of their own drawn in the same document."""
+    if scenario_id in SCENARIO_COLORS:
+        return SCENARIO_COLORS[scenario_id]
+    rest = [s for s in others if s not in SCENARIO_COLORS]
+    k = rest.index(scenario_id) if scenario_id in rest else 0
+    return SCENARIO_FALLBACK_COLORS[k % len(SCENARIO_FALLBACK_COLORS)]
+
+
 UNITS: dict[str, Unit] = {
     name: Unit(name, u.get("code"), u["display"], float(u["factor"]), int(u["decimals"]), u.get("iamc"))
     for name, u in _RAW["units"].items()}
