@@ -16,7 +16,7 @@ from ..activity import perimeter
 from ..activity.indicators import activity_indicators, participation_by_org_type, small_count
 from ..narrative import evolution_sentence
 from ..narrative.sentences import subjects
-from ..nomenclature import PALETTE
+from ..vocabulary import ORGANISATION_COLORS
 from .blocks import Bullets, Figure, Table, Text, Verdict
 from .context import ReportContext, has_demonstration, source_line, value
 
@@ -146,7 +146,7 @@ def participation_figure(ctx: ReportContext) -> Figure | Text:
         return no_events_text(ctx)
     demo = set(w.index) if has_demonstration(ctx) else set()
     labels = {c: c[0].upper() + c[1:] for c in w.columns}
-    colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(w.columns)}
+    colors = {c: ORGANISATION_COLORS[i % len(ORGANISATION_COLORS)] for i, c in enumerate(w.columns)}
     hatches = {c: ["", "//", "..", "xx", "\\\\"][i % 5] for i, c in enumerate(w.columns)}
     src = source_line(ctx, ["participants_uniques"])
     events = "événements du Pôle" + (f" {where(ctx)}," if where(ctx) else "")

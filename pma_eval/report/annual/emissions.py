@@ -277,8 +277,8 @@ def comparison_figure(ctx: ReportContext) -> Figure | None:
     title = f"Émissions par habitant en {year},\nterritoires comparables"
 
     def make():
-        return charts.bars(values, title, "t CO₂e par habitant", src, decimals=1, colors=colors, clip=clip, width=5.2,
-                           highlight=highlight, legend=legend)
+        return charts.bars(values, title, "t CO₂e par habitant", src, decimals=1, colors=colors, clip=clip, width=7.2,
+                           highlight=highlight, legend=legend, legend_low=True)
 
     peers_ = r.loc[r["role"] == "pair", "name"].tolist()
     members = int((r["role"] == "membre").sum())

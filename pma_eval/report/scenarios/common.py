@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ... import charts, fmt
+from ... import charts, fmt, vocabulary
 from ...territory import worst_nature
 from ..context import formats_line
 from ..foresight import ForesightContext
@@ -47,15 +47,21 @@ def kt(v: float, decimals: int = 0) -> str:
 
 
 REFERENCE_LABEL = "Trajectoire de référence (ADEME)"
-SCENARIO_COLORS = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
+#: Colour of each scenario id, declared in vocabulary.yml (re-exported for the notebooks).
+SCENARIO_COLORS = vocabulary.SCENARIO_COLORS
+
+
+def scenario_color(ctx: ForesightContext, name: str) -> str:
+    """The colour of scenario ``name`` (vocabulary.yml, by scenario id), the same on every chart."""
+    return vocabulary.scenario_color(name, list(ctx.scenarios))
 
 
 def line_styles(ctx: ForesightContext) -> dict[str, tuple[str, object]]:
-    """One colour and line style per scenario, the same on every chart; the reference in vermilion."""
-    out = {REFERENCE_LABEL: ("#D55E00", (0, (4, 2)))}
-    for k, s in enumerate(ctx.scenarios.values()):
-        out[f"{s.title} (médiane)"] = (SCENARIO_COLORS[k % len(SCENARIO_COLORS)],
-                                       charts.LINESTYLES[k % len(charts.LINESTYLES)])
+    """One colour (by scenario id) and line style per scenario, the same on every chart; the reference
+    in its own colour, dashed."""
+    out = {REFERENCE_LABEL: (vocabulary.TRAJECTORY_COLORS["reference"], (0, (4, 2)))}
+    for k, (name, s) in enumerate(ctx.scenarios.items()):
+        out[f"{s.title} (médiane)"] = (scenario_color(ctx, name), charts.LINESTYLES[k % len(charts.LINESTYLES)])
     return out
 
 

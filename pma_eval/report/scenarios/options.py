@@ -12,11 +12,14 @@ from ...prospective.options import (HOLDERS, NOT_OBSERVED, OBSERVED, PRODUCTION_
                                     required_efforts, yearly_cost)
 from ...prospective.scenarios import LEVER_LABELS
 from ...territory import worst_nature
-from ...vocabulary import POLLUTANT_SHORT
+from ...vocabulary import MARK_COLORS, POLLUTANT_SHORT
 from ..blocks import Figure, Table, Text
 from ..foresight import ForesightContext
 from ..statement import pace_text
-from .common import TARGET_SCENARIO, kt, natures, source
+from .common import TARGET_SCENARIO, kt, natures, scenario_color, source
+
+#: The bar of the effort no lever covers, beside the levers' bars.
+COMPLEMENT_LABEL = "Effort complémentaire non affecté"
 
 
 def _effort_text(r_) -> str:
@@ -117,7 +120,7 @@ def _contributions(ctx: ForesightContext, name: str, year: int) -> pd.Series:
     if key not in ctx._cache:
         s = ctx.scenarios[name]
         c = lever_contributions(s, ctx.base, year, ctx.horizon, ctx.reference)
-        labels = {**LEVER_LABELS, "complement": "Effort complémentaire non affecté"}
+        labels = {**LEVER_LABELS, "complement": COMPLEMENT_LABEL}
         ctx._cache[key] = c[c.abs() > 0.5].rename(index=labels) / 1000
     return ctx._cache[key]
 
@@ -136,8 +139,10 @@ def lever_figure(ctx: ForesightContext, name: str, year: int = 2030) -> Figure:
     s = ctx.scenarios[name]
     c = _contributions(ctx, name, year)
     top = max((float(_contributions(ctx, n, year).max()) for n in ctx.scenarios), default=0.0)
+    own = scenario_color(ctx, name)  # the scenario's colour; the effort no lever covers in the neutral mark
+    colors = {k: MARK_COLORS["neutral"] if k == COMPLEMENT_LABEL else own for k in c.index}
     fig = charts.bars(c, f"Scénario « {s.title} » : émissions évitées en {year} par levier", "kt CO₂e évitées",
-                      source(ctx), decimals=0, xmax=top * 1.18 if top > 0 else None)
+                      source(ctx), decimals=0, xmax=top * 1.18 if top > 0 else None, colors=colors)
     alt = (f"Barres horizontales des émissions évitées en {year} par levier dans le scénario {s.title}, "
            f"par rapport à sa propre tendance : " + " ; ".join(f"{k} : {fmt.number(v, 0)} kt" for k, v in c.items()) + ".")
     return Figure(fig, alt, f"Émissions évitées en {year} par levier (attribution séquentielle), même échelle pour "

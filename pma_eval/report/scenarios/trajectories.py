@@ -15,7 +15,8 @@ from ..blocks import Figure, Table, Text
 from ..context import formats_line
 from ..foresight import ForesightContext
 from ..statement import pace_text
-from .common import REFERENCE_FORMATS, REFERENCE_LABEL, history_label, kt, line_styles, natures, source
+from .common import (REFERENCE_FORMATS, REFERENCE_LABEL, history_label, kt, line_styles, natures, scenario_color,
+                     source)
 
 
 def trend_sentence(ctx: ForesightContext, name: str = "tendanciel") -> str | None:
@@ -71,7 +72,8 @@ def fan_figure(ctx: ForesightContext, name: str) -> Figure:
     fig = charts.fan(ctx.emissions_total, b["p50"], (b["p25"], b["p75"]), (b["p5"], b["p95"]),
                      ("Médiane", "50 % des tirages (P25–P75)", "90 % des tirages (P5–P95)"),
                      f"Scénario « {s.title} » : incertitude", "kt CO₂e", source(ctx), ctx.reference_total,
-                     scale=1000, ymax=ymax, history_label=history_label(ctx.emissions["nature"].dropna()))
+                     scale=1000, ymax=ymax, history_label=history_label(ctx.emissions["nature"].dropna()),
+                     color=scenario_color(ctx, name))
     alt = (f"Graphique en éventail du scénario {s.title} : médiane {kt(b.at[2030, 'p50'])} en 2030 "
            f"(90 % des tirages entre {fmt.number(b.at[2030, 'p5'] / 1000, 0)} et {fmt.number(b.at[2030, 'p95'] / 1000, 0)} kt), "
            f"{kt(b.at[ctx.horizon, 'p50'])} en {ctx.horizon} (entre {fmt.number(b.at[ctx.horizon, 'p5'] / 1000, 0)} et "
