@@ -125,7 +125,8 @@ def target_levels(targets: pd.DataFrame, history: dict[str, pd.Series], geo_leve
             reason = f"année de référence ({t['ref_text'] or 'non précisée'}) hors des données disponibles"
         else:
             level = float(s[int(t["ref_year"])] * (1 + t["valeur"]))
-        rows.append({"target_id": t["target_id"], "framework": t["framework"], "indicator_id": t["indicator_id"],
+        rows.append({"target_id": t["target_id"], "framework": t["framework"], "document": t["document"],
+                     "indicator_id": t["indicator_id"],
                      "description": describe_target(t), "verified": bool(t["verified"]),
                      "target_year": int(t["target_year"]), "level": level, "reason": reason})
     return pd.DataFrame(rows)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ... import charts, fmt
 from ...evaluation.progress import period_start, SHORT_TERM_YEARS
-from ...evaluation.targets import short_framework
+from ...evaluation.targets import named_framework, short_framework
 from ...indicators import load_catalogue
 from ...prospective.trajectory import METHOD_LABELS
 from ...vocabulary import SECTOR_LABELS
@@ -130,13 +130,17 @@ def gap_table_block(ctx: ForesightContext, sectoral: bool = False) -> Table | Te
     for _, t in g.groupby("target_id", sort=False):
         first = t.iloc[0]
         unit = "GWh" if first["indicator_id"] == "conso_energie_finale" else "kt"
-        row = {"Objectif": f"{_indicator_label(first['indicator_id'])} — {short_framework(first['framework'])} : "
+        row = {"Objectif": f"{_indicator_label(first['indicator_id'])} — "
+                           f"{named_framework(first['framework'], first.get('document', ''))} : "
                            f"{first['description']}{'' if first['verified'] else ' (à vérifier)'}",
                "Niveau visé": f"{fmt.number(first['level'] / 1000, 0)} {unit}",
-               f"Encore nécessaire depuis {ctx.year}": pace_text("MWh" if unit == "GWh" else "t CO₂e",
-                                                                 first["required_slope"])}
+               # every target here asks a decrease: a positive pace means the level is already met
+               f"Encore nécessaire depuis {ctx.year}": ("déjà atteint" if first["required_slope"] > 0 else
+                                                       pace_text("MWh" if unit == "GWh" else "t CO₂e",
+                                                                 first["required_slope"]))}
         for _, r_ in t.iterrows():
-            row[ctx.scenarios[r_["scenario"]].title] = f"{fmt.number(r_['gap'] / 1000, 0, signed=True)} {unit}"
+            gap = round(r_["gap"] / 1000)  # a gap that rounds to zero is « 0 », never « −0 »
+            row[ctx.scenarios[r_["scenario"]].title] = f"{fmt.number(gap, 0, signed=gap != 0)} {unit}"
         rows.append(row)
     what = "objectifs sectoriels" if sectoral else "objectifs d'émissions totales et de consommation d'énergie"
     return Table(pd.DataFrame(rows), f"Écart de la médiane de chaque scénario (colonnes de droite) au niveau "
