@@ -7,6 +7,7 @@ Contract (see DESIGN.md and TOOLCHAIN.md):
 - the output folder is written in a temporary folder and moved in place only when complete, so
   a failed run leaves the previous outputs untouched;
 - HTML: code and parameter cells removed, images embedded, no script, French ``lang``;
+- charts: SVG in the HTML (sharp and legible on a phone), the PNG drawn for print in the PDF;
 - PDF: WeasyPrint on the same HTML, A4, running title and page numbers.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -241,8 +243,36 @@ def _with_toc(body: str) -> str:
     return body.replace("<main>", toc + "<main>", 1)
 
 
+#: A chart as a report block shows it (``report/templates/blocks.html.j2``): its SVG for screens, its PNG for
+#: print, in a ``<picture>`` whose attributes nbconvert may have reordered.
+_PICTURE = re.compile(r"<picture>\s*<source\b([^>]*)>\s*<img\b([^>]*?)/?>\s*</picture>")
+_SRC = re.compile(r'\s(src|srcset)="([^"]*)"')
+
+
+def _one_image(html_text: str, kind: str) -> str:
+    def image(m: re.Match) -> str:
+        svg = dict(_SRC.findall(m.group(1))).get("srcset", "")
+        img = dict(_SRC.findall(m.group(2))).get("src", "")
+        if not (svg.startswith("data:image/svg+xml") and img.startswith("data:image/png")):
+            return m.group(0)
+        rest = _SRC.sub("", m.group(2)).rstrip()
+        return f'<img src="{svg if kind == "svg" else img}"{rest}/>'
+
+    return _PICTURE.sub(image, html_text)
+
+
+def for_screen(html_text: str) -> str:
+    """The published HTML: each chart as SVG only (text kept as text, sharp on a phone), its print PNG left out."""
+    return _one_image(html_text, "svg")
+
+
+def for_print(html_text: str) -> str:
+    """The HTML that WeasyPrint lays out: each chart as its PNG drawn for the printed page, its SVG left out."""
+    return _one_image(html_text, "png")
+
+
 def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Path:
-    """A4 PDF of the report HTML with WeasyPrint."""
+    """A4 PDF of the report HTML with WeasyPrint (charts as their print PNG, :func:`for_print`)."""
     import weasyprint
 
     from ..xlsx import pin_source_date_epoch
@@ -251,7 +281,7 @@ def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Pat
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # PDF/UA-1: tagged PDF (structure tree, language), rendered identically to the plain variant here.
-    weasyprint.HTML(string=html_text, base_url=base_url).write_pdf(target, pdf_variant="pdf/ua-1")
+    weasyprint.HTML(string=for_print(html_text), base_url=base_url).write_pdf(target, pdf_variant="pdf/ua-1")
     return target
 
 
@@ -309,7 +339,7 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
         nb = nbformat.read(executed, as_version=4)
         html_text = export_html(nb, title)
         html_path = tmp / f"{stem}.html"
-        html_path.write_text(html_text, encoding="utf-8")
+        html_path.write_text(for_screen(html_text), encoding="utf-8")
         export_pdf(html_text, tmp / f"{stem}.pdf")
         if kind in EXPORTS:  # data files of the report (IAMC tables), written by publish, not by the notebook
             EXPORTS[kind](parameters, tmp, paths)

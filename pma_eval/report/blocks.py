@@ -165,10 +165,22 @@ class Bullets(Block):
 class Cell:
     value: Any
     num: bool
+    label: str = ""  # its column's header: what a phone shows before it when the table is stacked
+
+    @property
+    def verdict(self) -> bool:
+        """Does the cell show a verdict (light, arrow, label)? A stacked table shows it first."""
+        values = self.value if isinstance(self.value, (list, tuple)) else [self.value]
+        return any(isinstance(v, Verdict) for v in values)
 
 
 #: A table of more rows than this may break across pages (between rows, header repeated).
 LONG_TABLE_ROWS = 12
+#: … and so may a table of more text than this (characters in its cells): a few rows of sentences fill half
+#: a page, and kept whole they would leave half a page empty before them (issue 23, point 20).
+LONG_TABLE_CHARS = 1000
+#: Average characters in a cell above which a table is text rather than figures: stacked on a phone.
+TEXT_CELL_CHARS = 20
 
 
 @dataclass(repr=False)
@@ -193,15 +205,32 @@ class Table(Block):
     def empty(self) -> bool:
         return self.frame.empty
 
+    def _chars(self) -> int:
+        """Characters of text in the body cells, as shown."""
+        return sum(len(str(c.value)) for row in self.rows for c in row)
+
     @property
     def breakable(self) -> bool:
-        """May the PDF break this table between rows? Declared ``long``, or too many rows to be sure
-        it fits on a page (then kept whole, it would leave its heading and caption alone)."""
-        return self.long or len(self.frame) > LONG_TABLE_ROWS
+        """May the PDF break this table between rows? Declared ``long``, too many rows to be sure it fits
+        on a page (kept whole, it would leave its heading and caption alone), or rows of sentences that
+        fill half a page (kept whole, they would leave half a page empty before them)."""
+        return self.long or len(self.frame) > LONG_TABLE_ROWS or self._chars() > LONG_TABLE_CHARS
+
+    @property
+    def stacked(self) -> bool:
+        """Is the table shown as one card per row on a phone (``report.css``)? A table of verdicts always
+        is, so that the verdict never sits in a column off-screen, and so is a table of text of three
+        columns or more; a table of figures scrolls sideways instead, its columns kept comparable."""
+        rows = self.rows
+        if not rows or len(self.frame.columns) < 2:
+            return False
+        if any(c.verdict for row in rows for c in row):
+            return True
+        return len(self.frame.columns) >= 3 and self._chars() / (len(rows) * len(rows[0])) > TEXT_CELL_CHARS
 
     @property
     def classes(self) -> list[str]:
-        return [c for c in (("long" if self.breakable else ""), self.css) if c]
+        return [c for c in (("long" if self.breakable else ""), ("stack" if self.stacked else ""), self.css) if c]
 
     @property
     def header(self) -> list[str]:
@@ -220,7 +249,7 @@ class Table(Block):
         cols = list(self.frame.columns)
         out = []
         for values in self.text().itertuples(index=False):
-            out.append([Cell(v if isinstance(v, (Verdict, list, tuple)) else str(v), c in numeric)
+            out.append([Cell(v if isinstance(v, (Verdict, list, tuple)) else str(v), c in numeric, str(c))
                         for c, v in zip(cols, values)])
         return out
 
@@ -238,6 +267,7 @@ class Figure(Block):
     make: Callable[[], Any] | None = None  # draws a fresh figure (for other sizes: visuals)
     macro = "figure"
     _png: bytes | None = field(default=None, repr=False)
+    _svg: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self):
         """A figure showing demonstration values says so on the image (every copy ``make`` draws too)
@@ -263,16 +293,67 @@ class Figure(Block):
             self.alt = f"{self.alt} Données de démonstration."
 
     @property
+    def svg(self) -> bytes:
+        """The chart as SVG, for screens (:func:`to_svg`): computed before :attr:`png`, which closes the figure."""
+        if self._svg is None:
+            self._svg = to_svg(self.fig)
+        return self._svg
+
+    @property
     def png(self) -> bytes:
         from ..charts import to_png
 
         if self._png is None:
+            self.svg  # noqa: B018 — drawn while the figure is open
             self._png = to_png(self.fig)
         return self._png
 
     @property
+    def svg_base64(self) -> str:
+        return base64.b64encode(self.svg).decode("ascii")
+
+    @property
     def png_base64(self) -> str:
         return base64.b64encode(self.png).decode("ascii")
+
+
+#: Coordinates in path data and positions of an SVG chart: one decimal of a point (0,035 mm) is finer than any
+#: screen shows, and the file is a third smaller than with matplotlib's six.
+_SVG_NUMBER_ATTRIBUTE = re.compile(r'(\s(?:d|x|y|width|height|points|transform)=")([^"]*)(")')
+_SVG_DECIMALS = re.compile(r"(\d\.\d)\d+")
+#: A chart's text keeps its font where the reader has it (DejaVu Sans, as printed) and falls back to the
+#: nearest widths (Verdana, drawn from the same Bitstream Vera design), then to any sans-serif.
+_SVG_FONT = re.compile(r"font-family: 'DejaVu Sans'(?=[;\"])")
+
+
+#: Pixels per point of a chart's natural size on screen: its smallest text (``charts.SMALL``, 8 pt) reads at 9 px
+#: where the chart is shown at that size (a phone, ``report.css``); elsewhere it is shown across the text width.
+SCREEN_PX_PER_PT = 9 / 8
+
+
+def to_svg(fig) -> bytes:
+    """SVG of a report chart, for screens: the area :func:`pma_eval.charts.to_png` prints, text kept as text
+    (sharp at any zoom on a phone, found by the browser's search), a natural size in pixels of
+    :data:`SCREEN_PX_PER_PT`, coordinates to a tenth of a point, no metadata (identical from run to run).
+    The figure stays open."""
+    import io
+
+    import matplotlib
+
+    crop = fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "pma-eval"}):
+        fig.savefig(buf, format="svg", bbox_inches=crop, metadata={"Date": None, "Creator": None})
+    text = buf.getvalue().decode("utf-8")
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
+    root = re.search(r"<svg\b[^>]*>", text)
+    sized = re.sub(r'(\s(?:width|height)=")([\d.]+)pt(")',
+                   lambda m: f"{m.group(1)}{float(m.group(2)) * SCREEN_PX_PER_PT:.0f}px{m.group(3)}", root.group(0))
+    text = text[:root.start()] + sized + text[root.end():]
+    text = _SVG_NUMBER_ATTRIBUTE.sub(lambda m: m.group(1) + _SVG_DECIMALS.sub(r"\1", m.group(2)) + m.group(3), text)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = _SVG_FONT.sub("font-family: 'DejaVu Sans', Verdana, sans-serif", text)
+    return text.encode("utf-8")
 
 
 @dataclass(repr=False)
