@@ -1,0 +1,192 @@
+"""Issue 23, point 20 and deliverable 7, by hand: no half-empty page before a block that did not fit, no last
+page for the end of a table; on a phone, verdicts visible without scrolling sideways and charts in SVG (text
+kept as text) while the PDF keeps its PNG. Hand-made pages and blocks, laid out by WeasyPrint."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pandas as pd
+import pytest
+
+from pma_eval.publish.pagination import half_empty_pages, layout_problems
+from pma_eval.publish.report import CSS, for_print, for_screen
+from pma_eval.report.blocks import SCREEN_PX_PER_PT, Figure, Heading, Table, Text, Verdict
+
+weasyprint = pytest.importorskip("weasyprint")
+
+PAGE = "@page { size: A4; margin: 2cm } body { margin: 0; font: 10pt 'DejaVu Sans' }"
+
+
+def _lines(n: int, word: str = "texte") -> str:
+    return "<br>".join(f"{word} {i}" for i in range(n))
+
+
+def _page(css: str, body: str) -> str:
+    return f'<html lang="fr"><head><style>{css}</style></head><body>{body}</body></html>'
+
+
+def _report(*blocks) -> str:
+    """Blocks laid out as a report shows them: the house style, inside <main>."""
+    return _page(CSS, "<main>" + "".join(b.html() for b in blocks) + "</main>")
+
+
+def test_a_page_half_empty_before_a_block_kept_whole_is_flagged():
+    css = PAGE + " h2 { break-after: avoid; margin: 0 } div.whole { break-inside: avoid }"
+    body = f"<p>{_lines(15)}</p><h2>Nouvelle section</h2><div class='whole'><p>{_lines(50)}</p></div>"
+    problems = layout_problems(_page(css, body))
+    assert len(problems) == 1 and problems[0].startswith("page 1 : remplie à "), problems
+    assert "(« Nouvelle section »)" in problems[0]  # what did not fit: the section, its heading kept with it
+
+
+def test_a_forced_break_a_full_page_and_a_short_last_page_are_not_half_empty():
+    forced = _page(PAGE, f"<p style='break-after: page'>{_lines(5)}</p><p>{_lines(3)}</p>")
+    full = _page(PAGE, f"<p>{_lines(70)}</p><h2>Suite</h2><p>{_lines(3)}</p>")
+    for html in (forced, full):
+        doc = weasyprint.HTML(string=html).render()
+        assert len(doc.pages) == 2 and half_empty_pages(doc) == []
+
+
+def test_a_last_page_for_the_last_row_of_a_table_is_flagged():
+    css = PAGE + " table { border-spacing: 0 } td { height: 1cm; padding: 0 }"
+    rows = "".join(f"<tr><td>terme {i}</td><td>sens {i}</td></tr>" for i in range(26))  # 25 rows fit a page
+    html = _page(css, f"<table><thead><tr><th>Sigle</th><th>Signification</th></tr></thead><tbody>{rows}"
+                      "</tbody></table>")
+    problems = layout_problems(html)
+    assert len(problems) == 1 and problems[0].startswith("page 2 : dernière page remplie à "), problems
+    assert problems[0].endswith("par la seule fin de la page précédente (« terme 25sens 25 »)")
+
+
+def test_house_style_leaves_two_rows_at_least_on_each_side_of_a_table_break():
+    frame = pd.DataFrame({"Sigle": [f"S{i}" for i in range(40)], "Signification": ["sens"] * 40})
+    table = Table(frame, "Glossaire", numeric=[])
+    for lead in range(40, 75):  # pushes the table down until each row in turn is the first or last of a page
+        doc = weasyprint.HTML(string=_report(Text("<br>".join(["x"] * lead)), table)).render()
+        rows_per_page = [sum(1 for b in _boxes(p._page_box) if getattr(b, "element_tag", "") == "tr"
+                             and b.element.find("td") is not None) for p in doc.pages]
+        assert [n for n in rows_per_page if n] and all(n >= 2 for n in rows_per_page if n), (lead, rows_per_page)
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+SENTENCES = pd.DataFrame({
+    "Axe": [f"Axe {i}" for i in range(6)],
+    "Actions": ["en cours : 2 ; à venir : 1 ; en retard : 1 ; en pause : 1"] * 6,
+    "Indicateurs liés et verdicts": ["Consommation des produits pétroliers : sans objectif vérifié, progrès "
+                                     "significatif de 2018 à 2023 ; énergie résidentielle : progrès modéré"] * 6,
+})
+
+
+def test_a_few_rows_of_sentences_break_between_rows_instead_of_leaving_half_a_page_empty():
+    assert Table(SENTENCES, "Du récit aux actions").breakable  # 6 rows, but 1 150 characters of text
+    assert not Table(pd.DataFrame({"Secteur": ["a", "b"], "kt": [1.0, 2.0]}), "Court").breakable
+    text = Text("Les émissions du territoire ont baissé de vingt pour cent depuis 2012, au rythme attendu par les "
+                "orientations régionales.")
+    table = Table(SENTENCES.loc[SENTENCES.index.repeat(3)].head(15), "Du récit aux actions", numeric=[])
+    html = _report(*[text] * 5, Heading("8. Du récit aux actions"), Text("Introduction."), table, text)
+    assert table.breakable and layout_problems(html) == []
+    kept_whole = html.replace('class="pma-table-block long"', 'class="pma-table-block"').replace(
+        "pma-table long", "pma-table")
+    problems = layout_problems(kept_whole)  # what the rule prevents: the heading and the table on the next page
+    assert len(problems) == 1 and re.match(r"page 1 : remplie à \d\d\s?% seulement", problems[0]), problems
+    assert problems[0].endswith("(« Du récit aux actions »)")
+
+
+def _verdicts_table() -> Table:
+    frame = pd.DataFrame({
+        "Indicateur": ["Émissions de GES", "Consommation d'énergie"],
+        "Objectif": ["orientations SRADDET 2018 : −30 % en 2030 par rapport à 2015"] * 2,
+        "Rythme observé": ["−70,2 kt CO₂e/an", "−199 GWh/an"],
+        "Rythme nécessaire": ["−70,3 kt CO₂e/an", "−181 GWh/an"],
+        "Encore nécessaire": ["−70,4 kt CO₂e/an", "−169 GWh/an"],
+        "Verdicts": [Verdict("significant_progress", "progrès significatif (2018-2023)"),
+                     Verdict("insufficient_progress", "progrès insuffisant (2012-2023)")],
+    })
+    return Table(frame, "Émissions : verdicts par cadre d'objectifs", numeric=["Rythme observé"], css="verdicts")
+
+
+def _on_a_phone(html: str):
+    """The page as a 390 px wide phone lays it out: screen media, the narrow-screen rules of report.css applied
+    (WeasyPrint reads media types only, so the query's width condition is lifted here)."""
+    html = re.sub(r"@media screen and \(max-width: [\d.]+rem\)", "@media screen", html)
+    phone = weasyprint.CSS(string="@page { size: 390px 844px !important; margin: 0 !important }")
+    return weasyprint.HTML(string=html, media_type="screen").render(stylesheets=[phone])
+
+
+def _text_boxes(doc):
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    for page in doc.pages:
+        for box in _boxes(page._page_box):
+            if isinstance(box, TextBox) and box.text.strip():
+                yield box
+
+
+def test_on_a_phone_a_verdicts_table_is_stacked_and_every_verdict_is_on_screen():
+    table = _verdicts_table()
+    assert table.stacked and "stack" in table.classes
+    html = table.html()
+    assert 'data-label="Rythme observé"' in html and html.count('class="has-verdict"') == 2
+    doc = _on_a_phone(_report(table))
+    boxes = list(_text_boxes(doc))
+    verdicts = [b for b in boxes if "progrès" in b.text]
+    assert len(verdicts) >= 2
+    width = 390  # CSS px, as WeasyPrint lays out
+    for b in boxes:  # no text, verdicts first, beyond the right edge of the screen: nothing to scroll
+        assert b.position_x + b.width <= width + 0.5, (b.text, b.position_x + b.width)
+    # the verdict is shown right under the row's name, before the figures
+    y = {text: min(b.position_y for b in boxes if text in b.text)
+         for text in ("Émissions de GES", "progrès significatif", "−70,2 kt", "orientations SRADDET")}
+    assert y["Émissions de GES"] < y["progrès significatif"] < y["orientations SRADDET"] < y["−70,2 kt"]
+
+
+def test_on_a_phone_a_table_of_figures_keeps_its_columns():
+    figures = Table(pd.DataFrame({"Territoire": ["CALL"], "Population": [242013], "Depuis 2012": ["−0,3 %"]}),
+                    "Population")
+    assert not figures.stacked and "data-label" not in figures.html()
+    css = CSS
+    narrow = re.search(r"@media screen and \(max-width: [\d.]+rem\) \{(.*?)\n\}", css, flags=re.S).group(1)
+    assert "div.pma-table-block { overflow-x: auto; }" in narrow  # it scrolls inside its block if it must
+
+
+@pytest.fixture
+def figure():
+    from pma_eval.charts import house_style, new_figure
+
+    with house_style():
+        fig, ax = new_figure((6.0, 3.0))
+        ax.bar(["2012", "2023"], [3504, 2790])
+        ax.set_title("Émissions de gaz à effet de serre")
+        ax.set_ylabel("kt CO₂e")
+    return Figure(fig, "Histogramme : 3 504 kt CO₂e en 2012, 2 790 en 2023.", "Émissions")
+
+
+def test_charts_are_svg_on_screen_and_png_in_print(figure):
+    html = figure.html()
+    assert html.count("data:image/svg+xml;base64,") == 1 and html.count("data:image/png;base64,") == 1
+    screen, printed = for_screen(html), for_print(html)
+    assert "<picture" not in screen and "image/png" not in screen and "image/svg+xml" in screen
+    assert "<picture" not in printed and "image/svg+xml" not in printed and "image/png" in printed
+    for out in (screen, printed):
+        assert re.search(r'<img src="data:image/[^"]+" alt="Histogramme\u00a0: 3 504', out)
+    svg = base64.b64decode(re.search(r"svg\+xml;base64,([^\"]+)", screen).group(1)).decode("utf-8")
+    # text kept as text, in the printed font with its nearest fallback; no date, no six-decimal coordinates
+    assert ">Émissions de gaz à effet de serre</text>" in svg and "<metadata>" not in svg
+    assert "font-family: 'DejaVu Sans', Verdana, sans-serif" in svg
+    assert not re.search(r'\sd="[^"]*\d\.\d{2}', svg)
+    width = float(re.search(r'<svg\b[^>]*\swidth="([\d.]+)px"', svg).group(1))
+    view = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+    assert width == pytest.approx(view * SCREEN_PX_PER_PT, abs=1)  # 8 pt text reads at 9 px at natural size
+    assert for_screen(screen) == screen and for_print(printed) == printed  # idempotent
+
+
+def test_the_phone_style_shows_charts_at_their_natural_size_and_scrolls_them_in_their_figure():
+    narrow = re.search(r"@media screen and \(max-width: [\d.]+rem\) \{(.*?)\n\}", CSS, flags=re.S).group(1)
+    assert "figure.pma-figure { overflow-x: auto; }" in narrow
+    assert "figure.pma-figure img { width: auto; max-width: none; }" in narrow
+    assert "figure.pma-figure img { width: 100%;" in CSS  # elsewhere, and in print, across the text width
