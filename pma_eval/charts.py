@@ -262,12 +262,24 @@ TEXT_WIDTH_IN = (21.0 - 2 * 1.8) / 2.54
 PRINT_PPI = 200
 
 
+def typeset_texts(fig: plt.Figure) -> None:
+    """French typography (:func:`pma_eval.fmt.typeset`) on every text of a chart — title, labels, legend,
+    notes — as on the page around it (« de l’Artois », « Source : »). Idempotent."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        if text and (done := fmt.typeset(text)) != text:
+            t.set_text(done)
+
+
 def to_png(fig: plt.Figure, ppi: int = PRINT_PPI) -> bytes:
     """PNG bytes of a report chart drawn for its printed size — ``ppi`` pixels per inch once shown across the
     text width — without timestamps (identical from run to run); the figure is closed."""
     import io
     import math
 
+    typeset_texts(fig)
     # the crop savefig(bbox_inches="tight") would compute, computed once here to size the image
     crop = fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
     dpi = math.ceil(ppi * TEXT_WIDTH_IN / crop.width)

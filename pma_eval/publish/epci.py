@@ -23,7 +23,7 @@ from ..report.context import ReportContext, formats_line, has_demonstration, lin
 from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness
 from .fiches import TEMPLATES
 from .manifest import write_manifest
-from .report import CSS, export_pdf
+from .report import CSS, export_pdf, for_screen
 
 
 #: Indicators the synthesis shows (headline table, sector charts, map, communes table).
@@ -90,7 +90,7 @@ def write_syntheses(year: int, paths: Paths | None = None, out_dir: Path | None 
     with atomic_folder(final) as tmp:
         for sigle in load_territory(paths).epcis["epci_sigle"]:
             text = render_synthesis(year, sigle, paths)
-            (tmp / f"{sigle}.html").write_text(text, encoding="utf-8")
+            (tmp / f"{sigle}.html").write_text(for_screen(text), encoding="utf-8")  # SVG charts on screen
             export_pdf(text, tmp / f"{sigle}.pdf")
         write_manifest("syntheses_epci", {"year": int(year)}, tmp, paths)
     return final

@@ -340,6 +340,9 @@ def to_svg(fig) -> bytes:
 
     import matplotlib
 
+    from ..charts import typeset_texts
+
+    typeset_texts(fig)
     crop = fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "pma-eval"}):

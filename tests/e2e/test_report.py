@@ -31,7 +31,8 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, ye
     html = result.html.read_text(encoding="utf-8")
     assert '<html lang="fr">' in html
     assert "<script" not in html and not re.search(r"(src|href)=\"(https?:)?//", html)  # nothing fetched
-    assert 'src="data:image/png;base64,' in html and 'alt="Histogramme empilé' in html
+    # charts in SVG on screen, text kept as text (issue 23: readable on a phone)
+    assert 'src="data:image/svg+xml;base64,' in html and 'alt="Histogramme empilé' in html
     assert "year: int" not in html and "import " not in html  # code and parameter cells hidden
     assert "Données de démonstration" in html  # demonstration series labelled
     assert 'class="cover-demo"' in html  # and the cover stamped (issue 13: nature everywhere)
