@@ -249,14 +249,17 @@ _PICTURE = re.compile(r"<picture>\s*<source\b([^>]*)>\s*<img\b([^>]*?)/?>\s*</pi
 _SRC = re.compile(r'\s(src|srcset)="([^"]*)"')
 
 
+_IMG = re.compile(r"<img\b[^>]*?/?>")
+
+
 def _one_image(html_text: str, kind: str) -> str:
     def image(m: re.Match) -> str:
         svg = dict(_SRC.findall(m.group(1))).get("srcset", "")
         img = dict(_SRC.findall(m.group(2))).get("src", "")
         if not (svg.startswith("data:image/svg+xml") and img.startswith("data:image/png")):
             return m.group(0)
-        rest = _SRC.sub("", m.group(2)).rstrip()
-        return f'<img src="{svg if kind == "svg" else img}"{rest}/>'
+        tag = _IMG.search(m.group(0)).group(0)  # the template's own <img>, its source swapped for screens
+        return tag.replace(img, svg, 1) if kind == "svg" else tag
 
     return _PICTURE.sub(image, html_text)
 

@@ -12,7 +12,8 @@ import pytest
 
 from pma_eval.publish.pagination import half_empty_pages, layout_problems
 from pma_eval.publish.report import CSS, for_print, for_screen
-from pma_eval.report.blocks import SCREEN_PX_PER_PT, Figure, Heading, Table, Text, Verdict
+from pma_eval.charts import SCREEN_PX_PER_PT
+from pma_eval.report.blocks import Figure, Heading, Table, Text, Verdict
 
 weasyprint = pytest.importorskip("weasyprint")
 
