@@ -60,6 +60,8 @@ SGPE_SECTORS = {
 }
 #: Levers about carbon sinks (not in a gross-emissions inventory).
 SINK_LEVERS = ("co2_foret", "augm_couverts", "augm_haies", "augm_prairies", "reduc_artif", "co2_prodbois")
+#: Physical unit of the boiler levers counted in energy (tertiary): translated by the territory's consumption.
+ENERGY_UNIT = "TWh"
 #: Levers whose physical unit is an intensity (regional change kept as such).
 INTENSIVE_LEVERS = ("reduc_consovp", "augm_depla", "augm_covoit", "augm_vélotc", "augm_valodma", "reduc_proddma",
                     "reduc_chal")
@@ -176,6 +178,12 @@ def gaps(projections: dict[str, pd.Series], levels: pd.DataFrame, last_year: int
     return pd.DataFrame(rows)
 
 
+def carrier_energy(energy: pd.DataFrame, year: int) -> dict[tuple[str, str], float]:
+    """Consumption of each (sector, carrier) in ``year`` [MWh]; a carrier without a value is absent."""
+    g = energy[energy["year"] == year].groupby(["sector", "carrier"])["value"].sum(min_count=1).dropna()
+    return {(s, c): float(v) for (s, c), v in g.items()}
+
+
 def carrier_emissions(energy: pd.DataFrame, factors: dict[str, float], year: int) -> dict[tuple[str, str], float]:
     """Direct emissions of each (sector, carrier) in ``year`` [t CO2e]: energy [MWh] × direct factor
     [t CO2e/MWh] (the model's factors, :data:`pma_eval.vocabulary.DIRECT_EMISSION_FACTORS`).
@@ -189,7 +197,8 @@ def carrier_emissions(energy: pd.DataFrame, factors: dict[str, float], year: int
 
 
 def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float],
-               stock: dict[tuple[str, str], float], region: str = "Hauts-de-France") -> pd.DataFrame:
+               stock: dict[tuple[str, str], float], region: str = "Hauts-de-France",
+               energy: dict[tuple[str, str], float] | None = None) -> pd.DataFrame:
     """Split the territory's 2019 → 2030 effort by SGPE lever and translate it into physical units.
 
     Parameters
@@ -202,6 +211,12 @@ def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float],
     stock : dict
         (sector, carrier) → the territory's direct emissions of that carrier in 2019 [t CO2e]
         (:func:`carrier_emissions`): the key of the boiler levers and their cap.
+    energy : dict, optional
+        (sector, carrier) → the territory's consumption of that carrier in 2019 [MWh]
+        (:func:`carrier_energy`). A boiler lever counted in energy (« TWh corr. de gaz… ») is then
+        translated by the territory's own consumption — the same share of the 2019 level as its share of
+        the 2019 emissions — and not by the SGPE's regional ratio, which would give the territory a stock
+        it does not have (2,0 TWh of tertiary gas where it consumed 0,87).
 
     Returns
     -------
@@ -250,6 +265,13 @@ def sgpe_split(levers: pd.DataFrame, effort_by_sector: dict[str, float],
     regional_change = ratio * r["objCO2"]
     r["physical"] = np.where(ratio == 0, np.nan, np.where(r["intensive"], regional_change, extensive))
     r["stock_phys"] = np.where(switch & (ratio != 0), ratio.abs() * r["stock_t"] / 1000.0, np.nan)
+    if energy is not None:
+        in_energy = switch & r["unitPhys"].astype(str).str.startswith(ENERGY_UNIT) & (ratio != 0)
+        mwh = pd.Series([energy.get((s, c), np.nan) if isinstance(c, str) else np.nan
+                         for s, c in zip(r["sector"], r["carrier"])], index=r.index)
+        own = in_energy & mwh.notna() & (r["stock_t"] > 0)
+        r.loc[own, "stock_phys"] = mwh[own] / 1e6  # MWh → TWh
+        r.loc[own, "physical"] = np.sign(ratio[own]) * r.loc[own, "effort_t"] / r.loc[own, "stock_t"] * r.loc[own, "stock_phys"]
     out = r.rename(columns={"leverName": "lever", "unitPhys": "unit_phys_sgpe"})
     out["unit_phys"] = [territory_unit(u, i) for u, i in zip(out["unit_phys_sgpe"], out["intensive"])]
     out["lever"] = out["lever"].map(with_accents)

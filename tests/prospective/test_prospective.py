@@ -429,6 +429,23 @@ def test_sgpe_boiler_levers_follow_the_territory_fuels_and_stop_at_its_stock():
         sgpe_split(levers, {"residentiel": 40_000.0}, {("residentiel", "produits_petroliers"): 15_000.0}, region="R")
 
 
+def test_a_boiler_lever_counted_in_energy_is_translated_by_the_territorys_own_consumption():
+    """Issue 23 (second read): the tertiary gas lever asked « −0,91 TWh, soit 45 % du niveau de 2019 (2,0) »
+    where the territory consumed 0,87 TWh: the SGPE's regional ratio (TWh per kt) gave it a stock it does
+    not have. Hand case: gas 2019 = 870 000 MWh, 178 350 t (× 0,205); the lever takes 80 250 t, 45 % of
+    the emissions, hence 45 % of the 0,87 TWh = −0,3915 TWh, whatever the regional ratio (−0,0115)."""
+    levers = pd.DataFrame([{"regionName": "R", "id": "reduc_tgaz", "leverName": "gaz", "sector": "Tertiaire",
+                            "group": "", "objCO2": 10.0, "startPoint2019": 0.0, "ratioCO2toPhys": -0.0115,
+                            "unitPhys": "TWh corr. de gaz consommés dans le secteur tertiaire (en 2030)"}])
+    stock = {("tertiaire", "gaz"): 870_000.0 * 0.205}
+    t = sgpe_split(levers, {"tertiaire": 80_250.0}, stock, region="R", energy={("tertiaire", "gaz"): 870_000.0})
+    r = t.iloc[0]
+    assert r["stock_phys"] == pytest.approx(0.87) and r["physical"] == pytest.approx(-0.87 * 80_250 / 178_350)
+    # without the consumption, the regional ratio: 80,25 kt × 0,0115 = 0,92 TWh of a « stock » of 2,05 TWh
+    regional = sgpe_split(levers, {"tertiaire": 80_250.0}, stock, region="R").iloc[0]
+    assert regional["stock_phys"] == pytest.approx(0.0115 * 178.35)
+
+
 def test_carrier_emissions_use_the_model_factors():
     from pma_eval.prospective.effort import carrier_emissions
 

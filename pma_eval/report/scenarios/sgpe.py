@@ -6,7 +6,8 @@ import pandas as pd
 
 from ... import fmt
 from ...prospective import sgpe_split
-from ...prospective.effort import carrier_emissions, CARRIER_LEVERS, SCENARIO_COUNTERPARTS, SGPE_END, SGPE_START
+from ...prospective.effort import (carrier_emissions, carrier_energy, CARRIER_LEVERS, SCENARIO_COUNTERPARTS, SGPE_END,
+                                    SGPE_START)
 from ...prospective.model import calibration
 from ...prospective.options import cumulated_quantity
 from ...prospective.results import reference_effort
@@ -24,7 +25,8 @@ def sgpe_frame(ctx: ForesightContext) -> pd.DataFrame:
     key = ("sgpe",)
     if key not in ctx._cache:
         stock = carrier_emissions(ctx.energy_carriers, DIRECT_EMISSION_FACTORS, SGPE_START)
-        ctx._cache[key] = sgpe_split(ctx.sgpe, reference_effort(ctx.reference, SGPE_START, SGPE_END), stock)
+        ctx._cache[key] = sgpe_split(ctx.sgpe, reference_effort(ctx.reference, SGPE_START, SGPE_END), stock,
+                                     energy=carrier_energy(ctx.energy_carriers, SGPE_START))
     return ctx._cache[key]
 
 
