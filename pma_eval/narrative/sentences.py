@@ -44,9 +44,13 @@ def subjects() -> dict:
     return safe_load((TEMPLATES / "sujets.yml").read_text(encoding="utf-8"))
 
 
-def _render(name: str, **kw) -> str:
-    # Collapse template whitespace only: str.split() would also eat the no-break spaces of the numbers.
+def render(name: str, **kw) -> str:
+    """A sentence of ``narrative/templates/<name>`` (jinja2, editable without touching Python), its
+    template whitespace collapsed (never the no-break spaces of the numbers)."""
     return re.sub(r"[ \t\r\n]+", " ", _env().get_template(name).render(**kw)).strip()
+
+
+_render = render
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,9 @@ def test_stakes_are_ranked_in_tonnes_not_by_ratios_of_rates():
     assert len(points) == 1 and points[0].rule == "pace_gap"  # one emission stake (no energy target here)
     text = points[0].sentence
     assert text.startswith("GES transports, sans objectif vérifié, mais ")
-    assert "il manquerait 0,85 kt CO₂e en 2030 pour l'objectif SNBC-2 à vérifier" in text.replace(NBSP, " ")
+    assert "il manquerait 0,85 kt CO₂e en 2030 pour l’objectif SNBC-2 à vérifier" in text.replace(NBSP, " ")
     assert "(−4 t CO₂e/an)" in text.replace(NBSP, " ")  # −4 t a year: below 1 kt, in tonnes
-    assert "aucune action en cours du plan d'actions n'y est rattachée" in text
+    assert "aucune action en cours du plan d’actions n’y est rattachée" in text
 
 
 def test_a_stake_names_the_unfinished_action_with_the_largest_budget():
@@ -76,7 +76,7 @@ def test_commitments_without_a_completed_action_by_the_year():
                             "start": pd.to_datetime(["2020-01-01", "2021-01-01", "2024-03-01"]), "nature": "observed"})
     points = decide.idle_commitments(_ctx(activity={"strategy": strategy, "actions": actions}))
     # E3's only completed action starts after 2023: it does not count for the 2023 report.
-    assert points[0].sentence == ("Engagements sans action réalisée : 2 engagements du Pôle sur 3, dont « Sortir du fioul » ; "
+    assert points[0].sentence == ("Engagements sans action réalisée : 2 des 3 engagements du Pôle, dont « Sortir du fioul » ; "
                                   "« Planter ».")
     assert decide.idle_commitments(_ctx(activity=None)) == []
 

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ... import fmt
 from ...evaluation.targets import named_framework
+from ...narrative.sentences import render
 from ...territory import worst_nature
 from ...vocabulary import PCAET, SECTOR_LABELS
 from ..blocks import Bullets, Group, Heading, Table, Text, Verdict
@@ -180,7 +181,7 @@ def option_for(ctx: ReportContext, iid: str) -> str:
     from ..network import action_state, activity_of
 
     act = activity_of(ctx)  # an EPCI's own actions in an EPCI's report
-    none = "aucune action en cours du plan d'actions n'y est rattachée"
+    none = render("decider/option.j2", action=None)
     if not act or "actions" not in act or "strategy" not in act:
         return none
     related = related_indicators(ctx, iid)
@@ -194,9 +195,9 @@ def option_for(ctx: ReportContext, iid: str) -> str:
         tied = tied.assign(status=action_state(tied, ctx.year))
     best = tied.sort_values("budget_planned", ascending=False, na_position="last").iloc[0]
     budget = best.get("budget_planned", math.nan)
-    money = f", {fmt.number(budget, 0)}\u00a0€ prévus" if budget == budget else ""
     state = str(best["status"]).replace(" (", ", ").rstrip(")")  # « en retard, échéance dépassée »: no nested brackets
-    return f"option : « {best['title']} » ({best['pilot']}{money}, {state})"
+    return render("decider/option.j2", action=best["title"], pilote=best["pilot"], etat=state,
+                  budget=f"{fmt.number(budget, 0)}\u00a0€" if budget == budget else None)
 
 
 def pace_gaps(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
@@ -214,21 +215,20 @@ def pace_gaps(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
         r = best["row"]
         ind = ctx.catalogue[r.indicator_id]
         amount = (f"{fmt.significant(best['shortfall'] / 1000, 2)} kt CO₂e" if kind == "emissions" else
-                  f"{fmt.significant(best['shortfall'] / 1000, 2)} GWh")
-        what = " d'énergie renouvelable" if ind.short_unit == "%" else ""
-        title = ind.short_title
+                  f"{fmt.significant(best['shortfall'] / 1000, 2)} GWh"
+                  + (" d’énergie renouvelable" if ind.short_unit == "%" else ""))
+        weight = ""
         if not best["verified"]:
             total, _ = value(ctx, "ges_total") if kind == "emissions" else value(ctx, "conso_energie_finale")
             mine, _ = value(ctx, r.indicator_id)
             weight = (f"{least(ctx, r.indicator_id)}{fmt.percent(mine / total, 0)} des "
                       f"{'émissions' if kind == 'emissions' else 'consommations'}"
                       if total == total and mine == mine and total else "un secteur à fort enjeu")
-            title += f", sans objectif vérifié, mais {weight}"
-        out.append(DecisionPoint("pace_gap", (
-            f"{title} : au rythme de {int(r.start_year)} à {int(r.end_year)} "
-            f"({pace_text(ind.short_unit, r.observed_slope)}), il manquerait {amount}{what} en {int(r.target_year)} "
-            f"pour l'objectif {named_framework(r.framework, r.document)}{'' if best['verified'] else ' à vérifier'} ; "
-            f"{option_for(ctx, r.indicator_id)}"),
+        out.append(DecisionPoint("pace_gap", render(
+            "decider/enjeu.j2", indicateur=ind.short_title, poids=weight, debut=int(r.start_year),
+            fin=int(r.end_year), rythme=pace_text(ind.short_unit, r.observed_slope), manque=amount,
+            annee=int(r.target_year), cadre=named_framework(r.framework, r.document), verifie=bool(best["verified"]),
+            option=option_for(ctx, r.indicator_id)),
             frozenset(natures(ctx, r.indicator_id).loc[int(r.start_year):int(r.end_year)])))
     return out
 
@@ -253,11 +253,9 @@ def uncovered_effort(ctx: ReportContext) -> list[DecisionPoint]:
     if uncovered <= 0:
         return []
     nat = {"demonstration"} if inputs.is_demonstration else {"observed"}
-    return [DecisionPoint("uncovered_effort", (
-        f"Effort sans levier : sur la trajectoire de référence, {fmt.significant(uncovered / 1000, 3)} kt CO₂e "
-        f"d'émissions de {EFFORT_YEAR} ne relèvent d'aucun levier chiffré du scénario "
-        f"« {inputs.scenarios[TARGET_SCENARIO].title} » : à attribuer à des actions"),
-        frozenset(nat))]
+    return [DecisionPoint("uncovered_effort", render(
+        "decider/effort.j2", effort=f"{fmt.significant(uncovered / 1000, 3)} kt CO₂e", annee=EFFORT_YEAR,
+        scenario=inputs.scenarios[TARGET_SCENARIO].title), frozenset(nat))]
 
 
 def idle_commitments(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
@@ -269,13 +267,9 @@ def idle_commitments(ctx: ReportContext, n: int = 2) -> list[DecisionPoint]:
     if c is None or c.idle.empty:
         return []
     idle = c.idle
-    named = " ; ".join(f"« {x} »" for x in idle["commitment"].head(n))
-    more = len(idle) - min(n, len(idle))
-    count = f"{len(idle)} {c.scope} sur {c.total}" if len(idle) > 1 else f"un des {c.total} {c.scope}"
-    return [DecisionPoint("commitments", (
-        f"Engagements sans action réalisée : {count}, dont {named}" + (f" et {more} autres" if more > 1 else
-                                                                         " et un autre" if more == 1 else "")),
-        c.natures)]
+    return [DecisionPoint("commitments", render(
+        "decider/engagements.j2", nombre=len(idle), total=c.total, portee=c.scope,
+        cites=list(idle["commitment"].head(n)), autres=len(idle) - min(n, len(idle))), c.natures)]
 
 
 def largest_move(ctx: ReportContext) -> list[DecisionPoint]:
@@ -291,16 +285,16 @@ def largest_move(ctx: ReportContext) -> list[DecisionPoint]:
     if not moves:
         return []
     sector, (delta, nat) = max(moves.items(), key=lambda kv: abs(kv[1][0]))
-    text = (f"Plus forte variation de {y0} à {y1} : {SECTOR_LABELS[sector]}, "
-            f"{fmt.number(delta / 1000, 0, signed=True)} kt CO₂e")
     eff = drivers(ctx, y0)
+    factor, effect = None, None
     if eff is not None and len(eff):
         from ...evaluation import FACTOR_LABELS_FR
 
         main = eff.abs().idxmax()
-        text += (f" ; sur l'ensemble des émissions, le premier facteur de l'année est « {FACTOR_LABELS_FR[main].lower()} » "
-                 f"({fmt.number(eff[main] / 1000, 0, signed=True)} kt)")
-    return [DecisionPoint("largest_move", text, nat)]
+        factor, effect = FACTOR_LABELS_FR[main].lower(), f"{fmt.number(eff[main] / 1000, 0, signed=True)} kt"
+    return [DecisionPoint("largest_move", render(
+        "decider/variation.j2", debut=y0, fin=y1, secteur=SECTOR_LABELS[sector],
+        variation=f"{fmt.number(delta / 1000, 0, signed=True)} kt CO₂e", facteur=factor, effet=effect), nat)]
 
 
 def decision_points(ctx: ReportContext) -> list[DecisionPoint]:
