@@ -101,6 +101,8 @@ def pace_text(unit: str, slope: float, signed: bool = True) -> str:
         return _sig(slope, 2, signed) + "\u00a0point" + ("s" if abs(slope) >= 2 else "") + "/an"
     u = UNITS[unit]
     x, shown = slope * u.factor, u.display
+    if u.decimals == 0 and u.factor == 1 and abs(x) >= 10:  # people, installations: whole numbers
+        return fmt.number(x, 0, signed=signed) + (f"\u00a0{shown}" if shown else "") + "/an"
     if abs(x) < 1 and u.factor != 1:  # −4 t CO₂e/an rather than −0,004 kt CO₂e/an
         x, shown = slope, unit
     return _sig(x, 3, signed) + (f"\u00a0{shown}" if shown else "") + "/an"
