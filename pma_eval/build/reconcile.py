@@ -5,11 +5,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import fmt
 from ..errors import InputDataError, Problem
-from ..vocabulary import ALWAYS_PRESENT_SECTORS
+from ..vocabulary import ALWAYS_PRESENT_SECTORS, CARRIER_LABELS, SECTOR_LABELS
 from ..territory import PMA_CODE, SUM_TOLERANCE, Territory, sums_differ, worst_nature
 from .common import SUM_TOLERANCE_PUBLISHED, TABLES, BuildReport
 from .precedence import apply_precedence
+
+
+#: Published values that differ from the sum of their communes, cited one by one (largest gaps first);
+#: the others are counted in one more line.
+SHOWN_GAPS = 5
+
+
+def _described(where: dict, territory: Territory) -> str:
+    """« CALL, 2022, agriculture, électricité »: a key of a reconciled table in words."""
+    parts = [territory.name(where["geo_level"], where["geo_code"])] if where.get("geo_code") else []
+    if "year" in where:
+        parts.append(str(int(where["year"])))
+    if where.get("sector") in SECTOR_LABELS:
+        parts.append(SECTOR_LABELS[where["sector"]].lower())
+    if where.get("carrier") in CARRIER_LABELS:
+        parts.append(CARRIER_LABELS[where["carrier"]].lower())
+    parts += [str(v) for c, v in where.items() if c not in ("geo_level", "geo_code", "year", "sector", "carrier")]
+    return ", ".join(parts)
 
 
 def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Territory,
@@ -54,10 +73,17 @@ def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Terr
         before = agg.loc[hit].set_index(k)["value"]
         after = g.set_index(k)["value"]
         common = before.dropna().index.intersection(after.dropna().index)
+        # ``before`` holds the sums of the communes, ``after`` the values published for the territory
         gap = ((before[common] - after[common]).abs() / after[common].abs().clip(lower=1e-9))
-        for key in gap.index[gap > SUM_TOLERANCE_PUBLISHED][:5]:
-            report.warnings.append(f"{label} : valeur publiée pour {key} différente de la somme des communes "
-                                   f"({before[key]:.0f} contre {after[key]:.0f}) ; la valeur publiée est retenue")
+        off = gap[gap > SUM_TOLERANCE_PUBLISHED].sort_values(ascending=False)
+        for key in off.index[:SHOWN_GAPS]:
+            where = dict(zip(k, key if isinstance(key, tuple) else (key,)))
+            report.warnings.append(
+                f"{label} : {_described(where, territory)} : valeur publiée {fmt.number(after[key], 0)}, somme des "
+                f"communes {fmt.number(before[key], 0)} ; la valeur publiée est retenue")
+        if len(off) > SHOWN_GAPS:
+            report.warnings.append(f"{label} : {len(off) - SHOWN_GAPS} autres valeurs publiées diffèrent de la "
+                                   f"somme des communes (les {SHOWN_GAPS} plus grands écarts sont cités)")
         agg = pd.concat([agg.loc[~hit], g], ignore_index=True)
         if level == "epci":
             # The Pôle of every key touched at EPCI level is recomputed from the three EPCIs.
