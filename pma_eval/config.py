@@ -60,6 +60,14 @@ def get_paths(root: str | os.PathLike | None = None) -> Paths:
 YEAR_MIN = 1990
 YEAR_MAX = 2060
 
+
+def observed_year_max() -> int:
+    """Last year an observation can be about: the current year (annual data of a later year would be a
+    projection or a typing error, never an observation). Targets and scenarios may look further."""
+    import datetime
+
+    return datetime.date.today().year
+
 # Defaults of the scenario report (command line, yearly run, notebook context).
 DEFAULT_SCENARIOS = ("tendanciel", "turbine", "snbc")
 DEFAULT_HORIZON = 2050

@@ -313,6 +313,19 @@ class Parser:
                          column, self.df[column])
         return values
 
+    def observed_year(self, column: str) -> pd.Series:
+        """A year of observed data: in the workbench's range and not later than the current year
+        (issue 25: a file with 2030 went in and was published as observed)."""
+        from ..config import YEAR_MAX, YEAR_MIN, observed_year_max
+
+        values = self.year(column, YEAR_MIN, YEAR_MAX)
+        last = observed_year_max()
+        future = values.notna() & (values > last)
+        if future.any():
+            self.problem(f"année future : une donnée observée ne peut pas porter sur une année postérieure à {last}",
+                         values.index[future], column, self.df[column])
+        return values
+
     def code(self, column: str, kind: str, required: bool = True) -> pd.Series:
         """Parse a geographic code: ``kind`` is ``"insee"`` (5 characters) or ``"siren"`` (9 digits)."""
         s = self.df[column].astype(str).str.strip()

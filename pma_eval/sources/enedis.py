@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import YEAR_MAX, YEAR_MIN
 from ._table import Parser, read_any
 
 
@@ -23,7 +22,7 @@ def read_enedis_residential_epci(path: str | Path, display: str | None = None) -
                      {"nombre_habitants": ()})
     out = pd.DataFrame({
         "epci_siren": p.code(cols["code_epci"], "siren"),
-        "year": p.year(cols["annee"], YEAR_MIN, YEAR_MAX),
+        "year": p.observed_year(cols["annee"]),
         "sites": p.integer(cols["nb_sites"], minimum=0),
         "value": p.number(cols["conso_totale_mwh"], required=True),
         "inhabitants": p.integer(cols["nombre_habitants"], required=False) if "nombre_habitants" in cols else pd.NA,

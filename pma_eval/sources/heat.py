@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import YEAR_MAX, YEAR_MIN
 from ..vocabulary import HEAT_GAS_SPELLINGS
 from ._table import Parser, normalise_name, read_any
 
@@ -43,7 +42,7 @@ def read_heat_production(path: str | Path, display: str | None = None) -> pd.Dat
     p = Parser(read_any(path, display, allow_empty=True), display or str(path))
     cols = p.columns({c: () for c in COLUMNS})
     terr = p.text(cols["territoire"]).str.upper()
-    year = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
+    year = p.observed_year(cols["annee"])
     tech = p.choice(cols["filiere"], HEAT_GAS_SPELLINGS, what="filière")
     value = p.number(cols["valeur"], required=True)
     unit = p.choice(cols["unite"], {k: k for k in UNITS}, what="unité")
@@ -134,7 +133,7 @@ def read_biomethane_register(path: str | Path, display: str | None = None,
         if "annee" not in cols:
             p.problem("colonne « annee » absente : une quantité injectée se rapporte à une année", column="annee")
         else:
-            out["year"] = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
+            out["year"] = p.observed_year(cols["annee"])
             out["injected_mwh"] = p.number(cols["injecte"])
     p.raise_if_any()
     kept = out.loc[inside].reset_index(drop=True)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import YEAR_MAX, YEAR_MIN
 from ..vocabulary import POLLUTANT_SPELLINGS, POLLUTANTS
 from ._table import Parser, read_any
 
@@ -73,7 +72,7 @@ def read_inventory(path: str | Path, display: str | None = None, sheet: str | in
     p = Parser(read_any(path, display, sheet=sheet), display or str(path))
     cols = p.columns({c: () for c in TEMPLATE_COLUMNS})
     terr = p.text(cols["territoire"]).str.upper()
-    year = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
+    year = p.observed_year(cols["annee"])
     sector = p.choice(cols["secteur"], SECTORS, what="secteur")
     carrier = p.choice(cols["energie_ou_gaz"], CARRIERS, what="énergie ou gaz")
     value = p.number(cols["valeur"], required=True)

@@ -32,7 +32,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import YEAR_MAX, YEAR_MIN
 from ._table import LINE, Parser, lookup, normalise_name, read_any
 from .layouts import detect, unknown_layout
 
@@ -208,7 +207,7 @@ def _wide(p: Parser, communes: set[str] | None) -> tuple[pd.DataFrame, pd.DataFr
         aggregates = _aggregates(pd.concat(frames, ignore_index=True).dropna(subset=["year", "carrier"]), geo_cols)
     level, geo_col, outside = _geography(p, communes)
     geo = p.code(geo_col, "insee" if level == "commune" else "siren")
-    year = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
+    year = p.observed_year(cols["annee"])
     carrier = p.choice(cols["filiere"], CARRIERS, what="filière")
     parts = []
     for suffix, _, sector in WIDE_SECTORS:
@@ -260,7 +259,7 @@ def _long(p: Parser, communes: set[str] | None) -> tuple[pd.DataFrame, pd.DataFr
         aggregates = _aggregates(frame.dropna(subset=["year", "carrier", "sector"]), geo_cols)
     level, geo_col, outside = _geography(p, communes)
     geo = p.code(geo_col, "insee" if level == "commune" else "siren")
-    year = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
+    year = p.observed_year(cols["annee"])
     carrier = p.choice(cols["filiere"], CARRIERS, what="filière")
     sector_raw = p.df[cols["code_grand_secteur"]].astype(str)
     sector = lookup(sector_raw, SECTORS)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import YEAR_MAX, YEAR_MIN
 from ._table import LINE, Parser, read_any
 
 
@@ -31,7 +30,7 @@ def read_population(path: str | Path, display: str | None = None) -> pd.DataFram
                      {"population_totale": ("ptot",), "millesime_statut": (), "sources": ("source",)})
     out = pd.DataFrame({
         "code_insee": p.code(cols["code_insee"], "insee"),
-        "millesime": p.year(cols["millesime"], YEAR_MIN, YEAR_MAX),
+        "millesime": p.observed_year(cols["millesime"]),
         "population_municipale": p.integer(cols["population_municipale"], minimum=0),
         "population_totale": (p.integer(cols["population_totale"], required=False, minimum=0)
                               if "population_totale" in cols else pd.NA),

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import YEAR_MAX, YEAR_MIN
 from ..vocabulary import POLLUTANTS
 from ._table import Parser, read_any
 from .inventory import CARRIERS, SECTORS
@@ -36,7 +35,7 @@ def read_prices(path: str | Path, display: str | None = None) -> pd.DataFrame:
     carrier = p.choice(cols["energie"], {k: v for k, v in CARRIERS.items() if v != "ges" and v not in POLLUTANTS},
                        what="énergie")
     sector = p.choice(cols["secteur"], {**SECTORS, ALL_SECTORS: ALL_SECTORS}, what="secteur")
-    year = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
+    year = p.observed_year(cols["annee"])
     price = p.number(cols["prix"], required=True, minimum=0, maximum=100000)
     unit = p.choice(cols["unite"], {k: k for k in UNITS}, what="unité")
     source = p.text(cols["source"])

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import YEAR_MAX, YEAR_MIN
 from ..vocabulary import LAND_USE_SPELLINGS
 from ._table import Parser, read_any
 
@@ -41,7 +40,7 @@ def read_aldo(path: str | Path, display: str | None = None) -> pd.DataFrame:
     p = Parser(read_any(path, display, allow_empty=True), display or str(path))
     cols = p.columns({c: () for c in COLUMNS})
     terr = p.text(cols["territoire"]).str.upper()
-    year = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
+    year = p.observed_year(cols["annee"])
     land = p.choice(cols["occupation_du_sol"], LAND_USE_SPELLINGS, what="occupation du sol")
     qty = p.choice(cols["grandeur"], QUANTITIES, what="grandeur")
     value = p.number(cols["valeur"], required=True, allow_negative=True)

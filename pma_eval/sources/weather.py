@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import YEAR_MAX, YEAR_MIN
 from ..vocabulary import POLLUTANTS
 from ._table import Parser, read_any
 from .inventory import CARRIERS, SECTORS
@@ -36,7 +35,7 @@ def read_degree_days(path: str | Path, display: str | None = None) -> pd.DataFra
     p = Parser(read_any(path, display), display or str(path))
     cols = p.columns({c: () for c in DJU_COLUMNS}, {"base": ("temperature_de_base",)})
     station = p.text(cols["station"])
-    year = p.year(cols["annee"], YEAR_MIN, YEAR_MAX)
+    year = p.observed_year(cols["annee"])
     dju = p.number(cols["dju"], required=True, minimum=1, maximum=6000)
     base = p.number(cols["base"], minimum=10, maximum=25) if "base" in cols else pd.Series(18.0, index=year.index)
     source = p.text(cols["source"])

@@ -263,3 +263,27 @@ def test_fast_reader_takes_quoted_fields_and_keeps_line_numbers(tmp_path):
     # A blank line shifts the records: the exact reader takes over and lines stay those of the editor.
     f.write_text("annee;nom\n2022;Lens\n\n2023;Liévin\n", encoding="utf-8")
     assert read_csv_fast(f)["_line"].tolist() == [2, 4]
+
+
+def test_a_future_year_is_refused_in_observed_data(tmp_path, monkeypatch):
+    """Issue 25, point 3: a file with 2030 went in with exit 0 and was published as observed. An
+    observation cannot be about a year after the current one: refused, with file, line, column and value
+    (here the third line of the file, the second data row)."""
+    import datetime
+
+    from pma_eval.errors import InputDataError
+
+    this_year = datetime.date.today().year
+    lines = (FIXTURES / "ore_commune.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(";2022;", f";{this_year + 4};", 1)
+    f = tmp_path / "ore_2030.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as exc:
+        read_ore_consumption(f, "data/raw/energie/ore_2030.csv")
+    pb = exc.value.problems[0]
+    assert (pb.file, pb.line, pb.column, pb.value) == ("data/raw/energie/ore_2030.csv", 3, "annee", str(this_year + 4))
+    assert "année future" in pb.message and str(this_year) in pb.message
+    # the current year itself is accepted (a partial or early file is not a typing error)
+    lines[2] = lines[2].replace(f";{this_year + 4};", f";{this_year};", 1)
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert this_year in set(read_ore_consumption(f)["year"])
