@@ -172,6 +172,30 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
             handler.close()
 
 
+#: Build warnings shown on the console (all go to ``execution.log``).
+SHOWN_BUILD_NOTES = 10
+
+
+def _report_build_notes(paths: Paths, echo, log) -> None:
+    """What the build said about the data this run uses — the « priorité aux données réelles » lines and
+    the warnings, read from ``data/processed/manifest.json`` (so a skipped build says them too): each in
+    ``execution.log``, and on the console the precedence lines and the first warnings (issue 25: a
+    scheduled run used to hide them, though they were the only hint of a partial file)."""
+    from ..processed import manifest
+
+    m = manifest(paths)
+    precedence, warnings = m.get("precedence") or [], m.get("warnings") or []
+    for line in precedence:
+        echo(f"      priorité aux données réelles : {line}")
+        log.info("priorité aux données réelles : %s", line)
+    for k, line in enumerate(warnings):
+        if k < SHOWN_BUILD_NOTES:
+            echo(f"      avertissement : {line}")
+        log.warning("avertissement de la construction : %s", line)
+    if len(warnings) > SHOWN_BUILD_NOTES:
+        echo(f"      … et {len(warnings) - SHOWN_BUILD_NOTES} autres avertissements (liste complète dans execution.log)")
+
+
 def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build_line: str, log, folder: Path) -> int:
     """The steps of :func:`run_year` after the build, with ``log`` writing ``execution.log``."""
     from ..processed import load_territory
@@ -179,6 +203,7 @@ def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build
     from .index import write_index
 
     log.info("construction des données : %s", build_line)
+    _report_build_notes(paths, echo, log)
     territory = load_territory(paths)
     steps = [("export des indicateurs", "export", _step_export, (year, paths))]
     for sigle in ["PMA", *territory.epcis["epci_sigle"]]:

@@ -221,6 +221,22 @@ def test_yearly_run_produces_every_report_and_skips_an_unchanged_build(year_run)
     assert _french_problems(year) == []
 
 
+def test_the_yearly_run_says_what_the_build_said(year_run):
+    """Issue 25, point 5: a scheduled run hid the build's warnings and its « priorité aux données réelles »
+    lines, the only hint of a partial file. Even with the build skipped, the run shows the first warnings
+    and writes all of them in execution.log, as the manifest of the data it used lists them."""
+    import json
+
+    m = json.loads((year_run.paths.processed / "manifest.json").read_text(encoding="utf-8"))
+    assert m["warnings"], "the shipped demonstration data carry reconciliation warnings (issue 25, point 6)"
+    shown = [line.strip() for line in year_run.console if line.strip().startswith("avertissement : ")]
+    assert shown and shown[0] == "avertissement : " + m["warnings"][0]
+    assert len(shown) == min(len(m["warnings"]), 10)
+    log = (year_run.folder / "execution.log").read_text(encoding="utf-8")
+    assert all(w in log for w in m["warnings"]) and log.count("avertissement de la construction") == len(m["warnings"])
+    assert all(f"priorité aux données réelles : {p}" in log for p in m["precedence"])
+
+
 def test_a_second_run_on_one_process_gives_identical_files(year_run, year_rerun, tmp_path):
     """Byte identity from run to run, whatever the schedule: the session's run on two processes against the
     one second run, each step in turn on one process; then fiches and syntheses written again."""
