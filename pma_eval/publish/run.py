@@ -333,6 +333,9 @@ def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) ->
     if not manifest_path.exists():
         raise ConfigurationError(f"manifeste introuvable : {manifest_path}")
     m = json.loads(manifest_path.read_text(encoding="utf-8"))
+    stale = raw_changes(paths)
+    for line in stale:
+        echo(line)
     params = dict(m["parametres"])
     title = params.pop("title", "")
     with tempfile.TemporaryDirectory(prefix="pma-verify-") as tmp:
@@ -352,8 +355,36 @@ def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) ->
     for n in diffs:
         echo(f"sortie différente : {n}")
     if not diffs:
-        echo(f"identique : {', '.join(m.get('comparees_par_verify', []))}")
-    return 1 if diffs else 0
+        echo(f"identique : {', '.join(m.get('comparees_par_verify', []))}"
+             + (" (à partir de data/processed, que les fichiers bruts modifiés ci-dessus ne reflètent pas encore)"
+                if stale else ""))
+    return 1 if diffs or stale else 0
+
+
+def raw_changes(paths: Paths) -> list[str]:
+    """French lines naming each raw file changed or removed since ``data/processed`` was built
+    (issue 25: ``verify`` compared the processed inputs only and said « identique » after a raw file
+    changed), and what to run; empty when the processed data still reflect ``data/raw``."""
+    from ..build.write import is_current
+    from ..checksum import sha256
+
+    if is_current(paths.raw, paths.processed, paths.root):
+        return []
+    try:
+        built = {i["path"]: i.get("sha256") for i in
+                 json.loads((paths.processed / "manifest.json").read_text(encoding="utf-8")).get("inputs", [])}
+    except (OSError, ValueError):
+        built = {}
+    now = {p.relative_to(paths.root).as_posix(): p for p in sorted(paths.raw.rglob("*"))
+           if p.is_file() and not p.name.endswith(".meta.yml") and p.name != "README.md"
+           and not p.name.startswith(".")}
+    out = [f"fichier brut modifié depuis la dernière construction : {n}" for n in now
+           if n in built and built[n] and sha256(now[n]) != built[n]]
+    out += [f"fichier brut retiré depuis la dernière construction : {n}" for n in built if n not in now]
+    if not out:
+        out = ["data/processed ne correspond plus aux fichiers bruts ou au code (empreinte différente)"]
+    return out + ["les rapports refaits par verify s'appuient sur data/processed : lancez « pma-eval data build » "
+                  "(ou « pma-eval run ») pour que les fichiers bruts modifiés soient pris en compte"]
 
 
 __all__ = ["PmaEvalError", "run_lock", "run_year", "verify"]
