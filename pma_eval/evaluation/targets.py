@@ -77,11 +77,10 @@ SHORT_NOTES[CORRECTED_NOTE] = "à climat normal"
 
 def short_note(note: str) -> str:
     """« production locale seulement ; à climat normal »: the caveats of a verdict in a few words."""
-    parts = [p.strip() for p in str(note or "").split(";") if p.strip()]
-    short = [SHORT_NOTES.get(p, SHORT_NOTES.get(p.split(" ;")[0], "")) for p in parts]
-    if any(p.startswith(SHARE_NOTE) for p in parts):
-        short.append(SHORT_NOTES[SHARE_NOTE])
-    return " ; ".join(dict.fromkeys(x for x in short if x))
+    parts = (p.strip() for p in str(note or "").split(";"))
+    return " ; ".join(dict.fromkeys(SHORT_NOTES[p] for p in parts if p in SHORT_NOTES))
+
+
 #: Indicators of the targets file about *net* emissions (gross emissions minus sequestration).
 NET_INDICATORS = ("emissions_GES_nettes",)
 NET_REASON = "objectif d'émissions nettes : non évaluable sans données de séquestration"

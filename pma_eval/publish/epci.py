@@ -35,7 +35,7 @@ SHOWN = ("population", "ges_total", "ges_par_habitant", "conso_energie_finale", 
 def communes_table(ctx: ReportContext) -> Table:
     """The 10 most populous communes; an incomplete total is marked « * » and the caption says what is missing."""
     complete, missing = incompleteness(ctx.indicators, ctx.year)
-    rows, seen, marked = [], set(), []
+    rows, seen = [], set()
     for code in ctx.territory.members("epci", ctx.geo_code):
         (pop, n1), (ges, n2), (pv, n3) = (value(ctx, i, level="commune", code=code)
                                           for i in ("population", "ges_par_habitant", "enr_puissance_solaire_pv"))

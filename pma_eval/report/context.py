@@ -47,6 +47,7 @@ class ReportContext:
     verdicts: pd.DataFrame | None = None
     activity: dict[str, pd.DataFrame] | None = None  # registers of the networks and actions, when given
     energy: pd.DataFrame | None = None  # energy by sector and carrier of the territory (EPCI and Pôle rows)
+    energy_corrected: pd.DataFrame | None = None  # the same at normal climate, when degree-days are given
     comparisons: pd.DataFrame | None = None  # the region's inventory by territory (pma_eval.comparisons)
     air: pd.DataFrame | None = None  # air pollutants by sector of the territory (its own rows), when given
 
@@ -94,6 +95,11 @@ def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None)
         ctx.energy = en.loc[(en["geo_level"] != "commune") & (en["year"] <= int(year))]
     except ConfigurationError:
         ctx.energy = None
+    try:
+        ec = load("energy_corrected", paths)
+        ctx.energy_corrected = ec.loc[(ec["geo_level"] != "commune") & (ec["year"] <= int(year))]
+    except ConfigurationError:
+        ctx.energy_corrected = None
     try:
         ctx.comparisons = load("comparisons_ges", paths)
     except ConfigurationError:

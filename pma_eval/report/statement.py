@@ -22,7 +22,7 @@ from ..evaluation import CATEGORY_LABELS_FR, assess_progress, headline_target
 from ..evaluation.targets import named_framework, short_note
 from ..vocabulary import PCAET, SECTOR_LABELS, UNITS
 from .blocks import Verdict
-from .context import ReportContext, natures, series, value
+from .context import ReportContext, series, value
 
 #: Eurostat's categories in one or two words, for a narrow table column.
 EUROSTAT_SHORT_FR = {"significant_progress": "significatif", "moderate_progress": "modéré",
@@ -166,12 +166,6 @@ def statements(ctx: ReportContext) -> dict[str, Statement]:
         if ctx.year in s.index:
             out[ind.id] = statement(ctx, ind.id)
     return out
-
-
-def worst_nature_since(ctx: ReportContext, iid: str, first: int) -> str:
-    from ..territory import worst_nature
-
-    return worst_nature(natures(ctx, iid).loc[first:ctx.year])
 
 
 def _f(x) -> float:

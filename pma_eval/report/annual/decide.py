@@ -44,7 +44,7 @@ from ...evaluation.targets import named_framework
 from ...narrative.sentences import render
 from ...territory import worst_nature
 from ...vocabulary import PCAET, SECTOR_LABELS
-from ..blocks import Bullets, Group, Heading, Table, Text, Verdict
+from ..blocks import Bullets, Group, Heading, Table, Text
 from ..context import NATURE_SHORT, ReportContext, natures, series, source_line, value
 from ...evaluation.progress import RATES_FR
 from ..statement import least, pace_text, statements
@@ -298,8 +298,13 @@ def largest_move(ctx: ReportContext) -> list[DecisionPoint]:
 
 
 def decision_points(ctx: ReportContext) -> list[DecisionPoint]:
-    """The decision points of the page, by the rules of this module, in their order."""
-    points = pace_gaps(ctx) + uncovered_effort(ctx) + idle_commitments(ctx) + largest_move(ctx)
+    """The decision points of the page, by the rules of this module, in their order; a rule is not
+    evaluated once the page is full."""
+    points: list[DecisionPoint] = []
+    for rule in (pace_gaps, uncovered_effort, idle_commitments, largest_move):
+        if len(points) >= MAX_POINTS:
+            break
+        points += rule(ctx)
     return points[:MAX_POINTS]
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import charts, fmt, maps
-from ...errors import ConfigurationError
 from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
-from ...processed import load
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import PCAET, SECTOR_LABELS, TERRITORY_COLORS, UNITS
 from ..blocks import Figure, Table, Text
@@ -82,12 +80,8 @@ def drivers(ctx: ReportContext, start: int | None = None) -> pd.Series | None:
     if ctx.energy is None:
         return None
     try:
-        corrected = load("energy_corrected", ctx.paths)
-    except ConfigurationError:
-        corrected = None
-    try:
         return emissions_drivers(ctx.indicators, ctx.energy, ctx.geo_level, ctx.geo_code, start or ctx.first_year,
-                                 ctx.year, corrected)
+                                 ctx.year, ctx.energy_corrected)
     except (ValueError, KeyError):
         return None
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from ... import fmt
-from ...evaluation import assess_progress, headline_target, mann_kendall
+from ...evaluation import mann_kendall
 from ...evaluation.targets import named_framework, short_framework
 from ...narrative import territory_sentences
 from ...narrative.sentences import CAVEATS, STABLE
@@ -122,14 +122,10 @@ def _verdict_row(ctx: ReportContext, r) -> dict:
         obj += f" ({r.note})"
     period = f"{int(r.start_year)}-{int(r.end_year)}"
     return {"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Objectif": obj,
-            "Rythme observé": _pace(unit, getattr(r, "observed_slope", math.nan)),
+            "Rythme observé": pace_text(unit, getattr(r, "observed_slope", math.nan)),
             "Rythme nécessaire": _needed(unit, getattr(r, "required_slope", math.nan), direction, period, r),
             "Encore nécessaire": _needed(unit, getattr(r, "still_required_slope", math.nan), direction, None, r),
             "Verdicts": _verdicts_cell(r, period)}
-
-
-def _pace(unit: str, slope: float) -> str:
-    return pace_text(unit, slope) if slope == slope else "—"
 
 
 def _needed(unit: str, slope: float, direction: str, period: str | None, r=None) -> str:
