@@ -75,15 +75,22 @@ def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Terr
         common = before.dropna().index.intersection(after.dropna().index)
         # ``before`` holds the sums of the communes, ``after`` the values published for the territory
         gap = ((before[common] - after[common]).abs() / after[common].abs().clip(lower=1e-9))
-        off = gap[gap > SUM_TOLERANCE_PUBLISHED].sort_values(ascending=False)
+        # A sum with unknown parts (secret cells, missing communes) is a lower bound: a published value above
+        # it holds those parts and agrees with it. Only a complete sum that differs, or a known part larger
+        # than the published whole, is a disagreement.
+        partial = ~agg.loc[hit].set_index(k)["complete"].reindex(common).fillna(True).astype(bool)
+        below = (before[common] - after[common]) / after[common].abs().clip(lower=1e-9) <= SUM_TOLERANCE_PUBLISHED
+        off = gap[(gap > SUM_TOLERANCE_PUBLISHED) & ~(partial & below)].sort_values(ascending=False)
         for key in off.index[:SHOWN_GAPS]:
             where = dict(zip(k, key if isinstance(key, tuple) else (key,)))
             report.warnings.append(
                 f"{label} : {_described(where, territory)} : valeur publiée {fmt.number(after[key], 0)}, somme des "
                 f"communes {fmt.number(before[key], 0)} ; la valeur publiée est retenue")
         if len(off) > SHOWN_GAPS:
-            report.warnings.append(f"{label} : {len(off) - SHOWN_GAPS} autres valeurs publiées diffèrent de la "
-                                   f"somme des communes (les {SHOWN_GAPS} plus grands écarts sont cités)")
+            more = len(off) - SHOWN_GAPS
+            report.warnings.append(f"{label} : {more} autre{'s' * (more > 1)} valeur{'s' * (more > 1)} publiée"
+                                   f"{'s' * (more > 1)} diff{'èrent' if more > 1 else 'ère'} de la somme des communes "
+                                   f"(les {SHOWN_GAPS} plus grands écarts sont cités)")
         agg = pd.concat([agg.loc[~hit], g], ignore_index=True)
         if level == "epci":
             # The Pôle of every key touched at EPCI level is recomputed from the three EPCIs.

@@ -239,28 +239,3 @@ def test_an_unchanged_build_is_skipped_and_any_change_rebuilds(tiny_project, mon
     (p.processed / "t.parquet").write_bytes(b"table")
     monkeypatch.setenv("PMA_EVAL_CLE_PSEUDO", "une-autre-cle")  # the pseudonyms would change
     assert not is_current(p.raw, p.processed, p.root)
-
-
-def test_published_totals_that_differ_from_their_communes_are_reported_in_words(built_paths):
-    """Issue 25, point 6: the warnings were Python tuples with SIREN codes, their two numbers in the
-    opposite order to the sentence, and the list was cut at 5 without saying so. The published value of
-    the CABBALR (Enedis/GRDF demonstration file, EPCI level: consoa of the 2015 gas row) is read here from
-    the raw file by hand and must be the number after « valeur publiée »."""
-    import csv
-    import json
-    import re
-
-    m = json.loads((built_paths.processed / "manifest.json").read_text(encoding="utf-8"))
-    lines = [w for w in m["warnings"] if "somme des communes" in w]
-    assert lines and not any(re.search(r"\('|\d{9}", w) for w in lines), lines[:3]  # no tuple, no SIREN
-    cited = [w for w in lines if "valeur publiée" in w]
-    assert any("autres valeurs publiées diffèrent de la somme des communes (les 5 plus grands écarts" in w
-               for w in lines)
-    raw = built_paths.raw / "demonstration" / "ore_conso_elec_gaz_epci_2012_2021_demo.csv"
-    with raw.open(encoding="utf-8") as f:
-        row = next(r for r in csv.DictReader(f, delimiter=";")
-                   if r["code_epci"] == "200072460" and r["annee"] == "2015" and r["filiere"] == "Gaz")
-    published = round(float(row["consoa"]))
-    line = next(w for w in cited if w.startswith("énergie : CABBALR, 2015, agriculture, gaz naturel :"))
-    number = line.split("valeur publiée ")[1].split(",")[0].replace("\u202f", "").replace("\u00a0", "")
-    assert int(number) == published
