@@ -25,7 +25,7 @@ from ..sources.geo import read_commune_shapes
 from ..sources.heat import read_biomethane_register, read_heat_production
 from ..sources.prices import read_prices
 from ..sources.sequestration import read_aldo
-from ..sources.weather import read_degree_days, read_thermosensitive_shares
+from ..sources.weather import read_daily_temperature, read_degree_days, read_thermosensitive_shares
 from ..sources._table import normalise_name
 from ..sources.prospective import read_ademe_parameters_table, read_sgpe_levers, read_tet_trajectory, read_unit_costs
 from ..territory import Territory
@@ -106,6 +106,7 @@ def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
         "sequestration_aldo": lambda: read_aldo(f.path, f.display),
         "production_enr_chaleur_gaz": lambda: read_heat_production(f.path, f.display),
         "dju_annuels": lambda: read_degree_days(f.path, f.display),
+        "temperature_quotidienne": lambda: read_daily_temperature(f.path, f.display),
         "parts_thermosensibles": lambda: read_thermosensitive_shares(f.path, f.display),
         "prix_energie": lambda: read_prices(f.path, f.display),
         "odre_biomethane": lambda: read_biomethane_register(

@@ -139,7 +139,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     for name, table in (("sequestration", steps.sequestration(read, territory, emission_years)),):
         if table is not None:
             tables[name] = table
-    tables.update(steps.climate(read, tables.get("energy"), territory))
+    tables.update(steps.climate(read, tables.get("energy"), territory, report))
     for name, table in (("delivery_points", steps.delivery_points(read, territory, report)),
                         ("energy_bill", steps.energy_bill(read, tables.get("energy")))):
         if table is not None:

@@ -51,12 +51,11 @@ def test_shares_must_be_between_0_and_1(tmp_path):
 
 def test_corrected_series_and_weather_factor(built_paths):
     ind = load("indicators", built_paths).set_index(["indicator_id", "geo_level", "geo_code", "year"])["value"]
-    # 2016 and 2021 have the normal's degree-days (index 1): corrected = measured.
-    for y in (2016, 2021):
-        assert ind[("indice_rigueur_climatique", "pma", "PMA", y)] == pytest.approx(1.0)
-        assert ind[("conso_energie_finale_corrigee", "pma", "PMA", y)] == pytest.approx(
-            ind[("conso_energie_finale", "pma", "PMA", y)])
-    # A mild year (2023, index 0,90): consumption at normal climate is higher than measured.
+    # Real degree-days from 2016 (Hauts-de-France, base 17 °C): a cold 2016 (index 1,11) is corrected
+    # downwards, a mild 2023 (index 0,94) upwards.
+    assert ind[("indice_rigueur_climatique", "pma", "PMA", 2016)] > 1.05
+    assert ind[("conso_energie_finale_corrigee", "pma", "PMA", 2016)] < ind[("conso_energie_finale", "pma", "PMA", 2016)]
+    assert ind[("indice_rigueur_climatique", "pma", "PMA", 2023)] < 0.97
     assert ind[("conso_energie_finale_corrigee", "pma", "PMA", 2023)] > ind[("conso_energie_finale", "pma", "PMA", 2023)]
 
     from pma_eval.evaluation import emissions_drivers
@@ -64,14 +63,65 @@ def test_corrected_series_and_weather_factor(built_paths):
     indicators = load("indicators", built_paths)
     energy = load("energy", built_paths)
     eff = emissions_drivers(indicators, energy, "pma", "PMA", 2016, 2023)
-    # The effects still add up to the change of total emissions; the mild 2023 lowers emissions.
+    # The effects still add up to the change of total emissions; 2023, milder than 2016, lowers emissions.
     change = ind[("ges_total", "pma", "PMA", 2023)] - ind[("ges_total", "pma", "PMA", 2016)]
     assert eff.sum() == pytest.approx(change, rel=1e-9)
     assert eff["climate"] < 0
-    # 2016 → 2021 (same degree-days at both ends, chained through other years): the weather effect is
-    # only what the chaining leaves, small beside the energy effect.
+    # 2016 → 2021 (nearly the same degree-days at both ends, 2 242 and 2 251): the weather effect is small
+    # beside the energy effect.
     eff21 = emissions_drivers(indicators, energy, "pma", "PMA", 2016, 2021)
     assert abs(eff21["climate"]) < 0.1 * abs(eff21["energy_per_capita"])
+
+
+def test_real_degree_days_take_precedence_over_demonstration(tiny_project):
+    """2016–2024 come from the daily temperatures (observed), 2012–2015 keep the demonstration file's index
+    carried to the real normal (demonstration); the normal is the mean of the real complete years, never
+    the base-18 demonstration normal of 2 500."""
+    from pma_eval.build import build_tables
+    from pma_eval.sources.weather import heating_degree_days, read_daily_temperature
+
+    tables, report = build_tables(tiny_project)
+    c = tables["climate"]
+    c = c[c["geo_level"] == "pma"].pivot(index="year", columns="variable", values="value")
+    nature = tables["climate"].query("geo_level == 'pma' and variable == 'dju'").set_index("year")["nature"]
+    real = heating_degree_days(read_daily_temperature(
+        tiny_project.raw / "energie" / "temperature-quotidienne-regionale_hauts-de-france.csv")).set_index("year")
+    normal = real.loc[2016:2024, "dju"].mean()  # 2025 is incomplete (December absent): not in the normal
+    assert normal == pytest.approx(2022.76, abs=0.01)
+    assert list(c["dju_reference"]) == pytest.approx([normal] * len(c))
+    for y in range(2016, 2025):
+        assert nature[y] == "observed" and c.at[y, "dju"] == pytest.approx(real.at[y, "dju"])
+        assert c.at[y, "climate_index"] == pytest.approx(real.at[y, "dju"] / normal)
+    assert 2025 not in c.index
+    # 2013: demonstration 2 700 DJU (base 18) ÷ its normal 2 500 = 1,08, kept as the index of the year.
+    for y in range(2012, 2016):
+        assert nature[y] == "demonstration"
+    assert c.at[2013, "climate_index"] == pytest.approx(1.08)
+    assert c.at[2013, "dju"] == pytest.approx(1.08 * normal)
+    # Missing days are counted, per year, in the table and in the build report.
+    assert c.loc[2021:2024, "days_missing"].to_dict() == {2021: 1, 2022: 0, 2023: 3, 2024: 7}
+    assert any("degrés-jours : 2016–2023 réels" in n and "2012–2015" in n for n in report.precedence)
+    assert any("2025 incomplet" in w for w in report.warnings)
+    # The corrected consumption of a demonstration year stays demonstration, even with observed weather.
+    ec = tables["energy_corrected"]
+    assert set(ec.loc[(ec["year"] == 2019) & (ec["nature"] != "secret"), "nature"]) == {"demonstration"}
+
+
+def test_a_file_of_several_regions_needs_the_option(tiny_project):
+    """A national file holds every region: without ``options: {region: …}`` the build refuses to choose."""
+    from pma_eval.build import build_tables
+
+    stored = tiny_project.raw / "energie" / "temperature-quotidienne-regionale_hauts-de-france.csv"
+    data = stored.read_bytes()
+    other = b"2016-01-01T00:00:00-11;01/01/16;11;\xc3\x8ele-de-France;3.3;8.76;6.03\n"
+    stored.chmod(0o644)
+    stored.write_bytes(data + other)
+    meta = stored.with_name(stored.name + ".meta.yml")
+    meta.chmod(0o644)
+    meta.write_text(meta.read_text(encoding="utf-8").replace("options:\n  region: '32'\n", ""), encoding="utf-8")
+    with pytest.raises(InputDataError) as exc:
+        build_tables(tiny_project)
+    assert "indiquez laquelle représente le territoire" in str(exc.value)
 
 
 def test_consumption_target_is_judged_at_normal_climate(built_paths):

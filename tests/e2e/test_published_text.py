@@ -164,15 +164,18 @@ def test_known_leftovers_still_occur(operator_hits, typography_hits, year_run):
 
 
 def test_sentences_follow_the_shipped_data(year_run):
-    """The shipped networks, degree-days, air and heat values are demonstration values: no page attributes
-    them to a producer or calls them measured, and no sentence says what has not been entered."""
+    """The shipped networks, air and heat values are demonstration values, and so is the consumption corrected
+    with the real degree-days: no page attributes them to a producer or calls them measured, and no sentence
+    says what has not been entered."""
     folder = year_run.folder
     for territoire in ("PMA", "CALL", "CAHC", "CABBALR"):
         text = " ".join(html_texts(folder / territoire / "rapport_annuel.html"))
         assert not re.search(r"selon l’Agence ORE", text, re.IGNORECASE)
         assert not re.search(r"\bmesurés\b", text)
         assert "points de livraison" in text and "valeurs de démonstration" in text
-        assert "Les degrés-jours sont de démonstration" in text
+        # real degree-days (Hauts-de-France, issue 26), demonstration consumption: the correction says both
+        assert "Les degrés-jours sont observés, mais la consommation" in text
+        assert "Les degrés-jours sont de démonstration" not in text
         assert "n’est encore saisi" not in text and "Aucune donnée de réseau de chaleur" not in text
         # the sources annex lists only files that gave values: no empty template « à saisir »
         assert "à saisir" not in text

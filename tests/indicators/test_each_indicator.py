@@ -16,9 +16,10 @@ and one year, and the origin of each number is stated beside it:
   ``energie_ou_gaz`` = NOx, PM10, PM2,5, COVNM, SO2 or NH3, in t), the CALL in 2023;
 - sequestration: the demonstration file in the ALDO template (``data/raw/demonstration``, flows in
   t CO₂e a year with ALDO's sign, stocks in t C), the CALL, entered for 2018 and carried to 2016;
-- weather: the demonstration degree-day file (``dju`` a year; the normal is the ``reference_dju`` option
-  of its ``.meta.yml``) and the demonstration thermosensitive shares (``part`` by ``secteur`` and
-  ``energie``), applied to the energy of Lens in 2019;
+- weather: the ODRÉ daily temperatures of the Hauts-de-France (``TMoy (°C)`` by ``Date``), degree-days
+  base 17 °C on January–May and October–December, the normal being the mean of 2016–2024, and the
+  demonstration thermosensitive shares (``part`` by ``secteur`` and ``energie``), applied to the energy of
+  Lens in 2019;
 - networks and bill: the ORE long file 2022–2023 (``nb_sites``, ``conso_totale_mwh`` by
   ``code_grand_secteur``) and the inventory rows of Lens in 2023, × the demonstration prices
   (``prix`` in €/MWh by ``energie`` and ``secteur``, else ``tous``);
@@ -287,12 +288,23 @@ def _total_2019() -> float:
 
 @lru_cache(maxsize=None)
 def degree_days() -> tuple[dict[int, float], float]:
-    """Degree-days by year, and the normal written in the file's metadata."""
-    import yaml
+    """Degree-days by year from 2016 and their normal, from the ODRÉ daily temperatures of the Hauts-de-France:
+    17 − TMoy on the days under 17 °C of January–May and October–December (SDES); a month missing days is
+    brought to its length (sum × days of the month ÷ days present); the normal is the mean of the complete
+    years 2016–2024 (2025 lacks December)."""
+    import calendar
 
-    path = RAW / "demonstration" / "dju_station_demo_2012_2023_demo.csv"
-    meta = yaml.safe_load(path.with_name(path.name + ".meta.yml").read_text(encoding="utf-8"))
-    return {int(r["annee"]): float(r["dju"]) for r in _rows(path, ";")}, float(meta["options"]["reference_dju"])
+    path = RAW / "energie" / "temperature-quotidienne-regionale_hauts-de-france.csv"
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    months: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for r in rows:
+        day, month, year = (int(x) for x in r["Date"].split("/"))
+        if month in (1, 2, 3, 4, 5, 10, 11, 12):
+            months[(2000 + year, month)].append(max(0.0, 17 - float(r["TMoy (°C)"])))
+    dju = {y: sum(sum(months[(y, m)]) * calendar.monthrange(y, m)[1] / len(months[(y, m)])
+                  for m in (1, 2, 3, 4, 5, 10, 11, 12)) for y in range(2016, 2025)}
+    return dju, sum(dju.values()) / len(dju)
 
 
 def conso_corrected(sector: str | None = None, year: int = 2019) -> float:
@@ -369,7 +381,7 @@ HAND: dict[str, tuple[str, str, int, callable]] = {
        for c in ("electricite", "gaz", "produits_petroliers", "bois_energie")},
     **{f"part_conso_{s}": ("commune", LENS, 2019, (lambda s=s: 100 * conso(sector=s) / conso()))
        for s in ("residentiel", "tertiaire", "transport_routier", "agriculture", "industrie_hors_energie")},
-    # Climate-corrected consumption of Lens in 2019 (DJU 2019 / normal = 0,96), per inhabitant; degree-days.
+    # Climate-corrected consumption of Lens in 2019 (real DJU 2019 / normal = 1,01), per inhabitant; degree-days.
     "conso_energie_finale_corrigee": ("commune", LENS, 2019, lambda: conso_corrected()),
     "conso_residentiel_corrigee": ("commune", LENS, 2019, lambda: conso_corrected("residentiel")),
     "conso_tertiaire_corrigee": ("commune", LENS, 2019, lambda: conso_corrected("tertiaire")),

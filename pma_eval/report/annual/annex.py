@@ -11,6 +11,7 @@ from ...evaluation.progress import RULE_FR
 from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import GLOSSARY, with_accents
+from ...sources.weather import DJU_CONVENTION, MISSING_DAYS_RULE
 from ..blocks import Bullets, Table
 from ..context import ReportContext
 
@@ -46,7 +47,10 @@ METHODS = [
     "Correction climatique : consommation à climat normal = consommation ÷ ((1 − s) + s × DJU de l'année ÷ DJU "
     "normaux), s étant la part thermosensible du secteur et de l'énergie une année normale (la forme additive de "
     "l'Agence ORE, thermor × écart de degrés-jours, donne le même résultat). Les objectifs de consommation sont "
-    "jugés sur la consommation à climat normal quand elle couvre toute la série.",
+    "jugés sur la consommation à climat normal quand elle couvre toute la série. Degrés-jours tirés des "
+    f"températures quotidiennes : {DJU_CONVENTION} ; {MISSING_DAYS_RULE}. La normale est la moyenne des années "
+    "complètes de la même série (même base, même saison) ; une année qu'elle ne couvre pas garde l'indice de "
+    "rigueur de son fichier annuel, porté à cette normale, avec sa nature.",
     "Renouvelables : production totale = électricité renouvelable + chaleur renouvelable et de récupération + "
     "biométhane injecté (formule de Territoires en Transitions) ; la part renouvelable de la consommation finale la "
     "rapporte à la consommation d'énergie finale du territoire. La couverture électrique rapporte la seule "

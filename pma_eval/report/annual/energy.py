@@ -61,6 +61,36 @@ def has_climate(ctx: ReportContext) -> bool:
     return v == v
 
 
+def degree_days_note(ctx: ReportContext) -> str:
+    """The convention, the normal and the missing days of the degree-days the report shows, read from the
+    processed climate table (« Degrés-jours base 17 °C (convention du SDES) … ; normale … ; jours
+    manquants … »), or '' when the degree-days do not come from daily temperatures."""
+    from ...errors import ConfigurationError
+    from ...processed import load
+    from ...sources.weather import DJU_CONVENTION
+
+    try:
+        c = load("climate", ctx.paths)
+    except ConfigurationError:
+        return ""
+    c = c.loc[(c["geo_level"] == ctx.geo_level) & (c["geo_code"] == ctx.geo_code) & (c["year"] <= ctx.year)]
+    if not (c["variable"] == "days_missing").any():
+        return ""
+    normal = c.loc[c["variable"] == "dju_reference"]
+    missing = c.loc[(c["variable"] == "days_missing") & (c["value"] > 0)].sort_values("year")
+    demo = sorted(c.loc[(c["variable"] == "dju") & (c["nature"] == "demonstration"), "year"])
+    text = DJU_CONVENTION[:1].upper() + DJU_CONVENTION[1:]
+    if len(normal):
+        text += (f" ; {normal['source'].iloc[0]}, soit {fmt.number(normal['value'].iloc[0], 0)}\u00a0DJU")
+    text += " ; jours manquants dans la saison de chauffe : " + (
+        ", ".join(f"{int(r.year)} : {fmt.number(r.value, 0)}" for r in missing.itertuples())
+        + " (chaque mois ramené à sa durée)" if len(missing) else "aucun")
+    if demo:
+        text += (f" ; {demo[0]}–{demo[-1]} : indice de rigueur de démonstration porté à la même normale"
+                 if len(demo) > 1 else f" ; {demo[0]} : indice de rigueur de démonstration porté à la même normale")
+    return text + "."
+
+
 def climate_table(ctx: ReportContext) -> Table:
     """Year by year: degree-days, how harsh the year was, the consumption as measured and at normal climate."""
     raw, corr, dju, idx = (series(ctx, i) for i in ("conso_energie_finale", "conso_energie_finale_corrigee",
@@ -68,7 +98,8 @@ def climate_table(ctx: ReportContext) -> Table:
     years = [y for y in corr.dropna().index if y <= ctx.year]
     rows, seen = [], set()
     for y in years:
-        seen |= {value(ctx, "conso_energie_finale_corrigee", y)[1], value(ctx, "conso_energie_finale", y)[1]}
+        seen |= {value(ctx, "conso_energie_finale_corrigee", y)[1], value(ctx, "conso_energie_finale", y)[1],
+                 value(ctx, "dju_chauffage", y)[1]}
         rows.append({"Année": str(y), "Degrés-jours": dju.get(y), "Rigueur (1 = normale)": idx.get(y),
                      "Consommation réelle (GWh)": raw.get(y), "À climat normal (GWh)": corr.get(y),
                      "Écart": corr.get(y) / raw.get(y) - 1 if raw.get(y) else float("nan")})
@@ -79,7 +110,8 @@ def climate_table(ctx: ReportContext) -> Table:
                           "Écart": lambda x: fmt.percent(x, 1, signed=True)},
                  numeric=["Degrés-jours", "Rigueur (1 = normale)", "Consommation réelle (GWh)", "À climat normal (GWh)",
                           "Écart"],
-                 sources=(source_line(ctx, ["conso_energie_finale_corrigee", "dju_chauffage"]),),
+                 sources=tuple(x for x in (source_line(ctx, ["conso_energie_finale_corrigee", "dju_chauffage"]),
+                                           degree_days_note(ctx)) if x),
                  natures=frozenset(seen - {"secret"}) or frozenset(seen))
 
 
@@ -96,8 +128,12 @@ def climate_sentence(ctx: ReportContext) -> Text:
     text = (f"{ctx.year} a été une année {kind} : {fmt.number(idx, 2)} fois les degrés-jours de chauffage normaux "
             f"({fmt.percent(idx - 1, 0, signed=True)}). À climat normal, la consommation {ctx.of_name} aurait été de "
             f"{display('MWh', corr[ctx.year])}, au lieu de {display('MWh', raw[ctx.year])}.")
+    nc = value(ctx, "conso_energie_finale_corrigee")[1]
     if n0 == "demonstration":  # the correction rests on invented degree-days: it shows the method only
         text += " Les degrés-jours sont de démonstration : cette correction illustre la méthode."
+    elif nc == "demonstration":  # real weather, but invented consumption or thermosensitive shares
+        text += (" Les degrés-jours sont observés, mais la consommation ou ses parts thermosensibles sont de "
+                 "démonstration : la consommation à climat normal l'est aussi.")
     if n > 0:
         rate = lambda s: (s[ctx.year] / s[first]) ** (1 / n) - 1  # noqa: E731
         text += (f" Depuis {first}, la consommation réelle a évolué de {fmt.percent(rate(raw), 1, signed=True)} par an, "
