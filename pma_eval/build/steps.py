@@ -327,35 +327,140 @@ def ore_thermosensitivity(read: Read) -> pd.DataFrame:
     return out.reset_index().assign(sector="residentiel")[cols]
 
 
-def climate(read: Read, energy: pd.DataFrame | None, territory: Territory) -> dict[str, pd.DataFrame]:
+def _real_degree_days(read: Read, report: BuildReport | None) -> tuple[pd.DataFrame, RawFile] | None:
+    """Yearly degree-days of the daily temperature file (:func:`~pma_eval.sources.weather.heating_degree_days`):
+    one file, one area (the ``region`` or ``departement`` option names it when the file holds several).
+    Incomplete years are left out and said in the build report; missing days of the complete ones too."""
+    from .. import fmt
+    from ..sources.weather import heating_degree_days
+
+    files = read.get("temperature_quotidienne", [])
+    if not files:
+        return None
+    if len(files) > 1:
+        raise InputDataError([Problem(f.display, "un seul fichier de températures quotidiennes est lu (data/raw) : "
+                                      "retirez les autres ou déclarez « replaces » dans les métadonnées") for f, _ in files])
+    f, daily = files[0]
+    opts = f.meta.get("options") or {}
+    level = str(daily["area_level"].iloc[0])
+    wanted = opts.get(level)
+    areas = sorted(set(daily["area_code"]))
+    if wanted is None and len(areas) > 1:
+        raise InputDataError([Problem(f.display + ".meta.yml", f"le fichier couvre {len(areas)} zones : indiquez "
+                                      f"laquelle représente le territoire (options : {{{level}: code}})", column="options")])
+    code = str(wanted) if wanted is not None else areas[0]
+    daily = daily.loc[daily["area_code"] == code]
+    if daily.empty:
+        raise InputDataError([Problem(f.display + ".meta.yml", f"aucune ligne pour la zone {code} dans le fichier",
+                                      column="options", value=code)])
+    yearly = heating_degree_days(daily)
+    yearly = yearly.assign(area=str(daily["area_name"].iloc[0]) or code)
+    if report is not None:
+        gaps = yearly.loc[yearly["complete"] & (yearly["days_missing"] > 0)]
+        if len(gaps):
+            report.warnings.append(f"{f.display} : jours manquants dans la saison de chauffe, mois ramenés à leur durée : "
+                                   + ", ".join(f"{r.year} ({fmt.count(int(r.days_missing), 'jour')})"
+                                               for r in gaps.itertuples()))
+        for r in yearly.loc[~yearly["complete"]].itertuples():
+            missing = fmt.count(int(r.days_missing), "jour manquant", "jours manquants")
+            report.warnings.append(f"{f.display} : {r.year} incomplet ({missing} dans la saison de chauffe), "
+                                   "année sans degrés-jours")
+    return yearly, f
+
+
+def yearly_degree_days(read: Read, report: BuildReport | None = None) -> tuple[pd.DataFrame, float, str] | None:
+    """The degree-days of every year, the normal they refer to and the normal's description.
+
+    Real degree-days (daily temperatures, :data:`~pma_eval.sources.weather.DJU_CONVENTION`) take
+    precedence over a yearly table (``dju_annuels``) for every complete year they cover. With them, the
+    normal is the mean of their complete years (period stated): a yearly table of another base or
+    normal keeps only its index for the years it alone covers (its DJU ÷ its own normal), carried to the
+    same normal (index × real normal), with its own nature — a base-18 demonstration normal is never
+    set beside base-17 real values. Without them, the yearly table alone, as before.
+
+    Returns ``(table, normal, normal_note)``; ``table``: ``year``, ``dju``, ``nature``, ``source`` and, for
+    the real years, ``days_missing`` (days of the heating season absent from the daily file).
+    """
+    from .. import fmt
+    from ..sources.weather import DJU_CONVENTION, MISSING_DAYS_RULE
+
+    tables = read.get("dju_annuels", [])
+    if len(tables) > 1:
+        raise InputDataError([Problem(f.display, "un seul fichier de degrés-jours est lu (data/raw) : retirez les autres "
+                                      "ou déclarez « replaces » dans les métadonnées") for f, _ in tables])
+    real = _real_degree_days(read, report)
+    table = None
+    if tables:
+        tf, dd = tables[0]
+        table_normal = float((tf.meta.get("options") or {}).get("reference_dju") or dd["dju"].mean())
+        table = dd.assign(nature=tf.nature, source=f"{tf.path.name} ({dd['station'].iloc[0]})")
+    if real is None:
+        if table is None:
+            return None
+        return table[["year", "dju", "nature", "source"]], table_normal, f"normale de {tf.path.name}"
+    yearly, f = real
+    got = yearly.loc[yearly["complete"]]
+    if got.empty:
+        raise InputDataError([Problem(f.display, "aucune année complète de températures quotidiennes")])
+    normal = float(got["dju"].mean())
+    first, last = int(got["year"].min()), int(got["year"].max())
+    note = (f"normale : moyenne des degrés-jours réels des années complètes {first}–{last} "
+            f"({fmt.count(len(got), 'année')}, {got['area'].iloc[0]})")
+    out = got.assign(nature=f.nature,
+                     source=f"{f.path.name} ({got['area'].iloc[0]}) : {DJU_CONVENTION} ; {MISSING_DAYS_RULE}")
+    out = out[["year", "dju", "nature", "source", "days_missing"]]
+    if table is not None:
+        rest = table.loc[~table["year"].isin(set(out["year"]))]
+        replaced = sorted(set(table["year"]) & set(out["year"]))
+        if len(rest):
+            base = ", base " + fmt.number_trimmed(float(rest["base"].iloc[0])) + " °C" if "base" in rest else ""
+            rest = rest.assign(dju=rest["dju"] / table_normal * normal,
+                               source=rest["source"] + f" : indice de l'année (DJU ÷ {fmt.number_trimmed(table_normal)}{base}) "
+                                                       f"× normale réelle {fmt.number_trimmed(round(normal))}")
+            out = pd.concat([rest[["year", "dju", "nature", "source"]], out], ignore_index=True)
+        if replaced and report is not None:
+            kept = sorted(rest["year"])
+            what = {"demonstration": "de démonstration", "estimated": "estimé"}.get(tf.nature, "observé")
+            report.precedence.append(
+                f"degrés-jours : {replaced[0]}–{replaced[-1]} réels ({f.path.name}) au lieu de {tf.path.name}"
+                + (f" ; {kept[0]}–{kept[-1]} gardent l'indice {what} de {tf.path.name}, porté à la normale réelle"
+                   if kept else ""))
+    return out.sort_values("year").reset_index(drop=True), normal, note
+
+
+def climate(read: Read, energy: pd.DataFrame | None, territory: Territory,
+            report: BuildReport | None = None) -> dict[str, pd.DataFrame]:
     """Heating degree-days of the year and the climate-corrected energy consumption.
 
-    ``climate`` (every commune, EPCI and the Pôle: one station stands for the territory): ``dju``,
-    ``dju_reference`` (the file's ``reference_dju`` option, else the mean of its years) and
-    ``climate_index`` = DJU / reference. ``energy_corrected``: each value of the energy table divided by
+    ``climate`` (every commune, EPCI and the Pôle: one station or one region stands for the territory):
+    ``dju``, ``dju_reference`` (the normal, see :func:`yearly_degree_days`), ``climate_index`` = DJU /
+    normal, each year with its own nature (real years observed, the others those of their file), and
+    ``days_missing`` for the years computed from daily temperatures.
+    ``energy_corrected``: each value of the energy table divided by
     :func:`~pma_eval.sources.weather.correction_factor` with the thermosensitive share of its sector and
     energy (0, hence unchanged, where none is given); a corrected value carries the least reliable nature
-    of the consumption, the degree-days and the share. Years without degree-days have no corrected value.
+    of the consumption, the degree-days of its year and the share. Years without degree-days have no
+    corrected value.
     """
     from ..sources.weather import correction_factor
 
-    files = read.get("dju_annuels", [])
-    if not files:
+    got = yearly_degree_days(read, report)
+    if got is None:
         return {}
-    if len(files) > 1:
-        raise InputDataError([Problem(f.display, "un seul fichier de degrés-jours est lu (data/raw) : retirez les autres "
-                                      "ou déclarez « replaces » dans les métadonnées") for f, _ in files])
-    f, dd = files[0]
-    reference = float((f.meta.get("options") or {}).get("reference_dju") or dd["dju"].mean())
+    dd, reference, note = got
     geos = ([("pma", PMA_CODE)] + [("epci", c) for c in territory.epcis["epci_siren"]]
             + [("commune", c) for c in territory.communes["code_insee"]])
-    per_year = pd.concat([dd.assign(variable="dju", value=dd["dju"]),
-                          dd.assign(variable="dju_reference", value=reference),
-                          dd.assign(variable="climate_index", value=dd["dju"] / reference)], ignore_index=True)
-    unit = {"dju": stored_unit("DJU"), "dju_reference": stored_unit("DJU"), "climate_index": stored_unit("indice")}
+    parts = [dd.assign(variable="dju", value=dd["dju"]),
+             dd.assign(variable="dju_reference", value=reference, source=note),
+             dd.assign(variable="climate_index", value=dd["dju"] / reference)]
+    if "days_missing" in dd:  # counted, never summed as 0 (sources.weather.MISSING_DAYS_RULE)
+        counted = dd.dropna(subset=["days_missing"])
+        parts.append(counted.assign(variable="days_missing", value=counted["days_missing"].astype(float)))
+    per_year = pd.concat(parts, ignore_index=True)
+    unit = {"dju": stored_unit("DJU"), "dju_reference": stored_unit("DJU"), "climate_index": stored_unit("indice"),
+            "days_missing": stored_unit("nombre")}
     clim = pd.concat([per_year.assign(geo_level=lvl, geo_code=code) for lvl, code in geos], ignore_index=True)
-    clim = clim.assign(nature=f.nature, source=f"{f.path.name} ({dd['station'].iloc[0]})", complete=True,
-                       origin="given", unit=clim["variable"].map(unit))[
+    clim = clim.assign(complete=True, origin="given", unit=clim["variable"].map(unit))[
         ["geo_level", "geo_code", "year", "variable", "value", "unit", "nature", "source", "complete", "origin"]]
     out = {"climate": clim}
     shares = [df.assign(share_nature=sf.nature, share_source=sf.path.name)
@@ -366,7 +471,8 @@ def climate(read: Read, energy: pd.DataFrame | None, territory: Territory) -> di
     cols = ["sector", "carrier", "share", "share_nature", "share_source"]
     sh = (pd.concat(shares, ignore_index=True).drop_duplicates(["sector", "carrier"], keep="last")[cols] if shares
           else pd.DataFrame(columns=cols))
-    e = energy.merge(dd[["year", "dju"]], on="year", how="inner").merge(sh, on=["sector", "carrier"], how="left")
+    e = (energy.merge(dd[["year", "dju", "nature"]].rename(columns={"nature": "dju_nature"}), on="year", how="inner")
+         .merge(sh, on=["sector", "carrier"], how="left"))
     if not ore.empty:  # the Agence ORE's partr of the year, where published, before the table's share
         e = e.merge(ore, on=["sector", "carrier", "year"], how="left", suffixes=("", "_ore"))
         has = e["share_ore"].notna()
@@ -375,9 +481,11 @@ def climate(read: Read, energy: pd.DataFrame | None, territory: Territory) -> di
         e = e.drop(columns=[c for c in e.columns if c.endswith("_ore")])
     sensitive = e["share"].fillna(0) > 0
     e["value"] = e["value"] / correction_factor(e["share"].fillna(0.0), e["dju"], reference)
-    e.loc[sensitive, "nature"] = _with_nature(e.loc[sensitive, "nature"], e.loc[sensitive, "share_nature"], f.nature)
+    e.loc[sensitive, "nature"] = [n if n == "secret" else worst_nature([n, s_, d_]) for n, s_, d_ in
+                                  zip(e.loc[sensitive, "nature"], e.loc[sensitive, "share_nature"],
+                                      e.loc[sensitive, "dju_nature"])]
     e.loc[sensitive, "source"] = e.loc[sensitive, "source"].astype(str) + " ; corrigé du climat"
-    out["energy_corrected"] = e.drop(columns=["dju", "share", "share_nature", "share_source"])
+    out["energy_corrected"] = e.drop(columns=["dju", "dju_nature", "share", "share_nature", "share_source"])
     return out
 
 
