@@ -91,6 +91,12 @@ def degree_days_note(ctx: ReportContext) -> str:
     return text + "."
 
 
+def degree_days_text(ctx: ReportContext) -> Text | None:
+    """:func:`degree_days_note` as a note printed under the climate table, or None."""
+    note = degree_days_note(ctx)
+    return Text(note, "note") if note else None
+
+
 def climate_table(ctx: ReportContext) -> Table:
     """Year by year: degree-days, how harsh the year was, the consumption as measured and at normal climate."""
     raw, corr, dju, idx = (series(ctx, i) for i in ("conso_energie_finale", "conso_energie_finale_corrigee",
