@@ -54,6 +54,13 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("igt_citepa", "CITEPA, inventaire territorialisé des GES par commune (INSEE commune, Routier, Résidentiel…)",
            "CITEPA", "ges", "igt_citepa", ETALAB,
            _sig("INSEE commune", "Routier", "Résidentiel", "Tertiaire", "Agriculture")),
+    # Daily temperatures (sources.weather.read_daily_temperature): the regional file and its departmental twin.
+    Layout("odre_temperature_regionale", "ODRÉ, température quotidienne régionale (Date jj/mm/aa, Code INSEE région, "
+           "TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne", ETALAB,
+           _sig("Date", "Code INSEE région", "TMoy (°C)"), "temperature-quotidienne-regionale"),
+    Layout("odre_temperature_departementale", "ODRÉ, température quotidienne départementale (Date jj/mm/aa, Code INSEE "
+           "département, TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne",
+           ETALAB, _sig("Date", "Code INSEE département", "TMoy (°C)"), "temperature-quotidienne-departementale"),
 )
 
 

@@ -89,10 +89,10 @@ def read_degree_days(path: str | Path, display: str | None = None) -> pd.DataFra
 
 
 def is_daily_temperature(columns) -> bool:
-    """Is this header the ODRÉ daily temperature layout (regional or departmental)?"""
-    keys = {normalise(c) for c in columns}
-    area = any(normalise(a) in keys for aliases in AREA_COLUMNS.values() for a in aliases)
-    return area and "date" in keys and bool({"tmoyc", "tmoy"} & keys)
+    """Is this header one of the ODRÉ daily temperature layouts (:data:`pma_eval.sources.layouts.LAYOUTS`)?"""
+    from .layouts import detect
+
+    return detect(columns, "temperature_quotidienne") is not None
 
 
 def read_daily_temperature(path: str | Path, display: str | None = None) -> pd.DataFrame:
@@ -106,7 +106,7 @@ def read_daily_temperature(path: str | Path, display: str | None = None) -> pd.D
     -------
     DataFrame
         ``area_level`` (``region`` or ``departement``), ``area_code``, ``area_name``, ``date``
-        (datetime64), ``tmin``, ``tmax``, ``tmoy`` [°C], ``line``.
+        (datetime64), ``year``, ``tmin``, ``tmax``, ``tmoy`` [°C], ``line``.
     """
     import datetime
 
@@ -150,7 +150,8 @@ def read_daily_temperature(path: str | Path, display: str | None = None) -> pd.D
     p.duplicates(pd.DataFrame({"a": area, "d": raw_date}), f"{cols['area']}, {cols['date']}")
     p.raise_if_any()
     return pd.DataFrame({"area_level": level, "area_code": area, "area_name": area_name, "date": date,
-                         "tmin": t["tmin"], "tmax": t["tmax"], "tmoy": t["tmoy"], "line": p.df["_line"]})
+                         "year": date.dt.year.astype(int), "tmin": t["tmin"], "tmax": t["tmax"], "tmoy": t["tmoy"],
+                         "line": p.df["_line"]})
 
 
 def heating_degree_days(daily: pd.DataFrame, base: float = HEATING_BASE_C,

@@ -125,3 +125,13 @@ def test_an_unknown_header_names_the_expected_layout(tmp_path):
     with pytest.raises(InputDataError) as exc:
         read_daily_temperature(p)
     assert "Code INSEE région" in str(exc.value)
+
+
+def test_the_layout_is_declared_once_and_recognised_from_its_header():
+    """``pma-eval data add`` and the reader recognise the file from the same declaration (sources.layouts)."""
+    from pma_eval.sources.layouts import identify
+
+    lay = identify(STORED)
+    assert (lay.id, lay.format, lay.theme) == ("odre_temperature_regionale", "temperature_quotidienne", "energie")
+    df = read_daily_temperature(STORED)
+    assert sorted(set(df["year"])) == list(range(2016, 2026))
