@@ -237,9 +237,19 @@ WEATHER_ASSUMPTIONS = [
 ]
 
 
+#: Years of the demonstration degree-days: those before the real daily temperatures of the region
+#: (ODRÉ, from 2016; issue 26), which the generator no longer imitates.
+DJU_YEARS = [y for y in YEARS if y < 2016]
+DJU_ASSUMPTIONS = WEATHER_ASSUMPTIONS + [
+    "Années 2012 à 2015 seulement : à partir de 2016, les degrés-jours réels de la région (températures "
+    "quotidiennes ODRÉ, base 17 °C) les remplacent. Seul l'indice de ces années (DJU ÷ 2 500) sert, porté à la "
+    "normale des degrés-jours réels : une normale base 18 °C n'est jamais rapprochée de valeurs base 17 °C.",
+]
+
+
 def degree_days() -> pd.DataFrame:
-    return pd.DataFrame({"station": "Station de démonstration (fictive)", "annee": YEARS,
-                         "dju": [round(DJU_NORMAL * CLIMATE[y]) for y in YEARS], "base": 18,
+    return pd.DataFrame({"station": "Station de démonstration (fictive)", "annee": DJU_YEARS,
+                         "dju": [round(DJU_NORMAL * CLIMATE[y]) for y in DJU_YEARS], "base": 18,
                          "source": "démonstration pma-eval (fictif)"})
 
 
@@ -631,9 +641,9 @@ def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Pa
         "sequestration_aldo", "2018", caveats=ALDO_ASSUMPTIONS,
         origin="pma_eval/demonstration.py (ALDO_DEMO) : ordres de grandeur écrits à la main ; aucune sortie ALDO "
                "des trois EPCI n'est livrée")
-    csv(degree_days(), f"dju_station_demo_{YEARS[0]}_{YEARS[-1]}_demo.csv",
+    csv(degree_days(), f"dju_station_demo_{DJU_YEARS[0]}_{DJU_YEARS[-1]}_demo.csv",
         "DÉMONSTRATION — degrés-jours unifiés de chauffage annuels (base 18 °C)", "dju_annuels",
-        f"{YEARS[0]}-{YEARS[-1]}", {"reference_dju": DJU_NORMAL}, caveats=WEATHER_ASSUMPTIONS,
+        f"{DJU_YEARS[0]}-{DJU_YEARS[-1]}", {"reference_dju": DJU_NORMAL}, caveats=DJU_ASSUMPTIONS,
         origin="pma_eval/demonstration.py : normale de démonstration × indice de besoin de chauffage du générateur")
     csv(thermosensitive_shares(tables["inventaire"], tables["ore"]), "parts_thermosensibles_demo.csv",
         "DÉMONSTRATION — parts thermosensibles de la consommation par secteur et énergie", "parts_thermosensibles",

@@ -418,11 +418,12 @@ def yearly_degree_days(read: Read, report: BuildReport | None = None) -> tuple[p
                                source=rest["source"] + f" : indice de l'année (DJU ÷ {fmt.number_trimmed(table_normal)}{base}) "
                                                        f"× normale réelle {fmt.number_trimmed(round(normal))}")
             out = pd.concat([rest[["year", "dju", "nature", "source"]], out], ignore_index=True)
-        if replaced and report is not None:
-            kept = sorted(rest["year"])
+        kept = sorted(rest["year"])
+        if (replaced or kept) and report is not None:
             what = {"demonstration": "de démonstration", "estimated": "estimé"}.get(tf.nature, "observé")
             report.precedence.append(
-                f"degrés-jours : {replaced[0]}–{replaced[-1]} réels ({f.path.name}) au lieu de {tf.path.name}"
+                f"degrés-jours : {first}–{last} réels ({f.path.name})"
+                + (f" au lieu de {tf.path.name} pour {replaced[0]}–{replaced[-1]}" if replaced else "")
                 + (f" ; {kept[0]}–{kept[-1]} gardent l'indice {what} de {tf.path.name}, porté à la normale réelle"
                    if kept else ""))
     return out.sort_values("year").reset_index(drop=True), normal, note
