@@ -11,6 +11,7 @@ of the same name is never overwritten.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,11 +89,32 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
         if outside:
             options["extent"] = "plus_large"
         df = df.loc[inside]
-    years = sorted(int(y) for y in df["year"].unique())
-    if df.empty:
-        raise InputDataError([Problem(name, "aucune commune du Pôle dans ce fichier : rien à ajouter (vérifiez le "
-                                      "filtre du téléchargement)")])
+    if layout.format == "odre_biomethane" and "year" not in df:
+        # A register of sites speaks for every year from its first commissioning to its date, even where the
+        # territory has no site (0 sites, observed).
+        options.update(register_date(path, df, snapshot_year))
+        first = df.attrs.get("first_commissioning")
+        years = list(range(int(first[:4]) if first else options["snapshot_year"], options["snapshot_year"] + 1))
+    else:
+        years = sorted(int(y) for y in df["year"].unique())
+        if df.empty:
+            raise InputDataError([Problem(name, "aucune commune du Pôle dans ce fichier : rien à ajouter (vérifiez "
+                                          "le filtre du téléchargement)")])
     return layout, options, years, outside
+
+
+def register_date(path: Path, df: pd.DataFrame, year: int | None = None) -> dict:
+    """Date of a biomethane register: the ``AAAA-MM-JJ`` of its name (the download's date, as a copy keeps it),
+    else its latest commissioning; ``year`` (``--annee-instantane``) overrides the year. Options
+    ``snapshot_year`` and, when known, ``snapshot_date``."""
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", path.stem)
+    date = m.group(0) if m else df.attrs.get("latest_commissioning")
+    if year is None and date is None:
+        raise InputDataError([Problem(str(path), "date du registre introuvable : donnez --annee-instantane AAAA")])
+    out = {"snapshot_year": int(year or date[:4])}
+    if m and (year is None or int(m.group(1)) == int(year)):
+        out["snapshot_date"] = m.group(0)
+    return out
 
 
 def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | None = None,

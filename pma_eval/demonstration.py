@@ -167,15 +167,6 @@ def air_inventory(inventaire: pd.DataFrame, epci_of: pd.Series) -> pd.DataFrame:
             .sort_values(["annee", "territoire", "energie_ou_gaz", "secteur"]).reset_index(drop=True))
 
 
-#: Fictional biomethane injection sites (register layout): commune, project name, typology, network,
-#: commissioning date, capacity [GWh PCS a year]. One site outside the Pôle shows the register's extent.
-BIOMETHANE_SITES = [
-    ("62376", "Méthanisation agricole de la Lys (fictif)", "Agricole autonome", "Distribution", "14/03/2017", 18.0),
-    ("62274", "Biogaz du Bassin minier (fictif)", "Agricole territorial", "Distribution", "02/10/2020", 25.0),
-    ("62413", "Station d'épuration de l'Artois (fictif)", "Station d'épuration", "Distribution", "21/06/2022", 9.5),
-    ("59350", "Site hors Pôle (fictif)", "Agricole autonome", "Transport", "05/05/2019", 40.0),
-]
-BIOMETHANE_LOAD = 0.85  # injected / declared capacity in a full year (illustrative)
 #: Heat pumps: renewable heat as a share of the residential and tertiary electricity of the EPCI, growing
 #: from 2012 to 2023 (illustrative); solar thermal per inhabitant [MWh/hab]; recovered heat of one
 #: fictional network of the CALL [MWh] from 2016.
@@ -191,8 +182,8 @@ HEAT_ASSUMPTIONS = [
     "profonde et chaleur des méthaniseurs : aucune (zéro saisi) ; pompes à chaleur = 5 % (2012) à 14,5 % (2023) de "
     "l'électricité du résidentiel et du tertiaire ; solaire thermique = 0,012 MWh par habitant ; chaleur de "
     "récupération : un réseau fictif de la CALL, 18 000 MWh par an depuis 2016.",
-    "Biométhane injecté = 85 % de la capacité déclarée des sites fictifs du registre de démonstration, "
-    "au prorata de l'année de mise en service.",
+    "Biométhane : aucune valeur de démonstration. Les sites et leurs capacités viennent du registre réel des "
+    "points d'injection (data/raw/renouvelables) ; l'énergie injectée n'est connue que si elle est saisie.",
     "Aucune donnée de l'observatoire régional n'est livrée : saisissez-les dans le modèle de production "
     "(docs/chaleur_gaz_renouvelables.md).",
 ]
@@ -289,15 +280,6 @@ def energy_prices() -> pd.DataFrame:
                          for (c, s), p in PRICES.items() for i, y in enumerate((2022, 2023))])
 
 
-def biomethane_register() -> pd.DataFrame:
-    """The fictional sites in the published layout of « Points d'injection de biométhane en France »."""
-    return pd.DataFrame([{"nom_du_projet": name, "site": kind, "grx_demandeur": "GRDF" if net == "Distribution" else "GRTgaz",
-                          "date_de_mes": date, "annee_mes": date[-4:], "capacite_de_production_gwh_an": cap,
-                          "type_de_reseau": net, "code_insee": code, "departement": code[:2],
-                          "region": "Hauts-de-France"}
-                         for code, name, kind, net, date, cap in BIOMETHANE_SITES])
-
-
 def heat_production(inventaire: pd.DataFrame, ore_epci: pd.DataFrame, epci_of: pd.Series,
                     population: pd.DataFrame) -> pd.DataFrame:
     """Demonstration rows of the renewable heat and gas production template, by EPCI and year
@@ -319,13 +301,7 @@ def heat_production(inventaire: pd.DataFrame, ore_epci: pd.DataFrame, epci_of: p
             values["chaufferies_bois"] = mwh if start is not None and y >= start else 0.0
             values["geothermie_profonde"] = 0.0
             values["methanisation_chaleur"] = 0.0
-            injected = 0.0
-            for code, _, _, _, date, cap in BIOMETHANE_SITES:
-                start = int(date[-4:])
-                if epci_of.get(code) == epci and start <= y:
-                    months = 12 if start < y else 13 - int(date[3:5])
-                    injected += cap * 1000 * BIOMETHANE_LOAD * months / 12
-            values["biomethane"] = injected
+            # no biomethane: the real register gives the sites, and no injected energy is invented
             rows += [{"territoire": epci, "annee": y, "filiere": k, "valeur": round(float(v), 1), "unite": "MWh",
                       "source": "démonstration pma-eval (fictif)"} for k, v in values.items() if v is not None and v == v]
     return pd.DataFrame(rows)
@@ -648,9 +624,6 @@ def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Pa
     csv(thermosensitive_shares(tables["inventaire"], tables["ore"]), "parts_thermosensibles_demo.csv",
         "DÉMONSTRATION — parts thermosensibles de la consommation par secteur et énergie", "parts_thermosensibles",
         f"{YEARS[0]}-{YEARS[-1]}", caveats=WEATHER_ASSUMPTIONS)
-    csv(biomethane_register(), "odre_points_injection_biomethane_2023_demo.csv",
-        "DÉMONSTRATION — points d'injection de biométhane (format du registre national, ODRÉ)", "odre_biomethane",
-        "2023", {"snapshot_year": 2023}, caveats=HEAT_ASSUMPTIONS)
     for year, snap in tables["odre"].groupby("annee_snapshot"):
         csv(snap.drop(columns="annee_snapshot"), f"odre_registre_au_3112{year}_demo.csv",
             f"DÉMONSTRATION — registre des installations de production d'électricité au 31/12/{year} (format ODRÉ)",

@@ -495,35 +495,37 @@ def renewables_heat(read: Read, territory: Territory, report: BuildReport) -> pd
     [MWh a year] for biomethane.
 
     The production template gives a source's production where it is entered (commune, EPCI or Pôle).
-    The biomethane register is a snapshot (option ``snapshot_year``): a site counts from the year of its
-    commissioning to the snapshot (a site closed before the snapshot is not in it, so earlier years
-    may be undercounted); the yearly-injection columns, where present, give production.
+    The biomethane register gives sites and capacities, not injected energy (its yearly-injection
+    columns, where present, give production): see :func:`biomethane_in_service` for the year rule. It
+    lists every site of France, so a commune without a site has 0 sites, observed.
     """
     cols = ["geo_level", "geo_code", "year", "technology", "variable", "value", "nature", "file_nature", "source",
             "complete"]
     parts = [df.assign(variable="production", nature=f.nature, file_nature=f.nature, complete=True)[cols]
              for f, df in read.get("production_enr_chaleur_gaz", []) if not df.empty]
     for f, df in read.get("odre_biomethane", []):
-        last = int((f.meta.get("options") or {}).get("snapshot_year") or 0)
-        sites = df.dropna(subset=["capacity_mwh"]).drop_duplicates("name") if "capacity_mwh" in df else df.iloc[0:0]
+        opts = f.meta.get("options") or {}
+        last = int(opts.get("snapshot_year") or 0)
+        date = pd.Timestamp(str(opts["snapshot_date"])) if opts.get("snapshot_date") else None
         rows = []
-        if last and not sites.empty:
-            first = int(sites["commissioning_year"].min()) if sites["commissioning_year"].notna().any() else last
-            # The register lists every site of France: a commune without a site in it has none (0).
-            for y in range(first, last + 1):
-                live = sites[sites["commissioning_year"].fillna(last) <= y].groupby("code_insee")
-                n, cap = live.size(), live["capacity_mwh"].sum()
+        if last and "capacity_mwh" in df:
+            first = df.attrs.get("first_commissioning")
+            for y, live in biomethane_in_service(df, last, int(first[:4]) if first else None).items():
+                n, cap = live.groupby("code_insee").size(), live.groupby("code_insee")["capacity_mwh"].sum()
+                # The register's own year is known only up to its date: a lower bound.
+                whole = date is None or y < last or (date.month, date.day) == (12, 31)
                 for code in territory.communes["code_insee"]:
-                    rows += [{"geo_code": code, "year": y, "variable": "installations", "value": float(n.get(code, 0))},
+                    rows += [{"geo_code": code, "year": y, "variable": "installations", "value": float(n.get(code, 0)),
+                              "complete": whole},
                              {"geo_code": code, "year": y, "variable": "injection_capacity",
-                              "value": float(cap.get(code, 0.0))}]
+                              "value": float(cap.get(code, 0.0)), "complete": whole}]
         if "injected_mwh" in df:
             inj = df.dropna(subset=["injected_mwh"]).groupby(["code_insee", "year"], as_index=False)["injected_mwh"].sum()
             rows += [{"geo_code": r.code_insee, "year": int(r.year), "variable": "production",
-                      "value": float(r.injected_mwh)} for r in inj.itertuples()]
+                      "value": float(r.injected_mwh), "complete": True} for r in inj.itertuples()]
         if rows:
             parts.append(pd.DataFrame(rows).assign(geo_level="commune", technology="biomethane", nature=f.nature,
-                                                   file_nature=f.nature, source=f.path.name, complete=True)[cols])
+                                                   file_nature=f.nature, source=f.path.name)[cols])
     if not parts:
         return None
     out = combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
@@ -539,6 +541,29 @@ def renewables_heat(read: Read, territory: Territory, report: BuildReport) -> pd
     out.loc[short[short].index, "complete"] = False
     out["vector"] = out["technology"].map(HEAT_GAS_VECTOR)
     return out
+
+
+def biomethane_in_service(sites: pd.DataFrame, last: int, first: int | None = None) -> dict[int, pd.DataFrame]:
+    """Sites of the biomethane register in service at 31 December of each year, from ``first`` (the
+    register's first commissioning anywhere; else the sites' first) to the register's year ``last``.
+
+    Rule: a site counts in year Y if it was commissioned on or before 31/12/Y and not closed on or
+    before 31/12/Y (so it counts in its commissioning year, and not in its closing year). A site the
+    register says closed without a date counts until the year before the register's. A site without a
+    commissioning date counts in the register's year only. For the register's year itself, the state
+    is that of the register's date (sites commissioned after it are not known). Rows repeated
+    identically (same name, commune, date, capacity) count once.
+    """
+    s = sites.dropna(subset=["capacity_mwh"])
+    s = s.drop_duplicates([c for c in ("name", "code_insee", "commissioning_date", "capacity_mwh") if c in s])
+    if s["commissioning_year"].notna().any():
+        first = min(first or last, int(s["commissioning_year"].min()))
+    first = min(first or last, last)
+    start = s["commissioning_year"].fillna(last)
+    closing = s["closing_date"].dt.year if "closing_date" in s else pd.Series(float("nan"), index=s.index)
+    if "open" in s:  # closed at an unknown date: closed by the register's year at the latest
+        closing = closing.where(s["open"] | closing.notna(), last)
+    return {y: s[(start <= y) & ~(closing <= y)] for y in range(first, last + 1)}
 
 
 def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:

@@ -61,6 +61,17 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("odre_temperature_departementale", "ODRÉ, température quotidienne départementale (Date jj/mm/aa, Code INSEE "
            "département, TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne",
            ETALAB, _sig("Date", "Code INSEE département", "TMoy (°C)"), "temperature-quotidienne-departementale"),
+    # Biomethane injection sites (sources.heat.REGISTER_COLUMNS reads every release's columns).
+    Layout("odre_biomethane_2023", "ODRÉ, points d'injection de biométhane en France, export 2023 (Code Commune "
+           "Courant, Date de mise en service, Capacite de production (GWh/an))", "ODRÉ (GRDF, GRTgaz, Teréga)",
+           "renouvelables", "odre_biomethane", ETALAB,
+           _sig("Nom du site", "Code Commune Courant", "Date de mise en service", "Capacite de production (GWh/an)")),
+    Layout("odre_biomethane_insee", "ODRÉ, points d'injection de biométhane en France, exports antérieurs (Code INSEE "
+           "Commune, Code INSEE EPCI)", "ODRÉ (GRDF, GRTgaz, Teréga)", "renouvelables", "odre_biomethane", ETALAB,
+           _sig("Code INSEE Commune", "Capacite de production (GWh/an)")),
+    Layout("odre_biomethane_api", "ODRÉ, points d'injection de biométhane en France, champs de l'API (nom_du_projet, "
+           "capacite_de_production_gwh_an)", "ODRÉ (GRDF, GRTgaz, Teréga)", "renouvelables", "odre_biomethane", ETALAB,
+           _sig("nom_du_projet", "capacite_de_production_gwh_an")),
 )
 
 

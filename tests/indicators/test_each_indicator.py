@@ -23,9 +23,10 @@ and one year, and the origin of each number is stated beside it:
 - networks and bill: the ORE long file 2022–2023 (``nb_sites``, ``conso_totale_mwh`` by
   ``code_grand_secteur``) and the inventory rows of Lens in 2023, × the demonstration prices
   (``prix`` in €/MWh by ``energie`` and ``secteur``, else ``tous``);
-- renewable heat and gas: the demonstration file in the production template (``filiere``, MWh) and the
-  demonstration register of biomethane injection sites (``capacite_de_production_gwh_an`` in GWh a
-  year, ``date_de_mes``), the CALL in 2019 (heat) and 2023 (biomethane); the CALL's consumption and
+- renewable heat and gas: the demonstration file in the production template (``filiere``, MWh), the CALL
+  in 2019 (heat) and 2023 (biomethane: no row, the indicator is absent); the real register of biomethane
+  injection sites (``data/raw/renouvelables``, ``Capacite de production (GWh/an)``, ``Date de mise en
+  service``, ``Code Commune Courant``), the CAHC in 2022; the CALL's consumption and
   renewable electricity are the ORE EPCI file, the inventory rows and the ODRÉ snapshot of its communes;
 - networks and actions: the fictional example registers (``data/raw/activite``), the Pôle in 2023.
 
@@ -49,7 +50,7 @@ from pma_eval.indicators import load_catalogue
 from ..conftest import REPO
 
 RAW = REPO / "data" / "raw"
-LENS, CALL = "62498", "246200364"
+LENS, CALL, CAHC = "62498", "246200364", "246200299"
 PCAET = ["residentiel", "tertiaire", "transport_routier", "autres_transports", "agriculture", "dechets",
          "industrie_hors_energie", "branche_energie"]  # arrêté du 4 août 2016, in the order of the decree
 IGT_COLUMNS = {"residentiel": "Résidentiel", "tertiaire": "Tertiaire", "transport_routier": "Routier",
@@ -258,10 +259,13 @@ def heat(source: str | None, year: int = 2019) -> float | None:
 
 
 def biomethane_sites(what: str, year: int = 2023) -> float:
-    """Sites of the CALL in service by 31/12 of ``year`` in the register (count, or capacity GWh → MWh)."""
-    rows = [r for r in _rows(RAW / "demonstration" / "odre_points_injection_biomethane_2023_demo.csv", ";")
-            if r["code_insee"] in call_communes() and int(r["date_de_mes"][-4:]) <= year]
-    return float(len(rows)) if what == "count" else sum(1000 * float(r["capacite_de_production_gwh_an"]) for r in rows)
+    """Sites of the CAHC in service at 31/12 of ``year`` in the real register (count, or capacity GWh → MWh):
+    rows whose ``Code Commune Courant`` is one of its communes, commissioned by ``year``, not closed by then."""
+    cahc = tuple(r["code_insee"] for r in _rows(RAW / "territoire" / "pma_communes.csv") if r["epci_siren"] == CAHC)
+    rows = [r for r in _rows(RAW / "renouvelables" / "points-injection-biomethane_2023-05-29.csv", ";")
+            if r["Code Commune Courant"] in cahc and int(r["Date de mise en service"][:4]) <= year
+            and not (r["Date de fermeture du site"] and int(r["Date de fermeture du site"][:4]) <= year)]
+    return float(len(rows)) if what == "count" else sum(1000 * float(r["Capacite de production (GWh/an)"]) for r in rows)
 
 
 @lru_cache(maxsize=None)
@@ -421,9 +425,10 @@ HAND: dict[str, tuple[str, str, int, callable]] = {
     "enr_chaleur_production": ("epci", CALL, 2019, lambda: heat(None)),
     **{i: ("epci", CALL, 2019, (lambda f=f: heat(f))) for i, f in HEAT_SOURCES.items()},
     "biomethane_injection": ("epci", CALL, 2023, lambda: heat("biomethane", 2023)),
-    # Register: the CALL's sites commissioned by 2023 (Harnes, 21/06/2022), and their capacity (GWh × 1000).
-    "biomethane_sites": ("epci", CALL, 2023, lambda: biomethane_sites("count")),
-    "biomethane_capacite": ("epci", CALL, 2023, lambda: biomethane_sites("capacity")),
+    # Real register: the CAHC's sites in service at 31/12/2022 (Hénin-Beaumont 22/09/2015, Dourges
+    # 28/04/2022), and their capacity (GWh × 1000): 32 176,8 + 21 451,2 MWh a year.
+    "biomethane_sites": ("epci", CAHC, 2022, lambda: biomethane_sites("count", 2022)),
+    "biomethane_capacite": ("epci", CAHC, 2022, lambda: biomethane_sites("capacity", 2022)),
     # Total = electricity + heat + biomethane (TeT cae_3.a); its share of final consumption, in %, the
     # heat pumps' ambient heat added to the consumption as it is to the production (issue 23).
     "enr_production_totale": ("epci", CALL, 2019, _total_2019),

@@ -13,6 +13,7 @@ from ...indicators import load_catalogue
 from ...vocabulary import HEAT_GAS_COLORS, HEAT_GAS_SHORT, HEAT_GAS_VECTOR
 from ..blocks import Figure, Table, Text
 from ..context import ReportContext, demo_years_sentence, demonstration_note, series, source_line, value, wide
+from ..statement import is_complete
 
 VECTOR_FR = {"chaleur": "chaleur", "gaz": "gaz"}
 
@@ -102,7 +103,9 @@ def share_sentence(ctx: ReportContext) -> Text:
     if total != total:
         return Text("La part renouvelable de la consommation d'énergie finale n'est pas calculable : la production "
                     "de chaleur renouvelable de ce territoire n'est pas connue.")
-    text = (f"En {ctx.year}, la production renouvelable {ctx.of_name} — électricité, chaleur et biométhane — "
+    injected, _ = value(ctx, "biomethane_injection")
+    parts = "électricité, chaleur et biométhane injecté" if injected == injected else "électricité et chaleur"
+    text = (f"En {ctx.year}, la production renouvelable {ctx.of_name} — {parts} — "
             f"représente {fmt.percent(total / 100, 1)} de sa consommation d'énergie finale")
     if prod_e == prod_e and conso:
         text += f", dont {fmt.percent(prod_e / conso, 1)} pour la seule électricité renouvelable"
@@ -111,11 +114,23 @@ def share_sentence(ctx: ReportContext) -> Text:
         text += (f" La couverture électrique ({fmt.percent(elec / 100, 1)}) rapporte la production d'électricité "
                  "renouvelable à la seule consommation d'électricité : ce n'est pas la part renouvelable de "
                  "l'énergie consommée.")
-    if sites == sites and sites > 0:
+    if sites == sites:
         seen |= {n5, n6}
-        text += (f" {fmt.number(sites, 0)} site{'s' if sites >= 2 else ''} d'injection de biométhane "
-                 f"{'sont' if sites >= 2 else 'est'} en service au 31 décembre"
-                 + (f" (capacité déclarée : {fmt.number(cap / 1000, 1)} GWh par an)." if cap == cap else "."))
+        # The register's own year may be known only up to its date: then a minimum.
+        whole = is_complete(ctx, "biomethane_sites")
+        if sites == 0:
+            text += (" Aucun site d'injection de biométhane n'est en service au 31 décembre, selon le registre national."
+                     if whole else f" Aucun site d'injection de biométhane n'est inscrit pour {ctx.year} au registre "
+                     "national, arrêté en cours d'année.")
+        else:
+            n = f"{fmt.number(sites, 0)} site{'s' if sites >= 2 else ''} d'injection de biométhane"
+            text += (f" {n} {'sont' if sites >= 2 else 'est'} en service au 31 décembre" if whole else
+                     f" Au moins {n} {'sont' if sites >= 2 else 'est'} en service en {ctx.year} (registre national "
+                     "arrêté en cours d'année)")
+            if cap == cap:
+                text += f", d'une capacité déclarée de {fmt.number(cap / 1000, 1)} GWh par an"
+            they = "qu'ils injectent" if sites >= 2 else "qu'il injecte"
+            text += (f" ; l'énergie {they} n'est pas connue et n'est pas comptée." if injected != injected else ".")
     text += demonstration_note(seen)
     return Text(text, "key-figure", frozenset(seen - {"secret"}))
 
