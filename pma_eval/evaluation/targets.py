@@ -225,7 +225,10 @@ def prepare_targets(raw: pd.DataFrame) -> pd.DataFrame:
     out["role"] = [target_role(d, u) for d, u in zip(out["document_source"], out["unite"])]
     out["kind"] = [target_kind(u, d) for u, d in zip(out["unite"], out["document_source"])]
     out["in_force_until"] = _in_force_until(out)
-    out["note"] = [MAPPING_NOTES.get((i, s)) or MAPPING_NOTES.get(i) or "" for i, s in zip(out["indicateur"], out["secteur"])]
+    mapping = [MAPPING_NOTES.get((i, s)) or MAPPING_NOTES.get(i) or "" for i, s in zip(out["indicateur"], out["secteur"])]
+    own = out["note"].fillna("").astype(str) if "note" in out else pd.Series("", index=out.index)
+    # the row's own note (the reading made of the text) after the workbench's mapping caveat
+    out["note"] = [" ; ".join(n for n in (m, o.strip()) if n) for m, o in zip(mapping, own)]
     return out.drop(columns=["line"], errors="ignore")
 
 
@@ -256,7 +259,8 @@ def describe_target(t: pd.Series) -> str:
         ref = t["ref_text"] or "une référence non précisée"
         return f"{fmt.percent(t['valeur'], 0, signed=True)} en {t['target_year']} par rapport à {ref}"
     if t["kind"] == "factor":
-        return f"×{fmt.number(t['valeur'], 1)} en {t['target_year']} par rapport à {t['ref_text']}"
+        ref = t["ref_text"] or "une référence non précisée"
+        return f"×{fmt.number(t['valeur'], 1)} en {t['target_year']} par rapport à {ref}"
     if t["kind"] == "absolute":
         return f"{fmt.number(t['valeur'], 1)} t CO₂e par habitant en {t['target_year']}"
     if t["kind"] == "share":
@@ -295,7 +299,7 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
         ``still_required_rate``, UN cross-check ``un_q``/``un_category``) and the long-term one
         (``long_*``, empty when the series is too short); ``pace_category`` the verdict of the pace
         even for an unverified target (whose ``category`` is ``to_verify``); ``reason`` when not
-        assessable.
+        assessable. The territory's own (local) targets come first.
     """
     rows = []
     for _, t in targets.iterrows():
@@ -314,11 +318,14 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
         if t["indicateur"] in NET_INDICATORS:
             reason = NET_REASON if (s is None or s.dropna().empty) else NET_CONTRIBUTION_REASON
         elif pd.isna(t["indicator_id"]):
-            reason = "indicateur non suivi"
+            # the row's own note says why no indicator of the workbench can judge it, where it does
+            reason = "indicateur non suivi" + (f" : {t['note']}" if str(t.get("note") or "").strip() else "")
         elif s is None or s.dropna().empty:
             reason = "pas de données pour ce territoire"
         elif t["kind"] == "unsupported":
             reason = f"forme d'objectif non prise en charge ({t['unite']})"
+        elif t["kind"] in ("relative", "factor") and pd.isna(t["ref_year"]) and not str(t["ref_text"]).strip():
+            reason = "année de référence non précisée par le texte de l'objectif"
         elif t["kind"] in ("relative", "factor") and (pd.isna(t["ref_year"]) or int(t["ref_year"]) not in s.dropna().index):
             reason = f"année de référence ({t['ref_text'] or 'non précisée'}) hors des données disponibles"
         elif int(t["target_year"]) < int(s.dropna().index.min()):
@@ -366,6 +373,9 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
     out = pd.DataFrame(rows)
     if not out.empty:
         out["assessable"] = ~out["category"].isin(["not_assessable", "to_verify"])
+        # the territory's own targets (its PCAET) head its verdicts; the others keep the file's order
+        own = out["priority"].eq(PRIORITY["local"])
+        out = pd.concat([out[own], out[~own]], ignore_index=True)
     return out
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ... import fmt
 from ...evaluation import mann_kendall
-from ...evaluation.targets import named_framework, short_framework
+from ...evaluation.targets import PRIORITY, named_framework, short_framework
 from ...narrative import territory_sentences
 from ...narrative.sentences import CAVEATS, STABLE
 from ...territory import worst_nature
@@ -81,11 +81,12 @@ def main_targets(v: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def _stake_order(ctx: ReportContext, v: pd.DataFrame) -> pd.DataFrame:
-    """Rows by stake: the indicators' values in the report's year, largest first (total emissions
-    before its sectors), then the target year."""
+    """Rows by stake: the territory's own targets (its PCAET) first, then the indicators' values in the
+    report's year, largest first (total emissions before its sectors), then the target year."""
     size = {i: abs(value(ctx, i)[0]) for i in v["indicator_id"].unique()}
-    return v.assign(_s=v["indicator_id"].map(lambda i: -size[i] if size[i] == size[i] else 0.0)) \
-        .sort_values(["_s", "target_year"]).drop(columns="_s")
+    own = v["priority"].ne(PRIORITY["local"]) if "priority" in v else False
+    return v.assign(_o=own, _s=v["indicator_id"].map(lambda i: -size[i] if size[i] == size[i] else 0.0)) \
+        .sort_values(["_o", "_s", "target_year"], kind="stable").drop(columns=["_o", "_s"])
 
 
 def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
