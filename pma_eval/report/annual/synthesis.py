@@ -276,7 +276,9 @@ def enr_summary(ctx: ReportContext) -> Text:
             f"d'électricité, soit {fmt.number(cov, 1)}\u00a0% de la consommation d'électricité ; la puissance "
             f"photovoltaïque installée atteint {display('kW', pv)}.")
     if share == share:
-        text += (f" Avec la chaleur renouvelable et le biométhane, la production renouvelable représente "
+        injected, _ = value(ctx, "biomethane_injection")  # the register gives capacities: counted only if entered
+        what = "la chaleur renouvelable et le biométhane injecté" if injected == injected else "la chaleur renouvelable"
+        text += (f" Avec {what}, la production renouvelable représente "
                  f"{fmt.number(share, 1)}\u00a0% de la consommation d'énergie finale.")
     return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n3} | ({n4} if share == share else set())))
 
