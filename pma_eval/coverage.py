@@ -36,9 +36,14 @@ RULES_FR = [
     "une année. Une commune attendue et absente des sources rend incomplet le total de son agglomération et du Pôle.",
     "Les données observées remplacent les données de démonstration là où elles les couvrent : même commune, même "
     "année et même énergie pour l'Agence ORE (tous ses secteurs, « non affecté » compris, forment alors la "
-    "consommation de cette énergie) ; même année et mêmes agglomérations pour le registre ODRÉ ; même secteur pour "
+    "consommation de cette énergie) ; même année et même zone pour le registre ODRÉ ; même secteur pour "
     "un inventaire saisi dans le modèle. Un total qui mêle des valeurs observées et de démonstration est de "
     "démonstration.",
+    "Un registre (ODRÉ) liste toutes les installations de la zone téléchargée, mais la zone n'est pas écrite dans "
+    "le fichier : ses métadonnées la disent (etendue : ses seules communes, leurs agglomérations entières ou des "
+    "départements entiers). Dans cette zone, une commune sans ligne n'a aucune installation ; hors de cette zone, "
+    "une commune garde ses autres valeurs, et si aucune source ne parle d'elle, le total de son agglomération et "
+    "du Pôle est marqué incomplet.",
 ]
 STATES = ("observed", "estimated", "demonstration", "secret", "missing")
 STATE_FR = {"observed": "observée", "estimated": "estimée", "demonstration": "démonstration",

@@ -156,8 +156,10 @@ def fetch(sources: list[str], years: list[int], paths: Paths | None = None, echo
             continue
         access = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
         try:
+            # the export was filtered on whole départements: a register speaks for all their communes
             result = add(dest, paths, snapshot_year=req.year if req.portal == "odre" else None,
-                         download={"url": url, "date d'accès": access})
+                         download={"url": url, "date d'accès": access},
+                         extent="departement" if req.portal == "odre" else None)
         except InputDataError as exc:
             if any("aucune ligne de données" in p.message or "aucune commune du Pôle" in p.message
                    for p in exc.problems):

@@ -24,8 +24,9 @@ def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | 
         A finer column (``sector``). A real row covers its own detail value, or all of them
         where its ``cover`` column is ``"*"``: an Agence ORE file gives the whole consumption of
         an energy in a commune, so no demonstration slice of another sector is added on top.
-        A ``cover_geo`` column holding an EPCI SIREN covers every commune of that EPCI (a
-        registry snapshot lists every installation of the area it was downloaded for).
+        A ``cover_geo`` column holding an EPCI SIREN covers every commune of that EPCI, ``"*"`` every
+        commune of the territory, ``""`` only the row's own commune (a registry snapshot lists every
+        installation of the area it was downloaded for: :func:`pma_eval.build.steps.register_extent`).
     territory : Territory, optional
         Real commune coverage also covers the EPCI and the Pôle that contain the commune: their
         demonstration values published at those levels are dropped, and those aggregates are
@@ -47,6 +48,10 @@ def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | 
     if "cover_geo" in real:
         whole = real["cover_geo"].fillna("").ne("").to_numpy()
         cover.loc[whole, "geo_code"] = "epci:" + real.loc[whole, "cover_geo"].astype(str)
+        every = (cover["geo_code"] == "epci:*").to_numpy()  # a file that covers whole départements
+        if every.any() and territory is not None:
+            cover = pd.concat([cover.loc[~every], *(cover.loc[every].assign(geo_code="epci:" + e)
+                                                    for e in territory.epcis["epci_siren"])], ignore_index=True)
     if detail is not None:
         cover["_detail"] = real["cover"].where(real["cover"].eq("*"), real[detail]) if "cover" in real \
             else real[detail]

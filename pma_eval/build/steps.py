@@ -543,6 +543,24 @@ def renewables_heat(read: Read, territory: Territory, report: BuildReport) -> pd
     return out
 
 
+def register_extent(f: RawFile, report: BuildReport) -> str:
+    """What a register speaks for: the ``etendue`` of its metadata (``data add`` writes it). A real file added
+    before that rule is read as before (the agglomerations it has rows in), with a warning."""
+    from ..sources.layouts import EXTENTS
+
+    extent = f.meta.get("etendue")
+    if extent is None:
+        if f.nature != "demonstration":  # the demonstration registers are generated for the whole territory
+            report.warnings.append(
+                f"{f.display} : étendue non déclarée ; il est lu comme couvrant {EXTENTS['epci']}. Ajoutez "
+                "« etendue: communes », « epci » ou « departement » à ses métadonnées")
+        return "epci"
+    if extent not in EXTENTS:
+        raise InputDataError([Problem(f.display + ".meta.yml", f"étendue inconnue (étendues admises : {', '.join(EXTENTS)})",
+                                      column="etendue", value=str(extent))])
+    return extent
+
+
 def biomethane_in_service(sites: pd.DataFrame, last: int, first: int | None = None) -> dict[int, pd.DataFrame]:
     """Sites of the biomethane register in service at 31 December of each year, from ``first`` (the
     register's first commissioning anywhere; else the sites' first) to the register's year ``last``.
@@ -569,24 +587,50 @@ def biomethane_in_service(sites: pd.DataFrame, last: int, first: int | None = No
 def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.DataFrame | None:
     """Renewable (and other) electricity: capacity [kW], installations, production [MWh].
 
-    A registry snapshot lists every installation of the area it was downloaded for: it covers
-    every commune of each EPCI it has rows in (cover_geo), and a commune without a row there
-    has no installation.
+    A registry snapshot lists every installation of the area it was downloaded for, which its metadata
+    names (:func:`register_extent`): its communes only, the whole EPCIs it has rows in, or whole
+    départements. Within that area a commune without a row has no installation; outside it, a commune
+    keeps its other values (demonstration, another file), and where nothing speaks for a commune its
+    EPCI's and the Pôle's sums are incomplete.
     """
     parts = []
     c2e = territory.commune_to_epci
+    covered: dict[int, set[str]] = {}  # per year, the communes an area file speaks for without a row
     for f, df in read.get("odre_registre", []):
+        extent = register_extent(f, report)
         g = df.groupby(["code_insee", "year", "technology"], as_index=False).agg(
             capacity=("capacity_kw", "sum"), installations=("installations", "sum"),
             production=("energy_mwh", lambda s: s.sum(min_count=1)))
         long = g.melt(id_vars=["code_insee", "year", "technology"], var_name="variable", value_name="value")
+        departements = {c[:2] for c in g["code_insee"]}
+        whole = extent == "departement" and all(c[:2] in departements for c in c2e)
+        cover = {"communes": lambda d: "", "epci": lambda d: d["geo_code"].map(c2e)}.get(
+            extent, (lambda d: "*") if whole else (lambda d: d["geo_code"].map(c2e)))
         parts.append(long.rename(columns={"code_insee": "geo_code"})
                      .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name,
-                             complete=True, cover_geo=lambda d: d["geo_code"].map(c2e)))
+                             complete=True, cover_geo=cover))
+        for year, rows in g.groupby("year"):
+            epcis = set(rows["code_insee"].map(c2e))
+            covered.setdefault(int(year), set()).update(
+                {c for c, e in c2e.items() if extent == "epci" and e in epcis
+                 or extent == "departement" and c[:2] in departements})
     if not parts:
         return None
+
+    def member_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+        """(level, code, year) sums missing a commune that no file speaks for that year."""
+        missing = [(c, y) for y, g in communes.groupby("year") for have in [set(g["geo_code"])]
+                   for c in territory.communes["code_insee"] if c not in covered.get(int(y), set()) and c not in have]
+        if not missing:
+            return pd.DataFrame(columns=["geo_level", "geo_code", "year"])
+        m = pd.DataFrame(missing, columns=["commune", "year"])
+        return pd.concat([m.assign(geo_level="epci", geo_code=m["commune"].map(c2e)),
+                          m.assign(geo_level="pma", geo_code=PMA_CODE)])[["geo_level", "geo_code", "year"]] \
+            .drop_duplicates()
+
     agg = combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],
-                  ["geo_level", "geo_code", "year"], territory, report, "électricité renouvelable")
+                  ["geo_level", "geo_code", "year"], territory, report, "électricité renouvelable",
+                  member_gaps=member_gaps)
     agg["unit"] = agg["variable"].map({"capacity": stored_unit("kW"), "installations": stored_unit("nombre"),
                                        "production": stored_unit("MWh")})
     agg["renewable"] = agg["technology"].map({t: r for t, r in TECHNOLOGIES.values()}).fillna(False).astype(bool)

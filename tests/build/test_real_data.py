@@ -63,8 +63,10 @@ def added(tmp_path_factory):
     try:
         downloads = tmp_path_factory.mktemp("telechargements")
         shutil.copy(FIXTURES / "odre_registre.csv", downloads / ODRE_NAME)
-        for f in (FIXTURES / "ore_large_2011_2021.csv", FIXTURES / "ore_long_2022.csv", downloads / ODRE_NAME):
+        for f in (FIXTURES / "ore_large_2011_2021.csv", FIXTURES / "ore_long_2022.csv"):
             assert _run(mp, project, "data", "add", str(f)) == 0
+        # the register extract covers its agglomerations (it is the fixture's premise: tests/build/test_extent.py)
+        assert _run(mp, project, "data", "add", str(downloads / ODRE_NAME), "--etendue", "epci") == 0
         assert _run(mp, project, "data", "build") == 0
     finally:
         mp.undo()
@@ -219,7 +221,9 @@ def test_fetch_downloads_filters_and_adds(project, monkeypatch, capsys):
                           .read_text(encoding="utf-8"))
     assert meta["url"].startswith(portal.url) and meta["date d'accès"] and meta["layout"] == "ore_long_2022"
     odre = list((project.raw / "renouvelables").glob("*311222*.csv.meta.yml"))
-    assert yaml.safe_load(odre[0].read_text(encoding="utf-8"))["options"]["snapshot_year"] == 2022
+    meta = yaml.safe_load(odre[0].read_text(encoding="utf-8"))
+    assert meta["options"]["snapshot_year"] == 2022
+    assert meta["etendue"] == "departement"  # the export was filtered on the département
     build(project)  # what was fetched builds
 
 
