@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .atomic import atomic_new_files
+from .atomic import atomic_new_files, remove_together
 from .checksum import sha256 as sha256_file
 from .config import Paths, get_paths
 from .errors import ConfigurationError, InputDataError, Problem, display_path
-from .sources.layouts import Layout, identify, snapshot_year_from_name
+from .sources.layouts import DEPARTEMENT_EVIDENCE, EXTENTS, TEMPLATE, Layout, identify, snapshot_year_from_name
 
 
 @dataclass
@@ -35,6 +35,8 @@ class Added:
     years: list[int]
     new: bool
     outside_rows: int = 0
+    #: What the file speaks for (:data:`~pma_eval.sources.layouts.EXTENTS`), for files that list an area.
+    extent: str | None = None
 
 
 def territory_communes(paths: Paths) -> pd.DataFrame:
@@ -54,17 +56,22 @@ def _years_text(years: list[int]) -> str:
 
 
 def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
-            inventory_year: int | None = None, display: str | None = None) -> tuple[Layout, dict, list[int], int]:
-    """Recognise and read a file as the build will: layout, reader options, years, rows outside.
+            inventory_year: int | None = None, display: str | None = None,
+            extent: str | None = None, fmt: str | None = None
+            ) -> tuple[Layout, dict, list[int], int, str | None, pd.DataFrame]:
+    """Recognise and read a file as the build will: layout, reader options, years, rows outside, and the
+    extent of a file that lists an area (``extent`` as asked, else inferred from evidence), and what the
+    reader read of the territory.
 
-    Raises :class:`InputDataError` (located French messages) for an unknown layout or bad content.
+    Raises :class:`InputDataError` (located French messages) for an unknown layout, bad content, or an area
+    file whose extent is neither given nor evident.
     """
     from .build.common import RawFile
     from .build.discover import read_raw
     from .territory import Territory
 
     name = display or str(path)
-    layout = identify(path, name)
+    layout = identify(path, name, fmt)
     communes = territory_communes(paths)
     options: dict = {}
     if layout.format == "odre_registre":
@@ -83,6 +90,13 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
     territory = Territory.from_communes(communes)
     df = read_raw(RawFile(path, {"format": layout.format, "options": options}, name), territory)
     outside = int(df.attrs.get("outside", {}).get("rows", 0))
+    if layout is TEMPLATE:  # territories named as the build will resolve them: an unknown one is refused now
+        from .build.pipeline import _resolve_territories
+
+        problems: list[Problem] = []
+        df = _resolve_territories(RawFile(path, {}, name), df, territory, problems, ("commune", "epci", "pma"))
+        if problems:
+            raise InputDataError(problems)
     if layout.format == "igt_citepa":  # the IGT reader does not filter: a wider file says so in its metadata
         inside = df["code_insee"].isin(set(communes["code_insee"]))
         outside = int(df.loc[~inside, "code_insee"].nunique())
@@ -100,7 +114,52 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
         if df.empty:
             raise InputDataError([Problem(name, "aucune commune du Pôle dans ce fichier : rien à ajouter (vérifiez "
                                           "le filtre du téléchargement)")])
-    return layout, options, years, outside
+    if layout.area:
+        extent = area_extent(path, name, layout, options, communes, paths, extent)
+    return layout, options, years, outside, extent, df
+
+
+def area_extent(path: Path, name: str, layout: Layout, options: dict, communes: pd.DataFrame, paths: Paths,
+                asked: str | None) -> str:
+    """What a register speaks for. A register lists every installation of the area it was downloaded for,
+    but the area is not written in it: it is ``asked`` (``--etendue``), or a département's download when the
+    file has rows for at least :data:`DEPARTEMENT_EVIDENCE` of the communes of each of the territory's
+    départements. Otherwise the file is refused, with the three choices."""
+    from .build.common import RawFile
+    from .build.discover import read_raw
+
+    if asked is not None:
+        if asked not in EXTENTS:
+            raise ConfigurationError(f"étendue inconnue : {asked} (étendues admises : {', '.join(EXTENTS)})")
+        return asked
+    codes = set(read_raw(RawFile(path, {"format": layout.format, "options": options}, name), None)["code_insee"])
+    reference = _communes_by_departement(paths, communes)
+    mine = set(communes["code_insee"])
+    shares = {d: len(codes & every) / len(every) for d, every in reference.items()
+              if d in {c[:2] for c in mine}}
+    if shares and min(shares.values()) >= DEPARTEMENT_EVIDENCE:
+        return "departement"
+    inside = sorted(codes & mine)
+    names = dict(zip(communes["code_insee"], communes["nom"]))
+    shown = ", ".join(names[c] for c in inside[:5]) + (f" et {len(inside) - 5} autres" if len(inside) > 5 else "")
+    choices = " ; ".join(f"--etendue {k} : {v}" for k, v in EXTENTS.items())
+    raise InputDataError([Problem(
+        name, f"étendue du fichier inconnue : ce registre a des lignes pour {len(inside)} des {len(mine)} communes "
+        f"du territoire ({shown}) et pour {len(codes - mine)} commune{'s' * (len(codes - mine) > 1)} hors du "
+        "territoire. Un registre liste tout ce que contient la zone téléchargée, mais cette zone n'est pas écrite "
+        "dans le fichier : dites ce qu'il couvre. " + choices,
+        value=f"{len(inside)} communes du territoire")])
+
+
+def _communes_by_departement(paths: Paths, communes: pd.DataFrame) -> dict[str, set[str]]:
+    """Every commune of each département, from the region's communes table when the project has one (it
+    knows the communes outside the territory), else from the territory's own."""
+    from .sources import read_region_communes
+
+    found = sorted((paths.raw / "comparaisons").glob("*communes*.csv"))
+    table = (read_region_communes(found[0], display_path(found[0], paths.root)) if found else
+             communes.assign(code_departement=communes["code_insee"].str[:2]))
+    return {d: set(g["code_insee"]) for d, g in table.groupby("code_departement")}
 
 
 def register_date(path: Path, df: pd.DataFrame, year: int | None = None) -> dict:
@@ -118,37 +177,51 @@ def register_date(path: Path, df: pd.DataFrame, year: int | None = None) -> dict
 
 
 def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | None = None,
-        inventory_year: int | None = None, download: dict | None = None) -> Added:
+        inventory_year: int | None = None, download: dict | None = None, extent: str | None = None,
+        replaces: str | None = None, fmt: str | None = None) -> Added:
     """Check ``source`` and copy it unchanged into ``data/raw/<thème>/`` with its ``.meta.yml``.
 
     Parameters
     ----------
     download : dict, optional
         ``url`` and ``date d'accès`` of a file fetched from a portal, written in the metadata.
+    extent : str, optional
+        What a register speaks for (:data:`~pma_eval.sources.layouts.EXTENTS`), written ``etendue:``.
+    fmt : str, optional
+        ``inventaire`` for the project's inventory template (a producer's file is recognised from its header).
+    replaces : str, optional
+        Name of an observed file of the same folder that the new one replaces (a newer vintage): written
+        ``replaces:``; the old file stays in data/raw, no longer read.
 
     Raises
     ------
     InputDataError
-        Unknown layout, faulty content, or a *different* file already under the same name.
+        Unknown layout, faulty content, a *different* file already under the same name, or a file that
+        speaks for what an observed file already there speaks for (names both, says what to do).
     """
     paths = paths or get_paths()
     source = Path(source)
     if not source.is_file():
         raise ConfigurationError(f"fichier introuvable : {source}")
-    layout, options, years, outside = inspect(source, paths, snapshot_year, inventory_year)
+    layout, options, years, outside, extent, frame = inspect(source, paths, snapshot_year, inventory_year,
+                                                             extent=extent, fmt=fmt)
     folder = paths.raw / layout.theme
     dest = folder / source.name
     digest = sha256_file(source)
     if dest.exists():
         if sha256_file(dest) == digest:
-            return Added(dest, layout, years, new=False, outside_rows=outside)
+            return Added(dest, layout, years, new=False, outside_rows=outside, extent=extent)
         raise InputDataError([Problem(display_path(dest, paths.root), "un fichier différent porte déjà ce nom dans "
                                       "data/raw : il n'est jamais écrasé. Renommez le nouveau fichier (par exemple "
                                       "avec sa date de téléchargement) puis ajoutez-le de nouveau",
                                       value=str(source))])
     for other in folder.glob("*"):
         if other.is_file() and not other.name.endswith(".meta.yml") and sha256_file(other) == digest:
-            return Added(other, layout, years, new=False, outside_rows=outside)
+            return Added(other, layout, years, new=False, outside_rows=outside, extent=extent)
+    if replaces is not None and not (folder / Path(replaces).name).is_file():
+        raise ConfigurationError(f"--remplace : {Path(replaces).name} introuvable dans {display_path(folder, paths.root)} "
+                                 "(le fichier remplacé doit être dans le dossier où va le nouveau)")
+    check_overlaps(source, layout, frame, paths, None if replaces is None else Path(replaces).name)
     meta = {
         "title": f"{layout.producer} — {layout.label} ({_years_text(years)})",
         "producer": layout.producer,
@@ -157,19 +230,101 @@ def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | Non
         "format": layout.format,
         "years": _years_text(years),
         "nature": "observed",
+        **({"etendue": extent} if extent else {}),
         "sha256": digest,
         "date_ajout": dt.date.today().isoformat(),
         "origine": source.name,
     }
     if layout.dataset:
         meta["dataset"] = layout.dataset
+    if layout is TEMPLATE:  # who produced the figures is in each row: the producers, and a note to complete
+        meta["producer"] = " ; ".join(sorted(set(frame["source"]) - {""})) or "à compléter"
+        meta["caveats"] = ["Chiffres saisis dans le modèle d'inventaire : vérifiez producteur et licence "
+                           "(ceux de la publication d'où viennent les chiffres)."]
     if options:
         meta["options"] = options
     if download:
         meta.update(download)
+    if replaces is not None:
+        meta["replaces"] = Path(replaces).name
     folder.mkdir(parents=True, exist_ok=True)
     _write_pair(source, dest, meta)
-    return Added(dest, layout, years, new=True, outside_rows=outside)
+    journal(paths, f"ajouté : {display_path(dest, paths.root)} ({layout.label} ; années {_years_text(years)}"
+                   + (f" ; remplace {meta['replaces']}" if replaces else "") + ")")
+    return Added(dest, layout, years, new=True, outside_rows=outside, extent=extent)
+
+
+#: Columns that say what a row speaks for (geography, year, energy or technology). Two observed files that
+#: share such a key would give the build two values for it.
+COVERAGE_COLUMNS = ("geo_level", "geo_code", "code_insee", "year", "sector", "carrier", "technology")
+
+
+def coverage(frame: pd.DataFrame) -> tuple[list[str], set[tuple]]:
+    """The coverage keys of what a reader read (:data:`COVERAGE_COLUMNS` present in it)."""
+    cols = [c for c in COVERAGE_COLUMNS if c in frame]
+    return cols, {tuple(str(v) for v in row) for row in zip(*(frame[c].to_numpy() for c in cols))}
+
+
+def check_overlaps(source: Path, layout: Layout, frame: pd.DataFrame, paths: Paths, replaced: str | None) -> None:
+    """Refuse a file that speaks for what an observed file of the same format already speaks for (a second copy
+    saved again from Excel, a newer vintage added without ``--remplace``), naming both files and the fix."""
+    from .build.discover import discover, read_raw
+    from .territory import Territory
+
+    cols, mine = coverage(frame)
+    if not mine:
+        return
+    territory = Territory.from_communes(territory_communes(paths))
+    problems = []
+    for f in discover(paths.raw, paths.root):
+        if f.meta.get("format") != layout.format or f.nature == "demonstration" or f.path.name == replaced:
+            continue
+        other_cols, theirs = coverage(read_raw(f, territory))
+        common = sorted(mine & theirs) if other_cols == cols else []
+        if common:
+            example = ", ".join(f"{c} {v}" for c, v in zip(cols, common[0]) if c != "geo_level")
+            problems.append(Problem(
+                str(source), f"recouvre {f.display}, déjà dans data/raw : {len(common)} valeur"
+                f"{'s' * (len(common) > 1)} en commun (par exemple {example}). Si le nouveau fichier en est une "
+                f"version plus récente : pma-eval data add {source.name} --remplace {f.path.name} ; si l'un des "
+                f"deux a été ajouté par erreur : pma-eval data retire {f.display}",
+                value=f"{len(common)} en commun"))
+    if problems:
+        raise InputDataError(problems)
+
+
+def journal(paths: Paths, line: str) -> None:
+    """One dated line in ``data/journal_des_donnees.log``: what came into data/raw or left it, and when."""
+    path = paths.raw.parent / "journal_des_donnees.log"
+    stamp = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    with path.open("a", encoding="utf-8") as out:
+        out.write(f"{stamp} {line}\n")
+
+
+def retire(target: str | Path, paths: Paths | None = None) -> Path:
+    """Remove a raw file added by mistake, with its ``.meta.yml``; both go, or neither. Refused for a file
+    outside data/raw, without metadata, or named by another file's ``replaces:``. Returns the path removed."""
+    from .yamltext import safe_load
+
+    paths = paths or get_paths()
+    given = Path(target)
+    path = (given if given.is_absolute() else (Path.cwd() / given)).resolve()
+    if not path.is_file() and (paths.root / given).is_file():
+        path = (paths.root / given).resolve()
+    shown = display_path(path, paths.root)
+    if not path.is_file() or not path.is_relative_to(paths.raw.resolve()):
+        raise ConfigurationError(f"fichier introuvable dans data/raw : {target}")
+    meta = path.with_name(path.name + ".meta.yml")
+    if not meta.is_file():
+        raise ConfigurationError(f"{shown} n'a pas de métadonnées (.meta.yml) : ce n'est pas un fichier ajouté")
+    for other in paths.raw.rglob("*.meta.yml"):
+        names = (safe_load(other.read_text(encoding="utf-8")) or {}).get("replaces") or []
+        if other.parent == path.parent and path.name in ([names] if isinstance(names, str) else names):
+            raise ConfigurationError(f"{shown} est remplacé par {display_path(other, paths.root)[:-len('.meta.yml')]} "
+                                     "(replaces:) : retirez d'abord celui-ci, ou gardez les deux")
+    remove_together(path, meta)
+    journal(paths, f"retiré : {shown} (et ses métadonnées)")
+    return path
 
 
 def _write_pair(source: Path, dest: Path, meta: dict) -> None:

@@ -114,3 +114,20 @@ def atomic_new_files(*finals: str | os.PathLike) -> Iterator[list[Path]]:
     finally:
         for t in tmps:
             t.unlink(missing_ok=True)
+
+
+def remove_together(*paths: str | os.PathLike) -> None:
+    """Remove several files (a raw file and its ``.meta.yml``): both go, or neither. Each is first moved to a
+    hidden name beside it; if one move fails, the moved ones are put back."""
+    parked: list[tuple[Path, Path]] = []
+    try:
+        for p in map(Path, paths):
+            hidden = p.with_name(f".{p.name}.{os.getpid()}.retire")
+            os.replace(p, hidden)
+            parked.append((p, hidden))
+    except BaseException:
+        for p, hidden in reversed(parked):
+            os.replace(hidden, p)
+        raise
+    for _, hidden in parked:
+        hidden.unlink()

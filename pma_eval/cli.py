@@ -58,7 +58,8 @@ def cmd_data_add(args: argparse.Namespace) -> int:
     from .acquire import add
 
     paths = get_paths()
-    result = add(args.fichier, paths, snapshot_year=args.annee_instantane, inventory_year=args.annee_inventaire)
+    result = add(args.fichier, paths, snapshot_year=args.annee_instantane, inventory_year=args.annee_inventaire,
+                 extent=args.etendue, replaces=args.remplace, fmt=args.format)
     shown = result.path.relative_to(paths.root) if result.path.is_relative_to(paths.root) else result.path
     years = f"{result.years[0]}–{result.years[-1]}" if len(result.years) > 1 else str(result.years[0])
     if not result.new:
@@ -66,10 +67,32 @@ def cmd_data_add(args: argparse.Namespace) -> int:
         return 0
     _print(f"Ajouté : {shown} ({result.layout.label} ; années {years} ; "
            "nature observée)")
+    if result.layout.format == "inventaire":
+        _print(f"  complétez producer et licence dans {shown}.meta.yml : ceux de la publication d'où viennent "
+               "les chiffres")
     if result.outside_rows:
         _print(f"  {result.outside_rows} ligne(s) hors du territoire du Pôle seront laissées de côté à la construction")
-    _print("Lancez « pma-eval data build » : les valeurs observées remplacent les valeurs de démonstration "
-           "qu'elles couvrent (même commune, même année, même énergie).")
+    if result.extent:
+        from .sources.layouts import EXTENTS
+
+        _print(f"  étendue : {result.extent}, le fichier parle pour {EXTENTS[result.extent]} ; les autres communes "
+               "gardent leurs valeurs")
+        _print("Lancez « pma-eval data build » : ses valeurs observées remplacent celles de démonstration de ces "
+               "communes, pour les années du fichier.")
+    else:
+        _print("Lancez « pma-eval data build » : les valeurs observées remplacent les valeurs de démonstration "
+               "qu'elles couvrent (même commune, même année, même énergie).")
+    return 0
+
+
+def cmd_data_retire(args: argparse.Namespace) -> int:
+    from .acquire import retire
+
+    paths = get_paths()
+    removed = retire(args.fichier, paths)
+    shown = removed.relative_to(paths.root) if removed.is_relative_to(paths.root) else removed
+    _print(f"Retiré : {shown} et ses métadonnées (noté dans data/journal_des_donnees.log). Lancez « pma-eval data "
+           "build » pour reconstruire les données sans lui.")
     return 0
 
 
@@ -155,6 +178,10 @@ def _year(year: int | None) -> int:
     return checked_year(year, get_paths())
 
 
+#: What ``--territoire`` accepts for reports and visuals: the Pôle or one of its EPCIs (a commune has its fiche).
+REPORT_LEVELS = ("pma", "epci")
+
+
 def cmd_report_annual(args: argparse.Namespace) -> int:
     from .processed import load_territory
     from .publish import run_report
@@ -162,7 +189,7 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
     paths = get_paths()
     year = _year(args.year)
     territory = load_territory(paths)
-    level, code = territory.resolve(args.territoire)
+    level, code = territory.resolve(args.territoire, REPORT_LEVELS)
     name = territory.name(level, code)
     extra = dict(p.split("=", 1) for p in (args.param or []))
     params = {"year": int(year), "territoire": args.territoire.upper(), **extra}
@@ -175,7 +202,10 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
 
 
 def cmd_report_scenarios(args: argparse.Namespace) -> int:
+    from .processed import load_territory
+
     paths = get_paths()
+    load_territory(paths).resolve(args.territoire, REPORT_LEVELS)  # refused at once, before any notebook
     extra = dict(p.split("=", 1) for p in (args.param or []))
     t0 = time.perf_counter()
     from .publish.scenarios import scenario_report
@@ -209,6 +239,9 @@ def cmd_fiches(args: argparse.Namespace) -> int:
 def cmd_visuels(args: argparse.Namespace) -> int:
     from .publish.visuals import write_visuals
 
+    from .processed import load_territory
+
+    load_territory(get_paths()).resolve(args.territoire, REPORT_LEVELS)
     year = _year(args.year)
     folder = write_visuals(year, args.territoire, get_paths())
     _print(f"Visuels {year} : {folder}")
@@ -259,7 +292,20 @@ def build_parser() -> argparse.ArgumentParser:
     ad.add_argument("--annee-instantane", type=int, metavar="AAAA",
                     help="année de l'instantané du registre ODRÉ (défaut : lue dans un nom en -3112AA)")
     ad.add_argument("--annee-inventaire", type=int, metavar="AAAA", help="année de l'inventaire IGT du CITEPA")
+    ad.add_argument("--format", choices=["inventaire"],
+                    help="inventaire : le modèle d'inventaire de l'atelier rempli (pma-eval data modele), pour des "
+                         "chiffres d'Atmo Hauts-de-France ou de l'observatoire régional")
+    ad.add_argument("--remplace", metavar="ANCIEN",
+                    help="nom d'un fichier observé du même dossier que le nouveau remplace (version plus récente) : "
+                         "l'ancien reste dans data/raw mais n'est plus lu")
+    ad.add_argument("--etendue", choices=["communes", "epci", "departement"],
+                    help="ce que couvre un registre téléchargé (ODRÉ) : ses seules communes, leurs agglomérations "
+                         "entières ou des départements entiers (déduit du fichier quand il couvre des départements)")
     ad.set_defaults(func=cmd_data_add)
+    rt = dsub.add_parser("retire", help="retirer de data/raw un fichier ajouté par erreur, avec ses métadonnées "
+                                        "(noté dans data/journal_des_donnees.log)")
+    rt.add_argument("fichier", help="chemin du fichier dans data/raw")
+    rt.set_defaults(func=cmd_data_retire)
     fe = dsub.add_parser("fetch", help="télécharger depuis les portails de l'Agence ORE et d'ODRÉ, filtré sur le "
                                        "territoire, et ajouter dans data/raw")
     fe.add_argument("sources", nargs="*", choices=["ore", "odre"], metavar="source",
@@ -290,13 +336,13 @@ def build_parser() -> argparse.ArgumentParser:
     rsub.required = True
     a = rsub.add_parser("annual", help="rapport annuel d'évaluation")
     a.add_argument("--year", type=int, help="année évaluée (défaut : dernière année disponible)")
-    a.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR (défaut : PMA)")
+    a.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR, ou le SIREN d'un EPCI (défaut : PMA)")
     a.add_argument("--param", action="append", metavar="NOM=VALEUR",
                    help="paramètre supplémentaire du carnet (refusé s'il n'est pas déclaré)")
     a.set_defaults(func=cmd_report_annual)
     sc = rsub.add_parser("scenarios", help="rapport de prospective : trajectoire de référence, scénarios, effort")
     sc.add_argument("--year", type=int, help="année de départ (défaut : dernière année avec énergie et émissions)")
-    sc.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR (défaut : PMA)")
+    sc.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR, ou le SIREN d'un EPCI (défaut : PMA)")
     sc.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS),
                     help=f"scénarios du dossier scenarios/, séparés par des virgules (défaut : {','.join(DEFAULT_SCENARIOS)})")
     sc.add_argument("--horizon", type=int, default=DEFAULT_HORIZON,
@@ -313,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.set_defaults(func=cmd_fiches)
     v = sub.add_parser("visuels", help="graphiques prêts à publier (PNG réseaux sociaux, SVG, lettre d'information)")
     v.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
-    v.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR (défaut : PMA)")
+    v.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR, ou le SIREN d'un EPCI (défaut : PMA)")
     v.set_defaults(func=cmd_visuels)
     r_ = sub.add_parser("run", help="tout pour une année : données, exports, rapports du Pôle et des EPCI, fiches, visuels")
     r_.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")

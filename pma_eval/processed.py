@@ -21,6 +21,9 @@ def load(name: str, paths: Paths | None = None) -> pd.DataFrame:
     paths = paths or get_paths()
     f = paths.processed / f"{name}.parquet"
     if not f.exists():
+        tables = sorted(p.stem for p in paths.processed.glob("*.parquet"))
+        if tables:  # the data are built: the name is wrong
+            raise ConfigurationError(f"table inconnue : « {name} » ; tables de {paths.processed} : {', '.join(tables)}")
         raise ConfigurationError(f"table « {name} » absente de {paths.processed} : lancez d'abord "
                                  "« pma-eval data build » (ou « make data »)")
     return pd.read_parquet(f)

@@ -99,21 +99,22 @@ class Territory:
             return "de la " + name  # communauté d'agglomération
         return ("d'" if name[:1].lower() in "aeéèêiîoôuh" else "de ") + name
 
-    def resolve(self, territoire: str) -> tuple[str, str]:
-        """Turn ``PMA``, an EPCI acronym (``CALL``) or SIREN, or an INSEE code into (level, code)."""
+    def resolve(self, territoire: str, levels: tuple[str, ...] = ("pma", "epci", "commune")) -> tuple[str, str]:
+        """Turn ``PMA``, an EPCI acronym (``CALL``) or SIREN, or an INSEE code into (level, code), accepting only
+        the ``levels`` a command produces for (a report is for the Pôle or an EPCI, a fiche for a commune)."""
         key = str(territoire).strip().upper()
-        if key in (PMA_CODE, "POLE", "PÔLE"):
-            return "pma", PMA_CODE
         by_sigle = dict(zip(self.epcis["epci_sigle"].str.upper(), self.epcis["epci_siren"]))
-        if key in by_sigle:
-            return "epci", by_sigle[key]
-        if key in set(self.epcis["epci_siren"]):
-            return "epci", key
-        if key in set(self.communes["code_insee"]):
-            return "commune", key
-        choices = ", ".join([PMA_CODE, *self.epcis["epci_sigle"]])
-        raise ConfigurationError(f"territoire inconnu : « {territoire} » (valeurs admises : {choices}, "
-                                 "ou un code INSEE de commune du Pôle)")
+        found = (("pma", PMA_CODE) if key in (PMA_CODE, "POLE", "PÔLE") else
+                 ("epci", by_sigle[key]) if key in by_sigle else
+                 ("epci", key) if key in set(self.epcis["epci_siren"]) else
+                 ("commune", key) if key in set(self.communes["code_insee"]) else None)
+        if found is not None and found[0] in levels:
+            return found
+        admitted = [PMA_CODE] * ("pma" in levels) + [f"{s} (ou son SIREN)" for s in self.epcis["epci_sigle"]] * (
+            "epci" in levels) + ["un code INSEE de commune du Pôle"] * ("commune" in levels)
+        what = (f"« {territoire} » est la commune de {self.name(*found)} : une commune a sa fiche (pma-eval fiches)"
+                if found is not None and found[0] == "commune" else f"territoire inconnu : « {territoire} »")
+        raise ConfigurationError(f"{what} ; valeurs admises ici : {', '.join(admitted)}")
 
     def members(self, geo_level: str, geo_code: str) -> list[str]:
         """INSEE codes of the communes that make up a territory."""

@@ -36,6 +36,14 @@ SUM_TOLERANCE_PUBLISHED = 0.01
 #: Producers' files read at any extent (commune, département, France): rows outside the territory
 #: are left out and counted, never an error.
 NATIONAL_FORMATS = {"ore_conso", "odre_registre", "odre_biomethane"}
+#: Tables a user keeps by hand and edits in place (the templates of ``pma-eval data modele``, the targets): a
+#: checksum that no longer matches their metadata is a warning. Any other raw file is a producer's file, kept
+#: as published: a changed one stops the build.
+HAND_KEPT_FORMATS = {"objectifs", "inventaire", "sequestration_aldo", "production_enr_chaleur_gaz"}
+
+
+def hand_kept(fmt: str) -> bool:
+    return fmt in HAND_KEPT_FORMATS or fmt.startswith("activite_")
 
 
 

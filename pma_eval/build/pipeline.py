@@ -15,7 +15,7 @@ from ..indicators import check_indicators, compute_indicators, load_catalogue, p
 from ..schemas import validate_table
 from ..territory import Territory
 from . import steps
-from .common import SIGNED_TABLES, REFERENCE_TABLES, TABLES, BuildReport, RawFile
+from .common import SIGNED_TABLES, REFERENCE_TABLES, TABLES, BuildReport, RawFile, hand_kept
 from .discover import discover, outside, read_raw, territory_of
 from .reconcile import check_consistency
 from .write import inputs_fingerprint, is_current, write_processed
@@ -40,9 +40,17 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
         report.inputs.append({"path": display_path(f.path, paths.root), "sha256": sha256(f.path),
                               "format": f.meta["format"], "nature": f.nature, "rows": int(len(df)),
                               **{k: f.meta.get(k) for k in ("title", "producer", "licence", "years", "caveats")}})
-        if f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"]:
-            report.warnings.append(f"{f.display} : empreinte sha256 différente de celle des métadonnées "
-                                   "(le fichier a changé depuis sa description)")
+        if f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"] and hand_kept(f.meta["format"]):
+            report.warnings.append(f"{f.display} : modifié depuis sa description (empreinte sha256 différente de "
+                                   "celle des métadonnées) ; mettez à jour sha256 et years dans ses métadonnées")
+        elif f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"]:
+            # a producer's file changed since it was described: its metadata (years, extent, origin) may be untrue
+            problems.append(Problem(
+                f.display, "le fichier a changé depuis sa description : empreinte sha256 différente de celle de "
+                f"ses métadonnées ({f.meta['sha256']} dans {f.path.name}.meta.yml, {report.inputs[-1]['sha256']} "
+                "pour le fichier). Restaurez le fichier publié, ou, si le changement est voulu, ajoutez-le comme "
+                "un nouveau fichier (pma-eval data add) ou corrigez sha256 dans ses métadonnées",
+                column="sha256", value=report.inputs[-1]["sha256"]))
     # Territory membership of every geographic code.
     for fmt, code_col, level_col, label in (
             ("igt_citepa", "code_insee", None, "INSEE commune"),

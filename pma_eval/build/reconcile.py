@@ -47,6 +47,8 @@ def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Terr
     """
     detail = "sector" if "sector" in keys else None
     df, notes = apply_precedence(df, scope, territory, detail)
+    _refuse_overlaps(df, keys, territory, label)
+    df = _demonstration_split_to_observed_total(df, keys, territory, report, label)
     report.precedence += [f"{label} : {n}" for n in notes]
     df = df.drop(columns=[c for c in ("file_nature", "cover", "cover_geo") if c in df])
     communes = df.loc[df["geo_level"] == "commune"].drop(columns="geo_level")
@@ -102,6 +104,61 @@ def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Terr
     agg["complete"] = agg["complete"].fillna(True).astype(bool)
     return agg
 
+
+
+def _demonstration_split_to_observed_total(df: pd.DataFrame, keys: list[str], territory: Territory,
+                                           report: BuildReport, label: str) -> pd.DataFrame:
+    """Where an agglomeration's value is observed (a figure of the inventory template, a published EPCI file)
+    and its communes' values are all demonstration and all known, the demonstration split is brought to the
+    observed total: the communes stay demonstration values, their sum is the observed figure, and nothing
+    else changes (a split that already adds up is left as it is)."""
+    if "file_nature" not in df or not (df["geo_level"] == "epci").any():
+        return df
+    real = df.loc[(df["geo_level"] == "epci") & (df["file_nature"] != "demonstration") & df["value"].notna()]
+    if real.empty:
+        return df
+    com = df.loc[df["geo_level"] == "commune"]
+    com = com.assign(_epci=com["geo_code"].map(territory.commune_to_epci),
+                     _unknown=com["value"].isna().astype(int), _real=(com["file_nature"] != "demonstration").astype(int))
+    k = ["_epci", *keys]
+    groups = com.groupby(k, dropna=False).agg(_sum=("value", "sum"), _unknown=("_unknown", "sum"),
+                                              _real=("_real", "sum"))
+    groups = groups.assign(_known=groups["_unknown"] == 0, _demo=groups["_real"] == 0)
+    target = real.rename(columns={"geo_code": "_epci"}).set_index(k)["value"]
+    j = groups.join(target.rename("_observed"), how="inner")
+    j = j.loc[j["_known"] & j["_demo"] & (j["_sum"] > 0)]
+    j = j.loc[sums_differ(j["_sum"], j["_observed"], SUM_TOLERANCE)]
+    if j.empty:
+        return df
+    factor = (j["_observed"] / j["_sum"]).rename("_factor")
+    scaled = com.join(factor, on=k)["_factor"]
+    hit = scaled.notna()
+    df = df.copy()
+    df.loc[scaled.index[hit], "value"] = com.loc[hit, "value"] * scaled[hit]
+    report.precedence.append(f"{label} : {len(j)} répartition{'s' * (len(j) > 1)} de démonstration entre communes "
+                             "ramenée" + "s" * (len(j) > 1) + " au total observé de l'agglomération")
+    return df
+
+
+def _refuse_overlaps(df: pd.DataFrame, keys: list[str], territory: Territory, label: str) -> None:
+    """Two files that give a value for the same key (after precedence) stop the build with both names and the
+    fix, instead of the duplicated keys of the table check (``data add`` refuses most of these earlier)."""
+    k = ["geo_level", "geo_code", *keys]
+    dup = df.loc[df.duplicated(k, keep=False)]
+    if dup.empty or "source" not in dup:
+        return
+    files = dup.groupby(k, dropna=False)["source"].agg(lambda s: tuple(sorted(set(s))))
+    files = files[files.map(len) > 1]
+    problems = []
+    for pair, g in files.groupby(files):
+        where = _described(dict(zip(k, g.index[0])), territory)
+        problems.append(Problem(
+            " et ".join(pair), f"{label} : {len(g)} valeur{'s' * (len(g) > 1)} donnée{'s' * (len(g) > 1)} par "
+            f"plusieurs fichiers (par exemple {where}). Gardez-en un : « pma-eval data retire FICHIER » retire celui "
+            "ajouté par erreur ; une version plus récente s'ajoute par « pma-eval data add NOUVEAU --remplace "
+            "ANCIEN »", value=where))
+    if problems:
+        raise InputDataError(problems)
 
 
 def emission_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:

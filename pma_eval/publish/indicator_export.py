@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_file
@@ -56,6 +57,22 @@ def select(ind: pd.DataFrame, catalogue: Catalogue, years=None, levels=None, ids
     return out
 
 
+#: Significant digits an exported value keeps: more than any source gives (ORE: MWh to the kWh, 7 to 10 digits),
+#: fewer than the 17 that print the binary noise of a sum (« 63128,274999999994 » for 63 128,275).
+EXPORT_DIGITS = 12
+
+
+def without_float_noise(values, digits: int = EXPORT_DIGITS) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits: what the sources said, without the binary noise of
+    the sums and ratios computed from them. NaN stays NaN."""
+    v = np.asarray(values, dtype=float)
+    out = v.copy()
+    ok = np.isfinite(v) & (v != 0)
+    decimals = (digits - 1 - np.floor(np.log10(np.abs(v[ok])))).astype(int)
+    out[ok] = [round(x, d) for x, d in zip(v[ok].tolist(), decimals.tolist())]
+    return out
+
+
 def french_table(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory) -> pd.DataFrame:
     """The indicator rows with French headers and labels."""
     own = ind.loc[ind["name"].isna()] if "name" in ind else ind  # comparison rows carry their own name
@@ -71,7 +88,7 @@ def french_table(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory) 
         "code": ind["geo_code"].to_numpy(),
         "territoire": [names[(l, c)] for l, c in zip(ind["geo_level"], ind["geo_code"])],
         "annee": ind["year"].to_numpy(),
-        "valeur": ind["value"].to_numpy(),
+        "valeur": without_float_noise(ind["value"].to_numpy()),
         "unite": ind["unit"].to_numpy(),
         "nature": ind["nature"].map(NATURE_LABELS_FR).to_numpy(),
         "complet": (ind["complete"] if "complete" in ind else pd.Series(True, index=ind.index))

@@ -28,9 +28,30 @@ class Layout:
     licence: str
     signature: frozenset[str]
     dataset: str = ""
+    #: The file lists everything of the area it was downloaded for (a register: a commune without a row has
+    #: no installation). Which area is not in the file: ``data add`` needs evidence or ``--etendue``.
+    area: bool = False
+
+
+#: What an area file (:attr:`Layout.area`) speaks for: the ``etendue:`` of its ``.meta.yml`` (``data add
+#: --etendue``). A commune the file does not speak for keeps its previous value and nature.
+EXTENTS = {
+    "communes": "les seules communes où il a des lignes",
+    "epci": "toutes les communes des agglomérations où il a des lignes (une commune sans ligne n'a aucune installation)",
+    "departement": "toutes les communes du territoire dans ses départements (une commune sans ligne n'a aucune "
+                   "installation)",
+}
+#: Evidence that an area file is a département's download: rows for at least this share of the département's
+#: communes (a register of the Pas-de-Calais lists installations in nearly all of its 890 communes).
+DEPARTEMENT_EVIDENCE = 0.5
+
+
+#: A signature column as a layout writes it (``conso_totale_mwh``), from its normalised form: to name it.
+_WRITTEN: dict[str, str] = {}
 
 
 def _sig(*cols: str) -> frozenset[str]:
+    _WRITTEN.update({normalise_name(c): c for c in cols})
     return frozenset(normalise_name(c) for c in cols)
 
 
@@ -50,17 +71,10 @@ LAYOUTS: tuple[Layout, ...] = (
            "(export CSV ou API, champs en minuscules ou camelCase)", "ODRÉ (RTE, Enedis et gestionnaires de réseaux)",
            "renouvelables", "odre_registre", ETALAB,
            _sig("filiere", "puismaxinstallee", "codeinseecommune"),
-           "registre-national-installation-production-stockage-electricite-agrege"),
+           "registre-national-installation-production-stockage-electricite-agrege", area=True),
     Layout("igt_citepa", "CITEPA, inventaire territorialisé des GES par commune (INSEE commune, Routier, Résidentiel…)",
            "CITEPA", "ges", "igt_citepa", ETALAB,
            _sig("INSEE commune", "Routier", "Résidentiel", "Tertiaire", "Agriculture")),
-    # Daily temperatures (sources.weather.read_daily_temperature): the regional file and its departmental twin.
-    Layout("odre_temperature_regionale", "ODRÉ, température quotidienne régionale (Date jj/mm/aa, Code INSEE région, "
-           "TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne", ETALAB,
-           _sig("Date", "Code INSEE région", "TMoy (°C)"), "temperature-quotidienne-regionale"),
-    Layout("odre_temperature_departementale", "ODRÉ, température quotidienne départementale (Date jj/mm/aa, Code INSEE "
-           "département, TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne",
-           ETALAB, _sig("Date", "Code INSEE département", "TMoy (°C)"), "temperature-quotidienne-departementale"),
     # Biomethane injection sites (sources.heat.REGISTER_COLUMNS reads every release's columns).
     Layout("odre_biomethane_2023", "ODRÉ, points d'injection de biométhane en France, export 2023 (Code Commune "
            "Courant, Date de mise en service, Capacite de production (GWh/an))", "ODRÉ (GRDF, GRTgaz, Teréga)",
@@ -72,7 +86,23 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("odre_biomethane_api", "ODRÉ, points d'injection de biométhane en France, champs de l'API (nom_du_projet, "
            "capacite_de_production_gwh_an)", "ODRÉ (GRDF, GRTgaz, Teréga)", "renouvelables", "odre_biomethane", ETALAB,
            _sig("nom_du_projet", "capacite_de_production_gwh_an")),
+    # Daily temperatures (sources.weather.read_daily_temperature): the regional file and its departmental twin.
+    Layout("odre_temperature_regionale", "ODRÉ, température quotidienne régionale (Date jj/mm/aa, Code INSEE région, "
+           "TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne", ETALAB,
+           _sig("Date", "Code INSEE région", "TMoy (°C)"), "temperature-quotidienne-regionale"),
+    Layout("odre_temperature_departementale", "ODRÉ, température quotidienne départementale (Date jj/mm/aa, Code INSEE "
+           "département, TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne",
+           ETALAB, _sig("Date", "Code INSEE département", "TMoy (°C)"), "temperature-quotidienne-departementale"),
 )
+
+
+#: The project's own inventory template (``pma-eval data modele``): figures a user enters from Atmo Hauts-de-France
+#: or the regional observatory. Recognised from its header like a producer's layout; who produced the figures is
+#: in each row's ``source`` and goes into the metadata when the file is added (``data add --format inventaire``).
+TEMPLATE = Layout("inventaire_modele", "modèle d'inventaire de l'atelier (territoire, annee, secteur, energie_ou_gaz, "
+                  "valeur, unite, source)", "saisie dans le modèle d'inventaire", "inventaires", "inventaire",
+                  "celle du producteur des chiffres saisis (colonne source)",
+                  _sig("territoire", "annee", "secteur", "energie_ou_gaz", "valeur", "unite", "source"))
 
 
 def known_layouts_text() -> str:
@@ -80,10 +110,22 @@ def known_layouts_text() -> str:
 
 
 def unknown_layout(name: str, columns) -> InputDataError:
-    shown = ", ".join(str(c) for c in list(columns)[:12] if not str(c).startswith("_"))
+    """Every column read, the nearest layout and the columns it misses (a renamed column, say)."""
+    read = [str(c) for c in columns if not str(c).startswith("_")]
+    have = {normalise_name(c) for c in read}
+    nearest = max((*LAYOUTS, TEMPLATE), key=lambda lay: len(lay.signature & have) / len(lay.signature))
+    hint = ""
+    if nearest is TEMPLATE and TEMPLATE.signature <= have:
+        hint = " C'est le modèle d'inventaire de l'atelier : ajoutez-le avec --format inventaire."
+    elif nearest.signature & have:
+        missing = sorted(_WRITTEN.get(c, c) for c in nearest.signature - have)
+        hint = (f" Le plus proche : {nearest.label} ; il y manque la colonne{'s' * (len(missing) > 1)} "
+                f"{', '.join(missing)} (colonne renommée ?).")
     return InputDataError([Problem(name, "disposition de fichier inconnue : l'en-tête ne correspond à aucun format "
-                                   f"publié que l'atelier sait lire. Formats connus : {known_layouts_text()}",
-                                   line=1, value=shown)])
+                                   f"publié que l'atelier sait lire.{hint} Colonnes lues ({len(read)}) : "
+                                   f"{', '.join(read)}. Formats connus : {known_layouts_text()} ; et le "
+                                   f"{TEMPLATE.label} : pma-eval data add FICHIER --format inventaire",
+                                   line=1)])
 
 
 def detect(columns, fmt: str | None = None) -> Layout | None:
@@ -95,10 +137,21 @@ def detect(columns, fmt: str | None = None) -> Layout | None:
     return None
 
 
-def identify(path: str | Path, display: str | None = None) -> Layout:
-    """Recognise a file's producer and layout from its header, or raise a French error."""
+def identify(path: str | Path, display: str | None = None, fmt: str | None = None) -> Layout:
+    """Recognise a file's producer and layout from its header (of format ``fmt`` when given: ``inventaire`` for
+    the project's template), or raise a French error."""
+    with open(path, "rb") as f:
+        if f.read(5) == b"%PDF-":
+            raise InputDataError([Problem(display or str(path), "c'est un PDF : l'atelier lit les tableaux (CSV ou "
+                                          "XLSX) tels que les producteurs les publient ; téléchargez le jeu de "
+                                          "données en CSV ou en XLSX, ou recopiez les chiffres du PDF dans le "
+                                          "modèle d'inventaire (pma-eval data modele)")])
     df = read_any(path, display, fast=True)
-    lay = detect(df.columns)
+    if fmt == TEMPLATE.format:
+        if not TEMPLATE.signature <= {normalise_name(c) for c in df.columns}:
+            raise unknown_layout(display or str(path), df.columns)
+        return TEMPLATE
+    lay = detect(df.columns, fmt)
     if lay is None:
         raise unknown_layout(display or str(path), df.columns)
     return lay

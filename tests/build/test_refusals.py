@@ -1,0 +1,127 @@
+"""Refusals that help (issue 25, point 8): what is wrong, where, and what to do — and nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+
+import pytest
+import yaml
+
+from pma_eval.cli import main
+from pma_eval.config import get_paths
+
+from ..conftest import FIXTURES
+
+
+def run(monkeypatch, paths, *argv) -> int:
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(paths.root))
+    return main(list(argv))
+
+
+def tree(folder):
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(built_paths, tmp_path):
+    root = tmp_path / "copie"
+    shutil.copytree(built_paths.root / "data", root / "data")
+    return get_paths(root)
+
+
+def test_a_pdf_is_called_a_pdf(built, monkeypatch, tmp_path, capsys):
+    pdf = tmp_path / "bilan_enr_2022.csv"  # a PDF saved under a CSV name, as a portal's « export » button may give
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    before = tree(built.root / "data")
+    assert run(monkeypatch, built, "data", "add", str(pdf)) == 2
+    err = capsys.readouterr().err
+    assert "c'est un PDF" in err and "CSV ou en XLSX" in err
+    assert tree(built.root / "data") == before
+
+
+def test_a_renamed_column_is_named_with_every_column_read(built, monkeypatch, tmp_path, capsys):
+    """The ORE 2022 fixture with « conso_totale_mwh » renamed: the nearest layout and its missing column are
+    named, and the 18 columns read are all listed (the list was cut at 12)."""
+    text = (FIXTURES / "ore_long_2022.csv").read_text(encoding="utf-8")
+    f = tmp_path / "ore_2022.csv"
+    f.write_text(text.replace("conso_totale_mwh", "consommation_mwh", 1), encoding="utf-8")
+    assert run(monkeypatch, built, "data", "add", str(f)) == 2
+    err = capsys.readouterr().err
+    assert "Le plus proche : Agence ORE 2022 et après" in err and "il y manque la colonne conso_totale_mwh" in err
+    assert "Colonnes lues (18)" in err and "conso_moyenne_mwh" in err  # the last column of the header
+
+
+def test_the_inventory_template_goes_in_with_its_format(built, monkeypatch, tmp_path, capsys):
+    """`data modele` writes the template (CALL, 2022, residential gas: 1 234,5 GWh); `data add` points to
+    `--format inventaire`, which takes it, names its producers from the source column, and the build reads it:
+    1 234,5 GWh = 1 234 500 MWh."""
+    from pma_eval.build import build
+    from pma_eval.processed import load
+
+    assert run(monkeypatch, built, "data", "modele", "--out", str(tmp_path / "modeles")) == 0
+    template = tmp_path / "modeles" / "inventaire_observatoire_modele.csv"
+    capsys.readouterr()
+    assert run(monkeypatch, built, "data", "add", str(template)) == 2
+    assert "C'est le modèle d'inventaire de l'atelier : ajoutez-le avec --format inventaire" in capsys.readouterr().err
+    assert run(monkeypatch, built, "data", "add", str(template), "--format", "inventaire") == 0
+    assert "complétez producer et licence" in capsys.readouterr().out
+    meta = yaml.safe_load((built.raw / "inventaires" / f"{template.name}.meta.yml").read_text(encoding="utf-8"))
+    assert meta["format"] == "inventaire" and meta["nature"] == "observed" and meta["years"] == "2022"
+    assert meta["producer"] == "Atmo Hauts-de-France, inventaire A2022 ; Observatoire Climat Hauts-de-France"
+    build(built)
+    energy = load("energy", built)
+    call = energy[(energy["geo_level"] == "epci") & (energy["geo_code"] == "246200364") & (energy["year"] == 2022)
+                  & (energy["sector"] == "residentiel") & (energy["carrier"] == "gaz")]
+    assert call["value"].item() == pytest.approx(1_234_500.0) and call["nature"].item() == "observed"
+
+
+def test_a_template_naming_a_territory_outside_the_pole_is_refused_at_add(built, monkeypatch, tmp_path, capsys):
+    f = tmp_path / "inventaire.csv"
+    f.write_text("territoire;annee;secteur;energie_ou_gaz;valeur;unite;source\n"
+                 "CALL;2022;residentiel;gaz;1,5;GWh;Observatoire\nCAPSO;2022;residentiel;gaz;2;GWh;Observatoire\n",
+                 encoding="utf-8")
+    assert run(monkeypatch, built, "data", "add", str(f), "--format", "inventaire") == 2
+    err = capsys.readouterr().err
+    assert "ligne 3" in err and "territoire" in err and "CAPSO" in err
+
+
+def test_a_commune_code_for_a_report_is_refused_at_once(built_paths, tmp_path, monkeypatch, capsys):
+    """`--territoire 62498` failed after 13 s with exit 1 and an `_echecs/` notebook, although the message said
+    commune codes were accepted. A commune has its fiche; the refusal comes before any notebook."""
+    monkeypatch.setenv("PMA_EVAL_REPORTS_DIR", str(tmp_path / "rapports"))
+    t0 = time.process_time()
+    assert run(monkeypatch, built_paths, "report", "annual", "--year", "2023", "--territoire", "62498") == 2
+    assert time.process_time() - t0 < 5  # no notebook ran (a report takes 20 s of processor)
+    err = capsys.readouterr().err
+    assert "« 62498 » est la commune de Lens : une commune a sa fiche (pma-eval fiches)" in err
+    assert "PMA, CABBALR (ou son SIREN), CAHC (ou son SIREN), CALL (ou son SIREN)" in err
+    assert not (tmp_path / "rapports").exists()
+    assert run(monkeypatch, built_paths, "report", "scenarios", "--territoire", "XYZ") == 2
+    assert "territoire inconnu : « XYZ »" in capsys.readouterr().err
+
+
+def test_an_unknown_table_name_lists_the_tables(built_paths):
+    from pma_eval.errors import ConfigurationError
+    from pma_eval.processed import load
+
+    with pytest.raises(ConfigurationError) as exc:
+        load("energie", built_paths)
+    assert "table inconnue : « energie »" in str(exc.value) and "energy" in str(exc.value)
+
+
+def test_exported_values_carry_no_binary_noise(built_paths, tmp_path, monkeypatch):
+    """The issue's figure: 63 128,275 was written « 63128,274999999994 ». Twelve significant digits keep every
+    digit a source gives and drop the noise of a sum."""
+    import pandas as pd
+
+    from pma_eval.publish.indicator_export import without_float_noise
+
+    assert without_float_noise([63128.274999999994, 0.1 + 0.2, float("nan"), 0.0]).tolist()[:2] == [63128.275, 0.3]
+    out = tmp_path / "export.csv"
+    assert run(monkeypatch, built_paths, "indicators", "export", "--out", str(out)) == 0
+    values = pd.read_csv(out, sep=";", dtype=str, encoding="utf-8-sig")["valeur"].dropna()
+    digits = values.str.replace(r"[-,]", "", regex=True).str.lstrip("0").str.len()
+    assert digits.max() <= 12, values[digits.idxmax()]
