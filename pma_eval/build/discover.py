@@ -23,6 +23,7 @@ from ..sources import (
 )
 from ..sources.geo import read_commune_shapes
 from ..sources.heat import read_biomethane_register, read_heat_production
+from ..sources.heat_networks import read_heat_networks
 from ..sources.prices import read_prices
 from ..sources.sequestration import read_aldo
 from ..sources.weather import read_daily_temperature, read_degree_days, read_thermosensitive_shares
@@ -112,6 +113,7 @@ def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
         "odre_biomethane": lambda: read_biomethane_register(
             f.path, f.display, None if territory is None else
             {normalise_name(n): c for c, n in zip(territory.communes["code_insee"], territory.communes["nom"])}),
+        "sdes_iris_chaleur": lambda: read_heat_networks(f.path, f.display, communes),
         "contours_communes": lambda: pd.DataFrame({"code_insee": sorted(read_commune_shapes(f.path, f.display))}),
     }
     if fmt.startswith("activite_"):

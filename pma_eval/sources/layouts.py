@@ -64,6 +64,14 @@ LAYOUTS: tuple[Layout, ...] = (
            "Agence ORE", "energie", "ore_conso", ETALAB,
            _sig("annee", "filiere", "code_grand_secteur", "conso_totale_mwh"),
            "consommation-annuelle-d-electricite-et-gaz-par-commune"),
+    # Heat networks (sources.heat_networks): labels row then codes row; the codes row is checked by the reader.
+    Layout("sdes_iris_chaleur", "SDES, consommation et points de livraison de chaleur et de froid à la maille IRIS "
+           "(deux lignes d'en-tête : libellés puis codes OPERATEUR, ANNEE, FILIERE, IRIS_CODE ou IRIS, "
+           "CODE_GRAND_SECTEUR, CONSO, PDL)", "SDES (ministère de la Transition écologique)", "energie",
+           "sdes_iris_chaleur", ETALAB,
+           _sig("Code de l'IRIS - Code de la zone", "Code du grand secteur", "Consommation (en MWh)",
+                "Nombre de points de livraison"),
+           "donnees-de-consommation-et-de-points-de-livraison-d-energie-a-la-maille-iris-chaleur-et-froid"),
     Layout("sdes_local", "SDES, données locales de l'énergie (CONSO, PDL, CODE_GRAND_SECTEUR)",
            "SDES (ministère de la Transition écologique)", "energie", "ore_conso", ETALAB,
            _sig("annee", "filiere", "code_grand_secteur", "conso")),
