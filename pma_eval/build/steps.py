@@ -178,7 +178,8 @@ def energy(read: Read, inventory: list, territory: Territory, report: BuildRepor
     """Final energy consumption by commune, EPCI and Pôle, sector, carrier and year [MWh].
 
     Where ORE covers a commune, year and energy, its sectors (unassigned included) are the whole
-    consumption of that energy: cover "*" drops every demonstration sector of that energy there.
+    consumption of that energy: cover "*" drops every demonstration sector of that energy there. The SDES
+    IRIS heat files do the same for the heat of the networks (``chaleur_reseau``).
     """
     cols = ["geo_level", "geo_code", "year", "sector", "carrier", "value", "nature", "file_nature", "source",
             "complete", "cover"]
@@ -193,6 +194,12 @@ def energy(read: Read, inventory: list, territory: Territory, report: BuildRepor
                         nature=f.nature, file_nature=f.nature, source=f.path.name, complete=True,
                         cover="residentiel")[cols]
               for f, df in read.get("enedis_residentiel_epci", [])]
+    # Heat networks (SDES, IRIS → commune): the whole « réseau de chaleur » of a commune and year (cover "*"); a
+    # sector with a secret or « nd » cell keeps its known part as a minimum (complete False), never 0.
+    parts += [df.assign(source=f.path.name, sector=df["sector"].replace(ORE_TO_PCAET), file_nature=f.nature,
+                        cover="*")
+              .assign(nature=lambda d, n=f.nature: np.where(d["nature"] == "secret", "secret", n))[cols]
+              for f, df in read.get("sdes_iris_chaleur", [])]
     if not parts:
         return None
     return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "carrier"],
