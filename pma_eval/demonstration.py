@@ -168,20 +168,24 @@ def air_inventory(inventaire: pd.DataFrame, epci_of: pd.Series) -> pd.DataFrame:
 
 
 #: Heat pumps: renewable heat as a share of the residential and tertiary electricity of the EPCI, growing
-#: from 2012 to 2023 (illustrative); solar thermal per inhabitant [MWh/hab]; recovered heat of one
-#: fictional network of the CALL [MWh] from 2016.
+#: from 2012 to 2023 (illustrative); solar thermal per inhabitant [MWh/hab]. The CALL's recovered heat
+#: (a fictional network until issue 26) is no longer invented: its real networks (Lens, Liévin, Avion) are in
+#: the SDES IRIS heat files, and the renewable or recovered part of their heat is unknown until entered.
 PAC_SHARE = dict(zip(YEARS, [0.05, 0.055, 0.06, 0.066, 0.072, 0.079, 0.087, 0.096, 0.106, 0.117, 0.13, 0.145]))
 SOLAR_THERMAL_PER_HAB = 0.012
 #: Collective wood boilers [MWh a year] of the demonstration: EPCI → (first year, production).
 WOOD_BOILERS = {"246200364": (2015, 12000.0), "200072460": (2019, 6500.0)}
-RECOVERED_HEAT_CALL = 18000.0
+#: EPCIs whose recovered heat the demonstration leaves unknown (a real heat network, mix not entered): the CALL.
+NO_RECOVERED_HEAT_DEMO = {"246200364"}
 HEAT_ASSUMPTIONS = [
     "Séries de démonstration : vraisemblables mais fictives, jamais des observations.",
     "Par EPCI. Bois-énergie domestique = consommation de bois-énergie du résidentiel de démonstration de l'EPCI ; "
     "chaufferies bois : 12 000 MWh par an dans la CALL depuis 2015, 6 500 dans la CABBALR depuis 2019 ; géothermie "
     "profonde et chaleur des méthaniseurs : aucune (zéro saisi) ; pompes à chaleur = 5 % (2012) à 14,5 % (2023) de "
     "l'électricité du résidentiel et du tertiaire ; solaire thermique = 0,012 MWh par habitant ; chaleur de "
-    "récupération : un réseau fictif de la CALL, 18 000 MWh par an depuis 2016.",
+    "récupération : zéro saisi, sauf dans la CALL où elle n'est pas saisie (inconnue) : ses réseaux de chaleur réels "
+    "(Lens, Liévin, Avion) viennent des fichiers IRIS du SDES, et la part renouvelable ou de récupération de leur "
+    "chaleur n'est connue que si le bouquet du réseau est saisi.",
     "Biométhane : aucune valeur de démonstration. Les sites et leurs capacités viennent du registre réel des "
     "points d'injection (data/raw/renouvelables) ; l'énergie injectée n'est connue que si elle est saisie.",
     "Aucune donnée de l'observatoire régional n'est livrée : saisissez-les dans le modèle de production "
@@ -296,7 +300,8 @@ def heat_production(inventaire: pd.DataFrame, ore_epci: pd.DataFrame, epci_of: p
                       "pompes_a_chaleur": elec.get((epci, y), float("nan")) * PAC_SHARE[y],
                       "solaire_thermique": pop.loc[epci, y] * SOLAR_THERMAL_PER_HAB}
             # explicit zeros: the demonstration says there is none (a source not entered is unknown)
-            values["chaleur_recuperation"] = RECOVERED_HEAT_CALL if epci == "246200364" and y >= 2016 else 0.0
+            if epci not in NO_RECOVERED_HEAT_DEMO:
+                values["chaleur_recuperation"] = 0.0
             start, mwh = WOOD_BOILERS.get(epci, (None, 0.0))
             values["chaufferies_bois"] = mwh if start is not None and y >= start else 0.0
             values["geothermie_profonde"] = 0.0
