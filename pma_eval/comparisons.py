@@ -198,3 +198,60 @@ def as_indicators(table: pd.DataFrame, own_epcis: set[str] = frozenset()) -> pd.
     per = tot.assign(indicator_id="ges_par_habitant", value=tot["per_capita"])
     out = pd.concat([values, per], ignore_index=True)[base + ["indicator_id", "value"]].dropna(subset=["value"])
     return out.assign(unit=out["indicator_id"].map(lambda i: catalogue[i].short_unit))  # as the indicators table
+
+
+# --- energy and renewables: the département, the region and France (issue 26) ---------------------------
+
+#: The comparison levels' rows that become indicator rows: (variable, breakdown) → indicator id. Gas in PCS,
+#: sites and the sectors stay in the comparison table only (the catalogue's gas is final consumption).
+LEVEL_INDICATORS = {
+    ("conso_electricite", "total"): "conso_electricite",
+    ("conso_electricite_brute", "total"): "conso_electricite",
+    ("production_electricite_renouvelable", "total"): "enr_elec_production",
+    ("production_electricite", "solaire_pv"): "enr_production_solaire_pv",
+    ("production_electricite", "eolien"): "enr_production_eolien",
+    ("production_electricite", "bioenergies"): "enr_production_bioenergies",
+    ("capacity", "eolien"): "enr_puissance_eolien",
+    ("capacity", "solaire_pv"): "enr_puissance_solaire_pv",
+}
+LEVEL_NAMES_FR = {"departement": "département", "region": "région", "france": "France"}
+
+
+def levels_table(frames: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFrame:
+    """The rows of the comparison-level readers (:mod:`pma_eval.sources.levels`) in one table, with the sums the
+    files do not publish (:func:`~pma_eval.sources.levels.with_totals`), their ``nature`` and ``source``.
+
+    ``frames``: (file name, nature, rows) for each file read."""
+    from .sources.levels import with_totals
+
+    parts = [with_totals(df).assign(nature=nature, source=name) for name, nature, df in frames]
+    return pd.concat(parts, ignore_index=True).drop(columns="line")
+
+
+def levels_as_indicators(table: pd.DataFrame) -> pd.DataFrame:
+    """The energy and renewable comparison levels as indicator rows (columns of the indicators table, plus
+    ``name``, ``status`` and ``scope``): France's gross electricity under ``conso_electricite`` with its scope
+    note, the Enedis sums with « réseau Enedis seulement »."""
+    from .indicators import load_catalogue
+
+    catalogue = load_catalogue()
+    key = list(zip(table["variable"], table["breakdown"]))
+    t = table.assign(indicator_id=[LEVEL_INDICATORS.get(k) for k in key]).dropna(subset=["indicator_id", "value"])
+    t = t.loc[t["unit"].isin(["MWh", "kW"])]
+    out = t[["geo_level", "geo_code", "name", "year", "complete", "nature", "indicator_id", "value", "status", "scope"]]
+    return out.assign(unit=out["indicator_id"].map(lambda i: catalogue[i].short_unit)).reset_index(drop=True)
+
+
+def indexed(series: dict[str, pd.Series], base: int | None = None) -> tuple[pd.DataFrame, int | None]:
+    """Series indexed on a common year (base 100): the first year every series has, or ``base``.
+
+    ``series``: label → values by year (any unit: each is divided by its own base-year value, so that
+    scopes of different extent are never compared as sums). Returns the indexed frame (years × labels) and
+    the base year (None, and an empty frame, when the series share no year)."""
+    frame = pd.DataFrame({k: v.astype(float) for k, v in series.items() if v is not None and len(v)}).sort_index()
+    common = frame.dropna().index
+    if base is None:
+        base = int(common.min()) if len(common) else None
+    if base is None or base not in frame.index or frame.loc[base].isna().any() or (frame.loc[base] == 0).any():
+        return frame.iloc[0:0], None
+    return frame / frame.loc[base] * 100.0, int(base)

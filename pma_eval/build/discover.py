@@ -24,6 +24,8 @@ from ..sources import (
 from ..sources.geo import read_commune_shapes
 from ..sources.heat import read_biomethane_register, read_heat_production
 from ..sources.heat_networks import read_heat_networks
+from ..sources.levels import (read_enedis_consumption_departement, read_enedis_production_departement,
+                              read_odre_capacity_region, read_odre_gross_consumption, read_odre_renewables_region)
 from ..sources.prices import read_prices
 from ..sources.sequestration import read_aldo
 from ..sources.weather import read_daily_temperature, read_degree_days, read_thermosensitive_shares
@@ -114,6 +116,12 @@ def read_raw(f: RawFile, territory: Territory | None = None) -> pd.DataFrame:
             f.path, f.display, None if territory is None else
             {normalise_name(n): c for c, n in zip(territory.communes["code_insee"], territory.communes["nom"])}),
         "sdes_iris_chaleur": lambda: read_heat_networks(f.path, f.display, communes),
+        # comparison levels for energy and renewables (département, region, France), never summed into the territory
+        "enedis_conso_departement": lambda: read_enedis_consumption_departement(f.path, f.display),
+        "enedis_prod_departement": lambda: read_enedis_production_departement(f.path, f.display),
+        "odre_enr_region": lambda: read_odre_renewables_region(f.path, f.display),
+        "odre_parc_region": lambda: read_odre_capacity_region(f.path, f.display),
+        "odre_conso_brute": lambda: read_odre_gross_consumption(f.path, f.display),
         "contours_communes": lambda: pd.DataFrame({"code_insee": sorted(read_commune_shapes(f.path, f.display))}),
     }
     if fmt.startswith("activite_"):

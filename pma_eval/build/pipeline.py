@@ -157,6 +157,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     tables["coverage"] = coverage_table(tables, territory)
     tables.update(steps.comparisons(read))
     tables.update(steps.region_comparisons(read, territory))
+    tables.update(steps.energy_levels(read))
     catalogue = load_catalogue()
     tables.update(steps.activity(files, paths, territory, set(catalogue.indicators)))
     indicators = compute_indicators(tables, catalogue)

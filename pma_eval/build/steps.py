@@ -136,6 +136,22 @@ def region_comparisons(read: dict, territory: Territory) -> dict[str, pd.DataFra
     return {"comparisons_ges": pd.concat(parts, ignore_index=True)}
 
 
+#: Formats of the energy and renewable comparison levels (sources.levels): département, region, France.
+LEVEL_FORMATS = ("enedis_conso_departement", "enedis_prod_departement", "odre_enr_region", "odre_parc_region",
+                 "odre_conso_brute")
+
+
+def energy_levels(read: dict) -> dict[str, pd.DataFrame]:
+    """The energy and renewable comparison levels (département, region, France), each row with its scope
+    note, the producer's status, its nature and its file (:mod:`pma_eval.comparisons`), or nothing."""
+    from ..comparisons import levels_table
+
+    frames = [(f.path.name, f.nature, df) for fmt in LEVEL_FORMATS for f, df in read.get(fmt, [])]
+    if not frames:
+        return {}
+    return {"comparisons_energy": levels_table(frames)}
+
+
 def comparisons(read: dict) -> dict[str, pd.DataFrame]:
     """Département, region and France sums kept from the producers' files, for comparisons.
 

@@ -101,6 +101,33 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("odre_temperature_departementale", "ODRÉ, température quotidienne départementale (Date jj/mm/aa, Code INSEE "
            "département, TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne",
            ETALAB, _sig("Date", "Code INSEE département", "TMoy (°C)"), "temperature-quotidienne-departementale"),
+    # Comparison levels for energy and renewables (sources.levels): a département, the region, France. Never
+    # summed into the territory; each level carries its scope note (réseau Enedis seulement, tous réseaux…).
+    Layout("enedis_conso_departement", "Enedis, consommation électrique par secteur d'activité à la maille "
+           "département (Nb sites, Conso totale par secteur en MWh ; réseau Enedis seulement)", "Enedis",
+           "comparaisons", "enedis_conso_departement", ETALAB,
+           _sig("Code département", "Nb sites Résidentiel", "Conso totale Résidentiel (MWh)"),
+           "consommation-electrique-par-secteur-dactivite-departement"),
+    Layout("enedis_prod_departement", "Enedis, production électrique par filière à la maille département "
+           "(domaine_de_tension, energie_produite_annuelle_…_enedis_mwh ; réseau Enedis seulement)", "Enedis",
+           "comparaisons", "enedis_prod_departement", ETALAB,
+           _sig("code_departement", "domaine_de_tension", "energie_produite_annuelle_photovoltaique_enedis_mwh"),
+           "production-electrique-par-filiere-a-la-maille-departement"),
+    Layout("odre_enr_region", "ODRÉ, production annuelle d'électricité renouvelable par région (GWh par filière)",
+           "ODRÉ (RTE, gestionnaires de réseaux)", "comparaisons", "odre_enr_region", ETALAB,
+           _sig("Code INSEE région", "Production électrique renouvelable (GWh)"), "prod-region-annuelle-enr"),
+    Layout("odre_parc_region", "ODRÉ, parc régional annuel de production éolien et solaire (MW)",
+           "ODRÉ (RTE, gestionnaires de réseaux)", "comparaisons", "odre_parc_region", ETALAB,
+           _sig("Code INSEE région", "Parc installé éolien (MW)", "Parc installé solaire (MW)"),
+           "parc-regional-annuel-prod-eolien-solaire"),
+    Layout("odre_conso_brute_regionale", "ODRÉ, consommation annuelle brute régionale (gaz en GWh PCS, électricité en "
+           "GWh, statuts Définitif / Consolidé / Provisoire)", "ODRÉ (NaTran, Teréga, RTE)", "comparaisons",
+           "odre_conso_brute", ETALAB, _sig("Code INSEE région", "Consommation brute électricité (GWh) - RTE"),
+           "consommation-annuelle-brute-regionale"),
+    Layout("odre_conso_brute_france", "ODRÉ, consommation annuelle brute de la France (électricité brute et corrigée "
+           "du climat, gaz)", "ODRÉ (GRTgaz, Teréga, RTE)", "comparaisons", "odre_conso_brute", ETALAB,
+           _sig("Consommation brute électricité (GWh) - RTE", "Consommation corrigée électricité (GWh) - RTE"),
+           "consommation-annuelle-brute"),
 )
 
 
