@@ -75,7 +75,13 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
     communes = territory_communes(paths)
     options: dict = {}
     if layout.format == "odre_registre":
-        year = snapshot_year or snapshot_year_from_name(path.name)
+        named = snapshot_year_from_name(path.name)
+        if snapshot_year is not None and named is not None and int(snapshot_year) != named:
+            raise InputDataError([Problem(name, f"année de l'instantané contradictoire : --annee-instantane "
+                                          f"{snapshot_year}, mais le nom publié du fichier dit 31/12/{named} ; gardez "
+                                          "l'année du nom, ou renommez le fichier s'il a été mal nommé",
+                                          value=str(snapshot_year))])
+        year = snapshot_year or named
         if year is None:
             raise InputDataError([Problem(name, "année de l'instantané du registre introuvable : donnez "
                                           "--annee-instantane AAAA, ou gardez le nom publié qui finit par "

@@ -45,6 +45,8 @@ def cmd_data_build(args: argparse.Namespace) -> int:
         _print(f"avertissement : {w}")
     for n in report.precedence:
         _print(f"priorité aux données réelles — {n}")
+    for n in report.notes:
+        _print(f"note : {n}")
     _print(f"Données construites en {time.perf_counter() - t0:.1f} s : {manifest_path.parent}")
     coverage = load("coverage", paths)
     _print("")
@@ -111,8 +113,17 @@ def cmd_data_status(args: argparse.Namespace) -> int:
     from .coverage import render_text, render_extent
     from .processed import load, manifest
 
+    from .coverage import render_plausibility
+    from .indicators import load_catalogue
+    from .processed import load_territory
+
     paths = get_paths()
     _print(render_text(load("coverage", paths)))
+    implausible = render_plausibility(manifest(paths).get("plausibility") or [], load_territory(paths),
+                                      load_catalogue())
+    if implausible:
+        _print("")
+        _print(implausible)
     extent = render_extent(manifest(paths).get("extent") or {})
     if extent:
         _print("")

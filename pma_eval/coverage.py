@@ -195,6 +195,38 @@ def extent_lines(extent: dict[str, dict]) -> list[str]:
     return lines
 
 
+#: Shown by ``data etat`` of the values outside the catalogue's plausible range (all are in the manifest).
+SHOWN_IMPLAUSIBLE = 20
+#: Why a value outside the catalogue's plausible range is kept: it may well be real.
+IMPLAUSIBLE_REASON = ("gardées et signalées, jamais écartées : une valeur hors de la plage habituelle peut être "
+                      "réelle (une usine, une centrale ou une plateforme logistique dans une petite commune), "
+                      "ou venir d'une erreur de saisie à vérifier à la source")
+
+
+def render_plausibility(flags: list[dict], territory, catalogue) -> str:
+    """The values of the manifest's ``plausibility`` list in French, largest departure first ('' if none)."""
+    if not flags:
+        return ""
+
+    def departure(f: dict) -> float:
+        low, high = f.get("low"), f.get("high")
+        return (f["value"] / high if high and f["value"] > high else
+                (low / f["value"] if f["value"] and low else float("inf")))
+
+    lines = []
+    for f in sorted(flags, key=departure, reverse=True)[:SHOWN_IMPLAUSIBLE]:
+        ind = catalogue[f["indicator_id"]]
+        low = "…" if f.get("low") is None else fmt.number_trimmed(f["low"])
+        high = "…" if f.get("high") is None else fmt.number_trimmed(f["high"])
+        lines.append(f"  - {territory.name(f['geo_level'], f['geo_code'])}, {f['year']} : {ind.title} "
+                     f"{fmt.number_trimmed(f['value'])} {ind.short_unit} (plage habituelle de {low} à {high})")
+    more = len(flags) - SHOWN_IMPLAUSIBLE
+    tail = [f"  … et {fmt.count(more, 'autre')} (liste complète : data/processed/manifest.json, « plausibility »)"] \
+        if more > 0 else []
+    return "\n".join([f"Valeurs hors de la plage plausible du catalogue ({len(flags)}), {IMPLAUSIBLE_REASON} :",
+                      *lines, *tail])
+
+
 def render_extent(extent: dict[str, dict]) -> str:
     """:func:`extent_lines` as a block of text for the terminal ('' when there is nothing to say)."""
     lines = extent_lines(extent)

@@ -71,6 +71,9 @@ class BuildReport:
     outputs: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     precedence: list[str] = field(default_factory=list)
+    #: What the build did with a file by its stated rule (a month of temperatures brought to its length…):
+    #: facts to state beside the figures, not warnings.
+    notes: list[str] = field(default_factory=list)
     #: Per file: rows left out because outside the territory, rows that name no commune.
     extent: dict[str, dict] = field(default_factory=dict)
     #: Values outside the catalogue's plausible range, kept (``indicators.plausibility_flags``).

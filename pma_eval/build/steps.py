@@ -386,7 +386,7 @@ def _real_degree_days(read: Read, report: BuildReport | None) -> tuple[pd.DataFr
                                                for r in gaps.itertuples()))
         for r in yearly.loc[~yearly["complete"]].itertuples():
             missing = fmt.count(int(r.days_missing), "jour manquant", "jours manquants")
-            report.warnings.append(f"{f.display} : {r.year} incomplet ({missing} dans la saison de chauffe), "
+            report.notes.append(f"{f.display} : {r.year} incomplet ({missing} dans la saison de chauffe), "
                                    "année sans degrés-jours")
     return yearly, f
 

@@ -188,6 +188,15 @@ def _report_build_notes(paths: Paths, echo, log) -> None:
     for line in precedence:
         echo(f"      priorité aux données réelles : {line}")
         log.info("priorité aux données réelles : %s", line)
+    from ..coverage import render_text, summary_line
+    from ..processed import load
+
+    coverage = load("coverage", paths)  # which themes and years are observed, estimated, demonstration, missing
+    echo(f"      {summary_line(coverage)}")
+    for line in render_text(coverage).splitlines():
+        log.info("couverture : %s", line)
+    for line in m.get("notes") or []:  # rules applied to the data, stated once (in the log only)
+        log.info("note de la construction : %s", line)
     for k, line in enumerate(warnings):
         if k < SHOWN_BUILD_NOTES:
             echo(f"      avertissement : {line}")

@@ -125,3 +125,33 @@ def test_exported_values_carry_no_binary_noise(built_paths, tmp_path, monkeypatc
     values = pd.read_csv(out, sep=";", dtype=str, encoding="utf-8-sig")["valeur"].dropna()
     digits = values.str.replace(r"[-,]", "", regex=True).str.lstrip("0").str.len()
     assert digits.max() <= 12, values[digits.idxmax()]
+
+
+def test_data_etat_lists_the_values_outside_the_plausible_range():
+    """Issue 25, point 7: a village where a factory sits consumes 1 776 MWh per inhabitant (the national
+    benchmark's case): kept, and listed by name with the range and why it may be real."""
+    import pandas as pd
+
+    from pma_eval.coverage import render_plausibility
+    from pma_eval.indicators import load_catalogue
+    from pma_eval.territory import Territory
+
+    t = Territory.from_communes(pd.DataFrame({"code_insee": ["62001", "62002"], "nom": ["Alpha", "Bêta"],
+                                              "epci_siren": "200000001", "epci_sigle": "CA-A"}))
+    flags = [{"indicator_id": "conso_energie_par_habitant", "geo_level": "commune", "geo_code": "62002",
+              "year": 2021, "value": 1776.0, "low": 0.0, "high": 1000.0}]
+    text = render_plausibility(flags, t, load_catalogue())
+    assert text.startswith("Valeurs hors de la plage plausible du catalogue (1), gardées et signalées")
+    assert "une usine, une centrale" in text
+    assert "Bêta, 2021 :" in text and "1\u202f776" in text and "de 0 à 1\u202f000" in text
+    assert render_plausibility([], t, load_catalogue()) == ""
+
+
+def test_a_snapshot_year_that_contradicts_the_file_name_is_refused(built, monkeypatch, tmp_path, capsys):
+    """Issue 25, point 3: the published name « …-311222 » says 31/12/2022; --annee-instantane 2023 is refused."""
+    f = tmp_path / "registre-national-installation-production-stockage-electricite-agrege-311222.csv"
+    shutil.copy(FIXTURES / "odre_registre.csv", f)
+    before = tree(built.root / "data")
+    assert run(monkeypatch, built, "data", "add", str(f), "--annee-instantane", "2023", "--etendue", "epci") == 2
+    assert "le nom publié du fichier dit 31/12/2022" in capsys.readouterr().err
+    assert tree(built.root / "data") == before
