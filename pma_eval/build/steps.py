@@ -381,7 +381,7 @@ def _real_degree_days(read: Read, report: BuildReport | None) -> tuple[pd.DataFr
     if report is not None:
         gaps = yearly.loc[yearly["complete"] & (yearly["days_missing"] > 0)]
         if len(gaps):
-            report.warnings.append(f"{f.display} : jours manquants dans la saison de chauffe, mois ramenés à leur durée : "
+            report.notes.append(f"{f.display} : jours manquants dans la saison de chauffe, mois ramenés à leur durée : "
                                    + ", ".join(f"{r.year} ({fmt.count(int(r.days_missing), 'jour')})"
                                                for r in gaps.itertuples()))
         for r in yearly.loc[~yearly["complete"]].itertuples():
