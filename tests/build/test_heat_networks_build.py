@@ -1,0 +1,50 @@
+"""Real heat networks (SDES IRIS files) in the energy table of the small territory: Lens only (62498, CALL),
+hand sums from the real rows, secret cells kept as a minimum, precedence over demonstration values."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from pma_eval.build import build
+from pma_eval.processed import load
+
+# Lens 2023 (release 2023-09): 10 known cells, 1 secret (tertiary, IRIS 624980103).
+LENS_2023_R = 5772.44503021239 + 2171.81002807617 + 1638.06802368164 + 285.710006713866
+LENS_2023_T = (748.969970703125 + 208.660003662109 + 1148.23997497558 + 6541.57604217529 + 14559.840171814
+               + 1476.78999328613)
+# Lens 2018 (release 2020-10): five rows labelled « Réseau de chaleur de BÃ©thune », sector X, in Lens IRIS codes.
+LENS_2018_X = 13768.57055 + 12148.73872 + 9718.990979 + 809.9159149 + 1619.83183
+
+
+def _demo_heat(tiny_project) -> None:
+    """A demonstration inventory of the network heat of Lens for 2019 and 2023 (the real file covers 2023 only)."""
+    path = tiny_project.raw / "demonstration" / "chaleur_reseau_lens_demo.csv"
+    path.write_text("territoire;annee;secteur;energie_ou_gaz;valeur;unite;source\n"
+                    "62498;2019;residentiel;chaleur_reseau;11111;MWh;démonstration\n"
+                    "62498;2023;residentiel;chaleur_reseau;99999;MWh;démonstration\n", encoding="utf-8")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.with_name(path.name + ".meta.yml").write_text(
+        "title: DÉMONSTRATION — essai\nproducer: pma-eval\nlicence: aucune\nyears: 2019-2023\nnature: demonstration\n"
+        f"format: inventaire\nsha256: {sha}\n", encoding="utf-8")
+
+
+def test_lens_heat_networks_real_over_demonstration(tiny_project):
+    _demo_heat(tiny_project)
+    build(tiny_project)
+    en = load("energy", tiny_project)
+    heat = en[(en["carrier"] == "chaleur_reseau") & (en["geo_level"] == "commune")].set_index(["year", "sector"])
+    assert set(heat["geo_code"]) == {"62498"}  # Béthune, Liévin, Avion… are not in the small territory
+    lens23 = heat.loc[2023]
+    assert lens23.at["residentiel", "value"] == pytest.approx(LENS_2023_R)  # real, not the demonstration 99 999
+    assert lens23.at["residentiel", "nature"] == "observed" and lens23.at["residentiel", "complete"]
+    assert lens23.at["tertiaire", "value"] == pytest.approx(LENS_2023_T)
+    assert not lens23.at["tertiaire", "complete"]  # its secret cell: a minimum, never 0
+    assert round(LENS_2023_R + LENS_2023_T, 1) == 34552.1
+    assert heat.loc[(2018, "non_affecte"), "value"] == pytest.approx(LENS_2018_X)
+    # 2019 is in no release: it stays what it was (here the demonstration value)
+    assert heat.loc[(2019, "residentiel"), "value"] == 11111 and heat.loc[(2019, "residentiel"), "nature"] == "demonstration"
+    call = en[(en["carrier"] == "chaleur_reseau") & (en["geo_level"] == "epci") & (en["year"] == 2023)]
+    assert call["value"].sum() == pytest.approx(LENS_2023_R + LENS_2023_T)
+    assert not call["complete"].all()
