@@ -36,7 +36,9 @@ RULES_FR = [
     "une année. Une commune attendue et absente des sources rend incomplet le total de son agglomération et du Pôle.",
     "Les données observées remplacent les données de démonstration là où elles les couvrent : même commune, même "
     "année et même énergie pour l'Agence ORE (tous ses secteurs, « non affecté » compris, forment alors la "
-    "consommation de cette énergie) ; même année et même zone pour le registre ODRÉ ; même secteur pour "
+    "consommation de cette énergie) et pour les livraisons des réseaux de chaleur du SDES (énergie « réseau de "
+    "chaleur », placée par le code IRIS ; 2019 et 2021 ne sont dans aucune livraison) ; même année et même zone "
+    "pour le registre ODRÉ ; même secteur pour "
     "un inventaire saisi dans le modèle. Un total qui mêle des valeurs observées et de démonstration est de "
     "démonstration.",
     "Un registre (ODRÉ) liste toutes les installations de la zone téléchargée, mais la zone n'est pas écrite dans "
