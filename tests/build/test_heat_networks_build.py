@@ -48,3 +48,24 @@ def test_lens_heat_networks_real_over_demonstration(tiny_project):
     call = en[(en["carrier"] == "chaleur_reseau") & (en["geo_level"] == "epci") & (en["year"] == 2023)]
     assert call["value"].sum() == pytest.approx(LENS_2023_R + LENS_2023_T)
     assert not call["complete"].all()
+
+
+def test_report_sentence_says_at_least_and_unknown_year():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from pma_eval.report.annual.networks import _heat_sentence
+
+    rows = [("epci", "246200364", 2023, "residentiel", 20_000.0, "observed", True),
+            ("epci", "246200364", 2023, "tertiaire", 30_070.0, "observed", False),
+            ("epci", "246200364", 2018, "non_affecte", 69_476.7, "observed", True)]
+    energy = pd.DataFrame(rows, columns=["geo_level", "geo_code", "year", "sector", "value", "nature", "complete"])
+    energy["carrier"] = "chaleur_reseau"
+    ctx = SimpleNamespace(energy=energy, geo_level="epci", geo_code="246200364", year=2023)
+    assert _heat_sentence(ctx) == (" Selon le SDES, les réseaux de chaleur livrent au moins 50\u00a0GWh (total "
+                                   "incomplet : une partie des livraisons est secrète ou manque).")
+    ctx.year = 2018
+    assert _heat_sentence(ctx) == " Selon le SDES, les réseaux de chaleur livrent 69\u00a0GWh."
+    ctx.year = 2019  # in no release
+    assert "ne sont pas connues pour 2019" in _heat_sentence(ctx)

@@ -48,9 +48,7 @@ def networks_sentence(ctx: ReportContext) -> Text:
                 + (f" ({note[:1].lower() + note[1:]})" if note else "") + ".")
     else:
         text = "Aucun point de livraison n'est publié pour ce territoire."
-    heat = _network_heat(ctx)
-    if heat:
-        text += f" Les réseaux de chaleur livrent {display('MWh', heat)}."
+    text += _heat_sentence(ctx)
     bill, nb = value(ctx, "facture_energetique")
     per, _ = value(ctx, "facture_energetique_par_habitant")
     if bill == bill:
@@ -66,15 +64,29 @@ def networks_sentence(ctx: ReportContext) -> Text:
     return Text(text, "key-figure", frozenset(natures - {"secret"}))
 
 
-def _network_heat(ctx: ReportContext) -> float:
-    """Heat delivered by heat networks in the report year (MWh), 0 when the energy table has none."""
+def _heat_sentence(ctx: ReportContext) -> str:
+    """Heat delivered by the networks in the report year: « au moins » where secret cells are left out, its nature;
+    a year without deliveries when other years have some is said to be unknown (2019 is in no SDES release)."""
     e = ctx.energy
     if e is None or e.empty:
-        return 0.0
-    mine = e[(e["geo_level"] == ctx.geo_level) & (e["geo_code"] == ctx.geo_code) & (e["year"] == ctx.year)
-             & e["carrier"].isin(["chaleur_reseau"])]
+        return ""
+    heat = e[(e["geo_level"] == ctx.geo_level) & (e["geo_code"] == ctx.geo_code) & (e["carrier"] == "chaleur_reseau")]
+    mine = heat[heat["year"] == ctx.year]
     total = mine["value"].sum(min_count=1)
-    return float(total) if total == total and total > 0 else 0.0
+    if not (total == total and total > 0):
+        if heat["value"].gt(0).any():
+            return (f" Les livraisons des réseaux de chaleur ne sont pas connues pour {ctx.year} (aucune donnée de "
+                    "cette année).")
+        return ""
+    minimum = "complete" in mine and not mine["complete"].all() or mine["nature"].eq("secret").any()
+    natures = set(mine["nature"]) - {"secret"}
+    who = "Selon le SDES, les" if natures == {"observed"} else "Les"
+    text = f" {who} réseaux de chaleur livrent {'au moins ' if minimum else ''}{display('MWh', total)}"
+    if minimum:
+        text += " (total incomplet : une partie des livraisons est secrète ou manque)"
+    if "demonstration" in natures:
+        text += " (valeurs en partie de démonstration)" if len(natures) > 1 else " (valeur de démonstration)"
+    return text + "."
 
 
 def bill_table(ctx: ReportContext) -> Table | None:
