@@ -375,9 +375,11 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
 
 def index_lines(index: pd.DataFrame, title: str, source: str, labels: dict[str, str], colors: dict[str, str],
                 targets: dict[str, tuple[int, float]] | None = None, demo_years: set[int] | None = None,
-                base_year: int | None = None) -> plt.Figure:
+                base_year: int | None = None, demo_columns: set[str] | None = None,
+                y_label: str | None = None, from_zero: bool = True) -> plt.Figure:
     """One line per column of an index (base 100), each target a marker of the line's colour with its
-    value; demonstration years drawn as hollow markers (the nature does not rest on colour alone)."""
+    value; demonstration years drawn as hollow markers (the nature does not rest on colour alone) — in the
+    ``demo_columns`` only when given (an observed comparison level beside a demonstration series)."""
     demo_years = demo_years or set()
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 4.0))
@@ -387,7 +389,8 @@ def index_lines(index: pd.DataFrame, title: str, source: str, labels: dict[str, 
             ax.plot(s.index, s.values, color=color, linewidth=1.8, linestyle=LINESTYLES[k % len(LINESTYLES)],
                     label=labels.get(col, col))
             ax.scatter(s.index, s.values, s=10, zorder=3, edgecolors=color,
-                       color=["white" if y in demo_years else color for y in s.index])
+                       color=["white" if y in demo_years and (demo_columns is None or col in demo_columns) else color
+                              for y in s.index])
             if col in (targets or {}):
                 year, value = targets[col]
                 ax.scatter([year], [value], marker="v", s=40, color=color, zorder=4)
@@ -395,13 +398,14 @@ def index_lines(index: pd.DataFrame, title: str, source: str, labels: dict[str, 
                             va="center", fontsize=SMALL, color=color)
         if targets:
             ax.scatter([], [], marker="v", s=40, color=MARK_COLORS["target"], label="Objectif national 2030")
-        if demo_years & set(index.index):
+        if demo_years & set(index.index) and (demo_columns is None or demo_columns & set(index.columns)):
             ax.scatter([], [], s=10, color="white", edgecolors=MARK_COLORS["target"], label="Année de démonstration")
         ax.axhline(100, color="#999999", linewidth=0.6, gid="guide")
-        ax.set_ylim(bottom=0)
+        if from_zero:
+            ax.set_ylim(bottom=0)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=SMALL)
         ax.tick_params(labelsize=SMALL)
-        _finish(fig, ax, title, f"indice, base 100 en {base_year}" if base_year else "indice", source)
+        _finish(fig, ax, title, y_label or (f"indice, base 100 en {base_year}" if base_year else "indice"), source)
     return fig
 
 

@@ -176,8 +176,19 @@ def cmd_indicators_export(args: argparse.Namespace) -> int:
             return 2
         ids = [i for i in (ids or themed) if i in themed]
     levels = [lv.strip() for lv in args.niveaux.split(",")] if args.niveaux else None
-    table = select(load("indicators", paths), cat, parse_years(args.annees), levels, ids)
-    out = export(table, cat, load_territory(paths), args.out)
+    import pandas as pd
+
+    from .comparisons import comparison_indicator_rows
+
+    territory = load_territory(paths)
+    ind = load("indicators", paths)
+    # the comparison levels (département, region, France), each with its scope note; the region's other EPCIs
+    # stay in the yearly export (pma-eval run), so that --niveaux epci means the territory's own EPCIs
+    extra = comparison_indicator_rows(paths, territory)
+    if extra is not None:
+        ind = pd.concat([ind, extra.loc[extra["geo_level"] != "epci"]], ignore_index=True)
+    table = select(ind, cat, parse_years(args.annees), levels, ids)
+    out = export(table, cat, territory, args.out)
     _print(f"{len(table)} valeurs exportées : {out}")
     return 0
 

@@ -255,3 +255,22 @@ def indexed(series: dict[str, pd.Series], base: int | None = None) -> tuple[pd.D
     if base is None or base not in frame.index or frame.loc[base].isna().any() or (frame.loc[base] == 0).any():
         return frame.iloc[0:0], None
     return frame / frame.loc[base] * 100.0, int(base)
+
+
+def comparison_indicator_rows(paths, territory) -> pd.DataFrame | None:
+    """Every comparison level as indicator rows, for the exports: the emissions of the départements, the region
+    and the region's other EPCIs (:func:`as_indicators`), and the energy and renewable levels with their scope
+    notes (:func:`levels_as_indicators`); None when the build wrote neither table."""
+    from .errors import ConfigurationError
+    from .processed import load
+
+    parts = []
+    try:
+        parts.append(as_indicators(load("comparisons_ges", paths), set(territory.epcis["epci_siren"])))
+    except ConfigurationError:
+        pass
+    try:
+        parts.append(levels_as_indicators(load("comparisons_energy", paths)))
+    except ConfigurationError:
+        pass
+    return pd.concat(parts, ignore_index=True) if parts else None

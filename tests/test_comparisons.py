@@ -101,3 +101,84 @@ def test_fiche_sets_the_commune_beside_communes_of_similar_size(table):
     assert text.startswith("En 2016, d'après l'inventaire observé du CITEPA, Lens émettait ")
     assert f"les {len(near)} communes du Pas-de-Calais de taille voisine" in text
     assert peer_sentence(None, "62498", "Lens") == ""  # without the region's inventory: nothing, not a zero
+
+
+# --- energy and renewables: the département, the region and France (issue 26) ---------------------------
+
+def test_energy_levels_reach_the_export_with_their_scope_note(built_paths, tmp_path, monkeypatch):
+    """The comparison levels of data/raw/comparaisons go out with ``pma-eval indicators export``, each observed,
+    with its own scope note and the producer's status (hand sums in tests/sources/test_levels.py)."""
+    from pma_eval.cli import main
+
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(built_paths.root))
+    out = tmp_path / "niveaux.csv"
+    assert main(["indicators", "export", "--out", str(out), "--niveaux", "departement,region,france",
+                 "--indicateurs", "conso_electricite,enr_elec_production,enr_puissance_eolien"]) == 0
+    sheet = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig", dtype={"code": str})
+    assert list(sheet.columns)[-2:] == ["statut", "portee"]
+    assert set(sheet["nature"]) == {"observée"}
+
+    def row(level, code, iid, year):
+        sel = sheet[(sheet["niveau"] == level) & (sheet["code"] == code) & (sheet["indicateur"] == iid)
+                    & (sheet["annee"] == year)]
+        assert len(sel) == 1, sel
+        return sel.iloc[0]
+
+    pdc = row("département", "62", "conso_electricite", 2011)
+    # 3 122 596,2386 + 861 013,8043 + 59 540,1343 + 2 000 064,2412 + 1 678 799,4339 + 2 972,6501 (six sectors)
+    assert pdc["valeur"] == pytest.approx(7_724_986.50246) and pdc["territoire"] == "Pas-de-Calais"
+    assert "réseau Enedis seulement" in pdc["portee"] and pdc["complet"] == "oui"
+    enr = row("département", "62", "enr_elec_production", 2023)
+    assert enr["complet"] == "non" and "réseau Enedis seulement" in enr["portee"]  # PV BT <= 36 kVA empty in 2023
+    hdf = row("région", "32", "conso_electricite", 2022)
+    assert hdf["valeur"] == pytest.approx(47_194_000) and hdf["statut"] == "définitif"
+    assert "consommation brute" in hdf["portee"]
+    assert row("région", "32", "enr_puissance_eolien", 2020)["valeur"] == pytest.approx(4_928_000)  # 4 928 MW
+    fr = row("France", "FR", "conso_electricite", 2023)
+    assert fr["valeur"] == pytest.approx(438_599_000) and fr["statut"] == "consolidé"
+    assert "non corrigée du climat" in fr["portee"]
+    assert not (sheet["niveau"] == "Pôle").any()
+
+
+def test_levels_table_keeps_france_corrected_and_the_region_gas_apart(built_paths):
+    lv = load("comparisons_energy", built_paths)
+    fr = lv[(lv["geo_level"] == "france") & (lv["year"] == 2023)].set_index("variable")["value"]
+    assert fr["conso_electricite_corrigee"] == pytest.approx(445_722_000)
+    assert fr["conso_electricite_brute"] == pytest.approx(438_599_000)
+    gas = lv[(lv["variable"] == "conso_gaz_brute_pcs") & (lv["geo_level"] == "region") & (lv["year"] == 2022)].iloc[0]
+    assert gas["unit"] == "MWh PCS" and gas["status"] == "consolide" and gas["nature"] == "observed"
+
+
+def test_indexed_series_share_a_base_year():
+    from pma_eval.comparisons import indexed
+
+    idx, base = indexed({"a": pd.Series({2012: 50.0, 2013: 100.0, 2014: 110.0}),
+                         "b": pd.Series({2013: 8.0, 2014: 6.0})})
+    assert base == 2013
+    assert idx.at[2014, "a"] == pytest.approx(110.0) and idx.at[2014, "b"] == pytest.approx(75.0)  # 6 / 8 × 100
+    assert idx.at[2012, "a"] == pytest.approx(50.0)
+    assert indexed({"a": pd.Series({2012: 1.0}), "b": pd.Series({2013: 1.0})})[1] is None
+
+
+def test_the_report_sets_the_territory_beside_the_departement_and_the_region(built_paths):
+    """The annual report's comparison sentence on a built copy: indexed on a common year, each level's scope
+    named, the Pôle's demonstration values said to be demonstration."""
+    from pma_eval.report import annual as a
+    from pma_eval.report.context import load_context
+
+    ctx = load_context(2023, "PMA", built_paths)
+    fig = a.level_figure(ctx, "electricite")
+    assert fig is not None and "Pas-de-Calais (réseau Enedis seulement)" in fig.data.columns
+    base = int(fig.data.dropna().index.min())
+    assert (fig.data.loc[base] == 100).all()
+    lv = load("comparisons_energy", built_paths)
+    hdf = lv[(lv["geo_level"] == "region") & (lv["variable"] == "conso_electricite_brute")].set_index("year")["value"]
+    assert fig.data.at[2017, "Hauts-de-France (tous réseaux)"] == pytest.approx(hdf[2017] / hdf[base] * 100)
+    text = a.level_sentence(ctx, "electricite").text
+    assert text.startswith(f"Entre {base} et 2017, la consommation d'électricité du Pôle")
+    assert "dans le Pas-de-Calais (réseau Enedis seulement)" in text and "dans les Hauts-de-France" in text
+    assert "les périmètres diffèrent" in text
+    if "demonstration" in set(ctx.indicators.loc[ctx.indicators["indicator_id"] == "conso_electricite", "nature"]):
+        assert "(valeurs de démonstration)" in text and "données de démonstration" in text
+    enr = a.level_sentence(ctx, "enr").text
+    assert "production d'électricité renouvelable" in enr and "somme incomplète" in enr  # Enedis 2023 PV

@@ -17,7 +17,12 @@ HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "vale
 #: The ``complet`` column: « non » where a part of the value is missing (a lacuna in a commune,
 #: a commune absent from the sources), so that the total is a lower bound.
 COMPLETE_FR = {True: "oui", False: "non"}
-LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle", "departement": "département", "region": "région"}
+LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle", "departement": "département", "region": "région",
+            "france": "France"}
+#: Columns added when the selection holds comparison levels (issue 26): the producer's status of the year and the
+#: scope note of the level (« réseau Enedis seulement », « consommation brute, corrigée du climat »…).
+LEVEL_HEADERS = ["statut", "portee"]
+STATUS_FR = {"definitif": "définitif", "consolide": "consolidé", "provisoire": "provisoire"}
 SHEET_NAMES = {"contexte": "Contexte", "emissions": "Émissions GES", "energie": "Énergie", "enr": "Renouvelables",
                "air": "Qualité de l'air", "sequestration": "Séquestration carbone"}
 
@@ -50,7 +55,8 @@ def select(ind: pd.DataFrame, catalogue: Catalogue, years=None, levels=None, ids
     if levels:
         bad = sorted(set(levels) - set(LEVEL_FR))
         if bad:
-            raise ConfigurationError(f"niveau(x) inconnu(s) : {', '.join(bad)} (commune, epci, pma)")
+            raise ConfigurationError(f"niveau(x) inconnu(s) : {', '.join(bad)} (commune, epci, pma, departement, "
+                                     "region, france)")
         out = out.loc[out["geo_level"].isin(levels)]
     if years:
         out = out.loc[out["year"].isin(years)]
@@ -93,8 +99,16 @@ def french_table(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory) 
         "nature": ind["nature"].map(NATURE_LABELS_FR).to_numpy(),
         "complet": (ind["complete"] if "complete" in ind else pd.Series(True, index=ind.index))
         .astype(bool).map(COMPLETE_FR).to_numpy(),
+        "statut": (ind["status"] if "status" in ind else pd.Series("", index=ind.index)).fillna("")
+        .map(lambda s: STATUS_FR.get(s, s)).to_numpy(),
+        "portee": (ind["scope"] if "scope" in ind else pd.Series("", index=ind.index)).fillna("").to_numpy(),
         "_theme": ind["indicator_id"].map(lambda i: catalogue[i].theme).to_numpy(),
     })
+
+
+def headers(table: pd.DataFrame) -> list[str]:
+    """The exported columns: :data:`HEADERS`, and :data:`LEVEL_HEADERS` when a row carries a scope note."""
+    return HEADERS + (LEVEL_HEADERS if table["portee"].ne("").any() else [])
 
 
 def _number_format(unit: str) -> str:
@@ -117,7 +131,7 @@ def export(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory, out: s
     table = french_table(ind, catalogue, territory)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        return _atomic(out, lambda p: table[HEADERS].to_csv(p, sep=";", decimal=",", index=False,
+        return _atomic(out, lambda p: table[headers(table)].to_csv(p, sep=";", decimal=",", index=False,
                                                              encoding="utf-8-sig", lineterminator="\n"))
     if suffix == ".xlsx":
         return _atomic(out, lambda p: _write_xlsx(table, catalogue, p))
@@ -135,7 +149,8 @@ def _write_xlsx(table: pd.DataFrame, catalogue: Catalogue, path: Path) -> None:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE6F0")
     widths = {"indicateur": 30, "titre": 55, "niveau": 9, "code": 11, "territoire": 32, "annee": 7, "valeur": 14,
-              "unite": 13, "nature": 24, "complet": 9}
+              "unite": 13, "nature": 24, "complet": 9, "statut": 11, "portee": 60}
+    cols = headers(table)
 
     def header(ws, names):
         cells = []
@@ -146,16 +161,16 @@ def _write_xlsx(table: pd.DataFrame, catalogue: Catalogue, path: Path) -> None:
         ws.append(cells)
 
     for theme, label in catalogue.themes.items():
-        rows = table.loc[table["_theme"] == theme, HEADERS]
+        rows = table.loc[table["_theme"] == theme, cols]
         if rows.empty:
             continue
         ws = wb.create_sheet(SHEET_NAMES.get(theme, label[:31]))
         ws.freeze_panes = "A2"
-        for c, h in enumerate(HEADERS, start=1):
+        for c, h in enumerate(cols, start=1):
             ws.column_dimensions[get_column_letter(c)].width = widths[h]
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(rows) + 1}"
-        header(ws, HEADERS)
-        vpos = HEADERS.index("valeur")
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
+        header(ws, cols)
+        vpos = cols.index("valeur")
         for r in rows.itertuples(index=False):
             values = [None if (isinstance(v, float) and v != v) else v for v in r]
             cell = WriteOnlyCell(ws, value=values[vpos])

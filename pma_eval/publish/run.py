@@ -51,7 +51,7 @@ STEP_COST = {"annual_pma": 12, "scenarios": 12, "annual": 10, "syntheses": 7, "v
 def _step_export(year: int, paths: Paths) -> None:
     """The indicator exports of the year: the territory and its EPCIs (with the comparison levels) in XLSX,
     every commune in CSV."""
-    from ..comparisons import as_indicators
+    from ..comparisons import comparison_indicator_rows
     from ..indicators import load_catalogue
     from ..processed import load, load_territory
     from .indicator_export import export
@@ -59,11 +59,11 @@ def _step_export(year: int, paths: Paths) -> None:
     territory, catalogue = load_territory(paths), load_catalogue()
     ind = load("indicators", paths)
     own = ind.loc[ind["geo_level"] != "commune"]
-    try:  # the comparisons on observed data: départements, region and the region's other EPCIs
-        extra = as_indicators(load("comparisons_ges", paths), set(territory.epcis["epci_siren"]))
+    # the comparison levels on observed data: emissions of the départements, the region and its other EPCIs;
+    # energy and renewables of the département (Enedis), the region and France, each with its scope note
+    extra = comparison_indicator_rows(paths, territory)
+    if extra is not None:
         own = pd.concat([own, extra], ignore_index=True)
-    except ConfigurationError:
-        pass
     export(own, catalogue, territory, paths.reports / str(year) / f"indicateurs_{year}_pole_et_epci.xlsx")
     export(ind.loc[ind["year"] == year], catalogue, territory,
            paths.reports / str(year) / f"indicateurs_{year}_toutes_communes.csv")

@@ -49,6 +49,7 @@ class ReportContext:
     energy: pd.DataFrame | None = None  # energy by sector and carrier of the territory (EPCI and Pôle rows)
     energy_corrected: pd.DataFrame | None = None  # the same at normal climate, when degree-days are given
     comparisons: pd.DataFrame | None = None  # the region's inventory by territory (pma_eval.comparisons)
+    levels: pd.DataFrame | None = None  # energy and renewables of the département, the region and France
     air: pd.DataFrame | None = None  # air pollutants by sector of the territory (its own rows), when given
 
     @property
@@ -104,6 +105,10 @@ def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None)
         ctx.comparisons = load("comparisons_ges", paths)
     except ConfigurationError:
         ctx.comparisons = None
+    try:
+        ctx.levels = load("comparisons_energy", paths)
+    except ConfigurationError:
+        ctx.levels = None
     try:
         air = load("air", paths)
         ctx.air = air.loc[(air["geo_level"] == level) & (air["geo_code"] == code) & (air["year"] <= int(year))]

@@ -1,0 +1,166 @@
+"""The territory's energy and renewable trajectories beside its département's and its region's (issue 26).
+
+The levels cover different scopes (the Pas-de-Calais on Enedis's network only, the region's gross consumption
+on every network): their sums are never compared. Each series is indexed on a year they all have (base 100),
+so that only the trajectories are set side by side; each level's scope note is printed under the chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ... import charts, fmt
+from ...comparisons import indexed
+from ...vocabulary import TERRITORY_COLORS
+from ..blocks import Figure, Text
+from ..context import ReportContext, _rows, formats_line, source_line
+from .emissions import territory_color
+
+LEVEL_FORMATS = ("enedis_conso_departement", "enedis_prod_departement", "odre_enr_region", "odre_conso_brute")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What is compared: the territory's indicator and, for each level, the comparison table's variable."""
+
+    indicator: str
+    title: str  # « Consommation d'électricité »
+    noun: str  # « la consommation d'électricité »
+    departement: str
+    region: str
+
+
+THEMES = {
+    "electricite": Theme("conso_electricite", "Consommation d'électricité", "la consommation d'électricité",
+                         "conso_electricite", "conso_electricite_brute"),
+    "enr": Theme("enr_elec_production", "Production d'électricité renouvelable",
+                 "la production d'électricité renouvelable", "production_electricite_renouvelable",
+                 "production_electricite_renouvelable"),
+}
+SCOPE_SHORT = {"departement": "réseau Enedis seulement", "region": "tous réseaux"}
+
+
+def _departement(ctx: ReportContext) -> str:
+    """The territory's département: the most frequent one among its communes (« 62 » for the Pôle)."""
+    codes = ctx.territory.communes["code_insee"].astype(str).str[:2]
+    return str(codes.mode().iloc[0]) if len(codes) else ""
+
+
+def level_series(ctx: ReportContext, theme: str) -> dict | None:
+    """The three series of ``theme`` (``electricite`` or ``enr``): label → (values by year, natures, complete,
+    scope), the territory first; None without comparison levels."""
+    th = THEMES[theme]
+    if ctx.levels is None or ctx.levels.empty:
+        return None
+    own = _rows(ctx, th.indicator, None, None)
+    if own.empty:
+        return None
+    out = {ctx.name: (own["value"], set(own["nature"]), own["complete"].astype(bool) if "complete" in own
+                      else pd.Series(True, index=own.index), "")}
+    lv = ctx.levels
+    for level, code, var in (("departement", _departement(ctx), th.departement), ("region", None, th.region)):
+        sel = lv.loc[(lv["geo_level"] == level) & (lv["variable"] == var) & (lv["breakdown"] == "total")]
+        if code is not None:
+            sel = sel.loc[sel["geo_code"] == code]
+        sel = sel.loc[sel["year"] <= ctx.year].set_index("year").sort_index()
+        if sel.empty:
+            continue
+        label = f"{sel['name'].iloc[0]} ({SCOPE_SHORT[level]})"
+        out[label] = (sel["value"], set(sel["nature"]), sel["complete"].astype(bool), str(sel["scope"].iloc[0]))
+    return out if len(out) > 1 else None
+
+
+def level_frame(ctx: ReportContext, theme: str) -> tuple[pd.DataFrame, int | None, dict] | None:
+    series = level_series(ctx, theme)
+    if series is None:
+        return None
+    index, base = indexed({k: v[0] for k, v in series.items()})
+    if base is None:
+        return None
+    return index, base, series
+
+
+def _demo_years(series: dict, label: str) -> set[int]:
+    values, natures, _, _ = series[label]
+    return set(int(y) for y in values.index) if "demonstration" in natures else set()
+
+
+def level_figure(ctx: ReportContext, theme: str) -> Figure | None:
+    """Lines of the territory's, the département's and the region's trajectories, indexed on their first
+    common year (base 100), with each level's scope under the chart."""
+    got = level_frame(ctx, theme)
+    if got is None:
+        return None
+    index, base, series = got
+    th = THEMES[theme]
+    own = ctx.name
+    demo = _demo_years(series, own)
+    colors = {own: territory_color(ctx, ctx.geo_level, ctx.geo_code) or TERRITORY_COLORS["PMA"]}
+    for label in index.columns[1:]:
+        colors[label] = TERRITORY_COLORS["departement" if "Enedis" in label else "region"]
+    labels = {own: own + (" (démonstration)" if demo else "")}
+    src = " ; ".join(dict.fromkeys([source_line(ctx, [th.indicator]), formats_line(ctx.manifest, LEVEL_FORMATS)]))
+    title = f"{th.title} : trajectoires comparées\n(indice, base 100 en {base})"
+
+    def make():
+        return charts.index_lines(index, title, src, labels, colors, demo_years=demo, base_year=base,
+                                  demo_columns={own}, from_zero=False)
+
+    incomplete = [k for k, v in series.items() if k != own and not v[2].reindex(index.index).fillna(True).all()]
+    scopes = [f"{k.split(' (')[0]} : {v[3]}" for k, v in series.items() if k != own]
+    caption = (f"Chaque série est divisée par sa propre valeur de {base} : les niveaux couvrent des périmètres "
+               "différents et leurs sommes ne se comparent pas. Portée — " + " ; ".join(scopes) + "."
+               + (" Les valeurs du territoire sont de démonstration (points creux) : la comparaison n'a valeur "
+                  "que d'illustration." if demo else "")
+               + (f" Série incomplète certaines années (une cellule inconnue de la source, un minimum) : "
+                  f"{', '.join(k.split(' (')[0] for k in incomplete)}." if incomplete else ""))
+    last = index.ffill().iloc[-1]
+    alt = (f"Courbes de {th.noun} indexée, base 100 en {base} : "
+           + " ; ".join(f"{labels.get(k, k)} {fmt.number(float(v), 0)} en {int(index[k].last_valid_index())}"
+                        for k, v in last.items()) + ".")
+    natures = frozenset(n for v in series.values() for n in v[1])
+    return Figure(make(), alt, caption, index, (src,), natures, make)
+
+
+def level_sentence(ctx: ReportContext, theme: str) -> Text | None:
+    """« Entre 2013 et 2017, la consommation d'électricité du Pôle (valeurs de démonstration) passe de l'indice
+    100 à 99, contre 97 dans le Pas-de-Calais (réseau Enedis seulement) et 96 dans les Hauts-de-France… »"""
+    got = level_frame(ctx, theme)
+    if got is None:
+        return None
+    index, base, series = got
+    th = THEMES[theme]
+    own = ctx.name
+    common = index.dropna()
+    end = int(common.index.max())
+    demo = bool(_demo_years(series, own))
+    text = (f"Entre {base} et {end}, {th.noun} {ctx.of_name}"
+            + (" (valeurs de démonstration)" if demo else "")
+            + f" passe de l'indice 100 à {fmt.number(float(common.at[end, own]), 0)}")
+    def partial(k: str, year: int) -> str:
+        return "" if bool(series[k][2].get(year, True)) else ", somme incomplète"
+
+    others = [f"{fmt.number(float(common.at[end, k]), 0)} dans {_dans(k)} ({k.split(' (', 1)[1].rstrip(')')}"
+              f"{partial(k, end)})" for k in index.columns if k != own]
+    if others:
+        text += ", contre " + " et ".join(others)
+    later = {k: int(index[k].last_valid_index()) for k in index.columns if int(index[k].last_valid_index()) > end}
+    for y in sorted(set(later.values())):
+        parts = [fmt.number(float(index.at[y, k]), 0)
+                 + (" pour le territoire" if k == own else f" dans {_dans(k)}{partial(k, y)}")
+                 for k, yk in later.items() if yk == y]
+        text += f" ; en {y}, " + " et ".join(parts)
+    text += ". Seules les évolutions se comparent, pas les quantités : les périmètres diffèrent."
+    if demo:
+        text += (f" Les séries {ctx.of_name} sont encore pour l'essentiel des données de démonstration : cet écart "
+                 "n'est pas un constat.")
+    natures = frozenset(n for v in series.values() for n in v[1])
+    return Text(text, natures=natures)
+
+
+def _dans(label: str) -> str:
+    """« le Pas-de-Calais », « les Hauts-de-France », from a level's label."""
+    name = label.split(" (")[0]
+    return {"Pas-de-Calais": "le Pas-de-Calais", "Hauts-de-France": "les Hauts-de-France"}.get(name, name)
