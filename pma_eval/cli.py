@@ -81,6 +81,9 @@ def cmd_data_add(args: argparse.Namespace) -> int:
                "gardent leurs valeurs")
         _print("Lancez « pma-eval data build » : ses valeurs observées remplacent celles de démonstration de ces "
                "communes, pour les années du fichier.")
+    elif result.layout.theme == "comparaisons":  # a département, the region or France: never the territory's values
+        _print("Lancez « pma-eval data build » : ce fichier donne un niveau de comparaison (département, région ou "
+               "France), avec sa note de portée ; il n'est jamais additionné aux valeurs du territoire.")
     else:
         _print("Lancez « pma-eval data build » : les valeurs observées remplacent les valeurs de démonstration "
                "qu'elles couvrent (même commune, même année, même énergie).")
