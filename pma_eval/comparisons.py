@@ -224,8 +224,19 @@ def levels_table(frames: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFrame:
     ``frames``: (file name, nature, rows) for each file read."""
     from .sources.levels import with_totals
 
+    from .errors import InputDataError, Problem
+
     parts = [with_totals(df).assign(nature=nature, source=name) for name, nature, df in frames]
-    return pd.concat(parts, ignore_index=True).drop(columns="line")
+    out = pd.concat(parts, ignore_index=True).drop(columns="line")
+    key = ["geo_level", "geo_code", "year", "variable", "breakdown"]
+    dup = out.loc[out.duplicated(key, keep=False)]
+    if len(dup):  # two files for one level, year and quantity (a second vintage without replaces:)
+        first = dup.iloc[0]
+        files = sorted(set(dup.loc[(dup[key] == first[key]).all(axis=1), "source"]))
+        raise InputDataError([Problem(" et ".join(files), f"deux fichiers donnent la même valeur de comparaison "
+                                      f"({first['name']}, {int(first['year'])}, {first['variable']}) : retirez l'ancien "
+                                      "(pma-eval data retire) ou déclarez-le remplacé (data add --remplace)")])
+    return out
 
 
 def levels_as_indicators(table: pd.DataFrame) -> pd.DataFrame:

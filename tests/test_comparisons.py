@@ -182,3 +182,16 @@ def test_the_report_sets_the_territory_beside_the_departement_and_the_region(bui
         assert "(valeurs de démonstration)" in text and "données de démonstration" in text
     enr = a.level_sentence(ctx, "enr").text
     assert "production d'électricité renouvelable" in enr and "somme incomplète" in enr  # Enedis 2023 PV
+
+
+def test_two_files_for_one_level_and_year_are_named():
+    from pma_eval.comparisons import levels_table
+    from pma_eval.errors import InputDataError
+
+    rows = pd.DataFrame({"geo_level": "region", "geo_code": "32", "name": "Hauts-de-France", "year": [2020],
+                         "variable": "capacity", "breakdown": "eolien", "value": [4_928_000.0], "unit": "kW",
+                         "complete": True, "status": "", "scope": "parc installé", "line": [2]})
+    assert len(levels_table([("a.csv", "observed", rows)])) == 1
+    with pytest.raises(InputDataError) as exc:
+        levels_table([("a.csv", "observed", rows), ("b.csv", "observed", rows)])
+    assert "a.csv et b.csv" in str(exc.value) and "Hauts-de-France, 2020" in str(exc.value)
