@@ -5,7 +5,8 @@ communes of the test fixtures; the CAHC keeps Bois-Bernard (62148), Carvin (6221
 The CABBALR and the other communes are cut:
 
 - every CSV of ``data/raw`` loses the rows in which a cell names a commune, the EPCI or the acronym that was
-  cut (the territory tables, populations, inventories, registries, targets…); the GeoJSON loses their
+  cut (the territory tables, populations, inventories, registries, targets…), or, in the SDES IRIS heat files,
+  an IRIS code of a cut commune (its first 5 characters); the GeoJSON loses their
   features; each changed file's ``.meta.yml`` gets the new sha256;
 - the files that publish a whole EPCI's total next to its communes' values are left out (their totals
   would no longer equal the sum of the communes kept): EPCI populations, Enedis by EPCI, ORE by EPCI;
@@ -51,10 +52,12 @@ def _filter_csv(data: bytes, cut: set[str]) -> bytes:
     lines = data.split(b"\n")
     header = text.split("\n", 1)[0]
     sep = ";" if header.count(";") >= header.count(",") else ","
+    # SDES IRIS files: an IRIS code is a commune code and 4 more characters (« 624980204 » is in Lens)
+    iris = "Code de l'IRIS" in header
     keep = [lines[0]]
     for raw, line in zip(lines[1:], text.split("\n")[1:]):
         cells = next(csv.reader([line], delimiter=sep), [])
-        if not any(c.strip() in cut for c in cells):
+        if not any(c.strip() in cut or iris and len(c.strip()) == 9 and c.strip()[:5] in cut for c in cells):
             keep.append(raw)
     return b"\n".join(keep)
 
