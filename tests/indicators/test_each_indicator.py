@@ -383,6 +383,11 @@ HAND: dict[str, tuple[str, str, int, callable]] = {
        for s in ("residentiel", "tertiaire", "transport_routier", "agriculture", "industrie_hors_energie")},
     **{f"conso_{c}": ("commune", LENS, 2019, (lambda c=c: conso(carrier=c)))
        for c in ("electricite", "gaz", "produits_petroliers", "bois_energie")},
+    # Béthune 2023, SDES IRIS file (release 2023-09): its 12 deliveries in Béthune IRIS codes (6211901xx), by hand.
+    "conso_chaleur_reseau": ("commune", "62119", 2023, lambda: (
+        2999.81608581543 + 8644.83912658691 + 3351.78002929687 + 1330.65399169922 + 1984.28601074219
+        + 1779.95997619629 + 3297.73998069763 + 7585.03500747679 + 2106.21800231933 + 928.160018920897
+        + 590.174003601074 + 5782.28896999358)),
     **{f"part_conso_{s}": ("commune", LENS, 2019, (lambda s=s: 100 * conso(sector=s) / conso()))
        for s in ("residentiel", "tertiaire", "transport_routier", "agriculture", "industrie_hors_energie")},
     # Climate-corrected consumption of Lens in 2019 (real DJU 2019 / normal = 1,01), per inhabitant; degree-days.
