@@ -274,17 +274,25 @@ def coverage(frame: pd.DataFrame) -> tuple[list[str], set[tuple]]:
 def check_overlaps(source: Path, layout: Layout, frame: pd.DataFrame, paths: Paths, replaced: str | None) -> None:
     """Refuse a file that speaks for what an observed file of the same format already speaks for (a second copy
     saved again from Excel, a newer vintage added without ``--remplace``), naming both files and the fix."""
-    from .build.discover import discover, read_raw
+    from .build.common import RawFile
+    from .build.discover import read_raw
     from .territory import Territory
+    from .yamltext import safe_load
 
     cols, mine = coverage(frame)
     if not mine:
         return
     territory = Territory.from_communes(territory_communes(paths))
     problems = []
-    for f in discover(paths.raw, paths.root):
-        if f.meta.get("format") != layout.format or f.nature == "demonstration" or f.path.name == replaced:
+    described = {m: safe_load(m.read_text(encoding="utf-8")) or {} for m in sorted(paths.raw.rglob("*.meta.yml"))}
+    gone = {m.parent / str(n) for m, meta in described.items()
+            for n in ([meta.get("replaces")] if isinstance(meta.get("replaces"), str) else meta.get("replaces") or [])}
+    for m, meta in described.items():
+        data = m.with_name(m.name[: -len(".meta.yml")])
+        if (meta.get("format") != layout.format or meta.get("nature", "observed") == "demonstration"
+                or data.name == replaced or data in gone or not data.is_file()):
             continue
+        f = RawFile(data, meta, display_path(data, paths.root))
         other_cols, theirs = coverage(read_raw(f, territory))
         common = sorted(mine & theirs) if other_cols == cols else []
         if common:

@@ -207,6 +207,15 @@ def _year(year: int | None) -> int:
 REPORT_LEVELS = ("pma", "epci")
 
 
+def _check_report_territory(paths, territoire: str) -> None:
+    """Refuse at once a ``--territoire`` no report is made for (before any build or notebook), from the
+    territory's own table in data/raw."""
+    from .acquire import territory_communes
+    from .territory import Territory
+
+    Territory.from_communes(territory_communes(paths)).resolve(territoire, REPORT_LEVELS)
+
+
 def cmd_report_annual(args: argparse.Namespace) -> int:
     from .processed import load_territory
     from .publish import run_report
@@ -227,10 +236,8 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
 
 
 def cmd_report_scenarios(args: argparse.Namespace) -> int:
-    from .processed import load_territory
-
     paths = get_paths()
-    load_territory(paths).resolve(args.territoire, REPORT_LEVELS)  # refused at once, before any notebook
+    _check_report_territory(paths, args.territoire)
     extra = dict(p.split("=", 1) for p in (args.param or []))
     t0 = time.perf_counter()
     from .publish.scenarios import scenario_report
@@ -264,9 +271,7 @@ def cmd_fiches(args: argparse.Namespace) -> int:
 def cmd_visuels(args: argparse.Namespace) -> int:
     from .publish.visuals import write_visuals
 
-    from .processed import load_territory
-
-    load_territory(get_paths()).resolve(args.territoire, REPORT_LEVELS)
+    _check_report_territory(get_paths(), args.territoire)
     year = _year(args.year)
     folder = write_visuals(year, args.territoire, get_paths())
     _print(f"Visuels {year} : {folder}")

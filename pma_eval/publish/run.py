@@ -177,20 +177,18 @@ SHOWN_BUILD_NOTES = 10
 
 
 def _report_build_notes(paths: Paths, echo, log) -> None:
-    """What the build said about the data this run uses — the « priorité aux données réelles » lines and
-    the warnings, read from ``data/processed/manifest.json`` (so a skipped build says them too): each in
-    ``execution.log``, and on the console the precedence lines and the first warnings (issue 25: a
-    scheduled run used to hide them, though they were the only hint of a partial file)."""
-    from ..processed import manifest
+    """What the build said about the data this run uses — the « priorité aux données réelles » lines, the
+    coverage, the notes and the warnings, read from ``data/processed`` (so a skipped build says them too):
+    each in ``execution.log``, and on the console the precedence lines, the coverage summary and the first
+    warnings (issue 25: a scheduled run used to hide them, though they were the only hint of a partial file)."""
+    from ..coverage import render_text, summary_line
+    from ..processed import load, manifest
 
     m = manifest(paths)
     precedence, warnings = m.get("precedence") or [], m.get("warnings") or []
     for line in precedence:
         echo(f"      priorité aux données réelles : {line}")
         log.info("priorité aux données réelles : %s", line)
-    from ..coverage import render_text, summary_line
-    from ..processed import load
-
     coverage = load("coverage", paths)  # which themes and years are observed, estimated, demonstration, missing
     echo(f"      {summary_line(coverage)}")
     for line in render_text(coverage).splitlines():

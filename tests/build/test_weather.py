@@ -101,7 +101,8 @@ def test_real_degree_days_take_precedence_over_demonstration(tiny_project):
     # Missing days are counted, per year, in the table and in the build report.
     assert c.loc[2021:2024, "days_missing"].to_dict() == {2021: 1, 2022: 0, 2023: 3, 2024: 7}
     assert any("degrés-jours : 2016–2024 réels" in n and "2012–2015 gardent" in n for n in report.precedence)
-    assert any("2025 incomplet" in w for w in report.warnings)
+    assert any("2025 incomplet" in n for n in report.notes)  # a rule applied, stated: not a warning
+    assert not any("2025 incomplet" in w for w in report.warnings)
     # The corrected consumption of a demonstration year stays demonstration, even with observed weather.
     ec = tables["energy_corrected"]
     assert set(ec.loc[(ec["year"] == 2019) & (ec["nature"] != "secret"), "nature"]) == {"demonstration"}

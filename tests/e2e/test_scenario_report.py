@@ -222,19 +222,51 @@ def test_yearly_run_produces_every_report_and_skips_an_unchanged_build(year_run)
 
 
 def test_the_yearly_run_says_what_the_build_said(year_run):
-    """Issue 25, point 5: a scheduled run hid the build's warnings and its « priorité aux données réelles »
-    lines, the only hint of a partial file. Even with the build skipped, the run shows the first warnings
-    and writes all of them in execution.log, as the manifest of the data it used lists them."""
+    """Issue 25, points 5 and 6: a scheduled run hid the build's warnings and its « priorité aux données
+    réelles » lines, the only hint of a partial file. The run shows the precedence lines and the coverage
+    summary, and logs the coverage table and the build's notes, even with the build skipped (read from the
+    manifest of the data it used). The shipped data build without a warning: none is shown."""
     import json
 
     m = json.loads((year_run.paths.processed / "manifest.json").read_text(encoding="utf-8"))
-    assert m["warnings"], "the shipped demonstration data carry reconciliation warnings (issue 25, point 6)"
-    shown = [line.strip() for line in year_run.console if line.strip().startswith("avertissement : ")]
-    assert shown and shown[0] == "avertissement : " + m["warnings"][0]
-    assert len(shown) == min(len(m["warnings"]), 10)
+    assert m["warnings"] == []  # a fresh clone's make report prints no warning
+    assert not [line for line in year_run.console if "avertissement" in line]
+    assert any(line.strip().startswith("Couverture des valeurs communales : ") for line in year_run.console)
     log = (year_run.folder / "execution.log").read_text(encoding="utf-8")
-    assert all(w in log for w in m["warnings"]) and log.count("avertissement de la construction") == len(m["warnings"])
-    assert all(f"priorité aux données réelles : {p}" in log for p in m["precedence"])
+    assert m["precedence"] and all(f"priorité aux données réelles : {p}" in log for p in m["precedence"])
+    assert m["notes"] and all(f"note de la construction : {n}" in log for n in m["notes"])
+    assert "couverture : Couverture des données (O observée" in log
+
+
+def test_the_run_shows_the_first_warnings_and_logs_them_all(built_paths, tmp_path):
+    """With warnings in the manifest (a real file with a problem the build keeps going on), the console shows
+    the first ten and says how many more; the log has every one."""
+    import json
+    import logging
+    import shutil
+
+    from pma_eval.config import get_paths
+    from pma_eval.publish.run import SHOWN_BUILD_NOTES, _report_build_notes
+
+    shutil.copytree(built_paths.processed, tmp_path / "data" / "processed")
+    paths = get_paths(tmp_path)
+    m = json.loads((paths.processed / "manifest.json").read_text(encoding="utf-8"))
+    m["warnings"] = [f"avertissement numéro {k}" for k in range(SHOWN_BUILD_NOTES + 2)]
+    (paths.processed / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+    console, records = [], []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage())
+
+    log = logging.getLogger("test-notes")
+    log.addHandler(Keep())
+    log.setLevel(logging.INFO)
+    _report_build_notes(paths, console.append, log)
+    shown = [line.strip() for line in console if line.strip().startswith("avertissement : ")]
+    assert shown == [f"avertissement : avertissement numéro {k}" for k in range(SHOWN_BUILD_NOTES)]
+    assert console[-1].strip() == "… et 2 autres avertissements (liste complète dans execution.log)"
+    assert sum(r.startswith("avertissement de la construction : ") for r in records) == SHOWN_BUILD_NOTES + 2
 
 
 def test_a_second_run_on_one_process_gives_identical_files(year_run, year_rerun, tmp_path):

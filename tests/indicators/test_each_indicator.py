@@ -335,8 +335,17 @@ def lens_2023() -> tuple[dict[str, float], dict[tuple[str, str], float]]:
             points[carrier] += _num(r["nb_sites"])
             mwh[(ORE_LONG_SECTORS.get(r["code_grand_secteur"], "non_affecte"), carrier)] += _num(r["conso_totale_mwh"])
     for r in _rows(RAW / "demonstration" / "inventaire_energie_ges_communes_2012_2023_demo.csv", ";"):
-        if r["territoire"] == LENS and r["annee"] == "2023" and r["energie_ou_gaz"] != "GES":
+        if r["territoire"] == LENS and r["annee"] == "2023" and r["energie_ou_gaz"] not in ("GES", "chaleur_reseau"):
             mwh[(r["secteur"], r["energie_ou_gaz"])] += float(r["valeur"])
+    # The heat network of Lens in 2023 is the SDES IRIS file (release 2023-09, second header row = codes): its
+    # deliveries in Lens IRIS codes (62498…) by sector; a « secret » cell is unknown and left out (a minimum).
+    with open(RAW / "energie" / "conso-pdl-iris-chaleur-froid.2023-09_pas-de-calais.csv", encoding="utf-8-sig") as f:
+        next(f)  # the label row
+        for r in csv.DictReader(f, delimiter=";"):
+            if r["IRIS"].startswith(LENS) and r["FILIERE"] == "C" and r["CONSO"] not in ("secret", "nd"):
+                sector = {"R": "residentiel", "T": "tertiaire", "I": "industrie_hors_energie", "A": "agriculture",
+                          "X": "non_affecte"}[r["CODE_GRAND_SECTEUR"]]
+                mwh[(sector, "chaleur_reseau")] += float(r["CONSO"])
     return dict(points), dict(mwh)
 
 

@@ -39,7 +39,11 @@ def test_catalogue_is_valid_and_every_entry_is_computable(built_paths):
     known_tet = set(tet["identifiantReferentiel"])
     assert all(i.tet_id in known_tet for i in CAT if i.tet_id), "tet_id must exist in the ADEME catalogue"
     df = load("indicators", built_paths)
+    # No shipped file gives these; each is computed where a user enters its source (test named):
+    not_shipped = {"biomethane_injection"}  # the real register gives capacities only (tests/build/test_heat.py)
     for i in CAT:
+        if i.id in not_shipped:
+            continue
         for level in i.levels:
             if level == "commune" and (i.theme == "air" or "production_enr_chaleur_gaz" in i.sources):
                 continue  # the shipped (demonstration) air inventory and heat production are by EPCI:
