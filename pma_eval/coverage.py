@@ -205,28 +205,34 @@ IMPLAUSIBLE_REASON = ("gardées et signalées, jamais écartées : une valeur ho
                       "ou venir d'une erreur de saisie à vérifier à la source")
 
 
-def render_plausibility(flags: list[dict], territory, catalogue) -> str:
-    """The values of the manifest's ``plausibility`` list in French, largest departure first ('' if none)."""
-    if not flags:
-        return ""
-
+def plausibility_lines(flags: list[dict], territory, catalogue, shown: int = SHOWN_IMPLAUSIBLE) -> list[str]:
+    """One French line per value of the manifest's ``plausibility`` list, largest departure first, and one
+    line counting those not shown."""
     def departure(f: dict) -> float:
         low, high = f.get("low"), f.get("high")
         return (f["value"] / high if high and f["value"] > high else
                 (low / f["value"] if f["value"] and low else float("inf")))
 
     lines = []
-    for f in sorted(flags, key=departure, reverse=True)[:SHOWN_IMPLAUSIBLE]:
+    for f in sorted(flags, key=departure, reverse=True)[:shown]:
         ind = catalogue[f["indicator_id"]]
         low = "…" if f.get("low") is None else fmt.number_trimmed(f["low"])
         high = "…" if f.get("high") is None else fmt.number_trimmed(f["high"])
-        lines.append(f"  - {territory.name(f['geo_level'], f['geo_code'])}, {f['year']} : {ind.title} "
+        lines.append(f"{territory.name(f['geo_level'], f['geo_code'])}, {f['year']} : {ind.title} "
                      f"{fmt.number_trimmed(f['value'])} {ind.short_unit} (plage habituelle de {low} à {high})")
-    more = len(flags) - SHOWN_IMPLAUSIBLE
-    tail = [f"  … et {fmt.count(more, 'autre')} (liste complète : data/processed/manifest.json, « plausibility »)"] \
-        if more > 0 else []
+    more = len(flags) - shown
+    return lines + ([f"… et {fmt.count(more, 'autre')}"] if more > 0 else [])
+
+
+def render_plausibility(flags: list[dict], territory, catalogue) -> str:
+    """:func:`plausibility_lines` as a block of text for ``data etat`` ('' if none)."""
+    if not flags:
+        return ""
+    lines = plausibility_lines(flags, territory, catalogue)
+    if lines[-1].startswith("…"):
+        lines[-1] += " (liste complète : data/processed/manifest.json, « plausibility »)"
     return "\n".join([f"Valeurs hors de la plage plausible du catalogue ({len(flags)}), {IMPLAUSIBLE_REASON} :",
-                      *lines, *tail])
+                      *(f"  - {x}" for x in lines)])
 
 
 def render_extent(extent: dict[str, dict]) -> str:

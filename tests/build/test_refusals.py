@@ -155,3 +155,20 @@ def test_a_snapshot_year_that_contradicts_the_file_name_is_refused(built, monkey
     assert run(monkeypatch, built, "data", "add", str(f), "--annee-instantane", "2023", "--etendue", "epci") == 2
     assert "le nom publié du fichier dit 31/12/2022" in capsys.readouterr().err
     assert tree(built.root / "data") == before
+
+
+def test_the_report_annex_names_the_values_outside_the_plausible_range_of_its_territory(built_paths):
+    """Issue 25, point 7: kept values outside the catalogue's range are listed in the annex of the report whose
+    territory holds them (Lens in the CALL's), not in another EPCI's."""
+    import dataclasses
+
+    from pma_eval.report.annual.annex import coverage_notes
+    from pma_eval.report.context import load_context
+
+    flag = {"indicator_id": "conso_energie_par_habitant", "geo_level": "commune", "geo_code": "62498",
+            "year": 2021, "value": 1776.0, "low": 0.0, "high": 1000.0}
+    for territoire, shown in (("CALL", True), ("CAHC", False)):
+        ctx = load_context(2023, territoire, built_paths)
+        ctx = dataclasses.replace(ctx, manifest={**ctx.manifest, "plausibility": [flag]})
+        text = " ".join(coverage_notes(ctx).items)
+        assert ("Lens, 2021 :" in text and "plage habituelle de 0 à 1\u202f000" in text) is shown, territoire

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from ...coverage import RULES_FR, advice, extent_lines, matrix
+from ...coverage import IMPLAUSIBLE_REASON, RULES_FR, advice, extent_lines, matrix, plausibility_lines
 from ...evaluation.progress import RULE_FR
 from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
@@ -191,4 +191,13 @@ def coverage_notes(ctx: ReportContext) -> Bullets:
                 for line in advice(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year])]
     titles = {inp.get("path"): _input_name(inp) for inp in ctx.manifest.get("inputs", [])}
     extent = {titles.get(path, path.rsplit("/", 1)[-1]): e for path, e in (ctx.manifest.get("extent") or {}).items()}
-    return Bullets(out + extent_lines(extent))
+    # values outside the catalogue's plausible range, in the report's territory up to its year: kept, said
+    members = {(ctx.geo_level, ctx.geo_code), *(("commune", c) for c in ctx.territory.members(ctx.geo_level, ctx.geo_code))}
+    if ctx.geo_level == "pma":
+        members |= {("epci", e) for e in ctx.territory.epcis["epci_siren"]}
+    flags = [f for f in ctx.manifest.get("plausibility") or []
+             if (f["geo_level"], f["geo_code"]) in members and f["year"] <= ctx.year]
+    implausible = ([f"Valeurs hors de la plage plausible du catalogue, {IMPLAUSIBLE_REASON} : "
+                    + " ; ".join(plausibility_lines(flags, ctx.territory, ctx.catalogue, shown=10)) + "."]
+                   if flags else [])
+    return Bullets(out + extent_lines(extent) + implausible)
