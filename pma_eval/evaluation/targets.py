@@ -351,6 +351,11 @@ def evaluate_targets(series_by_indicator: dict[str, pd.Series], targets: pd.Data
             continue
         terms = assess_terms(s, direction, target_value, int(t["target_year"]))
         r, lt = terms["short"], terms["long"]
+        if r is None:  # one year of data: no pace can be measured
+            rows.append({**base, "category": "not_assessable", "label_fr": CATEGORY_LABELS_FR["not_assessable"],
+                         "pace_category": "not_assessable",
+                         "reason": f"une seule année de données ({int(s.index.max())}) : aucun rythme mesurable"})
+            continue
         eu = assess_progress(s, direction, target_value, int(t["target_year"]), start_year=r.start_year,
                              rule="eurostat")
         category, label = r.category, r.label_fr

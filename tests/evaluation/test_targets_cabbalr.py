@@ -84,3 +84,13 @@ def test_they_do_not_apply_to_another_epci(targets):
     s = pd.Series([100.0 - y + 2012 for y in range(2012, 2024)], index=list(range(2012, 2024)))
     v = evaluate_targets({"ges_total": s}, targets, "epci", "CALL", DIRECTIONS)
     assert not v["target_id"].str.startswith("pcaet_cabbalr").any()
+
+
+def test_a_share_known_for_one_year_only_is_not_assessable_with_its_reason(targets):
+    """A series of one year (a first real value, say) gives no pace: the verdict says so instead of failing
+    (it raised « 'NoneType' object has no attribute 'start_year' »)."""
+    v = evaluate_targets({"part_enr_conso_finale": pd.Series([10.5], index=[2023])}, targets, "epci", "CABBALR",
+                         DIRECTIONS).set_index("target_id")
+    row = v.loc["pcaet_cabbalr_enr_2050"]
+    assert row["category"] == "not_assessable"
+    assert row["reason"] == "une seule année de données (2023) : aucun rythme mesurable"

@@ -138,7 +138,8 @@ def level_sentence(ctx: ReportContext, theme: str) -> Text | None:
     demo = bool(_demo_years(series, own))
     text = (f"Entre {base} et {end}, {th.noun} {ctx.of_name}"
             + (" (valeurs de démonstration)" if demo else "")
-            + f" passe de l'indice 100 à {fmt.number(float(common.at[end, own]), 0)}")
+            + (" reste à l'indice 100" if round(float(common.at[end, own])) == 100 else
+               f" passe de l'indice 100 à {fmt.number(float(common.at[end, own]), 0)}"))
     def partial(k: str, year: int) -> str:
         return "" if bool(series[k][2].get(year, True)) else ", somme incomplète"
 
