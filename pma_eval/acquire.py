@@ -23,6 +23,7 @@ from .atomic import atomic_new_files, remove_together
 from .checksum import sha256 as sha256_file
 from .config import Paths, get_paths
 from .errors import ConfigurationError, InputDataError, Problem, display_path
+from .sources.registry import RawFile, formats, read_raw, resolve_territories
 from .sources.layouts import DEPARTEMENT_EVIDENCE, EXTENTS, TEMPLATE, Layout, identify, snapshot_year_from_name
 
 
@@ -66,8 +67,6 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
     Raises :class:`InputDataError` (located French messages) for an unknown layout, bad content, or an area
     file whose extent is neither given nor evident.
     """
-    from .build.common import RawFile
-    from .build.discover import read_raw
     from .territory import Territory
 
     name = display or str(path)
@@ -97,10 +96,8 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
     df = read_raw(RawFile(path, {"format": layout.format, "options": options}, name), territory)
     outside = int(df.attrs.get("outside", {}).get("rows", 0))
     if layout is TEMPLATE:  # territories named as the build will resolve them: an unknown one is refused now
-        from .build.pipeline import _resolve_territories
-
         problems: list[Problem] = []
-        df = _resolve_territories(RawFile(path, {}, name), df, territory, problems, ("commune", "epci", "pma"))
+        df = resolve_territories(RawFile(path, {}, name), df, territory, problems, ("commune", "epci", "pma"))
         if problems:
             raise InputDataError(problems)
     if layout.format == "igt_citepa":  # the IGT reader does not filter: a wider file says so in its metadata
@@ -120,7 +117,7 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
         if df.empty:
             raise InputDataError([Problem(name, "aucune commune du Pôle dans ce fichier : rien à ajouter (vérifiez "
                                           "le filtre du téléchargement)")])
-    if layout.area:
+    if formats()[layout.format].extent == "area":
         extent = area_extent(path, name, layout, options, communes, paths, extent)
     return layout, options, years, outside, extent, df
 
@@ -131,8 +128,6 @@ def area_extent(path: Path, name: str, layout: Layout, options: dict, communes: 
     but the area is not written in it: it is ``asked`` (``--etendue``), or a département's download when the
     file has rows for at least :data:`DEPARTEMENT_EVIDENCE` of the communes of each of the territory's
     départements. Otherwise the file is refused, with the three choices."""
-    from .build.common import RawFile
-    from .build.discover import read_raw
 
     if asked is not None:
         if asked not in EXTENTS:
@@ -274,8 +269,6 @@ def coverage(frame: pd.DataFrame) -> tuple[list[str], set[tuple]]:
 def check_overlaps(source: Path, layout: Layout, frame: pd.DataFrame, paths: Paths, replaced: str | None) -> None:
     """Refuse a file that speaks for what an observed file of the same format already speaks for (a second copy
     saved again from Excel, a newer vintage added without ``--remplace``), naming both files and the fix."""
-    from .build.common import RawFile
-    from .build.discover import read_raw
     from .territory import Territory
     from .yamltext import safe_load
 

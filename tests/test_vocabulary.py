@@ -27,13 +27,13 @@ def test_one_unit_three_spellings_declared_together():
 
 
 def test_catalogue_sources_are_format_keys_the_build_reads():
-    """The lineage can be followed by a program: catalogue → format key → reader of the build."""
-    import importlib
-    import inspect
-
+    """The lineage can be followed by a program: catalogue → format key → reader of the sources' registry, and
+    every format the registry reads has its French name."""
     from pma_eval.indicators import load_catalogue
+    from pma_eval.sources.layouts import LAYOUTS, TEMPLATE
+    from pma_eval.sources.registry import ACTIVITY_PREFIX, formats
 
-    reader_source = inspect.getsource(importlib.import_module("pma_eval.build.discover").read_raw)
-    for fmt in v.FORMATS:
-        assert f'"{fmt}"' in reader_source or fmt.startswith("activite_"), fmt
+    readers = formats()
+    assert {f for f in v.FORMATS if not f.startswith(ACTIVITY_PREFIX)} == set(readers)
     assert all(s in v.FORMATS for i in load_catalogue() for s in i.sources)
+    assert all(lay.format in readers for lay in (*LAYOUTS, TEMPLATE))  # a recognised layout has a reader

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+
+# A raw file, and what its format is, are declared once in the sources' registry (re-exported for the build).
+from ..sources.registry import RawFile, hand_kept  # noqa: F401
 
 #: Processed tables: name → key columns besides geo_level, geo_code, year.
 TABLES = {
@@ -35,34 +37,6 @@ SUM_TOLERANCE_PUBLISHED = 0.01
 
 #: Producers' files read at any extent (commune, département, France): rows outside the territory
 #: are left out and counted, never an error.
-NATIONAL_FORMATS = {"ore_conso", "odre_registre", "odre_biomethane"}
-#: Tables a user keeps by hand and edits in place (the templates of ``pma-eval data modele``, the targets): a
-#: checksum that no longer matches their metadata is a warning. Any other raw file is a producer's file, kept
-#: as published: a changed one stops the build.
-HAND_KEPT_FORMATS = {"objectifs", "inventaire", "sequestration_aldo", "production_enr_chaleur_gaz"}
-
-
-def hand_kept(fmt: str) -> bool:
-    return fmt in HAND_KEPT_FORMATS or fmt.startswith("activite_")
-
-
-
-@dataclass
-class RawFile:
-    path: Path
-    meta: dict
-    display: str
-
-    @property
-    def nature(self) -> str:
-        return self.meta.get("nature", "observed")
-
-    @property
-    def label(self) -> str:
-        return f"{self.meta.get('title', self.path.name)} ({self.path.name})"
-
-
-
 @dataclass
 class BuildReport:
     """What a build read and wrote (also saved as ``manifest.json``)."""

@@ -10,11 +10,12 @@ import pandas as pd
 from ..checksum import sha256
 from ..config import Paths, get_paths
 from ..coverage import coverage_table
-from ..errors import ConfigurationError, InputDataError, Problem, display_path
+from ..errors import InputDataError, Problem, display_path
 from ..indicators import check_indicators, compute_indicators, load_catalogue, plausibility_flags
 from ..schemas import validate_table
 from ..territory import Territory
 from . import steps
+from ..sources.registry import resolve_territories
 from .common import SIGNED_TABLES, REFERENCE_TABLES, TABLES, BuildReport, RawFile, hand_kept
 from .discover import discover, outside, read_raw, territory_of
 from .reconcile import check_consistency
@@ -61,34 +62,14 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
                      for f, df in read.get(fmt, [])]
     # Templates name their territory (INSEE code, EPCI SIREN or acronym, PMA): resolved to level and code.
     all_levels = ("commune", "epci", "pma")
-    inventory = [(f, _resolve_territories(f, df, territory, problems, all_levels)) for f, df in read.get("inventaire", [])]
-    read["sequestration_aldo"] = [(f, _resolve_territories(f, df, territory, problems, ("epci", "pma")))
+    inventory = [(f, resolve_territories(f, df, territory, problems, all_levels)) for f, df in read.get("inventaire", [])]
+    read["sequestration_aldo"] = [(f, resolve_territories(f, df, territory, problems, ("epci", "pma")))
                                   for f, df in read.get("sequestration_aldo", [])]
-    read["production_enr_chaleur_gaz"] = [(f, _resolve_territories(f, df, territory, problems, all_levels))
+    read["production_enr_chaleur_gaz"] = [(f, resolve_territories(f, df, territory, problems, all_levels))
                                           for f, df in read.get("production_enr_chaleur_gaz", [])]
     if problems:
         raise InputDataError(problems)
     return read, inventory
-
-
-def _resolve_territories(f: RawFile, df: pd.DataFrame, territory: Territory, problems: list[Problem],
-                         levels: tuple[str, ...]) -> pd.DataFrame:
-    """``geo_level``/``geo_code`` of a template's ``territoire`` column; an unknown territory or one of
-    another level than ``levels`` is a located problem."""
-    resolved = {}
-    for terr in df["territoire"].unique():
-        try:
-            resolved[terr] = territory.resolve(terr)
-        except ConfigurationError:
-            resolved[terr] = (None, terr)
-    df = df.assign(geo_level=df["territoire"].map(lambda t: resolved[t][0]),
-                   geo_code=df["territoire"].map(lambda t: resolved[t][1]))
-    bad = ~df["geo_level"].isin(levels)
-    for _, row in df.loc[bad].head(50).iterrows():
-        problems.append(Problem(f.display, "territoire inconnu du Pôle" if row["geo_level"] is None else
-                                "niveau non admis ici (" + ", ".join(levels) + ")", line=int(row["line"]),
-                                column="territoire", value=row["territoire"]))
-    return df.loc[~bad]
 
 
 def _sanity_checks(tables: dict[str, pd.DataFrame], territory: Territory) -> dict[str, pd.DataFrame]:

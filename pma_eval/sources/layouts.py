@@ -28,12 +28,9 @@ class Layout:
     licence: str
     signature: frozenset[str]
     dataset: str = ""
-    #: The file lists everything of the area it was downloaded for (a register: a commune without a row has
-    #: no installation). Which area is not in the file: ``data add`` needs evidence or ``--etendue``.
-    area: bool = False
 
 
-#: What an area file (:attr:`Layout.area`) speaks for: the ``etendue:`` of its ``.meta.yml`` (``data add
+#: What an area file (extent rule ``area`` of its format, :mod:`.registry`) speaks for: the ``etendue:`` of its ``.meta.yml`` (``data add
 #: --etendue``). A commune the file does not speak for keeps its previous value and nature.
 EXTENTS = {
     "communes": "les seules communes où il a des lignes",
@@ -79,7 +76,7 @@ LAYOUTS: tuple[Layout, ...] = (
            "(export CSV ou API, champs en minuscules ou camelCase)", "ODRÉ (RTE, Enedis et gestionnaires de réseaux)",
            "renouvelables", "odre_registre", ETALAB,
            _sig("filiere", "puismaxinstallee", "codeinseecommune"),
-           "registre-national-installation-production-stockage-electricite-agrege", area=True),
+           "registre-national-installation-production-stockage-electricite-agrege"),
     Layout("igt_citepa", "CITEPA, inventaire territorialisé des GES par commune (INSEE commune, Routier, Résidentiel…)",
            "CITEPA", "ges", "igt_citepa", ETALAB,
            _sig("INSEE commune", "Routier", "Résidentiel", "Tertiaire", "Agriculture")),
