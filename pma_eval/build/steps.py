@@ -332,10 +332,18 @@ def energy_bill(read: Read, energy: pd.DataFrame | None) -> pd.DataFrame | None:
     return e.drop(columns=[c for c in e.columns if c.startswith("price")]).assign(unit=stored_unit("€"))
 
 
-def ore_thermosensitivity(read: Read) -> pd.DataFrame:
+#: Share of the territory's residential consumption of an energy (that year) that the communes with an ORE ``partr``
+#: must hold for their weighted share to stand for the territory: one commune's share is not the territory's.
+PARTR_COVERAGE = 0.5
+
+
+def ore_thermosensitivity(read: Read, energy: pd.DataFrame | None = None,
+                          report: BuildReport | None = None) -> pd.DataFrame:
     """The residential thermosensitive share (``partr``) the Agence ORE publishes by commune, as one share a
     year and energy for the whole territory (communes weighted by their residential consumption), so that
-    communes, EPCIs and the Pôle are corrected alike and still add up."""
+    communes, EPCIs and the Pôle are corrected alike and still add up. With ``energy`` (the energy table), a
+    year and energy whose ``partr`` communes hold less than :data:`PARTR_COVERAGE` of the territory's residential
+    consumption is left out (the table of shares stands), and the build says so."""
     cols = ["sector", "carrier", "year", "share", "share_nature", "share_source"]
     parts = [df.assign(nature_file=f.nature, file=f.path.name) for f, df in read.get("ore_conso", [])
              if "thermosensitive_share" in df and df["thermosensitive_share"].notna().any()]
@@ -346,7 +354,24 @@ def ore_thermosensitivity(read: Read) -> pd.DataFrame:
     o = o.assign(pw=o["thermosensitive_share"] * o["value"])
     g = o.groupby(["carrier", "year"])
     out = pd.DataFrame({"share": g["pw"].sum() / g["value"].sum(), "share_nature": g["nature_file"].agg(worst_nature),
-                        "share_source": g["file"].agg(lambda s: "Agence ORE, partr : " + ", ".join(sorted(set(s))))})
+                        "share_source": g["file"].agg(lambda s: "Agence ORE, partr : " + ", ".join(sorted(set(s)))),
+                        "_covered": g["value"].sum()})
+    if energy is not None:
+        from .. import fmt
+        from ..vocabulary import CARRIER_LABELS
+
+        res = energy[(energy["geo_level"] == "commune") & (energy["sector"] == "residentiel")]
+        total = res.groupby(["carrier", "year"])["value"].sum()
+        held = out["_covered"] / total.reindex(out.index)
+        short = held.fillna(0) < PARTR_COVERAGE
+        for (carrier, year), h in held[short].items():
+            if report is not None:
+                report.notes.append(
+                    f"parts thermosensibles : le partr de l'Agence ORE ({CARRIER_LABELS.get(carrier, carrier).lower()}, "
+                    f"{year}) ne couvre que "
+                    f"{fmt.number(100 * (h if h == h else 0), 0)} % de la consommation résidentielle du territoire ; "
+                    "la part du tableau des parts thermosensibles est gardée")
+        out = out[~short]
     return out.reset_index().assign(sector="residentiel")[cols]
 
 
@@ -489,7 +514,7 @@ def climate(read: Read, energy: pd.DataFrame | None, territory: Territory,
     out = {"climate": clim}
     shares = [df.assign(share_nature=sf.nature, share_source=sf.path.name)
               for sf, df in read.get("parts_thermosensibles", [])]
-    ore = ore_thermosensitivity(read)
+    ore = ore_thermosensitivity(read, energy, report)
     if energy is None or (not shares and ore.empty):
         return out
     cols = ["sector", "carrier", "share", "share_nature", "share_source"]

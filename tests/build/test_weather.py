@@ -177,3 +177,29 @@ def test_ore_partr_is_read_and_weighted_by_consumption(tmp_path):
                                                   df[df["geo_code"] == "62498"])]})
     row = table.set_index(["sector", "carrier", "year"]).loc[("residentiel", "electricite", 2021)]
     assert row["share"] == pytest.approx(expected) and row["share_nature"] == "observed"
+
+
+def test_one_communes_partr_does_not_stand_for_the_territory(tmp_path):
+    """Issue 25, point 7: one commune's ORE partr was applied to all 150 communes' corrected consumption. Lens's
+    share (0,30 on 12 345,678 MWh, 0,5 on 100,5 MWh) stands for the territory only when its communes hold at least
+    half of the territory's residential electricity: here Lens holds 12 446,178 of 124 461,78 MWh (10 %)."""
+    import pandas as pd
+
+    from pma_eval.build.common import BuildReport
+    from pma_eval.build.steps import ore_thermosensitivity
+
+    ore = pd.DataFrame({"geo_level": "commune", "geo_code": "62498", "year": 2021, "carrier": "electricite",
+                        "sector": "residentiel", "value": [12345.678, 100.5], "thermosensitive_share": [0.30, 0.5]})
+    from pma_eval.build.common import RawFile
+    read = {"ore_conso": [(RawFile(tmp_path / "ore.csv", {"nature": "observed"}, "ore.csv"), ore)]}
+    energy = pd.DataFrame({"geo_level": "commune", "geo_code": ["62498", "62001"], "year": 2021,
+                           "carrier": "electricite", "sector": "residentiel",
+                           "value": [12446.178, 124461.78 - 12446.178]})
+    report = BuildReport()
+    assert ore_thermosensitivity(read, energy, report).empty
+    assert report.notes == ["parts thermosensibles : le partr de l'Agence ORE (électricité, 2021) ne couvre que 10 % "
+                            "de la consommation résidentielle du territoire ; la part du tableau des parts "
+                            "thermosensibles est gardée"]
+    energy.loc[1, "value"] = 10000.0  # now Lens holds 55 %: its share stands for the territory
+    table = ore_thermosensitivity(read, energy, BuildReport())
+    assert table["share"].item() == pytest.approx((0.30 * 12345.678 + 0.5 * 100.5) / 12446.178)
