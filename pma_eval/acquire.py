@@ -23,7 +23,7 @@ from .atomic import atomic_new_files, remove_together
 from .checksum import sha256 as sha256_file
 from .config import Paths, get_paths
 from .errors import ConfigurationError, InputDataError, Problem, display_path
-from .sources.registry import RawFile, formats, read_raw, resolve_territories
+from .sources.registry import RawFile, formats, read_raw, replaced_names, resolve_territories
 from .sources.layouts import DEPARTEMENT_EVIDENCE, EXTENTS, TEMPLATE, Layout, identify, snapshot_year_from_name
 
 
@@ -278,8 +278,7 @@ def check_overlaps(source: Path, layout: Layout, frame: pd.DataFrame, paths: Pat
     territory = Territory.from_communes(territory_communes(paths))
     problems = []
     described = {m: safe_load(m.read_text(encoding="utf-8")) or {} for m in sorted(paths.raw.rglob("*.meta.yml"))}
-    gone = {m.parent / str(n) for m, meta in described.items()
-            for n in ([meta.get("replaces")] if isinstance(meta.get("replaces"), str) else meta.get("replaces") or [])}
+    gone = {m.parent / n for m, meta in described.items() for n in replaced_names(meta)}
     for m, meta in described.items():
         data = m.with_name(m.name[: -len(".meta.yml")])
         if (meta.get("format") != layout.format or meta.get("nature", "observed") == "demonstration"
@@ -324,9 +323,8 @@ def retire(target: str | Path, paths: Paths | None = None) -> Path:
     meta = path.with_name(path.name + ".meta.yml")
     if not meta.is_file():
         raise ConfigurationError(f"{shown} n'a pas de métadonnées (.meta.yml) : ce n'est pas un fichier ajouté")
-    for other in paths.raw.rglob("*.meta.yml"):
-        names = (safe_load(other.read_text(encoding="utf-8")) or {}).get("replaces") or []
-        if other.parent == path.parent and path.name in ([names] if isinstance(names, str) else names):
+    for other in path.parent.glob("*.meta.yml"):  # a file is replaced from its own folder only
+        if path.name in replaced_names(safe_load(other.read_text(encoding="utf-8")) or {}):
             raise ConfigurationError(f"{shown} est remplacé par {display_path(other, paths.root)[:-len('.meta.yml')]} "
                                      "(replaces:) : retirez d'abord celui-ci, ou gardez les deux")
     remove_together(path, meta)

@@ -113,21 +113,18 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_data_status(args: argparse.Namespace) -> int:
-    from .coverage import render_text, render_extent
-    from .processed import load, manifest
-
-    from .coverage import render_plausibility
+    from .coverage import render_extent, render_plausibility, render_text
     from .indicators import load_catalogue
-    from .processed import load_territory
+    from .processed import load, load_territory, manifest
 
     paths = get_paths()
+    m = manifest(paths)
     _print(render_text(load("coverage", paths)))
-    implausible = render_plausibility(manifest(paths).get("plausibility") or [], load_territory(paths),
-                                      load_catalogue())
+    implausible = render_plausibility(m.get("plausibility") or [], load_territory(paths), load_catalogue())
     if implausible:
         _print("")
         _print(implausible)
-    extent = render_extent(manifest(paths).get("extent") or {})
+    extent = render_extent(m.get("extent") or {})
     if extent:
         _print("")
         _print(extent)

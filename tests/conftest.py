@@ -141,6 +141,30 @@ def year_rerun(request, tmp_path_factory, built_paths) -> YearRun:
 
 
 @pytest.fixture
+def built(built_paths, tmp_path) -> Paths:
+    """A private copy of the shared built project (raw and processed data), to change and rebuild."""
+    root = tmp_path / "copie"
+    shutil.copytree(built_paths.root / "data", root / "data")
+    return get_paths(root)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path: to show that a refusal changed nothing."""
+    import hashlib
+
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cli(monkeypatch, paths: Paths, *argv: str) -> int:
+    """``pma-eval ARGV…`` in the project ``paths``; returns the exit code."""
+    from pma_eval.cli import main
+
+    monkeypatch.setenv("PMA_EVAL_ROOT", str(paths.root))
+    return main(list(argv))
+
+
+@pytest.fixture
 def project(tmp_path):
     """A fresh, unbuilt copy of the whole project (for tests that change raw data of the full territory)."""
     return get_paths(make_project(tmp_path / "projet"))

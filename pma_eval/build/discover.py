@@ -10,7 +10,7 @@ import yaml
 
 from ..errors import ConfigurationError, InputDataError, Problem, display_path
 from ..sources import read_communes, read_epci
-from ..sources.registry import read_raw, wide  # noqa: F401  (read_raw re-exported: the build's reader)
+from ..sources.registry import read_raw, replaced_names, wide  # noqa: F401  (read_raw re-exported: the build's reader)
 from ..territory import Territory
 from ..yamltext import safe_load
 from .common import BuildReport, RawFile
@@ -55,9 +55,8 @@ def _drop_replaced(files: list[RawFile], problems: list[Problem], root: Path) ->
     folder) are kept in data/raw, untouched, but no longer read."""
     replaced = set()
     for f in files:
-        names = f.meta.get("replaces") or []
-        for name in [names] if isinstance(names, str) else names:
-            old = f.path.with_name(str(name))
+        for name in replaced_names(f.meta):
+            old = f.path.with_name(name)
             if not old.exists():
                 problems.append(Problem(display_path(f.path, root) + ".meta.yml",
                                         "le fichier remplacé (replaces) est introuvable dans le même dossier",

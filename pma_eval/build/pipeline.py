@@ -41,10 +41,11 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
         report.inputs.append({"path": display_path(f.path, paths.root), "sha256": sha256(f.path),
                               "format": f.meta["format"], "nature": f.nature, "rows": int(len(df)),
                               **{k: f.meta.get(k) for k in ("title", "producer", "licence", "years", "caveats")}})
-        if f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"] and hand_kept(f.meta["format"]):
+        changed = f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"]
+        if changed and hand_kept(f.meta["format"]):
             report.warnings.append(f"{f.display} : modifié depuis sa description (empreinte sha256 différente de "
                                    "celle des métadonnées) ; mettez à jour sha256 et years dans ses métadonnées")
-        elif f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"]:
+        elif changed:
             # a producer's file changed since it was described: its metadata (years, extent, origin) may be untrue
             problems.append(Problem(
                 f.display, "le fichier a changé depuis sa description : empreinte sha256 différente de celle de "

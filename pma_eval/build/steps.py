@@ -362,15 +362,13 @@ def ore_thermosensitivity(read: Read, energy: pd.DataFrame | None = None,
 
         res = energy[(energy["geo_level"] == "commune") & (energy["sector"] == "residentiel")]
         total = res.groupby(["carrier", "year"])["value"].sum()
-        held = out["_covered"] / total.reindex(out.index)
-        short = held.fillna(0) < PARTR_COVERAGE
-        for (carrier, year), h in held[short].items():
-            if report is not None:
-                report.notes.append(
-                    f"parts thermosensibles : le partr de l'Agence ORE ({CARRIER_LABELS.get(carrier, carrier).lower()}, "
-                    f"{year}) ne couvre que "
-                    f"{fmt.number(100 * (h if h == h else 0), 0)} % de la consommation résidentielle du territoire ; "
-                    "la part du tableau des parts thermosensibles est gardée")
+        held = (out["_covered"] / total.reindex(out.index)).fillna(0.0)
+        short = held < PARTR_COVERAGE
+        if report is not None:
+            report.notes += [
+                f"parts thermosensibles : le partr de l'Agence ORE ({CARRIER_LABELS.get(carrier, carrier).lower()}, "
+                f"{year}) ne couvre que {fmt.number(100 * h, 0)} % de la consommation résidentielle du territoire ; "
+                "la part du tableau des parts thermosensibles est gardée" for (carrier, year), h in held[short].items()]
         out = out[~short]
     return out.reset_index().assign(sector="residentiel")[cols]
 
@@ -651,12 +649,16 @@ def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.Data
             production=("energy_mwh", lambda s: s.sum(min_count=1)))
         long = g.melt(id_vars=["code_insee", "year", "technology"], var_name="variable", value_name="value")
         departements = {c[:2] for c in g["code_insee"]}
-        whole = extent == "departement" and all(c[:2] in departements for c in c2e)
-        cover = {"communes": lambda d: "", "epci": lambda d: d["geo_code"].map(c2e)}.get(
-            extent, (lambda d: "*") if whole else (lambda d: d["geo_code"].map(c2e)))
-        parts.append(long.rename(columns={"code_insee": "geo_code"})
-                     .assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name,
-                             complete=True, cover_geo=cover))
+        long = long.rename(columns={"code_insee": "geo_code"})
+        # what the precedence covers: the row's commune, its whole EPCI, or every commune (whole départements)
+        if extent == "communes":
+            cover = ""
+        elif extent == "departement" and all(c[:2] in departements for c in c2e):
+            cover = "*"
+        else:
+            cover = long["geo_code"].map(c2e)
+        parts.append(long.assign(geo_level="commune", nature=f.nature, file_nature=f.nature, source=f.path.name,
+                                 complete=True, cover_geo=cover))
         for year, rows in g.groupby("year"):
             epcis = set(rows["code_insee"].map(c2e))
             covered.setdefault(int(year), set()).update(

@@ -78,7 +78,7 @@ def _frame(p: Parser, level: str, code: pd.Series, name: pd.Series, year: pd.Ser
     })
 
 
-def _geo(p: Parser, cols: dict, level: str) -> tuple[pd.Series, pd.Series]:
+def _geo(p: Parser, cols: dict) -> tuple[pd.Series, pd.Series]:
     return p.text(cols["code"]).str.zfill(2), p.text(cols["nom"])
 
 
@@ -95,7 +95,7 @@ def read_enedis_consumption_departement(path: str | Path, display: str | None = 
         need[f"sites {label}"] = (f"Nb sites {label}",)
     cols = p.columns(need)
     year = p.observed_year(cols["annee"])
-    code, name = _geo(p, cols, "departement")
+    code, name = _geo(p, cols)
     parts = []
     for label, sector in ENEDIS_SECTORS.items():
         mwh = p.number(cols[f"conso {label}"])
@@ -120,7 +120,7 @@ def read_enedis_production_departement(path: str | Path, display: str | None = N
         need[f"sites {key}"] = (f"nb_sites_{key}_enedis",)
     cols = p.columns(need)
     year = p.observed_year(cols["annee"])
-    code, name = _geo(p, cols, "departement")
+    code, name = _geo(p, cols)
     p.text(cols["domaine"])
     p.duplicates(pd.DataFrame({"code": code, "year": year, "d": p.df[cols["domaine"]]}),
                  "code_departement, annee, domaine_de_tension")

@@ -133,6 +133,12 @@ def formats() -> dict[str, Format]:
 ACTIVITY_PREFIX = "activite_"
 
 
+def replaced_names(meta: dict) -> list[str]:
+    """The file names a ``.meta.yml`` says its file replaces (``replaces:``, one name or a list)."""
+    names = meta.get("replaces") or []
+    return [str(n) for n in ([names] if isinstance(names, str) else names)]
+
+
 def hand_kept(fmt: str) -> bool:
     """A table a user keeps by hand (targets, templates, activity registers)."""
     return fmt.startswith(ACTIVITY_PREFIX) or (fmt in formats() and formats()[fmt].hand_kept)

@@ -7,7 +7,6 @@ import csv
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,12 +15,7 @@ from pma_eval.cli import main
 from pma_eval.build import build
 from pma_eval.processed import load
 
-from ..conftest import FIXTURES, REPO
-
-
-def _tree_hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from ..conftest import FIXTURES, REPO, tree
 
 
 def test_pole_emissions_of_the_igt_year_equal_an_independent_sum(built_paths):
@@ -93,8 +87,8 @@ def test_a_real_file_takes_precedence_over_demonstration(tiny_project):
 
 def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(tiny_project, capsys):
     build(tiny_project)
-    before = _tree_hashes(tiny_project.processed)
-    raw_before = _tree_hashes(tiny_project.raw)
+    before = tree(tiny_project.processed)
+    raw_before = tree(tiny_project.raw)
     igt = tiny_project.raw / "ges" / "igt_citepa_ges_communes_pma.csv"
     lines = igt.read_text(encoding="utf-8").splitlines()
     cells = lines[3].split(",")
@@ -113,8 +107,8 @@ def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(tiny_p
     assert code == 2
     assert "ligne 4" in err and "colonne « Résidentiel »" in err and "nombre attendu" in err
     assert "igt_citepa_ges_communes_pma.csv" in err
-    assert _tree_hashes(tiny_project.processed) == before  # byte-for-byte unchanged
-    raw_after = _tree_hashes(tiny_project.raw)
+    assert tree(tiny_project.processed) == before  # byte-for-byte unchanged
+    raw_after = tree(tiny_project.raw)
     raw_after.pop("ges/igt_citepa_ges_communes_pma.csv")
     raw_before.pop("ges/igt_citepa_ges_communes_pma.csv")
     assert raw_after == raw_before  # the build wrote nothing under data/raw

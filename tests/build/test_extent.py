@@ -8,17 +8,15 @@ most communes of each département), writes it in the metadata, and the build co
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 
 import pandas as pd
 import pytest
 import yaml
 
 from pma_eval.build import build
-from pma_eval.cli import main
-from pma_eval.config import get_paths
 from pma_eval.processed import load
+
+from ..conftest import cli, tree
 
 HEADER = ("nomInstallation;codeINSEECommune;codeEPCI;codeDepartement;codeRegion;filiere;technologie;"
           "puisMaxInstallee;nbInstallations;energieAnnuelleGlissanteInjectee;dateMiseEnservice;regime")
@@ -27,7 +25,7 @@ NAME = "registre-national-installation-production-stockage-electricite-agrege-31
 THREE = {"62498": "246200364", "62510": "246200364", "62119": "200072460"}  # Lens, Liévin (CALL), Béthune
 
 
-def register(folder, codes: dict[str, str]) -> "Path":
+def register(folder, codes: dict[str, str]):
     """One aggregated photovoltaic row per commune: 100 kW, 20 installations, 90 MWh."""
     lines = [HEADER] + [f"Agrégation des installations de moins de 36KW;{c};{e};{c[:2]};32;Solaire;Photovoltaïque;"
                         "100;20;90000;;En service" for c, e in codes.items()]
@@ -36,26 +34,9 @@ def register(folder, codes: dict[str, str]) -> "Path":
     return path
 
 
-def tree(folder):
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run(monkeypatch, paths, *argv) -> int:
-    monkeypatch.setenv("PMA_EVAL_ROOT", str(paths.root))
-    return main(list(argv))
-
-
-@pytest.fixture
-def built(built_paths, tmp_path):
-    root = tmp_path / "copie"
-    shutil.copytree(built_paths.root / "data", root / "data")
-    return get_paths(root)
-
-
 def test_an_extract_whose_area_is_not_evident_is_refused_with_the_choices(built, monkeypatch, tmp_path, capsys):
     before = tree(built.root / "data")
-    assert run(monkeypatch, built, "data", "add", str(register(tmp_path, THREE))) == 2
+    assert cli(monkeypatch, built, "data", "add", str(register(tmp_path, THREE))) == 2
     err = capsys.readouterr().err
     assert "étendue du fichier inconnue" in err and "3 des 150 communes du territoire" in err
     assert "Béthune, Lens, Liévin" in err and "0 commune hors du territoire" in err
@@ -68,7 +49,7 @@ def test_a_three_commune_extract_leaves_the_other_147_communes_as_they_were(buil
     value of the file), the 147 others keep their values and natures, and the agglomerations' sums, which now
     mix observed and demonstration values, are not called observed."""
     before = load("renewables", built)
-    assert run(monkeypatch, built, "data", "add", str(register(tmp_path, THREE)), "--etendue", "communes") == 0
+    assert cli(monkeypatch, built, "data", "add", str(register(tmp_path, THREE)), "--etendue", "communes") == 0
     out = capsys.readouterr().out
     assert "étendue : communes" in out and "les seules communes où il a des lignes" in out
     meta = yaml.safe_load((built.raw / "renouvelables" / f"{NAME}.meta.yml").read_text(encoding="utf-8"))
@@ -104,7 +85,7 @@ def test_a_departement_download_is_recognised_from_its_rows(built, monkeypatch, 
     region = pd.read_csv(built.raw / "comparaisons" / "hdf_communes_epci.csv", dtype=str)
     dep62 = region[region["code_departement"] == "62"]
     codes = dict(zip(dep62["code_insee"], dep62["epci_siren"].fillna("")))
-    assert run(monkeypatch, built, "data", "add", str(register(tmp_path, codes))) == 0
+    assert cli(monkeypatch, built, "data", "add", str(register(tmp_path, codes))) == 0
     assert "étendue : departement" in capsys.readouterr().out
     meta = yaml.safe_load((built.raw / "renouvelables" / f"{NAME}.meta.yml").read_text(encoding="utf-8"))
     assert meta["etendue"] == "departement"
@@ -128,7 +109,7 @@ def test_where_nothing_speaks_for_a_commune_its_sums_are_incomplete(tiny_project
     for extent, call_complete in (("communes", False), ("epci", True)):
         for p in tiny_project.raw.glob("renouvelables/*"):
             p.unlink()
-        assert run(monkeypatch, tiny_project, "data", "add", str(path), "--etendue", extent) == 0
+        assert cli(monkeypatch, tiny_project, "data", "add", str(path), "--etendue", extent) == 0
         build(tiny_project)
         r = load("renewables", tiny_project)
         r = r[(r["year"] == 2022) & (r["technology"] == "solaire_pv") & (r["variable"] == "capacity")]
@@ -142,13 +123,13 @@ def test_where_nothing_speaks_for_a_commune_its_sums_are_incomplete(tiny_project
 def test_a_second_copy_of_the_same_data_is_refused_naming_both_files(built, monkeypatch, tmp_path, capsys):
     """The same rows saved again (other bytes: Windows line ends, as Excel writes them) under another name."""
     first = register(tmp_path, THREE)
-    assert run(monkeypatch, built, "data", "add", str(first), "--etendue", "communes") == 0
+    assert cli(monkeypatch, built, "data", "add", str(first), "--etendue", "communes") == 0
     copy = tmp_path / "excel" / NAME.replace(".csv", "_excel.csv")
     copy.parent.mkdir()
     copy.write_bytes(first.read_bytes().replace(b"\n", b"\r\n"))
     before = tree(built.root / "data")
     capsys.readouterr()
-    assert run(monkeypatch, built, "data", "add", str(copy), "--etendue", "communes") == 2
+    assert cli(monkeypatch, built, "data", "add", str(copy), "--etendue", "communes") == 2
     err = capsys.readouterr().err
     assert f"recouvre data/raw/renouvelables/{NAME}" in err and copy.name in err
     assert "3 valeurs en commun" in err  # Lens, Liévin and Béthune in 2022
@@ -158,11 +139,11 @@ def test_a_second_copy_of_the_same_data_is_refused_naming_both_files(built, monk
 
 def test_a_newer_vintage_replaces_the_old_one_and_a_mistake_is_retired(built, monkeypatch, tmp_path, capsys):
     first = register(tmp_path, THREE)
-    assert run(monkeypatch, built, "data", "add", str(first), "--etendue", "communes") == 0
+    assert cli(monkeypatch, built, "data", "add", str(first), "--etendue", "communes") == 0
     newer = tmp_path / "v2" / NAME.replace(".csv", "_v2.csv")
     newer.parent.mkdir()
     newer.write_text(first.read_text(encoding="utf-8").replace(";100;20;", ";150;30;"), encoding="utf-8")
-    assert run(monkeypatch, built, "data", "add", str(newer), "--etendue", "communes", "--remplace", NAME) == 0
+    assert cli(monkeypatch, built, "data", "add", str(newer), "--etendue", "communes", "--remplace", NAME) == 0
     meta = yaml.safe_load((built.raw / "renouvelables" / f"{newer.name}.meta.yml").read_text(encoding="utf-8"))
     assert meta["replaces"] == NAME
     build(built)
@@ -172,9 +153,9 @@ def test_a_newer_vintage_replaces_the_old_one_and_a_mistake_is_retired(built, mo
     assert lens["value"].item() == 150.0  # the new vintage is read, the old one kept but not read
     # the old file cannot be retired while the new one names it; the new one can
     capsys.readouterr()
-    assert run(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{NAME}") == 2
+    assert cli(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{NAME}") == 2
     assert "est remplacé par" in capsys.readouterr().err
-    assert run(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{newer.name}") == 0
+    assert cli(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{newer.name}") == 0
     assert not (built.raw / "renouvelables" / newer.name).exists()
     assert not (built.raw / "renouvelables" / f"{newer.name}.meta.yml").exists()
     log = (built.root / "data" / "journal_des_donnees.log").read_text(encoding="utf-8").splitlines()

@@ -15,39 +15,18 @@ import pandas as pd
 import pytest
 import yaml
 
-from pma_eval.cli import main
 from pma_eval.build import build
 from pma_eval.processed import load
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, cli, tree
 from ..fake_portal import FakePortal
 
 ODRE_NAME = "registre-national-installation-production-stockage-electricite-agrege-311222.csv"
 
 
-def _run(monkeypatch, project, *argv) -> int:
-    monkeypatch.setenv("PMA_EVAL_ROOT", str(project.root))
-    return main(list(argv))
-
-
-@pytest.fixture
-def built(built_paths, tmp_path):
-    """A private copy of the shared built project (raw and processed), to change and rebuild."""
-    from pma_eval.config import get_paths
-
-    root = tmp_path / "copie"
-    shutil.copytree(built_paths.root / "data", root / "data")
-    return get_paths(root)
-
-
-def _tree(folder):
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def _export(monkeypatch, project, tmp_path, *extra) -> pd.DataFrame:
     out = tmp_path / "export.csv"
-    assert _run(monkeypatch, project, "indicators", "export", "--out", str(out), *extra) == 0
+    assert cli(monkeypatch, project, "indicators", "export", "--out", str(out), *extra) == 0
     return pd.read_csv(out, sep=";", decimal=",", dtype={"code": str}, encoding="utf-8-sig")
 
 
@@ -64,10 +43,10 @@ def added(tmp_path_factory):
         downloads = tmp_path_factory.mktemp("telechargements")
         shutil.copy(FIXTURES / "odre_registre.csv", downloads / ODRE_NAME)
         for f in (FIXTURES / "ore_large_2011_2021.csv", FIXTURES / "ore_long_2022.csv"):
-            assert _run(mp, project, "data", "add", str(f)) == 0
+            assert cli(mp, project, "data", "add", str(f)) == 0
         # the register extract covers its agglomerations (it is the fixture's premise: tests/build/test_extent.py)
-        assert _run(mp, project, "data", "add", str(downloads / ODRE_NAME), "--etendue", "epci") == 0
-        assert _run(mp, project, "data", "build") == 0
+        assert cli(mp, project, "data", "add", str(downloads / ODRE_NAME), "--etendue", "epci") == 0
+        assert cli(mp, project, "data", "build") == 0
     finally:
         mp.undo()
     return project
@@ -138,7 +117,7 @@ def test_a_partial_observed_file_replaces_only_what_it_covers(built, monkeypatch
             lines.append(";".join(cells[c] for c in cols))
     f = project.root / "partiel.csv"
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert _run(monkeypatch, project, "data", "add", str(f)) == 0
+    assert cli(monkeypatch, project, "data", "add", str(f)) == 0
     build(project)
     after = load("energy", project)
     com = after[(after["geo_level"] == "commune") & (after["carrier"] == "electricite") & (after["year"] == 2021)]
@@ -166,29 +145,29 @@ def test_data_add_never_overwrites_a_different_file(added, monkeypatch, tmp_path
     other = tmp_path / "ore_large_2011_2021.csv"
     other.write_text((FIXTURES / "ore_large_2011_2021.csv").read_text(encoding="utf-8").replace("8000", "8001"),
                      encoding="utf-8")
-    before = _tree(added.raw)
-    assert _run(monkeypatch, added, "data", "add", str(other)) == 2
-    assert _tree(added.raw) == before
+    before = tree(added.raw)
+    assert cli(monkeypatch, added, "data", "add", str(other)) == 2
+    assert tree(added.raw) == before
     # The same file again is not an error: nothing to do.
-    assert _run(monkeypatch, added, "data", "add", str(FIXTURES / "ore_large_2011_2021.csv")) == 0
-    assert _tree(added.raw) == before
+    assert cli(monkeypatch, added, "data", "add", str(FIXTURES / "ore_large_2011_2021.csv")) == 0
+    assert tree(added.raw) == before
 
 
 def test_data_add_refuses_an_unknown_layout_with_the_known_ones(added, monkeypatch, tmp_path, capsys):
     f = tmp_path / "inconnu.csv"
     f.write_text("commune;annee;kwh\n62498;2022;12\n", encoding="utf-8")
-    assert _run(monkeypatch, added, "data", "add", str(f)) == 2
+    assert cli(monkeypatch, added, "data", "add", str(f)) == 2
     err = capsys.readouterr().err
     assert "disposition de fichier inconnue" in err and "Agence ORE 2011–2021" in err and "ODRÉ" in err
 
 
 def test_odre_snapshot_year_is_required_when_the_name_does_not_say_it(added, monkeypatch, capsys):
-    assert _run(monkeypatch, added, "data", "add", str(FIXTURES / "odre_registre.csv")) == 2
+    assert cli(monkeypatch, added, "data", "add", str(FIXTURES / "odre_registre.csv")) == 2
     assert "--annee-instantane" in capsys.readouterr().err
 
 
 def test_data_etat_shows_natures_and_what_is_missing(added, monkeypatch, capsys):
-    assert _run(monkeypatch, added, "data", "etat") == 0
+    assert cli(monkeypatch, added, "data", "etat") == 0
     out = capsys.readouterr().out
     assert "O observée" in out and "consommation d'énergie — commune" in out
     assert "pma-eval data fetch ore --annees" in out  # names the download that would fill the gaps
@@ -211,7 +190,7 @@ def test_fetch_downloads_filters_and_adds(project, monkeypatch, capsys):
     with FakePortal(_portal_exports(), fail_first=1) as portal:
         monkeypatch.setenv("PMA_EVAL_PORTAIL_ORE", portal.url)
         monkeypatch.setenv("PMA_EVAL_PORTAIL_ODRE", portal.url)
-        assert _run(monkeypatch, project, "data", "fetch", "ore", "odre", "--annees", "2021-2022") == 0
+        assert cli(monkeypatch, project, "data", "fetch", "ore", "odre", "--annees", "2021-2022") == 0
     asked = [r for r in portal.requests if r["path"].endswith("/exports/csv")]
     assert all(r["query"]["use_labels"] == "false" and r["query"]["delimiter"] == ";" for r in asked)
     assert any('annee=2021' in r["query"]["where"] and 'code_departement="62"' in r["query"]["where"] for r in asked)
@@ -241,7 +220,7 @@ def test_fetch_resumes_a_cut_download(tmp_path, monkeypatch):
 
 def test_fetch_offline_says_so_in_french_and_keeps_the_data(built, monkeypatch, capsys):
     project = built
-    before = _tree(project.processed), _tree(project.raw)
+    before = tree(project.processed), tree(project.raw)
     monkeypatch.setenv("PMA_EVAL_PAUSE_RETRY", "0")
     import socket
 
@@ -249,21 +228,21 @@ def test_fetch_offline_says_so_in_french_and_keeps_the_data(built, monkeypatch, 
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     monkeypatch.setenv("PMA_EVAL_PORTAIL_ORE", f"http://127.0.0.1:{port}")
-    assert _run(monkeypatch, project, "data", "fetch", "ore", "--annees", "2022") == 3
+    assert cli(monkeypatch, project, "data", "fetch", "ore", "--annees", "2022") == 3
     err = capsys.readouterr().err
     assert "portail injoignable" in err and "restent utilisés" in err
-    assert (_tree(project.processed), _tree(project.raw)) == before
+    assert (tree(project.processed), tree(project.raw)) == before
 
 
 # --- bad input: located French error, exit 2, data/processed unchanged ---------------------------------
 
 def _bad_build(project, monkeypatch, capsys, name: str, content: bytes, meta: str):
-    before = _tree(project.processed)
+    before = tree(project.processed)
     f = project.raw / "energie" / name
     f.write_bytes(content)
     f.with_name(name + ".meta.yml").write_text(meta, encoding="utf-8")
-    assert _run(monkeypatch, project, "data", "build") == 2
-    assert _tree(project.processed) == before
+    assert cli(monkeypatch, project, "data", "build") == 2
+    assert tree(project.processed) == before
     return capsys.readouterr().err
 
 
@@ -288,13 +267,13 @@ def test_nul_bytes_are_refused_with_their_line(built, monkeypatch, capsys):
 
 def test_unknown_epci_in_the_communes_file_is_named_where_it_is(built, monkeypatch, capsys):
     project = built
-    before = _tree(project.processed)
+    before = tree(project.processed)
     f = project.raw / "territoire" / "pma_communes.csv"
     lines = f.read_text(encoding="utf-8").splitlines()
     lines[5] = lines[5].replace(",200072460,", ",200093201,")  # line 6 (Ames): MEL's SIREN instead of CABBALR's
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert _run(monkeypatch, project, "data", "build") == 2
+    assert cli(monkeypatch, project, "data", "build") == 2
     err = capsys.readouterr().err
     assert "pma_communes.csv, ligne 6, colonne « epci_siren » : EPCI inconnu du territoire" in err
     assert "200093201" in err and "population" not in err
-    assert _tree(project.processed) == before
+    assert tree(project.processed) == before

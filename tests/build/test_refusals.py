@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import time
 
 import pytest
 import yaml
 
-from pma_eval.cli import main
-from pma_eval.config import get_paths
 
-from ..conftest import FIXTURES
-
-
-def run(monkeypatch, paths, *argv) -> int:
-    monkeypatch.setenv("PMA_EVAL_ROOT", str(paths.root))
-    return main(list(argv))
-
-
-def tree(folder):
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def built(built_paths, tmp_path):
-    root = tmp_path / "copie"
-    shutil.copytree(built_paths.root / "data", root / "data")
-    return get_paths(root)
+from ..conftest import FIXTURES, cli, tree
 
 
 def test_a_pdf_is_called_a_pdf(built, monkeypatch, tmp_path, capsys):
     pdf = tmp_path / "bilan_enr_2022.csv"  # a PDF saved under a CSV name, as a portal's « export » button may give
     pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     before = tree(built.root / "data")
-    assert run(monkeypatch, built, "data", "add", str(pdf)) == 2
+    assert cli(monkeypatch, built, "data", "add", str(pdf)) == 2
     err = capsys.readouterr().err
     assert "c'est un PDF" in err and "CSV ou en XLSX" in err
     assert tree(built.root / "data") == before
@@ -48,7 +28,7 @@ def test_a_renamed_column_is_named_with_every_column_read(built, monkeypatch, tm
     text = (FIXTURES / "ore_long_2022.csv").read_text(encoding="utf-8")
     f = tmp_path / "ore_2022.csv"
     f.write_text(text.replace("conso_totale_mwh", "consommation_mwh", 1), encoding="utf-8")
-    assert run(monkeypatch, built, "data", "add", str(f)) == 2
+    assert cli(monkeypatch, built, "data", "add", str(f)) == 2
     err = capsys.readouterr().err
     assert "Le plus proche : Agence ORE 2022 et après" in err and "il y manque la colonne conso_totale_mwh" in err
     assert "Colonnes lues (18)" in err and "conso_moyenne_mwh" in err  # the last column of the header
@@ -61,12 +41,12 @@ def test_the_inventory_template_goes_in_with_its_format(built, monkeypatch, tmp_
     from pma_eval.build import build
     from pma_eval.processed import load
 
-    assert run(monkeypatch, built, "data", "modele", "--out", str(tmp_path / "modeles")) == 0
+    assert cli(monkeypatch, built, "data", "modele", "--out", str(tmp_path / "modeles")) == 0
     template = tmp_path / "modeles" / "inventaire_observatoire_modele.csv"
     capsys.readouterr()
-    assert run(monkeypatch, built, "data", "add", str(template)) == 2
+    assert cli(monkeypatch, built, "data", "add", str(template)) == 2
     assert "C'est le modèle d'inventaire de l'atelier : ajoutez-le avec --format inventaire" in capsys.readouterr().err
-    assert run(monkeypatch, built, "data", "add", str(template), "--format", "inventaire") == 0
+    assert cli(monkeypatch, built, "data", "add", str(template), "--format", "inventaire") == 0
     assert "complétez producer et licence" in capsys.readouterr().out
     meta = yaml.safe_load((built.raw / "inventaires" / f"{template.name}.meta.yml").read_text(encoding="utf-8"))
     assert meta["format"] == "inventaire" and meta["nature"] == "observed" and meta["years"] == "2022"
@@ -83,7 +63,7 @@ def test_a_template_naming_a_territory_outside_the_pole_is_refused_at_add(built,
     f.write_text("territoire;annee;secteur;energie_ou_gaz;valeur;unite;source\n"
                  "CALL;2022;residentiel;gaz;1,5;GWh;Observatoire\nCAPSO;2022;residentiel;gaz;2;GWh;Observatoire\n",
                  encoding="utf-8")
-    assert run(monkeypatch, built, "data", "add", str(f), "--format", "inventaire") == 2
+    assert cli(monkeypatch, built, "data", "add", str(f), "--format", "inventaire") == 2
     err = capsys.readouterr().err
     assert "ligne 3" in err and "territoire" in err and "CAPSO" in err
 
@@ -93,13 +73,13 @@ def test_a_commune_code_for_a_report_is_refused_at_once(built_paths, tmp_path, m
     commune codes were accepted. A commune has its fiche; the refusal comes before any notebook."""
     monkeypatch.setenv("PMA_EVAL_REPORTS_DIR", str(tmp_path / "rapports"))
     t0 = time.process_time()
-    assert run(monkeypatch, built_paths, "report", "annual", "--year", "2023", "--territoire", "62498") == 2
+    assert cli(monkeypatch, built_paths, "report", "annual", "--year", "2023", "--territoire", "62498") == 2
     assert time.process_time() - t0 < 5  # no notebook ran (a report takes 20 s of processor)
     err = capsys.readouterr().err
     assert "« 62498 » est la commune de Lens : une commune a sa fiche (pma-eval fiches)" in err
     assert "PMA, CABBALR (ou son SIREN), CAHC (ou son SIREN), CALL (ou son SIREN)" in err
     assert not (tmp_path / "rapports").exists()
-    assert run(monkeypatch, built_paths, "report", "scenarios", "--territoire", "XYZ") == 2
+    assert cli(monkeypatch, built_paths, "report", "scenarios", "--territoire", "XYZ") == 2
     assert "territoire inconnu : « XYZ »" in capsys.readouterr().err
 
 
@@ -121,7 +101,7 @@ def test_exported_values_carry_no_binary_noise(built_paths, tmp_path, monkeypatc
 
     assert without_float_noise([63128.274999999994, 0.1 + 0.2, float("nan"), 0.0]).tolist()[:2] == [63128.275, 0.3]
     out = tmp_path / "export.csv"
-    assert run(monkeypatch, built_paths, "indicators", "export", "--out", str(out)) == 0
+    assert cli(monkeypatch, built_paths, "indicators", "export", "--out", str(out)) == 0
     values = pd.read_csv(out, sep=";", dtype=str, encoding="utf-8-sig")["valeur"].dropna()
     digits = values.str.replace(r"[-,]", "", regex=True).str.lstrip("0").str.len()
     assert digits.max() <= 12, values[digits.idxmax()]
@@ -152,7 +132,7 @@ def test_a_snapshot_year_that_contradicts_the_file_name_is_refused(built, monkey
     f = tmp_path / "registre-national-installation-production-stockage-electricite-agrege-311222.csv"
     shutil.copy(FIXTURES / "odre_registre.csv", f)
     before = tree(built.root / "data")
-    assert run(monkeypatch, built, "data", "add", str(f), "--annee-instantane", "2023", "--etendue", "epci") == 2
+    assert cli(monkeypatch, built, "data", "add", str(f), "--annee-instantane", "2023", "--etendue", "epci") == 2
     assert "le nom publié du fichier dit 31/12/2022" in capsys.readouterr().err
     assert tree(built.root / "data") == before
 
