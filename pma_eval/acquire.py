@@ -23,7 +23,9 @@ from .atomic import atomic_new_files, remove_together
 from .checksum import sha256 as sha256_file
 from .config import Paths, get_paths
 from .errors import ConfigurationError, InputDataError, Problem, display_path
-from .sources.registry import RawFile, formats, read_raw, replaced_names, resolve_territories
+from .sources._table import published_in
+from .sources.registry import (RawFile, formats, publication_year_from_name, read_raw, replaced_names,
+                               resolve_territories)
 from .sources.layouts import DEPARTEMENT_EVIDENCE, EXTENTS, TEMPLATE, Layout, identify, snapshot_year_from_name
 
 
@@ -38,6 +40,8 @@ class Added:
     outside_rows: int = 0
     #: What the file speaks for (:data:`~pma_eval.sources.layouts.EXTENTS`), for files that list an area.
     extent: str | None = None
+    #: Year the file was published, and how it is known (``--annee-publication``, its name, the download date).
+    published: tuple[int, str] | None = None
 
 
 def territory_communes(paths: Paths) -> pd.DataFrame:
@@ -56,13 +60,40 @@ def _years_text(years: list[int]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
 
 
+#: How a publication year is known, as the metadata's ``annee_publication_source:`` and the messages say it.
+PUBLISHED_BY_OPTION = "donnée par --annee-publication"
+PUBLISHED_BY_NAME = "lue dans le nom publié du fichier"
+PUBLISHED_BY_DOWNLOAD = "au plus tard : année du téléchargement"
+
+
+def publication(path: Path, name: str, fmt: str, given: int | None,
+                downloaded: int | None = None) -> tuple[int, str] | None:
+    """The year a file was published and how it is known: ``--annee-publication``, else the year its published
+    name carries (:attr:`~pma_eval.sources.registry.Format.published`), else the year of its download; ``None``
+    when nothing says it. An option that contradicts the published name is refused."""
+    named = publication_year_from_name(fmt, path.name)
+    if given is not None and named is not None and int(given) != named:
+        raise InputDataError([Problem(name, f"année de publication contradictoire : --annee-publication {given}, "
+                                      f"mais le nom publié du fichier dit {named} ; gardez l'année du nom, ou renommez "
+                                      "le fichier s'il a été mal nommé", value=str(given))])
+    if given is not None:
+        return int(given), PUBLISHED_BY_OPTION
+    if named is not None:
+        return named, PUBLISHED_BY_NAME
+    return (int(downloaded), PUBLISHED_BY_DOWNLOAD) if downloaded is not None else None
+
+
 def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
             inventory_year: int | None = None, display: str | None = None,
-            extent: str | None = None, fmt: str | None = None
-            ) -> tuple[Layout, dict, list[int], int, str | None, pd.DataFrame]:
+            extent: str | None = None, fmt: str | None = None, publication_year: int | None = None,
+            downloaded: int | None = None
+            ) -> tuple[Layout, dict, list[int], int, str | None, pd.DataFrame, tuple[int, str] | None]:
     """Recognise and read a file as the build will: layout, reader options, years, rows outside, and the
     extent of a file that lists an area (``extent`` as asked, else inferred from evidence), and what the
-    reader read of the territory.
+    reader read of the territory, and its publication year with how it is known (:func:`publication`).
+
+    An observed year after the publication year is refused, with its line where the file gives the year in a
+    column, else naming the option or name that gives it (a register's snapshot, an inventory's year).
 
     Raises :class:`InputDataError` (located French messages) for an unknown layout, bad content, or an area
     file whose extent is neither given nor evident.
@@ -71,6 +102,7 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
 
     name = display or str(path)
     layout = identify(path, name, fmt)
+    published = publication(path, name, layout.format, publication_year, downloaded)
     communes = territory_communes(paths)
     options: dict = {}
     if layout.format == "odre_registre":
@@ -93,7 +125,8 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
         options["year"] = int(inventory_year)
     # The same reader, with the same options, as the build will use.
     territory = Territory.from_communes(communes)
-    df = read_raw(RawFile(path, {"format": layout.format, "options": options}, name), territory)
+    with published_in(published):
+        df = read_raw(RawFile(path, {"format": layout.format, "options": options}, name), territory)
     outside = int(df.attrs.get("outside", {}).get("rows", 0))
     if layout is TEMPLATE:  # territories named as the build will resolve them: an unknown one is refused now
         problems: list[Problem] = []
@@ -117,9 +150,15 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
         if df.empty:
             raise InputDataError([Problem(name, "aucune commune du Pôle dans ce fichier : rien à ajouter (vérifiez "
                                           "le filtre du téléchargement)")])
+    late = [y for y in years if published is not None and y > published[0]]
+    if late:  # a year given by an option or a name, not by a column of the file (checked with its line above)
+        raise InputDataError([Problem(name, f"année postérieure à la publication du fichier ({published[0]} ; "
+                                      f"{published[1]}) : le fichier ne peut pas observer {_years_text(late)} ; "
+                                      "vérifiez --annee-instantane, --annee-inventaire ou --annee-publication",
+                                      value=_years_text(late))])
     if formats()[layout.format].extent == "area":
         extent = area_extent(path, name, layout, options, communes, paths, extent)
-    return layout, options, years, outside, extent, df
+    return layout, options, years, outside, extent, df, published
 
 
 def area_extent(path: Path, name: str, layout: Layout, options: dict, communes: pd.DataFrame, paths: Paths,
@@ -179,13 +218,17 @@ def register_date(path: Path, df: pd.DataFrame, year: int | None = None) -> dict
 
 def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | None = None,
         inventory_year: int | None = None, download: dict | None = None, extent: str | None = None,
-        replaces: str | None = None, fmt: str | None = None) -> Added:
+        replaces: str | None = None, fmt: str | None = None, publication_year: int | None = None) -> Added:
     """Check ``source`` and copy it unchanged into ``data/raw/<thème>/`` with its ``.meta.yml``.
 
     Parameters
     ----------
     download : dict, optional
-        ``url`` and ``date d'accès`` of a file fetched from a portal, written in the metadata.
+        ``url`` and ``date d'accès`` of a file fetched from a portal, written in the metadata; the year of the
+        access date bounds the observed years (a file downloaded in 2024 observes nothing after 2024).
+    publication_year : int, optional
+        Year the file was published (``--annee-publication``): an observed year after it is refused, with its
+        line. Else the year the published name carries, else the download's; written ``annee_publication:``.
     extent : str, optional
         What a register speaks for (:data:`~pma_eval.sources.layouts.EXTENTS`), written ``etendue:``.
     fmt : str, optional
@@ -204,21 +247,23 @@ def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | Non
     source = Path(source)
     if not source.is_file():
         raise ConfigurationError(f"fichier introuvable : {source}")
-    layout, options, years, outside, extent, frame = inspect(source, paths, snapshot_year, inventory_year,
-                                                             extent=extent, fmt=fmt)
+    accessed = str((download or {}).get("date d'accès") or "")[:4]
+    layout, options, years, outside, extent, frame, published = inspect(
+        source, paths, snapshot_year, inventory_year, extent=extent, fmt=fmt, publication_year=publication_year,
+        downloaded=int(accessed) if accessed.isdigit() else None)
     folder = paths.raw / layout.theme
     dest = folder / source.name
     digest = sha256_file(source)
     if dest.exists():
         if sha256_file(dest) == digest:
-            return Added(dest, layout, years, new=False, outside_rows=outside, extent=extent)
+            return Added(dest, layout, years, new=False, outside_rows=outside, extent=extent, published=published)
         raise InputDataError([Problem(display_path(dest, paths.root), "un fichier différent porte déjà ce nom dans "
                                       "data/raw : il n'est jamais écrasé. Renommez le nouveau fichier (par exemple "
                                       "avec sa date de téléchargement) puis ajoutez-le de nouveau",
                                       value=str(source))])
     for other in folder.glob("*"):
         if other.is_file() and not other.name.endswith(".meta.yml") and sha256_file(other) == digest:
-            return Added(other, layout, years, new=False, outside_rows=outside, extent=extent)
+            return Added(other, layout, years, new=False, outside_rows=outside, extent=extent, published=published)
     if replaces is not None and not (folder / Path(replaces).name).is_file():
         raise ConfigurationError(f"--remplace : {Path(replaces).name} introuvable dans {display_path(folder, paths.root)} "
                                  "(le fichier remplacé doit être dans le dossier où va le nouveau)")
@@ -232,6 +277,7 @@ def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | Non
         "years": _years_text(years),
         "nature": "observed",
         **({"etendue": extent} if extent else {}),
+        **({"annee_publication": published[0], "annee_publication_source": published[1]} if published else {}),
         "sha256": digest,
         "date_ajout": dt.date.today().isoformat(),
         "origine": source.name,
@@ -252,7 +298,7 @@ def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | Non
     _write_pair(source, dest, meta)
     journal(paths, f"ajouté : {display_path(dest, paths.root)} ({layout.label} ; années {_years_text(years)}"
                    + (f" ; remplace {meta['replaces']}" if replaces else "") + ")")
-    return Added(dest, layout, years, new=True, outside_rows=outside, extent=extent)
+    return Added(dest, layout, years, new=True, outside_rows=outside, extent=extent, published=published)
 
 
 #: Columns that say what a row speaks for (geography, year, energy or technology). Two observed files that

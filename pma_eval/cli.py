@@ -61,7 +61,8 @@ def cmd_data_add(args: argparse.Namespace) -> int:
 
     paths = get_paths()
     result = add(args.fichier, paths, snapshot_year=args.annee_instantane, inventory_year=args.annee_inventaire,
-                 extent=args.etendue, replaces=args.remplace, fmt=args.format)
+                 extent=args.etendue, replaces=args.remplace, fmt=args.format,
+                 publication_year=args.annee_publication)
     shown = result.path.relative_to(paths.root) if result.path.is_relative_to(paths.root) else result.path
     years = f"{result.years[0]}–{result.years[-1]}" if len(result.years) > 1 else str(result.years[0])
     if not result.new:
@@ -69,6 +70,8 @@ def cmd_data_add(args: argparse.Namespace) -> int:
         return 0
     _print(f"Ajouté : {shown} ({result.layout.label} ; années {years} ; "
            "nature observée)")
+    if result.published:
+        _print(f"  publié en {result.published[0]} ({result.published[1]}) : aucune année observée après")
     if result.layout.format == "inventaire":
         _print(f"  complétez producer et licence dans {shown}.meta.yml : ceux de la publication d'où viennent "
                "les chiffres")
@@ -319,6 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     ad.add_argument("--annee-instantane", type=int, metavar="AAAA",
                     help="année de l'instantané du registre ODRÉ (défaut : lue dans un nom en -3112AA)")
     ad.add_argument("--annee-inventaire", type=int, metavar="AAAA", help="année de l'inventaire IGT du CITEPA")
+    ad.add_argument("--annee-publication", type=int, metavar="AAAA",
+                    help="année de publication du fichier : une année observée postérieure est refusée (défaut : lue "
+                         "dans un nom publié qui la porte, sinon non vérifiée)")
     ad.add_argument("--format", choices=["inventaire"],
                     help="inventaire : le modèle d'inventaire de l'atelier rempli (pma-eval data modele), pour des "
                          "chiffres d'Atmo Hauts-de-France ou de l'observatoire régional")

@@ -9,10 +9,12 @@ problem can be reported with its file, line, column and value.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,21 @@ LINE = "_line"
 SHEET = "_sheet"
 
 ENCODINGS = ("utf-8-sig", "cp1252")
+
+#: Publication year of the file being read and how it is known (``data add``: :func:`published_in`).
+_PUBLISHED: contextvars.ContextVar[tuple[int, str] | None] = contextvars.ContextVar("published", default=None)
+
+
+@contextmanager
+def published_in(published: tuple[int, str] | None):
+    """Read inside this block as a file published in ``published[0]`` (known as ``published[1]`` says: given by
+    --annee-publication, read in its published name, bounded by its download date): an observed year after it is
+    refused with its line (issue 25, point 3). ``None`` leaves only the current-year rule."""
+    token = _PUBLISHED.set(published)
+    try:
+        yield
+    finally:
+        _PUBLISHED.reset(token)
 
 
 def normalise_name(name: str) -> str:
@@ -324,6 +341,14 @@ class Parser:
         if future.any():
             self.problem(f"année future : une donnée observée ne peut pas porter sur une année postérieure à {last}",
                          values.index[future], column, self.df[column])
+        published = _PUBLISHED.get()
+        if published is not None:
+            late = values.notna() & (values > published[0]) & ~future
+            if late.any():
+                self.problem(f"année postérieure à la publication du fichier ({published[0]} ; {published[1]}) : une "
+                             "donnée observée ne peut pas porter sur une année après celle où le fichier a été publié ; "
+                             "corrigez l'année de la ligne, ou l'année de publication si elle est fausse",
+                             values.index[late], column, self.df[column])
         return values
 
     def code(self, column: str, kind: str, required: bool = True) -> pd.Series:

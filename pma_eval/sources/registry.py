@@ -9,6 +9,7 @@ this registry what a format is; none of them keeps its own list.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -56,6 +57,17 @@ class Format:
     #: Kept and edited by hand in place (targets, templates): a checksum that no longer matches is a warning;
     #: any other raw file is a producer's, kept as published, and a changed one stops the build.
     hand_kept: bool = False
+    #: Pattern of the producer's published file name whose first group is the year the file was published (the
+    #: ODRÉ biomethane register's download date « _2023-05-29 »), when its names carry it. Not an ODRÉ snapshot's
+    #: « -311222 »: a snapshot at 31/12/2022 is published in 2022 or later, which bounds no observed year.
+    published: str | None = None
+
+
+def publication_year_from_name(fmt: str, name: str) -> int | None:
+    """Year of publication written in a published file name of format ``fmt`` (:attr:`Format.published`)."""
+    pattern = formats()[fmt].published if fmt in formats() else None
+    m = re.search(pattern, Path(name).name) if pattern else None
+    return int(m.group(1)) if m else None
 
 
 def _formats() -> dict[str, Format]:
@@ -105,7 +117,9 @@ def _formats() -> dict[str, Format]:
         "parts_thermosensibles": plain(read_thermosensitive_shares),
         "prix_energie": plain(read_prices),
         # the register lists every site of France: a commune without a site has none
-        "odre_biomethane": Format(lambda f, o, c, t: read_biomethane_register(f.path, f.display, names(t)), wide=True),
+        "odre_biomethane": Format(lambda f, o, c, t: read_biomethane_register(f.path, f.display, names(t)), wide=True,
+                                  published=r"(?<!\d)(\d{4})-\d{2}-\d{2}(?!\d)"),
+        # (its release label « .2023-09 » is not a publication date: release 2023-09 holds 2023's deliveries)
         "sdes_iris_chaleur": Format(lambda f, o, c, t: read_heat_networks(f.path, f.display, c), wide=True),
         # comparison levels for energy and renewables (département, region, France), never summed into the territory
         "enedis_conso_departement": plain(read_enedis_consumption_departement),

@@ -199,6 +199,9 @@ def test_fetch_downloads_filters_and_adds(project, monkeypatch, capsys):
     meta = yaml.safe_load((project.raw / "energie" / "consommation-annuelle-d-electricite-et-gaz-par-commune_2022_dep62.csv.meta.yml")
                           .read_text(encoding="utf-8"))
     assert meta["url"].startswith(portal.url) and meta["date d'accès"] and meta["layout"] == "ore_long_2022"
+    # issue 25, point 3: the download's year bounds the observed years (published then or earlier)
+    assert meta["annee_publication"] == int(meta["date d'accès"][:4])
+    assert meta["annee_publication_source"] == "au plus tard : année du téléchargement"
     odre = list((project.raw / "renouvelables").glob("*311222*.csv.meta.yml"))
     meta = yaml.safe_load(odre[0].read_text(encoding="utf-8"))
     assert meta["options"]["snapshot_year"] == 2022

@@ -152,3 +152,46 @@ def test_the_report_annex_names_the_values_outside_the_plausible_range_of_its_te
         ctx = dataclasses.replace(ctx, manifest={**ctx.manifest, "plausibility": [flag]})
         text = " ".join(coverage_notes(ctx).items)
         assert ("Lens, 2021 :" in text and "plage habituelle de 0 à 1\u202f000" in text) is shown, territoire
+
+
+def test_an_observed_year_after_the_files_publication_is_refused_with_its_line(tiny_project, monkeypatch, tmp_path,
+                                                                                capsys):
+    """Issue 25, point 3: the ORE 2022 fixture with its third data row (line 4 of the file) set to 2023. Published
+    in 2022 (--annee-publication), it cannot observe 2023: exit 2, the file, line 4, column « annee » and the value
+    are named, and data/ is byte-identical. Said published in 2023, it goes in with its publication year in its
+    metadata."""
+    lines = (FIXTURES / "ore_long_2022.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("2022;", "2023;", 1)
+    f = tmp_path / "ore_lens_2022_2023.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = tree(tiny_project.root / "data")
+    assert cli(monkeypatch, tiny_project, "data", "add", str(f), "--annee-publication", "2022") == 2
+    err = capsys.readouterr().err
+    assert (f"fichier {f}, ligne 4, colonne « annee » : année postérieure à la publication du fichier (2022 ; donnée "
+            "par --annee-publication)") in err and "(valeur lue : « 2023 »)" in err
+    assert err.count("ligne ") == 1  # the other rows are 2022
+    assert tree(tiny_project.root / "data") == before
+    assert cli(monkeypatch, tiny_project, "data", "add", str(f), "--annee-publication", "2023") == 0
+    assert "publié en 2023 (donnée par --annee-publication)" in capsys.readouterr().out
+    meta = yaml.safe_load((tiny_project.raw / "energie" / f"{f.name}.meta.yml").read_text(encoding="utf-8"))
+    assert (meta["years"], meta["annee_publication"], meta["annee_publication_source"]) == (
+        "2022-2023", 2023, "donnée par --annee-publication")
+
+
+def test_a_publication_year_from_an_option_or_a_published_name_bounds_the_years(tiny_project, monkeypatch, tmp_path,
+                                                                                capsys):
+    """Issue 25, point 3, where the year is not a column: a register snapshot of 31/12/2023 cannot be published in
+    2022; the biomethane register's published name « _2023-05-29 » gives its publication year, which an option
+    cannot contradict. Both refused with exit 2, data/ byte-identical."""
+    before = tree(tiny_project.root / "data")
+    assert cli(monkeypatch, tiny_project, "data", "add", str(FIXTURES / "odre_registre.csv"), "--annee-instantane",
+               "2023", "--annee-publication", "2022", "--etendue", "epci") == 2
+    err = capsys.readouterr().err
+    assert "année postérieure à la publication du fichier (2022 ; donnée par --annee-publication) : le fichier ne " \
+           "peut pas observer 2023" in err and "(valeur lue : « 2023 »)" in err
+    register = tmp_path / "points-injection-biomethane_2023-05-29.csv"
+    shutil.copyfile(tiny_project.raw / "renouvelables" / register.name, register)
+    assert cli(monkeypatch, tiny_project, "data", "add", str(register), "--annee-publication", "2022") == 2
+    assert ("année de publication contradictoire : --annee-publication 2022, mais le nom publié du fichier dit 2023"
+            in capsys.readouterr().err)
+    assert tree(tiny_project.root / "data") == before
