@@ -232,13 +232,18 @@ WEATHER_ASSUMPTIONS = [
 ]
 
 
-#: Years of the demonstration degree-days: those before the real daily temperatures of the region
-#: (ODRÉ, from 2016; issue 26), which the generator no longer imitates.
-DJU_YEARS = [y for y in YEARS if y < 2016]
+#: Years of the demonstration degree-days: those that no real file gives (issue 26), which the generator no longer
+#: imitates otherwise. From 2016 the daily temperatures of the region (ODRÉ) give them; 2012–2014 are estimated from
+#: the SDES national index (INDRIG); 2015 is not, its January index being unreadable in the public copy (« 01.janv »,
+#: a number a spreadsheet turned into a date: 1.1 or 1.01).
+DJU_YEARS = [2015]
 DJU_ASSUMPTIONS = WEATHER_ASSUMPTIONS + [
-    "Années 2012 à 2015 seulement : à partir de 2016, les degrés-jours réels de la région (températures "
-    "quotidiennes ODRÉ, base 17 °C) les remplacent. Seul l'indice de ces années (DJU ÷ 2 500) sert, porté à la "
-    "normale des degrés-jours réels : une normale base 18 °C n'est jamais rapprochée de valeurs base 17 °C.",
+    "Année 2015 seulement : à partir de 2016, les degrés-jours réels de la région (températures quotidiennes ODRÉ, "
+    "base 17 °C) les remplacent, et de 2012 à 2014 l'indice national de rigueur du SDES (INDRIG). En 2015, "
+    "l'indice national de janvier est illisible dans la copie publique du fichier du SDES (« 01.janv », un nombre "
+    "changé en date par un tableur) : l'année garde cet indice de démonstration. Seul l'indice de l'année "
+    "(DJU ÷ 2 500) sert, porté à la normale des degrés-jours réels : une normale base 18 °C n'est jamais "
+    "rapprochée de valeurs base 17 °C.",
 ]
 
 
@@ -622,9 +627,9 @@ def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Pa
         "sequestration_aldo", "2018", caveats=ALDO_ASSUMPTIONS,
         origin="pma_eval/demonstration.py (ALDO_DEMO) : ordres de grandeur écrits à la main ; aucune sortie ALDO "
                "des trois EPCI n'est livrée")
-    csv(degree_days(), f"dju_station_demo_{DJU_YEARS[0]}_{DJU_YEARS[-1]}_demo.csv",
-        "DÉMONSTRATION — degrés-jours unifiés de chauffage annuels (base 18 °C)", "dju_annuels",
-        f"{DJU_YEARS[0]}-{DJU_YEARS[-1]}", {"reference_dju": DJU_NORMAL}, caveats=DJU_ASSUMPTIONS,
+    dju_years = str(DJU_YEARS[0]) if len(DJU_YEARS) == 1 else f"{DJU_YEARS[0]}-{DJU_YEARS[-1]}"
+    csv(degree_days(), f"dju_station_demo_{dju_years.replace('-', '_')}_demo.csv",
+        "DÉMONSTRATION — degrés-jours unifiés de chauffage annuels (base 18 °C)", "dju_annuels", dju_years, {"reference_dju": DJU_NORMAL}, caveats=DJU_ASSUMPTIONS,
         origin="pma_eval/demonstration.py : normale de démonstration × indice de besoin de chauffage du générateur")
     csv(thermosensitive_shares(tables["inventaire"], tables["ore"]), "parts_thermosensibles_demo.csv",
         "DÉMONSTRATION — parts thermosensibles de la consommation par secteur et énergie", "parts_thermosensibles",

@@ -373,12 +373,14 @@ def ore_thermosensitivity(read: Read, energy: pd.DataFrame | None = None,
     return out.reset_index().assign(sector="residentiel")[cols]
 
 
-def _real_degree_days(read: Read, report: BuildReport | None) -> tuple[pd.DataFrame, RawFile] | None:
+def _real_degree_days(read: Read, report: BuildReport | None
+                      ) -> tuple[pd.DataFrame, RawFile, pd.DataFrame] | None:
     """Yearly degree-days of the daily temperature file (:func:`~pma_eval.sources.weather.heating_degree_days`):
-    one file, one area (the ``region`` or ``departement`` option names it when the file holds several).
-    Incomplete years are left out and said in the build report; missing days of the complete ones too."""
+    one file, one area (the ``region`` or ``departement`` option names it when the file holds several), and its
+    monthly degree-days. Incomplete years are left out and said in the build report; missing days of the
+    complete ones too."""
     from .. import fmt
-    from ..sources.weather import heating_degree_days
+    from ..sources.weather import heating_degree_days, monthly_heating_degree_days
 
     files = read.get("temperature_quotidienne", [])
     if not files:
@@ -411,18 +413,62 @@ def _real_degree_days(read: Read, report: BuildReport | None) -> tuple[pd.DataFr
             missing = fmt.count(int(r.days_missing), "jour manquant", "jours manquants")
             report.notes.append(f"{f.display} : {r.year} incomplet ({missing} dans la saison de chauffe), "
                                    "année sans degrés-jours")
-    return yearly, f
+    return yearly, f, monthly_heating_degree_days(daily)
 
 
-def yearly_degree_days(read: Read, report: BuildReport | None = None) -> tuple[pd.DataFrame, float, str] | None:
+def _national_degree_days(read: Read, real: tuple, years: list[int], report: BuildReport | None
+                          ) -> tuple[pd.DataFrame, RawFile] | None:
+    """Degree-days of ``years`` estimated from the SDES national index (:func:`~pma_eval.sources.weather.
+    national_index_degree_days`), nature ``estimated``; a year without the index of every month of the season
+    has none, and the build says which cell was unreadable."""
+    from .. import fmt
+    from ..sources.weather import HEATING_SEASON_MONTHS, NATIONAL_INDEX_RULE, national_index_degree_days
+
+    files = read.get("sdes_indice_rigueur", [])
+    if not files or real is None:
+        return None
+    if len(files) > 1:
+        raise InputDataError([Problem(f.display, "un seul fichier d'indice de rigueur est lu (data/raw) : retirez les "
+                                      "autres ou déclarez « replaces » dans les métadonnées") for f, _ in files])
+    f, index = files[0]
+    yearly, _, monthly = real
+    estimates, k, gaps = national_index_degree_days(index, monthly, yearly)
+    if estimates.empty:
+        return None
+    both = sorted(int(y) for y in gaps.index)
+    calib = ", ".join(str(y) for y in both)
+    source = (f"{f.path.name} : {NATIONAL_INDEX_RULE} (× {fmt.number(k, 3)}, années {calib} ; écart de l'estimation "
+              f"aux degrés-jours réels de {fmt.percent(gaps.min(), 1, signed=True)} à "
+              f"{fmt.percent(gaps.max(), 1, signed=True)})")
+    out = estimates.loc[estimates["year"].isin(years)].assign(nature="estimated", source=source)
+    if report is not None:
+        for period, text, line in index.attrs.get("unreadable", []):
+            if int(period[:4]) in years and int(period[5:]) in HEATING_SEASON_MONTHS:
+                report.notes.append(f"{f.display}, ligne {line} : indice {period} illisible (« {text} », un nombre "
+                                    "changé en date par un tableur), laissé inconnu : "
+                                    f"{period[:4]} sans degrés-jours estimés d'après l'indice national")
+    return out[["year", "dju", "nature", "source"]], f
+
+
+def _span(years) -> str:
+    """« 2012–2014 », or « 2015 » for one year."""
+    ys = sorted(int(y) for y in years)
+    return str(ys[0]) if ys[0] == ys[-1] else f"{ys[0]}–{ys[-1]}"
+
+
+def yearly_degree_days(read: Read, report: BuildReport | None = None,
+                       years: list[int] | None = None) -> tuple[pd.DataFrame, float, str] | None:
     """The degree-days of every year, the normal they refer to and the normal's description.
 
     Real degree-days (daily temperatures, :data:`~pma_eval.sources.weather.DJU_CONVENTION`) take
     precedence over a yearly table (``dju_annuels``) for every complete year they cover. With them, the
-    normal is the mean of their complete years (period stated): a yearly table of another base or
-    normal keeps only its index for the years it alone covers (its DJU ÷ its own normal), carried to the
-    same normal (index × real normal), with its own nature — a base-18 demonstration normal is never
-    set beside base-17 real values. Without them, the yearly table alone, as before.
+    normal is the mean of their complete years (period stated). Before them, the SDES national index
+    (``sdes_indice_rigueur``, :data:`~pma_eval.sources.weather.NATIONAL_INDEX_RULE`) gives estimated
+    degree-days, carried to the same normal, for ``years`` (the years of the energy table; those of the
+    yearly table without it). A yearly table of another base or normal keeps only its index for the years
+    it alone covers (its DJU ÷ its own normal), carried to the same normal (index × real normal), with its
+    own nature — a base-18 demonstration normal is never set beside base-17 real values. Without real
+    degree-days, the yearly table alone, as before.
 
     Returns ``(table, normal, normal_note)``; ``table``: ``year``, ``dju``, ``nature``, ``source`` and, for
     the real years, ``days_missing`` (days of the heating season absent from the daily file).
@@ -444,7 +490,7 @@ def yearly_degree_days(read: Read, report: BuildReport | None = None) -> tuple[p
         if table is None:
             return None
         return table[["year", "dju", "nature", "source"]], table_normal, f"normale de {tf.path.name}"
-    yearly, f = real
+    yearly, f = real[:2]
     got = yearly.loc[yearly["complete"]]
     if got.empty:
         raise InputDataError([Problem(f.display, "aucune année complète de températures quotidiennes")])
@@ -455,9 +501,17 @@ def yearly_degree_days(read: Read, report: BuildReport | None = None) -> tuple[p
     out = got.assign(nature=f.nature,
                      source=f"{f.path.name} ({got['area'].iloc[0]}) : {DJU_CONVENTION} ; {MISSING_DAYS_RULE}")
     out = out[["year", "dju", "nature", "source", "days_missing"]]
+    wanted = sorted(set(years if years is not None else (table["year"] if table is not None else [])) - set(out["year"]))
+    national = _national_degree_days(read, real, wanted, report)
+    if national is not None and len(national[0]):
+        est, nf = national
+        out = pd.concat([est, out], ignore_index=True)
+        if report is not None:
+            report.precedence.append(f"degrés-jours : {_span(est['year'])} estimés d'après l'indice national de rigueur "
+                                     f"du SDES ({nf.path.name}), portés à la normale réelle")
     if table is not None:
         rest = table.loc[~table["year"].isin(set(out["year"]))]
-        replaced = sorted(set(table["year"]) & set(out["year"]))
+        replaced = sorted(set(table["year"]) & set(got["year"]))
         if len(rest):
             base = ", base " + fmt.number_trimmed(float(rest["base"].iloc[0])) + " °C" if "base" in rest else ""
             rest = rest.assign(dju=rest["dju"] / table_normal * normal,
@@ -469,9 +523,9 @@ def yearly_degree_days(read: Read, report: BuildReport | None = None) -> tuple[p
             what = {"demonstration": "de démonstration", "estimated": "estimé"}.get(tf.nature, "observé")
             report.precedence.append(
                 f"degrés-jours : {first}–{last} réels ({f.path.name})"
-                + (f" au lieu de {tf.path.name} pour {replaced[0]}–{replaced[-1]}" if replaced else "")
-                + (f" ; {kept[0]}–{kept[-1]} gardent l'indice {what} de {tf.path.name}, porté à la normale réelle"
-                   if kept else ""))
+                + (f" au lieu de {tf.path.name} pour {_span(replaced)}" if replaced else "")
+                + (f" ; {_span(kept)} {'gardent' if len(kept) > 1 else 'garde'} l'indice {what} de {tf.path.name}, "
+                   "porté à la normale réelle" if kept else ""))
     return out.sort_values("year").reset_index(drop=True), normal, note
 
 
@@ -491,7 +545,7 @@ def climate(read: Read, energy: pd.DataFrame | None, territory: Territory,
     """
     from ..sources.weather import correction_factor
 
-    got = yearly_degree_days(read, report)
+    got = yearly_degree_days(read, report, None if energy is None else sorted(int(y) for y in energy["year"].unique()))
     if got is None:
         return {}
     dd, reference, note = got

@@ -98,6 +98,11 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("odre_temperature_departementale", "ODRÉ, température quotidienne départementale (Date jj/mm/aa, Code INSEE "
            "département, TMin, TMax, TMoy en °C)", "ODRÉ (RTE, Météo-France)", "energie", "temperature_quotidienne",
            ETALAB, _sig("Date", "Code INSEE département", "TMoy (°C)"), "temperature-quotidienne-departementale"),
+    # The SDES monthly file (sources.weather.read_climate_severity_index): labels row then codes row; recognised
+    # from its codes (the labels depend on the series chosen, and copies re-encode them).
+    Layout("sdes_indice_rigueur", "SDES, série mensuelle de l'indice de rigueur climatique de la France métropolitaine "
+           "(une ligne de libellés puis une ligne de codes PERIODE, INDRIG…)", "SDES (ministère de la Transition "
+           "écologique)", "referentiels", "sdes_indice_rigueur", ETALAB, _sig("PERIODE", "INDRIG")),
     # Comparison levels for energy and renewables (sources.levels): a département, the region, France. Never
     # summed into the territory; each level carries its scope note (réseau Enedis seulement, tous réseaux…).
     Layout("enedis_conso_departement", "Enedis, consommation électrique par secteur d'activité à la maille "
@@ -184,6 +189,8 @@ def identify(path: str | Path, display: str | None = None, fmt: str | None = Non
             raise unknown_layout(display or str(path), df.columns)
         return TEMPLATE
     lay = detect(df.columns, fmt)
+    if lay is None and len(df):  # a file of two header rows whose second row, the codes, says the layout (SDES)
+        lay = detect(df.iloc[0].astype(str), fmt)
     if lay is None:
         raise unknown_layout(display or str(path), df.columns)
     return lay

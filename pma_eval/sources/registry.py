@@ -82,7 +82,8 @@ def _formats() -> dict[str, Format]:
     from .prices import read_prices
     from .prospective import read_ademe_parameters_table, read_sgpe_levers, read_tet_trajectory, read_unit_costs
     from .sequestration import read_aldo
-    from .weather import read_daily_temperature, read_degree_days, read_thermosensitive_shares
+    from .weather import (read_climate_severity_index, read_daily_temperature, read_degree_days,
+                          read_thermosensitive_shares)
 
     def plain(reader, extent: str = "reference", **kw) -> Format:
         return Format(lambda f, o, c, t: reader(f.path, f.display), extent=extent, **kw)
@@ -114,6 +115,8 @@ def _formats() -> dict[str, Format]:
         "production_enr_chaleur_gaz": plain(read_heat_production, "rows", hand_kept=True),
         "dju_annuels": plain(read_degree_days),
         "temperature_quotidienne": plain(read_daily_temperature),
+        # national monthly index, for the years before the daily temperatures (never a commune's value)
+        "sdes_indice_rigueur": plain(read_climate_severity_index),
         "parts_thermosensibles": plain(read_thermosensitive_shares),
         "prix_energie": plain(read_prices),
         # the register lists every site of France: a commune without a site has none

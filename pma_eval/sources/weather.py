@@ -11,6 +11,13 @@ departmental twin): ``;``, UTF-8 with BOM, columns ``ID;Date;Code INSEE région;
 ``dd/mm/yy``, decimal points. :func:`heating_degree_days` turns them into yearly degree-days with the
 one convention of the workbench, :data:`DJU_CONVENTION`.
 
+**National climate-severity index** (SDES, monthly file of the energy prices and the « indice de rigueur
+climatique » of metropolitan France, 1992 onwards): a row of labels, then a row of codes (``PERIODE``,
+``INDRIG``, price codes), ``AAAA-MM`` periods, decimal points, CRLF. :func:`read_climate_severity_index` reads
+the period and ``INDRIG`` only (the other columns are wholesale prices, not end-user prices), and
+:func:`national_index_degree_days` carries the index to the region's degree-days for the years before the
+daily temperatures (:data:`NATIONAL_INDEX_RULE`).
+
 **Thermosensitive shares**: columns ``secteur, energie, part, source``: the share of a sector's
 consumption of an energy that varies with the weather **in a year of normal climate** (0 to 1). The
 Agence ORE ``partr`` of a residential electricity or gas file is such a share.
@@ -24,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..vocabulary import POLLUTANTS
-from ._table import Parser, normalise_name as normalise, read_any
+from ._table import LINE, Parser, normalise_name as normalise, read_any
 from .inventory import CARRIERS, SECTORS
 
 DJU_COLUMNS = ["station", "annee", "dju", "source"]
@@ -154,6 +161,135 @@ def read_daily_temperature(path: str | Path, display: str | None = None) -> pd.D
                          "line": p.df["_line"]})
 
 
+#: How a national monthly index becomes the region's degree-days of a year (:func:`national_index_degree_days`).
+NATIONAL_INDEX_RULE = ("degrés-jours estimés d'après l'indice national de rigueur climatique du SDES (INDRIG, France "
+                       "métropolitaine, 1 = normale nationale) : chaque mois de la saison de chauffe, l'indice du mois "
+                       "× les degrés-jours normaux de ce mois dans la région ; la somme est ramenée à la normale "
+                       "régionale par le rapport, sur les années où les deux existent, des degrés-jours réels de la "
+                       "région aux degrés-jours ainsi estimés ; une année à laquelle manque l'indice d'un mois de la "
+                       "saison n'en a pas")
+#: Codes of the SDES monthly file's second header row that the workbench reads.
+INDEX_CODES = {"periode": ("PERIODE",), "indrig": ("INDRIG",)}
+#: A number a spreadsheet turned into a date before the file was shared (« 01.janv » for 1.1 or 1.01, « janv.19 »
+#: for 1.19): the number it stood for cannot be told back with certainty, so the cell is unknown, never guessed.
+SPREADSHEET_DATE = r"(?:\d{1,2}\.[^\W\d_]{3,5}\.?|[^\W\d_]{3,5}\.?\d{1,2})"
+
+
+def read_climate_severity_index(path: str | Path, display: str | None = None) -> pd.DataFrame:
+    """Read the national climate-severity index (``INDRIG``) of an SDES monthly file.
+
+    The file has a row of labels, then a row of codes: the columns are found by their codes (``PERIODE``,
+    ``INDRIG``), whatever their labels or order; a file whose single header row is the codes is read too.
+    A period is ``AAAA-MM``; rows without a period (the trailing empty rows) are skipped. An index cell that a
+    spreadsheet turned into a date (:data:`SPREADSHEET_DATE`) is unknown (NaN) and listed in
+    ``attrs["unreadable"]``; any other text, a period written twice or a value outside 0–5 is a located error.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``month``, ``index`` (1 = the national normal; NaN when unreadable), ``line``;
+        ``attrs["unreadable"]``: ``(period, text, line)`` of each unreadable cell.
+    """
+    name = display or str(path)
+    df = read_any(path, name)
+    have = {normalise(c) for c in df.columns}
+    if not all(normalise(a) in have for a in ("PERIODE", "INDRIG")):
+        codes = df.iloc[0] if len(df) else pd.Series(dtype=str)
+        found = {normalise(v) for v in codes.astype(str)}
+        if not all(normalise(a) in found for a in ("PERIODE", "INDRIG")):
+            p = Parser(df, name)
+            p.problem("disposition non reconnue : fichier mensuel du SDES attendu, une ligne de libellés puis une "
+                      "ligne de codes avec PERIODE et INDRIG (indice de rigueur climatique)", column="en-tête")
+            p.raise_if_any()
+        labels = {c: str(v) for c, v in codes.items() if c != LINE}
+        df = df.iloc[1:].rename(columns=labels)
+    p = Parser(df.reset_index(drop=True), name)
+    cols = p.columns(INDEX_CODES)
+    period = p.text(cols["periode"], required=False)
+    p.df = p.df.loc[period.ne("")].reset_index(drop=True)
+    period = p.text(cols["periode"])
+    bad = ~period.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    if bad.any():
+        p.problem("période attendue au format AAAA-MM (par exemple 2015-01)", period.index[bad], cols["periode"], period)
+    raw = p.df[cols["indrig"]].astype(str).str.strip()
+    dated = raw.str.fullmatch(SPREADSHEET_DATE)
+    p.df.loc[dated, cols["indrig"]] = ""
+    index = p.number(cols["indrig"], minimum=0, maximum=5)
+    p.duplicates(pd.DataFrame({"p": period}), cols["periode"])
+    p.raise_if_any()
+    out = pd.DataFrame({"year": period.str[:4].astype(int), "month": period.str[5:7].astype(int),
+                        "index": index, "line": p.df[LINE]})
+    out.attrs["unreadable"] = [(period[i], raw[i], int(p.df.at[i, LINE])) for i in raw.index[dated]]
+    return out
+
+
+def monthly_heating_degree_days(daily: pd.DataFrame, base: float = HEATING_BASE_C,
+                                months: tuple[int, ...] = HEATING_SEASON_MONTHS,
+                                max_missing: int = MAX_MISSING_DAYS_PER_MONTH) -> pd.DataFrame:
+    """Degree-days of each month of the heating season (:data:`DJU_CONVENTION`), every year between the first
+    and the last day of ``daily`` (``date``, ``tmoy``; one area).
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``month``, ``dju`` (the sum of the days present × days of the month ÷ days present; NaN when
+        more than ``max_missing`` days, or the whole month, are missing), ``dju_days_present`` (plain sum),
+        ``length`` (days of the month), ``days_present``.
+    """
+    d = daily.dropna(subset=["date"])
+    dj = (base - d["tmoy"]).clip(lower=0)
+    by_month = dj.groupby([d["date"].dt.year, d["date"].dt.month]).agg(["sum", "size"])
+    rows = []
+    for y in range(int(d["date"].dt.year.min()), int(d["date"].dt.year.max()) + 1):
+        for m in months:
+            length = pd.Period(f"{y}-{m:02d}").days_in_month
+            s, n = by_month.loc[(y, m)] if (y, m) in by_month.index else (0.0, 0)
+            ok = n > 0 and length - n <= max_missing
+            rows.append({"year": y, "month": m, "dju": float(s) * length / int(n) if ok else np.nan,
+                         "dju_days_present": float(s), "length": length, "days_present": int(n)})
+    return pd.DataFrame(rows)
+
+
+def national_index_degree_days(index: pd.DataFrame, monthly: pd.DataFrame, yearly: pd.DataFrame,
+                               months: tuple[int, ...] = HEATING_SEASON_MONTHS) -> tuple[pd.DataFrame, float, pd.Series]:
+    """The region's degree-days of a year estimated from the national monthly index (:data:`NATIONAL_INDEX_RULE`).
+
+    With ``N_m`` the region's normal degree-days of month ``m`` (mean of ``monthly`` over the complete years of
+    ``yearly``) and ``I(y, m)`` the national index, ``W(y) = Σ_m I(y, m) × N_m`` over the heating season; the
+    factor ``k = Σ DJU_real(y) ÷ Σ W(y)`` over the years with both real degree-days and every month of the index
+    carries ``W`` to the regional normal (the national index refers to a national normal of other years and other
+    places). ``DJU(y) = k × W(y)``, for every year with every month of the season's index known.
+
+    Parameters
+    ----------
+    index : DataFrame
+        ``year``, ``month``, ``index`` (:func:`read_climate_severity_index`).
+    monthly : DataFrame
+        ``year``, ``month``, ``dju`` of the region (:func:`monthly_heating_degree_days`).
+    yearly : DataFrame
+        ``year``, ``dju``, ``complete`` of the region (:func:`heating_degree_days`).
+
+    Returns
+    -------
+    (estimates, k, gaps)
+        ``estimates``: ``year``, ``dju`` for every year the index covers in full; ``gaps``: estimated ÷ real − 1
+        for the years used in ``k`` (how far the estimate was from the real degree-days where both exist).
+    """
+    real = yearly.loc[yearly["complete"]].set_index("year")["dju"]
+    m = monthly.loc[monthly["year"].isin(real.index)]
+    normal_month = m.groupby("month")["dju"].mean().reindex(list(months))
+    i = index.loc[index["month"].isin(months)].pivot(index="year", columns="month", values="index")
+    i = i.reindex(columns=list(months))
+    full = i.notna().all(axis=1)
+    weighted = (i.loc[full] * normal_month).sum(axis=1)
+    both = weighted.index.intersection(real.index)
+    if len(both) == 0:
+        return pd.DataFrame(columns=["year", "dju"]), float("nan"), pd.Series(dtype=float)
+    k = float(real[both].sum() / weighted[both].sum())
+    estimates = (k * weighted).rename("dju").rename_axis("year").reset_index()
+    return estimates, k, (k * weighted[both] / real[both] - 1)
+
+
 def heating_degree_days(daily: pd.DataFrame, base: float = HEATING_BASE_C,
                         months: tuple[int, ...] = HEATING_SEASON_MONTHS,
                         max_missing: int = MAX_MISSING_DAYS_PER_MONTH) -> pd.DataFrame:
@@ -182,26 +318,16 @@ def heating_degree_days(daily: pd.DataFrame, base: float = HEATING_BASE_C,
     janvier 2021 (threshold 17 °C, daily mean = half-sum of the extremes, heating season).
     """
     d = daily.dropna(subset=["date"])
-    years = range(int(d["date"].dt.year.min()), int(d["date"].dt.year.max()) + 1)
     present = set(d["date"])
-    dj = (base - d["tmoy"]).clip(lower=0)
-    by_month = dj.groupby([d["date"].dt.year, d["date"].dt.month]).agg(["sum", "size"])
     rows = []
-    for y in years:
+    for y, g in monthly_heating_degree_days(d, base, months, max_missing).groupby("year"):
         calendar = pd.date_range(f"{y}-01-01", f"{y}-12-31")
-        total, raw, n_days, n_present, complete = 0.0, 0.0, 0, 0, True
-        for m in months:
-            length = pd.Period(f"{y}-{m:02d}").days_in_month
-            s, n = by_month.loc[(y, m)] if (y, m) in by_month.index else (0.0, 0)
-            n_days, n_present, raw = n_days + length, n_present + int(n), raw + float(s)
-            if n == 0 or length - n > max_missing:
-                complete = False
-            else:
-                total += float(s) * length / int(n)
-        rows.append({"year": y, "dju": total if complete else np.nan, "dju_days_present": raw,
-                     "season_days": n_days, "days_present": n_present, "days_missing": n_days - n_present,
-                     "days_missing_year": int(sum(day not in present for day in calendar)),
-                     "complete": complete})
+        complete = bool(g["dju"].notna().all())
+        n_days, n_present = int(g["length"].sum()), int(g["days_present"].sum())
+        rows.append({"year": int(y), "dju": float(g["dju"].sum()) if complete else np.nan,
+                     "dju_days_present": float(g["dju_days_present"].sum()), "season_days": n_days,
+                     "days_present": n_present, "days_missing": n_days - n_present,
+                     "days_missing_year": int(sum(day not in present for day in calendar)), "complete": complete})
     return pd.DataFrame(rows)
 
 

@@ -74,18 +74,20 @@ def test_corrected_series_and_weather_factor(built_paths):
 
 
 def test_real_degree_days_take_precedence_over_demonstration(tiny_project):
-    """2016–2024 come from the daily temperatures (observed), 2012–2015 keep the demonstration file's index
-    carried to the real normal (demonstration); the normal is the mean of the real complete years, never
-    the base-18 demonstration normal of 2 500."""
+    """2016–2024 come from the daily temperatures (observed); 2012–2014 are estimated from the SDES national
+    index carried to the real normal (estimated); 2015, whose January index is unreadable, keeps the
+    demonstration file's index carried to the real normal (demonstration); the normal is the mean of the real
+    complete years, never the base-18 demonstration normal of 2 500."""
     from pma_eval.build import build_tables
-    from pma_eval.sources.weather import heating_degree_days, read_daily_temperature
+    from pma_eval.sources.weather import (heating_degree_days, monthly_heating_degree_days,
+                                          read_climate_severity_index, read_daily_temperature)
 
     tables, report = build_tables(tiny_project)
     c = tables["climate"]
     c = c[c["geo_level"] == "pma"].pivot(index="year", columns="variable", values="value")
     nature = tables["climate"].query("geo_level == 'pma' and variable == 'dju'").set_index("year")["nature"]
-    real = heating_degree_days(read_daily_temperature(
-        tiny_project.raw / "energie" / "temperature-quotidienne-regionale_hauts-de-france.csv")).set_index("year")
+    daily = read_daily_temperature(tiny_project.raw / "energie" / "temperature-quotidienne-regionale_hauts-de-france.csv")
+    real = heating_degree_days(daily).set_index("year")
     normal = real.loc[2016:2024, "dju"].mean()  # 2025 is incomplete (December absent): not in the normal
     assert normal == pytest.approx(2022.76, abs=0.01)
     assert list(c["dju_reference"]) == pytest.approx([normal] * len(c))
@@ -93,14 +95,29 @@ def test_real_degree_days_take_precedence_over_demonstration(tiny_project):
         assert nature[y] == "observed" and c.at[y, "dju"] == pytest.approx(real.at[y, "dju"])
         assert c.at[y, "climate_index"] == pytest.approx(real.at[y, "dju"] / normal)
     assert 2025 not in c.index
-    # 2013: demonstration 2 700 DJU (base 18) ÷ its normal 2 500 = 1,08, kept as the index of the year.
-    for y in range(2012, 2016):
-        assert nature[y] == "demonstration"
-    assert c.at[2013, "climate_index"] == pytest.approx(1.08)
-    assert c.at[2013, "dju"] == pytest.approx(1.08 * normal)
+    # 2013 from the national index, written out: the region's normal degree-days of each month of the season
+    # (mean of 2016–2024) × the national index of that month of 2013, times k, the ratio of the real degree-days
+    # to those so estimated over the years with both (2016–2020, 2022, 2023: 2021 and 2024 lack a month of the
+    # index in the public copy).
+    months = monthly_heating_degree_days(daily)
+    n_m = months.loc[months["year"].between(2016, 2024)].groupby("month")["dju"].mean()
+    idx = read_climate_severity_index(tiny_project.raw / "referentiels" / "prix-energie-et-indice-de-rigueur-mensuels.csv")
+    i = idx.set_index(["year", "month"])["index"]
+    w = {y: sum(i[(y, m)] * n_m[m] for m in n_m.index) for y in (2013, 2016, 2017, 2018, 2019, 2020, 2022, 2023)}
+    k = sum(real.at[y, "dju"] for y in w if y != 2013) / sum(w[y] for y in w if y != 2013)
+    assert k == pytest.approx(1.089, abs=0.001)
+    assert c.at[2013, "dju"] == pytest.approx(k * w[2013]) and c.at[2013, "dju"] == pytest.approx(2593.6, abs=0.1)
+    for y in (2012, 2013, 2014):
+        assert nature[y] == "estimated"
+    # 2015: demonstration 2 375 DJU (base 18) ÷ its normal 2 500 = 0,95, kept as the index of the year.
+    assert nature[2015] == "demonstration"
+    assert c.at[2015, "climate_index"] == pytest.approx(0.95)
+    assert c.at[2015, "dju"] == pytest.approx(0.95 * normal)
     # Missing days are counted, per year, in the table and in the build report.
     assert c.loc[2021:2024, "days_missing"].to_dict() == {2021: 1, 2022: 0, 2023: 3, 2024: 7}
-    assert any("degrés-jours : 2016–2024 réels" in n and "2012–2015 gardent" in n for n in report.precedence)
+    assert any("degrés-jours : 2012–2014 estimés d'après l'indice national" in n for n in report.precedence)
+    assert any("degrés-jours : 2016–2024 réels" in n and "2015 garde" in n for n in report.precedence)
+    assert any("indice 2015-01 illisible (« 01.janv »" in n for n in report.notes)
     assert any("2025 incomplet" in n for n in report.notes)  # a rule applied, stated: not a warning
     assert not any("2025 incomplet" in w for w in report.warnings)
     # The corrected consumption of a demonstration year stays demonstration, even with observed weather.

@@ -10,6 +10,7 @@ import pytest
 
 from pma_eval.errors import InputDataError
 from pma_eval.sources.weather import (HEATING_BASE_C, HEATING_SEASON_MONTHS, heating_degree_days,
+                                      national_index_degree_days, read_climate_severity_index,
                                       read_daily_temperature)
 
 from ..conftest import REPO
@@ -135,3 +136,76 @@ def test_the_layout_is_declared_once_and_recognised_from_its_header():
     assert (lay.id, lay.format, lay.theme) == ("odre_temperature_regionale", "temperature_quotidienne", "energie")
     df = read_daily_temperature(STORED)
     assert sorted(set(df["year"])) == list(range(2016, 2026))
+
+
+# --- The SDES national climate-severity index (INDRIG), for the years before the daily temperatures ----------
+
+NATIONAL = REPO / "data" / "raw" / "referentiels" / "prix-energie-et-indice-de-rigueur-mensuels.csv"
+
+
+def _national_rows(*prefixes: bytes) -> bytes:
+    """The two header rows of the stored SDES file, then its rows whose period starts with one of ``prefixes``,
+    byte for byte (CRLF, Windows-1252 data rows after a UTF-8 label row, as in the public copy)."""
+    rows = NATIONAL.read_bytes().split(b"\r\n")
+    return b"\r\n".join(rows[:2] + [r for r in rows[2:] if r.startswith(prefixes)] + [b";;;;;;;;;;;", b""])
+
+
+def test_national_index_real_rows_are_read_by_their_codes(tmp_path):
+    p = tmp_path / "indice.csv"
+    p.write_bytes(_national_rows(b"2012-", b"2015-01"))
+    df = read_climate_severity_index(p)
+    i = df.set_index(["year", "month"])["index"]
+    # Lines 145–156 of the stored file: 2012-12 « 0.929 » … 2012-01 « 0.913 »; June–September are 1.
+    assert i[(2012, 2)] == 1.485 and i[(2012, 1)] == 0.913 and i[(2012, 12)] == 0.929
+    assert [i[(2012, m)] for m in (6, 7, 8, 9)] == [1, 1, 1, 1]
+    # 2015-01 reads « 01.janv »: a spreadsheet's date for 1.1 or 1.01, left unknown, never guessed.
+    assert pd.isna(i[(2015, 1)])
+    assert df.attrs["unreadable"] == [("2015-01", "01.janv", df.loc[(df["year"] == 2015), "line"].iloc[0])]
+    assert len(df) == 13  # the trailing empty row is not a month
+
+
+def test_the_stored_national_file_and_its_unreadable_cells():
+    df = read_climate_severity_index(NATIONAL)
+    assert len(df) == 394 and (df["year"].min(), df["year"].max()) == (1992, 2024)  # 1992-01 to 2024-10
+    assert [u[0] for u in df.attrs["unreadable"]] == ["2021-11", "2015-01", "2009-01", "2005-11", "1998-11",
+                                                      "1993-11", "1993-03"]
+
+
+def test_a_national_index_text_that_is_not_a_spreadsheet_date_is_a_located_error(tmp_path):
+    p = tmp_path / "indice.csv"
+    p.write_bytes(_national_rows(b"2012-").replace(b"2012-02;1.485;", b"2012-02;n.d;", 1))
+    with pytest.raises(InputDataError) as exc:
+        read_climate_severity_index(p)
+    pb = exc.value.problems[0]
+    assert (pb.column, pb.value) == ("INDRIG", "n.d") and pb.line is not None
+
+
+def test_national_index_carried_to_the_region_by_hand():
+    """One calibration year (2016) whose regional monthly degree-days are written by hand, and the real
+    national index of 2016 and 2012 (stored file, lines 97–108 and 145–156).
+
+    W(2016) = 0,872×380 + 0,917×300 + 1,201×280 + 1,192×210 + 1,045×110 + 1,293×130 + 1,037×270 + 1,051×340
+            = 331,36 + 275,10 + 336,28 + 250,32 + 114,95 + 168,09 + 279,99 + 357,34 = 2 113,43
+    W(2012) = 0,913×380 + 1,485×300 + 0,784×280 + 1,302×210 + 0,986×110 + 1,066×130 + 1,008×270 + 0,929×340
+            = 346,94 + 445,50 + 219,52 + 273,42 + 108,46 + 138,58 + 272,16 + 315,86 = 2 120,44
+    k = 2 020 (real 2016) ÷ 2 113,43 = 0,95579 ; DJU(2012) = k × 2 120,44 = 2 026,70.
+    """
+    normal = {1: 380, 2: 300, 3: 280, 4: 210, 5: 110, 10: 130, 11: 270, 12: 340}  # sum 2 020
+    monthly = pd.DataFrame({"year": 2016, "month": list(normal), "dju": list(normal.values())})
+    yearly = pd.DataFrame({"year": [2016], "dju": [2020.0], "complete": [True]})
+    index = read_climate_severity_index(NATIONAL)
+    est, k, gaps = national_index_degree_days(index.loc[index["year"].isin([2012, 2015, 2016])], monthly, yearly)
+    assert k == pytest.approx(2020 / 2113.43)
+    d = est.set_index("year")["dju"]
+    assert d[2012] == pytest.approx(2026.70, abs=0.01)
+    assert d[2016] == pytest.approx(2020.0)  # the calibration year gives back its real degree-days
+    assert 2015 not in d.index  # January 2015 unreadable: no estimate, never a partial sum
+    assert list(gaps.index) == [2016] and gaps[2016] == pytest.approx(0.0)
+
+
+def test_the_national_index_layout_is_recognised_from_its_codes_row():
+    """The label row depends on the series chosen and is re-encoded in the copy: the codes row tells the layout."""
+    from pma_eval.sources.layouts import identify
+
+    lay = identify(NATIONAL)
+    assert (lay.id, lay.format, lay.theme) == ("sdes_indice_rigueur", "sdes_indice_rigueur", "referentiels")

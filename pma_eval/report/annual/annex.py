@@ -11,7 +11,7 @@ from ...evaluation.progress import RULE_FR
 from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import GLOSSARY, with_accents
-from ...sources.weather import DJU_CONVENTION, MISSING_DAYS_RULE
+from ...sources.weather import DJU_CONVENTION, MISSING_DAYS_RULE, NATIONAL_INDEX_RULE
 from ..blocks import Bullets, Table
 from ..context import ReportContext
 
@@ -49,7 +49,8 @@ METHODS = [
     "l'Agence ORE, thermor × écart de degrés-jours, donne le même résultat). Les objectifs de consommation sont "
     "jugés sur la consommation à climat normal quand elle couvre toute la série. Degrés-jours tirés des "
     f"températures quotidiennes : {DJU_CONVENTION} ; {MISSING_DAYS_RULE}. La normale est la moyenne des années "
-    "complètes de la même série (même base, même saison) ; une année qu'elle ne couvre pas garde l'indice de "
+    "complètes de la même série (même base, même saison). Avant ces années, les degrés-jours sont "
+    f"{NATIONAL_INDEX_RULE} (nature estimée) ; une année que ni l'une ni l'autre ne couvre garde l'indice de "
     "rigueur de son fichier annuel, porté à cette normale, avec sa nature.",
     "Renouvelables : production totale = électricité renouvelable + chaleur renouvelable et de récupération + "
     "biométhane injecté (formule de Territoires en Transitions) ; la part renouvelable de la consommation finale la "

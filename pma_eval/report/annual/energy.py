@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ... import charts, fmt
@@ -79,16 +81,27 @@ def degree_days_note(ctx: ReportContext) -> str:
     normal = c.loc[c["variable"] == "dju_reference"]
     missing = c.loc[(c["variable"] == "days_missing") & (c["value"] > 0)].sort_values("year")
     demo = sorted(c.loc[(c["variable"] == "dju") & (c["nature"] == "demonstration"), "year"])
+    national = c.loc[(c["variable"] == "dju") & (c["nature"] == "estimated")].sort_values("year")
     text = DJU_CONVENTION[:1].upper() + DJU_CONVENTION[1:]
     if len(normal):
         text += (f" ; {normal['source'].iloc[0]}, soit {fmt.number(normal['value'].iloc[0], 0)}\u00a0DJU")
     text += " ; jours manquants dans la saison de chauffe : " + (
         ", ".join(f"{int(r.year)} : {fmt.number(r.value, 0)}" for r in missing.itertuples())
         + " (chaque mois ramené à sa durée)" if len(missing) else "aucun")
+    if len(national):
+        ys = [int(y) for y in national["year"]]
+        gap = re.search(r"écart de l'estimation aux degrés-jours réels de (.+?)\)$", str(national["source"].iloc[0]))
+        text += (f" ; {_span(ys)} : estimés d'après l'indice national de rigueur climatique du SDES (INDRIG, France "
+                 "métropolitaine), porté à la normale régionale" + (f" (écart de {gap.group(1)} aux degrés-jours réels "
+                                                                    "des années où les deux existent)" if gap else ""))
     if demo:
-        text += (f" ; {demo[0]}–{demo[-1]} : indice de rigueur de démonstration porté à la même normale"
-                 if len(demo) > 1 else f" ; {demo[0]} : indice de rigueur de démonstration porté à la même normale")
+        text += f" ; {_span(demo)} : indice de rigueur de démonstration porté à la même normale"
     return text + "."
+
+
+def _span(years: list[int]) -> str:
+    """« 2012–2014 », or « 2015 » for one year."""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
 
 
 def degree_days_text(ctx: ReportContext) -> Text | None:
@@ -137,12 +150,19 @@ def climate_sentence(ctx: ReportContext) -> Text:
     nc = value(ctx, "conso_energie_finale_corrigee")[1]
     if n0 == "demonstration":  # the correction rests on invented degree-days: it shows the method only
         text += " Les degrés-jours sont de démonstration : cette correction illustre la méthode."
+    elif n0 == "estimated":  # before the region's daily temperatures: the national index, carried to the region
+        text += (f" Les degrés-jours de {ctx.year} sont estimés d'après l'indice national de rigueur climatique du "
+                 "SDES (France métropolitaine), porté à la normale de la région.")
     elif nc == "demonstration":  # real weather, but invented consumption or thermosensitive shares
         text += (" Les degrés-jours sont observés, mais la consommation ou ses parts thermosensibles sont de "
                  "démonstration : la consommation à climat normal l'est aussi.")
     if n > 0:
         rate = lambda s: (s[ctx.year] / s[first]) ** (1 / n) - 1  # noqa: E731
-        text += (f" Depuis {first}, la consommation réelle a évolué de {fmt.percent(rate(raw), 1, signed=True)} par an, "
+        n_first = value(ctx, "dju_chauffage", first)[1]
+        how = {"estimated": "estimés d'après l'indice national de rigueur du SDES",
+               "demonstration": "de démonstration"}.get(n_first)
+        text += (f" Depuis {first}" + (f" (degrés-jours de {first} {how})" if how else "")
+                 + f", la consommation réelle a évolué de {fmt.percent(rate(raw), 1, signed=True)} par an, "
                  f"la consommation corrigée du climat de {fmt.percent(rate(corr), 1, signed=True)} par an.")
     text += (" Les verdicts sur les objectifs de consommation portent sur la consommation corrigée des variations "
              "climatiques, comme le suivi national des objectifs ; la décomposition des émissions isole l'effet du climat.")
