@@ -97,4 +97,4 @@ bench-ci: install ## le banc national réduit (un dixième des communes), lancé
 	$(BIN)/python benchmarks/national.py --dixieme
 
 clean: ## supprimer les données construites et les rapports (pas .venv)
-	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/
+	rm -rf data/processed/*.parquet data/processed/manifest.json data/interim reports/*/

@@ -65,6 +65,24 @@ def once(config, tmp_path_factory, name: str, produce) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_read_cache(request, tmp_path_factory):
+    """One cache of raw-file readings for every project copy of the run and every xdist worker
+    (``pma_eval.build.readcache``): the twenty-odd builds of the suite read each shipped file once."""
+    import os
+
+    from pma_eval.build.readcache import ENV
+
+    if os.environ.get(ENV):
+        yield os.environ[ENV]
+        return
+    shared = hasattr(request.config, "workerinput")
+    base = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.getbasetemp()
+    os.environ[ENV] = str(base / "lectures")
+    yield os.environ[ENV]
+    del os.environ[ENV]
+
+
 @pytest.fixture(scope="session")
 def built_paths(request, tmp_path_factory) -> Paths:
     """Paths of a project copy whose data/processed has been built from the shipped raw data (read-only)."""

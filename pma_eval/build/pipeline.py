@@ -18,6 +18,7 @@ from . import steps
 from ..sources.registry import resolve_territories
 from .common import SIGNED_TABLES, REFERENCE_TABLES, TABLES, BuildReport, RawFile, hand_kept
 from .discover import discover, outside, read_raw, territory_of
+from .readcache import ReadCache
 from .reconcile import check_consistency
 from .write import inputs_fingerprint, is_current, write_processed
 
@@ -28,9 +29,11 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
     inventory's territories. Returns what was read by format, and the inventory rows."""
     problems: list[Problem] = []
     read: dict[str, list[tuple[RawFile, pd.DataFrame]]] = {}
+    cache = ReadCache(paths, territory)
     for f in files:
+        digest = sha256(f.path)
         try:
-            df = read_raw(f, territory)
+            df = cache.read(digest, f, lambda: read_raw(f, territory))
         except InputDataError as exc:
             problems.extend(exc.problems)
             continue
@@ -38,7 +41,7 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
         if df.attrs.get("outside", {}).get("rows") or df.attrs.get("unplaced", {}).get("rows"):
             report.extent[f.display] = {"hors_territoire": df.attrs.get("outside"),
                                         "sans_commune": df.attrs.get("unplaced")}
-        report.inputs.append({"path": display_path(f.path, paths.root), "sha256": sha256(f.path),
+        report.inputs.append({"path": display_path(f.path, paths.root), "sha256": digest,
                               "format": f.meta["format"], "nature": f.nature, "rows": int(len(df)),
                               **{k: f.meta.get(k) for k in ("title", "producer", "licence", "years", "caveats")}})
         changed = f.meta.get("sha256") and f.meta["sha256"] != report.inputs[-1]["sha256"]
@@ -70,6 +73,7 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
                                           for f, df in read.get("production_enr_chaleur_gaz", [])]
     if problems:
         raise InputDataError(problems)
+    cache.prune()
     return read, inventory
 
 

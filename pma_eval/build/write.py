@@ -23,20 +23,13 @@ def inputs_fingerprint(raw: Path, root: Path | None = None) -> str:
     package's own code and declarations (a changed reader or catalogue rebuilds too), the versions of the
     libraries that parse and compute, and the pseudonymisation key of the project (hashed, never stored)."""
     import hashlib
-    from importlib.metadata import PackageNotFoundError, version
 
     from ..activity.readers import configured_key
+    from .readcache import code_fingerprint
 
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(__version__.encode())
-    for base, pattern in ((Path(raw), "*"), (package, "*.py"), (package, "*.yml")):
-        for p in sorted(q for q in base.rglob(pattern) if q.is_file() and "__pycache__" not in q.parts):
-            h.update(f"{p.relative_to(base).as_posix()}\0{sha256(p)}\n".encode())
-    for lib in BUILD_LIBRARIES:
-        try:
-            h.update(f"{lib}=={version(lib)}\n".encode())
-        except PackageNotFoundError:
-            h.update(f"{lib} absent\n".encode())
+    h = hashlib.sha256(code_fingerprint().encode())
+    for p in sorted(q for q in Path(raw).rglob("*") if q.is_file()):
+        h.update(f"{p.relative_to(raw).as_posix()}\0{sha256(p)}\n".encode())
     key = configured_key(root)
     h.update(hashlib.sha256(f"pma-eval:{key}".encode()).digest() if key else b"sans cle")
     return h.hexdigest()

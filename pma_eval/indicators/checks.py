@@ -53,7 +53,7 @@ def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territo
             continue
         v = by_id.get(i.id, empty)
         com = v.loc[v["geo_level"] == "commune"].assign(epci=lambda d: d["geo_code"].map(c2e))
-        complete = com.groupby(["epci", "year"])["value"].agg(lambda s: s.notna().all())
+        complete = com["value"].notna().groupby([com["epci"], com["year"]]).all()
         sums = com.groupby(["epci", "year"])["value"].sum()
         epci = v.loc[v["geo_level"] == "epci"].set_index(["geo_code", "year"])["value"]
         j = pd.concat([sums.rename("c"), complete.rename("ok"), epci.rename("e")], axis=1, join="inner").dropna()
