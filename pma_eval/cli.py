@@ -116,7 +116,7 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_data_status(args: argparse.Namespace) -> int:
-    from .coverage import render_extent, render_plausibility, render_text
+    from .coverage import render_extent, render_parts, render_plausibility, render_text
     from .indicators import load_catalogue
     from .processed import load, load_territory, manifest
 
@@ -127,6 +127,10 @@ def cmd_data_status(args: argparse.Namespace) -> int:
     if implausible:
         _print("")
         _print(implausible)
+    parts = render_parts(m.get("parts") or [], load_territory(paths))
+    if parts:
+        _print("")
+        _print(parts)
     extent = render_extent(m.get("extent") or {})
     if extent:
         _print("")

@@ -52,4 +52,6 @@ class BuildReport:
     extent: dict[str, dict] = field(default_factory=dict)
     #: Values outside the catalogue's plausible range, kept (``indicators.plausibility_flags``).
     plausibility: list[dict] = field(default_factory=list)
+    #: EPCI and Pôle values with unknown parts: what is known of their communes (``reconcile.unknown_parts``).
+    parts: list[dict] = field(default_factory=list)
 

@@ -65,6 +65,6 @@ def write_processed(tables: dict[str, pd.DataFrame], report: BuildReport, proces
             report.outputs[name] = {"file": out.name, "rows": int(len(df)), "sha256": sha256(out)}
         manifest = {"pma_eval_version": __version__, "inputs_fingerprint": fingerprint, "inputs": report.inputs, "outputs": report.outputs,
                     "precedence": report.precedence, "notes": report.notes, "warnings": report.warnings, "extent": report.extent,
-                    "plausibility": report.plausibility}
+                    "plausibility": report.plausibility, "parts": report.parts}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return processed / "manifest.json"

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from ...coverage import IMPLAUSIBLE_REASON, RULES_FR, advice, extent_lines, matrix, plausibility_lines
+from ...coverage import IMPLAUSIBLE_REASON, RULES_FR, advice, extent_lines, matrix, parts_line, plausibility_lines
 from ...evaluation.progress import RULE_FR
 from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
@@ -201,4 +201,8 @@ def coverage_notes(ctx: ReportContext) -> Bullets:
     implausible = ([f"Valeurs hors de la plage plausible du catalogue, {IMPLAUSIBLE_REASON} : "
                     + " ; ".join(plausibility_lines(flags, ctx.territory, ctx.catalogue, shown=10)) + "."]
                    if flags else [])
-    return Bullets(out + extent_lines(extent) + implausible)
+    # the territory's incomplete sums of the year (read « au moins »): how much of its communes is known
+    parts = [f"Somme incomplète, à lire « au moins » : {parts_line(e, ctx.territory)}."
+             for e in ctx.manifest.get("parts") or [] if e["origin"] == "aggregate" and e["year"] == ctx.year
+             and (e["geo_level"], e["geo_code"]) == (ctx.geo_level, ctx.geo_code)]
+    return Bullets(out + extent_lines(extent) + implausible + parts)
