@@ -20,6 +20,7 @@ Rules
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .vocabulary import PCAET
@@ -170,13 +171,29 @@ def rule_text(geo_level: str, factor: float = PEER_POPULATION_FACTOR, pole_kinds
 def similar_communes(table: pd.DataFrame, code_insee: str, tolerance: float = 0.25) -> pd.DataFrame:
     """Communes of the same département whose population is within ± ``tolerance`` of the commune's
     (totals, per inhabitant), the commune excluded."""
+    return similar_communes_of(table, [code_insee], tolerance)[code_insee]
+
+
+def similar_communes_of(table: pd.DataFrame, codes, tolerance: float = 0.25) -> dict[str, pd.DataFrame]:
+    """:func:`similar_communes` for many communes at once: the table is filtered once, then each commune's
+    peers are one numpy mask (the fiches ask for 150 communes)."""
     tot = table.loc[(table["sector"] == "total") & (table["geo_level"] == "commune")]
-    me = tot.loc[tot["geo_code"] == code_insee]
-    if me.empty or pd.isna(me["population"].iloc[0]):
-        return tot.iloc[0:0]
-    p = float(me["population"].iloc[0])
-    return tot.loc[(tot["departement"] == me["departement"].iloc[0]) & (tot["geo_code"] != code_insee)
-                   & tot["population"].between(p * (1 - tolerance), p * (1 + tolerance))]
+    code = tot["geo_code"].to_numpy(dtype=object)
+    dep = tot["departement"].to_numpy(dtype=object)
+    pop = tot["population"].to_numpy(dtype=float)
+    first: dict[str, int] = {}
+    for i, c in enumerate(code):
+        first.setdefault(c, i)
+    out = {}
+    for c in codes:
+        i = first.get(c)
+        if i is None or np.isnan(pop[i]):
+            out[c] = tot.iloc[0:0]
+            continue
+        p = pop[i]
+        out[c] = tot.iloc[np.flatnonzero((dep == dep[i]) & (code != c)
+                                         & (pop >= p * (1 - tolerance)) & (pop <= p * (1 + tolerance)))]
+    return out
 
 
 #: Levels of the comparison rows published with the indicators (the Pôle's own EPCIs and communes are

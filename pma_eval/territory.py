@@ -9,6 +9,7 @@ part is never counted as zero: the aggregate is the sum of the known parts, flag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -84,11 +85,20 @@ class Territory:
         """French display name of a territory."""
         if geo_level == "pma":
             return PMA_NAME
-        if geo_level == "epci":
-            row = self.epcis.loc[self.epcis["epci_siren"] == geo_code]
-            return str(row["epci_sigle"].iloc[0]) if len(row) else geo_code
-        row = self.communes.loc[self.communes["code_insee"] == geo_code]
-        return str(row["nom"].iloc[0]) if len(row) else geo_code
+        return self._names.get(("epci" if geo_level == "epci" else "commune", geo_code), geo_code)
+
+    @cached_property
+    def _names(self) -> dict[tuple[str, str], str]:
+        """(level, code) → display name, made once (a fiche asks for a name a dozen times)."""
+        return {**{("epci", str(k)): str(v) for k, v in zip(self.epcis["epci_siren"], self.epcis["epci_sigle"])},
+                **{("commune", str(k)): str(v) for k, v in zip(self.communes["code_insee"], self.communes["nom"])}}
+
+    @cached_property
+    def _epci_members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for code, epci in zip(self.communes["code_insee"], self.communes["epci_siren"]):
+            out.setdefault(epci, []).append(code)
+        return out
 
     def name_after_de(self, geo_level: str, geo_code: str) -> str:
         """The name preceded by the right form of « de » : « du Pôle… », « de la CALL », « de Lens »."""
@@ -121,7 +131,7 @@ class Territory:
         if geo_level == "pma":
             return list(self.communes["code_insee"])
         if geo_level == "epci":
-            return list(self.communes.loc[self.communes["epci_siren"] == geo_code, "code_insee"])
+            return list(self._epci_members.get(geo_code, []))
         return [geo_code]
 
     def check_codes(self, codes: pd.Series | list[str]) -> tuple[list[str], list[str]]:

@@ -150,9 +150,9 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
     _, missing0 = incompleteness(ind, first)
     try:
         comparisons = load("comparisons_ges", paths)
-        comparisons = comparisons.loc[(comparisons["geo_level"] == "commune") & (comparisons["sector"] == "total")]
     except ConfigurationError:
         comparisons = None
+    peers = peer_sentences(comparisons, dict(zip(territory.communes["code_insee"], territory.communes["nom"])))
     out = []
     for c in territory.communes.itertuples():
         if codes and c.code_insee not in codes:
@@ -247,7 +247,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             map_png=base_maps[epci], map_svg=svg.locator_svg(rings[code], height),
             energy_rows=energy_rows,
             natures=", ".join(NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in shown),
-            sources=sources, demonstration="demonstration" in shown, peers=peer_sentence(comparisons, code, name),
+            sources=sources, demonstration="demonstration" in shown, peers=peers[code],
             incomplete=note, own_incomplete=not whole("ges_par_habitant") or not whole("ges_total")))
     return out
 
@@ -255,23 +255,34 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
 def peer_sentence(table: pd.DataFrame | None, code: str, name: str) -> str:
     """« En 2016, d'après l'inventaire observé du CITEPA, Lens émettait 3,9 t CO₂e par habitant ; les 12
     communes du Pas-de-Calais de taille voisine (de 24 000 à 40 000 habitants) : 5,1 en médiane. »"""
-    from ..comparisons import DEPARTEMENTS, similar_communes
+    return peer_sentences(table, {code: name})[code]
+
+
+def peer_sentences(table: pd.DataFrame | None, names: dict[str, str]) -> dict[str, str]:
+    """:func:`peer_sentence` of each commune of ``names`` (code → name), the comparison table read once."""
+    from ..comparisons import DEPARTEMENTS, similar_communes_of
 
     if table is None:
-        return ""
-    me = table.loc[(table["geo_level"] == "commune") & (table["geo_code"] == code) & (table["sector"] == "total")]
-    if me.empty or pd.isna(me["per_capita"].iloc[0]):
-        return ""
-    me = me.iloc[0]
-    others = similar_communes(table, code).dropna(subset=["per_capita"])
-    if len(others) < 3:
-        return ""
-    low, high = others["population"].min(), others["population"].max()
-    least = "" if bool(me["complete"]) else "au moins "
-    return (f"En {int(me['year'])}, d'après l'inventaire observé du CITEPA, {name} émettait {least}"
-            f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e par habitant ; les {len(others)} communes du "
-            f"{DEPARTEMENTS.get(me['departement'], me['departement'])} de taille voisine (de {fmt.number(low)} à "
-            f"{fmt.number(high)} habitants) : {fmt.number(float(others['per_capita'].median()), 1)} en médiane.")
+        return dict.fromkeys(names, "")
+    tot = table.loc[(table["geo_level"] == "commune") & (table["sector"] == "total")]
+    rows = tot.drop_duplicates("geo_code").set_index("geo_code")
+    peers = similar_communes_of(tot, list(names))
+    out = {}
+    for code, name in names.items():
+        out[code] = ""
+        if code not in rows.index or pd.isna(rows.at[code, "per_capita"]):
+            continue
+        me = rows.loc[code]
+        others = peers[code].dropna(subset=["per_capita"])
+        if len(others) < 3:
+            continue
+        low, high = others["population"].min(), others["population"].max()
+        least = "" if bool(me["complete"]) else "au moins "
+        out[code] = (f"En {int(me['year'])}, d'après l'inventaire observé du CITEPA, {name} émettait {least}"
+                     f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e par habitant ; les {len(others)} communes du "
+                     f"{DEPARTEMENTS.get(me['departement'], me['departement'])} de taille voisine (de {fmt.number(low)} "
+                     f"à {fmt.number(high)} habitants) : {fmt.number(float(others['per_capita'].median()), 1)} en médiane.")
+    return out
 
 
 def _q(v: float, unit: str, decimals: int) -> str:
