@@ -19,7 +19,7 @@ from ..sources.prices import ALL_SECTORS
 from ..territory import PMA_CODE, Territory, worst_nature
 from ..vocabulary import HEAT_GAS_VECTOR, POLLUTANTS, stored_unit
 from .common import ORE_TO_PCAET, BuildReport, RawFile
-from .reconcile import combine, emission_gaps, energy_member_gaps
+from .reconcile import combine, emission_gaps, energy_member_gaps, release_gaps
 
 Read = dict[str, list[tuple[RawFile, pd.DataFrame]]]
 
@@ -220,7 +220,7 @@ def energy(read: Read, inventory: list, territory: Territory, report: BuildRepor
         return None
     return combine(pd.concat(parts, ignore_index=True), ["year", "sector", "carrier"],
                    ["geo_level", "geo_code", "year", "carrier"], territory, report, "énergie",
-                   member_gaps=energy_member_gaps).assign(unit=stored_unit("MWh"))
+                   gaps=release_gaps, member_gaps=energy_member_gaps).assign(unit=stored_unit("MWh"))
 
 
 def air(inventory: list, territory: Territory, report: BuildReport) -> pd.DataFrame | None:

@@ -59,9 +59,28 @@ def networks_sentence(ctx: ReportContext) -> Text:
         if not rows.empty and not rows["complete"].all():
             text += " ; des énergies sans prix n'y sont pas comptées (minimum)"
         text += "." + ("" if nb == "observed" else " Prix moyens de démonstration." if nb == "demonstration" else "")
+        text += _heat_price_note(ctx, rows)
     else:
         text += f" La facture énergétique n'est pas calculée pour {ctx.year} : aucun prix moyen de l'énergie n'est connu pour cette année."
     return Text(text, "key-figure", frozenset(natures - {"secret"}))
+
+
+def _heat_price_note(ctx: ReportContext, bill: pd.DataFrame) -> str:
+    """Observed network heat priced at a demonstration price (no observed price of network heat is shipped): said,
+    with the price, so that a real delivery is not read as a real cost."""
+    e = ctx.energy
+    if e is None or bill.empty:
+        return ""
+    heat = e[(e["geo_level"] == ctx.geo_level) & (e["geo_code"] == ctx.geo_code) & (e["year"] == ctx.year)
+             & (e["carrier"] == "chaleur_reseau")]
+    priced = bill[bill["carrier"] == "chaleur_reseau"]
+    conso, cost = heat["value"].sum(min_count=1), priced["value"].sum(min_count=1)
+    if not (conso == conso and cost == cost and conso > 0) or "demonstration" not in set(priced["nature"]):
+        return ""
+    if "observed" not in set(heat["nature"]):
+        return ""
+    return (f" La chaleur livrée par les réseaux, observée, y est comptée au prix de démonstration de "
+            f"{fmt.number(cost / conso, 0)}\u00a0€/MWh : aucun prix réel de cette chaleur n'est fourni.")
 
 
 def _heat_sentence(ctx: ReportContext) -> str:
@@ -73,10 +92,13 @@ def _heat_sentence(ctx: ReportContext) -> str:
     heat = e[(e["geo_level"] == ctx.geo_level) & (e["geo_code"] == ctx.geo_code) & (e["carrier"] == "chaleur_reseau")]
     mine = heat[heat["year"] == ctx.year]
     total = mine["value"].sum(min_count=1)
+    # years of the series without any known delivery (no SDES release): unknown, never 0 (build.reconcile.release_gaps)
+    unknown = sorted(int(y) for y, v in heat.groupby("year")["value"].sum(min_count=1).items() if v != v)
     if not (total == total and total > 0):
         if heat["value"].gt(0).any():
-            return (f" Les livraisons des réseaux de chaleur ne sont pas connues pour {ctx.year} (aucune donnée de "
-                    "cette année).")
+            return (f" Les livraisons des réseaux de chaleur ne sont pas connues pour {ctx.year} (aucune livraison "
+                    "publiée par le SDES pour cette année) : la consommation totale de cette année est incomplète, "
+                    "hors réseaux de chaleur.")
         return ""
     minimum = "complete" in mine and not mine["complete"].all() or mine["nature"].eq("secret").any()
     natures = set(mine["nature"]) - {"secret"}
@@ -86,7 +108,27 @@ def _heat_sentence(ctx: ReportContext) -> str:
         text += " (total incomplet : une partie des livraisons est secrète ou manque)"
     if "demonstration" in natures:
         text += " (valeurs en partie de démonstration)" if len(natures) > 1 else " (valeur de démonstration)"
-    return text + "."
+    text += (". Leur part renouvelable ou de récupération n'est pas connue : elle demande le bouquet de chaque réseau, "
+             "saisi avec sa source")
+    text += "."
+    before = [y for y in unknown if y < ctx.year]
+    if before:
+        text += (f" Aucune livraison n'est publiée pour {_years(before)} : la consommation totale de ces années est "
+                 "incomplète (hors réseaux de chaleur) ; l'écart avec les années qui la comptent tient aux données, "
+                 "non à la consommation.")
+    return text
+
+
+def _years(years: list[int]) -> str:
+    """« 2012 à 2017, 2019 et 2021 »: runs of years in words."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]} et {r[1]}" if len(r) == 2 else f"{r[0]} à {r[-1]}" for r in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
 
 
 def bill_table(ctx: ReportContext) -> Table | None:
