@@ -258,3 +258,64 @@ def render_extent(extent: dict[str, dict]) -> str:
     """:func:`extent_lines` as a block of text for the terminal ('' when there is nothing to say)."""
     lines = extent_lines(extent)
     return ("Étendue des fichiers lus :\n" + "\n".join(f"  - {x}" for x in lines)) if lines else ""
+
+
+#: Incomplete sums cited one by one by ``data etat`` (all are in the manifest's ``parts``).
+SHOWN_PARTS = 20
+
+
+def _names(codes: list[str], territory, shown: int = 3) -> str:
+    names = [territory.name("commune", c) for c in codes[:shown]]
+    return ", ".join(names) + (f" et {fmt.count(len(codes) - shown, 'autre')}" if len(codes) > shown else "")
+
+
+def parts_line(e: dict, territory, years: str | None = None) -> str:
+    """« CALL, industrie…, électricité, 2022 : somme connue de 21 communes sur 36 ; inconnues : 15 cellules au
+    secret statistique (Ablain-Saint-Nazaire, Acheville, Avion et 12 autres) » — what an incomplete sum (read
+    « au moins ») knows of its communes (an entry of the manifest's ``parts``; ``years`` for several years
+    that say the same)."""
+    where = f"{e['where']}, {years or e['year']}"
+    unknown = []
+    if e["secret"]:
+        unknown.append(f"{fmt.count(len(e['secret']), 'cellule')} au secret statistique ({_names(e['secret'], territory)})")
+    if e["partial"]:
+        unknown.append(f"{fmt.count(len(e['partial']), 'commune')} à valeur incomplète ({_names(e['partial'], territory)})")
+    if e["absent"]:
+        unknown.append(f"{fmt.count(len(e['absent']), 'commune')} dont aucune source ne parle "
+                       f"({_names(e['absent'], territory)})")
+    if not unknown:  # the build knew the sum incomplete without naming its communes
+        return f"{where} : somme incomplète, des communes dont aucune source ne parle"
+    text = (f"{where} : somme connue de {fmt.count(e['known'], 'commune')} sur {e['members']} ; "
+            f"inconnue{'s' * (len(unknown) > 1 or len(e['secret'] + e['partial'] + e['absent']) > 1)} : "
+            + ", ".join(unknown))
+    if e.get("published") is not None:
+        text += (" ; la valeur publiée pour ce territoire, qui les comptait, n'est plus retenue depuis qu'une de ses "
+                 "communes est observée : la somme recalculée ne le peut pas")
+    return text
+
+
+def render_parts(parts: list[dict], territory, shown: int = SHOWN_PARTS) -> str:
+    """The incomplete sums of the manifest's ``parts`` (one line each, up to ``shown``) and one line counting the
+    published values that hold secret cells of their communes ('' when none)."""
+    groups: dict[tuple, list[dict]] = {}
+    for e in (e for e in parts if e["origin"] == "aggregate"):  # the years that say the same, in one line
+        same = (e["label"], e["where"], e["members"], e["known"], *map(tuple, (e["secret"], e["partial"], e["absent"])),
+                e.get("published") is None)
+        groups.setdefault(same, []).append(e)
+    sums = [(g[0], _ranges([e["year"] for e in g]).replace(",", ", ")) for g in groups.values()]
+    given = [e for e in parts if e["origin"] == "given" and e["secret"]]
+    lines = [parts_line(e, territory, years) for e, years in sums[:shown]]
+    if len(sums) > shown:
+        lines.append(f"… et {fmt.count(len(sums) - shown, 'autre')} (liste complète : data/processed/manifest.json, "
+                     "« parts »)")
+    if given:
+        e = max(given, key=lambda x: len(x["secret"]))
+        lines.append(f"{fmt.count(len(given), 'valeur publiée', 'valeurs publiées')} pour une agglomération "
+                     f"compte{'nt' * (len(given) > 1)} des cellules au secret statistique de ses communes : elle"
+                     f"{'s' * (len(given) > 1)} dépasse{'nt' * (len(given) > 1)} la somme des communes connues de la "
+                     f"part de ces cellules (par exemple {e['where']}, {e['year']} : {fmt.count(len(e['secret']), 'commune')} au "
+                     f"secret sur {e['members']})")
+    if not lines:
+        return ""
+    return "\n".join(["Sommes à parts inconnues (« au moins ») : ce qui est connu de leurs communes",
+                      *(f"  - {x}" for x in lines)])

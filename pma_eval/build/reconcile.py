@@ -46,6 +46,7 @@ def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Terr
        that EPCI; the Pôle is then recomputed from its EPCIs unless it is published too.
     """
     detail = "sector" if "sector" in keys else None
+    published = df.loc[(df["geo_level"] != "commune") & df["value"].notna(), ["geo_level", "geo_code", *keys, "value"]]
     df, notes = apply_precedence(df, scope, territory, detail)
     _refuse_overlaps(df, keys, territory, label)
     df = _demonstration_split_to_observed_total(df, keys, territory, report, label)
@@ -55,14 +56,18 @@ def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Terr
     if gaps is not None:
         communes = gaps(communes, territory)
     agg = territory.aggregate(communes, keys).assign(origin="aggregate")
+    absent = pd.DataFrame(columns=["geo_code", "year"])
     if member_gaps is not None:
         missing = member_gaps(communes, territory)
+        absent = missing.loc[missing["geo_level"] == "commune"].drop(columns="geo_level")
+        missing = missing.loc[missing["geo_level"] != "commune"]
         if not missing.empty:
             on = list(missing.columns)
             hit = agg[on].merge(missing.assign(_missing=True), on=on, how="left")["_missing"].notna().to_numpy()
             agg.loc[hit, "complete"] = False
     given = df.loc[df["geo_level"] != "commune"].assign(origin="given")
     if given.empty:
+        report.parts += unknown_parts(communes, agg, absent, published, keys, territory, label)
         return agg
     k = ["geo_level", "geo_code", *keys]
     for level in ("epci", "pma"):
@@ -102,7 +107,70 @@ def combine(df: pd.DataFrame, keys: list[str], scope: list[str], territory: Terr
             p_idx = pd.MultiIndex.from_frame(agg[k])
             agg = pd.concat([agg.loc[~p_idx.isin(pd.MultiIndex.from_frame(pma[k]))], pma], ignore_index=True)
     agg["complete"] = agg["complete"].fillna(True).astype(bool)
+    report.parts += unknown_parts(communes, agg, absent, published, keys, territory, label)
     return agg
+
+
+def unknown_parts(communes: pd.DataFrame, agg: pd.DataFrame, absent: pd.DataFrame, published: pd.DataFrame,
+                  keys: list[str], territory: Territory, label: str) -> list[dict]:
+    """How much an EPCI or Pôle value knows of its communes, for every value with unknown parts (issue 25,
+    points 6 and 7): an incomplete sum (« au moins »), and a value published for an EPCI whose communes have
+    secret cells (it holds them: the sum of the communes known is smaller).
+
+    Each entry: the value's territory and key in words (``where``, without the year), ``year``, ``origin`` (``aggregate`` or ``given``), ``members`` (its
+    communes), ``known`` (those whose value is known: neither secret, nor partial, nor absent), the INSEE codes
+    of the ``secret`` cells (statistical secrecy), of the ``partial`` values (a commune's own total that is a
+    minimum, or a sector the inventory lacks) and of the ``absent`` communes (no file speaks for them), the
+    ``value``, ``known_sum`` (the sum of the communes' known values) and ``published`` (a value published for
+    that EPCI and dropped because one of its communes is now observed: it held the secret cells, the recomputed
+    sum cannot).
+    """
+    if agg.empty or "complete" not in communes:
+        return []
+    k = [c for c in keys if c not in ("in_total", "year")]
+    com = communes.assign(_epci=communes["geo_code"].map(territory.commune_to_epci))
+    secret = com["nature"].eq("secret")
+    partial = ~secret & ~com["complete"].fillna(True).astype(bool)
+    group = ["_epci", *keys]
+    sums = com.groupby(group, dropna=False)["value"].sum(min_count=1)
+    lists = {kind: com.loc[mask].groupby(group, dropna=False)["geo_code"].agg(lambda s: sorted(set(s)))
+             for kind, mask in (("secret", secret), ("partial", partial))}
+    on = [c for c in absent.columns if c in keys]
+    away = (absent.assign(_epci=absent["geo_code"].map(territory.commune_to_epci))
+            .groupby(["_epci", *on])["geo_code"].agg(lambda s: sorted(set(s))) if len(absent) else pd.Series(dtype=object))
+    dropped = published.set_index(["geo_level", "geo_code", *keys])["value"] if len(published) else pd.Series(dtype=float)
+    dropped = dropped[~dropped.index.duplicated()]
+    out, by_epci = [], {}
+    rows = agg.loc[agg["geo_level"].isin(["epci", "pma"])].sort_values(["geo_level", "geo_code", *keys])
+    for r in rows.itertuples(index=False):
+        r = r._asdict()
+        key = tuple(r[c] for c in keys)
+        incomplete = r["origin"] == "aggregate" and not bool(r["complete"])
+        if r["geo_level"] == "epci":
+            found = {kind: set(lists[kind].get((r["geo_code"], *key), [])) for kind in lists}
+            found["absent"] = set(away.get((r["geo_code"], *(r[c] for c in on)), [])) if on else set()
+            if incomplete:
+                by_epci[(r["geo_code"], key)] = found
+            elif not (r["origin"] == "given" and found["secret"] | found["partial"]):
+                continue
+            known_sum = sums.get((r["geo_code"], *key))
+        elif incomplete:  # the Pôle: the unknown parts of its incomplete EPCI sums (a published EPCI holds its own)
+            found = {kind: set().union(*(f[kind] for (e, kk), f in by_epci.items() if kk == key))
+                     for kind in ("secret", "partial", "absent")}
+            known_sum = None
+        else:
+            continue
+        unknown = found["secret"] | found["partial"] | found["absent"]
+        members = len(territory.members(r["geo_level"], r["geo_code"]))
+        where = {"geo_level": r["geo_level"], "geo_code": r["geo_code"], **{c: r[c] for c in k}}
+        out.append({"label": label, "geo_level": r["geo_level"], "geo_code": r["geo_code"], "year": int(r["year"]),
+                    "where": _described(where, territory), "origin": r["origin"], "members": members,
+                    "known": members - len(unknown), **{kind: sorted(v) for kind, v in found.items()},
+                    "value": None if pd.isna(r["value"]) else float(r["value"]),
+                    "known_sum": None if known_sum is None or pd.isna(known_sum) else float(known_sum),
+                    "published": (float(dropped[(r["geo_level"], r["geo_code"], *key)]) if incomplete and
+                                  (r["geo_level"], r["geo_code"], *key) in dropped.index else None)})
+    return out
 
 
 
@@ -218,7 +286,8 @@ def release_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
 
 
 def energy_member_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataFrame:
-    """(geo_level, geo_code, year, carrier) aggregates that miss one of their communes.
+    """(geo_level, geo_code, year, carrier) aggregates that miss one of their communes, and those communes
+    (``geo_level`` ``commune``: what no file speaks for, named in the build's list of unknown parts).
 
     Electricity reaches every commune: a commune without any electricity value in a year that
     has electricity data is a gap. Another energy (gas, heat…) is expected in a commune that
@@ -237,7 +306,8 @@ def energy_member_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataF
         return pd.DataFrame(columns=["geo_level", "geo_code", "year", "carrier"])
     epci = missing.assign(geo_level="epci", geo_code=missing["geo_code"].map(territory.commune_to_epci))
     pma = missing.assign(geo_level="pma", geo_code=PMA_CODE)
-    return pd.concat([epci, pma], ignore_index=True)[["geo_level", "geo_code", "year", "carrier"]].drop_duplicates()
+    return pd.concat([missing.assign(geo_level="commune"), epci, pma],
+                     ignore_index=True)[["geo_level", "geo_code", "year", "carrier"]].drop_duplicates()
 
 
 
