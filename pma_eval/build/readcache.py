@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..checksum import sha256
+from ..atomic import atomic_file
 from ..config import Paths
+from .write import code_fingerprint
 
 ENV = "PMA_EVAL_CACHE"
 #: Bumped when the layout of a cache entry changes.
@@ -39,27 +40,6 @@ def folder(paths: Paths) -> tuple[Path | None, bool]:
     if value:
         return Path(value), False
     return paths.root / "data" / "interim" / "lectures", True
-
-
-def code_fingerprint() -> str:
-    """sha256 of the package's code and declarations and of the versions of the libraries that parse and compute:
-    what :func:`pma_eval.build.write.inputs_fingerprint` covers besides the raw files and the key."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from .. import __version__
-    from .write import BUILD_LIBRARIES
-
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(__version__.encode())
-    for pattern in ("*.py", "*.yml"):
-        for p in sorted(q for q in package.rglob(pattern) if q.is_file() and "__pycache__" not in q.parts):
-            h.update(f"{p.relative_to(package).as_posix()}\0{sha256(p)}\n".encode())
-    for lib in BUILD_LIBRARIES:
-        try:
-            h.update(f"{lib}=={version(lib)}\n".encode())
-        except PackageNotFoundError:
-            h.update(f"{lib} absent\n".encode())
-    return h.hexdigest()
 
 
 def entry_key(code: str, file_sha256: str, meta: dict, display: str, territory_digest: str) -> str:
@@ -93,11 +73,8 @@ class ReadCache:
             pass
         df = reader()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
+            with atomic_file(path) as tmp, open(tmp, "wb") as fh:  # whole or absent, also for two builds at once
                 pickle.dump(df, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)  # whole or absent, also when two builds write the same entry
         except OSError:
             pass  # a read-only or full disk costs speed, never the build
         return df
