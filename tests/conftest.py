@@ -130,16 +130,18 @@ def copy_of_build(built: Paths, root: Path) -> Paths:
     return get_paths(root)
 
 
-def run_into(built: Paths, root: Path, workers: int, fiches: bool = True) -> None:
+def run_into(built: Paths, root: Path, workers: int, fiches: bool = True, annual: list[str] | None = None) -> None:
     from pma_eval.publish.run import run_year
 
     console: list[str] = []
-    code = run_year(YEAR, copy_of_build(built, root), echo=console.append, workers=workers, fiches=fiches)
+    code = run_year(YEAR, copy_of_build(built, root), echo=console.append, workers=workers, fiches=fiches,
+                    annual=annual)
     (root / "console.json").write_text(json.dumps({"code": code, "console": console}, ensure_ascii=False))
 
 
-def _year_run(request, tmp_path_factory, built_paths, name: str, workers: int, fiches: bool = True) -> YearRun:
-    root = once(request.config, tmp_path_factory, name, lambda r: run_into(built_paths, r, workers, fiches))
+def _year_run(request, tmp_path_factory, built_paths, name: str, workers: int, fiches: bool = True,
+              annual: list[str] | None = None) -> YearRun:
+    root = once(request.config, tmp_path_factory, name, lambda r: run_into(built_paths, r, workers, fiches, annual))
     out = json.loads((root / "console.json").read_text())
     return YearRun(get_paths(root), out["code"], out["console"])
 
@@ -154,8 +156,10 @@ def year_run(request, tmp_path_factory, built_paths) -> YearRun:
 def year_rerun(request, tmp_path_factory, built_paths) -> YearRun:
     """The one second run of the test session, for byte identity: every step in turn on one process (another
     schedule), without the 150 fiches and the syntheses (rewritten in part by their own test: their cost
-    is the run's largest, and the code that writes them is the same for every commune)."""
-    return _year_run(request, tmp_path_factory, built_paths, "annee_bis", 1, fiches=False)
+    is the run's largest, and the code that writes them is the same for every commune), and with the annual
+    reports of the Pôle and of one EPCI only (the same notebook as the other two EPCIs'; the CAHC's is
+    rerun in a Jupyter kernel by the verify test)."""
+    return _year_run(request, tmp_path_factory, built_paths, "annee_bis", 1, fiches=False, annual=["PMA", "CALL"])
 
 
 @pytest.fixture

@@ -133,7 +133,7 @@ def default_workers() -> int:
 
 
 def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: bool = True,
-             workers: int | None = None, rebuild: bool = False) -> int:
+             workers: int | None = None, rebuild: bool = False, annual: list[str] | None = None) -> int:
     """Run every step for ``year`` (default: latest year with data) and return the exit code.
 
     The build comes first (skipped when ``data/processed`` was built from the same raw files, unless
@@ -141,7 +141,8 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     the fiches (in batches), the syntheses and the visuals run in ``workers`` processes (default: every
     core), the longest first. Every step writes its own folder atomically, so the files do not depend on
     the schedule. The console and ``execution.log`` list the steps in their fixed order, with the
-    process that ran each and its duration; the index comes last.
+    process that ran each and its duration; the index comes last. ``annual`` restricts the annual reports to
+    some of the territory's acronyms (default: the territory and each EPCI).
     """
     from ..build import build, build_if_needed
     from ..processed import checked_year
@@ -166,7 +167,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         try:
-            return _run_logged(year, paths, echo, fiches, workers, build_line, log, folder)
+            return _run_logged(year, paths, echo, fiches, workers, build_line, log, folder, annual)
         finally:
             log.removeHandler(handler)
             handler.close()
@@ -203,7 +204,8 @@ def _report_build_notes(paths: Paths, echo, log) -> None:
         echo(f"      … et {len(warnings) - SHOWN_BUILD_NOTES} autres avertissements (liste complète dans execution.log)")
 
 
-def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build_line: str, log, folder: Path) -> int:
+def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build_line: str, log, folder: Path,
+                annual: list[str] | None = None) -> int:
     """The steps of :func:`run_year` after the build, with ``log`` writing ``execution.log``."""
     from ..processed import load_territory
     from .fiches import BATCH
@@ -213,7 +215,7 @@ def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build
     _report_build_notes(paths, echo, log)
     territory = load_territory(paths)
     steps = [("export des indicateurs", "export", _step_export, (year, paths))]
-    for sigle in ["PMA", *territory.epcis["epci_sigle"]]:
+    for sigle in annual or ["PMA", *territory.epcis["epci_sigle"]]:
         name = territory.name(*territory.resolve(sigle))
         steps.append((f"rapport annuel {sigle}", "annual_pma" if sigle == "PMA" else "annual", _step_annual,
                       (year, sigle, name, paths)))
@@ -331,8 +333,11 @@ def _rewrite_visuals(params: dict, paths: Paths, out: Path) -> None:
 REWRITERS = {"fiches": _rewrite_fiches, "syntheses_epci": _rewrite_syntheses, "visuels": _rewrite_visuals}
 
 
-def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) -> int:
-    """Rerun the report described by a manifest in a temporary folder and compare the files."""
+def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print, engine: str = "pma_eval") -> int:
+    """Rerun the report described by a manifest in a temporary folder and compare the files.
+
+    ``engine``: where a report notebook runs again (:func:`pma_eval.publish.report.run_report`): in this process,
+    as the yearly run does, or ``"nbclient"``, in a Jupyter kernel, as an analyst runs it."""
     from .report import run_report
 
     paths = paths or get_paths()
@@ -350,7 +355,7 @@ def verify(manifest_path: str | Path, paths: Paths | None = None, echo=print) ->
         if m["rapport"] in REWRITERS:  # fiches, syntheses, visuals: written without a notebook
             REWRITERS[m["rapport"]](params, paths, out)
         else:
-            run_report(m["rapport"], params, title, paths, out_dir=out)
+            run_report(m["rapport"], params, title, paths, out_dir=out, engine=engine)
         again = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     diffs = [n for n in m.get("comparees_par_verify", []) if again["sorties"].get(n) != m["sorties"].get(n)]
     for state, names in compare_inputs(m["entrees"], again["entrees"]).items():

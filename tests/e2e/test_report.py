@@ -117,18 +117,26 @@ def test_exploratory_notebook_runs(built_paths, tmp_path, monkeypatch):
     assert "CABBALR" in text and "pente de Sen" in text
 
 
-def test_a_jupyter_kernel_gives_the_same_report_as_the_in_process_engine(year_run, tmp_path):
+def test_verify_reruns_a_report_in_a_jupyter_kernel_and_names_what_differs(year_run, tmp_path):
     """Issue 24: the yearly run executes the notebooks in its worker processes (engine « pma_eval »); the
     same notebook in a real Jupyter kernel (Papermill's nbclient engine, as an analyst runs it) publishes
-    byte-identical files."""
+    byte-identical files, which ``verify`` says; and ``verify`` names an output that differs from its
+    manifest. One rerun checks both: the manifest is given one output more, which the rerun cannot match."""
     import json
 
+    from pma_eval.publish.run import verify
+
     first = year_run.report("CAHC")
-    title = json.loads((first.folder / "manifest.json").read_text(encoding="utf-8"))["parametres"]["title"]
-    again = run_report("annual", {"year": 2023, "territoire": "CAHC"}, title, year_run.paths,
-                       out_dir=tmp_path / "noyau", engine="nbclient")
-    assert again.html.read_bytes() == first.html.read_bytes()
-    assert again.pdf.read_bytes() == first.pdf.read_bytes()
+    m = json.loads((first.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["parametres"]["year"] == 2023 and m["parametres"]["territoire"] == "CAHC"
+    assert {"rapport_annuel.html", "rapport_annuel.pdf"} <= set(m["comparees_par_verify"]) and m["bibliotheques"]["papermill"]
+    assert any(i["path"].endswith("igt_citepa_ges_communes_pma.csv") for i in m["entrees"])
+    tampered = dict(m, sorties={**m["sorties"], "fantome.html": "0" * 64},
+                    comparees_par_verify=[*m["comparees_par_verify"], "fantome.html"])
+    (tmp_path / "manifest.json").write_text(json.dumps(tampered), encoding="utf-8")
+    lines = []
+    assert verify(tmp_path / "manifest.json", year_run.paths, echo=lines.append, engine="nbclient") == 1
+    assert lines == ["sortie différente : fantome.html"]  # the HTML and the PDF from a kernel: byte-identical
 
 
 def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, year_run, tmp_path):
@@ -155,23 +163,6 @@ def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, y
     assert any(kept.glob("*.ipynb"))
     assert "cellule en échec injectée" in next(kept.glob("*.ipynb")).read_text(encoding="utf-8")
     assert {p.name: p.read_bytes() for p in ok.iterdir()} == before  # previous outputs untouched
-
-
-def test_manifest_and_verify(annual, year_run, tmp_path):
-    import json
-
-    from pma_eval.publish.run import verify
-
-    _, result = annual
-    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert m["parametres"]["year"] == 2023 and m["parametres"]["territoire"] == "PMA"
-    assert {"rapport_annuel.html", "rapport_annuel.pdf"} <= set(m["sorties"]) and m["bibliotheques"]["papermill"]
-    assert any(i["path"].endswith("igt_citepa_ges_communes_pma.csv") for i in m["entrees"])
-    tampered = dict(m, sorties={**m["sorties"], "rapport_annuel.html": "0" * 64})
-    (tmp_path / "manifest.json").write_text(json.dumps(tampered), encoding="utf-8")
-    lines = []
-    assert verify(tmp_path / "manifest.json", year_run.paths, echo=lines.append) == 1
-    assert lines == ["sortie différente : rapport_annuel.html"]
 
 
 def test_verify_compares_inputs_by_path_not_by_position():

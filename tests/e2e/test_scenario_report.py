@@ -296,17 +296,22 @@ def test_yearly_run_with_a_failing_notebook_exits_1_and_exports_nothing_for_it(b
     from ..conftest import copy_of_build
 
     project = copy_of_build(built_paths, tmp_path / "projet")
-    nb_path = project.notebooks / "reports" / "annual_evaluation.ipynb"
-    nb = nbformat.read(nb_path, as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('cellule en échec injectée')"))
-    nbformat.write(nb, nb_path)
+    for name in ("annual_evaluation", "prospective_scenarios"):  # both notebooks fail early (fast)
+        nb_path = project.notebooks / "reports" / f"{name}.ipynb"
+        nb = nbformat.read(nb_path, as_version=4)
+        nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('cellule en échec injectée')"))
+        nbformat.write(nb, nb_path)
     monkeypatch.setenv("PMA_EVAL_ROOT", str(project.root))
     assert main(["run", "--year", "2023", "--sans-fiches"]) == 1
     year = project.reports / "2023"
     assert len(list((year / "_echecs").glob("rapport_annuel_*.ipynb"))) == 4
+    assert (year / "_echecs" / "rapport_prospective_PMA.ipynb").exists()
     assert not list(year.glob("*/rapport_annuel.html"))  # no annual report exported
-    assert (year / "prospective" / "PMA" / "rapport_prospective.pdf").exists()  # the others still are
-    assert "échec" in (year / "execution.log").read_text(encoding="utf-8")
+    assert not (year / "prospective" / "PMA").exists()
+    # the steps without a notebook still ran: exports and visuals
+    assert (year / "indicateurs_2023_pole_et_epci.xlsx").exists() and (year / "visuels" / "chiffres_cles_a4.pdf").exists()
+    log = (year / "execution.log").read_text(encoding="utf-8")
+    assert log.count(" : échec : ") == 5 and "rapport de prospective PMA : échec" in log
 
 
 @pytest.mark.slow  # executes a report notebook
