@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextvars
 import csv
+import gzip
 import io
 import re
 import unicodedata
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +70,25 @@ def _check_bytes(data: bytes, name: str) -> None:
                                       "(fichier binaire, tronqué ou mal enregistré ?)", line=line)])
 
 
+def file_bytes(path: str | Path, name: str | None = None) -> bytes:
+    """The bytes of a file, decompressed when its name ends in ``.gz`` (the national reference is stored gzipped
+    and read as it is); a damaged or truncated archive is refused with its name."""
+    path = Path(path)
+    data = path.read_bytes()
+    if path.suffix.lower() != ".gz":
+        return data
+    try:
+        return gzip.decompress(data)
+    except gzip.BadGzipFile:
+        why = "ce n'est pas une archive gzip (nom en .gz mais contenu non compressé ?)"
+    except EOFError:
+        why = "archive gzip tronquée (copie ou téléchargement incomplet)"
+    except (OSError, zlib.error):
+        why = "archive gzip abîmée (données compressées ou somme de contrôle invalides)"
+    raise InputDataError([Problem(name or str(path), why + " : restaurez le fichier tel qu'il a été décrit "
+                                  "(sha256 de son .meta.yml)")])
+
+
 def _encoding(data: bytes, name: str) -> str:
     for enc in ENCODINGS:
         try:
@@ -79,7 +100,7 @@ def _encoding(data: bytes, name: str) -> str:
 
 
 def _decode(path: Path, name: str | None = None) -> str:
-    data = path.read_bytes()
+    data = file_bytes(path, name)
     _check_bytes(data, name or str(path))
     return data.decode(_encoding(data, name or str(path)))
 
@@ -148,7 +169,7 @@ def read_csv_fast(path: str | Path, display: str | None = None) -> pd.DataFrame:
 
     path = Path(path)
     name = display or str(path)
-    data = path.read_bytes()
+    data = file_bytes(path, name)
     _check_bytes(data, name)
     if not data.strip():
         raise InputDataError([Problem(name, "fichier vide")])
@@ -220,7 +241,7 @@ def read_xlsx_text(path: str | Path, sheet: str | int = 0, display: str | None =
 
 def read_any(path: str | Path, display: str | None = None, sheet: str | int = 0, fast: bool = False,
              allow_empty: bool = False) -> pd.DataFrame:
-    """CSV/TXT or XLSX by extension; ``fast`` takes the columnar reader for national-size CSV files;
+    """CSV/TXT (also gzipped: ``.csv.gz``) or XLSX by extension; ``fast`` takes the columnar reader for national-size CSV files;
     ``allow_empty`` accepts a CSV of a header only (a template not yet filled)."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
