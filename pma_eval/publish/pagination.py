@@ -6,22 +6,29 @@ WeasyPrint's layout tree, not a public API — pinned by ``requirements.lock``) 
 
 - a body row (``tr`` outside a repeated header) whose boxes appear on two pages;
 - a page whose last laid-out block is a heading (``h2``, ``h3``) or a table caption;
-- a page more than half empty although nothing forced the break after it (a ``break-after: page`` or
+- a page more than a third empty although nothing forced the break after it (a ``break-after: page`` or
   ``break-before: page``, as after the cover and the contents): the next block was kept whole and did not
-  fit (issue 23, point 20: pages left half empty before a section, a table kept whole);
+  fit (issue 23, point 20: pages left half empty before a section, a table kept whole, a tall chart);
 - a last page that holds only the end of what the page before began (the last row of a table, the last
   lines of a paragraph) on less than a tenth of its height.
+
+:func:`place_figures` lays a report out as the PDF prints it: a chart that did not fit at the foot of a page
+left more than a third empty moves after the paragraph or small table that follows it (as a float would, the
+text fills the page and the chart opens the next), or, where nothing follows it in its section, is drawn
+smaller, down to :data:`MIN_SCALE`, to fit. The checks above read that layout.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 #: Blocks whose position decides what a page ends with.
 LAST_BLOCKS = ("h2", "h3", "p", "tr", "figure", "li", "caption", "img")
 ORPHANS = ("h2", "h3", "caption")
-#: A page filled below this share of its height, with no forced break after it, is more than half empty.
-HALF_EMPTY = 0.5
+#: A page filled below this share of its height, with no forced break after it, is left too empty: more than a
+#: third of it is blank before a block that did not fit.
+MIN_FILLED = 2 / 3
 #: A last page filled below this share, with only the end of the page before's last block, is a waste.
 LAST_PAGE_MIN = 1 / 10
 FORCED = ("page", "left", "right", "recto", "verso")
@@ -88,13 +95,13 @@ def _what(elements, before: set[int]) -> str:
 
 
 def half_empty_pages(document) -> list[str]:
-    """French descriptions of the pages of a rendered WeasyPrint ``document`` left half empty before a block that
-    did not fit, and of a last page that holds only the end of the page before's last block."""
+    """French descriptions of the pages of a rendered WeasyPrint ``document`` left more than a third empty before a
+    block that did not fit, and of a last page that holds only the end of the page before's last block."""
     pages = [p._page_box for p in document.pages]
     problems = []
     for number, (page_box, next_box) in enumerate(zip(pages, pages[1:] + [None]), start=1):
         filled = _filled(page_box)
-        if next_box is not None and filled < HALF_EMPTY and not _forced_break(page_box, next_box):
+        if next_box is not None and filled < MIN_FILLED and not _forced_break(page_box, next_box):
             here = {id(e) for _, e in _elements(page_box)}
             problems.append(f"page {number} : remplie à {filled:.0%} seulement, le bloc suivant n’y tenait pas "
                             f"(« {_what(_elements(next_box), here)} »)")
@@ -108,11 +115,9 @@ def half_empty_pages(document) -> list[str]:
 
 
 def layout_problems(html: str, base_url: str | Path | None = None) -> list[str]:
-    """French descriptions of the split rows, orphan headings and half-empty pages of ``html`` laid out on A4
-    pages."""
-    import weasyprint
-
-    doc = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None).render()
+    """French descriptions of the split rows, orphan headings and too empty pages of ``html`` laid out on A4
+    pages as the PDF prints it (charts placed by :func:`place_figures`)."""
+    _, doc = place_figures(html, base_url)
     pages_of_row: dict[int, tuple[object, set[int]]] = {}
     problems = []
     for number, page in enumerate(doc.pages, start=1):
@@ -130,3 +135,115 @@ def layout_problems(html: str, base_url: str | Path | None = None) -> list[str]:
         if len(pages) > 1:
             problems.append(f"pages {min(pages)}-{max(pages)} : ligne de tableau coupée (« {_text(element)} »)")
     return problems + half_empty_pages(doc)
+
+
+#: The smallest scale of a chart drawn smaller to fit the foot of a page: its smallest text (8 pt, shown across the
+#: text width at 95 %) prints at 5,7 pt at least, the size of a map's notes.
+MIN_SCALE = 0.75
+#: Blocks of a report's flow, in the HTML the report blocks render (``report/templates/blocks.html.j2``).
+_FLOW_TAGS = ("h2", "h3", "h4", "p", "ul", "ol", "figure", "table")
+_FIGURE = re.compile(r'<figure class="pma-figure"[^>]*>.*?</figure>', re.S)
+#: The next block of the flow after a chart, as the HTML string holds it, and where each kind ends.
+_NEXT_BLOCK = re.compile(r'<(p|ul|ol|h[1-6]|figure|div class="pma-table-block[^"]*")[\s>]')
+_BLOCK_END = {"p": "</p>", "ul": "</ul>", "ol": "</ol>", "div": "</table></div>"}
+#: Safety margin kept free at the foot of a page when a chart is drawn smaller to fit there [px, CSS].
+_SLACK = 8
+
+
+def _flow_blocks(page_box, before: set[int]):
+    """(box, element) of the flow's blocks starting on a page, in order: headings, paragraphs, lists, charts,
+    tables — not what continues from the page before, nor what a chart or table holds."""
+    out, inside = [], set()
+    for box, element in _elements(page_box):
+        if id(element) in inside:
+            continue
+        if box.element_tag in ("figure", "table"):
+            inside |= {id(e) for e in element.iter()} - {id(element)}
+        if box.element_tag in _FLOW_TAGS and id(element) not in before:
+            out.append((box, element))
+    return out
+
+
+def _is_figure(element) -> bool:
+    return element.tag == "figure" and "pma-figure" in (element.get("class") or "").split()
+
+
+def _moves(document) -> dict[int, tuple[str, float]]:
+    """What to change for each chart that did not fit after a page left more than a third empty: its index among
+    the report's charts → (« move », 0) to move it after the block that follows it, or (« scale », factor)."""
+    pages = [p._page_box for p in document.pages]
+    figures: list[int] = []  # the charts' elements, in document order (a chart is never split across pages)
+    for page_box in pages:
+        for _, element in _elements(page_box):
+            if _is_figure(element) and id(element) not in figures:
+                figures.append(id(element))
+    out = {}
+    for page_box, next_box in zip(pages, pages[1:]):
+        filled = _filled(page_box)
+        if filled >= MIN_FILLED or _forced_break(page_box, next_box):
+            continue
+        blocks = _flow_blocks(next_box, {id(e) for _, e in _elements(page_box)})
+        heading = blocks[0][0] if blocks and blocks[0][0].element_tag in ("h2", "h3", "h4") else None
+        rest = blocks[1:] if heading is not None else blocks
+        if not rest or not _is_figure(rest[0][1]) or rest[0][1].get("data-placed") == "réduite":
+            continue
+        box, element = rest[0]
+        free = (1 - filled) * page_box.height - _SLACK
+        following = rest[1] if len(rest) > 1 and not element.get("data-placed") else None  # moved once at most
+        if following is not None and (following[0].element_tag in ("p", "ul", "ol")
+                                      or (following[0].element_tag == "table"
+                                          and following[0].margin_height() <= free)):
+            out[figures.index(id(element))] = ("move", 0.0)
+            continue
+        image = next((b for b, _ in _walk(box) if getattr(b, "element_tag", None) == "img"), None)
+        if image is None:
+            continue
+        needed = box.margin_height() + (heading.margin_height() if heading is not None else 0)
+        scale = 1 - (needed - free) / image.height
+        if MIN_SCALE <= scale < 1:
+            out[figures.index(id(element))] = ("scale", scale)
+    return out
+
+
+def _apply(html: str, moves: dict[int, tuple[str, float]]) -> str:
+    """``html`` with the charts moved or drawn smaller as :func:`_moves` says, from the last chart up (the
+    positions of the charts before it stay valid)."""
+    found = list(_FIGURE.finditer(html))
+    for index in sorted(moves, reverse=True):
+        kind, scale = moves[index]
+        figure = found[index]
+        if kind == "scale":
+            shrunk = figure.group(0).replace(
+                "<img ", f'<img style="width: {scale:.0%}; display: block; margin: 0 auto" ', 1)
+            shrunk = re.sub(r'<figure class="pma-figure"( data-placed="[^"]*")?',
+                            '<figure class="pma-figure" data-placed="réduite"', shrunk, count=1)
+            html = html[:figure.start()] + shrunk + html[figure.end():]
+            continue
+        block = _NEXT_BLOCK.search(html, figure.end())
+        tag = block.group(1).split()[0] if block else ""
+        if tag not in _BLOCK_END:
+            continue
+        end = html.index(_BLOCK_END[tag], block.end()) + len(_BLOCK_END[tag])
+        moved = figure.group(0).replace('<figure class="pma-figure"', '<figure class="pma-figure" data-placed="déplacée"', 1)
+        html = html[:figure.start()] + html[figure.end():end] + moved + html[end:]
+    return html
+
+
+def place_figures(html: str, base_url: str | Path | None = None, passes: int = 4, **options):
+    """``html`` with its charts placed for print, and its WeasyPrint document laid out on A4 pages: a chart that
+    does not fit below a page left more than a third empty moves after the paragraph, list or small table
+    that follows it (which fills the page), or is drawn smaller to fit there (not below :data:`MIN_SCALE`).
+    A chart is placed once (``data-placed`` marks it); ``passes`` layouts at most. ``options`` go to WeasyPrint's ``render``."""
+    import weasyprint
+
+    url = str(base_url) if base_url else None
+    document = weasyprint.HTML(string=html, base_url=url).render(**options)
+    if len(_FIGURE.findall(html)) != html.count("<figure"):  # charts this module does not know: left as they are
+        return html, document
+    for _ in range(passes - 1):
+        moves = _moves(document)
+        if not moves:
+            break
+        html = _apply(html, moves)
+        document = weasyprint.HTML(string=html, base_url=url).render(**options)
+    return html, document

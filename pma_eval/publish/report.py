@@ -275,16 +275,18 @@ def for_print(html_text: str) -> str:
 
 
 def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Path:
-    """A4 PDF of the report HTML with WeasyPrint (charts as their print PNG, :func:`for_print`)."""
-    import weasyprint
-
+    """A4 PDF of the report HTML with WeasyPrint (charts as their print PNG, :func:`for_print`), a chart that
+    would leave a page more than a third empty placed after the text that follows it
+    (:func:`pma_eval.publish.pagination.place_figures`)."""
     from ..xlsx import pin_source_date_epoch
+    from .pagination import place_figures
 
     pin_source_date_epoch()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # PDF/UA-1: tagged PDF (structure tree, language), rendered identically to the plain variant here.
-    weasyprint.HTML(string=for_print(html_text), base_url=base_url).write_pdf(target, pdf_variant="pdf/ua-1")
+    _, document = place_figures(for_print(html_text), base_url, pdf_variant="pdf/ua-1")
+    document.write_pdf(target, pdf_variant="pdf/ua-1")
     return target
 
 

@@ -191,3 +191,47 @@ def test_the_phone_style_shows_charts_at_their_natural_size_and_scrolls_them_in_
     assert "figure.pma-figure { overflow-x: auto; }" in narrow
     assert "figure.pma-figure img { width: auto; max-width: none; }" in narrow
     assert "figure.pma-figure img { width: 100%;" in CSS  # elsewhere, and in print, across the text width
+
+
+def _chart(height_px: int) -> str:
+    """A report chart block of a given printed height: a PNG as wide as the text (643 px) and ``height_px`` high."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (643, height_px), "#6a9bc3").save(buf, format="PNG")
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'<figure class="pma-figure"><img src="data:image/png;base64,{png}" alt="Courbes."/>'
+            "<figcaption>Légende.</figcaption></figure>")
+
+
+def test_a_chart_that_does_not_fit_moves_after_the_paragraph_that_follows_it():
+    from pma_eval.publish.pagination import place_figures
+
+    # a page of A4 with 2 cm margins holds ≈ 970 px of text height: 25 lines fill half of it, the chart (600 px)
+    # does not fit below them, the paragraph after it does
+    body = (f"<main><p>{_lines(25)}</p><h3>Comparaison</h3>{_chart(600)}<p>{_lines(12, 'suite')}</p>"
+            f"<h2>Section suivante</h2><p>{_lines(5)}</p></main>")
+    html = _page(CSS, body)
+    assert half_empty_pages(weasyprint.HTML(string=html).render()) != []  # kept in place: flagged
+    placed, doc = place_figures(html)
+    assert layout_problems(html) == []
+    # the heading stays with the paragraph on page 1, the chart opens page 2 after it
+    assert placed.index("suite 11") < placed.index('data-placed="déplacée"') < placed.index("Section suivante")
+    assert len(doc.pages) == 2
+
+
+def test_a_chart_followed_by_a_heading_is_drawn_smaller_to_fit_but_never_below_min_scale():
+    from pma_eval.publish.pagination import MIN_SCALE, place_figures
+
+    def laid_out(height_px):
+        body = f"<main><p>{_lines(25)}</p><h3>Carte</h3>{_chart(height_px)}<h2>Suite</h2><p>{_lines(5)}</p></main>"
+        return place_figures(_page(CSS, body))
+
+    placed, _ = laid_out(440)  # ≈ 15 % too tall for the foot of page 1: drawn at ≈ 85 %
+    scale = int(re.search(r'<img style="width: (\d+)%', placed).group(1)) / 100
+    assert 'data-placed="réduite"' in placed and MIN_SCALE <= scale < 1
+    assert layout_problems(_page(CSS, placed)) == []
+    placed, _ = laid_out(700)  # would need half its size: left as it is, and the checker says so
+    assert "data-placed" not in placed and layout_problems(_page(CSS, placed)) != []
