@@ -93,6 +93,10 @@ class Statement:
         return short + ratio
 
 
+#: Units that count whole things (inhabitants, installations, delivery points): their paces are whole numbers.
+COUNTED = frozenset({"hab", "installations", "points de livraison", "nombre"})
+
+
 def pace_text(unit: str, slope: float, signed: bool = True) -> str:
     """A pace in the display unit per year: « −70,2 kt CO₂e/an », « +0,54 point/an » (a share)."""
     if slope is None or slope != slope:
@@ -101,7 +105,9 @@ def pace_text(unit: str, slope: float, signed: bool = True) -> str:
         return _sig(slope, 2, signed) + "\u00a0point" + ("s" if abs(slope) >= 2 else "") + "/an"
     u = UNITS[unit]
     x, shown = slope * u.factor, u.display
-    if u.decimals == 0 and u.factor == 1 and abs(x) >= 10:  # people, installations: whole numbers
+    if unit in COUNTED:  # people, installations: whole numbers (« −43 hab/an », never « −42,7 hab/an »)
+        if abs(x) < 0.5:
+            return f"moins d’un\u00a0{shown}/an" if shown else "moins d’un par an"
         return fmt.number(x, 0, signed=signed) + (f"\u00a0{shown}" if shown else "") + "/an"
     if abs(x) < 1 and u.factor != 1:  # −4 t CO₂e/an rather than −0,004 kt CO₂e/an
         x, shown = slope, unit

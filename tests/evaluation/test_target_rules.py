@@ -142,3 +142,13 @@ def test_verdict_rows_carry_eurostats_ratio_as_a_cross_check():
     assert v["eurostat_ratio"] == pytest.approx(((3136 / 3487) ** 0.2 - 1) / ((2441 / 3487) ** (1 / 12) - 1), rel=1e-3)
     assert v["eurostat_category"] == "moderate_progress"
     assert v["observed_slope"] == pytest.approx(-351 / 5) and v["required_slope"] == pytest.approx((2440.9 - 3487) / 12)
+
+
+def test_a_population_pace_is_in_whole_inhabitants():
+    from pma_eval.report.statement import pace_text
+
+    # Isbergues 2012–2023 by hand: −469 inhabitants in 11 years = −42,6 hab/an → « −43 hab/an »
+    assert pace_text("hab", -469 / 11) == "−43\u00a0hab/an"
+    assert pace_text("hab", -70 / 11) == "−6\u00a0hab/an"  # Ferfay: −6,36 → −6, no decimal under 10 either
+    assert pace_text("hab", 2 / 11) == "moins d’un\u00a0hab/an"
+    assert pace_text("installations", 3.4) == "+3\u00a0installations/an"
