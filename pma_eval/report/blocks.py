@@ -254,6 +254,16 @@ class Table(Block):
         return out
 
 
+def _title(fig) -> str:
+    """The title a chart shows: its figure title, else its first axes' title."""
+    if fig is None:
+        return ""
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        return suptitle.get_text()
+    return next((t for ax in fig.get_axes() for loc in ("left", "center", "right") if (t := ax.get_title(loc))), "")
+
+
 @dataclass(repr=False)
 class Figure(Block):
     """A chart: ``fig`` (matplotlib), ``alt`` (text alternative), ``caption``, ``data`` (what it draws)."""
@@ -271,7 +281,11 @@ class Figure(Block):
 
     def __post_init__(self):
         """A figure showing demonstration values says so on the image (every copy ``make`` draws too)
-        and in its text alternative; one showing observed values only says that in its alternative."""
+        and in its text alternative; one showing observed values only says that in its alternative. The
+        chart's title, typeset as on the image, opens its text alternative (a screen reader reads it too)."""
+        title = " ".join(typeset(t).split()) if (t := _title(self.fig)) else ""
+        if title and title.rstrip(".") not in typeset(self.alt):
+            self.alt = f"{title.rstrip('.')}. {self.alt}"
         if self.natures == frozenset({"observed"}) and "données observées" not in self.alt.lower():
             self.alt = f"{self.alt} Données observées."
         if "demonstration" not in self.natures:

@@ -174,7 +174,7 @@ def test_charts_are_svg_on_screen_and_png_in_print(figure):
     assert "<picture" not in screen and "image/png" not in screen and "image/svg+xml" in screen
     assert "<picture" not in printed and "image/svg+xml" not in printed and "image/png" in printed
     for out in (screen, printed):
-        assert re.search(r'<img src="data:image/[^"]+" alt="Histogramme\u00a0: 3 504', out)
+        assert re.search(r'<img src="data:image/[^"]+" alt="Émissions de gaz à effet de serre\. Histogramme\u00a0: 3 504', out)
     svg = base64.b64decode(re.search(r"svg\+xml;base64,([^\"]+)", screen).group(1)).decode("utf-8")
     # text kept as text, in the printed font with its nearest fallback; no date, no six-decimal coordinates
     assert ">Émissions de gaz à effet de serre</text>" in svg and "<metadata>" not in svg
@@ -235,3 +235,17 @@ def test_a_chart_followed_by_a_heading_is_drawn_smaller_to_fit_but_never_below_m
     assert layout_problems(_page(CSS, placed)) == []
     placed, _ = laid_out(700)  # would need half its size: left as it is, and the checker says so
     assert "data-placed" not in placed and layout_problems(_page(CSS, placed)) != []
+
+
+def test_the_text_alternative_opens_with_the_chart_title_typeset_as_on_the_image():
+    from pma_eval.charts import house_style, new_figure
+
+    with house_style():
+        fig, ax = new_figure((6.0, 3.0))
+        ax.bar(["2012", "2023"], [3504, 2790])
+        ax.set_title("Émissions de l'Artois\n(kt CO2e)")  # a notebook's title: straight apostrophe, two lines
+    block = Figure(fig, "Histogramme : 3 504 kt en 2012, 2 790 en 2023.", "Émissions")
+    assert block.alt.startswith("Émissions de l’Artois (kt CO2e). Histogramme")
+    assert re.search(r'alt="Émissions de l’Artois \(kt CO2e\)\. Histogramme\u00a0: 3 504', block.html())
+    again = Figure(block.fig, block.alt, "Émissions")  # said once, never twice
+    assert again.alt.count("Émissions de l’Artois") == 1
