@@ -26,9 +26,15 @@ from pathlib import Path
 #: Blocks whose position decides what a page ends with.
 LAST_BLOCKS = ("h2", "h3", "p", "tr", "figure", "li", "caption", "img")
 ORPHANS = ("h2", "h3", "caption")
-#: A page filled below this share of its height, with no forced break after it, is left too empty: more than a
-#: third of it is blank before a block that did not fit.
-MIN_FILLED = 2 / 3
+#: A page filled below this share of its height, with no forced break after it, is left too empty: half of it is
+#: blank before a block that did not fit (issue 23: « no half-empty page before a new section »).
+MIN_FILLED = 1 / 2
+#: A chart that leaves its page filled below this share is placed (:func:`place_figures`): more than a third blank.
+PLACE_BELOW = 2 / 3
+#: Layouts of :func:`place_figures` at most: the first, and one with every chart it found to place moved or drawn
+#: smaller. Each costs a whole WeasyPrint layout (5 to 8 s of CPU for the annual report, issue 24); a third and
+#: a fourth pass on the shipped 2023 report only lift one more page from 65 % to over two thirds.
+PASSES = 2
 #: A last page filled below this share, with only the end of the page before's last block, is a waste.
 LAST_PAGE_MIN = 1 / 10
 FORCED = ("page", "left", "right", "recto", "verso")
@@ -180,7 +186,7 @@ def _moves(document) -> dict[int, tuple[str, float]]:
     out = {}
     for page_box, next_box in zip(pages, pages[1:]):
         filled = _filled(page_box)
-        if filled >= MIN_FILLED or _forced_break(page_box, next_box):
+        if filled >= PLACE_BELOW or _forced_break(page_box, next_box):
             continue
         blocks = _flow_blocks(next_box, {id(e) for _, e in _elements(page_box)})
         heading = blocks[0][0] if blocks and blocks[0][0].element_tag in ("h2", "h3", "h4") else None
@@ -229,9 +235,9 @@ def _apply(html: str, moves: dict[int, tuple[str, float]]) -> str:
     return html
 
 
-def place_figures(html: str, base_url: str | Path | None = None, passes: int = 4, **options):
+def place_figures(html: str, base_url: str | Path | None = None, passes: int = PASSES, **options):
     """``html`` with its charts placed for print, and its WeasyPrint document laid out on A4 pages: a chart that
-    does not fit below a page left more than a third empty moves after the paragraph, list or small table
+    does not fit below a page left more than a third empty (:data:`PLACE_BELOW`) moves after the paragraph, list or small table
     that follows it (which fills the page), or is drawn smaller to fit there (not below :data:`MIN_SCALE`).
     A chart is placed once (``data-placed`` marks it); ``passes`` layouts at most. ``options`` go to WeasyPrint's ``render``."""
     import weasyprint
