@@ -85,6 +85,8 @@ TECHNOLOGY_LABELS: dict[str, str] = _labels("technologies")
 TECHNOLOGY_COLORS: dict[str, str] = _attr("technologies", "color")
 TECHNOLOGY_HATCHES: dict[str, str] = _attr("technologies", "hatch")
 RENEWABLE_TECHNOLOGIES: tuple[str, ...] = tuple(_RAW["technology_groups"]["renewable"])
+#: The renewables tables' measured quantities in words (« capacité d’injection »).
+VARIABLE_LABELS: dict[str, str] = _labels("variables")
 
 _COLOURS = _RAW["colours"]
 #: Colour of each scenario id (``scenarios/*.yml``); :func:`scenario_color` gives a fallback for the others.

@@ -7,7 +7,8 @@ import pandas as pd
 
 from .. import fmt
 from ..errors import InputDataError, Problem
-from ..vocabulary import ALWAYS_PRESENT_SECTORS, CARRIER_LABELS, SECTOR_LABELS
+from ..vocabulary import (ALWAYS_PRESENT_SECTORS, CARRIER_LABELS, HEAT_GAS_LABELS, SECTOR_LABELS, TECHNOLOGY_LABELS,
+                          VARIABLE_LABELS)
 from ..territory import PMA_CODE, SUM_TOLERANCE, Territory, sums_differ, worst_nature
 from .common import SUM_TOLERANCE_PUBLISHED, TABLES, BuildReport
 from .precedence import apply_precedence
@@ -19,15 +20,18 @@ SHOWN_GAPS = 5
 
 
 def _described(where: dict, territory: Territory) -> str:
-    """« CALL, 2022, agriculture, électricité »: a key of a reconciled table in words."""
+    """« CALL, 2022, agriculture, électricité », « CAHC, 2023, biométhane injecté, capacité d’injection »: a key of
+    a reconciled table in words."""
+    words = {"sector": SECTOR_LABELS, "carrier": CARRIER_LABELS,
+             "technology": {**TECHNOLOGY_LABELS, **HEAT_GAS_LABELS}, "variable": VARIABLE_LABELS}
     parts = [territory.name(where["geo_level"], where["geo_code"])] if where.get("geo_code") else []
     if "year" in where:
         parts.append(str(int(where["year"])))
-    if where.get("sector") in SECTOR_LABELS:
-        parts.append(SECTOR_LABELS[where["sector"]].lower())
-    if where.get("carrier") in CARRIER_LABELS:
-        parts.append(CARRIER_LABELS[where["carrier"]].lower())
-    parts += [str(v) for c, v in where.items() if c not in ("geo_level", "geo_code", "year", "sector", "carrier")]
+    for column, value in where.items():
+        if column in ("geo_level", "geo_code", "year"):
+            continue
+        label = words.get(column, {}).get(value)
+        parts.append(str(value) if label is None else label if column == "variable" else label.lower())
     return ", ".join(parts)
 
 
