@@ -320,7 +320,8 @@ def cmd_territoire_creer(args: argparse.Namespace) -> int:
     _print(f"  tables : {made.folder.relative_to(paths.root)}/ (communes, EPCI, populations par millésime, contours)")
     if made.tables.missing_geometry:
         _print(f"  communes sans contour dans le référentiel : {', '.join(made.tables.missing_geometry)}")
-    _print("La construction et les rapports lisent encore le seul Pôle : la déclaration prépare la suite de l'issue 27.")
+    _print("Pour l'instant, la construction des données et les rapports ne lisent que le territoire livré "
+           "(le Pôle) : cette déclaration est prête pour le jour où ils liront tout territoire déclaré.")
     return 0
 
 
