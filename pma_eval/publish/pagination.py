@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from markupsafe import Markup
+
 #: Blocks whose position decides what a page ends with.
 LAST_BLOCKS = ("h2", "h3", "p", "tr", "figure", "li", "caption", "img")
 ORPHANS = ("h2", "h3", "caption")
@@ -219,8 +221,8 @@ def _apply(html: str, moves: dict[int, tuple[str, float]]) -> str:
         kind, scale = moves[index]
         figure = found[index]
         if kind == "scale":
-            shrunk = figure.group(0).replace(
-                "<img ", f'<img style="width: {scale:.0%}; display: block; margin: 0 auto" ', 1)
+            shrunk = figure.group(0).replace(  # the attribute's value escaped as a template's would be
+                "<img ", Markup('<img style="width: {}; display: block; margin: 0 auto" ').format(f"{scale:.0%}"), 1)
             shrunk = re.sub(r'<figure class="pma-figure"( data-placed="[^"]*")?',
                             '<figure class="pma-figure" data-placed="réduite"', shrunk, count=1)
             html = html[:figure.start()] + shrunk + html[figure.end():]

@@ -32,7 +32,7 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, ye
     assert '<html lang="fr">' in html
     assert "<script" not in html and not re.search(r"(src|href)=\"(https?:)?//", html)  # nothing fetched
     # charts in SVG on screen, text kept as text (issue 23: readable on a phone)
-    assert 'src="data:image/svg+xml;base64,' in html and 'alt="Histogramme empilé' in html
+    assert 'src="data:image/svg+xml;base64,' in html and re.search(r'alt="[^"]*\. Histogramme empilé', html)
     assert "year: int" not in html and "import " not in html  # code and parameter cells hidden
     assert "Données de démonstration" in html  # demonstration series labelled
     assert 'class="cover-demo"' in html  # and the cover stamped (issue 13: nature everywhere)
@@ -218,8 +218,9 @@ def test_demonstration_is_marked_on_every_figure_and_observed_only_labels_observ
     assert any(t.get_text() == DEMO_MARK for t in demo.make().texts)
     observed = Figure(make(), "Barres A et B.", "légende", natures=frozenset({"observed"}), make=make)
     # observed values only: no mark on the image, and the nature said in the alternative
-    assert observed.alt == "Barres A et B. Données observées." and not any(t.get_text() == DEMO_MARK
-                                                                          for t in observed.fig.texts)
+    # the chart's title first (issue 23), then the alternative and the nature
+    assert observed.alt == "titre. Barres A et B. Données observées." and not any(t.get_text() == DEMO_MARK
+                                                                                  for t in observed.fig.texts)
     assert history_label({"observed"}) == "Observé"
     assert history_label({"observed", "demonstration"}) == "Historique (observé et démonstration)"
     assert history_label({"demonstration"}) == "Historique (démonstration)"
