@@ -88,9 +88,10 @@ def write_syntheses(year: int, paths: Paths | None = None, out_dir: Path | None 
     paths = paths or get_paths()
     final = Path(out_dir) if out_dir else paths.reports / str(year) / "fiches" / "epci"
     with atomic_folder(final) as tmp:
+        layout = []
         for sigle in load_territory(paths).epcis["epci_sigle"]:
             text = render_synthesis(year, sigle, paths)
             (tmp / f"{sigle}.html").write_text(for_screen(text), encoding="utf-8")  # SVG charts on screen
-            export_pdf(text, tmp / f"{sigle}.pdf")
-        write_manifest("syntheses_epci", {"year": int(year)}, tmp, paths)
+            layout += [f"{sigle}, {problem}" for problem in export_pdf(text, tmp / f"{sigle}.pdf")]
+        write_manifest("syntheses_epci", {"year": int(year)}, tmp, paths, layout=layout)
     return final

@@ -74,8 +74,11 @@ def git_commit(root: Path) -> str:
         return "inconnu"
 
 
-def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, notebook: Path | None = None) -> dict:
-    """Provenance of one output folder; ``notebook`` is the report notebook that made it (an input)."""
+def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, notebook: Path | None = None,
+                   layout: list[str] | None = None) -> dict:
+    """Provenance of one output folder; ``notebook`` is the report notebook that made it (an input); ``layout``,
+    the layout problems of its PDF as printed (``mise_en_page``: split rows, headings at a page foot, half-empty
+    pages; empty when there are none)."""
     versions = {}
     for lib in KEY_LIBRARIES:
         try:
@@ -100,11 +103,13 @@ def build_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, note
     return {"rapport": kind, "parametres": parameters, "pma_eval": __version__, "commit": git_commit(paths.root),
             "python": platform.python_version(), "bibliotheques": versions, "polices": fonts_used(),
             "entrees": inputs, "sorties": outputs,
-            "comparees_par_verify": [n for n in outputs if n.endswith(COMPARED_SUFFIXES)]}
+            "comparees_par_verify": [n for n in outputs if n.endswith(COMPARED_SUFFIXES)],
+            **({} if layout is None else {"mise_en_page": layout})}
 
 
-def write_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, notebook: Path | None = None) -> Path:
-    m = build_manifest(kind, parameters, folder, paths, notebook)
+def write_manifest(kind: str, parameters: dict, folder: Path, paths: Paths, notebook: Path | None = None,
+                   layout: list[str] | None = None) -> Path:
+    m = build_manifest(kind, parameters, folder, paths, notebook, layout)
     out = folder / "manifest.json"
     out.write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
     return out

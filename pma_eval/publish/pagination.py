@@ -125,7 +125,11 @@ def half_empty_pages(document) -> list[str]:
 def layout_problems(html: str, base_url: str | Path | None = None) -> list[str]:
     """French descriptions of the split rows, orphan headings and too empty pages of ``html`` laid out on A4
     pages as the PDF prints it (charts placed by :func:`place_figures`)."""
-    _, doc = place_figures(html, base_url)
+    return document_problems(place_figures(html, base_url)[1])
+
+
+def document_problems(doc) -> list[str]:
+    """:func:`layout_problems` of a WeasyPrint document already laid out (the PDF's own, no layout again)."""
     pages_of_row: dict[int, tuple[object, set[int]]] = {}
     problems = []
     for number, page in enumerate(doc.pages, start=1):

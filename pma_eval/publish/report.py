@@ -274,12 +274,14 @@ def for_print(html_text: str) -> str:
     return _one_image(html_text, "png")
 
 
-def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Path:
+def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> list[str]:
     """A4 PDF of the report HTML with WeasyPrint (charts as their print PNG, :func:`for_print`), a chart that
     would leave a page more than a third empty placed after the text that follows it
-    (:func:`pma_eval.publish.pagination.place_figures`)."""
+    (:func:`pma_eval.publish.pagination.place_figures`). Returns the layout problems of the PDF as printed
+    (:func:`pma_eval.publish.pagination.document_problems`: split rows, headings at a page foot, half-empty
+    pages), read from the same layout, which the manifest records."""
     from ..xlsx import pin_source_date_epoch
-    from .pagination import place_figures
+    from .pagination import document_problems, place_figures
 
     pin_source_date_epoch()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -287,7 +289,7 @@ def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> Pat
     # PDF/UA-1: tagged PDF (structure tree, language), rendered identically to the plain variant here.
     _, document = place_figures(for_print(html_text), base_url, pdf_variant="pdf/ua-1")
     document.write_pdf(target, pdf_variant="pdf/ua-1")
-    return target
+    return document_problems(document)
 
 
 def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = None,
@@ -345,8 +347,8 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
         html_text = export_html(nb, title)
         html_path = tmp / f"{stem}.html"
         html_path.write_text(for_screen(html_text), encoding="utf-8")
-        export_pdf(html_text, tmp / f"{stem}.pdf")
+        layout = export_pdf(html_text, tmp / f"{stem}.pdf")
         if kind in EXPORTS:  # data files of the report (IAMC tables), written by publish, not by the notebook
             EXPORTS[kind](parameters, tmp, paths)
-        write_manifest(kind, {"title": title, **parameters}, tmp, paths, notebook=nb_in)
+        write_manifest(kind, {"title": title, **parameters}, tmp, paths, notebook=nb_in, layout=layout)
     return ReportResult(out_dir, out_dir / f"{stem}.html", out_dir / f"{stem}.pdf", out_dir / f"{stem}.ipynb")

@@ -273,13 +273,15 @@ def test_pagination_checker_finds_a_split_row_and_an_orphan_heading():
     assert [p[:30] for p in layout_problems(table)] == ["pages 1-2 : ligne de tableau c"]
 
 
-@pytest.mark.parametrize("territoire", ["PMA", "CALL"])
-def test_annual_report_pages_split_no_row_and_orphan_no_heading(year_run, territoire):
-    """Issue 15: 7 rows split across pages and 5 headings left at a page foot in the 2023 report."""
-    from pma_eval.publish.pagination import layout_problems
+@pytest.mark.parametrize("folder", ["PMA", "CALL", "CAHC", "CABBALR", "fiches/epci"])
+def test_annual_report_pages_split_no_row_and_orphan_no_heading(year_run, folder):
+    """Issue 15: 7 rows split across pages and 5 headings left at a page foot in the 2023 report. Issue 23: no
+    half-empty page. Issue 24: read from the PDF's own layout, which the manifest records (``mise_en_page``),
+    instead of laying the report out again — and so for every report and the EPCI syntheses."""
+    import json
 
-    res = year_run.report(territoire)
-    assert layout_problems(res.html.read_text(encoding="utf-8"), res.folder) == []
+    m = json.loads((year_run.folder / folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["mise_en_page"] == []
 
 
 def test_phone_layout_scrolls_tables_and_contents_links_resolve(annual):
