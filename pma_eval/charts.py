@@ -204,7 +204,9 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
     sets the end of the axis, for charts to be read on one scale.
     """
     with house_style():
-        per_bar = 0.45 if len(values) <= 8 else 0.3
+        # a long ranking (the comparable territories: 28 bars) must fit under its heading and a paragraph on one
+        # page: 0,24 in a bar still leaves 8 pt labels a line each
+        per_bar = 0.45 if len(values) <= 8 else 0.3 if len(values) <= 20 else 0.24
         fig, ax = new_figure(figsize=(width, per_bar * len(values) + 1.2))
         colors_ = [(colors or {}).get(k) or MARK_COLORS["neutral"] for k in values.index]
         shown = values.clip(upper=clip) if clip else values

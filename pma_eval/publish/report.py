@@ -143,7 +143,22 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
                for c in nb.cells for o in c.get("outputs", []))
     body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={"pma_title": title, "pma_css": CSS,
                                                                        "pma_cover": _cover(title, demo)})
-    return typeset_html(spell_out(_with_toc(body)))
+    return typeset_html(spell_out(_with_toc(keep_headings_with_next(body))))
+
+
+_RENDERED = r'<div class="jp-OutputArea-child">\s*<div class="[^"]*jp-RenderedHTML[^"]*"[^>]*>'
+#: A notebook output holding only a heading (each ``show``n block is an output of its own), and the opening of the
+#: output after it in the same cell.
+_HEADING_OUTPUT = re.compile("(" + _RENDERED + r")\s*(<h[234][\s>](?:(?!</?div)[^<]|<(?!/?div)[^>]*>)*?</h[234]>)\s*"
+                             r"</div>\s*</div>\s*" + _RENDERED)
+
+
+def keep_headings_with_next(body: str) -> str:
+    """Each output that is only a heading joins the output that follows it in its cell: WeasyPrint keeps a heading
+    with the block after it (``break-after: avoid``) only when they are siblings, and the notebook wraps every
+    output in boxes of its own, so a heading could end a page while its chart opened the next (CABBALR 2023,
+    page 7). The text and its order are unchanged."""
+    return _HEADING_OUTPUT.sub(r"\1\2", body)
 
 
 def spell_out(body: str) -> str:

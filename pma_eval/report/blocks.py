@@ -212,9 +212,12 @@ class Table(Block):
     @property
     def breakable(self) -> bool:
         """May the PDF break this table between rows? Declared ``long``, too many rows to be sure it fits
-        on a page (kept whole, it would leave its heading and caption alone), or rows of sentences that
-        fill half a page (kept whole, they would leave half a page empty before them)."""
-        return self.long or len(self.frame) > LONG_TABLE_ROWS or self._chars() > LONG_TABLE_CHARS
+        on a page (kept whole, it would leave its heading and caption alone), rows of sentences that
+        fill half a page (kept whole, they would leave half a page empty before them), or a table of verdicts,
+        whose rows of two or three verdicts each are as tall as sentences (CABBALR 2023: a page 38 % full
+        before six rows of renewable verdicts). Two rows at least stay on each side of a break."""
+        return (self.long or len(self.frame) > LONG_TABLE_ROWS or self._chars() > LONG_TABLE_CHARS
+                or any(c.verdict for row in self.rows for c in row))
 
     @property
     def stacked(self) -> bool:

@@ -252,3 +252,22 @@ def test_the_text_alternative_opens_with_the_chart_title_typeset_as_on_the_image
     assert re.search(r'alt="Émissions de l’Artois \(kt CO2e\)\. Histogramme\u00a0: 3 504', block.html())
     again = Figure(block.fig, block.alt, "Émissions")  # said once, never twice
     assert again.alt.count("Émissions de l’Artois") == 1
+
+
+def test_a_heading_shown_alone_joins_the_output_after_it_and_stays_with_it_on_the_page():
+    """Issue 23 (CABBALR 2023, page 7): each shown block is a notebook output of its own, in boxes WeasyPrint does
+    always carry a heading's ``break-after: avoid`` out of; joined to the next output of its cell, the heading
+    and the chart are siblings and move to the next page together. A heading that ends its cell is left."""
+    from pma_eval.publish.report import keep_headings_with_next
+
+    def output(inner: str) -> str:
+        return ('<div class="jp-OutputArea-child">\n<div class="jp-RenderedHTMLCommon jp-RenderedHTML '
+                f'jp-OutputArea-output" data-mime-type="text/html">\n{inner}\n</div>\n</div>\n')
+
+    cell = output("<h3>Ce qui a fait <abbr title=\"varier\">varier</abbr></h3>") + output(_chart(520))
+    joined = keep_headings_with_next(cell)
+    assert joined.count("jp-OutputArea-child") == 1 and joined.index("<h3>") < joined.index("<figure")
+    alone = output("<h3>Fin de cellule</h3>")
+    assert keep_headings_with_next(alone) == alone
+    # (the orphan itself needs the report's whole nesting to appear: the CABBALR report's manifest test,
+    # tests/e2e/test_report.py, reads it from the PDF)

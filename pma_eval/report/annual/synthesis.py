@@ -105,22 +105,31 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
         return Text("Aucun objectif chiffré évaluable ne s'applique à ces indicateurs"
                     + ((f" ({skipped} objectifs non évaluables ou secondaires, présentés {see})." if skipped > 1 else
                         f" (un objectif non évaluable ou secondaire, présenté {see}).") if skipped else "."))
-    rows = [_verdict_row(ctx, r) for r in _stake_order(ctx, v).itertuples()]
+    footnotes: list[str] = []
+    rows = [_verdict_row(ctx, r, footnotes) for r in _stake_order(ctx, v).itertuples()]
     table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"],
                   css="verdicts", sources=(source_line(ctx, indicator_ids),))
-    if not skipped:
-        return table
-    note = Text((f"{skipped} autres objectifs (non évaluables, passés ou moins prioritaires) figurent" if skipped > 1
-                 else "Un autre objectif (non évaluable, passé ou moins prioritaire) figure")
-                + f" {see}.", "note")
-    return Group([table, note])
+    notes = [Text(f"({k}) {n[:1].upper()}{n[1:]}.", "note") for k, n in enumerate(footnotes, start=1)]
+    if skipped:
+        notes.append(Text((f"{skipped} autres objectifs (non évaluables, passés ou moins prioritaires) figurent"
+                           if skipped > 1 else "Un autre objectif (non évaluable, passé ou moins prioritaire) figure")
+                          + f" {see}.", "note"))
+    return Group([table, *notes]) if notes else table
 
 
-def _verdict_row(ctx: ReportContext, r) -> dict:
+#: A target's note longer than this goes under the table, called by its number, instead of into the objective's
+#: cell: a reading note of several lines made one row of the CABBALR's renewables table a third of a page tall.
+SHORT_NOTE = 60
+
+
+def _verdict_row(ctx: ReportContext, r, footnotes: list[str] | None = None) -> dict:
     unit, direction = ctx.catalogue[r.indicator_id].short_unit, ctx.catalogue[r.indicator_id].direction
     obj = f"{named_framework(r.framework, r.document)} : {r.description}" + ("" if r.verified else " (non vérifié)")
-    if r.note:
+    if r.note and (footnotes is None or len(r.note) <= SHORT_NOTE):
         obj += f" ({r.note})"
+    elif r.note:
+        footnotes.append(str(r.note).rstrip(". "))
+        obj += f" ({len(footnotes)})"
     period = f"{int(r.start_year)}-{int(r.end_year)}"
     return {"Indicateur": ctx.catalogue[r.indicator_id].short_title, "Objectif": obj,
             "Rythme observé": pace_text(unit, getattr(r, "observed_slope", math.nan)),
