@@ -22,7 +22,7 @@ from ..evaluation import CATEGORY_LABELS_FR, assess_progress, headline_target
 from ..evaluation.targets import named_framework, short_note
 from ..vocabulary import PCAET, SECTOR_LABELS, UNITS
 from .blocks import Verdict
-from .context import ReportContext, series, value
+from .context import ReportContext, _rows, series, value
 
 #: Eurostat's categories in one or two words, for a narrow table column.
 EUROSTAT_SHORT_FR = {"significant_progress": "significatif", "moderate_progress": "modéré",
@@ -125,11 +125,10 @@ def _sig(x: float, digits: int, signed: bool) -> str:
 
 def is_complete(ctx: ReportContext, iid: str, year: int | None = None) -> bool:
     """Is the territory's value of that year a complete total (no part missing in the sources)?"""
-    v = ctx.indicators
-    if "complete" not in v:
+    if "complete" not in ctx.indicators:
         return True
-    rows = v.loc[(v["indicator_id"] == iid) & (v["geo_level"] == ctx.geo_level) & (v["geo_code"] == ctx.geo_code)
-                 & (v["year"] == (year or ctx.year)), "complete"]
+    rows = _rows(ctx, iid, None, None)
+    rows = rows.loc[rows.index == (year or ctx.year), "complete"]
     return bool(rows.astype(bool).all()) if len(rows) else True
 
 

@@ -11,6 +11,7 @@ from ...territory import NATURE_LABELS_FR
 from ...vocabulary import (CARRIER_LABELS, ENERGY_SECTORS, RENEWABLE_TECHNOLOGIES, REPORT_CARRIERS,
                            TECHNOLOGY_COLORS, TECHNOLOGY_HATCHES, TECHNOLOGY_LABELS)
 from ..blocks import Figure, Table, Text
+from ..statement import INCOMPLETE_MARK, is_complete
 from ..context import ReportContext, demo_years_sentence, display, series, source_line, value, wide
 
 
@@ -115,15 +116,21 @@ def climate_table(ctx: ReportContext) -> Table:
     raw, corr, dju, idx = (series(ctx, i) for i in ("conso_energie_finale", "conso_energie_finale_corrigee",
                                                       "dju_chauffage", "indice_rigueur_climatique"))
     years = [y for y in corr.dropna().index if y <= ctx.year]
-    rows, seen = [], set()
+    rows, seen, partial = [], set(), []
     for y in years:
         seen |= {value(ctx, "conso_energie_finale_corrigee", y)[1], value(ctx, "conso_energie_finale", y)[1],
                  value(ctx, "dju_chauffage", y)[1]}
-        rows.append({"Année": str(y), "Degrés-jours": dju.get(y), "Rigueur (1 = normale)": idx.get(y),
+        whole = is_complete(ctx, "conso_energie_finale", y) and is_complete(ctx, "conso_energie_finale_corrigee", y)
+        partial += [] if whole else [y]
+        rows.append({"Année": str(y) + ("" if whole else INCOMPLETE_MARK), "Degrés-jours": dju.get(y),
+                     "Rigueur (1 = normale)": idx.get(y),
                      "Consommation réelle (GWh)": raw.get(y), "À climat normal (GWh)": corr.get(y),
                      "Écart": corr.get(y) / raw.get(y) - 1 if raw.get(y) else float("nan")})
     gwh = lambda x: display("MWh", x, with_unit=False)  # noqa: E731
-    return Table(pd.DataFrame(rows), f"Consommation réelle et corrigée des variations climatiques — {ctx.name}",
+    # an incomplete year's consumption is a minimum (issue 23: marked wherever it is printed)
+    mark = (f". {INCOMPLETE_MARK} Consommation incomplète, à lire « au moins » : une part en est inconnue (secret "
+            "statistique, chaleur des réseaux d'une année sans livraison publiée ; voir l'annexe)" if partial else "")
+    return Table(pd.DataFrame(rows), f"Consommation réelle et corrigée des variations climatiques — {ctx.name}{mark}",
                  formats={"Degrés-jours": lambda x: fmt.number(x, 0), "Rigueur (1 = normale)": lambda x: fmt.number(x, 2),
                           "Consommation réelle (GWh)": gwh, "À climat normal (GWh)": gwh,
                           "Écart": lambda x: fmt.percent(x, 1, signed=True)},

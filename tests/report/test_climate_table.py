@@ -1,0 +1,23 @@
+"""Issue 23 (« any incomplete total says « au moins » wherever it appears ») met issue 26's heat-network gaps: the
+climate table printed the consumption of years without an SDES release as if complete."""
+
+from __future__ import annotations
+
+from pma_eval.report import load_context
+from pma_eval.report.annual.energy import climate_table
+from pma_eval.report.statement import INCOMPLETE_MARK
+
+
+def test_the_climate_table_marks_each_year_whose_consumption_is_incomplete(built_paths):
+    ctx = load_context(2023, "CALL", built_paths)
+    table = climate_table(ctx)
+    ind = ctx.indicators
+    call = ind.loc[(ind["geo_level"] == "epci") & (ind["geo_code"] == ctx.geo_code)
+                   & ind["indicator_id"].isin(["conso_energie_finale", "conso_energie_finale_corrigee"])]
+    incomplete = {int(y) for y in call.loc[~call["complete"].astype(bool), "year"]}
+    marked = {int(a.rstrip(INCOMPLETE_MARK)) for a in table.frame["Année"] if a.endswith(INCOMPLETE_MARK)}
+    assert marked == incomplete & {int(a.rstrip(INCOMPLETE_MARK)) for a in table.frame["Année"]}
+    # 2019 and 2021 have no SDES heat-network release: the CALL's network heat is unknown, its total a minimum;
+    # 2018 has one and no secret cell in the CALL
+    assert {2019, 2021} <= marked and 2018 not in marked
+    assert "à lire « au moins »" in table.caption
