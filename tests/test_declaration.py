@@ -34,7 +34,8 @@ CAHC = "246200299"
 PMA_EPCI = {"246200364": "CALL", "246200299": "CAHC", "200072460": "CABBALR"}
 
 #: (code_insee, population_municipale) of millésime 2016, source da0.4.0-c, statut exacte: the 35 communes of CA
-#: Douaisis Agglo, copied from /work/shared/data/france/populations_communes.csv.
+#: Douaisis Agglo, copied from the shipped national reference (data/reference/france/populations_communes.csv.gz, the same rows
+#: as the collector's populations_communes.csv described in data/reference/README.md).
 DOUAISIS_2016 = [
     ("59007", 904), ("59015", 3130), ("59026", 1184), ("59028", 7285), ("59115", 712), ("59117", 993),
     ("59126", 1549), ("59156", 2804), ("59165", 6454), ("59170", 5307), ("59178", 39657), ("59199", 695),
