@@ -1,4 +1,5 @@
-"""Comparisons on observed data: the Pôle and its EPCIs among the region's territories (CITEPA IGT 2016).
+"""Comparisons on observed data: the territory in use and its EPCIs among the region's territories (CITEPA IGT
+2016); the region and the names of the départements come from its declaration.
 
 Pure functions over two tables read by the build: the region's inventory by commune and sector
 (``igt_citepa_region``) and the region's communes with their EPCI and population (``communes_region``).
@@ -34,8 +35,29 @@ KIND_LABELS = {"CA": "communauté d'agglomération", "CU": "communauté urbaine"
                "Métropole": "métropole"}
 KIND_PLURALS = {"CA": "communautés d'agglomération", "CU": "communautés urbaines", "CC": "communautés de communes",
                 "Métropole": "métropoles"}
-DEPARTEMENTS = {"02": "Aisne", "59": "Nord", "60": "Oise", "62": "Pas-de-Calais", "80": "Somme"}
-REGION = ("32", "Hauts-de-France")
+#: Names of the départements (national list of :mod:`pma_eval.declaration`).
+from .declaration import DEPARTEMENTS  # noqa: E402
+
+
+def region_in_use() -> tuple[str, str]:
+    """(code, name) of the region of the territory in use (its declaration's first region): the region whose
+    inventory the comparisons read."""
+    from .config import get_paths
+    from .declaration import in_use
+
+    decl = in_use(get_paths())
+    if decl is None or not decl.regions:  # a project without declarations: the default one's region
+        decl = _default_declaration()
+    return decl.regions[0] if decl is not None and decl.regions else ("", "")
+
+
+def _default_declaration():
+    from .config import PACKAGE_DIR, get_paths
+    from .declaration import load_file
+
+    paths = get_paths()
+    path = PACKAGE_DIR.parent / paths.declaration.relative_to(paths.root)
+    return load_file(path, paths) if path.is_file() else None
 
 
 def epci_kind(name: str) -> str:
@@ -44,7 +66,8 @@ def epci_kind(name: str) -> str:
     return first if first in KIND_LABELS else "autre"
 
 
-def aggregate(inventory: pd.DataFrame, communes: pd.DataFrame, pole_codes: set[str] | None = None) -> pd.DataFrame:
+def aggregate(inventory: pd.DataFrame, communes: pd.DataFrame, pole_codes: set[str] | None = None,
+              whole: tuple[str, str] | None = None, region: tuple[str, str] | None = None) -> pd.DataFrame:
     """Emissions, population and completeness by territory, sector and total.
 
     Parameters
@@ -54,7 +77,11 @@ def aggregate(inventory: pd.DataFrame, communes: pd.DataFrame, pole_codes: set[s
     communes : DataFrame
         ``code_insee, nom, code_departement, epci_siren, epci_nom, population``.
     pole_codes : set of str, optional
-        The Pôle's communes: adds a ``pma`` level.
+        The communes of the territory in use: adds a ``pma`` level (the whole territory).
+    whole : (code, name), optional
+        Its ``geo_code`` and name (default: those of the territory in use).
+    region : (code, name), optional
+        The region of the inventory (default: the region of the territory in use).
 
     Returns
     -------
@@ -63,6 +90,7 @@ def aggregate(inventory: pd.DataFrame, communes: pd.DataFrame, pole_codes: set[s
         ``name``, ``kind`` (EPCIs), ``departement``, ``year``, ``sector`` (each PCAET sector and
         ``total``), ``value`` [t CO2e], ``population``, ``complete`` and ``per_capita`` [t CO2e/hab].
     """
+    region = region or region_in_use()
     communes = communes.assign(epci_siren=communes["epci_siren"].replace("", pd.NA))  # no EPCI: left the region
     inv = inventory.loc[inventory["in_total"] & inventory["sector"].isin(PCAET)]
     inv = inv.merge(communes[["code_insee", "nom", "code_departement", "epci_siren", "epci_nom"]], on="code_insee",
@@ -76,20 +104,25 @@ def aggregate(inventory: pd.DataFrame, communes: pd.DataFrame, pole_codes: set[s
     }
     frames = []
     for level, (code_col, name_col) in levels.items():
-        key = inv[code_col] if code_col else pd.Series(REGION[0], index=inv.index)
+        key = inv[code_col] if code_col else pd.Series(region[0], index=inv.index)
         frames.append(_sum(inv.assign(_key=key, _name=inv[name_col] if name_col else None), pop, communes,
-                           code_col, level))
+                           code_col, level, region=region))
     if pole_codes:
+        if whole is None:
+            from .territory import whole_in_use
+
+            w = whole_in_use()
+            whole = (w.code, w.name)
         sub = inv.loc[inv["code_insee"].isin(pole_codes)]
-        frames.append(_sum(sub.assign(_key="PMA", _name="Pôle métropolitain de l'Artois"), pop, communes, None, "pma",
-                           members=pole_codes))
+        frames.append(_sum(sub.assign(_key=whole[0], _name=whole[1]), pop, communes, None, "pma",
+                           members=pole_codes, region=region))
     out = pd.concat(frames, ignore_index=True)
     out["per_capita"] = (out["value"] / out["population"]).astype(float)
     return out
 
 
 def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: str | None, level: str,
-         members: set[str] | None = None) -> pd.DataFrame:
+         members: set[str] | None = None, region: tuple[str, str] = ("", "")) -> pd.DataFrame:
     inv = inv.dropna(subset=["_key"])
     by = inv.groupby(["_key", "year", "sector"], sort=True)
     s = pd.DataFrame({"value": by["value"].sum(min_count=1), "gap": by["gap"].any()}).reset_index()
@@ -101,11 +134,11 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
     else:
         c = communes.copy()
         if level == "pma":
-            c = c.loc[c["code_insee"].isin(members or set())].assign(_key="PMA")
+            c = c.loc[c["code_insee"].isin(members or set())].assign(_key=inv["_key"].iloc[0] if len(inv) else "")
         elif code_col:
             c = c.assign(_key=c[code_col])
         else:
-            c = c.assign(_key=REGION[0])
+            c = c.assign(_key=region[0])
         population = c.dropna(subset=["_key"]).groupby("_key")["population"].sum(min_count=1).astype("Float64")
     s["population"] = s["_key"].map(population).astype(float)
     s["complete"] = ~s["gap"]
@@ -113,7 +146,7 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
     if level == "departement":
         s["name"] = s["_key"].map(DEPARTEMENTS)
     elif level == "region":
-        s["name"] = REGION[1]
+        s["name"] = region[1]
     s["kind"] = s["name"].map(epci_kind) if level == "epci" else ""
     # the most frequent département of each territory's rows (the first in order on a tie), as Series.mode
     counts = inv.dropna(subset=["code_departement"]).groupby(["_key", "code_departement"]).size().rename("n")

@@ -4,6 +4,11 @@ The project root defaults to the checkout that holds this package; set ``PMA_EVA
 to work on another copy (tests, contractors reproducing a run elsewhere). Individual folders
 can be overridden with ``PMA_EVAL_RAW_DIR``, ``PMA_EVAL_PROCESSED_DIR`` and
 ``PMA_EVAL_REPORTS_DIR``. Nothing here touches the disk.
+
+The territory in use (issue 27) is a declaration ``territoires/<id>.yml``: the default one,
+:data:`DEFAULT_TERRITORY`, or the one that ``PMA_EVAL_TERRITOIRE`` (or a command's ``--territoire``)
+names. The default territory builds into ``data/processed``; any other into
+``data/territoires/<id>/processed``, so that building one never overwrites another.
 """
 
 from __future__ import annotations
@@ -14,6 +19,19 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
+#: The territory built when none is named: its declaration is ``territoires/pma.yml``.
+DEFAULT_TERRITORY = "pma"
+#: Environment variable naming the territory in use (a declared id).
+TERRITORY_ENV = "PMA_EVAL_TERRITOIRE"
+#: Folder of the declarations, under the project root.
+DECLARATIONS_DIR = "territoires"
+
+
+def territory_id(value: str | None = None) -> str:
+    """The id of the territory in use: ``value``, else ``$PMA_EVAL_TERRITOIRE``, else :data:`DEFAULT_TERRITORY`
+    (not checked here: :func:`pma_eval.declaration.load` refuses an undeclared one)."""
+    return (value or os.environ.get(TERRITORY_ENV) or DEFAULT_TERRITORY).strip()
+
 
 @dataclass(frozen=True)
 class Paths:
@@ -23,6 +41,18 @@ class Paths:
     raw: Path
     processed: Path
     reports: Path
+    #: Id of the territory in use (its declaration is :attr:`declaration`).
+    territory: str = DEFAULT_TERRITORY
+
+    @property
+    def declarations(self) -> Path:
+        """Folder of the territory declarations (``territoires/``)."""
+        return self.root / DECLARATIONS_DIR
+
+    @property
+    def declaration(self) -> Path:
+        """Declaration of the territory in use (``territoires/<id>.yml``)."""
+        return self.declarations / f"{self.territory}.yml"
 
     @property
     def notebooks(self) -> Path:
@@ -34,15 +64,20 @@ class Paths:
         return self.root / "scenarios"
 
 
-def get_paths(root: str | os.PathLike | None = None) -> Paths:
+def get_paths(root: str | os.PathLike | None = None, territory: str | None = None) -> Paths:
     """Return the folders in force (environment overrides applied).
 
     Parameters
     ----------
     root : path-like, optional
         Project root. Default: ``$PMA_EVAL_ROOT`` or the parent of the package folder.
+    territory : str, optional
+        Id of a declared territory. Default: :func:`territory_id` (``$PMA_EVAL_TERRITOIRE`` or ``pma``).
     """
     base = Path(root or os.environ.get("PMA_EVAL_ROOT") or PACKAGE_DIR.parent).resolve()
+    ident = territory_id(territory)
+    processed = (base / "data" / "processed" if ident == DEFAULT_TERRITORY
+                 else base / "data" / "territoires" / ident / "processed")
 
     def pick(var: str, default: Path) -> Path:
         value = os.environ.get(var)
@@ -51,8 +86,9 @@ def get_paths(root: str | os.PathLike | None = None) -> Paths:
     return Paths(
         root=base,
         raw=pick("PMA_EVAL_RAW_DIR", base / "data" / "raw"),
-        processed=pick("PMA_EVAL_PROCESSED_DIR", base / "data" / "processed"),
+        processed=pick("PMA_EVAL_PROCESSED_DIR", processed),
         reports=pick("PMA_EVAL_REPORTS_DIR", base / "reports"),
+        territory=ident,
     )
 
 

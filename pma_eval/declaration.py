@@ -90,6 +90,29 @@ REGIONS = {
     "93": "Provence-Alpes-Côte d'Azur", "94": "Corse",
 }
 
+#: Départements (COG): code → name. The reference gives the codes only.
+DEPARTEMENTS = {
+    "01": "Ain", "02": "Aisne", "03": "Allier", "04": "Alpes-de-Haute-Provence", "05": "Hautes-Alpes",
+    "06": "Alpes-Maritimes", "07": "Ardèche", "08": "Ardennes", "09": "Ariège", "10": "Aube", "11": "Aude",
+    "12": "Aveyron", "13": "Bouches-du-Rhône", "14": "Calvados", "15": "Cantal", "16": "Charente",
+    "17": "Charente-Maritime", "18": "Cher", "19": "Corrèze", "2A": "Corse-du-Sud", "2B": "Haute-Corse",
+    "21": "Côte-d'Or", "22": "Côtes-d'Armor", "23": "Creuse", "24": "Dordogne", "25": "Doubs", "26": "Drôme",
+    "27": "Eure", "28": "Eure-et-Loir", "29": "Finistère", "30": "Gard", "31": "Haute-Garonne", "32": "Gers",
+    "33": "Gironde", "34": "Hérault", "35": "Ille-et-Vilaine", "36": "Indre", "37": "Indre-et-Loire", "38": "Isère",
+    "39": "Jura", "40": "Landes", "41": "Loir-et-Cher", "42": "Loire", "43": "Haute-Loire", "44": "Loire-Atlantique",
+    "45": "Loiret", "46": "Lot", "47": "Lot-et-Garonne", "48": "Lozère", "49": "Maine-et-Loire", "50": "Manche",
+    "51": "Marne", "52": "Haute-Marne", "53": "Mayenne", "54": "Meurthe-et-Moselle", "55": "Meuse", "56": "Morbihan",
+    "57": "Moselle", "58": "Nièvre", "59": "Nord", "60": "Oise", "61": "Orne", "62": "Pas-de-Calais",
+    "63": "Puy-de-Dôme", "64": "Pyrénées-Atlantiques", "65": "Hautes-Pyrénées", "66": "Pyrénées-Orientales",
+    "67": "Bas-Rhin", "68": "Haut-Rhin", "69": "Rhône", "70": "Haute-Saône", "71": "Saône-et-Loire", "72": "Sarthe",
+    "73": "Savoie", "74": "Haute-Savoie", "75": "Paris", "76": "Seine-Maritime", "77": "Seine-et-Marne",
+    "78": "Yvelines", "79": "Deux-Sèvres", "80": "Somme", "81": "Tarn", "82": "Tarn-et-Garonne", "83": "Var",
+    "84": "Vaucluse", "85": "Vendée", "86": "Vienne", "87": "Haute-Vienne", "88": "Vosges", "89": "Yonne",
+    "90": "Territoire de Belfort", "91": "Essonne", "92": "Hauts-de-Seine", "93": "Seine-Saint-Denis",
+    "94": "Val-de-Marne", "95": "Val-d'Oise", "971": "Guadeloupe", "972": "Martinique", "973": "Guyane",
+    "974": "La Réunion", "976": "Mayotte",
+}
+
 #: The rule that finds « territories like mine » (issue 27, point 4), written into each declaration: EPCIs of the
 #: same legal kind, of the same region(s), whose population is within a factor of the EPCI's.
 COMPARABLES = {
@@ -512,3 +535,172 @@ def create(paths: Paths, ident: str, nom: str, epcis: list[str] | None = None, c
         shutil.rmtree(folder, ignore_errors=True)  # both, or neither
         raise
     return Created(target, folder, tables, decl)
+
+
+# --- reading a declaration (the territory in use) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A declaration as the build, the indicators and the commands read it (``territoires/<id>.yml``)."""
+
+    ident: str
+    name: str
+    short: str
+    nature: str
+    kind: Kind
+    #: The EPCIs: SIREN, DGCL name, short name, départements (as declared).
+    epcis: tuple[dict, ...]
+    departements: tuple[str, ...]
+    #: (code, name) of each region.
+    regions: tuple[tuple[str, str], ...]
+    #: role (``communes``, ``epci``, ``population``, ``contours``) → (file, format).
+    tables: dict
+    #: Raw files or folders that speak for this territory only (``donnees:``), besides its tables and
+    #: ``data/raw/territoire/<id>/``: not read when another territory is built.
+    own: tuple[Path, ...]
+    path: Path
+    #: Demonstration settings (``demonstration:``), read by :mod:`pma_eval.demonstration`.
+    demonstration: dict = field(default_factory=dict)
+    #: The name preceded by « de » (``nom_de:``; default from the designation's article).
+    name_of: str = ""
+
+    @property
+    def code(self) -> str:
+        """``geo_code`` of the whole territory in the processed tables (its short name, upper case)."""
+        return self.short.upper()
+
+
+def _elided_de(name: str) -> str:
+    return ("d'" if _plain(name[:1]).lower() in "aeiouyh" else "de ") + name
+
+
+def name_with_de(name: str, kind: Kind) -> str:
+    """« du Pôle métropolitain de l'Artois », « de Douaisis Agglo »: the designation's article when the name opens
+    with the designation's noun (« Pôle… » of « le Pôle »), else « de »/« d' »."""
+    noun = re.sub(r"^(le |la |l'|les )", "", kind.subject)
+    if noun and _plain(name).lower().startswith(_plain(noun).lower()):
+        return kind.of[: len(kind.of) - len(noun)] + name
+    return _elided_de(name)
+
+
+def _located(path: Path, paths: Paths, message: str, line: int | None = None, column: str | None = None,
+             value=None) -> InputDataError:
+    return InputDataError([Problem(_shown(path, paths), message, line=line, column=column, value=value)])
+
+
+def declared_ids(paths: Paths) -> list[str]:
+    return sorted(p.stem for p in paths.declarations.glob("*.yml"))
+
+
+def load(paths: Paths, ident: str | None = None) -> Declared:
+    """Read ``territoires/<ident>.yml`` (default: the territory of ``paths``). An undeclared territory is refused
+    (exit 2) with the declared ones and the nearest; a malformed declaration names its file, line and key."""
+    ident = ident or paths.territory
+    path = paths.declarations / f"{ident}.yml"
+    if not path.is_file():
+        declared = declared_ids(paths)
+        near = difflib.get_close_matches(ident, declared, n=3, cutoff=0.5)
+        hint = f" ; les plus proches : {', '.join(near)}" if near else ""
+        raise ConfigurationError(
+            f"territoire non déclaré : « {ident} » ({_shown(path, paths)} introuvable) ; territoires déclarés : "
+            f"{', '.join(declared) or 'aucun'}{hint}. Déclarez-le avec « pma-eval territoire creer --id {ident} "
+            "--nom NOM --epci SIREN »")
+    return _parse(path, paths)
+
+
+_CACHE: dict[tuple[str, int, int], Declared] = {}
+
+
+def _parse(path: Path, paths: Paths) -> Declared:
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key in _CACHE:
+        return _CACHE[key]
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputDataError([Problem(_shown(path, paths), f"YAML illisible ({getattr(exc, 'problem', None) or exc})",
+                                      line=(mark.line + 1) if mark else None,
+                                      column=str(mark.column + 1) if mark else None)]) from None
+    if not isinstance(data, dict):
+        raise _located(path, paths, "une déclaration est un dictionnaire (id, nom, nom_court, nature, designation, "
+                       "epci, departements, regions, tables)")
+
+    def line_of(key: str) -> int | None:
+        m = re.search(rf"^{re.escape(key)}\s*:", text, flags=re.M)
+        return text[: m.start()].count("\n") + 1 if m else None
+
+    def need(key: str, kind: type):
+        value = data.get(key)
+        if not isinstance(value, kind) or (kind is not bool and not value):
+            what = {str: "un texte", list: "une liste", dict: "un dictionnaire"}[kind]
+            raise _located(path, paths, f"clé « {key} » absente ou vide : {what} attendu", line=line_of(key),
+                           column=key, value=value)
+        return value
+
+    ident = str(need("id", str))
+    if ident != path.stem:
+        raise _located(path, paths, f"l'identifiant doit être le nom du fichier (« {path.stem} »)", line=line_of("id"),
+                       column="id", value=ident)
+    des = need("designation", dict)
+    missing = [k for k in ("libelle", "sujet", "de", "a", "genre") if not des.get(k)]
+    if missing:
+        raise _located(path, paths, f"désignation incomplète : {', '.join(missing)} manquant(s)",
+                       line=line_of("designation"), column="designation", value=", ".join(missing))
+    kind = Kind(des["libelle"], des["sujet"], des["de"], des["a"], des["genre"])
+    epcis = need("epci", list)
+    for i, e in enumerate(epcis):
+        if not isinstance(e, dict) or not re.fullmatch(r"\d{9}", str(e.get("siren", ""))) or not e.get("nom_court"):
+            raise _located(path, paths, f"EPCI n° {i + 1} : « siren » (9 chiffres) et « nom_court » attendus",
+                           line=line_of("epci"), column="epci", value=e)
+    tables = {}
+    for role, t in need("tables", dict).items():
+        if not isinstance(t, dict) or not t.get("fichier") or not t.get("format"):
+            raise _located(path, paths, f"table « {role} » : « fichier » et « format » attendus",
+                           line=line_of("tables"), column="tables", value=t)
+        tables[role] = (paths.root / t["fichier"], str(t["format"]))
+    if "communes" not in tables:
+        raise _located(path, paths, "table « communes » absente de « tables »", line=line_of("tables"), column="tables")
+    own = tuple(paths.root / str(p) for p in (data.get("donnees") or []))
+    regions = tuple((str(r.get("code")), str(r.get("nom") or REGIONS.get(str(r.get("code")), r.get("code"))))
+                    for r in (data.get("regions") or []))
+    name = str(need("nom", str))
+    decl = Declared(ident=ident, name=name, short=str(need("nom_court", str)), nature=str(data.get("nature") or ""),
+                    kind=kind, epcis=tuple(epcis), departements=tuple(str(d) for d in need("departements", list)),
+                    regions=regions, tables=tables, own=own, path=path,
+                    demonstration=dict(data.get("demonstration") or {}),
+                    name_of=str(data.get("nom_de") or name_with_de(name, kind)))
+    _CACHE[key] = decl
+    return decl
+
+
+def owned(decl: Declared, paths: Paths) -> tuple[set[Path], tuple[Path, ...]]:
+    """Files and folders that speak for ``decl`` only: its tables, its ``donnees`` and ``data/raw/territoire/<id>/``."""
+    files = {p.resolve() for p, _ in decl.tables.values()}
+    folders = [tables_folder(paths, decl.ident).resolve()]
+    for p in decl.own:
+        (folders.append(p.resolve()) if p.is_dir() or str(p).endswith("/") else files.add(p.resolve()))
+    return files, tuple(folders)
+
+
+def all_declared(paths: Paths) -> list[Declared]:
+    return [_parse(p, paths) for p in sorted(paths.declarations.glob("*.yml"))]
+
+
+def load_file(path: Path, paths: Paths) -> Declared:
+    """Read the declaration at ``path`` (tables resolved against the project root of ``paths``)."""
+    return _parse(path, paths)
+
+
+def in_use(paths: Paths) -> Declared | None:
+    """The declaration of the territory of ``paths``; ``None`` for the default territory of a project that has no
+    declarations folder (a copy of ``data/raw`` alone, as the tests make: the build then reads the one commune
+    table of ``data/raw``, as before issue 27). Any other undeclared territory is refused (:func:`load`)."""
+    from .config import DEFAULT_TERRITORY
+
+    if paths.territory == DEFAULT_TERRITORY and not paths.declaration.is_file() and not paths.declarations.is_dir():
+        return None
+    return load(paths)

@@ -12,21 +12,31 @@ import pandera.pandas as pa
 
 from .config import YEAR_MAX, YEAR_MIN
 from .errors import InputDataError, Problem
-from .territory import GEO_LEVELS, NATURES
+from .territory import GEO_LEVELS, NATURES, WHOLE
 from .vocabulary import STORED_UNITS
 
 UNITS = STORED_UNITS  # vocabulary.yml
 
-_GEO_CODE = pa.Check(
-    lambda df: (df["geo_level"].ne("commune") | df["geo_code"].str.fullmatch(r"\d{5}|2[AB]\d{3}"))
-    & (df["geo_level"].ne("epci") | df["geo_code"].str.fullmatch(r"\d{9}"))
-    & (df["geo_level"].ne("pma") | df["geo_code"].eq("PMA")),
-    error="code géographique incohérent avec le niveau (commune : 5 caractères, epci : SIREN, pma : PMA)",
-)
+
+def _geo_code(whole_code: str | None) -> pa.Check:
+    """Codes consistent with their level: commune 5 characters, EPCI a SIREN, the whole territory (level ``pma``)
+    its declared code (any one code when ``whole_code`` is not given)."""
+    def check(df: pd.DataFrame) -> pd.Series:
+        whole = df["geo_level"].eq(WHOLE)
+        if whole_code is None:
+            ok = ~whole | df["geo_code"].eq(df.loc[whole, "geo_code"].iloc[0] if whole.any() else "")
+        else:
+            ok = ~whole | df["geo_code"].eq(whole_code)
+        return ((df["geo_level"].ne("commune") | df["geo_code"].str.fullmatch(r"\d{5}|2[AB]\d{3}"))
+                & (df["geo_level"].ne("epci") | df["geo_code"].str.fullmatch(r"\d{9}")) & ok)
+
+    return pa.Check(check, error="code géographique incohérent avec le niveau (commune : 5 caractères, epci : "
+                    f"SIREN, pma : {whole_code or 'le code du territoire'})")
 
 
-def tidy_schema(keys: list[str], allow_negative: bool = False) -> pa.DataFrameSchema:
-    """Schema of a long table keyed by ``geo_level, geo_code, year`` and ``keys``."""
+def tidy_schema(keys: list[str], allow_negative: bool = False, whole_code: str | None = None) -> pa.DataFrameSchema:
+    """Schema of a long table keyed by ``geo_level, geo_code, year`` and ``keys`` (``whole_code``: the
+    ``geo_code`` of the whole territory, :attr:`pma_eval.territory.Territory.code`)."""
     value_checks = [] if allow_negative else [pa.Check.ge(0, error="valeur négative")]
     return pa.DataFrameSchema(
         {
@@ -38,7 +48,7 @@ def tidy_schema(keys: list[str], allow_negative: bool = False) -> pa.DataFrameSc
             "nature": pa.Column(str, pa.Check.isin(NATURES, error="nature inconnue")),
             **{k: pa.Column(nullable=False) for k in keys},
         },
-        checks=[_GEO_CODE],
+        checks=[_geo_code(whole_code)],
         unique=["geo_level", "geo_code", "year", *keys],
         report_duplicates="all",
         strict=False,
@@ -46,10 +56,11 @@ def tidy_schema(keys: list[str], allow_negative: bool = False) -> pa.DataFrameSc
     )
 
 
-def validate_table(df: pd.DataFrame, name: str, keys: list[str], allow_negative: bool = False) -> pd.DataFrame:
+def validate_table(df: pd.DataFrame, name: str, keys: list[str], allow_negative: bool = False,
+                   whole_code: str | None = None) -> pd.DataFrame:
     """Validate a processed table; raise :class:`InputDataError` listing every failure."""
     try:
-        return tidy_schema(keys, allow_negative).validate(df, lazy=True)
+        return tidy_schema(keys, allow_negative, whole_code).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         problems = [

@@ -1,23 +1,75 @@
-"""The territory: 150 communes → 3 agglomerations (EPCI) → the Pôle (PMA).
+"""The territory: communes → EPCIs → the whole territory of the declaration in use (``territoires/<id>.yml``).
 
-Pure functions and a small immutable :class:`Territory` built from the commune table of
-``data/raw/territoire``. Aggregation follows DESIGN.md: sums of commune values, with the
-*nature* of the aggregate being the least reliable nature of its known parts; a secret (unknown)
-part is never counted as zero: the aggregate is the sum of the known parts, flagged incomplete.
+Pure functions and a small immutable :class:`Territory` built from the territory's commune table. Aggregation
+follows DESIGN.md: sums of commune values, with the *nature* of the aggregate being the least reliable nature of
+its known parts; a secret (unknown) part is never counted as zero: the aggregate is the sum of the known parts,
+flagged incomplete.
+
+The geography level of the whole territory keeps its historical value ``pma`` in every table (``geo_level``), for
+any declared territory: it means « the whole territory », whatever its kind; its ``geo_code`` is the
+declaration's short name in upper case (:attr:`Whole.code`), and its names come from the declaration
+(:class:`Whole`), never from this module.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from .errors import ConfigurationError
 
-PMA_CODE = "PMA"
-PMA_NAME = "Pôle métropolitain de l'Artois"
-GEO_LEVELS = ("commune", "epci", "pma")
+#: Level of the whole territory in every table (historical name, kept for stable schemas: see the module note).
+WHOLE = "pma"
+GEO_LEVELS = ("commune", "epci", WHOLE)
+
+
+@dataclass(frozen=True)
+class Whole:
+    """The names of the whole territory, from its declaration (:func:`pma_eval.declaration.load`)."""
+
+    #: ``geo_code`` of the whole territory (the declaration's short name, upper case).
+    code: str
+    #: Its name (« Pôle métropolitain de l'Artois ») and the name after « de » (« du Pôle métropolitain… »).
+    name: str
+    name_of: str
+    #: How a sentence names it (« le Pôle », « du Pôle », « au Pôle », « l'agglomération »…) and its gender.
+    subject: str = ""
+    of: str = ""
+    to: str = ""
+    gender: str = ""
+    #: Its short name as declared (« PMA »).
+    short: str = ""
+    #: (code, name) of its (first) region, whose inventory the comparisons read.
+    region: tuple = ()
+
+
+_IN_USE: dict[tuple, Whole] = {}
+
+
+def whole_in_use(paths=None) -> Whole:
+    """The :class:`Whole` of the territory in use (``paths``, default :func:`pma_eval.config.get_paths`): its
+    declaration, or, for the default territory of a project without declarations (a test copy of ``data/raw``),
+    the default declaration of this checkout."""
+    from . import declaration
+    from .config import PACKAGE_DIR, get_paths
+
+    paths = paths or get_paths()
+    decl = declaration.in_use(paths)
+    if decl is None:
+        fallback = PACKAGE_DIR.parent / paths.declaration.relative_to(paths.root)
+        decl = declaration.load_file(fallback, paths) if fallback.is_file() else None
+    if decl is None:
+        return Whole(paths.territory.upper(), paths.territory, "du territoire " + paths.territory,
+                     "le territoire", "du territoire", "au territoire", "masculin", paths.territory.upper())
+    return whole_of(decl)
+
+
+def whole_of(decl) -> Whole:
+    """The :class:`Whole` of a :class:`pma_eval.declaration.Declared`."""
+    return Whole(decl.code, decl.name, decl.name_of, decl.kind.subject, decl.kind.of, decl.kind.to,
+                 decl.kind.gender, decl.short, tuple(decl.regions[0]) if decl.regions else ())
 
 # Order of reliability, worst first: the nature of an aggregate is the worst of its parts.
 NATURES = ("secret", "demonstration", "estimated", "observed")
@@ -63,9 +115,21 @@ class Territory:
 
     communes: pd.DataFrame
     epcis: pd.DataFrame
+    #: Names of the whole territory (default: those of the territory in use, :func:`whole_in_use`).
+    whole_names: Whole | None = field(default=None, compare=False)
+
+    @cached_property
+    def whole(self) -> Whole:
+        return self.whole_names or whole_in_use()
+
+    @property
+    def code(self) -> str:
+        """``geo_code`` of the whole territory (level :data:`WHOLE`)."""
+        return self.whole.code
 
     @classmethod
-    def from_communes(cls, communes: pd.DataFrame, epci_names: pd.DataFrame | None = None) -> "Territory":
+    def from_communes(cls, communes: pd.DataFrame, epci_names: pd.DataFrame | None = None,
+                      whole: Whole | None = None) -> "Territory":
         c = communes[["code_insee", "nom", "epci_siren", "epci_sigle"]].copy()
         c = c.sort_values("code_insee").reset_index(drop=True)
         e = (c.groupby(["epci_siren", "epci_sigle"], as_index=False)
@@ -74,7 +138,7 @@ class Territory:
             e = e.merge(epci_names[["epci_siren", "epci_nom"]], on="epci_siren", how="left")
         else:
             e["epci_nom"] = e["epci_sigle"]
-        return cls(c, e.sort_values("epci_sigle").reset_index(drop=True))
+        return cls(c, e.sort_values("epci_sigle").reset_index(drop=True), whole)
 
     # --- look-ups -----------------------------------------------------------------------
     @property
@@ -83,8 +147,8 @@ class Territory:
 
     def name(self, geo_level: str, geo_code: str) -> str:
         """French display name of a territory."""
-        if geo_level == "pma":
-            return PMA_NAME
+        if geo_level == WHOLE:
+            return self.whole.name
         return self._names.get(("epci" if geo_level == "epci" else "commune", geo_code), geo_code)
 
     @cached_property
@@ -102,33 +166,37 @@ class Territory:
 
     def name_after_de(self, geo_level: str, geo_code: str) -> str:
         """The name preceded by the right form of « de » : « du Pôle… », « de la CALL », « de Lens »."""
+        if geo_level == WHOLE:
+            return self.whole.name_of
         name = self.name(geo_level, geo_code)
-        if geo_level == "pma":
-            return "du " + name
         if geo_level == "epci":
             return "de la " + name  # communauté d'agglomération
         return ("d'" if name[:1].lower() in "aeéèêiîoôuh" else "de ") + name
 
-    def resolve(self, territoire: str, levels: tuple[str, ...] = ("pma", "epci", "commune")) -> tuple[str, str]:
-        """Turn ``PMA``, an EPCI acronym (``CALL``) or SIREN, or an INSEE code into (level, code), accepting only
-        the ``levels`` a command produces for (a report is for the Pôle or an EPCI, a fiche for a commune)."""
+    def resolve(self, territoire: str, levels: tuple[str, ...] = (WHOLE, "epci", "commune")) -> tuple[str, str]:
+        """Turn the whole territory's code (``PMA``), an EPCI acronym (``CALL``) or SIREN, or an INSEE code into
+        (level, code), accepting only the ``levels`` a command produces for (a report is for the whole territory
+        or an EPCI, a fiche for a commune)."""
         key = str(territoire).strip().upper()
         by_sigle = dict(zip(self.epcis["epci_sigle"].str.upper(), self.epcis["epci_siren"]))
-        found = (("pma", PMA_CODE) if key in (PMA_CODE, "POLE", "PÔLE") else
+        whole = self.whole
+        noun = whole.subject.split(" ", 1)[-1].split("'", 1)[-1].upper() if whole.subject else ""
+        aliases = {whole.code, whole.short.upper(), noun, noun.replace("Ô", "O")} - {""}
+        found = ((WHOLE, whole.code) if key in aliases else
                  ("epci", by_sigle[key]) if key in by_sigle else
                  ("epci", key) if key in set(self.epcis["epci_siren"]) else
                  ("commune", key) if key in set(self.communes["code_insee"]) else None)
         if found is not None and found[0] in levels:
             return found
-        admitted = [PMA_CODE] * ("pma" in levels) + [f"{s} (ou son SIREN)" for s in self.epcis["epci_sigle"]] * (
-            "epci" in levels) + ["un code INSEE de commune du Pôle"] * ("commune" in levels)
+        admitted = [whole.code] * (WHOLE in levels) + [f"{s} (ou son SIREN)" for s in self.epcis["epci_sigle"]] * (
+            "epci" in levels) + [f"un code INSEE de commune {whole.of}"] * ("commune" in levels)
         what = (f"« {territoire} » est la commune de {self.name(*found)} : une commune a sa fiche (pma-eval fiches)"
                 if found is not None and found[0] == "commune" else f"territoire inconnu : « {territoire} »")
         raise ConfigurationError(f"{what} ; valeurs admises ici : {', '.join(admitted)}")
 
     def members(self, geo_level: str, geo_code: str) -> list[str]:
         """INSEE codes of the communes that make up a territory."""
-        if geo_level == "pma":
+        if geo_level == WHOLE:
             return list(self.communes["code_insee"])
         if geo_level == "epci":
             return list(self._epci_members.get(geo_code, []))
@@ -175,7 +243,7 @@ class Territory:
         if communes["_epci"].isna().any():
             bad = sorted(communes.loc[communes["_epci"].isna(), "geo_code"].unique())
             raise ConfigurationError(f"codes commune hors du territoire : {', '.join(bad[:10])}")
-        communes["_pma"] = PMA_CODE
+        communes["_pma"] = self.code
         frames = [communes.drop(columns=["_epci", "_pma"])]
         for level, col in (("epci", "_epci"), ("pma", "_pma")):
             frames.append(_sum_groups(communes, [col, *keys], value).rename(columns={col: "geo_code"})
@@ -184,8 +252,8 @@ class Territory:
         return out[[c for c in df.columns if c in out.columns] + [c for c in out.columns if c not in df.columns]]
 
     def sum_epcis_to_pma(self, epcis: pd.DataFrame, keys: list[str], value: str = "value") -> pd.DataFrame:
-        """Pôle rows as the sum of EPCI rows (same rules as :meth:`aggregate`)."""
-        rows = epcis.assign(_pma=PMA_CODE)
+        """Rows of the whole territory as the sum of EPCI rows (same rules as :meth:`aggregate`)."""
+        rows = epcis.assign(_pma=self.code)
         return (_sum_groups(rows, ["_pma", *keys], value).rename(columns={"_pma": "geo_code"})
                 .assign(geo_level="pma"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -11,13 +12,68 @@ import yaml
 from ..errors import ConfigurationError, InputDataError, Problem, display_path
 from ..sources import read_communes, read_epci
 from ..sources.registry import read_raw, replaced_names, wide  # noqa: F401  (read_raw re-exported: the build's reader)
-from ..territory import Territory
+from ..territory import Territory, Whole, whole_of
 from ..yamltext import safe_load
 from .common import BuildReport, RawFile
 
 
-def discover(raw_dir: Path, root: Path) -> list[RawFile]:
-    """Raw files described by a ``.meta.yml`` with a ``format`` key, sorted by path."""
+@dataclass
+class Scope:
+    """Which raw files speak for the territory in use (issue 27).
+
+    Every file of ``data/raw`` is read for every territory, except the files another declaration owns: its tables,
+    its ``donnees:`` (the Pôle's demonstration series, its own inventory extract, its targets…) and its folder
+    ``data/raw/territoire/<id>/``. The territory's own tables are read with the format its declaration gives them.
+    Without a declaration (a copy of ``data/raw`` alone), every file is read, as before.
+    """
+
+    decl: object | None = None
+    #: Files and folders owned by other declarations (resolved paths).
+    files: set = field(default_factory=set)
+    folders: tuple = ()
+
+    def excludes(self, path: Path) -> bool:
+        p = Path(path).resolve()
+        return p in self.files or any(p.is_relative_to(f) for f in self.folders)
+
+    @property
+    def whole(self) -> Whole | None:
+        return None if self.decl is None else whole_of(self.decl)
+
+    @property
+    def label(self) -> str:
+        """« du Pôle », « de l'agglomération »…: how messages name the territory in use."""
+        return "du territoire" if self.decl is None else self.decl.kind.of
+
+
+def scope_of(paths) -> Scope:
+    """The :class:`Scope` of the territory of ``paths``."""
+    from .. import declaration
+
+    decl = declaration.in_use(paths)
+    if decl is None:
+        return Scope()
+    files, folders = set(), []
+    for other in declaration.all_declared(paths):
+        if other.ident == decl.ident:
+            continue
+        f, d = declaration.owned(other, paths)
+        files |= f
+        folders += d
+    # a territory's folder whose declaration was removed speaks for nobody
+    own_folder = declaration.tables_folder(paths, decl.ident).resolve()
+    base = (paths.raw / "territoire")
+    if base.is_dir():
+        folders += [p.resolve() for p in base.iterdir() if p.is_dir() and p.resolve() != own_folder]
+    mine = {p.resolve() for p, _ in decl.tables.values()}
+    return Scope(decl, files - mine, tuple(dict.fromkeys(folders)))
+
+
+def discover(raw_dir: Path, root: Path, scope: Scope | None = None) -> list[RawFile]:
+    """Raw files described by a ``.meta.yml`` with a ``format`` key, sorted by path; with a ``scope``, those
+    that speak for its territory, its tables read with the format its declaration gives them."""
+    scope = scope or Scope()
+    tables = {} if scope.decl is None else {p.resolve(): fmt for p, fmt in scope.decl.tables.values()}
     files, problems = [], []
     for meta_path in sorted(raw_dir.rglob("*.meta.yml")):
         data_path = meta_path.with_name(meta_path.name[: -len(".meta.yml")])
@@ -34,8 +90,17 @@ def discover(raw_dir: Path, root: Path) -> list[RawFile]:
         if meta.get("nature", "observed") not in ("observed", "estimated", "demonstration"):
             problems.append(Problem(shown, "nature inconnue (observed, estimated ou demonstration)",
                                     column="nature", value=meta.get("nature")))
+        if scope.excludes(data_path):
+            continue
+        fmt = tables.pop(data_path.resolve(), None)
+        if fmt is not None and meta.get("format") != fmt:
+            meta = {**meta, "format": fmt}
         if meta.get("format"):
             files.append(RawFile(data_path, meta, display_path(data_path, root)))
+    for path, fmt in tables.items():
+        shown = display_path(path, root)
+        problems.append(Problem(display_path(scope.decl.path, root), f"table déclarée introuvable ou sans "
+                                f"métadonnées : {shown} (format « {fmt} »)", column="tables", value=shown))
     files = _drop_replaced(files, problems, root)
     for data_path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
         if data_path.name.endswith(".meta.yml") or data_path.name.startswith(("README", ".")):
@@ -65,11 +130,16 @@ def _drop_replaced(files: list[RawFile], problems: list[Problem], root: Path) ->
     return [f for f in files if f.path not in replaced]
 
 
-def territory_of(files: list[RawFile]) -> Territory:
+def territory_of(files: list[RawFile], scope: Scope | None = None) -> Territory:
+    """The territory of the commune and EPCI tables among ``files`` (one of each), named by the declaration of
+    ``scope`` (else by the territory in use)."""
+    scope = scope or Scope()
     communes = [f for f in files if f.meta["format"] == "communes"]
     if len(communes) != 1:
-        raise ConfigurationError("il faut exactement un fichier de format « communes » dans data/raw "
-                                 f"(trouvé : {len(communes)})")
+        where = ("dans data/raw" if scope.decl is None else
+                 f"pour le territoire « {scope.decl.ident} » (table « communes » de {scope.decl.path.name})")
+        raise ConfigurationError(f"il faut exactement un fichier de format « communes » {where} "
+                                 f"(trouvé : {len(communes)} : {', '.join(f.display for f in communes) or 'aucun'})")
     epci = [f for f in files if f.meta["format"] == "epci"]
     names = read_epci(epci[0].path, epci[0].display) if epci else None
     table = read_communes(communes[0].path, communes[0].display)
@@ -82,13 +152,13 @@ def territory_of(files: list[RawFile]) -> Territory:
                                           + ", ".join(f"{r.epci_siren} {r.epci_sigle}" for r in names.itertuples())
                                           + f", d'après {epci[0].display})", line=int(r.line), column="epci_siren",
                                           value=r.epci_siren) for r in bad.head(50).itertuples()])
-    return Territory.from_communes(table, names)
+    return Territory.from_communes(table, names, scope.whole)
 
 
 
 def outside(df: pd.DataFrame, code_col: str, level_col: str | None, territory: Territory, f: RawFile,
              problems: list[Problem], label: str, report: BuildReport) -> pd.DataFrame:
-    """Rows whose code is outside the Pôle: an error, unless the file is a producer's file read at
+    """Rows whose code is outside the territory: an error, unless the file is a producer's file read at
     any extent (:func:`pma_eval.sources.registry.wide`) or says ``extent: plus_large`` — then they are left out
     and counted in ``report.extent``."""
     communes = set(territory.communes["code_insee"])
@@ -110,8 +180,9 @@ def outside(df: pd.DataFrame, code_col: str, level_col: str | None, territory: T
         return df.loc[inside]
     bad = df.loc[~inside]
     for _, row in bad.head(50).iterrows():
-        problems.append(Problem(f.display, "code hors du territoire du Pôle (indiquez « extent: plus_large » dans "
-                                "les options des métadonnées pour un fichier départemental ou national)",
+        problems.append(Problem(f.display, f"code hors du territoire ({territory.whole.name}) : indiquez « extent: "
+                                "plus_large » dans les options des métadonnées pour un fichier départemental ou "
+                                "national",
                                 line=int(row["line"]) if "line" in row and not pd.isna(row["line"]) else None,
                                 column=label, value=row[code_col]))
     return df.loc[inside]

@@ -17,10 +17,28 @@ from ..territory import Territory
 from . import steps
 from ..sources.registry import resolve_territories
 from .common import SIGNED_TABLES, REFERENCE_TABLES, TABLES, BuildReport, RawFile, hand_kept
-from .discover import discover, outside, read_raw, territory_of
+from .discover import Scope, discover, outside, read_raw, scope_of, territory_of
 from .readcache import ReadCache
 from .reconcile import check_consistency
 from .write import inputs_fingerprint, is_current, write_processed
+
+
+def _region_inventory(read: dict, territory: Territory, report: BuildReport) -> None:
+    """A territory without an inventory file of its own (format ``igt_citepa``) takes the rows of its communes
+    in the region's inventory (``igt_citepa_region``: the same CITEPA file, whose rows for the Pôle's communes
+    are the Pôle's extract), as observed values. Nothing changes for a territory that has its own file."""
+    if read.get("igt_citepa") or not read.get("igt_citepa_region"):
+        return
+    communes = set(territory.communes["code_insee"])
+    own = []
+    for f, df in read["igt_citepa_region"]:
+        inside = df["code_insee"].isin(communes)
+        if inside.any():
+            own.append((RawFile(f.path, {**f.meta, "format": "igt_citepa"}, f.display), df.loc[inside]))
+            report.notes.append(f"{f.display} : émissions observées des {df.loc[inside, 'code_insee'].nunique()} "
+                                f"communes du territoire ({territory.whole.name}), sans fichier d'inventaire propre")
+    if own:
+        read["igt_citepa"] = own
 
 
 def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: BuildReport
@@ -56,6 +74,7 @@ def _read_all(files: list[RawFile], territory: Territory, paths: Paths, report: 
                 "pour le fichier). Restaurez le fichier publié, ou, si le changement est voulu, ajoutez-le comme "
                 "un nouveau fichier (pma-eval data add) ou corrigez sha256 dans ses métadonnées",
                 column="sha256", value=report.inputs[-1]["sha256"]))
+    _region_inventory(read, territory, report)
     # Territory membership of every geographic code.
     for fmt, code_col, level_col, label in (
             ("igt_citepa", "code_insee", None, "INSEE commune"),
@@ -87,7 +106,7 @@ def _sanity_checks(tables: dict[str, pd.DataFrame], territory: Territory) -> dic
                 df[c] = df[c].astype(str)
         tables[name] = validate_table(df.sort_values(["geo_level", "geo_code", "year", *TABLES[name]])
                                       .reset_index(drop=True), name, TABLES[name],
-                                      allow_negative=name in SIGNED_TABLES)
+                                      allow_negative=name in SIGNED_TABLES, whole_code=territory.code)
     check_consistency(tables, territory)
     return tables
 
@@ -115,13 +134,14 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     """Read and reconcile every raw file; return the processed tables (nothing is written)."""
     paths = paths or get_paths()
     report = BuildReport()
-    files = discover(paths.raw, paths.root)
-    territory = territory_of(files)
+    scope = scope_of(paths)
+    files = discover(paths.raw, paths.root, scope)
+    territory = territory_of(files, scope)
     read, inventory = _read_all(files, territory, paths, report)
 
     tables: dict[str, pd.DataFrame] = {}
     tables["population"] = steps.population(read.get("population", []), territory).assign(origin="aggregate")
-    steps.check_population_cross(tables["population"], paths.raw)
+    steps.check_population_cross(tables["population"], paths.raw, scope)
     for name, table in (("emissions", steps.emissions(read, inventory, territory, report)),
                         ("energy", steps.energy(read, inventory, territory, report)),
                         ("renewables", steps.renewables(read, territory, report)),
@@ -158,7 +178,7 @@ def build_tables(paths: Paths | None = None) -> tuple[dict[str, pd.DataFrame], B
     for f, df in read.get("contours_communes", []):
         unmapped, unused = territory.check_codes(df["code_insee"])
         if unused:
-            raise InputDataError([Problem(f.display, f"{len(unused)} commune(s) du Pôle sans contour",
+            raise InputDataError([Problem(f.display, f"{len(unused)} commune(s) {territory.whole.name_of} sans contour",
                                           value=", ".join(unused[:10]))])
         tables["_contours"] = f.path
     # The foresight's reference tables enter through the build: validated by their readers, listed

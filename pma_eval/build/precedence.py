@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..territory import PMA_CODE, Territory
+from ..territory import Territory
 
 
 def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | None = None,
@@ -64,8 +64,8 @@ def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | 
             return code[len("epci:"):] if code.startswith("epci:") else c2e.get(code)
 
         up = [com.assign(geo_level="epci", geo_code=com["geo_code"].map(epci_of)),
-              com.assign(geo_level="pma", geo_code=PMA_CODE),
-              epci.assign(geo_level="pma", geo_code=PMA_CODE)]
+              com.assign(geo_level="pma", geo_code=territory.code),
+              epci.assign(geo_level="pma", geo_code=territory.code)]
         cover = pd.concat([cover, *up], ignore_index=True).dropna(subset=["geo_code"]).drop_duplicates()
     d = df.loc[demo, scope].astype({c: object for c in scope})
     if detail is not None:

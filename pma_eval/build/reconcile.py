@@ -9,7 +9,7 @@ from .. import fmt
 from ..errors import InputDataError, Problem
 from ..vocabulary import (ALWAYS_PRESENT_SECTORS, CARRIER_LABELS, HEAT_GAS_LABELS, SECTOR_LABELS, TECHNOLOGY_LABELS,
                           VARIABLE_LABELS)
-from ..territory import PMA_CODE, SUM_TOLERANCE, Territory, sums_differ, worst_nature
+from ..territory import SUM_TOLERANCE, Territory, sums_differ, worst_nature
 from .common import SUM_TOLERANCE_PUBLISHED, TABLES, BuildReport
 from .precedence import apply_precedence
 
@@ -309,7 +309,7 @@ def energy_member_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataF
     if missing.empty:
         return pd.DataFrame(columns=["geo_level", "geo_code", "year", "carrier"])
     epci = missing.assign(geo_level="epci", geo_code=missing["geo_code"].map(territory.commune_to_epci))
-    pma = missing.assign(geo_level="pma", geo_code=PMA_CODE)
+    pma = missing.assign(geo_level="pma", geo_code=territory.code)
     return pd.concat([missing.assign(geo_level="commune"), epci, pma],
                      ignore_index=True)[["geo_level", "geo_code", "year", "carrier"]].drop_duplicates()
 

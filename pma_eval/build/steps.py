@@ -16,7 +16,7 @@ from ..config import Paths
 from ..errors import InputDataError, Problem, display_path
 from ..sources.odre import TECHNOLOGIES
 from ..sources.prices import ALL_SECTORS
-from ..territory import PMA_CODE, Territory, worst_nature
+from ..territory import Territory, worst_nature
 from ..vocabulary import HEAT_GAS_VECTOR, POLLUTANTS, stored_unit
 from .common import ORE_TO_PCAET, BuildReport, RawFile
 from .reconcile import combine, emission_gaps, energy_member_gaps, release_gaps
@@ -51,10 +51,11 @@ def population(frames: list[tuple[RawFile, pd.DataFrame]], territory: Territory)
 
 
 
-def check_population_cross(pop: pd.DataFrame, raw_dir: Path) -> list[str]:
-    """Compare the aggregation with the collector's EPCI/PMA table when present."""
+def check_population_cross(pop: pd.DataFrame, raw_dir: Path, scope=None) -> list[str]:
+    """Compare the aggregation with the collector's EPCI/PMA table when present (and when it speaks for the
+    territory in use: ``scope``, :class:`pma_eval.build.discover.Scope`)."""
     ref_path = raw_dir / "population" / "pma_population_epci_pma.csv"
-    if not ref_path.exists():
+    if not ref_path.exists() or (scope is not None and scope.excludes(ref_path)):
         return []
     ref = pd.read_csv(ref_path, dtype={"territoire_code": str})
     mine = pop.loc[pop["geo_level"] != "commune"].set_index(["geo_code", "year"])["value"]
@@ -131,7 +132,8 @@ def region_comparisons(read: dict, territory: Territory) -> dict[str, pd.DataFra
     parts = []
     for f, inv in inventories:
         for g, com in communes:
-            parts.append(aggregate(inv, com, set(territory.communes["code_insee"]))
+            parts.append(aggregate(inv, com, set(territory.communes["code_insee"]), (territory.code, territory.whole.name),
+                                   territory.whole.region or None)
                          .assign(nature=f.nature, source=f"{f.path.name} ; {g.path.name}", unit=stored_unit("t CO₂e")))
     return {"comparisons_ges": pd.concat(parts, ignore_index=True)}
 
@@ -275,7 +277,7 @@ def sequestration(read: Read, territory: Territory, years: list[int]) -> pd.Data
     pma = pd.DataFrame({"value": g["value"].sum(), "n": g["geo_code"].nunique(),
                         "nature": g["nature"].agg(worst_nature),
                         "source": g["source"].agg(lambda s: " ; ".join(sorted(set(s))))}).reset_index()
-    pma = pma[pma["n"] == n_epci].drop(columns="n").assign(geo_level="pma", geo_code=PMA_CODE)
+    pma = pma[pma["n"] == n_epci].drop(columns="n").assign(geo_level="pma", geo_code=territory.code)
     given = out[out["geo_level"] == "pma"]
     if not given.empty:
         k = ["land_use", "variable", "year"]
@@ -549,7 +551,7 @@ def climate(read: Read, energy: pd.DataFrame | None, territory: Territory,
     if got is None:
         return {}
     dd, reference, note = got
-    geos = ([("pma", PMA_CODE)] + [("epci", c) for c in territory.epcis["epci_siren"]]
+    geos = ([("pma", territory.code)] + [("epci", c) for c in territory.epcis["epci_siren"]]
             + [("commune", c) for c in territory.communes["code_insee"]])
     parts = [dd.assign(variable="dju", value=dd["dju"]),
              dd.assign(variable="dju_reference", value=reference, source=note),
@@ -729,7 +731,7 @@ def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.Data
             return pd.DataFrame(columns=["geo_level", "geo_code", "year"])
         m = pd.DataFrame(missing, columns=["commune", "year"])
         return pd.concat([m.assign(geo_level="epci", geo_code=m["commune"].map(c2e)),
-                          m.assign(geo_level="pma", geo_code=PMA_CODE)])[["geo_level", "geo_code", "year"]] \
+                          m.assign(geo_level="pma", geo_code=territory.code)])[["geo_level", "geo_code", "year"]] \
             .drop_duplicates()
 
     agg = combine(pd.concat(parts, ignore_index=True), ["year", "technology", "variable"],

@@ -40,14 +40,20 @@ def code_fingerprint() -> str:
 def inputs_fingerprint(raw: Path, root: Path | None = None) -> str:
     """One sha256 over everything a build depends on: every file under ``raw`` (path and content), the
     package's own code and declarations (a changed reader or catalogue rebuilds too), the versions of the
-    libraries that parse and compute, and the pseudonymisation key of the project (hashed, never stored)."""
+    libraries that parse and compute, the project's territory declarations (``territoires/``: names, tables and
+    the files each owns) and the pseudonymisation key of the project (hashed, never stored)."""
     import hashlib
 
     from ..activity.readers import configured_key
+    from ..config import DECLARATIONS_DIR
 
     h = hashlib.sha256(code_fingerprint().encode())
     for p in sorted(q for q in Path(raw).rglob("*") if q.is_file()):
         h.update(f"{p.relative_to(raw).as_posix()}\0{sha256(p)}\n".encode())
+    declarations = Path(root) / DECLARATIONS_DIR if root is not None else None
+    if declarations is not None and declarations.is_dir():
+        for p in sorted(declarations.glob("*.yml")):
+            h.update(f"{DECLARATIONS_DIR}/{p.name}\0{sha256(p)}\n".encode())
     key = configured_key(root)
     h.update(hashlib.sha256(f"pma-eval:{key}".encode()).digest() if key else b"sans cle")
     return h.hexdigest()
