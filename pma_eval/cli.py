@@ -35,13 +35,53 @@ def _print(msg: str) -> None:
     print(msg, flush=True)
 
 
+def _paths(args: argparse.Namespace | None = None):
+    """The folders of the territory a command works on: ``--territoire`` (a declared id, or an EPCI SIREN or short
+    name of one declaration), else ``$PMA_EVAL_TERRITOIRE``, else the default territory. The choice is put in the
+    environment, so that everything the command calls works on the same territory; an undeclared territory is
+    refused at once (exit 2)."""
+    from .config import TERRITORY_ENV
+    from .declaration import in_use, resolve_id
+
+    value = getattr(args, "territoire_id", None)
+    if value:
+        os.environ[TERRITORY_ENV] = resolve_id(get_paths(), value)
+    paths = get_paths()
+    in_use(paths)
+    return paths
+
+
+def _names():
+    """The names of the territory in use for help texts (generic words if its declaration cannot be read)."""
+    from .territory import whole_in_use
+
+    try:
+        return whole_in_use()
+    except PmaEvalError:
+        return None
+
+
+def _territory_help(names, what: str = "") -> str:
+    if names is None:
+        return "le territoire (son code) ou l'un de ses EPCI (sigle ou SIREN)"
+    epcis = ""
+    try:
+        from .declaration import in_use
+
+        decl = in_use(get_paths())
+        epcis = ", ".join(e["nom_court"] for e in decl.epcis) if decl is not None and len(decl.epcis) > 1 else ""
+    except PmaEvalError:
+        pass
+    return f"{names.code}{' ou ' + epcis if epcis else ''}, ou le SIREN d'un EPCI (défaut : {names.code}){what}"
+
+
 def cmd_data_build(args: argparse.Namespace) -> int:
     from .coverage import render_text, summary_line
     from .build import build
     from .processed import load
 
     t0 = time.perf_counter()
-    paths = get_paths()
+    paths = _paths(args)
     manifest_path, report = build(paths)
     for w in report.warnings:
         _print(f"avertissement : {w}")
@@ -49,7 +89,8 @@ def cmd_data_build(args: argparse.Namespace) -> int:
         _print(f"priorité aux données réelles — {n}")
     for n in report.notes:
         _print(f"note : {n}")
-    _print(f"Données construites en {time.perf_counter() - t0:.1f} s : {manifest_path.parent}")
+    _print(f"Données construites en {time.perf_counter() - t0:.1f} s ({_names().name if _names() else paths.territory}) "
+           f": {manifest_path.parent}")
     coverage = load("coverage", paths)
     _print("")
     _print(render_text(coverage))
@@ -78,7 +119,9 @@ def cmd_data_add(args: argparse.Namespace) -> int:
         _print(f"  complétez producer et licence dans {shown}.meta.yml : ceux de la publication d'où viennent "
                "les chiffres")
     if result.outside_rows:
-        _print(f"  {result.outside_rows} ligne(s) hors du territoire du Pôle seront laissées de côté à la construction")
+        names = _names()
+        _print(f"  {result.outside_rows} ligne(s) hors du territoire{' (' + names.name + ')' if names else ''} seront "
+               "laissées de côté à la construction")
     if result.extent:
         from .sources.layouts import EXTENTS
 
@@ -122,7 +165,7 @@ def cmd_data_status(args: argparse.Namespace) -> int:
     from .indicators import load_catalogue
     from .processed import load, load_territory, manifest
 
-    paths = get_paths()
+    paths = _paths(args)
     m = manifest(paths)
     _print(render_text(load("coverage", paths)))
     implausible = render_plausibility(m.get("plausibility") or [], load_territory(paths), load_catalogue())
@@ -175,7 +218,7 @@ def cmd_indicators_export(args: argparse.Namespace) -> int:
     from .indicators import load_catalogue
     from .publish.indicator_export import export, parse_years, select
 
-    paths = get_paths()
+    paths = _paths(args)
     cat = load_catalogue()
     ids = [i.strip() for i in args.indicateurs.split(",")] if args.indicateurs else None
     if args.theme:
@@ -209,7 +252,8 @@ def _year(year: int | None) -> int:
     return checked_year(year, get_paths())
 
 
-#: What ``--territoire`` accepts for reports and visuals: the Pôle or one of its EPCIs (a commune has its fiche).
+#: What ``--territoire`` accepts for reports and visuals: the whole territory or one of its EPCIs (a commune has its
+#: fiche).
 REPORT_LEVELS = ("pma", "epci")
 
 
@@ -320,18 +364,27 @@ def cmd_territoire_creer(args: argparse.Namespace) -> int:
     _print(f"  tables : {made.folder.relative_to(paths.root)}/ (communes, EPCI, populations par millésime, contours)")
     if made.tables.missing_geometry:
         _print(f"  communes sans contour dans le référentiel : {', '.join(made.tables.missing_geometry)}")
-    _print("Pour l'instant, la construction des données et les rapports ne lisent que le territoire livré "
-           "(le Pôle) : cette déclaration est prête pour le jour où ils liront tout territoire déclaré.")
+    _print(f"Construisez ses données : « pma-eval data build --territoire {d['id']} » (séries de démonstration : "
+           f"« pma-eval data demo --territoire {d['id']} »). Les rapports ne lisent encore que le territoire par "
+           "défaut.")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
 
+    names = _names()
     parser = argparse.ArgumentParser(
         prog="pma-eval",
-        description="Atelier d'évaluation et de prospective de l'écotransition du Pôle métropolitain de l'Artois.",
+        description="Atelier d'évaluation et de prospective de l'écotransition des territoires"
+                    + (f" ; territoire par défaut : {names.name} ({names.code})." if names else "."),
     )
+    territory_help = _territory_help(names)
+
+    def territory_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--territoire", dest="territoire_id", metavar="ID",
+                       help="territoire déclaré dans territoires/<id>.yml (son identifiant, ou le SIREN ou le sigle "
+                            "de l'un de ses EPCI) ; défaut : PMA_EVAL_TERRITOIRE, sinon le territoire par défaut")
     sub = parser.add_subparsers(dest="command", metavar="commande")
     sub.required = True
 
@@ -339,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     dsub = data.add_subparsers(dest="data_command", metavar="action")
     dsub.required = True
     b = dsub.add_parser("build", help="construire data/processed à partir de data/raw (validation comprise)")
+    territory_option(b)
     b.set_defaults(func=cmd_data_build)
     d = dsub.add_parser("demo", help="régénérer les séries de démonstration (développeurs)")
     d.add_argument("--out", help="dossier de sortie (défaut : data/raw/demonstration)")
@@ -376,6 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     fe.set_defaults(func=cmd_data_fetch)
     st = dsub.add_parser("etat", help="couverture des données : thème × niveau × année, nature de chaque valeur, "
                                       "ce qui manque et quel téléchargement le comblerait")
+    territory_option(st)
     st.set_defaults(func=cmd_data_status)
     t = dsub.add_parser("modele", help="écrire les modèles à remplir (inventaire, séquestration ALDO, registres d'activité) "
                                            "dans un dossier")
@@ -391,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--niveaux", help="niveaux géographiques : commune, epci, pma (défaut : tous)")
     e.add_argument("--indicateurs", help="identifiants d'indicateurs séparés par des virgules (défaut : tous)")
     e.add_argument("--theme", help="un thème du catalogue : contexte, emissions, energie, enr")
+    territory_option(e)
     e.set_defaults(func=cmd_indicators_export)
 
     report = sub.add_parser("report", help="produire un rapport (HTML et PDF)")
@@ -398,13 +454,13 @@ def build_parser() -> argparse.ArgumentParser:
     rsub.required = True
     a = rsub.add_parser("annual", help="rapport annuel d'évaluation")
     a.add_argument("--year", type=int, help="année évaluée (défaut : dernière année disponible)")
-    a.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR, ou le SIREN d'un EPCI (défaut : PMA)")
+    a.add_argument("--territoire", default=names.code if names else get_paths().territory.upper(), help=territory_help)
     a.add_argument("--param", action="append", metavar="NOM=VALEUR",
                    help="paramètre supplémentaire du carnet (refusé s'il n'est pas déclaré)")
     a.set_defaults(func=cmd_report_annual)
     sc = rsub.add_parser("scenarios", help="rapport de prospective : trajectoire de référence, scénarios, effort")
     sc.add_argument("--year", type=int, help="année de départ (défaut : dernière année avec énergie et émissions)")
-    sc.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR, ou le SIREN d'un EPCI (défaut : PMA)")
+    sc.add_argument("--territoire", default=names.code if names else get_paths().territory.upper(), help=territory_help)
     sc.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS),
                     help=f"scénarios du dossier scenarios/, séparés par des virgules (défaut : {','.join(DEFAULT_SCENARIOS)})")
     sc.add_argument("--horizon", type=int, default=DEFAULT_HORIZON,
@@ -421,9 +477,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.set_defaults(func=cmd_fiches)
     v = sub.add_parser("visuels", help="graphiques prêts à publier (PNG réseaux sociaux, SVG, lettre d'information)")
     v.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
-    v.add_argument("--territoire", default="PMA", help="PMA, CALL, CAHC ou CABBALR, ou le SIREN d'un EPCI (défaut : PMA)")
+    v.add_argument("--territoire", default=names.code if names else get_paths().territory.upper(), help=territory_help)
     v.set_defaults(func=cmd_visuels)
-    r_ = sub.add_parser("run", help="tout pour une année : données, exports, rapports du Pôle et des EPCI, fiches, visuels")
+    r_ = sub.add_parser("run", help="tout pour une année : données, exports, rapports du territoire et de ses EPCI, "
+                                    "fiches, visuels")
     r_.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
     r_.add_argument("--sans-fiches", action="store_true", help="ne pas produire les fiches et synthèses")
     r_.add_argument("--processus", type=int, metavar="N",

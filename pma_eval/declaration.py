@@ -704,3 +704,28 @@ def in_use(paths: Paths) -> Declared | None:
     if paths.territory == DEFAULT_TERRITORY and not paths.declaration.is_file() and not paths.declarations.is_dir():
         return None
     return load(paths)
+
+
+def resolve_id(paths: Paths, value: str) -> str:
+    """The declared territory named by ``value``: its id, or the SIREN or short name of one of its EPCIs (the one
+    declaration that has it; the default territory first when several have it). Refused (exit 2) with the declared
+    territories and the nearest names."""
+    from .config import DEFAULT_TERRITORY
+
+    value = str(value).strip()
+    declared = declared_ids(paths)
+    if value in declared or value.lower() in declared:
+        return value if value in declared else value.lower()
+    key = value.upper()
+    hits = []
+    for path in sorted(paths.declarations.glob("*.yml")):
+        try:
+            decl = _parse(path, paths)
+        except InputDataError:
+            continue
+        if key == decl.code or any(key in (str(e.get("siren")), str(e.get("nom_court", "")).upper())
+                                   for e in decl.epcis):
+            hits.append(decl.ident)
+    if hits:
+        return DEFAULT_TERRITORY if DEFAULT_TERRITORY in hits else hits[0]
+    return load(paths, value).ident  # refused, with the declared territories and the nearest
