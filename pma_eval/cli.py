@@ -185,15 +185,20 @@ def cmd_data_status(args: argparse.Namespace) -> int:
 
 def cmd_data_demo(args: argparse.Namespace) -> int:
     from . import demonstration
+    from .config import DEFAULT_TERRITORY
+    from .declaration import tables_folder
 
-    paths = get_paths()
-    out = Path(args.out) if args.out else paths.raw / "demonstration"
+    paths = _paths(args)
+    default = paths.territory == DEFAULT_TERRITORY
+    out = Path(args.out) if args.out else (paths.raw / "demonstration" if default
+                                           else tables_folder(paths, paths.territory) / "demonstration")
     if out.exists() and any(out.iterdir()) and not args.force:
         _print(f"le dossier {out} n'est pas vide : ajoutez --force pour régénérer les séries de démonstration")
         return 2
-    written = demonstration.write(paths.raw, out, seed=args.seed)
+    inputs = None if default else demonstration.inputs_of(paths)
+    written = demonstration.write(paths.raw, out, seed=args.seed, inputs=inputs)
     _print(f"{len(written)} fichiers de démonstration écrits dans {out}")
-    if not args.out:
+    if not args.out and default:
         from .activity.example import write_example
 
         ex = write_example(paths.raw / "activite")
@@ -394,10 +399,13 @@ def build_parser() -> argparse.ArgumentParser:
     b = dsub.add_parser("build", help="construire data/processed à partir de data/raw (validation comprise)")
     territory_option(b)
     b.set_defaults(func=cmd_data_build)
-    d = dsub.add_parser("demo", help="régénérer les séries de démonstration (développeurs)")
-    d.add_argument("--out", help="dossier de sortie (défaut : data/raw/demonstration)")
+    d = dsub.add_parser("demo", help="écrire les séries de démonstration du territoire (fictives, calées sur "
+                                     "l'inventaire observé de sa région)")
+    d.add_argument("--out", help="dossier de sortie (défaut : data/raw/demonstration pour le territoire par défaut, "
+                                 "data/raw/territoire/<id>/demonstration pour un autre)")
     d.add_argument("--seed", type=int, default=20240601, help="graine aléatoire")
     d.add_argument("--force", action="store_true", help="écraser les fichiers existants")
+    territory_option(d)
     d.set_defaults(func=cmd_data_demo)
     ad = dsub.add_parser("add", help="ajouter un fichier téléchargé (Agence ORE, SDES, ODRÉ, CITEPA) dans data/raw, "
                                      "tel quel, avec ses métadonnées")

@@ -1,4 +1,4 @@
-"""Seeded generator of *demonstration* series where real data is missing.
+"""Seeded generator of *demonstration* series where real data is missing, for any declared territory.
 
 The shipped open data has no multi-year energy consumption by sector and carrier, no
 renewable production, and greenhouse-gas emissions for one year only. This module writes
@@ -31,12 +31,23 @@ Assumptions (written down, all in :data:`ASSUMPTIONS`)
   ground-mounted PV plants on former mining land, six wind farms in rural CABBALR communes and
   two biogas units; yields 950 kWh/kW (PV), 23 % (wind), 70 % (biogas) load factors.
 
+Any territory (issue 27)
+-----------------------
+:func:`inputs_of` gathers what the generator needs for a declared territory: its communes, EPCIs and populations
+(its declaration's tables), its 2016 anchor — the rows of its communes in the region's observed inventory (the
+CITEPA IGT of the Hauts-de-France is shipped), else stated national ratios per inhabitant
+(:data:`NATIONAL_RATIOS_2016`) — and the settings its declaration gives under ``demonstration:`` (the Pôle's wind
+farms, wood boilers, ALDO values, Enedis calibration file). Without settings, the defaults below apply and are
+written in each file's caveats. ``pma-eval data demo --territoire ID`` writes the files into
+``data/raw/territoire/<id>/demonstration/``.
+
 Every file is written with ``nature: demonstration`` in its ``.meta.yml``. The generator is
-run by developers (``make demo-data``); the build never writes in ``data/raw``.
+run by developers (``make demo-data``) or by ``pma-eval data demo``; the build never writes in ``data/raw``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +122,20 @@ ASSUMPTIONS = [
     f"Graine aléatoire {SEED} : mêmes fichiers à chaque génération.",
 ]
 
+#: Caveats of a territory without an Enedis file by EPCI, or without an observed inventory (generic defaults).
+NO_ENEDIS = ("Électricité résidentielle : 1,6 MWh par habitant en 2016 (pas de fichier Enedis par EPCI déclaré pour ce "
+             "territoire), puis l'évolution du modèle.")
+#: Greenhouse-gas emissions per inhabitant by sector in France around 2016 [t CO2e/hab]: national inventory
+#: (CITEPA, Secten 2018 edition, about 465 Mt CO2e for 66.7 million inhabitants), rounded; used only for communes
+#: outside every observed inventory shipped, as a demonstration anchor.
+NATIONAL_RATIOS_2016 = {"residentiel": 0.85, "tertiaire": 0.45, "transport_routier": 1.90, "autres_transports": 0.10,
+                        "agriculture": 1.30, "industrie_hors_energie": 1.20, "branche_energie": 0.70,
+                        "dechets": 0.24, "co2_biomasse_hors_total": 0.50}
+NATIONAL_RATIOS_NOTE = ("Communes hors de tout inventaire observé livré : émissions 2016 = population 2016 × ratios "
+                        "nationaux par habitant et par secteur (CITEPA, Secten, vers 2016, arrondis ; résidentiel 0,85 ; "
+                        "tertiaire 0,45 ; routier 1,90 ; autres transports 0,10 ; agriculture 1,30 ; industrie 1,20 ; "
+                        "branche énergie 0,70 ; déchets 0,24 t CO2e/hab).")
+
 
 #: Air pollutants (demonstration only): tonnes of pollutant per kt CO2e of the sector's greenhouse-gas
 #: emissions around 2019, rounded orders of magnitude of the national inventory (CITEPA, Secten) by
@@ -173,19 +198,14 @@ def air_inventory(inventaire: pd.DataFrame, epci_of: pd.Series) -> pd.DataFrame:
 #: the SDES IRIS heat files, and the renewable or recovered part of their heat is unknown until entered.
 PAC_SHARE = dict(zip(YEARS, [0.05, 0.055, 0.06, 0.066, 0.072, 0.079, 0.087, 0.096, 0.106, 0.117, 0.13, 0.145]))
 SOLAR_THERMAL_PER_HAB = 0.012
-#: Collective wood boilers [MWh a year] of the demonstration: EPCI → (first year, production).
-WOOD_BOILERS = {"246200364": (2015, 12000.0), "200072460": (2019, 6500.0)}
-#: EPCIs whose recovered heat the demonstration leaves unknown (a real heat network, mix not entered): the CALL.
-NO_RECOVERED_HEAT_DEMO = {"246200364"}
+#: Collective wood boilers and EPCIs whose recovered heat is left unknown: none by default; a declaration gives them
+#: under ``demonstration:`` (``chaufferies_bois``: EPCI → [first year, MWh a year]; ``chaleur_recuperation_inconnue``).
 HEAT_ASSUMPTIONS = [
     "Séries de démonstration : vraisemblables mais fictives, jamais des observations.",
     "Par EPCI. Bois-énergie domestique = consommation de bois-énergie du résidentiel de démonstration de l'EPCI ; "
-    "chaufferies bois : 12 000 MWh par an dans la CALL depuis 2015, 6 500 dans la CABBALR depuis 2019 ; géothermie "
-    "profonde et chaleur des méthaniseurs : aucune (zéro saisi) ; pompes à chaleur = 5 % (2012) à 14,5 % (2023) de "
-    "l'électricité du résidentiel et du tertiaire ; solaire thermique = 0,012 MWh par habitant ; chaleur de "
-    "récupération : zéro saisi, sauf dans la CALL où elle n'est pas saisie (inconnue) : ses réseaux de chaleur réels "
-    "(Lens, Liévin, Avion) viennent des fichiers IRIS du SDES, et la part renouvelable ou de récupération de leur "
-    "chaleur n'est connue que si le bouquet du réseau est saisi.",
+    "chaufferies bois collectives : aucune ; géothermie profonde, chaleur des méthaniseurs et chaleur de "
+    "récupération : aucune (zéro saisi) ; pompes à chaleur = 5 % (2012) à 14,5 % (2023) de l'électricité du "
+    "résidentiel et du tertiaire ; solaire thermique = 0,012 MWh par habitant.",
     "Biométhane : aucune valeur de démonstration. Les sites et leurs capacités viennent du registre réel des "
     "points d'injection (data/raw/renouvelables) ; l'énergie injectée n'est connue que si elle est saisie.",
     "Aucune donnée de l'observatoire régional n'est livrée : saisissez-les dans le modèle de production "
@@ -194,15 +214,14 @@ HEAT_ASSUMPTIONS = [
 
 
 #: Demonstration outputs of the ADEME ALDO tool by EPCI (period ending 2018): stocks [t C] and net flows
-#: [t CO2e a year, ALDO's sign: negative = absorbed], by land use. Plausible orders of magnitude for an
-#: urban former mining territory, written by hand — no ALDO run of the three EPCIs is shipped.
+#: [t CO2e a year, ALDO's sign: negative = absorbed], by land use. A declaration gives them by EPCI under
+#: ``demonstration: aldo:`` (the Pôle's, written by hand); otherwise the EPCI's 2016 population × the ratios per
+#: inhabitant below (orders of magnitude of an urban territory, illustrative).
 ALDO_LAND_USES = ["forets", "prairies", "cultures", "zones_humides", "sols_artificiels", "haies", "produits_bois"]
-ALDO_DEMO = {  # EPCI → (stocks, flows), in the order of ALDO_LAND_USES
-    "246200364": ([450000, 300000, 600000, 40000, 500000, 30000, 60000], [-9000, -1500, 1200, -300, 7500, -600, -2000]),
-    "246200299": ([200000, 120000, 260000, 15000, 230000, 12000, 25000], [-4000, -500, 600, -100, 3500, -200, -800]),
-    "200072460": ([2500000, 1400000, 4500000, 150000, 1100000, 200000, 250000],
-                  [-38000, -6000, 4000, -800, 9000, -3500, -5000]),
-}
+ALDO_PER_HAB = ([4.9, 2.8, 8.3, 0.3, 2.8, 0.4, 0.5], [-0.079, -0.012, 0.009, -0.002, 0.031, -0.007, -0.012])
+ALDO_GENERIC_NOTE = ("Par EPCI : population 2016 × ratios par habitant de démonstration (stocks en t C : forêts 4,9 ; "
+                     "prairies 2,8 ; cultures 8,3 ; zones humides 0,3 ; sols artificiels 2,8 ; haies 0,4 ; produits bois "
+                     "0,5 ; flux en t CO2e par an : −0,079 ; −0,012 ; 0,009 ; −0,002 ; 0,031 ; −0,007 ; −0,012).")
 ALDO_ASSUMPTIONS = [
     "Valeurs fictives : remplacez-les par les sorties de l'outil ALDO de l'ADEME pour chaque EPCI (docs/sequestration.md).",
     "Flux au signe d'ALDO (négatif = absorption) ; l'atelier publie la séquestration nette (positive = absorbée).",
@@ -211,10 +230,19 @@ ALDO_ASSUMPTIONS = [
 ]
 
 
-def aldo_outputs() -> pd.DataFrame:
+def aldo_values(settings: dict, epci_population: pd.Series | None = None) -> dict[str, tuple[list, list]]:
+    """EPCI → (stocks, flows) of the demonstration: the declaration's ``aldo:``, else population × ratios."""
+    given = settings.get("aldo")
+    if given:
+        return {str(k): (list(v["stocks"]), list(v["flux"])) for k, v in given.items()}
+    return {epci: ([round(pop * r) for r in ALDO_PER_HAB[0]], [round(pop * r) for r in ALDO_PER_HAB[1]])
+            for epci, pop in (epci_population if epci_population is not None else pd.Series(dtype=float)).items()}
+
+
+def aldo_outputs(values: dict[str, tuple[list, list]]) -> pd.DataFrame:
     rows = [{"territoire": epci, "annee": 2018, "occupation_du_sol": land, "grandeur": qty, "valeur": v,
              "unite": "tC" if qty == "stock" else "tCO2e/an", "source": "démonstration pma-eval (fictif, format ALDO)"}
-            for epci, (stocks, flows) in ALDO_DEMO.items()
+            for epci, (stocks, flows) in values.items()
             for qty, values in (("stock", stocks), ("flux", flows)) for land, v in zip(ALDO_LAND_USES, values)]
     return pd.DataFrame(rows)
 
@@ -290,9 +318,13 @@ def energy_prices() -> pd.DataFrame:
 
 
 def heat_production(inventaire: pd.DataFrame, ore_epci: pd.DataFrame, epci_of: pd.Series,
-                    population: pd.DataFrame) -> pd.DataFrame:
+                    population: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
     """Demonstration rows of the renewable heat and gas production template, by EPCI and year
-    (see :data:`HEAT_ASSUMPTIONS`)."""
+    (see :data:`HEAT_ASSUMPTIONS`; ``settings``: the declaration's ``chaufferies_bois`` and
+    ``chaleur_recuperation_inconnue``)."""
+    settings = settings or {}
+    wood_boilers = {str(k): tuple(v) for k, v in (settings.get("chaufferies_bois") or {}).items()}
+    no_recovered = {str(e) for e in settings.get("chaleur_recuperation_inconnue") or ()}
     inv = inventaire[inventaire["energie_ou_gaz"] == "bois_energie"].assign(epci=lambda d: d["territoire"].map(epci_of))
     wood = inv.groupby(["epci", "annee", inv["secteur"].eq("residentiel")])["valeur"].sum()
     elec = (ore_epci[(ore_epci["carrier"] == "electricite") & ore_epci["sector"].isin(list(HEATING))]
@@ -305,9 +337,9 @@ def heat_production(inventaire: pd.DataFrame, ore_epci: pd.DataFrame, epci_of: p
                       "pompes_a_chaleur": elec.get((epci, y), float("nan")) * PAC_SHARE[y],
                       "solaire_thermique": pop.loc[epci, y] * SOLAR_THERMAL_PER_HAB}
             # explicit zeros: the demonstration says there is none (a source not entered is unknown)
-            if epci not in NO_RECOVERED_HEAT_DEMO:
+            if epci not in no_recovered:
                 values["chaleur_recuperation"] = 0.0
-            start, mwh = WOOD_BOILERS.get(epci, (None, 0.0))
+            start, mwh = wood_boilers.get(epci, (None, 0.0))
             values["chaufferies_bois"] = mwh if start is not None and y >= start else 0.0
             values["geothermie_profonde"] = 0.0
             values["methanisation_chaleur"] = 0.0
@@ -331,22 +363,111 @@ def _residential_mix(rng: np.random.Generator, pop2016: pd.Series) -> pd.DataFra
     return pd.DataFrame({"gaz": gas, "produits_petroliers": oil, "bois_energie": wood}, index=pop2016.index)
 
 
-def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
-    """Compute the demonstration tables (no writing).
+@dataclass
+class Inputs:
+    """What the generator needs of one territory (:func:`inputs_of`)."""
+
+    #: ``code_insee, nom, epci_siren, epci_sigle, epci_nom, code_departement, code_region``.
+    communes: pd.DataFrame
+    #: Legal populations (:func:`pma_eval.sources.read_population`).
+    population: pd.DataFrame
+    #: The 2016 anchor (:func:`pma_eval.sources.read_igt_citepa`) of the communes an observed inventory covers.
+    igt: pd.DataFrame
+    #: Enedis residential electricity by EPCI (2023), to calibrate on, or None.
+    enedis: pd.DataFrame | None = None
+    #: The declaration's ``demonstration:`` settings.
+    settings: dict = field(default_factory=dict)
+    #: Where the anchor comes from, for the caveats (« l'IGT 2016 », « l'IGT 2016 de la région »).
+    anchor: str = "l'IGT 2016"
+    #: Communes anchored on national ratios (outside every observed inventory shipped).
+    national: list[str] = field(default_factory=list)
+    #: (code, name) of each région and département met.
+    regions: dict = field(default_factory=dict)
+    departements: dict = field(default_factory=dict)
+
+
+def _codes_of_table(path: Path) -> pd.DataFrame:
+    """``code_insee`` with ``code_departement`` (and ``code_region`` when the table has it), as text."""
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    cols = [c for c in ("code_insee", "code_departement", "code_region") if c in t.columns]
+    return t[cols]
+
+
+def inputs_of(paths, decl=None) -> Inputs:
+    """The :class:`Inputs` of a declared territory (default: the territory in use of ``paths``): its tables, the
+    settings of its declaration, its anchor (the declaration's ``igt:`` file, else the rows of its communes in the
+    region's observed inventory, else :data:`NATIONAL_RATIOS_2016`)."""
+    from . import declaration
+    from .build.discover import discover, scope_of
+
+    decl = decl or declaration.load(paths)
+    settings = dict(decl.demonstration)
+    tables = {role: p for role, (p, _) in decl.tables.items()}
+    communes = read_communes(tables["communes"])
+    extra = _codes_of_table(tables["communes"])
+    communes = communes.merge(extra, on="code_insee", how="left")
+    region = decl.regions[0][0] if decl.regions else ""
+    if "code_region" not in communes:
+        communes["code_region"] = region
+    population = read_population(tables["population"])
+    anchor = "l'IGT 2016"
+    if settings.get("igt"):
+        igt = read_igt_citepa(paths.root / settings["igt"], year=ANCHOR_YEAR)
+    else:
+        anchor = "l'IGT 2016 de la région"
+        codes = set(communes["code_insee"])
+        region_files = [f for f in discover(paths.raw, paths.root, scope_of(paths))
+                        if f.meta["format"] == "igt_citepa_region" and int((f.meta.get("options") or {}).get("year", 0))
+                        == ANCHOR_YEAR]
+        parts = [read_igt_citepa(f.path, year=ANCHOR_YEAR, display=f.display) for f in region_files]
+        igt = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            columns=["code_insee", "year", "sector", "value"])
+        igt = igt.loc[igt["code_insee"].isin(codes)]
+    enedis = (read_enedis_residential_epci(paths.root / settings["enedis_residentiel_epci"])
+              if settings.get("enedis_residentiel_epci") else None)
+    national = sorted(set(communes["code_insee"]) - set(igt["code_insee"]))
+    return Inputs(communes, population, igt, enedis, settings, anchor, national,
+                  dict(decl.regions), {d: declaration.DEPARTEMENTS.get(d, d) for d in communes["code_departement"]})
+
+
+def _pole_inputs(raw_dir: str | Path) -> Inputs:
+    """The inputs of the default territory from a ``data/raw`` folder (its project root is two levels up)."""
+    from .config import DEFAULT_TERRITORY, get_paths
+
+    from .config import PACKAGE_DIR
+    from .declaration import in_use, load_file
+
+    raw = Path(raw_dir).resolve()
+    paths = get_paths(raw.parents[1], DEFAULT_TERRITORY)
+    decl = in_use(paths)
+    if decl is None:  # a copy of data/raw without declarations: this checkout's default one, over that copy
+        decl = load_file(PACKAGE_DIR.parent / paths.declaration.relative_to(paths.root), paths)
+    return inputs_of(paths, decl)
+
+
+def generate(raw_dir: str | Path | None = None, seed: int = SEED, inputs: Inputs | None = None
+             ) -> dict[str, pd.DataFrame]:
+    """Compute the demonstration tables (no writing), for ``inputs`` (default: the default territory of the
+    project whose ``data/raw`` is ``raw_dir``).
 
     Keys: ``ore`` and ``ore_epci`` (tidy: ``code, name, year, carrier, sector, value`` [MWh],
     ``pdl``, ``secret``), ``inventaire`` (template rows) and ``odre`` (registry rows, published
     field names and units).
     """
-    raw = Path(raw_dir)
+    inputs = inputs or _pole_inputs(raw_dir)
     rng = np.random.default_rng(seed)
-    communes = read_communes(raw / "territoire/pma_communes.csv")
-    pop = _population_by_year(read_population(raw / "population/pma_population_communes.csv"))
-    igt = read_igt_citepa(raw / "ges/igt_citepa_ges_communes_pma.csv", year=ANCHOR_YEAR)
+    communes = inputs.communes
+    pop = _population_by_year(inputs.population)
+    igt = inputs.igt
     igt_w = igt.pivot(index="code_insee", columns="sector", values="value")
-    enedis = read_enedis_residential_epci(raw / "energie/enedis_conso_elec_residentiel_epci_2023_pma.csv")
     codes = list(communes["code_insee"])
     pop = pop.loc[codes]
+    if inputs.national:  # communes outside every observed inventory: national ratios per inhabitant
+        ratios = pd.DataFrame({k: pop.loc[inputs.national, ANCHOR_YEAR] * v for k, v in NATIONAL_RATIOS_2016.items()})
+        igt_w = pd.concat([igt_w, ratios]).sort_index()
+    for sector in NATIONAL_RATIOS_2016:  # a sector no commune has in the inventory: none
+        if sector not in igt_w.columns:
+            igt_w[sector] = np.nan
     epci_of = communes.set_index("code_insee")["epci_siren"]
 
     # --- energy 2016 by commune, sector, carrier -------------------------------------------
@@ -388,12 +509,13 @@ def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
             rows.append(pd.DataFrame({"code_insee": codes, "year": year, "sector": sector, "carrier": carrier,
                                       "value": val}))
     energy = pd.concat(rows, ignore_index=True)
-    # Residential electricity: exact Enedis 2023 total per EPCI.
-    e23 = enedis.set_index("epci_siren")["value"]
+    # Residential electricity: exact Enedis 2023 total per EPCI, where the declaration gives the file.
     mask = (energy["sector"] == "residentiel") & (energy["carrier"] == "electricite")
     energy["epci"] = energy["code_insee"].map(epci_of)
-    tot23 = energy[mask & (energy["year"] == 2023)].groupby("epci")["value"].sum()
-    energy.loc[mask, "value"] *= energy.loc[mask, "epci"].map(e23 / tot23)
+    if inputs.enedis is not None:
+        e23 = inputs.enedis.set_index("epci_siren")["value"]
+        tot23 = energy[mask & (energy["year"] == 2023)].groupby("epci")["value"].sum()
+        energy.loc[mask, "value"] *= energy.loc[mask, "epci"].map(e23 / tot23)
 
     # --- emissions: IGT 2016 × model index ------------------------------------------------------
     ef_series = energy.assign(co2=lambda d: d["value"] * d.apply(
@@ -452,16 +574,31 @@ def generate(raw_dir: str | Path, seed: int = SEED) -> dict[str, pd.DataFrame]:
                   .sort_values(["annee", "territoire", "energie_ou_gaz", "secteur"]).reset_index(drop=True))
 
     # --- ODRÉ registry snapshots ------------------------------------------------------------------
-    odre = _registry(rng, communes, pop)
+    odre = _registry(rng, communes, pop, inputs.settings)
     return {"ore": ore_c, "ore_epci": ore_e, "inventaire": inventaire, "odre": odre}
 
 
-def ore_wide(df: pd.DataFrame, level: str) -> pd.DataFrame:
+def ore_places(inputs: Inputs) -> dict[str, tuple[str, str, str, str]]:
+    """Commune or EPCI code → (département code, name, region code, name), as ORE writes them (an EPCI: the
+    département of most of its communes)."""
+    c = inputs.communes
+    out = {}
+    for code, dep, reg in zip(c["code_insee"], c["code_departement"], c["code_region"]):
+        out[code] = (dep, inputs.departements.get(dep, dep), reg, inputs.regions.get(reg, reg))
+    for epci, g in c.groupby("epci_siren"):
+        dep = g["code_departement"].value_counts().sort_index().idxmax()
+        reg = g.loc[g["code_departement"] == dep, "code_region"].iloc[0]
+        out[epci] = (dep, inputs.departements.get(dep, dep), reg, inputs.regions.get(reg, reg))
+    return out
+
+
+def ore_wide(df: pd.DataFrame, level: str, places: dict | None = None) -> pd.DataFrame:
     """Tidy ORE rows in the published 2011–2021 wide layout (one row per operator × year × energy).
 
     Secret cells are written as ORE writes them: ``consoX = 0``, ``pdlX = 0`` and the secrecy
-    count 1. Sectors without consumption (``na``) are 0.
+    count 1. Sectors without consumption (``na``) are 0. ``places``: :func:`ore_places`.
     """
+    places = places or {}
     rows = []
     for (code, name, year, carrier), g in df.groupby(["code", "name", "year", "carrier"], sort=True):
         row = {"operateur": "GRDF" if carrier == "gaz" else "Enedis", "annee": year,
@@ -484,8 +621,9 @@ def ore_wide(df: pd.DataFrame, level: str) -> pd.DataFrame:
         geo.update({"libelle_commune": name, "code_commune": code} if level == "commune"
                    else {"libelle_epci": name, "code_epci": code})
         row.update(geo)
-        row.update({"libelle_departement": "Pas-de-Calais", "code_departement": "62",
-                    "libelle_region": "Hauts-de-France", "code_region": "32",
+        dep, dep_name, reg, reg_name = places.get(code, ("", "", "", ""))
+        row.update({"libelle_departement": dep_name, "code_departement": dep,
+                    "libelle_region": reg_name, "code_region": reg,
                     "id_filiere": 200 if carrier == "gaz" else 100})
         row["consototale"] = round(sum(row[f"conso{s}"] for s, _, _ in WIDE_BLOCKS), 3)
         rows.append(row)
@@ -495,14 +633,16 @@ def ore_wide(df: pd.DataFrame, level: str) -> pd.DataFrame:
     return out
 
 
-def ore_long(df: pd.DataFrame, level: str) -> pd.DataFrame:
+def ore_long(df: pd.DataFrame, level: str, places: dict | None = None) -> pd.DataFrame:
     """Tidy ORE rows in the published 2022+ long layout (one row per sector); secret cells empty."""
+    places = places or {}
     secret = df["secret"].to_numpy()
     code_col, name_col = ("code_commune", "nom_commune") if level == "commune" else ("code_epci", "nom_epci")
+    where = [places.get(c, ("", "", "", "")) for c in df["code"]]
     return pd.DataFrame({
         "annee": df["year"].to_numpy(), code_col: df["code"].to_numpy(), name_col: df["name"].to_numpy(),
-        "code_departement": "62", "nom_departement": "Pas-de-Calais", "code_region": "32",
-        "nom_region": "Hauts-de-France",
+        "code_departement": [w[0] for w in where], "nom_departement": [w[1] for w in where],
+        "code_region": [w[2] for w in where], "nom_region": [w[3] for w in where],
         "operateur": np.where(df["carrier"] == "gaz", "GRDF", "Enedis"),
         "filiere": np.where(df["carrier"] == "gaz", "Gaz", "Electricité"),
         "code_categorie_consommation": np.where(df["sector"] == "residentiel", "RES", "PRO"),
@@ -514,23 +654,40 @@ def ore_long(df: pd.DataFrame, level: str) -> pd.DataFrame:
     })
 
 
-def _registry(rng: np.random.Generator, communes: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+#: Plants of the demonstration register for 150 communes (the number scales with the territory's communes).
+PLANTS_PER_150 = {"toitures": 15, "eolien": 6, "sol": 3, "biogaz": 2}
+
+
+def _count(kind: str, n_communes: int, candidates: int) -> int:
+    return int(min(candidates, max(1, round(PLANTS_PER_150[kind] * n_communes / 150))))
+
+
+def _registry(rng: np.random.Generator, communes: pd.DataFrame, pop: pd.DataFrame, settings: dict | None = None
+              ) -> pd.DataFrame:
+    """ODRÉ register snapshots: rooftop PV under 36 kW in every commune, larger rooftops, wind farms in rural
+    communes (of the EPCIs ``settings["eolien_epci"]``, default all), ground PV and biogas units."""
+    settings = settings or {}
     codes = communes["code_insee"].to_numpy()
     epci = communes.set_index("code_insee")["epci_siren"]
+    geo = communes.set_index("code_insee")[["code_departement", "code_region"]]
+    n = len(codes)
     factor = np.exp(rng.normal(0, 0.4, size=len(codes)))
     plants = []
-    big_pv_communes = rng.choice(codes, size=15, replace=False)
+    big_pv_communes = rng.choice(codes, size=_count("toitures", n, n), replace=False)
     for i, c in enumerate(big_pv_communes):
         plants.append((c, "Solaire", "Photovoltaïque", float(rng.uniform(100, 500)), int(rng.integers(2013, 2024)),
                        0.95 * 8760 / 8760, f"Toiture photovoltaïque {i + 1:02d}"))
-    rural_cabbalr = [c for c in codes if epci[c] == "200072460" and pop.loc[c, 2016] < 2500]
-    for i, c in enumerate(rng.choice(rural_cabbalr, size=6, replace=False)):
+    wind_epcis = {str(e) for e in settings.get("eolien_epci") or set(epci)}
+    rural = [c for c in codes if epci[c] in wind_epcis and pop.loc[c, 2016] < 2500]
+    for i, c in enumerate(rng.choice(rural, size=_count("eolien", n, len(rural)), replace=False) if rural else ()):
         plants.append((c, "Eolien", "Eolien terrestre", float(rng.uniform(8000, 20000)), int(rng.integers(2012, 2023)),
                        0.23 * 8.76, f"Parc éolien {i + 1:02d}"))
-    for i, (c, year) in enumerate(zip(rng.choice(codes, size=3, replace=False), (2019, 2021, 2023))):
+    k = _count("sol", n, n)
+    for i, (c, year) in enumerate(zip(rng.choice(codes, size=k, replace=False), [(2019, 2021, 2023)[j % 3] for j in range(k)])):
         plants.append((c, "Solaire", "Photovoltaïque", float(rng.uniform(5000, 12000)), year,
                        0.95, f"Centrale solaire au sol sur friche minière {i + 1:02d}"))
-    for i, (c, year) in enumerate(zip(rng.choice(codes, size=2, replace=False), (2014, 2020))):
+    k = _count("biogaz", n, n)
+    for i, (c, year) in enumerate(zip(rng.choice(codes, size=k, replace=False), [(2014, 2020)[j % 2] for j in range(k)])):
         plants.append((c, "Bioénergies", "Biogaz", float(rng.uniform(1000, 2000)), year,
                        0.70 * 8.76, f"Unité de méthanisation {i + 1:02d}"))
     rows = []
@@ -539,7 +696,8 @@ def _registry(rng: np.random.Generator, communes: pd.DataFrame, pop: pd.DataFram
         for j, c in enumerate(codes):
             cap = pop.loc[c, year] * PV_KW_PER_HAB[year] * factor[j]
             rows.append({"annee_snapshot": year, "nominstallation": "Agrégation des installations de moins de 36KW",
-                         "codeinseecommune": c, "codeepci": epci[c], "codedepartement": "62", "coderegion": "32",
+                         "codeinseecommune": c, "codeepci": epci[c], "codedepartement": geo.at[c, "code_departement"],
+                         "coderegion": geo.at[c, "code_region"],
                          "filiere": "Solaire", "technologie": "Photovoltaïque", "puismaxinstallee": round(cap, 1),
                          "nbinstallations": max(1, int(round(cap / avg_kw))),
                          "energieannuelleglissanteinjectee": _kwh(cap * 0.95 * 0.92),
@@ -549,7 +707,7 @@ def _registry(rng: np.random.Generator, communes: pd.DataFrame, pop: pd.DataFram
                 continue
             part = 0.5 if start == year else 1.0
             rows.append({"annee_snapshot": year, "nominstallation": name, "codeinseecommune": c, "codeepci": epci[c],
-                         "codedepartement": "62", "coderegion": "32",
+                         "codedepartement": geo.at[c, "code_departement"], "coderegion": geo.at[c, "code_region"],
                          "filiere": filiere, "technologie": tech, "puismaxinstallee": round(cap, 1),
                          "nbinstallations": 1, "energieannuelleglissanteinjectee": _kwh(cap * mwh_per_kw * part),
                          "datemiseenservice": f"30/06/{start}", "regime": "En service"})
@@ -562,11 +720,29 @@ def _kwh(mwh: float) -> int:
     return int(round(round(mwh, 1) * 1000))
 
 
+def assumptions(inputs: Inputs) -> list[str]:
+    """The caveats of the energy and emission files of ``inputs`` (:data:`ASSUMPTIONS`, adapted to its anchor)."""
+    out = list(ASSUMPTIONS)
+    if inputs.anchor != "l'IGT 2016":
+        out[1] = out[1].replace("IGT du CITEPA (réel)", "IGT du CITEPA (réel : lignes de ses communes dans "
+                                "l'inventaire de la région)")
+    if inputs.enedis is None:
+        out[3] = NO_ENEDIS
+    if inputs.national:
+        out.insert(2, NATIONAL_RATIOS_NOTE + f" Communes concernées : {', '.join(inputs.national)}.")
+    return out
+
+
+def origin_of(inputs: Inputs) -> str:
+    return (f"pma_eval/demonstration.py, calé sur {inputs.anchor} (CITEPA)"
+            + (", Enedis 2023" if inputs.enedis is not None else "") + " et les populations INSEE")
+
+
 def _meta(path: Path, title: str, fmt: str, years: str, options: dict | None = None,
           caveats: list[str] | None = None, origin: str | None = None) -> None:
     meta = {
         "title": title, "producer": "pma-eval (générateur de démonstration)",
-        "origin": origin or "pma_eval/demonstration.py, calé sur l'IGT 2016 (CITEPA), Enedis 2023 et les populations INSEE",
+        "origin": origin,
         "licence": "Licence Ouverte (données fictives)", "years": years, "nature": "demonstration", "format": fmt,
     }
     if options:
@@ -578,20 +754,24 @@ def _meta(path: Path, title: str, fmt: str, years: str, options: dict | None = N
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
 
 
-def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Path]:
+def write(raw_dir: str | Path | None, out_dir: str | Path, seed: int = SEED, inputs: Inputs | None = None
+          ) -> list[Path]:
     """Generate and write the demonstration files (with their ``.meta.yml``) into ``out_dir``,
     each in the layout its producer publishes (ORE wide until 2021 and long after, ODRÉ in
-    lower case with energy in kWh)."""
+    lower case with energy in kWh), for ``inputs`` (default: the default territory of ``raw_dir``'s project)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    tables = generate(raw_dir, seed)
+    inputs = inputs or _pole_inputs(raw_dir)
+    tables = generate(seed=seed, inputs=inputs)
     written = []
+    places = ore_places(inputs)
+    caveats_default, origin_default = assumptions(inputs), origin_of(inputs)
 
     def csv(df: pd.DataFrame, name: str, title: str, fmt: str, years: str, options: dict | None = None,
             caveats: list[str] | None = None, origin: str | None = None) -> None:
         p = out / name
         df.to_csv(p, sep=";", index=False, encoding="utf-8", lineterminator="\n")
-        _meta(p, title, fmt, years, options, caveats, origin)
+        _meta(p, title, fmt, years, options, caveats or caveats_default, origin or origin_default)
         written.append(p)
 
     for key, level, label in (("ore", "commune", "communes"), ("ore_epci", "epci", "epci")):
@@ -599,34 +779,39 @@ def write(raw_dir: str | Path, out_dir: str | Path, seed: int = SEED) -> list[Pa
         wide, long = df[df["year"] <= LAST_WIDE_YEAR], df[df["year"] > LAST_WIDE_YEAR]
         what = "commune" if level == "commune" else "EPCI"
         y0, y1 = int(df["year"].min()), int(df["year"].max())
-        csv(ore_wide(wide, level), f"ore_conso_elec_gaz_{label}_{y0}_{LAST_WIDE_YEAR}_demo.csv",
+        csv(ore_wide(wide, level, places), f"ore_conso_elec_gaz_{label}_{y0}_{LAST_WIDE_YEAR}_demo.csv",
             f"DÉMONSTRATION — consommations d'électricité et de gaz par {what} et secteur "
             f"(format Agence ORE 2011–2021)", "ore_conso", f"{y0}-{LAST_WIDE_YEAR}")
-        csv(ore_long(long, level), f"ore_conso_elec_gaz_{label}_{LAST_WIDE_YEAR + 1}_{y1}_demo.csv",
+        csv(ore_long(long, level, places), f"ore_conso_elec_gaz_{label}_{LAST_WIDE_YEAR + 1}_{y1}_demo.csv",
             f"DÉMONSTRATION — consommations d'électricité et de gaz par {what} et secteur "
             f"(format Agence ORE 2022 et après)", "ore_conso", f"{LAST_WIDE_YEAR + 1}-{y1}")
     csv(tables["inventaire"], "inventaire_energie_ges_communes_2012_2023_demo.csv",
         "DÉMONSTRATION — autres énergies et émissions de GES par commune et secteur (modèle d'inventaire)",
         "inventaire", "2012-2023")
-    communes = read_communes(Path(raw_dir) / "territoire/pma_communes.csv")
-    csv(air_inventory(tables["inventaire"], communes.set_index("code_insee")["epci_siren"]),
+    communes = inputs.communes
+    epci_of = communes.set_index("code_insee")["epci_siren"]
+    population = _population_by_year(inputs.population).loc[list(communes["code_insee"])]
+    csv(air_inventory(tables["inventaire"], epci_of),
         f"inventaire_polluants_air_epci_{AIR_FIRST_YEAR}_2023_demo.csv",
         "DÉMONSTRATION — émissions des six polluants de l'air par EPCI et secteur (modèle d'inventaire)",
         "inventaire", f"{AIR_FIRST_YEAR}-2023", caveats=AIR_ASSUMPTIONS)
-    csv(heat_production(tables["inventaire"], tables["ore_epci"], communes.set_index("code_insee")["epci_siren"],
-                        _population_by_year(read_population(Path(raw_dir) / "population/pma_population_communes.csv"))
-                        .loc[list(communes["code_insee"])]),
+    settings = inputs.settings
+    heat_caveats = (list(settings["hypotheses_chaleur"]) + HEAT_ASSUMPTIONS[len(settings["hypotheses_chaleur"]):]
+                    if settings.get("hypotheses_chaleur") else HEAT_ASSUMPTIONS)
+    csv(heat_production(tables["inventaire"], tables["ore_epci"], epci_of, population, settings),
         "production_enr_chaleur_gaz_epci_2012_2023_demo.csv",
         "DÉMONSTRATION — production de chaleur et de gaz renouvelables par EPCI et filière (modèle de production)",
-        "production_enr_chaleur_gaz", "2012-2023", caveats=HEAT_ASSUMPTIONS)
+        "production_enr_chaleur_gaz", "2012-2023", caveats=heat_caveats)
     csv(energy_prices(), "prix_energie_2022_2023_demo.csv",
         "DÉMONSTRATION — prix moyens de l'énergie par énergie et secteur", "prix_energie",
         "2022-2023", caveats=PRICE_ASSUMPTIONS, origin="pma_eval/demonstration.py (PRICES) : ordres de grandeur écrits à la main")
-    csv(aldo_outputs(), "aldo_sequestration_epci_2018_demo.csv",
+    epci_population = population[ANCHOR_YEAR].groupby(epci_of).sum()
+    csv(aldo_outputs(aldo_values(settings, epci_population)), "aldo_sequestration_epci_2018_demo.csv",
         "DÉMONSTRATION — stocks et flux de carbone des sols, forêts et produits bois par EPCI (modèle ALDO)",
-        "sequestration_aldo", "2018", caveats=ALDO_ASSUMPTIONS,
-        origin="pma_eval/demonstration.py (ALDO_DEMO) : ordres de grandeur écrits à la main ; aucune sortie ALDO "
-               "des trois EPCI n'est livrée")
+        "sequestration_aldo", "2018",
+        caveats=ALDO_ASSUMPTIONS if settings.get("aldo") else [ALDO_ASSUMPTIONS[0], ALDO_GENERIC_NOTE, *ALDO_ASSUMPTIONS[1:]],
+        origin=settings.get("origine_aldo") or "pma_eval/demonstration.py (ALDO_PER_HAB) : ratios par habitant de "
+                                               "démonstration ; aucune sortie ALDO n'est livrée")
     dju_years = str(DJU_YEARS[0]) if len(DJU_YEARS) == 1 else f"{DJU_YEARS[0]}-{DJU_YEARS[-1]}"
     csv(degree_days(), f"dju_station_demo_{dju_years.replace('-', '_')}_demo.csv",
         "DÉMONSTRATION — degrés-jours unifiés de chauffage annuels (base 18 °C)", "dju_annuels", dju_years, {"reference_dju": DJU_NORMAL}, caveats=DJU_ASSUMPTIONS,
