@@ -45,13 +45,50 @@ class Added:
 
 
 def territory_communes(paths: Paths) -> pd.DataFrame:
-    """The commune table of the territory (``data/raw/territoire``), as the build reads it."""
+    """The commune table of the territory in use (its declaration's ``communes`` table; without declarations, the
+    one of ``data/raw/territoire``), as the build reads it, with ``code_departement`` (from the table, else from the
+    national reference)."""
+    from .declaration import in_use
     from .sources import read_communes
 
-    files = sorted((paths.raw / "territoire").glob("*communes*.csv"))
-    if not files:
-        raise ConfigurationError(f"fichier des communes du Pôle introuvable dans {paths.raw / 'territoire'}")
-    return read_communes(files[0], display_path(files[0], paths.root))
+    decl = in_use(paths)
+    if decl is not None:
+        path = decl.tables["communes"][0]
+        if not path.is_file():
+            raise ConfigurationError(f"table des communes introuvable : {display_path(path, paths.root)} (déclarée dans "
+                                     f"{display_path(decl.path, paths.root)})")
+    else:
+        files = sorted((paths.raw / "territoire").glob("*communes*.csv"))
+        if not files:
+            raise ConfigurationError(f"fichier des communes du territoire introuvable dans {paths.raw / 'territoire'}")
+        path = files[0]
+    table = read_communes(path, display_path(path, paths.root))
+    return table.assign(code_departement=table["code_insee"].map(_departements_of(path, paths)))
+
+
+def _departements_of(path: Path, paths: Paths) -> dict[str, str]:
+    """INSEE code → département of the communes of a table: its ``code_departement`` column, else the national
+    reference (never the code's first two characters: wrong for Corsica, 2A/2B, and the overseas 97x)."""
+    head = pd.read_csv(path, dtype=str, nrows=0).columns
+    if "code_departement" in head:
+        t = pd.read_csv(path, dtype=str, usecols=["code_insee", "code_departement"], keep_default_na=False)
+        return dict(zip(t["code_insee"], t["code_departement"]))
+    import csv
+    import gzip
+
+    from . import reference
+
+    with gzip.open(reference.folder(paths) / reference.FILES["communes"], "rt", encoding="utf-8", newline="") as f:
+        return {r["code_insee"]: r["code_departement"] for r in csv.DictReader(f)}
+
+
+def raw_home(paths: Paths) -> Path:
+    """Where ``data add`` puts the files of the territory in use: ``data/raw`` for the default territory,
+    ``data/raw/territoire/<id>/`` for another (they speak for it alone: :class:`pma_eval.build.discover.Scope`)."""
+    from .config import DEFAULT_TERRITORY
+    from .declaration import tables_folder
+
+    return paths.raw if paths.territory == DEFAULT_TERRITORY else tables_folder(paths, paths.territory)
 
 
 def _years_text(years: list[int]) -> str:
@@ -98,7 +135,7 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
     Raises :class:`InputDataError` (located French messages) for an unknown layout, bad content, or an area
     file whose extent is neither given nor evident.
     """
-    from .territory import Territory
+    from .territory import Territory, whole_in_use
 
     name = display or str(path)
     layout = identify(path, name, fmt)
@@ -124,7 +161,7 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
                                           "AAAA (2016 pour l'édition diffusée avec l'atelier)")])
         options["year"] = int(inventory_year)
     # The same reader, with the same options, as the build will use.
-    territory = Territory.from_communes(communes)
+    territory = Territory.from_communes(communes, None, whole_in_use(paths))
     with published_in(published):
         df = read_raw(RawFile(path, {"format": layout.format, "options": options}, name), territory)
     outside = int(df.attrs.get("outside", {}).get("rows", 0))
@@ -148,8 +185,8 @@ def inspect(path: Path, paths: Paths, snapshot_year: int | None = None,
     else:
         years = sorted(int(y) for y in df["year"].unique())
         if df.empty:
-            raise InputDataError([Problem(name, "aucune commune du Pôle dans ce fichier : rien à ajouter (vérifiez "
-                                          "le filtre du téléchargement)")])
+            raise InputDataError([Problem(name, f"aucune commune du territoire ({territory.whole.name}) dans ce "
+                                          "fichier : rien à ajouter (vérifiez le filtre du téléchargement)")])
     late = [y for y in years if published is not None and y > published[0]]
     if late:  # a year given by an option or a name, not by a column of the file (checked with its line above)
         raise InputDataError([Problem(name, f"année postérieure à la publication du fichier ({published[0]} ; "
@@ -176,7 +213,7 @@ def area_extent(path: Path, name: str, layout: Layout, options: dict, communes: 
     reference = _communes_by_departement(paths, communes)
     mine = set(communes["code_insee"])
     shares = {d: len(codes & every) / len(every) for d, every in reference.items()
-              if d in {c[:2] for c in mine}}
+              if d in set(communes["code_departement"])}
     if shares and min(shares.values()) >= DEPARTEMENT_EVIDENCE:
         return "departement"
     inside = sorted(codes & mine)
@@ -198,7 +235,7 @@ def _communes_by_departement(paths: Paths, communes: pd.DataFrame) -> dict[str, 
 
     found = sorted((paths.raw / "comparaisons").glob("*communes*.csv"))
     table = (read_region_communes(found[0], display_path(found[0], paths.root)) if found else
-             communes.assign(code_departement=communes["code_insee"].str[:2]))
+             communes)
     return {d: set(g["code_insee"]) for d, g in table.groupby("code_departement")}
 
 
@@ -251,7 +288,7 @@ def add(source: str | Path, paths: Paths | None = None, snapshot_year: int | Non
     layout, options, years, outside, extent, frame, published = inspect(
         source, paths, snapshot_year, inventory_year, extent=extent, fmt=fmt, publication_year=publication_year,
         downloaded=int(accessed) if accessed.isdigit() else None)
-    folder = paths.raw / layout.theme
+    folder = raw_home(paths) / layout.theme
     dest = folder / source.name
     digest = sha256_file(source)
     if dest.exists():
@@ -321,9 +358,14 @@ def check_overlaps(source: Path, layout: Layout, frame: pd.DataFrame, paths: Pat
     cols, mine = coverage(frame)
     if not mine:
         return
-    territory = Territory.from_communes(territory_communes(paths))
+    from .build.discover import scope_of
+    from .territory import whole_in_use
+
+    territory = Territory.from_communes(territory_communes(paths), None, whole_in_use(paths))
+    scope = scope_of(paths)
     problems = []
-    described = {m: safe_load(m.read_text(encoding="utf-8")) or {} for m in sorted(paths.raw.rglob("*.meta.yml"))}
+    described = {m: safe_load(m.read_text(encoding="utf-8")) or {} for m in sorted(paths.raw.rglob("*.meta.yml"))
+                 if not scope.excludes(m.with_name(m.name[: -len(".meta.yml")]))}
     gone = {m.parent / n for m, meta in described.items() for n in replaced_names(meta)}
     for m, meta in described.items():
         data = m.with_name(m.name[: -len(".meta.yml")])

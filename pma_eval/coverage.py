@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import fmt
-from .territory import Territory
+from .territory import Territory, Whole
 
 #: Processed table → French theme label, and the download or template that fills it.
 THEMES = {
@@ -36,16 +36,17 @@ PARTS = {
 #: emissions and electricity); elsewhere (the installations register) it has none.
 ABSENT_IS_MISSING = ("population", "emissions", "energy")
 #: The rules behind "observed", "missing" and "incomplete", written once: printed by
-#: ``data etat`` and in the annual report's annex.
-RULES_FR = [
+#: ``data etat`` and in the annual report's annex (:data:`RULES_FR`, ``{de}`` being the whole territory after
+#: « de »: « du Pôle »).
+_RULES = [
     "Une valeur manquante n'est jamais un zéro. Une case vide de l'inventaire pour un secteur que toute commune "
     "habitée possède (transport routier, résidentiel, tertiaire) est une lacune : le total de la commune, celui de "
-    "son agglomération et celui du Pôle sont alors marqués incomplets. Une case vide d'un autre secteur (industrie, "
+    "son agglomération et celui {de} sont alors marqués incomplets. Une case vide d'un autre secteur (industrie, "
     "branche énergie, agriculture, déchets, autres transports d'un village) traduit l'absence de l'activité : zéro.",
     "Le secret statistique (Agence ORE, SDES) rend une valeur inconnue, jamais nulle. La somme d'une agglomération "
-    "ou du Pôle qui contient une part secrète est la somme des parts connues, marquée incomplète (un minimum).",
+    "ou {de} qui contient une part secrète est la somme des parts connues, marquée incomplète (un minimum).",
     "L'électricité est attendue dans toutes les communes ; une autre énergie, dans les communes qui l'ont au moins "
-    "une année. Une commune attendue et absente des sources rend incomplet le total de son agglomération et du Pôle.",
+    "une année. Une commune attendue et absente des sources rend incomplet le total de son agglomération et {de}.",
     "Les données observées remplacent les données de démonstration là où elles les couvrent : même commune, même "
     "année et même énergie pour l'Agence ORE (tous ses secteurs, « non affecté » compris, forment alors la "
     "consommation de cette énergie) et pour les livraisons des réseaux de chaleur du SDES (énergie « réseau de "
@@ -58,13 +59,52 @@ RULES_FR = [
     "le fichier : ses métadonnées la disent (etendue : ses seules communes, leurs agglomérations entières ou des "
     "départements entiers). Dans cette zone, une commune sans ligne n'a aucune installation ; hors de cette zone, "
     "une commune garde ses autres valeurs, et si aucune source ne parle d'elle, le total de son agglomération et "
-    "du Pôle est marqué incomplet.",
+    "{de} est marqué incomplet.",
 ]
 STATES = ("observed", "estimated", "demonstration", "secret", "missing")
 STATE_FR = {"observed": "observée", "estimated": "estimée", "demonstration": "démonstration",
             "secret": "secret", "missing": "manquante"}
 LETTER = {"observed": "O", "estimated": "E", "demonstration": "D", "secret": "S", "missing": "M"}
-LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle"}
+
+
+def _whole() -> Whole | None:
+    """The names of the territory in use (None if its declaration cannot be read: generic words then)."""
+    from .errors import PmaEvalError
+    from .territory import whole_in_use
+
+    try:
+        return whole_in_use()
+    except PmaEvalError:
+        return None
+
+
+def whole_label(whole: Whole | None = None) -> str:
+    """The whole territory's level in a table row: the noun of its designation (« Pôle », « Agglomération »)."""
+    whole = whole or _whole()
+    if whole is None or not whole.subject:
+        return "Territoire"
+    noun = whole.subject.split(" ", 1)[-1] if whole.subject[:3] in ("le ", "la ") else whole.subject.split("'", 1)[-1]
+    return noun[:1].upper() + noun[1:]
+
+
+def rules_fr(whole: Whole | None = None) -> list[str]:
+    """:data:`RULES_FR` for a territory."""
+    whole = whole or _whole()
+    return [r.format(de=whole.of if whole else "du territoire") for r in _RULES]
+
+
+def level_fr(whole: Whole | None = None) -> dict[str, str]:
+    """:data:`LEVEL_FR` for a territory."""
+    return {"commune": "commune", "epci": "EPCI", "pma": whole_label(whole)}
+
+
+def __getattr__(name: str):
+    # RULES_FR and LEVEL_FR name the territory in use (its declaration): computed when asked for
+    if name == "RULES_FR":
+        return rules_fr()
+    if name == "LEVEL_FR":
+        return level_fr()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def coverage_table(tables: dict[str, pd.DataFrame], territory: Territory) -> pd.DataFrame:
@@ -126,7 +166,7 @@ def matrix(cov: pd.DataFrame) -> pd.DataFrame:
     if cov.empty:
         return pd.DataFrame()
     m = cov.assign(cell=cov.apply(cell, axis=1),
-                   thème=cov["theme"].map(lambda t: THEMES[t][0]), niveau=cov["geo_level"].map(LEVEL_FR))
+                   thème=cov["theme"].map(lambda t: THEMES[t][0]), niveau=cov["geo_level"].map(level_fr()))
     wide = m.pivot_table(index=["thème", "niveau"], columns="year", values="cell", aggfunc="first", sort=False)
     return wide.fillna("—")
 
@@ -172,7 +212,9 @@ def summary_line(cov: pd.DataFrame) -> str:
     total = int(com[list(STATES)].sum().sum())
     parts = [f"{100 * int(com[s].sum()) / total:.0f} % {STATE_FR[s]}" for s in STATES if com[s].sum() > 0]
     incomplete = int(cov["incomplete"].sum())
-    tail = f" ; {incomplete} sommes incomplètes (lacunes portées jusqu'aux EPCI et au Pôle)" if incomplete else ""
+    whole = _whole()
+    tail = (f" ; {incomplete} sommes incomplètes (lacunes portées jusqu'aux EPCI et "
+            f"{whole.to if whole else 'au territoire'})" if incomplete else "")
     return "Couverture des valeurs communales : " + ", ".join(parts) + tail + " — détail : pma-eval data etat"
 
 
@@ -193,19 +235,21 @@ def render_text(cov: pd.DataFrame) -> str:
     tips = advice(cov)
     if tips:
         lines += ["", "Ce qui manque :"] + [f"  - {t}" for t in tips]
-    lines += ["", "Règles :"] + [f"  - {r}" for r in RULES_FR]
+    lines += ["", "Règles :"] + [f"  - {r}" for r in rules_fr()]
     return "\n".join(lines)
 
 
 def extent_lines(extent: dict[str, dict]) -> list[str]:
     """Per file, one French line: rows left out because outside the territory, rows without a commune."""
     lines = []
+    whole = _whole()
+    outside = f"hors {whole.of}" if whole else "hors du territoire"
     for path, e in sorted(extent.items()):
         out, unplaced = e.get("hors_territoire") or {}, e.get("sans_commune") or {}
         parts = []
         if out.get("rows"):
-            parts.append(f"{fmt.count(out['rows'], 'ligne')} de {fmt.count(out['communes'], 'territoire')} hors du "
-                         f"Pôle {'laissée' if out['rows'] < 2 else 'laissées'} de côté")
+            parts.append(f"{fmt.count(out['rows'], 'ligne')} de {fmt.count(out['communes'], 'territoire')} {outside} "
+                         f"{'laissée' if out['rows'] < 2 else 'laissées'} de côté")
         if unplaced.get("rows"):
             one = unplaced["rows"] < 2
             parts.append(f"{fmt.count(unplaced['rows'], 'ligne')} sans code commune ({unplaced['capacity_kw']:.0f} kW), "

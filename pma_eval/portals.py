@@ -142,7 +142,7 @@ def fetch(sources: list[str], years: list[int], paths: Paths | None = None, echo
     from .acquire import territory_communes, add
 
     paths = paths or get_paths()
-    deps = sorted({c[:2] for c in territory_communes(paths)["code_insee"]})
+    deps = sorted(set(territory_communes(paths)["code_departement"]))  # the table's départements (2A, 2B, 97x)
     cache = paths.root / "data" / ".telechargements"
     added = []
     for req in requests_for(sources, years, deps):
@@ -161,7 +161,7 @@ def fetch(sources: list[str], years: list[int], paths: Paths | None = None, echo
                          download={"url": url, "date d'accès": access},
                          extent="departement" if req.portal == "odre" else None)
         except InputDataError as exc:
-            if any("aucune ligne de données" in p.message or "aucune commune du Pôle" in p.message
+            if any("aucune ligne de données" in p.message or "aucune commune du territoire" in p.message
                    for p in exc.problems):
                 echo(f"  aucune donnée du territoire pour {req.year} sur le portail (année pas encore publiée ?)")
                 dest.unlink(missing_ok=True)

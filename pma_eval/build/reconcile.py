@@ -316,7 +316,7 @@ def energy_member_gaps(communes: pd.DataFrame, territory: Territory) -> pd.DataF
 
 
 def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel_tol: float = SUM_TOLERANCE) -> None:
-    """Communes sum to their EPCI and EPCIs to the Pôle, for every key (where not overridden)."""
+    """Communes sum to their EPCI and EPCIs to the whole territory, for every key (where not overridden)."""
     problems = []
     c2e = territory.commune_to_epci
     for name, df in tables.items():
@@ -337,7 +337,8 @@ def check_consistency(tables: dict[str, pd.DataFrame], territory: Territory, rel
         j2 = pd.concat([by_pma.rename("epci"), pma.rename("pma")], axis=1, join="inner").dropna()
         bad2 = sums_differ(j2["epci"], j2["pma"], rel_tol)
         for key in j2.index[bad2][:10]:
-            problems.append(Problem(f"table produite « {name} »", "la somme des EPCI diffère du total du Pôle",
+            problems.append(Problem(f"table produite « {name} »", "la somme des EPCI diffère du total "
+                                    + territory.whole.name_of,
                                     value=f"{key} : {j2.at[key, 'epci']:.3f} ≠ {j2.at[key, 'pma']:.3f}"))
     if problems:
         raise InputDataError(problems)

@@ -9,7 +9,7 @@ ADEME ALDO outputs) and stays « non évaluable » where no sequestration is ent
 
 The shipped targets are relative changes (``-0.30`` = −30 % versus a reference year), factors
 (``×2``) or absolute values (1.1 t CO₂e per inhabitant, zero emissions). A national or regional
-target is applied to the Pôle and to each EPCI as the same relative change (the usual
+target is applied to the whole territory and to each EPCI as the same relative change (the usual
 territorialisation by proportion); a local (PCAET) target applies to its own territory only.
 A target whose reference year lies outside the data, or whose indicator the workbench does not
 compute, is kept and shown as "non évaluable" with the reason.
@@ -96,7 +96,7 @@ NET_CONTRIBUTION_REASON = ("objectif d'émissions nettes, national ou européen 
 STATUS_FR = {"adopte": "adopté", "en_projet": "en projet", "orientation": "orientation"}
 
 #: Which target the synthesis names for a headline indicator, best first: the territory's own
-#: (PCAET of the EPCI, or of the Pôle), then the adopted regional scheme, then national targets,
+#: (PCAET of the EPCI, or of the whole territory), then the adopted regional scheme, then national targets,
 #: then other regional texts (orientations, the former SRCAE). Prospective exercises (ADEME) and
 #: European targets never head a synthesis.
 PRIORITY = {"local": 0, "regional_adopted": 1, "national": 2, "regional_other": 3}
@@ -272,8 +272,16 @@ def describe_target(t: pd.Series) -> str:
 
 
 def applies_to(t: pd.Series, geo_level: str, sigle: str) -> bool:
+    """Whether target ``t`` applies to the territory ``sigle`` of level ``geo_level``: a local target (a PCAET) to the
+    territory its ``perimetre`` names — an EPCI by its short name, the whole territory (level ``pma``) by its code
+    in the declaration in use (« PMA ») —, every other target to all."""
     if t["framework"].startswith("Local"):
-        return t["perimetre"].upper() in (sigle.upper(), "PMA" if geo_level == "pma" else "")
+        names = {sigle.upper()}
+        if geo_level == "pma":
+            from ..territory import whole_in_use
+
+            names.add(whole_in_use().code)
+        return t["perimetre"].upper() in names
     return True
 
 

@@ -38,7 +38,7 @@ def plausibility_flags(ind: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
 
 def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory,
                      rel_tol: float = SUM_TOLERANCE) -> None:
-    """Communes sum to their EPCI and EPCIs to the Pôle (sum indicators); sectors sum to totals.
+    """Communes sum to their EPCI and EPCIs to the whole territory (sum indicators); sectors sum to totals.
     Raises :class:`InputDataError` listing every failure. (The catalogue's bounds are a plausible range:
     :func:`plausibility_flags`.)"""
     problems: list[Problem] = []
@@ -46,7 +46,7 @@ def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territo
     by_id = dict(tuple(ind.groupby("indicator_id", sort=False)))  # one pass, not one mask per indicator
     empty = ind.iloc[0:0]
 
-    # 1. Communes → EPCI → Pôle for sum indicators (where every part is known).
+    # 1. Communes → EPCI → whole territory for sum indicators (where every part is known).
     c2e = territory.commune_to_epci
     for i in catalogue:
         if i.aggregation != "sum" or not {"commune", "epci"} <= set(i.levels):
@@ -67,7 +67,7 @@ def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territo
         j2 = pd.concat([e_sum.rename("e"), pma.rename("p")], axis=1, join="inner").dropna()
         bad2 = sums_differ(j2["e"], j2["p"], rel_tol)
         for y in j2.index[bad2][:5]:
-            problems.append(Problem(where, f"{i.id} : la somme des EPCI diffère du total du Pôle",
+            problems.append(Problem(where, f"{i.id} : la somme des EPCI diffère du total {territory.whole.name_of}",
                                     value=f"{y} : {j2.at[y, 'e']:.1f} ≠ {j2.at[y, 'p']:.1f}"))
 
     # 2. Sectors sum to totals.

@@ -2,11 +2,11 @@
 
 Output columns: ``indicator_id, geo_level, geo_code, year, value, unit, nature, complete``.
 Rules (DESIGN.md): sums are taken over the rows of the processed tables at each level (the
-build already aggregated communes to EPCI and Pôle); ratios are recomputed from numerator and
+build already aggregated communes to EPCI and the whole territory, level ``pma``); ratios are recomputed from numerator and
 denominator *at each level*, never averaged; a secret input makes the result unknown (``NaN``,
 nature ``secret``); the nature of a result is the least reliable nature of its inputs; a result
 is ``complete`` only when every input is (a gap in a commune's road transport makes its total,
-its EPCI's and the Pôle's incomplete: see :func:`pma_eval.build.reconcile.emission_gaps`).
+its EPCI's and the whole territory's incomplete: see :func:`pma_eval.build.reconcile.emission_gaps`).
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def _formats() -> dict[str, Format]:
         "population": plain(read_population, "rows"),
         "igt_citepa": Format(lambda f, o, c, t: read_igt_citepa(f.path, year=int(o["year"]), display=f.display),
                              options=("year",)),
-        # the region's inventory and communes, for comparisons only (never summed into the Pôle)
+        # the region's inventory and communes, for comparisons only (never summed into the territory)
         "igt_citepa_region": Format(lambda f, o, c, t: read_igt_citepa(f.path, year=int(o["year"]), display=f.display),
                                     options=("year",), extent="reference"),
         "communes_region": plain(read_region_communes),
@@ -197,7 +197,7 @@ def resolve_territories(f: RawFile, df: pd.DataFrame, territory, problems: list[
                    geo_code=df["territoire"].map(lambda t: resolved[t][1]))
     bad = ~df["geo_level"].isin(levels)
     for _, row in df.loc[bad].head(50).iterrows():
-        problems.append(Problem(f.display, "territoire inconnu du Pôle" if row["geo_level"] is None else
+        problems.append(Problem(f.display, f"territoire inconnu {territory.whole.name_of}" if row["geo_level"] is None else
                                 "niveau non admis ici (" + ", ".join(levels) + ")", line=int(row["line"]),
                                 column="territoire", value=row["territoire"]))
     return df.loc[~bad]
