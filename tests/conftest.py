@@ -157,9 +157,9 @@ def year_rerun(request, tmp_path_factory, built_paths) -> YearRun:
     """The one second run of the test session, for byte identity: every step in turn on one process (another
     schedule), without the 150 fiches and the syntheses (rewritten in part by their own test: their cost
     is the run's largest, and the code that writes them is the same for every commune), and with the annual
-    reports of the Pôle and of one EPCI only (the same notebook as the other two EPCIs'; the CAHC's is
-    rerun in a Jupyter kernel by the verify test)."""
-    return _year_run(request, tmp_path_factory, built_paths, "annee_bis", 1, fiches=False, annual=["PMA", "CALL"])
+    report of the Pôle only: the EPCIs' reports come from the same notebook with the other parameter value,
+    and one of them, the CAHC's, is rerun in a Jupyter kernel by the verify test and compared byte for byte."""
+    return _year_run(request, tmp_path_factory, built_paths, "annee_bis", 1, fiches=False, annual=["PMA"])
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from ..indicators import load_catalogue
 from ..report.context import formats_line, lineage
 from ..report.blocks import typeset_html
 from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness, pace_text
-from ..vocabulary import PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS
+from ..vocabulary import MARK_COLORS, PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS, TERRITORY_COLORS
 from ..territory import NATURE_LABELS_FR, worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -89,6 +89,51 @@ def pv_counts_sentence(of: str, start: int, end: int, installations: tuple[float
     return Sentence(text, 0.1, "pv_installations", nature)
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a fiche's chart, drawn in HTML by the template (text laid out as text, no SVG to draw)."""
+
+    label: str
+    value: str  # the value as written beside the bar, with its unit
+    width: float  # share of the longest bar's length [%]
+    color: str
+    highlight: bool = False  # the commune of the fiche: outlined, label in bold, as the reports' highlight
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of the fiche's 100 % bar of emissions by sector, and its legend entry."""
+
+    label: str
+    share: str  # « 31 % »
+    left: float  # [%]
+    width: float  # [%]
+    color: str
+    hatched: bool
+
+
+def bars(items: list[tuple[str, float, str]], unit: str, decimals: int = 1, highlight: int = 0) -> list[Bar]:
+    """Horizontal bars (label, value, colour): lengths in proportion to the largest value; a missing value
+    has no bar and is written « — » (never drawn as a zero-length bar with a zero)."""
+    vals = [v for _, v, _ in items if v == v]
+    vmax = max(vals) if vals and max(vals) > 0 else 1.0
+    return [Bar(label, fmt.MISSING if v != v else f"{fmt.number(v, decimals)}\u00a0{unit}",
+                0.0 if v != v else round(100 * max(v, 0.0) / vmax, 2), color, i == highlight)
+            for i, (label, v, color) in enumerate(items)]
+
+
+def segments(items: list[tuple[str, float, str, str]]) -> list[Segment]:
+    """The parts (label, value, colour, hatch) of one 100 % bar: only the positive known values, in order."""
+    shown = [(lab, v, c, h) for lab, v, c, h in items if v == v and v > 0]
+    total = sum(v for _, v, _, _ in shown)
+    out, left = [], 0.0
+    for lab, v, color, hatch in shown:
+        width = 100 * v / total
+        out.append(Segment(lab, fmt.percent(v / total, 0), round(left, 2), round(width, 2), color, bool(hatch)))
+        left += width
+    return out
+
+
 @dataclass
 class FicheData:
     code: str
@@ -103,8 +148,8 @@ class FicheData:
     ges_per_hab: str
     ges_nature: str
     sentences: list[str]
-    bars_svg: str
-    share_svg: str
+    bars: list[Bar]  # emissions per inhabitant: the commune, its EPCI, the Pôle
+    share: list[Segment]  # emissions by sector
     map_png: str  # base map of the EPCI (PNG, base64), shared by its communes
     map_svg: str  # the commune drawn over it
     energy_rows: list[dict]
@@ -210,17 +255,19 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             evolution_sentence("population", of, first, pop0, year, pop, "none", nature=nat("population"),
                                short_caveat=True, pace=lambda x: pace_text("hab", x)),
         ], n=3)
-        bars = svg.hbars([(name + mark("ges_par_habitant"), per_hab),
-                          (epci_name + mark("ges_par_habitant", "epci", epci), get("ges_par_habitant", "epci", epci)),
-                          ("Pôle" + mark("ges_par_habitant", "pma", "PMA"), get("ges_par_habitant", "pma", "PMA"))],
-                         "t CO₂e/hab", title=f"Émissions par habitant en {year}")
+        # house colours: the commune (no colour of its own) in the neutral mark, outlined; its EPCI and the Pôle
+        # in theirs, as in every chart of the reports
+        per_hab_bars = bars([(name + mark("ges_par_habitant"), per_hab, MARK_COLORS["neutral"]),
+                             (epci_name + mark("ges_par_habitant", "epci", epci), get("ges_par_habitant", "epci", epci),
+                              TERRITORY_COLORS.get(epci_name, MARK_COLORS["neutral"])),
+                             ("Pôle" + mark("ges_par_habitant", "pma", "PMA"), get("ges_par_habitant", "pma", "PMA"),
+                              TERRITORY_COLORS["PMA"])], "t CO₂e/hab")
         marked = [c for lvl, geo, scope in (("commune", code, [code]),
                                             ("epci", epci, territory.members("epci", epci)),
                                             ("pma", "PMA", territory.members("pma", "PMA")))
                   if not whole("ges_par_habitant", lvl, geo) for c in scope]
         note = incomplete_note(missing, list(dict.fromkeys(marked)), territory)
-        share = svg.stacked_share([(SECTOR_LABELS[s], get(f"ges_{s}"), SECTOR_COLORS[s], SECTOR_HATCHES[s])
-                                   for s in PCAET], title=f"Répartition des émissions de {name} par secteur en {year}")
+        share = segments([(SECTOR_LABELS[s], get(f"ges_{s}"), SECTOR_COLORS[s], SECTOR_HATCHES[s]) for s in PCAET])
         conso_pc, conso_n = get("conso_energie_par_habitant"), nat("conso_energie_par_habitant")
         energy_rows = [
             {"label": "Consommation d'énergie par habitant",
@@ -243,7 +290,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             population=fmt.number(pop), population_change=fmt.percent(pop / pop0 - 1, 1, signed=True),
             ges_total=_q(ges, "t CO₂e", 0) + mark("ges_total"), ges_per_hab=_q(per_hab, "t CO₂e", 1) + mark("ges_par_habitant"),
             ges_nature=NATURE_LABELS_FR[ges_n],
-            sentences=[s.text for s in sentences], bars_svg=bars, share_svg=share,
+            sentences=[s.text for s in sentences], bars=per_hab_bars, share=share,
             map_png=base_maps[epci], map_svg=svg.locator_svg(rings[code], height),
             energy_rows=energy_rows,
             natures=", ".join(NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in shown),
@@ -308,16 +355,12 @@ _WORKER: dict = {}
 def _pdf_tools():
     """Per process: one font configuration and the stylesheet parsed once (WeasyPrint)."""
     if not _WORKER:
-        import logging
-
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
-        from ..xlsx import pin_source_date_epoch
+        from .pdf import prepare_weasyprint
 
-        pin_source_date_epoch()
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        prepare_weasyprint()
         fc = FontConfiguration()
         # cache: the EPCI's base map, shared by its communes, is decoded once per process, not once per fiche
         _WORKER.update(weasyprint=weasyprint, fc=fc, css=weasyprint.CSS(string=_CSS, font_config=fc), cache={})

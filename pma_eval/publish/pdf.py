@@ -1,0 +1,69 @@
+"""WeasyPrint set up once per process for the PDFs of the workbench: reproducible dates, quiet loggers, and the
+charts' PNGs embedded as they were encoded.
+
+WeasyPrint (70) decodes every PNG and encodes it again before writing it into the PDF, twice for an image with
+an alpha channel (the colours, then the alpha as a mask). A PDF image stream with ``/FlateDecode`` and PNG
+predictors (``/Predictor 15``) holds exactly the concatenated ``IDAT`` chunks of an 8-bit, non-interlaced PNG,
+so for such an image without alpha (the charts, drawn by :func:`pma_eval.charts.to_png` as RGB) those chunks
+are copied instead: the same pixels, no second encoding. Any other image goes through WeasyPrint's own path.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import struct
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_idat(data: bytes) -> bytes | None:
+    """The concatenated ``IDAT`` data of ``data`` if it is an 8-bit RGB (colour type 2), non-interlaced PNG,
+    else ``None``: what a PDF ``/FlateDecode`` stream with PNG predictors holds for the same pixels."""
+    if not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    bit_depth, colour_type, _, _, interlace = struct.unpack("!BBBBB", data[24:29])
+    if (bit_depth, colour_type, interlace) != (8, 2, 0):
+        return None
+    chunks, pos = [], 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack("!I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            chunks.append(data[pos + 8:pos + 8 + length])
+        elif kind == b"IEND":
+            break
+        pos += 12 + length  # length, type, data, CRC
+    return b"".join(chunks) or None
+
+
+def _install_png_passthrough() -> None:
+    from weasyprint.images import RasterImage
+
+    if getattr(RasterImage, "_pma_eval_passthrough", False):
+        return
+    reencode = RasterImage._get_png_data
+
+    def get_png_data(pillow_image):
+        # WeasyPrint opens the original bytes (io.BytesIO) lazily: nothing is decoded yet
+        fp = getattr(pillow_image, "fp", None)
+        if pillow_image.format == "PNG" and pillow_image.mode == "RGB" and isinstance(fp, io.BytesIO):
+            idat = png_idat(fp.getvalue())
+            if idat is not None:
+                return idat
+        return reencode(pillow_image)
+
+    RasterImage._get_png_data = staticmethod(get_png_data)
+    RasterImage._pma_eval_reencode = staticmethod(reencode)  # WeasyPrint's own, kept for comparison
+    RasterImage._pma_eval_passthrough = True
+
+
+def prepare_weasyprint() -> None:
+    """Before writing a PDF (idempotent): ``SOURCE_DATE_EPOCH`` pinned (fonts subset without the clock's date),
+    WeasyPrint's and fontTools' warnings silenced (layout problems are checked by :mod:`.pagination`), and PNGs
+    embedded without a second encoding."""
+    from ..xlsx import pin_source_date_epoch
+
+    pin_source_date_epoch()
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    _install_png_passthrough()

@@ -1,0 +1,67 @@
+"""PNGs go into the PDF as they were encoded (pma_eval.publish.pdf): the PDF is the one WeasyPrint writes by
+decoding and encoding them again, byte for byte, and images the shortcut does not cover still go WeasyPrint's way."""
+
+from __future__ import annotations
+
+import base64
+import io
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pma_eval.publish.pdf import png_idat, prepare_weasyprint
+
+
+def _png(arr: np.ndarray, **save) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, "PNG", **save)
+    return buf.getvalue()
+
+
+def _pdf(png: bytes) -> bytes:
+    import weasyprint
+
+    src = base64.b64encode(png).decode("ascii")
+    return weasyprint.HTML(string=f'<img src="data:image/png;base64,{src}" style="width: 5cm">').write_pdf()
+
+
+def test_idat_of_an_rgb_png_holds_its_filtered_rows():
+    # hand-made 3 × 2 image: each row decompresses to 1 filter byte + 3 pixels × 3 bytes = 10 bytes, 20 in all
+    arr = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255]], [[0, 0, 0], [255, 255, 255], [10, 20, 30]]], np.uint8)
+    raw = zlib.decompress(png_idat(_png(arr)))
+    assert len(raw) == 2 * (1 + 3 * 3)
+    # Pillow writes the first row unfiltered or with « Sub » (type 1); either way its first pixel is as drawn
+    assert raw[0] in (0, 1) and raw[1:4] == bytes([255, 0, 0])
+
+
+@pytest.mark.parametrize("arr, save", [
+    (np.zeros((4, 4, 4), np.uint8), {}),  # RGBA: the alpha goes to a mask, WeasyPrint must split it
+    (np.zeros((4, 4), np.uint8), {}),  # grey
+    (np.zeros((4, 4, 3), np.uint8), {"interlace": True}),  # Adam7 rows are not PDF rows
+])
+def test_other_pngs_are_left_to_weasyprint(arr, save):
+    data = _png(arr)
+    if save.get("interlace"):  # Pillow writes no interlaced PNG: the IHDR's interlace byte (offset 28) set by hand
+        data = data[:28] + b"\x01" + data[29:]
+    assert png_idat(data) is None
+    assert png_idat(b"GIF89a") is None
+
+
+def test_the_pdf_is_the_one_weasyprint_writes_by_encoding_again(monkeypatch):
+    from weasyprint.images import RasterImage
+
+    rng = np.random.default_rng(0)
+    arr = (rng.random((120, 200, 3)) * 255).astype(np.uint8)
+    arr[:, :100] = 255  # a flat half, as charts have, and a noisy half
+    png = _png(arr)
+    prepare_weasyprint()
+    after = _pdf(png)  # the IDAT chunks copied
+    with monkeypatch.context() as m:  # WeasyPrint's own path: decode, encode again
+        m.setattr(RasterImage, "_get_png_data", staticmethod(RasterImage._pma_eval_reencode))
+        before = _pdf(png)
+    # Pillow encodes the same way both times, so the two PDFs are byte-identical: same stream, same pixels
+    assert after == before
+    # and the stream really is the PNG's own data
+    assert png_idat(png) in after
