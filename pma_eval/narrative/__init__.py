@@ -11,7 +11,8 @@ from .sentences import (
     comparison_sentence,
     evolution_sentence,
     rank,
+    section_text,
     territory_sentences,
 )
 
-__all__ = ["Sentence", "comparison_sentence", "evolution_sentence", "rank", "territory_sentences"]
+__all__ = ["Sentence", "comparison_sentence", "evolution_sentence", "rank", "section_text", "territory_sentences"]

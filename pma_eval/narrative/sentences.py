@@ -53,6 +53,28 @@ def render(name: str, **kw) -> str:
 _render = render
 
 
+@lru_cache(maxsize=1)
+def sections() -> dict:
+    """The texts of the report sections (``templates/sections.yml``): headings, introductions, fallbacks."""
+    return safe_load((TEMPLATES / "sections.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _section_template(key: str, field: str) -> jinja2.Template | None:
+    text = sections().get(key, {}).get(field)
+    return None if text is None else _env().from_string(text)
+
+
+def section_text(key: str, field: str, **kw) -> str | None:
+    """Text ``field`` (``titre``, ``introduction``, ``repli``…) of section ``key`` in ``templates/sections.yml``,
+    a jinja2 template rendered with ``kw`` (``annee``, ``nom``, ``de_nom``, ``sigle``), its whitespace
+    collapsed as :func:`render` does; None when the section has no such text."""
+    template = _section_template(key, field)
+    if template is None:
+        return None
+    return re.sub(r"[ \t\r\n]+", " ", template.render(**kw)).strip()
+
+
 @dataclass(frozen=True)
 class Sentence:
     text: str

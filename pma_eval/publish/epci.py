@@ -1,7 +1,7 @@
 """EPCI syntheses (2–4 pages each), rendered from a template without a Jupyter kernel.
 
-The content is made of the annual report's own blocks (:mod:`pma_eval.report.annual`): the same
-tables and figures, with their sources and natures.
+The content is made of the annual report's own sections (:data:`pma_eval.report.outline.SYNTHESIS`): the same
+headings, tables, figures and sentences, with their sources and natures.
 """
 
 from __future__ import annotations
@@ -9,18 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-import pandas as pd
 
 from ..atomic import atomic_folder
-from .. import fmt
 from ..config import Paths, get_paths
 from ..processed import load_shapes
-from ..report import DEMO_BANNER, Table, load_context, nature_note
-from ..report import annual as a
-from ..report import network
+from ..report import DEMO_BANNER, load_context, nature_note, outline
+from ..report.annual import communes_table  # noqa: F401 (the synthesis' own table, kept importable from here)
 from ..report.blocks import typeset_html
-from ..report.context import ReportContext, formats_line, has_demonstration, lineage, source_line, value
-from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness
+from ..report.context import ReportContext, formats_line, has_demonstration, lineage
 from .fiches import TEMPLATES
 from .manifest import write_manifest
 from .report import CSS, export_pdf, for_screen
@@ -32,40 +28,10 @@ SHOWN = ("population", "ges_total", "ges_par_habitant", "conso_energie_finale", 
          "air_nox", "air_pm25")
 
 
-def communes_table(ctx: ReportContext) -> Table:
-    """The 10 most populous communes; an incomplete total is marked « * » and the caption says what is missing."""
-    complete, missing = incompleteness(ctx.indicators, ctx.year)
-    rows, seen = [], set()
-    for code in ctx.territory.members("epci", ctx.geo_code):
-        (pop, n1), (ges, n2), (pv, n3) = (value(ctx, i, level="commune", code=code)
-                                          for i in ("population", "ges_par_habitant", "enr_puissance_solaire_pv"))
-        seen |= {n1, n2, n3}
-        whole = complete.get(("ges_par_habitant", "commune", code), True)
-        rows.append({"Commune": ctx.territory.name("commune", code), "Population": pop,
-                     "GES par habitant (t CO₂e)": fmt.number(ges, 1) + ("" if whole else INCOMPLETE_MARK),
-                     "Photovoltaïque (kW)": pv, "_code": code})
-    df = pd.DataFrame(rows).sort_values("Population", ascending=False).head(10)
-    note = incomplete_note(missing, [c for c in df["_code"]
-                                     if not complete.get(("ges_par_habitant", "commune", c), True)], ctx.territory)
-    return Table(df.drop(columns="_code"), f"Les 10 communes les plus peuplées en {ctx.year}" + (f". {note}" if note else ""),
-                 formats={"Population": fmt.number, "Photovoltaïque (kW)": fmt.number},
-                 sources=(source_line(ctx, ["population", "ges_par_habitant", "enr_puissance_solaire_pv"]),),
-                 natures=frozenset(seen))
-
-
-def synthesis_sections(ctx: ReportContext, shapes: dict) -> list[tuple[str, list]]:
-    """The synthesis of one EPCI as (heading, blocks) sections."""
-    return [
-        ("L'essentiel", [a.key_sentences(ctx, n=5, short_caveat=True), a.headline_table(ctx)]),
-        ("Émissions de gaz à effet de serre", [a.emissions_figure(ctx),
-                                                a.verdict_table(ctx, ["ges_total"],
-                                                                "Émissions : rythme au regard des objectifs",
-                                                                see="dans l'annexe du rapport annuel de l'agglomération")]),
-        ("Les communes", [a.map_figure(ctx, shapes), communes_table(ctx)]),
-        ("Énergie et renouvelables", [a.energy_figure(ctx), *([a.share_sentence(ctx)] if a.has_heat(ctx) else [])]),
-        *([("Qualité de l'air", [a.air_summary(ctx)])] if a.has_air(ctx) else []),
-        *([(f"Engagements et actions de la {ctx.sigle}", [network.concretisation_text(ctx)])] if ctx.activity else []),
-    ]
+def synthesis_sections(ctx: ReportContext, shapes: dict | None = None) -> list[tuple[str, list]]:
+    """The synthesis of one EPCI as (heading, blocks) sections: the outline :data:`pma_eval.report.outline.SYNTHESIS`,
+    variants of the annual report's own sections."""
+    return outline.synthesis_sections(ctx, shapes=shapes)
 
 
 def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ... import charts, fmt
 from ...vocabulary import POLLUTANT_COLORS, POLLUTANT_SHORT, POLLUTANTS, SECTOR_LABELS
+from ...narrative import section_text
 from ..blocks import Figure, Table, Text
 from ..context import ReportContext, demo_years_sentence, demonstration_note, series, source_line, value, wide
 
@@ -112,7 +113,7 @@ def air_summary(ctx: ReportContext) -> Text:
         if v == v and b:
             changes[p], natures = v / b - 1, natures | {n, n0}
     if not changes:
-        return Text("Aucune émission de polluant de l'air n'est disponible pour ce territoire.")
+        return no_air_text()
     order = sorted(changes, key=changes.get)
     most, least = order[0], order[-1]
     text = (f"Depuis {ref}, les émissions {ctx.of_name} ont le plus baissé pour le {POLLUTANT_SHORT[most]} "
@@ -125,4 +126,5 @@ def air_summary(ctx: ReportContext) -> Text:
 
 
 def no_air_text() -> Text:
-    return Text("Aucune émission de polluant de l'air n'est disponible pour ce territoire.")
+    """The air section's fallback (``sections.yml``)."""
+    return Text(section_text("air", "repli"))

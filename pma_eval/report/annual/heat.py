@@ -11,6 +11,7 @@ import pandas as pd
 from ... import charts, fmt
 from ...indicators import load_catalogue
 from ...vocabulary import HEAT_GAS_COLORS, HEAT_GAS_SHORT, HEAT_GAS_VECTOR
+from ...narrative import section_text
 from ..blocks import Figure, Table, Text
 from ..context import ReportContext, demo_years_sentence, demonstration_note, series, source_line, value, wide
 from ..statement import is_complete
@@ -136,4 +137,5 @@ def share_sentence(ctx: ReportContext) -> Text:
 
 
 def no_heat_text() -> Text:
-    return Text("Aucune production de chaleur ou de gaz renouvelable n'est connue pour ce territoire.")
+    """The heat section's fallback (``sections.yml``)."""
+    return Text(section_text("chaleur", "repli"))

@@ -10,6 +10,7 @@ from ...processed import load
 from ...errors import ConfigurationError
 from ...territory import worst_nature
 from ...vocabulary import LAND_USE_LABELS
+from ...narrative import section_text
 from ..blocks import Table, Text
 from ..statement import least
 from ..context import ReportContext, display, source_line, value
@@ -74,6 +75,5 @@ def net_sentence(ctx: ReportContext) -> Text:
 
 
 def no_sequestration_text() -> Text:
-    return Text("Aucune donnée de séquestration n'est disponible pour ce territoire : ses émissions nettes ne sont pas "
-                "calculées. La neutralité carbone est un objectif national auquel le territoire contribue ; ses émissions "
-                "brutes sont jugées au regard de la trajectoire de la SNBC.")
+    """The sequestration section's fallback (``sections.yml``)."""
+    return Text(section_text("sequestration", "repli"))
