@@ -69,9 +69,14 @@ def source_note(fig, source: str, margin: float = 0.04) -> None:
     import textwrap
 
     lines = textwrap.wrap(f"Source : {source}", width=int(fig.get_figwidth() * 18), break_long_words=False)
-    fig.text(0.01, 0.01, "\n".join(lines), fontsize=SMALL, color="#444444", ha="left", va="bottom")
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=SMALL, color="#444444", ha="left", va="bottom", gid="source")
+    _layout(fig, len(lines), margin)
+
+
+def _layout(fig, lines: int, margin: float = 0.04) -> None:
+    """``tight_layout`` above the source note of ``lines`` lines at the figure's foot."""
     per_line = 0.11 / fig.get_figheight()  # ≈ 8 pt of height per line of 7 pt text
-    fig.tight_layout(rect=(0, max(margin, 0.01 + per_line * len(lines)), 1, 1))
+    fig.tight_layout(rect=(0, max(margin, 0.01 + per_line * lines), 1, 1))
 
 
 #: The mark of a figure showing demonstration values (issue: nature carried to every image).
@@ -82,7 +87,7 @@ def watermark(fig, text: str = DEMO_MARK) -> None:
     """A faint diagonal mark across the figure, visible on the image itself wherever it is reused
     (report, visuals for social networks, newsletter), without moving anything of the layout."""
     fig.text(0.5, 0.5, text, ha="center", va="center", rotation=18, fontsize=26, fontweight="bold",
-             color="#8a4b00", alpha=0.13)
+             color="#8a4b00", alpha=0.13, gid="watermark")
 
 
 def _finish(fig, ax, title: str, unit: str, source: str) -> None:
@@ -287,15 +292,16 @@ def _crop(fig: plt.Figure):
     return crop
 
 
-def to_png(fig: plt.Figure, ppi: int = PRINT_PPI) -> bytes:
-    """PNG bytes of a report chart drawn for its printed size — ``ppi`` pixels per inch once shown across the
-    text width — without timestamps (identical from run to run); the figure is closed."""
+def to_png(fig: plt.Figure, ppi: int = PRINT_PPI, shown: float = TEXT_WIDTH_IN) -> bytes:
+    """PNG bytes of a report chart drawn for its printed size — ``ppi`` pixels per inch once shown ``shown`` inches
+    wide (the text width, or a column beside a table) — without timestamps (identical from run to run); the figure
+    is closed."""
     import io
     import math
 
     crop = _crop(fig)
     # one dot more than the quotient: the image is a whole number of pixels, never below ``ppi`` across the width
-    dpi = math.ceil(ppi * TEXT_WIDTH_IN / crop.width) + 1
+    dpi = math.ceil(ppi * shown / crop.width) + 1
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches=crop)
     plt.close(fig)
@@ -339,6 +345,147 @@ def to_svg(fig) -> bytes:
     text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
     text = _SVG_FONT.sub("font-family: 'DejaVu Sans', Verdana, sans-serif", text)
     return text.encode("utf-8")
+
+
+#: Width of a chart's phone variant [in]: its crop, about 4,4 in (317 pt), is shown across a 390 px phone's text
+#: (374 px) at 1,18 px a point, so that its smallest text (8 pt) reads at 9,4 px; the chart drawn for print,
+#: 7,2–7,7 in wide, shown across the same width, would read at 5,4 px.
+PHONE_WIDTH_IN = 4.2
+#: Width of a chart drawn beside a small table [in]: its column of the printed page (``report.css``,
+#: ``div.pma-beside``), so that it prints at its own size, smallest text 8 pt.
+BESIDE_WIDTH_IN = 3.9
+
+
+def _outside_right(legend, ax, renderer) -> bool:
+    """Is a legend anchored beside its axes, on their right (``bbox_to_anchor=(1.0, …)``)?"""
+    anchor = legend.get_bbox_to_anchor()
+    return anchor.x0 >= ax.get_window_extent(renderer).x1 - 1
+
+
+def _wrap_to(text, chars: int) -> None:
+    """Wrap a text of a chart to ``chars`` characters a line (its existing line breaks become spaces)."""
+    import textwrap
+
+    words = " ".join(text.get_text().split())
+    if words and len(words) > chars:
+        text.set_text("\n".join(textwrap.wrap(words, chars, break_long_words=False)))
+
+
+def _thin_overlapping_ticks(fig) -> bool:
+    """Tick labels of an x axis that overlap once the chart is narrower: years shown one in two (the last one kept),
+    other labels turned upright. Did anything change?"""
+    import textwrap
+
+    changed, renderer = False, fig.canvas.get_renderer()
+    for ax in fig.axes:
+        labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text().strip()]
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        if not any(a.x1 > b.x0 - 2 for a, b in zip(boxes, boxes[1:])):
+            continue
+        changed = True
+        if all(re.fullmatch(r"\d{4}", t.get_text().strip()) for t in labels):
+            for i, t in enumerate(labels):
+                t.set_visible((len(labels) - 1 - i) % 2 == 0)
+        else:  # upright, on two lines at most beside each other
+            texts = [fmt.typeset(textwrap.fill(re.sub(r"(?<=-) ", "", " ".join(t.get_text().split())), 22,
+                                               break_long_words=False))
+                     for t in ax.get_xticklabels()]
+            ax.set_xticks(ax.get_xticks(), texts, rotation=90, horizontalalignment="center")
+    return changed
+
+
+def _fit_titles(fig, titles) -> bool:
+    """Wrap again each title that runs past the figure's right edge (a title starts at its axes' left edge, after
+    the tick labels). Did anything change?"""
+    changed, renderer = False, fig.canvas.get_renderer()
+    right = fig.bbox.x1 - 2
+    for t in titles:
+        box = t.get_window_extent(renderer)
+        if t.get_text() and box.x1 > right and box.width:
+            longest = max(len(line) for line in t.get_text().split("\n"))
+            _wrap_to(t, max(12, int(longest * (right - box.x0) / box.width)))
+            changed = True
+    return changed
+
+
+def _decorations_below(fig) -> float:
+    """Height of what hangs under the tallest axes' plot: tick labels, axis label, notes under the bars [in]."""
+    renderer = fig.canvas.get_renderer()
+    out = 0.0
+    for ax in fig.axes:
+        low = min([ax.xaxis.get_tightbbox(renderer).y0]
+                  + [t.get_window_extent(renderer).y0 for t in ax.texts if t.get_visible() and t.get_text()])
+        out = max(out, (ax.get_window_extent(renderer).y0 - low) / fig.dpi)
+    return out
+
+
+def _legends_below(fig, legends) -> float:
+    """Anchor each (axes, legend) under its axes' own decorations (tick labels, axis label), 4 pt apart; the height
+    the tallest of them needs [in]."""
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+
+    grow, renderer = 0.0, fig.canvas.get_renderer()
+    for ax, legend in legends:
+        top = ax.get_window_extent(renderer).y0
+        # what hangs under the axes: tick labels, axis label, notes under the bars (« démo »)
+        low = min([ax.xaxis.get_tightbbox(renderer).y0]
+                  + [t.get_window_extent(renderer).y0 for t in ax.texts if t.get_visible() and t.get_text()])
+        below = (top - low) / fig.dpi + 4 / 72
+        # from the figure's left edge (the tick labels of a ranking take half its width), under the axes
+        under = blended_transform_factory(fig.transFigure, ax.transAxes)
+        legend.set_bbox_to_anchor((0.01, 0), transform=under + ScaledTranslation(0, -below, fig.dpi_scale_trans))
+        grow = max(grow, legend.get_window_extent(renderer).height / fig.dpi + 4 / 72)
+    return grow
+
+
+def reflow(fig: plt.Figure, width: float) -> plt.Figure:
+    """A copy of a report chart laid out again ``width`` inches wide, its text at the same size: for a phone
+    (:data:`PHONE_WIDTH_IN`) or a column beside a table (:data:`BESIDE_WIDTH_IN`). A legend beside the axes moves
+    under them (the figure grows by its height); titles and the source note wrap to the new width; the watermark
+    of demonstration values shrinks to fit; x tick labels that would overlap are thinned (years) or turned upright.
+    The chart given is left as it was."""
+    import copy
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = copy.deepcopy(fig)
+    FigureCanvasAgg(fig)  # measures text as the PNG draws it
+    fig.__dict__.pop("_pma_eval_crop", None)
+    typeset_texts(fig)
+    w0, h0 = fig.get_size_inches()
+    fig.set_size_inches(width, h0)
+    sources = [t for t in fig.texts if t.get_gid() == "source"]
+    for t in fig.texts:
+        if t.get_gid() == "watermark":
+            t.set_fontsize(t.get_fontsize() * min(1.0, width / w0))
+    for t in sources:
+        t.set_text(t.get_text().replace("\n", " "))
+        _wrap_to(t, int(width * 15))  # 8 pt DejaVu Sans: about 15 characters an inch
+    titles = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
+    for ax in fig.axes:
+        titles += [ax.title, ax._left_title, ax._right_title]
+    for t in titles:
+        if t.get_text():
+            _wrap_to(t, int(width * 72 / (t.get_fontsize() * 0.62)))  # DejaVu Sans Bold: ≈ 0,62 em a character
+    lines = sum(t.get_text().count("\n") + 1 for t in sources)
+    fig.draw_without_rendering()
+    beside = [(ax, ax.get_legend()) for ax in fig.axes
+              if ax.get_legend() is not None and _outside_right(ax.get_legend(), ax, fig.canvas.get_renderer())]
+    for ax, legend in beside:
+        legend.set_loc("upper left")
+    fig.set_size_inches(width, h0 + _legends_below(fig, beside))
+    _layout(fig, lines)
+    fig.draw_without_rendering()
+    if _fit_titles(fig, titles):
+        _layout(fig, lines)
+        fig.draw_without_rendering()
+    before = _decorations_below(fig)
+    if _thin_overlapping_ticks(fig):
+        fig.draw_without_rendering()
+        taller = max(0.0, _decorations_below(fig) - before)  # labels turned upright: the plot keeps its height
+        fig.set_size_inches(width, h0 + taller + _legends_below(fig, beside))
+        _layout(fig, lines)
+    return fig
 
 
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1))]

@@ -197,7 +197,8 @@ def _moves(document) -> dict[int, tuple[str, float]]:
         blocks = _flow_blocks(next_box, {id(e) for _, e in _elements(page_box)})
         heading = blocks[0][0] if blocks and blocks[0][0].element_tag in ("h2", "h3", "h4") else None
         rest = blocks[1:] if heading is not None else blocks
-        if not rest or not _is_figure(rest[0][1]) or rest[0][1].get("data-placed") == "réduite":
+        if (not rest or not _is_figure(rest[0][1]) or rest[0][1].get("data-placed") == "réduite"
+                or rest[0][1].get("data-beside") is not None):  # beside a table: they move together, as one block
             continue
         box, element = rest[0]
         free = (1 - filled) * page_box.height - _SLACK

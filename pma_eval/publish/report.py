@@ -258,10 +258,12 @@ def _with_toc(body: str) -> str:
     return body.replace("<main>", toc + "<main>", 1)
 
 
-#: A chart as a report block shows it (``report/templates/blocks.html.j2``): its SVG for screens, its PNG for
-#: print, in a ``<picture>`` whose attributes nbconvert may have reordered.
-_PICTURE = re.compile(r"<picture>\s*<source\b([^>]*)>\s*<img\b([^>]*?)/?>\s*</picture>")
-_SRC = re.compile(r'\s(src|srcset)="([^"]*)"')
+#: A chart as a report block shows it (``report/templates/blocks.html.j2``): its SVG for screens (and, for a phone,
+#: a ``<source>`` with a ``media`` query: the chart laid out for its width), its PNG for print, in a ``<picture>``
+#: whose attributes nbconvert may have reordered.
+_PICTURE = re.compile(r"<picture>\s*((?:<source\b[^>]*>\s*)+)<img\b([^>]*?)/?>\s*</picture>")
+_SOURCE = re.compile(r"<source\b[^>]*>")
+_SRC = re.compile(r'\s(src|srcset|media)="([^"]*)"')
 
 
 _IMG = re.compile(r"<img\b[^>]*?/?>")
@@ -269,18 +271,25 @@ _IMG = re.compile(r"<img\b[^>]*?/?>")
 
 def _one_image(html_text: str, kind: str) -> str:
     def image(m: re.Match) -> str:
-        svg = dict(_SRC.findall(m.group(1))).get("srcset", "")
+        sources = _SOURCE.findall(m.group(1))
+        wide = next((dict(_SRC.findall(s)).get("srcset", "") for s in sources if "media" not in dict(_SRC.findall(s))),
+                    "")
+        phone = [s for s in sources if "media" in dict(_SRC.findall(s))]
         img = dict(_SRC.findall(m.group(2))).get("src", "")
-        if not (svg.startswith("data:image/svg+xml") and img.startswith("data:image/png")):
+        if not (wide.startswith("data:image/svg+xml") and img.startswith("data:image/png")):
             return m.group(0)
         tag = _IMG.search(m.group(0)).group(0)  # the template's own <img>, its source swapped for screens
-        return tag.replace(img, svg, 1) if kind == "svg" else tag
+        if kind != "svg":
+            return tag
+        tag = tag.replace(img, wide, 1)
+        return f"<picture>{phone[0]}{tag}</picture>" if phone else tag
 
     return _PICTURE.sub(image, html_text)
 
 
 def for_screen(html_text: str) -> str:
-    """The published HTML: each chart as SVG only (text kept as text, sharp on a phone), its print PNG left out."""
+    """The published HTML: each chart as SVG only (text kept as text, sharp on a phone), its print PNG left out; a
+    chart with a phone variant keeps it in a ``<picture>``, for screens 44 rem wide at most."""
     return _one_image(html_text, "svg")
 
 

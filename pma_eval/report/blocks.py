@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup, escape
 
 from ..evaluation import CATEGORY_LABELS_FR, traffic_light
 from ..fmt import typeset
@@ -106,7 +107,28 @@ def _env() -> jinja2.Environment:
     env.tests["verdict"] = lambda v: isinstance(v, Verdict)
     env.tests["cell_list"] = lambda v: isinstance(v, (list, tuple))
     env.tests["strong_item"] = lambda v: isinstance(v, tuple)
+    env.filters["units"] = units
     return env
+
+
+#: A unit written with slashes (« point/an », « CO₂e/hab/an »): a line may not break inside it.
+_SLASHED = re.compile(r"\w+(?:/\w+)+")
+
+
+def units(text: Any) -> Markup:
+    """A figure's text, escaped, each unit written with slashes in a ``<span class="unit">`` that a line never breaks
+    (``report.css``), after an ordinary space instead of its no-break one: in a narrow column a pace reads
+    « +0,38 » over « point/an », never « +0,38 point/ » over « an » (« +0,38 point/an » at 8,5 pt is 64 pt wide, a
+    pace column of the verdict tables 50 pt). The formatted text (:meth:`Table.text`) is unchanged."""
+    text = str(text)
+    out, at = [], 0
+    for m in _SLASHED.finditer(text):
+        before = text[at:m.start()]
+        if before.endswith("\u00a0"):
+            before = before[:-1] + " "
+        out += [escape(before), Markup('<span class="unit">{}</span>').format(m.group(0))]
+        at = m.end()
+    return Markup("").join([*out, escape(text[at:])])
 
 
 def _macro(name: str) -> Callable[..., str]:
@@ -181,6 +203,12 @@ LONG_TABLE_ROWS = 12
 LONG_TABLE_CHARS = 1000
 #: Average characters in a cell above which a table is text rather than figures: stacked on a phone.
 TEXT_CELL_CHARS = 20
+#: A table this small sits beside the chart it follows (:class:`Beside`): rows, columns, and characters of its widest
+#: line (:meth:`Table._line`), to fit the 40 % of the text width left beside the chart: 2,6 in hold about 40
+#: characters of 9 pt text, less the padding of four cells.
+SMALL_TABLE_ROWS = 10
+SMALL_TABLE_COLUMNS = 4
+SMALL_TABLE_LINE = 36
 
 
 @dataclass(repr=False)
@@ -232,6 +260,26 @@ class Table(Block):
         return len(self.frame.columns) >= 3 and self._chars() / (len(rows) * len(rows[0])) > TEXT_CELL_CHARS
 
     @property
+    def small(self) -> bool:
+        """Is the table small enough to sit beside a chart (:class:`Beside`)? A few rows of a few short columns,
+        kept whole on a page, no verdict and no sentence (those are stacked on a phone), no layout of its own."""
+        rows = self.rows
+        if (not rows or self.css or len(rows) > SMALL_TABLE_ROWS or len(self.frame.columns) > SMALL_TABLE_COLUMNS
+                or self.breakable or self.stacked):
+            return False
+        return self._line() <= SMALL_TABLE_LINE
+
+    def _line(self) -> int:
+        """Characters of the table's narrowest readable line: in each column, its longest header word, or its longest
+        value (a value of several words on two lines at most: « Industrie hors branche énergie » counts 15)."""
+        def width(text: str) -> int:
+            words = text.split(" ")  # ordinary spaces only: « 1 420 » and « 26 % » keep their no-break spaces
+            return max(max(len(w) for w in words), -(-len(text) // 2)) if len(words) > 1 else len(text)
+
+        return sum(max([width(str(c.value)) for c in column] + [max(len(w) for w in (header.split() or [""]))])
+                   for header, column in zip(self.header, zip(*self.rows)))
+
+    @property
     def classes(self) -> list[str]:
         return [c for c in (("long" if self.breakable else ""), ("stack" if self.stacked else ""), self.css) if c]
 
@@ -278,9 +326,14 @@ class Figure(Block):
     sources: tuple[str, ...] = ()
     natures: frozenset[str] = frozenset()
     make: Callable[[], Any] | None = None  # draws a fresh figure (for other sizes: visuals)
+    #: Drawn again this wide [in] (:func:`pma_eval.charts.reflow`) where it stands beside a table (:class:`Beside`);
+    #: ``None``: as drawn, across the text width.
+    width: float | None = None
     macro = "figure"
     _png: bytes | None = field(default=None, repr=False)
     _svg: bytes | None = field(default=None, repr=False)
+    _phone: bytes | None = field(default=None, repr=False)
+    _drawn: Any = field(default=None, repr=False)
 
     def __post_init__(self):
         """A figure showing demonstration values says so on the image (every copy ``make`` draws too)
@@ -309,27 +362,55 @@ class Figure(Block):
         if "démonstration" not in self.alt:
             self.alt = f"{self.alt} Données de démonstration."
 
+    def _figure(self):
+        """The figure printed and shown on screens: :attr:`fig`, or a copy of it laid out :attr:`width` wide."""
+        if self.width is None:
+            return self.fig
+        if self._drawn is None:
+            from ..charts import reflow
+
+            self._drawn = reflow(self.fig, self.width)
+        return self._drawn
+
     @property
     def svg(self) -> bytes:
-        """The chart as SVG, for screens (:func:`to_svg`): computed before :attr:`png`, which closes the figure."""
+        """The chart as SVG, for screens (:func:`pma_eval.charts.to_svg`)."""
         if self._svg is None:
             from ..charts import to_svg
 
-            self._svg = to_svg(self.fig)
+            self._svg = to_svg(self._figure())
         return self._svg
 
     @property
     def png(self) -> bytes:
-        from ..charts import to_png
+        """The chart as PNG, for print (:func:`pma_eval.charts.to_png`), drawn for the width it prints at."""
+        from ..charts import TEXT_WIDTH_IN, to_png
 
         if self._png is None:
             self.svg  # noqa: B018 — drawn while the figure is open
-            self._png = to_png(self.fig)
+            self._png = to_png(self._figure(), shown=self.width or TEXT_WIDTH_IN)
         return self._png
+
+    @property
+    def svg_phone(self) -> bytes | None:
+        """The chart laid out again for a phone (:data:`pma_eval.charts.PHONE_WIDTH_IN` wide, text at its size), as
+        SVG: shown across a 390 px screen, its smallest text reads at 9 px, where the chart drawn for print would
+        read at 5 or 6 px. ``None`` for a chart already drawn that narrow (beside a table) or without a figure."""
+        from ..charts import PHONE_WIDTH_IN, reflow, to_svg
+
+        if self.fig is None or (self.width is not None and self.width <= PHONE_WIDTH_IN):
+            return None
+        if self._phone is None:
+            self._phone = to_svg(reflow(self.fig, PHONE_WIDTH_IN))
+        return self._phone
 
     @property
     def svg_base64(self) -> str:
         return base64.b64encode(self.svg).decode("ascii")
+
+    @property
+    def svg_phone_base64(self) -> str:
+        return base64.b64encode(self.svg_phone or b"").decode("ascii")
 
     @property
     def png_base64(self) -> str:
@@ -352,6 +433,51 @@ class Group(Block):
 
     def html(self) -> str:
         return "".join(b.html() for b in self.blocks)
+
+
+@dataclass(repr=False)
+class Beside(Block):
+    """A chart and the small table that follows it, side by side in print and on wide screens (the chart drawn again
+    :data:`pma_eval.charts.BESIDE_WIDTH_IN` wide, its text at its size), one under the other on a phone
+    (``report.css``, ``div.pma-beside``): half a page saved, the table read beside what it details."""
+
+    figure: Figure
+    table: Table
+    macro = "beside"
+
+    def __post_init__(self):
+        from ..charts import BESIDE_WIDTH_IN
+
+        self.figure.width = BESIDE_WIDTH_IN
+        self.figure._svg = self.figure._png = self.figure._drawn = None
+
+    @property
+    def natures(self) -> frozenset[str]:  # type: ignore[override]
+        return self.figure.natures | self.table.natures
+
+    @property
+    def sources(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(dict.fromkeys([*self.figure.sources, *self.table.sources]))
+
+    @staticmethod
+    def fits(first: Block | None, second: Block | None) -> bool:
+        """May these two blocks, shown one after the other, stand side by side? A chart drawn across the text width,
+        then a :attr:`Table.small` table."""
+        return (isinstance(first, Figure) and first.fig is not None and first.width is None
+                and isinstance(second, Table) and second.small)
+
+
+def beside(blocks: Iterable[Block | None]) -> list[Block]:
+    """The blocks, each chart followed by a small table joined with it (:class:`Beside`)."""
+    out: list[Block] = []
+    for b in blocks:
+        if b is None:
+            continue
+        if out and Beside.fits(out[-1], b):
+            out.append(Beside(out.pop(), b))  # type: ignore[arg-type]
+        else:
+            out.append(b)
+    return out
 
 
 def natures_of(blocks: Iterable[Block]) -> set[str]:
@@ -380,11 +506,11 @@ class Document:
         self.blocks: list[Block] = []
 
     def show(self, *blocks: Block | None) -> None:
+        """Display and record the blocks; a chart followed by a small table, shown together, stand side by side
+        (:func:`beside`)."""
         from IPython.display import HTML, display
 
-        for b in blocks:
-            if b is None:
-                continue
+        for b in beside(blocks):
             self.blocks.append(b)
             display(HTML(b.html()))
 

@@ -169,13 +169,16 @@ def figure():
 
 def test_charts_are_svg_on_screen_and_png_in_print(figure):
     html = figure.html()
-    assert html.count("data:image/svg+xml;base64,") == 1 and html.count("data:image/png;base64,") == 1
+    # the chart drawn for print (PNG), its SVG for wide screens, and its SVG laid out for a phone
+    assert html.count("data:image/svg+xml;base64,") == 2 and html.count("data:image/png;base64,") == 1
     screen, printed = for_screen(html), for_print(html)
-    assert "<picture" not in screen and "image/png" not in screen and "image/svg+xml" in screen
+    assert "image/png" not in screen and screen.count("data:image/svg+xml") == 2
+    assert re.search(r'<picture><source media="\(max-width: 44rem\)" type="image/svg\+xml" srcset="data:image/svg'
+                     r'\+xml;base64,[^"]+"/><img src="data:image/svg\+xml;base64,', screen)
     assert "<picture" not in printed and "image/svg+xml" not in printed and "image/png" in printed
     for out in (screen, printed):
         assert re.search(r'<img src="data:image/[^"]+" alt="Émissions de gaz à effet de serre\. Histogramme\u00a0: 3 504', out)
-    svg = base64.b64decode(re.search(r"svg\+xml;base64,([^\"]+)", screen).group(1)).decode("utf-8")
+    svg = base64.b64decode(re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)', screen).group(1)).decode("utf-8")
     # text kept as text, in the printed font with its nearest fallback; no date, no six-decimal coordinates
     assert ">Émissions de gaz à effet de serre</text>" in svg and "<metadata>" not in svg
     assert "font-family: 'DejaVu Sans', Verdana, sans-serif" in svg
@@ -186,11 +189,12 @@ def test_charts_are_svg_on_screen_and_png_in_print(figure):
     assert for_screen(screen) == screen and for_print(printed) == printed  # idempotent
 
 
-def test_the_phone_style_shows_charts_at_their_natural_size_and_scrolls_them_in_their_figure():
-    narrow = re.search(r"@media screen and \(max-width: [\d.]+rem\) \{(.*?)\n\}", CSS, flags=re.S).group(1)
-    assert "figure.pma-figure { overflow-x: auto; }" in narrow
-    assert "figure.pma-figure img { width: auto; max-width: none; }" in narrow
-    assert "figure.pma-figure img { width: 100%;" in CSS  # elsewhere, and in print, across the text width
+def test_the_phone_style_shows_each_chart_across_the_screen_and_a_chart_beside_a_table_above_it():
+    narrow = re.search(r"@media screen and \(max-width: ([\d.]+rem)\) \{(.*?)\n\}", CSS, flags=re.S)
+    assert narrow.group(1) == "44rem"  # the width below which a <picture> takes its phone <source> (blocks.html.j2)
+    assert "figure.pma-figure img { width: auto" not in narrow.group(2)  # no natural size to scroll sideways
+    assert "div.pma-beside { display: block; }" in narrow.group(2)
+    assert "figure.pma-figure img { width: 100%;" in CSS  # on a phone, elsewhere and in print: across its column
 
 
 def _chart(height_px: int) -> str:
