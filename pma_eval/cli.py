@@ -521,8 +521,11 @@ def main(argv: list[str] | None = None) -> int:
     # Reports, fiches and visuals draw off screen; set here, where outputs are produced, so that
     # importing the package in an analyst's notebook leaves its matplotlib backend alone.
     os.environ.setdefault("MPLBACKEND", "Agg")
+    from .config import TERRITORY_ENV
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    before = os.environ.get(TERRITORY_ENV)  # --territoire sets it for the command only (_paths)
     try:
         return args.func(args)
     except PmaEvalError as exc:
@@ -531,6 +534,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrompu", file=sys.stderr)
         return 130
+    finally:
+        if before is None:
+            os.environ.pop(TERRITORY_ENV, None)
+        else:
+            os.environ[TERRITORY_ENV] = before
 
 
 if __name__ == "__main__":  # pragma: no cover
