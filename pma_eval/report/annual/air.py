@@ -8,6 +8,7 @@ import pandas as pd
 from ... import charts, fmt
 from ...vocabulary import POLLUTANT_COLORS, POLLUTANT_SHORT, POLLUTANTS, SECTOR_LABELS
 from ...narrative import section_text
+from ...narrative.sentences import render
 from ..blocks import Figure, Table, Text
 from ..context import ReportContext, demo_years_sentence, demonstration_note, series, source_line, value, wide
 
@@ -116,10 +117,9 @@ def air_summary(ctx: ReportContext) -> Text:
         return no_air_text()
     order = sorted(changes, key=changes.get)
     most, least = order[0], order[-1]
-    text = (f"Depuis {ref}, les émissions {ctx.of_name} ont le plus baissé pour le {POLLUTANT_SHORT[most]} "
-            f"({fmt.percent(changes[most], 0, signed=True)}) et le moins pour le {POLLUTANT_SHORT[least]} "
-            f"({fmt.percent(changes[least], 0, signed=True)}). Les PM10 n'ont pas d'objectif national d'émission : "
-            "le PRÉPA vise les particules fines PM2,5.")
+    text = render("annuel/air.j2", depuis=ref, de_territoire=ctx.of_name, plus=POLLUTANT_SHORT[most],
+                  plus_variation=fmt.percent(changes[most], 0, signed=True), moins=POLLUTANT_SHORT[least],
+                  moins_variation=fmt.percent(changes[least], 0, signed=True))
     text += demonstration_note(natures)
     return Text(text, "key-figure", frozenset(natures))
 

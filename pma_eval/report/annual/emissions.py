@@ -8,6 +8,7 @@ from ... import charts, fmt, maps
 from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import PCAET, SECTOR_LABELS, TERRITORY_COLORS, UNITS
+from ...narrative.sentences import render
 from ..blocks import Figure, Table, Text
 from ..statement import incomplete_note, incompleteness, is_complete
 from ..context import ReportContext, demo_years_sentence, display, formats_line, source_line, value, wide
@@ -107,14 +108,11 @@ def drivers_figure(ctx: ReportContext, start: int | None = None) -> Figure | Non
 def drivers_sentence(ctx: ReportContext, eff: pd.Series, start: int) -> Text:
     named = sorted(((FACTOR_LABELS_FR[k], v) for k, v in eff.items()), key=lambda kv: kv[1])
     main, v = named[0]
-    return Text(f"Entre {start} et {ctx.year}, le facteur qui a le plus fait baisser les émissions est « {main.lower()} » "
-                f"({fmt.number(v / 1000, 0, signed=True)} kt CO₂e)" + (
-                    f" ; « {named[-1][0].lower()} » les a fait augmenter ({fmt.number(named[-1][1] / 1000, 0, signed=True)} kt)."
-                    if named[-1][1] > 0 else ".") + (
-                f" Le climat est isolé : l'effet « climat de l'année » ({fmt.number(eff['climate'] / 1000, 0, signed=True)} kt) "
-                "sépare la douceur ou la rigueur de l'hiver de la sobriété, et la consommation par habitant est comptée "
-                "à climat normal." if "climate" in eff else " Sans correction climatique, un hiver doux est compté dans "
-                "la consommation par habitant."))
+    kt = lambda x: fmt.number(x / 1000, 0, signed=True)  # noqa: E731
+    up = named[-1][1] > 0
+    return Text(render("annuel/facteurs.j2", debut=start, fin=ctx.year, baisse=main.lower(), baisse_kt=kt(v),
+                       hausse=named[-1][0].lower() if up else None, hausse_kt=kt(named[-1][1]) if up else None,
+                       climat=kt(eff["climate"]) if "climate" in eff else None))
 
 
 def map_figure(ctx: ReportContext, shapes: dict, iid: str = "ges_par_habitant", year: int | None = None) -> Figure:
@@ -300,14 +298,11 @@ def comparison_sentence(ctx: ReportContext) -> Text | None:
     reg = r.loc[r["role"] == "region"]
     peers_ = r.loc[r["role"] == "pair", "per_capita"]
     rank = int((peers_ > me["per_capita"]).sum()) + 1
-    parts = [f"En {int(me['year'])}, d'après l'inventaire observé du CITEPA, les émissions {ctx.of_name} étaient de "
-             f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e par habitant"]
-    if len(dep):
-        parts.append(f"contre {fmt.number(dep['per_capita'].iloc[0], 1)} dans le {dep['name'].iloc[0]}")
-    if len(reg):
-        parts.append(f"{fmt.number(reg['per_capita'].iloc[0], 1)} dans la région")
-    text = ", ".join(parts[:1]) + (" — " + " et ".join(parts[1:]) if len(parts) > 1 else "")
-    if len(peers_):
-        text += (f" ; au {'1er' if rank == 1 else f'{rank}ᵉ'} rang des {len(peers_) + 1} territoires comparés (du plus émetteur au moins émetteur), "
-                 f"la médiane des comparables étant {fmt.number(float(peers_.median()), 1)}")
-    return Text(text + ".", natures=frozenset({"observed"}))
+    text = render("annuel/comparaison_territoires.j2", annee=int(me["year"]), de_territoire=ctx.of_name,
+                  valeur=f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e",
+                  departement=dep["name"].iloc[0] if len(dep) else None,
+                  valeur_departement=fmt.number(dep["per_capita"].iloc[0], 1) if len(dep) else None,
+                  region=bool(len(reg)), valeur_region=fmt.number(reg["per_capita"].iloc[0], 1) if len(reg) else None,
+                  rang=("1er" if rank == 1 else f"{rank}ᵉ") if len(peers_) else None, compares=len(peers_) + 1,
+                  mediane=fmt.number(float(peers_.median()), 1) if len(peers_) else None)
+    return Text(text, natures=frozenset({"observed"}))

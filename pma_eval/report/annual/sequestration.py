@@ -11,6 +11,7 @@ from ...errors import ConfigurationError
 from ...territory import worst_nature
 from ...vocabulary import LAND_USE_LABELS
 from ...narrative import section_text
+from ...narrative.sentences import render
 from ..blocks import Table, Text
 from ..statement import least
 from ..context import ReportContext, display, source_line, value
@@ -61,16 +62,12 @@ def net_sentence(ctx: ReportContext) -> Text:
     seq, n2 = value(ctx, "sequestration_nette")
     net, n3 = value(ctx, "ges_nettes")
     share = seq / gross if gross else float("nan")
-    text = (f"En {ctx.year}, les sols, la forêt et les produits bois {ctx.of_name} absorbent "
-            f"{display('t CO₂e', seq)} par an, soit {fmt.percent(share, 1)} des émissions brutes "
-            f"({least(ctx, 'ges_total')}{display('t CO₂e', gross)}) : les émissions nettes atteignent "
-            f"{least(ctx, 'ges_nettes')}{display('t CO₂e', net)}. Elles sont données pour information : la neutralité "
-            "carbone est un objectif national, auquel un territoire contribue sans pouvoir l'atteindre à sa seule "
-            "échelle (avis de l'ADEME, 2021) ; ses émissions brutes sont jugées au regard de la trajectoire de la SNBC.")
-    if n2 == "demonstration":
-        text += " Valeurs de séquestration de démonstration."
-    elif worst_nature([n1, n2, n3]) == "demonstration":
-        text += " Valeurs en partie de démonstration."
+    text = render("annuel/emissions_nettes.j2", annee=ctx.year, de_territoire=ctx.of_name,
+                  sequestration=display("t CO₂e", seq), part=fmt.percent(share, 1),
+                  brutes=least(ctx, "ges_total") + display("t CO₂e", gross),
+                  nettes=least(ctx, "ges_nettes") + display("t CO₂e", net),
+                  demonstration="tout" if n2 == "demonstration" else
+                  "partie" if worst_nature([n1, n2, n3]) == "demonstration" else None)
     return Text(text, "key-figure", frozenset({n1, n2, n3}))
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 from ... import fmt
 from ...evaluation import mann_kendall
 from ...evaluation.targets import PRIORITY, named_framework, short_framework
-from ...narrative import territory_sentences
-from ...narrative.sentences import CAVEATS, STABLE
+from ...narrative import section_text, territory_sentences
+from ...narrative.sentences import CAVEATS, STABLE, render
 from ...territory import worst_nature
 from ..blocks import Bullets, Group, Table, Text, Verdict
 from ..context import NATURE_SHORT, ReportContext, display, natures, series, source_line, value, years_text
@@ -95,25 +95,21 @@ def verdict_table(ctx: ReportContext, indicator_ids: list[str], caption: str,
     :func:`main_targets`); paces in the indicator's unit per year; the others in the annex."""
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
     if v.empty:
-        return Text("Aucun objectif chiffré ne s'applique à ces indicateurs.")
+        return Text(render("annuel/objectifs_absents.j2", aucun=True, ecartes=0, renvoi=see))
     v = v.loc[v["indicator_id"].isin(indicator_ids)]
     skipped = int((v["category"] == "not_assessable").sum()) if len(v) else 0
     v = v.loc[v["category"] != "not_assessable"] if len(v) else v
     v, rest = main_targets(v, ctx.year)
     skipped += len(rest)
     if v.empty:
-        return Text("Aucun objectif chiffré évaluable ne s'applique à ces indicateurs"
-                    + ((f" ({skipped} objectifs non évaluables ou secondaires, présentés {see})." if skipped > 1 else
-                        f" (un objectif non évaluable ou secondaire, présenté {see}).") if skipped else "."))
+        return Text(render("annuel/objectifs_absents.j2", aucun=False, ecartes=skipped, renvoi=see))
     footnotes: list[str] = []
     rows = [_verdict_row(ctx, r, footnotes) for r in _stake_order(ctx, v).itertuples()]
     table = Table(pd.DataFrame(rows), caption, numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"],
                   css="verdicts", sources=(source_line(ctx, indicator_ids),))
     notes = [Text(f"({k}) {n[:1].upper()}{n[1:]}.", "note") for k, n in enumerate(footnotes, start=1)]
     if skipped:
-        notes.append(Text((f"{skipped} autres objectifs (non évaluables, passés ou moins prioritaires) figurent"
-                           if skipped > 1 else "Un autre objectif (non évaluable, passé ou moins prioritaire) figure")
-                          + f" {see}.", "note"))
+        notes.append(Text(render("annuel/objectifs_ecartes.j2", ecartes=skipped, renvoi=see), "note"))
     return Group([table, *notes]) if notes else table
 
 
@@ -174,13 +170,13 @@ def annex_targets(ctx: ReportContext) -> Table | Text:
     indicator and horizon), with their verdicts (annex)."""
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
     if v.empty:
-        return Text("Aucun autre objectif.")
+        return Text(section_text("annexe", "aucun_autre_objectif"))
     judged = v.loc[v["category"] != "not_assessable"]
     _, rest = main_targets(judged, ctx.year)
     if rest.empty:
-        return Text("Tous les objectifs évaluables figurent dans le corps du rapport.")
+        return Text(section_text("annexe", "tous_dans_le_corps"))
     rows = [_verdict_row(ctx, r) for r in _stake_order(ctx, rest).itertuples()]
-    return Table(pd.DataFrame(rows), f"Autres objectifs évalués — {ctx.name}",
+    return Table(pd.DataFrame(rows), section_text("annexe", "tableau_autres", nom=ctx.name),
                  numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"], css="verdicts",
                  sources=(source_line(ctx, list(rest["indicator_id"].unique())),))
 
@@ -259,10 +255,10 @@ def emissions_summary(ctx: ReportContext) -> Text:
     total, nat = value(ctx, "ges_total")
     per_hab, n2 = value(ctx, "ges_par_habitant")
     t0, n0 = value(ctx, "ges_total", ctx.first_year)
-    text = (f"En {ctx.year}, les émissions de gaz à effet de serre {ctx.of_name} s'élèvent à "
-            f"{least(ctx, 'ges_total')}{display('t CO₂e', total)}, soit {least(ctx, 'ges_par_habitant')}"
-            f"{display('t CO₂e/hab', per_hab)} "
-            f"(population légale, millésime {ctx.year}) ; {direction_words(total / t0 - 1)} depuis {ctx.first_year}.")
+    text = render("annuel/resume_emissions.j2", annee=ctx.year, de_territoire=ctx.of_name,
+                  total=least(ctx, "ges_total") + display("t CO₂e", total),
+                  par_habitant=least(ctx, "ges_par_habitant") + display("t CO₂e/hab", per_hab),
+                  evolution=direction_words(total / t0 - 1), depuis=ctx.first_year)
     return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n0}))
 
 
@@ -270,9 +266,10 @@ def energy_summary(ctx: ReportContext) -> Text:
     total, nat = value(ctx, "conso_energie_finale")
     per_hab, n2 = value(ctx, "conso_energie_par_habitant")
     t0, n0 = value(ctx, "conso_energie_finale", ctx.first_year)
-    text = (f"En {ctx.year}, la consommation d'énergie finale {ctx.of_name} atteint {least(ctx, 'conso_energie_finale')}"
-            f"{display('MWh', total)}, soit {least(ctx, 'conso_energie_par_habitant')}{display('MWh/hab', per_hab)} ; "
-            f"{direction_words(total / t0 - 1)} depuis {ctx.first_year}.")
+    text = render("annuel/resume_energie.j2", annee=ctx.year, de_territoire=ctx.of_name,
+                  total=least(ctx, "conso_energie_finale") + display("MWh", total),
+                  par_habitant=least(ctx, "conso_energie_par_habitant") + display("MWh/hab", per_hab),
+                  evolution=direction_words(total / t0 - 1), depuis=ctx.first_year)
     return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n0}))
 
 
@@ -281,14 +278,10 @@ def enr_summary(ctx: ReportContext) -> Text:
     cov, n2 = value(ctx, "couverture_elec_enr")
     pv, n3 = value(ctx, "enr_puissance_solaire_pv")
     share, n4 = value(ctx, "part_enr_conso_finale")
-    text = (f"En {ctx.year}, les installations renouvelables du territoire produisent {display('MWh', prod)} "
-            f"d'électricité, soit {fmt.number(cov, 1)}\u00a0% de la consommation d'électricité ; la puissance "
-            f"photovoltaïque installée atteint {display('kW', pv)}.")
-    if share == share:
-        injected, _ = value(ctx, "biomethane_injection")  # the register gives capacities: counted only if entered
-        what = "la chaleur renouvelable et le biométhane injecté" if injected == injected else "la chaleur renouvelable"
-        text += (f" Avec {what}, la production renouvelable représente "
-                 f"{fmt.number(share, 1)}\u00a0% de la consommation d'énergie finale.")
+    injected, _ = value(ctx, "biomethane_injection")  # the register gives capacities: counted only if entered
+    text = render("annuel/resume_renouvelables.j2", annee=ctx.year, production=display("MWh", prod),
+                  couverture=f"{fmt.number(cov, 1)}\u00a0%", puissance_pv=display("kW", pv),
+                  part=f"{fmt.number(share, 1)}\u00a0%" if share == share else None, biomethane=injected == injected)
     return Text(_with_caveat(text, nat), "key-figure", frozenset({nat, n2, n3} | ({n4} if share == share else set())))
 
 
@@ -302,6 +295,5 @@ def incomplete_note(ctx: ReportContext) -> Text | None:
              for iid, g in mine.groupby("indicator_id", sort=False) if ctx.catalogue[iid].headline]
     if not parts:
         return None
-    return Text("Totaux incomplets (une partie manque dans les sources, voir « Couverture des données ») : "
-                + " ; ".join(parts) + ".", "note")
+    return Text(render("annuel/totaux_incomplets.j2", parties=parts), "note")
 
