@@ -166,6 +166,10 @@ def cmd_data_status(args: argparse.Namespace) -> int:
     from .processed import load, load_territory, manifest
 
     paths = _paths(args)
+    if not (paths.processed / "manifest.json").is_file():
+        raise ConfigurationError(f"données non construites ({paths.processed}) : lancez d'abord « pma-eval data build"
+                                 + (f" --territoire {paths.territory}" if getattr(args, "territoire_id", None) else "")
+                                 + " »")
     m = manifest(paths)
     _print(render_text(load("coverage", paths)))
     implausible = render_plausibility(m.get("plausibility") or [], load_territory(paths), load_catalogue())

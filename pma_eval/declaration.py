@@ -6,8 +6,9 @@ identifier, existing territory, EPCI codes against the reference's EPCI list, wi
 wrong command is refused at once; then the national tables are read and the territory's communes, EPCIs, legal
 populations by millésime and geometry are written, each with its ``.meta.yml``, all or nothing.
 
-The tables carry no ``format:`` yet: the build still reads the Pôle's tables of ``data/raw/territoire`` and would
-refuse a second commune table. The declaration names the format each table will be read with.
+The tables carry no ``format:`` of their own: the declaration names the format each is read with, and the build of
+that territory (``pma-eval data build --territoire ID``) reads them so (:class:`pma_eval.build.discover.Scope`); the
+build of any other territory leaves them out. :func:`load` reads a declaration back (:class:`Declared`).
 """
 
 from __future__ import annotations
@@ -411,7 +412,8 @@ _HEADER = """\
 # Déclaration du territoire « {nom} » ({id}), écrite par « pma-eval territoire creer » à partir du référentiel
 # national (data/reference/france). Les noms, la désignation (« le Pôle », « l'agglomération ») et la règle des
 # comparables se corrigent ici à la main ; les tables de data/raw/territoire/{id}/ ne se modifient pas.
-# Pas encore lue par la construction (issue 27) : l'atelier construit toujours le Pôle (data/raw/territoire).
+# Lue par « pma-eval data build --territoire {id} » (données dans data/territoires/{id}/processed) ; séries de
+# démonstration : « pma-eval data demo --territoire {id} ». Les rapports ne lisent encore que le territoire par défaut.
 """
 
 
@@ -432,8 +434,8 @@ def _write_meta(path: Path, meta: dict) -> None:
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
 
 
-_NOT_READ = ("Pas encore lu par la construction (issue 27) : elle lit les tables du Pôle ; « format_prevu » donne le "
-             "format qui le lira.")
+_NOT_READ = ("Lu par la construction de ce territoire seulement, au format que lui donne la déclaration "
+             "(« format_prevu » ici, « tables » dans territoires/<id>.yml).")
 
 
 def _write_tables(folder: Path, ident: str, nom: str, tables: Derived, ref: Reference) -> None:

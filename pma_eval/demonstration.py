@@ -12,8 +12,8 @@ Real anchors
 ------------
 - CITEPA IGT emissions by commune and sector, taken as 2016 (the demonstration emissions of
   2016 are exactly the IGT values, so the real file and the series join without a step);
-- Enedis 2023 residential electricity by EPCI (the demonstration series of each EPCI matches
-  it exactly in 2023);
+- Enedis 2023 residential electricity by EPCI, where the declaration names the file (the demonstration series
+  of each EPCI matches it exactly in 2023);
 - INSEE legal populations 2012–2023 (2015 interpolated).
 
 Assumptions (written down, all in :data:`ASSUMPTIONS`)
@@ -27,9 +27,10 @@ Assumptions (written down, all in :data:`ASSUMPTIONS`)
 - Commune noise: log-normal, σ = 3 % a year; statistical secrecy on industry and agriculture
   cells with fewer than 10 delivery points (value left empty, as Agence ORE does).
 - Renewable electricity: rooftop PV under 36 kW growing from 0.012 to 0.085 kW per
-  inhabitant (2012→2023, commune factor log-normal σ = 0.4), a few larger rooftops, three
-  ground-mounted PV plants on former mining land, six wind farms in rural CABBALR communes and
-  two biogas units; yields 950 kWh/kW (PV), 23 % (wind), 70 % (biogas) load factors.
+  inhabitant (2012→2023, commune factor log-normal σ = 0.4), and, for 150 communes (the numbers scale with the
+  territory's, :data:`PLANTS_PER_150`), 15 larger rooftops, three ground-mounted PV plants on former mining land,
+  six wind farms in rural communes (of the EPCIs its declaration names, else any) and two biogas units; yields
+  950 kWh/kW (PV), 23 % (wind), 70 % (biogas) load factors.
 
 Any territory (issue 27)
 -----------------------

@@ -103,7 +103,7 @@ def worst_nature(natures) -> str:
 
 @dataclass(frozen=True)
 class Territory:
-    """Communes with their EPCI, and the EPCIs of the Pôle.
+    """Communes with their EPCI, the EPCIs, and the names of the whole territory (:class:`Whole`).
 
     Attributes
     ----------
