@@ -10,6 +10,8 @@ from ... import charts, fmt
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import (CARRIER_LABELS, ENERGY_SECTORS, RENEWABLE_TECHNOLOGIES, REPORT_CARRIERS,
                            TECHNOLOGY_COLORS, TECHNOLOGY_HATCHES, TECHNOLOGY_LABELS)
+from ...narrative import section_text
+from ...narrative.sentences import render
 from ..blocks import Figure, Table, Text
 from ..statement import INCOMPLETE_MARK, is_complete
 from ..context import ReportContext, demo_years_sentence, display, series, source_line, value, wide
@@ -148,30 +150,18 @@ def climate_sentence(ctx: ReportContext) -> Text:
     years = sorted(set(raw.index) & set(corr.index))
     years = [y for y in years if y <= ctx.year]
     if not years or idx != idx:
-        return Text("La consommation corrigée des variations climatiques n'est pas disponible pour cette année.")
+        return Text(section_text("climat", "indisponible"))
     first, n = years[0], ctx.year - years[0]
-    kind = "douce" if idx < 0.97 else "froide" if idx > 1.03 else "proche de la normale"
-    text = (f"{ctx.year} a été une année {kind} : {fmt.number(idx, 2)} fois les degrés-jours de chauffage normaux "
-            f"({fmt.percent(idx - 1, 0, signed=True)}). À climat normal, la consommation {ctx.of_name} aurait été de "
-            f"{display('MWh', corr[ctx.year])}, au lieu de {display('MWh', raw[ctx.year])}.")
-    nc = value(ctx, "conso_energie_finale_corrigee")[1]
-    if n0 == "demonstration":  # the correction rests on invented degree-days: it shows the method only
-        text += " Les degrés-jours sont de démonstration : cette correction illustre la méthode."
-    elif n0 == "estimated":  # before the region's daily temperatures: the national index, carried to the region
-        text += (f" Les degrés-jours de {ctx.year} sont estimés d'après l'indice national de rigueur climatique du "
-                 "SDES (France métropolitaine), porté à la normale de la région.")
-    elif nc == "demonstration":  # real weather, but invented consumption or thermosensitive shares
-        text += (" Les degrés-jours sont observés, mais la consommation ou ses parts thermosensibles sont de "
-                 "démonstration : la consommation à climat normal l'est aussi.")
-    if n > 0:
-        rate = lambda s: (s[ctx.year] / s[first]) ** (1 / n) - 1  # noqa: E731
-        n_first = value(ctx, "dju_chauffage", first)[1]
-        how = {"estimated": "estimés d'après l'indice national de rigueur du SDES",
-               "demonstration": "de démonstration"}.get(n_first)
-        text += (f" Depuis {first}" + (f" (degrés-jours de {first} {how})" if how else "")
-                 + f", la consommation réelle a évolué de {fmt.percent(rate(raw), 1, signed=True)} par an, "
-                 f"la consommation corrigée du climat de {fmt.percent(rate(corr), 1, signed=True)} par an.")
-    text += (" Les verdicts sur les objectifs de consommation portent sur la consommation corrigée des variations "
-             "climatiques, comme le suivi national des objectifs ; la décomposition des émissions isole l'effet du climat.")
+    rate = lambda s: (s[ctx.year] / s[first]) ** (1 / n) - 1  # noqa: E731
+    text = render("annuel/climat.j2", annee=ctx.year,
+                  hiver="douce" if idx < 0.97 else "froide" if idx > 1.03 else "normale",
+                  rigueur=fmt.number(idx, 2), ecart=fmt.percent(idx - 1, 0, signed=True), de_territoire=ctx.of_name,
+                  corrigee=display("MWh", corr[ctx.year]), reelle=display("MWh", raw[ctx.year]), degres_jours=n0,
+                  # real weather, but invented consumption or thermosensitive shares
+                  consommation_demo=value(ctx, "conso_energie_finale_corrigee")[1] == "demonstration",
+                  depuis=first if n > 0 else None,
+                  degres_jours_depuis=value(ctx, "dju_chauffage", first)[1] if n > 0 else None,
+                  evolution_reelle=fmt.percent(rate(raw), 1, signed=True) if n > 0 else None,
+                  evolution_corrigee=fmt.percent(rate(corr), 1, signed=True) if n > 0 else None)
     natures = {n0, value(ctx, "conso_energie_finale_corrigee")[1], value(ctx, "conso_energie_finale")[1]} - {"secret"}
     return Text(text, "key-figure", frozenset(natures))

@@ -12,6 +12,7 @@ from ... import charts, fmt
 from ...indicators import load_catalogue
 from ...vocabulary import HEAT_GAS_COLORS, HEAT_GAS_SHORT, HEAT_GAS_VECTOR
 from ...narrative import section_text
+from ...narrative.sentences import render
 from ..blocks import Figure, Table, Text
 from ..context import ReportContext, demo_years_sentence, demonstration_note, series, source_line, value, wide
 from ..statement import is_complete
@@ -102,36 +103,18 @@ def share_sentence(ctx: ReportContext) -> Text:
     cap, n6 = value(ctx, "biomethane_capacite")
     seen = {n1, n2, n3, n4}
     if total != total:
-        return Text("La part renouvelable de la consommation d'énergie finale n'est pas calculable : la production "
-                    "de chaleur renouvelable de ce territoire n'est pas connue.")
+        return Text(section_text("chaleur", "part_incalculable"))
     injected, _ = value(ctx, "biomethane_injection")
-    parts = "électricité, chaleur et biométhane injecté" if injected == injected else "électricité et chaleur"
-    text = (f"En {ctx.year}, la production renouvelable {ctx.of_name} — {parts} — "
-            f"représente {fmt.percent(total / 100, 1)} de sa consommation d'énergie finale")
-    if prod_e == prod_e and conso:
-        text += f", dont {fmt.percent(prod_e / conso, 1)} pour la seule électricité renouvelable"
-    text += "."
-    if elec == elec:
-        text += (f" La couverture électrique ({fmt.percent(elec / 100, 1)}) rapporte la production d'électricité "
-                 "renouvelable à la seule consommation d'électricité : ce n'est pas la part renouvelable de "
-                 "l'énergie consommée.")
     if sites == sites:
         seen |= {n5, n6}
-        # The register's own year may be known only up to its date: then a minimum.
-        whole = is_complete(ctx, "biomethane_sites")
-        if sites == 0:
-            text += (" Aucun site d'injection de biométhane n'est en service au 31 décembre, selon le registre national."
-                     if whole else f" Aucun site d'injection de biométhane n'est inscrit pour {ctx.year} au registre "
-                     "national, arrêté en cours d'année.")
-        else:
-            n = f"{fmt.number(sites, 0)} site{'s' if sites >= 2 else ''} d'injection de biométhane"
-            text += (f" {n} {'sont' if sites >= 2 else 'est'} en service au 31 décembre" if whole else
-                     f" Au moins {n} {'sont' if sites >= 2 else 'est'} en service en {ctx.year} (registre national "
-                     "arrêté en cours d'année)")
-            if cap == cap:
-                text += f", d'une capacité déclarée de {fmt.number(cap / 1000, 1)} GWh par an"
-            they = "qu'ils injectent" if sites >= 2 else "qu'il injecte"
-            text += (f" ; l'énergie {they} n'est pas connue et n'est pas comptée." if injected != injected else ".")
+    text = render("annuel/part_renouvelable.j2", annee=ctx.year, de_territoire=ctx.of_name, biomethane=injected == injected,
+                  part=fmt.percent(total / 100, 1),
+                  part_electricite=fmt.percent(prod_e / conso, 1) if prod_e == prod_e and conso else None,
+                  couverture=fmt.percent(elec / 100, 1) if elec == elec else None,
+                  sites=sites if sites == sites else None, sites_texte=fmt.number(sites, 0), pluriel=sites >= 2,
+                  # the register's own year may be known only up to its date: then a minimum
+                  registre_complet=is_complete(ctx, "biomethane_sites"),
+                  capacite=fmt.number(cap / 1000, 1) if cap == cap else None)
     text += demonstration_note(seen)
     return Text(text, "key-figure", frozenset(seen - {"secret"}))
 
