@@ -14,8 +14,8 @@ import pandas as pd
 from .. import charts, fmt
 from ..activity import perimeter
 from ..activity.indicators import activity_indicators, participation_by_org_type, small_count
-from ..narrative import evolution_sentence
-from ..narrative.sentences import subjects
+from ..narrative import evolution_sentence, section_text
+from ..narrative.sentences import render, subjects
 from ..vocabulary import ORGANISATION_COLORS
 from .blocks import Bullets, Figure, Table, Text, Verdict
 from .context import ReportContext, has_demonstration, source_line, value
@@ -109,8 +109,7 @@ def _value(v: pd.DataFrame, iid: str, year: int) -> tuple[float, str]:
 
 
 def no_events_text(ctx: ReportContext) -> Text:
-    return Text(f"Aucun événement du Pôle ne s'est tenu dans la {ctx.sigle} jusqu'en {ctx.year} d'après le registre "
-                "des événements ; les événements communs aux trois agglomérations sont décrits dans le rapport du Pôle.")
+    return Text(section_text("mobilisation", "aucun_evenement", annee=ctx.year, sigle=ctx.sigle))
 
 
 def network_table(ctx: ReportContext, years: int = 5) -> Table | Text:
@@ -179,9 +178,8 @@ def network_sentences(ctx: ReportContext) -> Bullets | Text:
     h, nat = _value(v, "diversite_equitabilite", ctx.year)
     if h == h:  # not computed without participants in the year: no sentence
         seen.add(nat)
-        out.append(f"En {ctx.year}, la diversité des participants{' aux événements ' + here if here else ''} atteint "
-                   f"{fmt.number(h, 2)} sur une échelle de 0 (un seul type d'organisation) à 1 (tous les types "
-                   "également représentés)" + (" (données de démonstration)." if nat == "demonstration" else "."))
+        out.append(render("annuel/diversite.j2", annee=ctx.year, ou=here, indice=fmt.number(h, 2),
+                          demo=nat == "demonstration"))
     if not out:
         return no_events_text(ctx)
     return Bullets(out, natures=frozenset(seen))
@@ -230,47 +228,30 @@ def actions_table(ctx: ReportContext) -> Table:
                      cols[2]: f"{done} / {carried}" if carried else "aucun engagement porté",
                      cols[3]: str(int((projects["axis"] == axis).sum())),
                      "Indicateurs liés et verdicts": _verdict_bits(ctx, v, inds[:3])})
-    title = ("Du récit aux actions : axes de la Turbine de l'écotransition" if pole else
-             f"Du récit aux actions : axes de la Turbine de l'écotransition du Pôle et actions de la {sigle}")
     c = commitments(ctx)
-    return Table(pd.DataFrame(rows), f"{title}, {ctx.year}", numeric=[cols[0], cols[2], cols[3]], css="actions",
+    return Table(pd.DataFrame(rows), section_text("actions", "tableau", annee=ctx.year, sigle=sigle, pole=pole), numeric=[cols[0], cols[2], cols[3]], css="actions",
                  sources=(source_line(ctx, ["taux_concretisation"]),), natures=c.natures if c else frozenset())
 
 
-def _done_phrase(done: int, total: int, where_: str = "") -> str:
-    """« 4 engagements sur 12 (33 %) ont au moins une action réalisée », « aucun des 6 engagements n'a encore
-    d'action réalisée »; ``where_`` ends the sentence's clause (« sur son territoire »)."""
-    tail = f" {where_}" if where_ else ""
-    if done == 0:
-        return f"aucun des {total} engagements n'a encore d'action réalisée{tail}"
-    verb = "a" if done < 2 else "ont"
-    return (f"{fmt.count(done, 'engagement')} sur {total} ({fmt.percent(done / total, 0)}) {verb} au moins une "
-            f"action réalisée{tail}")
+def _done(done: int, total: int) -> dict:
+    """The commitments with at least one completed action, formatted for ``annuel/concretisation.j2``."""
+    return {"fait": done, "fait_texte": fmt.count(done, "engagement"), "total": total,
+            "taux": fmt.percent(done / total, 0) if total else ""}
 
 
 def concretisation_text(ctx: ReportContext) -> Text:
-    """The share of the commitments with at least one completed action, as a sentence: for an EPCI,
-    among the Pôle's commitments its actions serve, beside the Pôle's; never a dash for a missing rate."""
+    """The share of the commitments with at least one completed action, as a sentence
+    (``narrative/templates/annuel/concretisation.j2``): for an EPCI, among the Pôle's commitments its actions
+    serve, beside the Pôle's; never a dash for a missing rate."""
     c = commitments(ctx)
     if c is None:
-        return Text(f"Le taux de concrétisation {ctx.year} n'est pas calculé : aucun registre des engagements et "
-                    "des actions n'est disponible.", "key-figure")
-    demo = " (données de démonstration)" if "demonstration" in c.natures else ""
-    if is_pole(ctx):
-        if not c.total:
-            return Text(f"Le taux de concrétisation {ctx.year} n'est pas calculé : la stratégie ne compte aucun "
-                        "engagement.", "key-figure", c.natures)
-        return Text(f"Taux de concrétisation {ctx.year} : {fmt.percent(c.done / c.total, 0)} des engagements du Pôle "
-                    f"({c.done} sur {c.total}) ont au moins une action réalisée{demo}.", "key-figure", c.natures)
-    whole = perimeter.concretisation(ctx.activity["strategy"], ctx.activity["actions"], ctx.year)
-    pole = f" ; pour l'ensemble du Pôle, {_done_phrase(whole.done, whole.total)}" if whole.total else ""
-    if not c.total:
-        return Text(f"Le taux de concrétisation {ctx.year} de la {ctx.sigle} n'est pas calculé : aucune action du "
-                    f"registre n'est rattachée à la {ctx.sigle} (par son territoire ou son pilote){pole}{demo}.",
-                    "key-figure", c.natures)
-    return Text(f"Taux de concrétisation {ctx.year} de la {ctx.sigle} : la {ctx.sigle} contribue par ses actions à "
-                f"{c.total} des {whole.total} engagements du Pôle ; {_done_phrase(c.done, c.total, 'sur son territoire')}"
-                f"{pole}{demo}.", "key-figure", c.natures)
+        return Text(render("annuel/concretisation.j2", annee=ctx.year, sigle=ctx.sigle, registre=False), "key-figure")
+    whole = (None if is_pole(ctx) else
+             perimeter.concretisation(ctx.activity["strategy"], ctx.activity["actions"], ctx.year))
+    text = render("annuel/concretisation.j2", annee=ctx.year, sigle=ctx.sigle, registre=True, pole=is_pole(ctx),
+                  demo="demonstration" in c.natures, propre=_done(c.done, c.total),
+                  ensemble=_done(whole.done, whole.total) if whole else None)
+    return Text(text, "key-figure", c.natures)
 
 
 #: Statuses that name an action in « actions en retard ou en pause ».
@@ -316,7 +297,7 @@ def late_actions_table(ctx: ReportContext) -> Table | Text:
     a = late_actions(ctx)
     whose = "" if is_pole(ctx) else f" de la {ctx.sigle}"
     if a.empty:
-        return Text(f"Aucune action{whose} en retard ni en pause en {ctx.year}.")
+        return Text(section_text("actions", "aucune_en_retard", annee=ctx.year, de_qui=whose))
 
     def euros(x: float) -> str:
         return fmt.MISSING if x != x else f"{fmt.number(x, 0)}\u00a0€"
@@ -335,6 +316,6 @@ def late_actions_table(ctx: ReportContext) -> Table | Text:
         "État": a["state"], "Échéance": a["end"].dt.strftime("%d/%m/%Y").fillna("—"),
         "Budget prévu": a["budget_planned"].map(euros), "Dépensé": a["budget_spent"].map(euros),
         "Indicateurs liés": a["indicators"].map(titles)})
-    return Table(frame, f"Actions{whose} en retard ou en pause en {ctx.year} ({len(a)})",
+    return Table(frame, section_text("actions", "tableau_en_retard", annee=ctx.year, de_qui=whose, nombre=len(a)),
                  numeric=["Budget prévu", "Dépensé"], css="late-actions", long=True,
                  natures=frozenset(a["nature"]))
