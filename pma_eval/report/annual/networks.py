@@ -8,6 +8,7 @@ from ... import fmt
 from ...errors import ConfigurationError
 from ...processed import load
 from ...vocabulary import CARRIER_LABELS
+from ...narrative.sentences import render
 from ..blocks import Table, Text
 from ..context import ReportContext, demonstration_note, display, source_line, value
 
@@ -32,55 +33,45 @@ def networks_sentence(ctx: ReportContext) -> Text:
     The Agence ORE is named only for values it published (observed): a demonstration value is said to be one,
     never attributed to a producer. Nothing is said of the data that the inputs lack (that is for
     ``pma-eval data etat``): heat networks appear only when the energy table has their deliveries."""
-    parts, natures = [], set()
-    for iid, what in (("points_livraison_electricite", "d'électricité"), ("points_livraison_gaz", "de gaz")):
+    points, natures = [], set()
+    for iid, carrier in (("points_livraison_electricite", "electricite"), ("points_livraison_gaz", "gaz")):
         v, n = value(ctx, iid)
         prev, _ = value(ctx, iid, ctx.year - 1)
         if v == v:
             natures.add(n)
-            parts.append(f"{fmt.number(v, 0)} points de livraison {what}"
-                         + (f" ({fmt.number(v - prev, 0, signed=True)} en un an)" if prev == prev else ""))
-    if parts:
-        observed = natures - {"secret"} == {"observed"}
-        note = demonstration_note(natures).strip().rstrip(".")  # « Valeurs de démonstration »
-        text = (f"En {ctx.year}, " + ("selon l'Agence ORE, les" if observed else "les") + f" réseaux {ctx.of_name} "
-                f"desservent " + " et ".join(parts) + ", tous secteurs confondus"
-                + (f" ({note[:1].lower() + note[1:]})" if note else "") + ".")
-    else:
-        text = "Aucun point de livraison n'est publié pour ce territoire."
-    text += _heat_sentence(ctx)
+            points.append({"vecteur": carrier, "nombre": fmt.number(v, 0),
+                           "variation": fmt.number(v - prev, 0, signed=True) if prev == prev else None})
+    note = demonstration_note(natures).strip().rstrip(".")  # « Valeurs de démonstration »
+    text = render("annuel/reseaux_points.j2", annee=ctx.year, points=points, de_territoire=ctx.of_name,
+                  selon_ore=natures - {"secret"} == {"observed"}, note=note[:1].lower() + note[1:] if note else None)
+    heat = _heat_sentence(ctx)
+    text += f" {heat}" if heat else ""
     bill, nb = value(ctx, "facture_energetique")
     per, _ = value(ctx, "facture_energetique_par_habitant")
+    rows = _bill_rows(ctx) if bill == bill else pd.DataFrame()
     if bill == bill:
         natures.add(nb)
-        text += (f" La facture énergétique du territoire est estimée à {fmt.number(bill / 1e6, 0)} M€ en {ctx.year} "
-                 f"({fmt.number(per, 0)} € par habitant), aux prix moyens de {ctx.year}, toutes taxes comprises")
-        rows = _bill_rows(ctx)
-        if not rows.empty and not rows["complete"].all():
-            text += " ; des énergies sans prix n'y sont pas comptées (minimum)"
-        text += "." + ("" if nb == "observed" else " Prix moyens de démonstration." if nb == "demonstration" else "")
-        text += _heat_price_note(ctx, rows)
-    else:
-        text += f" La facture énergétique n'est pas calculée pour {ctx.year} : aucun prix moyen de l'énergie n'est connu pour cette année."
+    text += " " + render("annuel/facture.j2", annee=ctx.year, montant=fmt.number(bill / 1e6, 0) if bill == bill else None,
+                         par_habitant=fmt.number(per, 0), incomplete=not rows.empty and not rows["complete"].all(),
+                         prix=nb, prix_chaleur_demo=_heat_price(ctx, rows) if bill == bill else None)
     return Text(text, "key-figure", frozenset(natures - {"secret"}))
 
 
-def _heat_price_note(ctx: ReportContext, bill: pd.DataFrame) -> str:
-    """Observed network heat priced at a demonstration price (no observed price of network heat is shipped): said,
-    with the price, so that a real delivery is not read as a real cost."""
+def _heat_price(ctx: ReportContext, bill: pd.DataFrame) -> str | None:
+    """The demonstration price of observed network heat (no observed price of network heat is shipped), formatted,
+    or None: the bill's sentence says it, so that a real delivery is not read as a real cost."""
     e = ctx.energy
     if e is None or bill.empty:
-        return ""
+        return None
     heat = e[(e["geo_level"] == ctx.geo_level) & (e["geo_code"] == ctx.geo_code) & (e["year"] == ctx.year)
              & (e["carrier"] == "chaleur_reseau")]
     priced = bill[bill["carrier"] == "chaleur_reseau"]
     conso, cost = heat["value"].sum(min_count=1), priced["value"].sum(min_count=1)
     if not (conso == conso and cost == cost and conso > 0) or "demonstration" not in set(priced["nature"]):
-        return ""
+        return None
     if "observed" not in set(heat["nature"]):
-        return ""
-    return (f" La chaleur livrée par les réseaux, observée, y est comptée au prix de démonstration de "
-            f"{fmt.number(cost / conso, 0)}\u00a0€/MWh : aucun prix réel de cette chaleur n'est fourni.")
+        return None
+    return f"{fmt.number(cost / conso, 0)}\u00a0€/MWh"
 
 
 def _heat_sentence(ctx: ReportContext) -> str:
@@ -95,28 +86,15 @@ def _heat_sentence(ctx: ReportContext) -> str:
     # years of the series without any known delivery (no SDES release): unknown, never 0 (build.reconcile.release_gaps)
     unknown = sorted(int(y) for y, v in heat.groupby("year")["value"].sum(min_count=1).items() if v != v)
     if not (total == total and total > 0):
-        if heat["value"].gt(0).any():
-            return (f" Les livraisons des réseaux de chaleur ne sont pas connues pour {ctx.year} (aucune livraison "
-                    "publiée par le SDES pour cette année) : la consommation totale de cette année est incomplète, "
-                    "hors réseaux de chaleur.")
-        return ""
+        # deliveries unknown this year while other years have some: said; else nothing
+        return render("annuel/reseaux_chaleur.j2", annee=ctx.year, inconnue=True) if heat["value"].gt(0).any() else ""
     minimum = "complete" in mine and not mine["complete"].all() or mine["nature"].eq("secret").any()
     natures = set(mine["nature"]) - {"secret"}
-    who = "Selon le SDES, les" if natures == {"observed"} else "Les"
-    text = f" {who} réseaux de chaleur livrent {'au moins ' if minimum else ''}{display('MWh', total)}"
-    if minimum:
-        text += " (total incomplet : une partie des livraisons est secrète ou manque)"
-    if "demonstration" in natures:
-        text += " (valeurs en partie de démonstration)" if len(natures) > 1 else " (valeur de démonstration)"
-    text += (". Leur part renouvelable ou de récupération n'est pas connue : elle demande le bouquet de chaque réseau, "
-             "saisi avec sa source")
-    text += "."
     before = [y for y in unknown if y < ctx.year]
-    if before:
-        text += (f" Aucune livraison n'est publiée pour {_years(before)} : la consommation totale de ces années est "
-                 "incomplète (hors réseaux de chaleur) ; l'écart avec les années qui la comptent tient aux données, "
-                 "non à la consommation.")
-    return text
+    return render("annuel/reseaux_chaleur.j2", annee=ctx.year, inconnue=False, selon_sdes=natures == {"observed"},
+                  au_moins=minimum, livraisons=display("MWh", total),
+                  demo=("partie" if len(natures) > 1 else "valeur") if "demonstration" in natures else None,
+                  annees_sans=_years(before) if before else None)
 
 
 def _years(years: list[int]) -> str:
