@@ -14,6 +14,7 @@ import pandas as pd
 from ... import charts, fmt
 from ...comparisons import indexed
 from ...vocabulary import TERRITORY_COLORS
+from ...narrative.sentences import render
 from ..blocks import Figure, Text
 from ..context import ReportContext, _rows, formats_line, source_line
 from .emissions import territory_color
@@ -109,13 +110,9 @@ def level_figure(ctx: ReportContext, theme: str) -> Figure | None:
                                   demo_columns={own}, from_zero=False)
 
     incomplete = [k for k, v in series.items() if k != own and not v[2].reindex(index.index).fillna(True).all()]
-    scopes = [f"{k.split(' (')[0]} : {v[3]}" for k, v in series.items() if k != own]
-    caption = (f"Chaque série est divisée par sa propre valeur de {base} : les niveaux couvrent des périmètres "
-               "différents et leurs sommes ne se comparent pas. Portée — " + " ; ".join(scopes) + "."
-               + (" Les valeurs du territoire sont de démonstration (points creux) : la comparaison n'a valeur "
-                  "que d'illustration." if demo else "")
-               + (f" Série incomplète certaines années (une cellule inconnue de la source, un minimum) : "
-                  f"{', '.join(k.split(' (')[0] for k in incomplete)}." if incomplete else ""))
+    caption = render("annuel/niveaux_legende.j2", debut=base, demo=bool(demo),
+                     portees=[{"nom": k.split(" (")[0], "portee": v[3]} for k, v in series.items() if k != own],
+                     incompletes=[k.split(" (")[0] for k in incomplete])
     last = index.ffill().iloc[-1]
     alt = (f"Courbes de {th.noun} indexée, base 100 en {base} : "
            + " ; ".join(f"{labels.get(k, k)} {fmt.number(float(v), 0)} en {int(index[k].last_valid_index())}"
@@ -136,27 +133,21 @@ def level_sentence(ctx: ReportContext, theme: str) -> Text | None:
     common = index.dropna()
     end = int(common.index.max())
     demo = bool(_demo_years(series, own))
-    text = (f"Entre {base} et {end}, {th.noun} {ctx.of_name}"
-            + (" (valeurs de démonstration)" if demo else "")
-            + (" reste à l'indice 100" if round(float(common.at[end, own])) == 100 else
-               f" passe de l'indice 100 à {fmt.number(float(common.at[end, own]), 0)}"))
-    def partial(k: str, year: int) -> str:
-        return "" if bool(series[k][2].get(year, True)) else ", somme incomplète"
+    def partial(k: str, year: int) -> bool:
+        return not bool(series[k][2].get(year, True))
 
-    others = [f"{fmt.number(float(common.at[end, k]), 0)} dans {_dans(k)} ({k.split(' (', 1)[1].rstrip(')')}"
-              f"{partial(k, end)})" for k in index.columns if k != own]
-    if others:
-        text += ", contre " + " et ".join(others)
+    own_end = float(common.at[end, own])
     later = {k: int(index[k].last_valid_index()) for k in index.columns if int(index[k].last_valid_index()) > end}
-    for y in sorted(set(later.values())):
-        parts = [fmt.number(float(index.at[y, k]), 0)
-                 + (" pour le territoire" if k == own else f" dans {_dans(k)}{partial(k, y)}")
-                 for k, yk in later.items() if yk == y]
-        text += f" ; en {y}, " + " et ".join(parts)
-    text += ". Seules les évolutions se comparent, pas les quantités : les périmètres diffèrent."
-    if demo:
-        text += (f" Les séries {ctx.of_name} sont encore pour l'essentiel des données de démonstration : cet écart "
-                 "n'est pas un constat.")
+    text = render("annuel/niveaux.j2", debut=base, fin=end, sujet=th.noun, de_territoire=ctx.of_name, demo=demo,
+                  indice=None if round(own_end) == 100 else fmt.number(own_end, 0),
+                  autres=[{"valeur": fmt.number(float(common.at[end, k]), 0), "dans": _dans(k),
+                           "portee": k.split(" (", 1)[1].rstrip(")"), "incomplet": partial(k, end)}
+                          for k in index.columns if k != own],
+                  plus_tard=[{"annee": y, "valeurs": [{"valeur": fmt.number(float(index.at[y, k]), 0),
+                                                       "territoire": k == own, "dans": _dans(k),
+                                                       "incomplet": partial(k, y)}
+                                                      for k, yk in later.items() if yk == y]}
+                             for y in sorted(set(later.values()))])
     natures = frozenset(n for v in series.values() for n in v[1])
     return Text(text, natures=natures)
 
