@@ -296,16 +296,42 @@ def to_png(fig: plt.Figure, ppi: int = PRINT_PPI, shown: float = TEXT_WIDTH_IN) 
     """PNG bytes of a report chart drawn for its printed size — ``ppi`` pixels per inch once shown ``shown`` inches
     wide (the text width, or a column beside a table) — without timestamps (identical from run to run); the figure
     is closed."""
-    import io
     import math
 
     crop = _crop(fig)
     # one dot more than the quotient: the image is a whole number of pixels, never below ``ppi`` across the width
     dpi = math.ceil(ppi * shown / crop.width) + 1
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches=crop)
+    png = rgb_png(fig, dpi, crop)
     plt.close(fig)
-    return buf.getvalue()
+    return png
+
+
+def rgb_png(fig: plt.Figure, dpi: float | None = None, bbox_inches=None) -> bytes:
+    """``fig`` as an 8-bit RGB PNG (no alpha channel, no metadata but its resolution), encoded once: what a PDF embeds as it is
+    (:mod:`pma_eval.publish.pdf`), where matplotlib's RGBA PNG would be decoded and encoded twice more.
+    ``bbox_inches`` (inches) crops as :meth:`~matplotlib.figure.Figure.savefig` does; transparent areas are laid on
+    white."""
+    import io
+
+    from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
+    from PIL import Image
+
+    dpi = dpi or fig.dpi
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=dpi, **({"bbox_inches": bbox_inches} if bbox_inches is not None else {}))
+    inches = bbox_inches if bbox_inches is not None else Bbox.from_bounds(0, 0, *fig.get_size_inches())
+    # the canvas Agg draws on: the box in inches scaled by the dpi, truncated (matplotlib's own arithmetic)
+    w, h = (int(v) for v in TransformedBbox(Bbox.from_bounds(0, 0, inches.width, inches.height),
+                                            Affine2D().scale(dpi)).size)
+    raw = buf.getvalue()
+    if len(raw) != 4 * w * h:
+        raise RuntimeError(f"image de {len(raw)} octets pour {w} × {h} pixels")
+    image = Image.frombuffer("RGBA", (w, h), raw, "raw", "RGBA", 0, 1)
+    if image.getextrema()[3][0] < 255:
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG", dpi=(dpi, dpi))  # the resolution it was drawn at, as matplotlib says
+    return out.getvalue()
 
 
 #: Coordinates in path data and positions of an SVG chart: one decimal of a point (0,035 mm) is finer than any
