@@ -65,6 +65,13 @@ def _section_template(key: str, field: str) -> jinja2.Template | None:
     return None if text is None else _env().from_string(text)
 
 
+def paragraphs(name: str, **kw) -> list[str]:
+    """The paragraphs of ``templates/<name>``, a YAML list of jinja2 templates (the annex's methods), each rendered
+    with ``kw`` and its whitespace collapsed as :func:`render` does."""
+    items = safe_load((TEMPLATES / name).read_text(encoding="utf-8"))
+    return [re.sub(r"[ \t\r\n]+", " ", _env().from_string(t).render(**kw)).strip() for t in items]
+
+
 def section_text(key: str, field: str, **kw) -> str | None:
     """Text ``field`` (``titre``, ``introduction``, ``repli``…) of section ``key`` in ``templates/sections.yml``,
     a jinja2 template rendered with ``kw`` (``annee``, ``nom``, ``de_nom``, ``sigle``), its whitespace

@@ -12,53 +12,17 @@ from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import GLOSSARY, with_accents
 from ...sources.weather import DJU_CONVENTION, MISSING_DAYS_RULE, NATIONAL_INDEX_RULE
+from ...narrative import section_text
+from ...narrative.sentences import paragraphs
 from ..blocks import Bullets, Table
 from ..context import ReportContext
 
-METHODS = [
-    "Indicateurs : catalogue unique (identifiants alignés sur Territoires en Transitions de l'ADEME quand ils existent) ; "
-    "les ratios d'un EPCI ou du Pôle sont recalculés à partir des totaux, jamais moyennés.",
-    "Tendance : test de Mann-Kendall (seuil 5 %, correction des ex-aequo et de continuité) et pente de Theil-Sen ; "
-    "une hausse ou une baisse « avérée » est confirmée par ce test. Le mot « significatif » ne qualifie que le "
-    "rythme au regard d'un objectif (verdicts ci-dessous).",
-    RULE_FR,
-    DECIDE_RULES_FR,
-    "Objectifs : un objectif national ou régional est appliqué au territoire comme la même variation relative. "
-    "Un objectif qui n'a pas été vérifié sur une copie de son texte est montré en gris, « à vérifier », sans "
-    "verdict, et ne sert jamais à la synthèse ; son écart peut signaler un enjeu sur la page « À décider », "
-    "qui le dit « à vérifier ». Une valeur de référence (par exemple celle du Haut Conseil pour le climat) "
-    "n'est jamais jugée. La synthèse nomme un seul objectif par indicateur phare : celui du territoire "
-    "(PCAET de l'EPCI ou du Pôle), à défaut celui du SRADDET adopté, à défaut l'objectif national, à défaut les "
-    "orientations régionales. La neutralité carbone est un objectif national : un territoire y contribue sans "
-    "pouvoir l'atteindre à sa seule échelle (avis de l'ADEME, 2021) ; ses émissions brutes sont jugées au regard "
-    "de la trajectoire de la SNBC, et ses émissions nettes (émissions moins séquestration nette, outil ALDO de "
-    "l'ADEME) sont données pour information. Polluants de l'air : objectifs nationaux du PRÉPA "
-    "(décret n° 2017-949, par rapport à 2005) appliqués au territoire comme une même variation relative ; "
-    "chaque plafond est jugé toutes les années où il s'applique (celui de 2020 de 2020 à 2024, celui de 2025 de "
-    "2025 à 2029).",
-    "Facteurs d'évolution : décomposition LMDI additive (Ang, 2005), chaînée d'année en année ; pour chaque "
-    "secteur dont l'énergie est connue, émissions de la combustion = population × énergie par habitant × contenu "
-    "carbone de l'énergie (consommation de chaque énergie × son facteur d'émission direct) ; le reste des émissions "
-    "du secteur (élevage et sols, procédés, fluides frigorigènes, et l'écart entre l'inventaire et ce calcul) forme "
-    "le facteur « émissions non énergétiques ». Quand les degrés-jours et les parts thermosensibles sont fournis, un "
-    "facteur « climat de l'année » (consommation réelle ÷ consommation à climat normal) isole la douceur ou la "
-    "rigueur de l'hiver, et l'énergie par habitant est comptée à climat normal ; sinon une année douce apparaît "
-    "comme une baisse de la consommation par habitant.",
-    "Correction climatique : consommation à climat normal = consommation ÷ ((1 − s) + s × DJU de l'année ÷ DJU "
-    "normaux), s étant la part thermosensible du secteur et de l'énergie une année normale (la forme additive de "
-    "l'Agence ORE, thermor × écart de degrés-jours, donne le même résultat). Les objectifs de consommation sont "
-    "jugés sur la consommation à climat normal quand elle couvre toute la série. Degrés-jours tirés des "
-    f"températures quotidiennes : {DJU_CONVENTION} ; {MISSING_DAYS_RULE}. La normale est la moyenne des années "
-    "complètes de la même série (même base, même saison). Avant ces années, les degrés-jours sont "
-    f"{NATIONAL_INDEX_RULE} (nature estimée) ; une année que ni l'une ni l'autre ne couvre garde l'indice de "
-    "rigueur de son fichier annuel, porté à cette normale, avec sa nature.",
-    "Renouvelables : production totale = électricité renouvelable + chaleur renouvelable et de récupération + "
-    "biométhane injecté (formule de Territoires en Transitions) ; la part renouvelable de la consommation finale la "
-    "rapporte à la consommation d'énergie finale du territoire. La couverture électrique rapporte la seule "
-    "électricité renouvelable à la consommation d'électricité. Les objectifs nationaux de part renouvelable comptent "
-    "aussi l'énergie renouvelable importée : la comparaison est indicative.",
-    "Population : population municipale légale du millésime égal à l'année de l'indicateur (millésime 2015 interpolé).",
-]
+def method_paragraphs() -> list[str]:
+    """The methods of the annual report, one paragraph each (``narrative/templates/annuel/methodes.yml``), with
+    the rules written beside the code that applies them."""
+    return paragraphs("annuel/methodes.yml", regle_verdicts=RULE_FR, regle_decision=DECIDE_RULES_FR,
+                      convention_dju=DJU_CONVENTION, jours_manquants=MISSING_DAYS_RULE,
+                      indice_national=NATIONAL_INDEX_RULE)
 
 
 #: A clause addressed to whoever maintains the data (an instruction, a command, a file), or stating what has
@@ -116,11 +80,11 @@ def glossary_table() -> Table:
     """Every acronym and method name of the reports, spelled out (vocabulary.yml ``glossary``)."""
     rows = [{"Sigle ou terme": k, "Signification": v["long"][:1].upper() + v["long"][1:]
              + (f" — {v['note']}" if v.get("note") else "")} for k, v in sorted(GLOSSARY.items(), key=lambda kv: kv[0].lower())]
-    return Table(pd.DataFrame(rows), "Glossaire des sigles et des méthodes", numeric=[], long=True)
+    return Table(pd.DataFrame(rows), section_text("annexe", "tableau_glossaire"), numeric=[], long=True)
 
 
 def methods() -> Bullets:
-    return Bullets(list(METHODS))
+    return Bullets(method_paragraphs())
 
 
 def _input_groups(ctx: ReportContext) -> list[dict]:
@@ -169,23 +133,22 @@ def sources_table(ctx: ReportContext) -> Table:
     frame = pd.DataFrame([{"Donnée": _input_name(g), "Producteur": published_note(g.get("producer") or "").rstrip("."),
                            "Années": str(g.get("years") or ""), "Nature": NATURE_LABELS_FR.get(g["nature"], g["nature"]),
                            "Licence": g.get("licence") or ""} for g in groups])
-    return Table(frame, "Sources des données", numeric=[])
+    return Table(frame, section_text("annexe", "tableau_sources"), numeric=[])
 
 
 def coverage_table(ctx: ReportContext) -> Table:
     """The coverage matrix of ``pma-eval data etat`` up to the report's year (annex)."""
     if ctx.coverage is None or ctx.coverage.empty:
-        return Table(pd.DataFrame(), "Nature des valeurs par thème, niveau et année", numeric=[], long=True)
+        return Table(pd.DataFrame(), section_text("annexe", "tableau_couverture"), numeric=[], long=True)
     m = matrix(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year]).reset_index()
     m.insert(0, "Donnée", (m.pop("thème") + " — " + m.pop("niveau")).map(lambda t: t[:1].upper() + t[1:]))
     m.columns = [str(c) for c in m.columns]
-    return Table(m, "Nature des valeurs par thème, niveau et année", numeric=[], long=True)
+    return Table(m, section_text("annexe", "tableau_couverture"), numeric=[], long=True)
 
 
 def coverage_notes(ctx: ReportContext) -> Bullets:
     """Legend, the rules for missing, secret and incomplete values, and what is missing (annex)."""
-    legend = ("Lettres : O observée, E estimée, D démonstration, S secret statistique, M manquante ; "
-              "* : au moins une somme incomplète.")
+    legend = section_text("annexe", "legende_couverture")
     out = [legend, *RULES_FR]
     if ctx.coverage is not None:  # what fills a gap is for ``pma-eval data etat``, not for the report
         out += [line.split(" — à combler avec")[0] + "."
