@@ -43,9 +43,11 @@ def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
     sources = formats_line(ctx.manifest, [*lineage(ctx.catalogue, SHOWN), "contours_communes"])
     natures = set().union(*(b.natures for b in blocks))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    text = lambda field: outline.texts("synthese_epci", field, ctx)  # noqa: E731
     return typeset_html(env.get_template("synthese_epci.html.j2").render(
-        title=f"{ctx.name} — synthèse {ctx.year}", css=CSS, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER,
-        sections=sections, sources=sources, natures=nature_note(natures)))
+        title=text("titre"), subtitle=text("sous_titre"), closing=text("note_finale"), css=CSS,
+        demo=has_demonstration(ctx), demo_banner=DEMO_BANNER, sections=sections, sources=sources,
+        natures=nature_note(natures)))
 
 
 def write_syntheses(year: int, paths: Paths | None = None, out_dir: Path | None = None) -> Path:

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ... import fmt
 from ...evaluation.targets import named_framework
+from ...narrative import section_text
 from ...narrative.sentences import render
 from ...territory import worst_nature
 from ...vocabulary import PCAET, SECTOR_LABELS
@@ -101,7 +102,7 @@ def key_figures_table(ctx: ReportContext) -> Table:
         f"Depuis {ctx.year - 1}": [change_text(c, p, decimals=1) for c, p in zip(k.get("change", []),
                                                                                  k.get("in_points", []))],
         "Objectif retenu": k.get("target", []), "Verdict": k.get("verdict", []), "Nature": k.get("nature", [])})
-    return Table(frame, f"Chiffres clés {ctx.year} {ctx.of_name}", formats={"Nature": lambda n: NATURE_SHORT[n]},
+    return Table(frame, section_text("decider", "tableau", annee=ctx.year, de_nom=ctx.of_name), formats={"Nature": lambda n: NATURE_SHORT[n]},
                  numeric=[str(ctx.year), f"Depuis {ctx.year - 1}"], css="decide",
                  sources=(source_line(ctx, k.get("indicator_id", [])),), natures=frozenset(k.get("nature", [])))
 
@@ -312,5 +313,6 @@ def decide_page(ctx: ReportContext) -> Group:
     """The page: key figures, then the decision points."""
     points = decision_points(ctx)
     bullets = (Bullets([p.sentence for p in points], natures=frozenset().union(*(p.natures for p in points)))
-               if points else Text("Aucun point de décision ne ressort des données disponibles."))
-    return Group([key_figures_table(ctx), Heading("À décider", 3), bullets, Text(RATES_FR, "note")])
+               if points else Text(section_text("decider", "aucun_point")))
+    return Group([key_figures_table(ctx), Heading(section_text("decider", "a_decider"), 3), bullets,
+                  Text(RATES_FR, "note")])
