@@ -561,6 +561,8 @@ class Declared:
     #: Raw files or folders that speak for this territory only (``donnees:``), besides its tables and
     #: ``data/raw/territoire/<id>/``: not read when another territory is built.
     own: tuple[Path, ...]
+    #: The folders of ``donnees`` (written with a final « / »): every file under them.
+    own_folders: tuple[Path, ...]
     path: Path
     #: Demonstration settings (``demonstration:``), read by :mod:`pma_eval.demonstration`.
     demonstration: dict = field(default_factory=dict)
@@ -666,13 +668,15 @@ def _parse(path: Path, paths: Paths) -> Declared:
         tables[role] = (paths.root / t["fichier"], str(t["format"]))
     if "communes" not in tables:
         raise _located(path, paths, "table « communes » absente de « tables »", line=line_of("tables"), column="tables")
-    own = tuple(paths.root / str(p) for p in (data.get("donnees") or []))
+    # a folder is written with a final « / » (it may not exist yet in a fresh copy)
+    own = tuple(paths.root / str(p) for p in (data.get("donnees") or []) if not str(p).endswith("/"))
+    own_folders = tuple(paths.root / str(p) for p in (data.get("donnees") or []) if str(p).endswith("/"))
     regions = tuple((str(r.get("code")), str(r.get("nom") or REGIONS.get(str(r.get("code")), r.get("code"))))
                     for r in (data.get("regions") or []))
     name = str(need("nom", str))
     decl = Declared(ident=ident, name=name, short=str(need("nom_court", str)), nature=str(data.get("nature") or ""),
                     kind=kind, epcis=tuple(epcis), departements=tuple(str(d) for d in need("departements", list)),
-                    regions=regions, tables=tables, own=own, path=path,
+                    regions=regions, tables=tables, own=own, own_folders=own_folders, path=path,
                     demonstration=dict(data.get("demonstration") or {}),
                     name_of=str(data.get("nom_de") or name_with_de(name, kind)))
     _CACHE[key] = decl
@@ -681,10 +685,8 @@ def _parse(path: Path, paths: Paths) -> Declared:
 
 def owned(decl: Declared, paths: Paths) -> tuple[set[Path], tuple[Path, ...]]:
     """Files and folders that speak for ``decl`` only: its tables, its ``donnees`` and ``data/raw/territoire/<id>/``."""
-    files = {p.resolve() for p, _ in decl.tables.values()}
-    folders = [tables_folder(paths, decl.ident).resolve()]
-    for p in decl.own:
-        (folders.append(p.resolve()) if p.is_dir() or str(p).endswith("/") else files.add(p.resolve()))
+    files = {p.resolve() for p, _ in decl.tables.values()} | {p.resolve() for p in decl.own}
+    folders = [tables_folder(paths, decl.ident).resolve(), *(p.resolve() for p in decl.own_folders)]
     return files, tuple(folders)
 
 

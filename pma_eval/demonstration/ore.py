@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
-
-if TYPE_CHECKING:
-    from .model import Inputs
 
 ORE_COLUMNS = ["code", "name", "year", "carrier", "sector", "value", "pdl", "secret"]
 #: Blocks of the ORE wide layout: (column suffix, secrecy column suffix, sector of the generator).
@@ -20,9 +15,9 @@ LONG_SECTORS = {"residentiel": "RESIDENTIEL", "tertiaire": "TERTIAIRE", "industr
 LAST_WIDE_YEAR = 2021
 
 
-def ore_places(inputs: Inputs) -> dict[str, tuple[str, str, str, str]]:
+def ore_places(inputs) -> dict[str, tuple[str, str, str, str]]:
     """Commune or EPCI code → (département code, name, region code, name), as ORE writes them (an EPCI: the
-    département of most of its communes)."""
+    département of most of its communes), for ``inputs`` (:class:`pma_eval.demonstration.model.Inputs`)."""
     c = inputs.communes
     out = {}
     for code, dep, reg in zip(c["code_insee"], c["code_departement"], c["code_region"]):
