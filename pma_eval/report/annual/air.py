@@ -75,7 +75,7 @@ def air_table(ctx: ReportContext) -> Table:
                                                 else "aucun"),
                      "Premier secteur": (f"{SECTOR_LABELS[sector[0]]} ({fmt.percent(sector[1], 0)})" if sector else "—")})
     change = lambda x: fmt.percent(x, 0, signed=True)  # noqa: E731
-    return Table(pd.DataFrame(rows), f"Émissions de polluants de l'air en {ctx.year} — {ctx.name}",
+    return Table(pd.DataFrame(rows), section_text("air", "tableau_polluants", annee=ctx.year, nom=ctx.name),
                  formats={f"Émissions {ctx.year} (t)": lambda x: fmt.significant(x, 3),
                           "Par habitant (kg)": lambda x: fmt.number(x, 1), f"Depuis {ctx.year - 1}": change,
                           f"Depuis {ref}": change},
@@ -100,8 +100,7 @@ def air_figure(ctx: ReportContext) -> Figure:
            + " ; ".join(f"{POLLUTANT_SHORT[p]} {fmt.number(index.at[last, p], 0)} en {last}"
                         + (f" (objectif national 2030 : {fmt.number(targets[p][1], 0)})" if p in targets else "")
                         for p in index.columns) + "." + demo_years_sentence(demo))
-    return Figure(make(), alt, f"Évolution des émissions de chaque polluant depuis {ref} et objectifs nationaux 2030 "
-                               "(PRÉPA, décret n° 2017-949)", index, (src,), seen, make)
+    return Figure(make(), alt, section_text("air", "legende", depuis=ref), index, (src,), seen, make)
 
 
 def air_summary(ctx: ReportContext) -> Text:

@@ -9,6 +9,7 @@ from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
 from ...territory import NATURE_LABELS_FR
 from ...vocabulary import PCAET, SECTOR_LABELS, TERRITORY_COLORS, UNITS
 from ...narrative.sentences import render
+from ...narrative import section_text
 from ..blocks import Figure, Table, Text
 from ..statement import incomplete_note, incompleteness, is_complete
 from ..context import ReportContext, demo_years_sentence, display, formats_line, source_line, value, wide
@@ -24,7 +25,7 @@ def population_table(ctx: ReportContext) -> Table:
         seen |= {n1, n0}
         rows.append({"Territoire": ctx.territory.name(level, code), f"Population {ctx.year}": v1,
                      f"Évolution depuis {ctx.first_year}": v1 / v0 - 1, "Nature": n1})
-    return Table(pd.DataFrame(rows), f"Population municipale légale, millésime {ctx.year}",
+    return Table(pd.DataFrame(rows), section_text("population", "tableau", annee=ctx.year),
                  formats={f"Population {ctx.year}": fmt.number,
                           f"Évolution depuis {ctx.first_year}": lambda x: fmt.percent(x, 1, signed=True),
                           "Nature": NATURE_LABELS_FR.get},
@@ -73,7 +74,7 @@ def emissions_figure(ctx: ReportContext, title: str | None = None) -> Figure:
            f"En {ctx.year}, premiers secteurs : " + ", ".join(
                f"{SECTOR_LABELS[s].lower()} ({fmt.number(v / 1000, 0)} kt)" for s, v in top.head(3).items()) + "."
            + demo_years_sentence(demo))
-    return Figure(make(), alt, "Émissions par secteur (périmètre PCAET, hors CO₂ biomasse)", w, (src,), seen, make)
+    return Figure(make(), alt, section_text("emissions", "legende"), w, (src,), seen, make)
 
 
 def drivers(ctx: ReportContext, start: int | None = None) -> pd.Series | None:
@@ -101,7 +102,7 @@ def drivers_figure(ctx: ReportContext, start: int | None = None) -> Figure | Non
     alt = (f"Graphique en cascade : émissions {start} {fmt.number(e0 / 1000, 0)} kt CO₂e, puis "
            + " ; ".join(f"{k.lower()} {fmt.number(v, 0, signed=True)} kt" for k, v in labelled.items())
            + f", émissions {ctx.year} {fmt.number(e1 / 1000, 0)} kt CO₂e.")
-    return Figure(fig, alt, "Décomposition LMDI additive, chaînée d'année en année", eff.rename("t CO₂e"), (src,),
+    return Figure(fig, alt, section_text("facteurs", "legende"), eff.rename("t CO₂e"), (src,),
                   frozenset({n0, n1}))
 
 
@@ -174,8 +175,7 @@ def industrial_caveat(ctx: ReportContext, vals: pd.Series, year: int) -> str:
         return ""
     hit = sorted(hit, key=lambda t: -t[1])[:4]
     names = ", ".join(f"{ctx.territory.name('commune', c)} ({fmt.percent(s, 0)})" for c, s in hit)
-    return (f". Attention : l'industrie et la production d'énergie font l'essentiel des émissions de {names} ; "
-            "leur valeur par habitant y reflète un site industriel plus que les habitants")
+    return ". " + section_text("carte", "attention_industrie", communes=names)
 
 
 def epci_comparison(ctx: ReportContext, iid: str = "ges_par_habitant") -> pd.Series:
@@ -198,7 +198,7 @@ def epci_figure(ctx: ReportContext) -> Figure:
 
     alt = (f"Barres horizontales des émissions par habitant en {ctx.year} : "
            + " ; ".join(f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()) + ".")
-    return Figure(make(), alt, f"Émissions par habitant du Pôle et de ses agglomérations en {ctx.year}", values,
+    return Figure(make(), alt, section_text("carte", "legende_agglomerations", annee=ctx.year), values,
                   (src,), seen, make)
 
 

@@ -24,7 +24,7 @@ def carrier_table(ctx: ReportContext) -> Table:
         v, n = value(ctx, f"conso_{c}")
         seen.add(n)
         rows.append({"Énergie": CARRIER_LABELS[c], "Consommation (GWh)": v, "Part": v / total, "Nature": n})
-    return Table(pd.DataFrame(rows), f"Consommation par énergie en {ctx.year}",
+    return Table(pd.DataFrame(rows), section_text("energie", "tableau_energies", annee=ctx.year),
                  formats={"Consommation (GWh)": lambda x: display("MWh", x, with_unit=False),
                           "Part": lambda x: fmt.percent(x, 0), "Nature": NATURE_LABELS_FR.get},
                  numeric=["Consommation (GWh)", "Part"],
@@ -40,7 +40,7 @@ def energy_figure(ctx: ReportContext) -> Figure:
     first, last = int(w.index.min()), int(w.index.max())
     alt = (f"Histogramme empilé de la consommation d'énergie finale {ctx.of_name} par secteur, de {first} à {last} : "
            f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + demo_years_sentence(demo))
-    return Figure(fig, alt, "Consommation d'énergie finale par secteur, toutes énergies", w, (src,), seen)
+    return Figure(fig, alt, section_text("energie", "legende"), w, (src,), seen)
 
 
 def enr_figure(ctx: ReportContext, title: str | None = None) -> Figure:
@@ -56,7 +56,7 @@ def enr_figure(ctx: ReportContext, title: str | None = None) -> Figure:
     first, last = int(w.index.min()), int(w.index.max())
     alt = (f"Histogramme empilé de la production d'électricité renouvelable {ctx.of_name} par filière : "
            f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + demo_years_sentence(demo))
-    return Figure(make(), alt, "Production d'électricité renouvelable par filière (registre au 31/12)", w, (src,),
+    return Figure(make(), alt, section_text("renouvelables", "legende"), w, (src,),
                   seen, make)
 
 
@@ -130,9 +130,8 @@ def climate_table(ctx: ReportContext) -> Table:
                      "Écart": corr.get(y) / raw.get(y) - 1 if raw.get(y) else float("nan")})
     gwh = lambda x: display("MWh", x, with_unit=False)  # noqa: E731
     # an incomplete year's consumption is a minimum (issue 23: marked wherever it is printed)
-    mark = (f". {INCOMPLETE_MARK} Consommation incomplète, à lire « au moins » : une part en est inconnue (secret "
-            "statistique, chaleur des réseaux d'une année sans livraison publiée ; voir l'annexe)" if partial else "")
-    return Table(pd.DataFrame(rows), f"Consommation réelle et corrigée des variations climatiques — {ctx.name}{mark}",
+    return Table(pd.DataFrame(rows), section_text("climat", "tableau", nom=ctx.name, marque=INCOMPLETE_MARK,
+                                                  incomplet=bool(partial)),
                  formats={"Degrés-jours": lambda x: fmt.number(x, 0), "Rigueur (1 = normale)": lambda x: fmt.number(x, 2),
                           "Consommation réelle (GWh)": gwh, "À climat normal (GWh)": gwh,
                           "Écart": lambda x: fmt.percent(x, 1, signed=True)},

@@ -61,7 +61,7 @@ def heat_figure(ctx: ReportContext) -> Figure:
     alt = (f"Histogramme empilé de la production de chaleur renouvelable et de biométhane injecté {ctx.of_name} par "
            f"filière : {fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}."
            + demo_years_sentence(demo))
-    return Figure(make(), alt, "Chaleur renouvelable et de récupération, et biométhane injecté, par filière", w,
+    return Figure(make(), alt, section_text("chaleur", "legende"), w,
                   (src,), seen, make)
 
 
@@ -85,7 +85,7 @@ def heat_table(ctx: ReportContext) -> Table:
                      "Part du total": v / total if total else float("nan")})
     change = lambda x: fmt.percent(x, 0, signed=True)  # noqa: E731
     col = f"Production {ctx.year} (GWh)"
-    return Table(pd.DataFrame(rows), f"Chaleur et gaz renouvelables en {ctx.year} — {ctx.name}",
+    return Table(pd.DataFrame(rows), section_text("chaleur", "tableau", annee=ctx.year, nom=ctx.name),
                  formats={col: lambda x: fmt.significant(x, 3), f"Depuis {ctx.year - 1}": change,
                           "Part du total": lambda x: fmt.percent(x, 0)},
                  numeric=[col, f"Depuis {ctx.year - 1}", "Part du total"],

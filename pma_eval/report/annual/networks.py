@@ -9,6 +9,7 @@ from ...errors import ConfigurationError
 from ...processed import load
 from ...vocabulary import CARRIER_LABELS
 from ...narrative.sentences import render
+from ...narrative import section_text
 from ..blocks import Table, Text
 from ..context import ReportContext, demonstration_note, display, source_line, value
 
@@ -123,7 +124,7 @@ def bill_table(ctx: ReportContext) -> Table | None:
             "Prix moyen (€/MWh)": b / conso[c] if conso.get(c) else float("nan"), "Facture (M€)": b / 1e6,
             "Part": b / total if total else float("nan")}
            for c, b in bill.sort_values(ascending=False).items() if b == b]
-    return Table(pd.DataFrame(out), f"Facture énergétique {ctx.year} par énergie, aux prix moyens de {ctx.year} — {ctx.name}",
+    return Table(pd.DataFrame(out), section_text("reseaux_energie", "tableau", annee=ctx.year, nom=ctx.name),
                  formats={"Consommation (GWh)": lambda x: fmt.number(x, 0), "Prix moyen (€/MWh)": lambda x: fmt.number(x, 0),
                           "Facture (M€)": lambda x: fmt.number(x, 0), "Part": lambda x: fmt.percent(x, 0)},
                  numeric=["Consommation (GWh)", "Prix moyen (€/MWh)", "Facture (M€)", "Part"],

@@ -38,7 +38,7 @@ def land_use_table(ctx: ReportContext) -> Table | Text:
     t = _rows(ctx)
     stocks = t[t["variable"] == "stock"]
     if stocks.empty:
-        return Text("Aucun stock de carbone saisi pour ce territoire.")
+        return Text(section_text("sequestration", "aucun_stock"))
     year = int(stocks["year"].max())
     t = t[t["year"] == year]
     wide = t.pivot_table(index="land_use", columns="variable", values="value", aggfunc="sum")
@@ -49,8 +49,7 @@ def land_use_table(ctx: ReportContext) -> Table | Text:
         "Séquestration nette (t CO₂e/an)"] else float("-inf")))
     rows.append({"Occupation du sol": "Total", "Stock (kt C)": wide.get("stock", pd.Series(dtype=float)).sum() / 1000,
                  "Séquestration nette (t CO₂e/an)": wide.get("sequestration", pd.Series(dtype=float)).sum()})
-    return Table(pd.DataFrame(rows), f"Stocks et flux de carbone par occupation du sol ({year}, outil ALDO) — "
-                                     f"{ctx.name} ; flux positif : le sol absorbe, négatif : il émet",
+    return Table(pd.DataFrame(rows), section_text("sequestration", "tableau_sols", annee=year, nom=ctx.name),
                  formats={"Stock (kt C)": lambda x: fmt.number(x, 0),
                           "Séquestration nette (t CO₂e/an)": lambda x: fmt.number(x, 0, signed=True)},
                  sources=(source_line(ctx, ["sequestration_nette", "stock_carbone"]),),

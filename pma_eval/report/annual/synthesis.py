@@ -56,7 +56,7 @@ def headline_table(ctx: ReportContext) -> Table:
         f"Depuis {first}": [change_text(c, p) for c, p in zip(h.get("change", []), h.get("change_in_points", []))],
         "Tendance": h.get("trend", []), "Verdict": h.get("verdict", []), EUROSTAT_COLUMN_FR: h.get("eurostat", []),
         "Nature": h.get("nature", [])})
-    return Table(frame, f"Indicateurs phares en {ctx.year} — {ctx.name}",
+    return Table(frame, section_text("essentiel", "tableau", annee=ctx.year, nom=ctx.name),
                  formats={"Nature": lambda n: NATURE_SHORT[n]},
                  numeric=[f"Valeur {ctx.year}", f"Depuis {first}"], css="synthesis",
                  sources=(source_line(ctx, h.get("indicator_id", [])),), natures=frozenset(h.get("nature", [])))
