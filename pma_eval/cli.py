@@ -53,7 +53,7 @@ def _paths(args: argparse.Namespace | None = None):
 
 def _names():
     """The names of the territory in use for help texts (generic words if its declaration cannot be read)."""
-    from .territory import whole_in_use
+    from .declaration import whole_in_use
 
     try:
         return whole_in_use()
@@ -76,12 +76,12 @@ def _territory_help(names, what: str = "") -> str:
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    paths = _paths(args)  # an undeclared territory is refused before pandas is imported
     from .coverage import render_text, summary_line
     from .build import build
     from .processed import load
 
-    t0 = time.perf_counter()
-    paths = _paths(args)
     manifest_path, report = build(paths)
     for w in report.warnings:
         _print(f"avertissement : {w}")
@@ -161,11 +161,11 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_data_status(args: argparse.Namespace) -> int:
+    paths = _paths(args)
     from .coverage import render_extent, render_parts, render_plausibility, render_text
     from .indicators import load_catalogue
     from .processed import load, load_territory, manifest
 
-    paths = _paths(args)
     if not (paths.processed / "manifest.json").is_file():
         raise ConfigurationError(f"données non construites ({paths.processed}) : lancez d'abord « pma-eval data build"
                                  + (f" --territoire {paths.territory}" if getattr(args, "territoire_id", None) else "")
@@ -223,11 +223,11 @@ def cmd_data_template(args: argparse.Namespace) -> int:
 
 
 def cmd_indicators_export(args: argparse.Namespace) -> int:
+    paths = _paths(args)
     from .processed import load, load_territory
     from .indicators import load_catalogue
     from .publish.indicator_export import export, parse_years, select
 
-    paths = _paths(args)
     cat = load_catalogue()
     ids = [i.strip() for i in args.indicateurs.split(",")] if args.indicateurs else None
     if args.theme:

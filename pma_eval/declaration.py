@@ -733,3 +733,52 @@ def resolve_id(paths: Paths, value: str) -> str:
     if hits:
         return DEFAULT_TERRITORY if DEFAULT_TERRITORY in hits else hits[0]
     return load(paths, value).ident  # refused, with the declared territories and the nearest
+
+
+# --- the names of the whole territory (read by pma_eval.territory) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Whole:
+    """The names of the whole territory, from its declaration (:func:`pma_eval.declaration.load`)."""
+
+    #: ``geo_code`` of the whole territory (the declaration's short name, upper case).
+    code: str
+    #: Its name (« Pôle métropolitain de l'Artois ») and the name after « de » (« du Pôle métropolitain… »).
+    name: str
+    name_of: str
+    #: How a sentence names it (« le Pôle », « du Pôle », « au Pôle », « l'agglomération »…) and its gender.
+    subject: str = ""
+    of: str = ""
+    to: str = ""
+    gender: str = ""
+    #: Its short name as declared (« PMA »).
+    short: str = ""
+    #: (code, name) of its (first) region, whose inventory the comparisons read.
+    region: tuple = ()
+
+
+_IN_USE: dict[tuple, Whole] = {}
+
+
+def whole_in_use(paths=None) -> Whole:
+    """The :class:`Whole` of the territory in use (``paths``, default :func:`pma_eval.config.get_paths`): its
+    declaration, or, for the default territory of a project without declarations (a test copy of ``data/raw``),
+    the default declaration of this checkout."""
+    from .config import PACKAGE_DIR, get_paths
+
+    paths = paths or get_paths()
+    decl = in_use(paths)
+    if decl is None:
+        fallback = PACKAGE_DIR.parent / paths.declaration.relative_to(paths.root)
+        decl = load_file(fallback, paths) if fallback.is_file() else None
+    if decl is None:
+        return Whole(paths.territory.upper(), paths.territory, "du territoire " + paths.territory,
+                     "le territoire", "du territoire", "au territoire", "masculin", paths.territory.upper())
+    return whole_of(decl)
+
+
+def whole_of(decl) -> Whole:
+    """The :class:`Whole` of a :class:`pma_eval.declaration.Declared`."""
+    return Whole(decl.code, decl.name, decl.name_of, decl.kind.subject, decl.kind.of, decl.kind.to,
+                 decl.kind.gender, decl.short, tuple(decl.regions[0]) if decl.regions else ())
