@@ -14,7 +14,6 @@ Contract (see DESIGN.md and TOOLCHAIN.md):
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import re
 import shutil
@@ -304,12 +303,10 @@ def export_pdf(html_text: str, target: Path, base_url: str | None = None) -> lis
     (:func:`pma_eval.publish.pagination.place_figures`). Returns the layout problems of the PDF as printed
     (:func:`pma_eval.publish.pagination.document_problems`: split rows, headings at a page foot, half-empty
     pages), read from the same layout, which the manifest records."""
-    from ..xlsx import pin_source_date_epoch
     from .pagination import document_problems, place_figures
+    from .pdf import prepare_weasyprint
 
-    pin_source_date_epoch()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    prepare_weasyprint()  # dates pinned, loggers quiet, the charts' RGB PNGs embedded as they are
     # PDF/UA-1: tagged PDF (structure tree, language), rendered identically to the plain variant here.
     _, document = place_figures(for_print(html_text), base_url, pdf_variant="pdf/ua-1")
     document.write_pdf(target, pdf_variant="pdf/ua-1")
