@@ -18,6 +18,8 @@ In a notebook, ``ANNUAL["emissions"].content(ctx)`` is the list of real objects 
 
 from __future__ import annotations
 
+import inspect
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
@@ -68,6 +70,9 @@ class Title:
         return self.markdown
 
 
+_CALL = re.compile(r"\b([an]\.\w+)\(")
+
+
 @dataclass(frozen=True)
 class Section:
     """One section of a document.
@@ -90,6 +95,18 @@ class Section:
     heading_field: str = "titre"
     numbered: bool = False
     number: int | None = None
+
+    def calls(self) -> list[str]:
+        """The functions of :mod:`~pma_eval.report.annual` (``a.``) and :mod:`~pma_eval.report.network` (``n.``)
+        that make the section's blocks, parts included: what an analyst calls to get one of its objects."""
+        found = _CALL.findall(inspect.getsource(self.blocks)) if self.blocks else []
+        for part in self.parts:
+            found += part.calls()
+        return list(dict.fromkeys(found))
+
+    def __repr__(self) -> str:
+        calls = ", ".join(self.calls()) or "aucun bloc"
+        return f"<Section « {self.key} » : {calls}>"
 
     def variant(self, **changes: Any) -> "Section":
         """The same section with some fields changed (``options``, ``fallback``, ``heading_field``…)."""
@@ -266,11 +283,13 @@ def _heat(ctx: ReportContext, share_only: bool = False, **_) -> list:
 def _air(ctx: ReportContext, summary_only: bool = False, **_) -> list:
     if summary_only:
         return [a.air_summary(ctx)]
-    return [a.air_summary(ctx), a.air_figure(ctx), a.air_table(ctx), *_verdicts("air", theme="air")(ctx)]
+    return [a.air_summary(ctx), a.air_figure(ctx), a.air_table(ctx),
+            a.verdict_table(ctx, ctx.catalogue.ids(theme="air"), texts("air", "tableau", ctx))]
 
 
 def _sequestration(ctx: ReportContext, **_) -> list:
-    return [a.net_sentence(ctx), a.land_use_table(ctx), *_verdicts("sequestration", ids=["ges_nettes"])(ctx)]
+    return [a.net_sentence(ctx), a.land_use_table(ctx),
+            a.verdict_table(ctx, ["ges_nettes"], texts("sequestration", "tableau", ctx))]
 
 
 def _mobilisation(ctx: ReportContext, **_) -> list:

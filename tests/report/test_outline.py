@@ -105,6 +105,9 @@ def test_the_notebook_shows_one_section_per_cell_in_the_outline_order():
         shown += keys
         strings = [n.value for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
         assert strings == keys, source  # no other literal text
+        # the comment names the functions that make the section's objects, as the outline has them
+        calls = ANNUAL[keys[0]].calls()
+        assert source.splitlines()[0] == "# " + (", ".join(calls) if calls else "titre et introduction"), source
     assert shown == ANNUAL.keys()
 
 
