@@ -69,3 +69,17 @@ def test_the_methods_are_paragraphs_with_the_rules_of_the_code():
                      jours_manquants="J", indice_national="I")
     assert out[2:4] == ["RÈGLE", "DÉCISION"] and all("  " not in p and "\n" not in p for p in out)
     assert any("températures quotidiennes : C ; J." in p for p in out)
+
+
+def test_the_map_alternative_names_the_incomplete_communes():
+    alt = section_text("carte", "alternative", communes=50, de_nom="de la CALL", indicateur="GES par habitant",
+                       annee=2023, villes=6, plus_elevees=["Haisnes (40,1 t CO₂e/hab)"], incompletes=1,
+                       nommees=["Béthune"])
+    assert alt.endswith("Valeurs les plus élevées : Haisnes (40,1 t CO₂e/hab). 1 commune à total incomplet "
+                        "(au moins) : Béthune.")
+
+
+def test_the_comparison_caption_without_members_nor_clipped_bar():
+    caption = section_text("comparaison", "legende", regle="même type d'EPCI", pairs=7, membres=0, coupee=False)
+    assert caption == ("Comparables retenus (même type d'EPCI) : 7 EPCI, nommés sur le graphique ; les départements "
+                       "et la région en gris. * total incomplet (une lacune de la source) : un minimum.")

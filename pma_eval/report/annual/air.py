@@ -96,10 +96,10 @@ def air_figure(ctx: ReportContext) -> Figure:
         return charts.index_lines(index, title, src, POLLUTANT_SHORT, POLLUTANT_COLORS, targets, demo, ref)
 
     last = int(index.index.max())
-    alt = (f"Courbes des émissions des polluants de l'air {ctx.of_name}, indice base 100 en {ref}, de {ref} à {last} : "
-           + " ; ".join(f"{POLLUTANT_SHORT[p]} {fmt.number(index.at[last, p], 0)} en {last}"
-                        + (f" (objectif national 2030 : {fmt.number(targets[p][1], 0)})" if p in targets else "")
-                        for p in index.columns) + "." + demo_years_sentence(demo))
+    alt = section_text("air", "alternative", de_nom=ctx.of_name, debut=ref, fin=last,
+                       polluants=[{"nom": POLLUTANT_SHORT[p], "indice": fmt.number(index.at[last, p], 0),
+                                   "objectif": fmt.number(targets[p][1], 0) if p in targets else None}
+                                  for p in index.columns]) + demo_years_sentence(demo)
     return Figure(make(), alt, section_text("air", "legende", depuis=ref), index, (src,), seen, make)
 
 

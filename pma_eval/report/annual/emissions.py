@@ -69,11 +69,10 @@ def emissions_figure(ctx: ReportContext, title: str | None = None) -> Figure:
     tot = w.sum(axis=1, min_count=1) / 1000
     first, last = int(w.index.min()), int(w.index.max())
     top = w.loc[ctx.year].sort_values(ascending=False)
-    alt = (f"Histogramme empilé des émissions de gaz à effet de serre {ctx.of_name} par secteur, de {first} à {last}. "
-           f"Total {first} : {fmt.number(tot[first], 0)} kt CO₂e ; total {last} : {fmt.number(tot[last], 0)} kt CO₂e. "
-           f"En {ctx.year}, premiers secteurs : " + ", ".join(
-               f"{SECTOR_LABELS[s].lower()} ({fmt.number(v / 1000, 0)} kt)" for s, v in top.head(3).items()) + "."
-           + demo_years_sentence(demo))
+    alt = section_text("emissions", "alternative", de_nom=ctx.of_name, debut=first, fin=last, annee=ctx.year,
+                       total_debut=fmt.number(tot[first], 0), total_fin=fmt.number(tot[last], 0),
+                       premiers=[{"nom": SECTOR_LABELS[s].lower(), "kt": fmt.number(v / 1000, 0)}
+                                 for s, v in top.head(3).items()]) + demo_years_sentence(demo)
     return Figure(make(), alt, section_text("emissions", "legende"), w, (src,), seen, make)
 
 
@@ -99,9 +98,9 @@ def drivers_figure(ctx: ReportContext, start: int | None = None) -> Figure | Non
     src = source_line(ctx, ["ges_total", "conso_energie_finale", "population"]) + " ; décomposition LMDI"
     fig = charts.waterfall((f"Émissions {start}", e0 / 1000), labelled, (f"Émissions {ctx.year}", e1 / 1000),
                            f"Ce qui a fait varier les émissions, {start}–{ctx.year} — {ctx.name}", "kt CO₂e", src)
-    alt = (f"Graphique en cascade : émissions {start} {fmt.number(e0 / 1000, 0)} kt CO₂e, puis "
-           + " ; ".join(f"{k.lower()} {fmt.number(v, 0, signed=True)} kt" for k, v in labelled.items())
-           + f", émissions {ctx.year} {fmt.number(e1 / 1000, 0)} kt CO₂e.")
+    alt = section_text("facteurs", "alternative", debut=start, fin=ctx.year, avant=fmt.number(e0 / 1000, 0),
+                       apres=fmt.number(e1 / 1000, 0),
+                       effets=[{"nom": k.lower(), "kt": fmt.number(v, 0, signed=True)} for k, v in labelled.items()])
     return Figure(fig, alt, section_text("facteurs", "legende"), eff.rename("t CO₂e"), (src,),
                   frozenset({n0, n1}))
 
@@ -140,13 +139,12 @@ def map_figure(ctx: ReportContext, shapes: dict, iid: str = "ges_par_habitant", 
     fig = maps.choropleth(shapes, vals, f"{ind.short_title} par commune en {year}{demo}", ind.short_unit, src,
                           groups=groups, labels=labels, incomplete=incomplete)
     top = vals.sort_values(ascending=False).head(3)
-    alt = (f"Carte des {len(vals)} communes {ctx.of_name} colorées selon « {ind.title} » en {year}, en cinq classes, "
-           f"avec les limites des agglomérations et le nom des {len(labels)} plus grandes villes. "
-           f"Valeurs les plus élevées : " + ", ".join(
-               f"{ctx.territory.name('commune', c)} ({fmt.number(x, 1)} {ind.short_unit})" for c, x in top.items()) + ".")
-    if incomplete:
-        alt += f" {len(incomplete)} commune{'s' if len(incomplete) > 1 else ''} à total incomplet (au moins) : " + \
-            ", ".join(ctx.territory.name("commune", c) for c in incomplete[:5]) + "."
+    alt = section_text("carte", "alternative", communes=len(vals), de_nom=ctx.of_name, indicateur=ind.title,
+                       annee=year, villes=len(labels),
+                       plus_elevees=[f"{ctx.territory.name('commune', c)} ({fmt.number(x, 1)} {ind.short_unit})"
+                                     for c, x in top.items()],
+                       incompletes=len(incomplete),
+                       nommees=[ctx.territory.name("commune", c) for c in incomplete[:5]])
     caption = f"{ind.title}, {year}, par commune" + industrial_caveat(ctx, vals, year)
     note = incomplete_note(incompleteness(ctx.indicators, year)[1], incomplete, ctx.territory)
     return Figure(fig, alt, f"{caption.rstrip('.')}. {note}" if note else caption, vals, (src,), natures_)
@@ -196,8 +194,8 @@ def epci_figure(ctx: ReportContext) -> Figure:
         return charts.bars(values, f"Émissions par habitant en {ctx.year}", "t CO₂e par habitant", src,
                            decimals=1, highlight=ctx.name, colors=territory_colors(ctx), width=5.6)
 
-    alt = (f"Barres horizontales des émissions par habitant en {ctx.year} : "
-           + " ; ".join(f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()) + ".")
+    alt = section_text("carte", "alternative_agglomerations", annee=ctx.year,
+                       valeurs=[f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()])
     return Figure(make(), alt, section_text("carte", "legende_agglomerations", annee=ctx.year), values,
                   (src,), seen, make)
 
@@ -275,15 +273,11 @@ def comparison_figure(ctx: ReportContext) -> Figure | None:
     peers_ = r.loc[r["role"] == "pair", "name"].tolist()
     members = int((r["role"] == "membre").sum())
     me = r.loc[r["role"] == "territoire"].iloc[0]
-    alt = (f"Barres horizontales des émissions de gaz à effet de serre par habitant en {year} (inventaire observé "
-           f"du CITEPA), de la plus forte à la plus faible : "
-           + " ; ".join(f"{k} {fmt.number(v, 1)}" for k, v in values.items())
-           + f" t CO₂e par habitant. {ctx.name} : {fmt.number(me['per_capita'], 1)}.")
-    caption = (f"Comparables retenus ({rule_text(ctx.geo_level)}) : {len(peers_)} EPCI, nommés sur le graphique"
-               + (f", et les {members} agglomérations du Pôle dans leur couleur" if members else "") + " ; "
-               "les départements et la région en gris. * total incomplet (une lacune de la source) : un minimum."
-               + (" Une barre « hors échelle » est coupée : la sidérurgie de Dunkerque, par exemple, pèse sur "
-                  "l'intercommunalité où elle est implantée." if clip else ""))
+    alt = section_text("comparaison", "alternative", annee=year, nom=ctx.name,
+                       valeurs=[f"{k} {fmt.number(v, 1)}" for k, v in values.items()],
+                       valeur=fmt.number(me["per_capita"], 1))
+    caption = section_text("comparaison", "legende", regle=rule_text(ctx.geo_level), pairs=len(peers_),
+                           membres=members, coupee=clip is not None)
     data = r[["name", "role", "geo_level", "geo_code", "population", "value", "per_capita", "complete"]]
     return Figure(make(), alt, caption, data, (src,), frozenset({"observed"}), make)
 

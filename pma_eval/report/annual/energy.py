@@ -38,8 +38,8 @@ def energy_figure(ctx: ReportContext) -> Figure:
                                  demo_years=demo, scale=1000)
     tot = w.sum(axis=1, min_count=1) / 1000
     first, last = int(w.index.min()), int(w.index.max())
-    alt = (f"Histogramme empilé de la consommation d'énergie finale {ctx.of_name} par secteur, de {first} à {last} : "
-           f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + demo_years_sentence(demo))
+    alt = section_text("energie", "alternative", de_nom=ctx.of_name, debut=first, fin=last,
+                       total_debut=fmt.number(tot[first], 0), total_fin=fmt.number(tot[last], 0)) + demo_years_sentence(demo)
     return Figure(fig, alt, section_text("energie", "legende"), w, (src,), seen)
 
 
@@ -54,8 +54,8 @@ def enr_figure(ctx: ReportContext, title: str | None = None) -> Figure:
 
     tot = w.sum(axis=1, min_count=1) / 1000
     first, last = int(w.index.min()), int(w.index.max())
-    alt = (f"Histogramme empilé de la production d'électricité renouvelable {ctx.of_name} par filière : "
-           f"{fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}." + demo_years_sentence(demo))
+    alt = section_text("renouvelables", "alternative", de_nom=ctx.of_name, debut=first, fin=last,
+                       total_debut=fmt.number(tot[first], 0), total_fin=fmt.number(tot[last], 0)) + demo_years_sentence(demo)
     return Figure(make(), alt, section_text("renouvelables", "legende"), w, (src,),
                   seen, make)
 

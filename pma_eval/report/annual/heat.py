@@ -58,9 +58,8 @@ def heat_figure(ctx: ReportContext) -> Figure:
 
     tot = w.sum(axis=1, min_count=1) / 1000
     first, last = int(w.index.min()), int(w.index.max())
-    alt = (f"Histogramme empilé de la production de chaleur renouvelable et de biométhane injecté {ctx.of_name} par "
-           f"filière : {fmt.number(tot[first], 0)} GWh en {first}, {fmt.number(tot[last], 0)} GWh en {last}."
-           + demo_years_sentence(demo))
+    alt = section_text("chaleur", "alternative", de_nom=ctx.of_name, debut=first, fin=last,
+                       total_debut=fmt.number(tot[first], 0), total_fin=fmt.number(tot[last], 0)) + demo_years_sentence(demo)
     return Figure(make(), alt, section_text("chaleur", "legende"), w,
                   (src,), seen, make)
 

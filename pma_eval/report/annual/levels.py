@@ -114,9 +114,9 @@ def level_figure(ctx: ReportContext, theme: str) -> Figure | None:
                      portees=[{"nom": k.split(" (")[0], "portee": v[3]} for k, v in series.items() if k != own],
                      incompletes=[k.split(" (")[0] for k in incomplete])
     last = index.ffill().iloc[-1]
-    alt = (f"Courbes de {th.noun} indexée, base 100 en {base} : "
-           + " ; ".join(f"{labels.get(k, k)} {fmt.number(float(v), 0)} en {int(index[k].last_valid_index())}"
-                        for k, v in last.items()) + ".")
+    alt = render("annuel/niveaux_alternative.j2", sujet=th.noun, debut=base,
+                 series=[{"nom": labels.get(k, k), "indice": fmt.number(float(v), 0),
+                          "annee": int(index[k].last_valid_index())} for k, v in last.items()])
     natures = frozenset(n for v in series.values() for n in v[1])
     return Figure(make(), alt, caption, index, (src,), natures, make)
 
