@@ -271,17 +271,27 @@ def describe_target(t: pd.Series) -> str:
     return f"{with_accents(t['unite'])} ({t['target_year']})"
 
 
+#: Region (COG code) of the regional texts' perimeters (a former region's SRCAE belongs to the region it merged into).
+REGION_OF_PERIMETER = {"Hauts-de-France": "32", "Nord-Pas-de-Calais": "32", "Picardie": "32"}
+
+
 def applies_to(t: pd.Series, geo_level: str, sigle: str) -> bool:
     """Whether target ``t`` applies to the territory ``sigle`` of level ``geo_level``: a local target (a PCAET) to the
     territory its ``perimetre`` names — an EPCI by its short name, the whole territory (level ``pma``) by its code
-    in the declaration in use (« PMA ») —, every other target to all."""
+    in the declaration in use (« PMA ») —, a regional target to the territories of its region (the declaration's),
+    every other target to all."""
     if t["framework"].startswith("Local"):
         names = {sigle.upper()}
         if geo_level == "pma":
-            from ..territory import whole_in_use
+            from ..declaration import whole_in_use
 
             names.add(whole_in_use().code)
         return t["perimetre"].upper() in names
+    if t["framework"].startswith("Régional") and t["perimetre"] in REGION_OF_PERIMETER:
+        from ..declaration import whole_in_use
+
+        region = whole_in_use().region
+        return not region or region[0] == REGION_OF_PERIMETER[t["perimetre"]]
     return True
 
 
