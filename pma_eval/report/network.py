@@ -126,9 +126,7 @@ def network_table(ctx: ReportContext, years: int = 5) -> Table | Text:
         s = v.loc[v["indicator_id"] == iid].set_index("year")["value"]
         rows.append({"Indicateur": ctx.catalogue[iid].short_title,
                      **{str(y): _network_cell(ctx, iid, s.get(y, float("nan"))) for y in ys}})
-    caption = ("Mobilisation des réseaux animés par le Pôle" if is_pole(ctx) else
-               f"Mobilisation des réseaux du Pôle dans la {ctx.sigle} (événements tenus sur son territoire, hors "
-               "événements communs aux trois agglomérations)")
+    caption = section_text("mobilisation", "tableau", pole=is_pole(ctx), sigle=ctx.sigle)
     return Table(pd.DataFrame(rows), caption,
                  sources=(source_line(ctx, NETWORK_IDS),), natures=frozenset(v["nature"].unique()))
 
@@ -152,10 +150,9 @@ def participation_figure(ctx: ReportContext) -> Figure | Text:
     fig = charts.stacked(w, f"Participants aux {events} par type d'organisation", "personnes",
                          src, labels, colors, hatches, demo)
     last = w.iloc[-1].sort_values(ascending=False)
-    alt = (f"Histogramme empilé des participants distincts aux {events.rstrip(',')} par type d'organisation, de "
-           f"{w.index.min()} à {w.index.max()}. En {w.index.max()} : " + ", ".join(
-               f"{k} {v if v >= 5 else 'moins de 5'}" for k, v in last.head(5).items()) + ".")
-    return Figure(fig, alt, "Participants distincts par type d'organisation (chaque personne comptée une fois par an)",
+    alt = section_text("mobilisation", "alternative", evenements=events.rstrip(","), debut=w.index.min(),
+                       fin=w.index.max(), types=[f"{k} {v if v >= 5 else 'moins de 5'}" for k, v in last.head(5).items()])
+    return Figure(fig, alt, section_text("mobilisation", "legende"),
                   w, (src,), frozenset({"demonstration"} if demo else {"observed"}))
 
 
