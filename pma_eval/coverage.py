@@ -87,10 +87,20 @@ def whole_label(whole: Whole | None = None) -> str:
     return noun[:1].upper() + noun[1:]
 
 
+#: The rules of a territory of one EPCI: its EPCI is the whole, named once.
+_ONE_EPCI = ((", celui de son agglomération et celui {de} sont", " et celui de son agglomération sont"),
+             (" ou {de} qui contient", " qui contient"), (" son agglomération et {de}.", " son agglomération."),
+             (" son agglomération et {de} est", " son agglomération est"))
+
+
 def rules_fr(whole: Whole | None = None) -> list[str]:
-    """:data:`RULES_FR` for a territory."""
+    """:data:`RULES_FR` for a territory (one of a single EPCI names its agglomeration once)."""
     whole = whole or _whole()
-    return [r.format(de=whole.of if whole else "du territoire") for r in _RULES]
+    rules = list(_RULES)
+    if whole is not None and whole.epcis == 1:
+        for old, new in _ONE_EPCI:
+            rules = [r.replace(old, new) for r in rules]
+    return [r.format(de=whole.of if whole else "du territoire") for r in rules]
 
 
 def level_fr(whole: Whole | None = None) -> dict[str, str]:

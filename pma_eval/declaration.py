@@ -756,6 +756,8 @@ class Whole:
     short: str = ""
     #: (code, name) of its (first) region, whose inventory the comparisons read.
     region: tuple = ()
+    #: Number of its EPCIs (one: the territory is an EPCI, or part of one).
+    epcis: int = 0
 
 
 _IN_USE: dict[tuple, Whole] = {}
@@ -781,4 +783,4 @@ def whole_in_use(paths=None) -> Whole:
 def whole_of(decl) -> Whole:
     """The :class:`Whole` of a :class:`pma_eval.declaration.Declared`."""
     return Whole(decl.code, decl.name, decl.name_of, decl.kind.subject, decl.kind.of, decl.kind.to,
-                 decl.kind.gender, decl.short, tuple(decl.regions[0]) if decl.regions else ())
+                 decl.kind.gender, decl.short, tuple(decl.regions[0]) if decl.regions else (), len(decl.epcis))
