@@ -229,14 +229,30 @@ def area_extent(path: Path, name: str, layout: Layout, options: dict, communes: 
 
 
 def _communes_by_departement(paths: Paths, communes: pd.DataFrame) -> dict[str, set[str]]:
-    """Every commune of each département, from the region's communes table when the project has one (it
-    knows the communes outside the territory), else from the territory's own."""
+    """Every commune of each département of the territory: from the region's communes table when the project has
+    one that holds them all (it knows the communes outside the territory), else from the national reference, else
+    from the territory's own table."""
+    import csv
+    import gzip
+
+    from . import reference
     from .sources import read_region_communes
 
+    wanted = set(communes["code_departement"])
     found = sorted((paths.raw / "comparaisons").glob("*communes*.csv"))
-    table = (read_region_communes(found[0], display_path(found[0], paths.root)) if found else
-             communes)
-    return {d: set(g["code_insee"]) for d, g in table.groupby("code_departement")}
+    if found:
+        table = read_region_communes(found[0], display_path(found[0], paths.root))
+        if wanted <= set(table["code_departement"]):
+            return {d: set(g["code_insee"]) for d, g in table.groupby("code_departement")}
+    national = reference.folder(paths) / reference.FILES["communes"]
+    if national.is_file():
+        out: dict[str, set[str]] = {}
+        with gzip.open(national, "rt", encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f):
+                if r["code_departement"] in wanted:
+                    out.setdefault(r["code_departement"], set()).add(r["code_insee"])
+        return out
+    return {d: set(g["code_insee"]) for d, g in communes.groupby("code_departement")}
 
 
 def register_date(path: Path, df: pd.DataFrame, year: int | None = None) -> dict:
