@@ -199,7 +199,9 @@ def cmd_data_demo(args: argparse.Namespace) -> int:
     if out.exists() and any(out.iterdir()) and not args.force:
         _print(f"le dossier {out} n'est pas vide : ajoutez --force pour régénérer les séries de démonstration")
         return 2
-    inputs = None if default else demonstration.inputs_of(paths)
+    from .declaration import in_use
+
+    inputs = None if in_use(paths) is None else demonstration.inputs_of(paths)  # no declarations: data/raw's project
     written = demonstration.write(paths.raw, out, seed=args.seed, inputs=inputs)
     _print(f"{len(written)} fichiers de démonstration écrits dans {out}")
     if not args.out and default:
