@@ -43,32 +43,32 @@ def check_indicators(ind: pd.DataFrame, catalogue: Catalogue, territory: Territo
     :func:`plausibility_flags`.)"""
     problems: list[Problem] = []
     where = "indicateurs calculés"
-    by_id = dict(tuple(ind.groupby("indicator_id", sort=False)))  # one pass, not one mask per indicator
-    empty = ind.iloc[0:0]
-
-    # 1. Communes → EPCI → whole territory for sum indicators (where every part is known).
-    c2e = territory.commune_to_epci
-    for i in catalogue:
-        if i.aggregation != "sum" or not {"commune", "epci"} <= set(i.levels):
-            continue
-        v = by_id.get(i.id, empty)
-        com = v.loc[v["geo_level"] == "commune"].assign(epci=lambda d: d["geo_code"].map(c2e))
-        complete = com["value"].notna().groupby([com["epci"], com["year"]]).all()
-        sums = com.groupby(["epci", "year"])["value"].sum()
-        epci = v.loc[v["geo_level"] == "epci"].set_index(["geo_code", "year"])["value"]
-        j = pd.concat([sums.rename("c"), complete.rename("ok"), epci.rename("e")], axis=1, join="inner").dropna()
-        j = j.loc[j["ok"].astype(bool)]
-        bad = sums_differ(j["c"], j["e"], rel_tol)
-        for key in j.index[bad][:5]:
-            problems.append(Problem(where, f"{i.id} : la somme des communes diffère du total de l'EPCI",
-                                    value=f"{key} : {j.at[key, 'c']:.1f} ≠ {j.at[key, 'e']:.1f}"))
-        pma = v.loc[v["geo_level"] == "pma"].set_index("year")["value"]
-        e_sum = v.loc[v["geo_level"] == "epci"].groupby("year")["value"].sum(min_count=len(territory.epcis))
-        j2 = pd.concat([e_sum.rename("e"), pma.rename("p")], axis=1, join="inner").dropna()
-        bad2 = sums_differ(j2["e"], j2["p"], rel_tol)
-        for y in j2.index[bad2][:5]:
-            problems.append(Problem(where, f"{i.id} : la somme des EPCI diffère du total {territory.whole.name_of}",
-                                    value=f"{y} : {j2.at[y, 'e']:.1f} ≠ {j2.at[y, 'p']:.1f}"))
+    # 1. Communes → EPCI → whole territory for sum indicators (where every part is known), every indicator at
+    # once (one groupby, not a few per indicator); failures listed by indicator, in the catalogue's order.
+    ids = [i.id for i in catalogue if i.aggregation == "sum" and {"commune", "epci"} <= set(i.levels)]
+    v = ind.loc[ind["indicator_id"].isin(ids), ["indicator_id", "geo_level", "geo_code", "year", "value"]]
+    com = v.loc[v["geo_level"] == "commune"]
+    keys = [com["indicator_id"], com["geo_code"].map(territory.commune_to_epci).rename("epci"), com["year"]]
+    complete = com["value"].notna().groupby(keys).all()
+    sums = com["value"].groupby(keys).sum()
+    epcis = v.loc[v["geo_level"] == "epci"]
+    epci = epcis.set_index(["indicator_id", "geo_code", "year"])["value"].rename_axis(["indicator_id", "epci", "year"])
+    j = pd.concat([sums.rename("c"), complete.rename("ok"), epci.rename("e")], axis=1, join="inner").dropna()
+    j = j.loc[j["ok"].astype(bool)]
+    bad1 = j.loc[sums_differ(j["c"], j["e"], rel_tol)]
+    whole = v.loc[v["geo_level"] == "pma"].set_index(["indicator_id", "year"])["value"]
+    e_sum = epcis.groupby(["indicator_id", "year"])["value"].sum(min_count=len(territory.epcis))
+    j2 = pd.concat([e_sum.rename("e"), whole.rename("p")], axis=1, join="inner").dropna()
+    bad2 = j2.loc[sums_differ(j2["e"], j2["p"], rel_tol)]
+    first1 = dict(tuple(bad1.groupby(level="indicator_id", sort=False)))
+    first2 = dict(tuple(bad2.groupby(level="indicator_id", sort=False)))
+    for iid in ids:
+        for (_, e, year), row in first1[iid].head(5).iterrows() if iid in first1 else ():
+            problems.append(Problem(where, f"{iid} : la somme des communes diffère du total de l'EPCI",
+                                    value=f"{(e, year)} : {row['c']:.1f} ≠ {row['e']:.1f}"))
+        for (_, year), row in first2[iid].head(5).iterrows() if iid in first2 else ():
+            problems.append(Problem(where, f"{iid} : la somme des EPCI diffère du total {territory.whole.name_of}",
+                                    value=f"{year} : {row['e']:.1f} ≠ {row['p']:.1f}"))
 
     # 2. Sectors sum to totals.
     w = _wide(ind, ["ges_total", *PCAET_GES])
