@@ -10,6 +10,10 @@ Rules
   never an average of ratios. Totals are the 8 PCAET sectors (memo items left out).
 - A total that contains a gap (an empty cell of an always-present sector, e.g. Béthune's road transport)
   is incomplete: a minimum, flagged up to the département and the region.
+- **Point sources** (:data:`POINT_SOURCES`): each total row also carries its value without industry and the energy
+  branch (``value_core``, ``per_capita_core``, ``complete_core``). A refinery, a steelworks or a power plant
+  makes a territory's total (Dunkerque: 53,6 t CO₂e per inhabitant in 2016) and says nothing of what its
+  residents, firms and services emit; a comparison gives both.
 - A commune without a 2016 population (absorbed before 2019: its inhabitants are counted in the commune
   that absorbed it) has no per-inhabitant value of its own; its emissions count in every total.
 - **Comparable agglomerations** (:func:`peers`): an EPCI is compared with the EPCIs of the region of the
@@ -31,6 +35,8 @@ PEER_POPULATION_FACTOR = 2.0
 #: Peers of the Pôle: EPCIs of these kinds, of at least this population.
 POLE_PEER_KINDS = ("CA", "CU", "Métropole")
 POLE_PEER_MIN_POPULATION = 100_000
+#: Sectors of the large point sources, left out of the ``*_core`` values of the comparisons.
+POINT_SOURCES = ("industrie_hors_energie", "branche_energie")
 KIND_LABELS = {"CA": "communauté d'agglomération", "CU": "communauté urbaine", "CC": "communauté de communes",
                "Métropole": "métropole"}
 KIND_PLURALS = {"CA": "communautés d'agglomération", "CU": "communautés urbaines", "CC": "communautés de communes",
@@ -88,7 +94,9 @@ def aggregate(inventory: pd.DataFrame, communes: pd.DataFrame, pole_codes: set[s
     DataFrame
         ``geo_level`` (``commune``, ``epci``, ``departement``, ``region``, ``pma``), ``geo_code``,
         ``name``, ``kind`` (EPCIs), ``departement``, ``year``, ``sector`` (each PCAET sector and
-        ``total``), ``value`` [t CO2e], ``population``, ``complete`` and ``per_capita`` [t CO2e/hab].
+        ``total``), ``value`` [t CO2e], ``population``, ``complete`` and ``per_capita`` [t CO2e/hab]; on the
+        ``total`` rows, the same without :data:`POINT_SOURCES`: ``value_core``, ``complete_core`` and
+        ``per_capita_core`` (NaN on the sector rows).
     """
     region = region or region_in_use()
     communes = communes.assign(epci_siren=communes["epci_siren"].replace("", pd.NA))  # no EPCI: left the region
@@ -118,6 +126,7 @@ def aggregate(inventory: pd.DataFrame, communes: pd.DataFrame, pole_codes: set[s
                            members=pole_codes, region=region))
     out = pd.concat(frames, ignore_index=True)
     out["per_capita"] = (out["value"] / out["population"]).astype(float)
+    out["per_capita_core"] = (out["value_core"] / out["population"]).astype(float)
     return out
 
 
@@ -127,6 +136,9 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
     by = inv.groupby(["_key", "year", "sector"], sort=True)
     s = pd.DataFrame({"value": by["value"].sum(min_count=1), "gap": by["gap"].any()}).reset_index()
     tot = s.groupby(["_key", "year"], as_index=False).agg(value=("value", "sum"), gap=("gap", "any"))
+    core = (s.loc[~s["sector"].isin(POINT_SOURCES)].groupby(["_key", "year"], as_index=False)
+            .agg(value_core=("value", "sum"), gap_core=("gap", "any")))
+    tot = tot.merge(core, on=["_key", "year"], how="left")
     s = pd.concat([s, tot.assign(sector="total")], ignore_index=True)
     names = inv.groupby("_key")["_name"].first()
     if level == "commune":
@@ -142,6 +154,7 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
         population = c.dropna(subset=["_key"]).groupby("_key")["population"].sum(min_count=1).astype("Float64")
     s["population"] = s["_key"].map(population).astype(float)
     s["complete"] = ~s["gap"]
+    s["complete_core"] = ~s["gap_core"].astype("boolean").fillna(True).astype(bool)  # rows of a sector: no core value
     s["name"] = s["_key"].map(names)
     if level == "departement":
         s["name"] = s["_key"].map(DEPARTEMENTS)
@@ -154,7 +167,8 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
                  .drop_duplicates("_key").set_index("_key")["code_departement"])
     s["departement"] = s["_key"].map(first_dep).fillna("") if level in ("commune", "epci") else ""
     return s.rename(columns={"_key": "geo_code"}).assign(geo_level=level)[
-        ["geo_level", "geo_code", "name", "kind", "departement", "year", "sector", "value", "population", "complete"]]
+        ["geo_level", "geo_code", "name", "kind", "departement", "year", "sector", "value", "population", "complete",
+         "value_core", "complete_core"]]
 
 
 def peers(table: pd.DataFrame, geo_level: str, geo_code: str, factor: float = PEER_POPULATION_FACTOR,

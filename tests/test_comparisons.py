@@ -67,6 +67,7 @@ def test_aggregate_by_hand():
     assert e["value"] == 35.0 and e["population"] == 15 and e["per_capita"] == pytest.approx(35 / 15)
     assert not e["complete"] and e["kind"] == "CA"
     assert _total(t, "pma", "PMA")["value"] == 30.0 and _total(t, "pma", "PMA")["complete"]
+    assert pd.isna(e["value_core"]) or e["value_core"] == 35.0  # no point source in this inventory
     assert similar_communes(t, "00001", tolerance=0.4).empty  # B has 5 inhabitants, outside 10 ± 40 %
     assert list(similar_communes(t, "00001", tolerance=0.5)["geo_code"]) == ["00002"]  # bounds included
 
@@ -195,3 +196,28 @@ def test_two_files_for_one_level_and_year_are_named():
     with pytest.raises(InputDataError) as exc:
         levels_table([("a.csv", "observed", rows), ("b.csv", "observed", rows)])
     assert "a.csv et b.csv" in str(exc.value) and "Hauts-de-France, 2020" in str(exc.value)
+
+
+def test_point_sources_are_given_apart_by_hand():
+    """Issue 27, point 4: per inhabitant with and without industry and the energy branch. By hand: A emits
+    10 t (residential) + 100 t (industry) + 50 t (energy branch) for 10 inhabitants, B 5 t (residential) for 5:
+    the EPCI's total is 165 t, 11 t per inhabitant; without the point sources 15 t, 1 t per inhabitant."""
+    inv = pd.DataFrame({"code_insee": ["00001"] * 3 + ["00002"], "year": 2016,
+                        "sector": ["residentiel", "industrie_hors_energie", "branche_energie", "residentiel"],
+                        "value": [10.0, 100.0, 50.0, 5.0], "in_total": True, "gap": False})
+    com = pd.DataFrame({"code_insee": ["00001", "00002"], "nom": ["A", "B"], "code_departement": "59",
+                        "epci_siren": "200000001", "epci_nom": "CU Test", "population": pd.array([10, 5], "Int64")})
+    e = _total(aggregate(inv, com, region=("32", "Hauts-de-France")), "epci", "200000001")
+    assert e["value"] == 165.0 and e["per_capita"] == pytest.approx(11.0)
+    assert e["value_core"] == 15.0 and e["per_capita_core"] == pytest.approx(1.0) and e["complete_core"]
+
+
+def test_dunkerque_without_its_steelworks(table, built_paths):
+    """The shipped inventory: the CU de Dunkerque's 53,6 t per inhabitant (issue 27) falls to a few tonnes without
+    industry and the energy branch: checked against the sum of its other sectors' rows in the same table."""
+    d = table[(table["geo_level"] == "epci") & (table["name"] == "CU de Dunkerque") & (table["sector"] == "total")].iloc[0]
+    assert d["per_capita"] == pytest.approx(53.6, abs=0.05)
+    sectors = table[(table["geo_level"] == "epci") & (table["geo_code"] == d["geo_code"]) & (table["sector"] != "total")]
+    core = sectors.loc[~sectors["sector"].isin(["industrie_hors_energie", "branche_energie"]), "value"].sum()
+    assert d["value_core"] == pytest.approx(core) and d["per_capita_core"] == pytest.approx(core / d["population"])
+    assert d["per_capita_core"] < 10 < d["per_capita"]
