@@ -197,7 +197,8 @@ def _wrap(text: str, width: int = 16) -> str:
 def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 1,
          highlight: str | None = None, colors: dict[str, str] | None = None, clip: float | None = None,
          width: float = 7.2, xmax: float | None = None, highlight_label: str = "Territoire du rapport",
-         legend: list[tuple[str, str | tuple[str, ...]]] | None = None, legend_low: bool = False) -> plt.Figure:
+         legend: list[tuple[str, str | tuple[str, ...]]] | None = None, legend_low: bool = False,
+         marks: pd.Series | None = None, marks_label: str = "") -> plt.Figure:
     """Horizontal bars with their value written at the end (no reliance on colour).
 
     ``colors`` gives a colour per label (else the neutral mark); the ``highlight`` bar is outlined in
@@ -206,7 +207,9 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
     bars ranked from the longest leave room for a long value); ``clip`` caps the axis: a
     longer bar is cut at the cap and its value written with « hors échelle »; ``width`` [in] of the plot
     (long labels beside it widen the image: keep image ≤ 7.7 in for 8 pt text to print ≥ 7 pt); ``xmax``
-    sets the end of the axis, for charts to be read on one scale.
+    sets the end of the axis, for charts to be read on one scale. ``marks`` (same labels) draws a second value
+    on each bar as a black tick, named ``marks_label`` in the legend (a part of the bar: the emissions without
+    industry and the energy branch).
     """
     with house_style():
         # a long ranking (the comparable territories: 28 bars) must fit under its heading and a paragraph on one
@@ -223,6 +226,13 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
             drawn[k].set_linewidth(1.6)
             drawn[k].set_gid("highlight")
             handles.insert(0, _swatch(highlight_label, "none", edge=True))
+        if marks is not None:
+            m = marks.reindex(values.index).astype(float)
+            m = m.clip(upper=clip) if clip else m
+            known = m.notna().to_numpy()
+            tick = ax.scatter(m.to_numpy()[known], [i for i, k in enumerate(known) if k], marker="|", s=90,
+                              linewidths=1.8, color=MARK_COLORS["observed"], zorder=3)
+            handles.append((tick, marks_label))
         for i, (v, w) in enumerate(zip(values.values, shown.values)):
             text = fmt.number(v, decimals) + (" (hors échelle)" if clip and v > clip else "")
             ax.annotate(text, (w, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=SMALL)
