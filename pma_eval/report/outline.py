@@ -171,20 +171,26 @@ class Outline:
 
 
 def show_in(doc) -> Callable[..., None]:
-    """``show`` for a report notebook: a :class:`Title` as Markdown (or a heading block), every other block
-    through ``doc.show`` (:class:`~pma_eval.report.blocks.Document`), which records it for the annex."""
+    """``show`` for a report notebook: a :class:`Title` as Markdown (or a heading block), the blocks between two
+    Markdown titles through one ``doc.show`` call (:class:`~pma_eval.report.blocks.Document`, which records them
+    for the annex and sets a chart and the small table after it side by side)."""
 
     def show(*items: Title | Block | None) -> None:
         from IPython.display import Markdown, display
 
+        run: list[Block | None] = []
         for item in items:
-            if isinstance(item, Title):
-                if item.as_markdown:
-                    display(Markdown(item.markdown))
-                else:
-                    doc.show(*item.blocks())
+            if isinstance(item, Title) and item.as_markdown:
+                if run:
+                    doc.show(*run)
+                    run = []
+                display(Markdown(item.markdown))
+            elif isinstance(item, Title):
+                run += item.blocks()
             else:
-                doc.show(item)
+                run.append(item)
+        if run:
+            doc.show(*run)
 
     return show
 
