@@ -17,4 +17,13 @@ __all__ = ["CARRIER_LABELS", "GEO_LEVEL_LABELS", "MARK_COLORS", "PALETTE", "SCEN
 # one meaning in a document); this list is only the default cycle of a chart drawn without them.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"]
 
-GEO_LEVEL_LABELS = {"commune": "Commune", "epci": "EPCI", "pma": "Pôle"}
+
+
+def __getattr__(name: str):
+    # the whole territory's level is named by the declaration in use (« Pôle », « Agglomération »): computed when
+    # asked for
+    if name == "GEO_LEVEL_LABELS":
+        from .coverage import whole_label
+
+        return {"commune": "Commune", "epci": "EPCI", "pma": whole_label()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,8 +30,13 @@ def load(name: str, paths: Paths | None = None) -> pd.DataFrame:
 
 
 def load_territory(paths: Paths | None = None) -> Territory:
+    """The built territory of ``paths`` (default: the territory in use), with the names of its own declaration (not
+    those of ``$PMA_EVAL_TERRITOIRE``'s)."""
+    from .territory import whole_in_use
+
+    paths = paths or get_paths()
     t = load("territory", paths)
-    return Territory.from_communes(t, t[["epci_siren", "epci_nom"]].drop_duplicates())
+    return Territory.from_communes(t, t[["epci_siren", "epci_nom"]].drop_duplicates(), whole=whole_in_use(paths))
 
 
 def load_shapes(paths: Paths | None = None) -> dict:

@@ -13,7 +13,7 @@ import pandas as pd
 import yaml
 
 from ..checksum import sha256
-from .schema import ACTION_STATUSES, COLUMNS, LISTS, OPTIONAL, ORG_TYPES
+from .schema import ACTION_STATUSES, COLUMNS, OPTIONAL, ORG_TYPES, lists as closed_lists
 
 SEED = 20250115
 FIRST = ["Camille", "Dominique", "Claude", "Alix", "Sacha", "Maxime", "Lou", "Noa", "Charlie", "Jules", "Inès",
@@ -165,6 +165,7 @@ def write_templates(folder: str | Path) -> list[Path]:
         "  epci (CALL, CAHC, CABBALR ou PMA ; vide : l'EPCI du pilote s'il en est une commune ou l'EPCI, sinon le Pôle).",
     ):
         readme.append([line])
+    LISTS = closed_lists()  # the epci list is the territory's
     lists = wb.create_sheet("listes")
     for col, (name, values) in enumerate(LISTS.items(), start=1):
         lists.cell(row=1, column=col, value=name)

@@ -1,14 +1,14 @@
 """Perimeter of the activity records: which territory an action, an event or a project belongs to.
 
-The strategy (axes and commitments of the Turbine de l'écotransition) is the Pôle's. Events and
-labelled projects name their EPCI in their ``epci`` column (CALL, CAHC, CABBALR, or PMA for the
-whole Pôle). An action belongs to the EPCI named in its optional ``epci`` column; when the column
-is absent or empty, to the EPCI its pilot is or lies in: the EPCI itself (« CALL », « CA de Lens -
-Liévin ») or one of its communes (« Ville de Lens », « Commune d'Avion », « Liévin »). Any other
-pilot (an association, the Pôle, a company) makes it an action of the Pôle (``PMA``).
+The strategy (axes and commitments) is the whole territory's. Events and labelled projects name their EPCI in
+their ``epci`` column (the short name of one of its EPCIs, or the whole territory's code, :data:`POLE`, for the
+whole). An action belongs to the EPCI named in its optional ``epci`` column; when the column is absent or empty, to
+the EPCI its pilot is or lies in: the EPCI itself (its short or full name) or one of its communes (« Ville de X »,
+« Commune d'X », « X »). Any other pilot (an association, the whole territory, a company) makes it an action of the
+whole territory (:data:`POLE`).
 
 An EPCI's own records are then its events and their participations, its projects, its actions and
-the commitments its actions serve (« les engagements du Pôle auxquels elle contribue »).
+the commitments its actions serve (« les engagements du territoire auxquels elle contribue »).
 
 Pure functions over the pseudonymised activity tables.
 """
@@ -21,8 +21,22 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-#: The code of the Pôle in the ``epci`` columns of the registers.
-POLE = "PMA"
+
+
+def whole_code() -> str:
+    """The code of the whole territory in the ``epci`` columns of the registers: its ``geo_code``
+    (:attr:`pma_eval.territory.Whole.code`) in the territory in use."""
+    from ..declaration import whole_in_use
+
+    return whole_in_use().code
+
+
+def __getattr__(name: str):
+    # POLE, the whole territory's code, is the declaration's in use: computed when asked for
+    if name == "POLE":
+        return whole_code()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 #: Words before a commune's name in a pilot (normalised: no accents, lower case, apostrophes as spaces).
 COMMUNE_PREFIXES = ("ville de ", "ville d ", "commune de ", "commune d ", "mairie de ", "mairie d ")
 
@@ -46,17 +60,24 @@ def pilot_lookup(communes: pd.DataFrame, epcis: pd.DataFrame) -> dict[str, str]:
 
 def pilot_territory(pilot: object, lookup: dict[str, str]) -> str:
     """The EPCI acronym a pilot is or lies in, else :data:`POLE`."""
+    name = _pilot_key(pilot)
+    return lookup[name] if name in lookup else whole_code()
+
+
+def _pilot_key(pilot: object) -> str:
+    """A pilot's normalised name, without a « Ville de » or « Commune d' » before a commune's name."""
     name = normalise(pilot)
     for prefix in COMMUNE_PREFIXES:
         if name.startswith(prefix):
-            name = name[len(prefix):]
-            break
-    return lookup.get(name, POLE)
+            return name[len(prefix):]
+    return name
 
 
 def action_territories(actions: pd.DataFrame, lookup: dict[str, str]) -> pd.Series:
-    """Per action, the EPCI acronym it belongs to (its ``epci`` column when filled, else its pilot's) or ``PMA``."""
-    by_pilot = actions["pilot"].map(lambda p: pilot_territory(p, lookup)) if "pilot" in actions else POLE
+    """Per action, the EPCI acronym it belongs to (its ``epci`` column when filled, else its pilot's) or
+    :data:`POLE`."""
+    whole = whole_code()
+    by_pilot = (actions["pilot"].map(lambda p: lookup.get(_pilot_key(p), whole)) if "pilot" in actions else whole)
     if "epci" not in actions:
         return pd.Series(by_pilot, index=actions.index, dtype=object)
     given = actions["epci"].fillna("").astype(str).str.strip()

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import ConfigurationError
 from ..sources._table import LINE, Parser, read_any
-from .schema import ACTION_STATUSES, EPCI_SIGLES, EVENT_TYPES, ORG_TYPES, PROJECT_STATUSES
+from .schema import ACTION_STATUSES, EVENT_TYPES, ORG_TYPES, PROJECT_STATUSES, epci_codes
 
 KEY_VAR = "PMA_EVAL_CLE_PSEUDO"
 DEMO_KEY = "cle-publique-de-demonstration-pma-eval"
@@ -73,7 +73,7 @@ def read_events(path, display=None, sheet=0) -> pd.DataFrame:
     out = pd.DataFrame({
         "event_id": p.text(c["id_evenement"]), "date": _date(p, c["date"]),
         "type": p.choice(c["type"], EVENT_TYPES, what="type d'événement"), "title": p.text(c["titre"]),
-        "epci": p.choice(c["epci"], EPCI_SIGLES, what="EPCI"),
+        "epci": p.choice(c["epci"], epci_codes(), what="EPCI"),
         "theme": p.text(c["theme"], required=False) if "theme" in c else "",
         "public": p.text(c["public_cible"], required=False) if "public_cible" in c else "",
         "line": p.df[LINE],
@@ -115,7 +115,7 @@ def read_projects(path, display=None, sheet=0) -> pd.DataFrame:
                   {"budget_eur": ()})
     out = pd.DataFrame({
         "project_id": p.text(c["id_projet"]), "name": p.text(c["nom"]), "holder": p.text(c["porteur"]),
-        "epci": p.choice(c["epci"], EPCI_SIGLES, what="EPCI"), "axis": p.text(c["axe"]),
+        "epci": p.choice(c["epci"], epci_codes(), what="EPCI"), "axis": p.text(c["axe"]),
         "labelled": _date(p, c["date_labellisation"]),
         "status": p.choice(c["statut"], PROJECT_STATUSES, what="statut"),
         "budget": p.number(c["budget_eur"]) if "budget_eur" in c else float("nan"), "line": p.df[LINE],
@@ -165,7 +165,7 @@ def read_actions(path, commitment_ids: set[str] | None = None, display=None, she
     })
     if "epci" in c:  # optional: the EPCI the action belongs to (else its pilot's, activity.perimeter)
         out.insert(out.columns.get_loc("line"), "epci",
-                   p.choice(c["epci"], EPCI_SIGLES, required=False, what="EPCI"))
+                   p.choice(c["epci"], epci_codes(), required=False, what="EPCI"))
     if "debut" in c and "fin" in c:
         inverted = out["start"].notna() & out["end"].notna() & (out["end"] < out["start"])
         if inverted.any():

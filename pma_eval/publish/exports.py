@@ -36,12 +36,18 @@ def scenario_names(scenarios) -> list[str]:
     return [str(s) for s in scenarios]
 
 
+def _whole_code(paths: Paths) -> str:
+    from ..territory import whole_in_use
+
+    return whole_in_use(paths).code
+
+
 def scenario_exports(parameters: dict, folder: Path, paths: Paths) -> list[Path]:
     """The IAMC export of the scenario report's parameters (same seed: the same draws as the report)."""
     from ..report.foresight import load_foresight
 
     names = scenario_names(parameters.get("scenarios") or []) or None
-    ctx = load_foresight(parameters.get("year") or None, parameters.get("territoire", "PMA"), names,
+    ctx = load_foresight(parameters.get("year") or None, parameters.get("territoire") or _whole_code(paths), names,
                          int(parameters["horizon"]), int(parameters["tirages"]), int(parameters["graine"]), paths)
     table = iamc_table(ctx.results, ctx.reference, ctx.emissions, ctx.sigle, ctx.base.nature)
     return write_iamc(table, folder)

@@ -1,6 +1,6 @@
 """One-page fiches for the 150 mayors (HTML and PDF), without a Jupyter kernel.
 
-Shared work is done once (indicator table pivoted, the Pôle's map projected to SVG); each fiche
+Shared work is done once (indicator table pivoted, the territory's map projected to SVG); each fiche
 is then a jinja2 template rendered to HTML and printed by WeasyPrint, in parallel processes.
 Output goes to a temporary folder moved in place only when every fiche is written.
 """
@@ -30,9 +30,12 @@ from ..report.context import formats_line, lineage
 from ..report.blocks import typeset_html
 from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness, pace_text
 from ..vocabulary import MARK_COLORS, PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS, TERRITORY_COLORS
+from ..coverage import whole_label as coverage_whole_label
 from ..territory import NATURE_LABELS_FR, worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: vocabulary.yml's key of the house colour of the whole territory (that of the default territory, by its code).
+WHOLE_COLOUR_KEY = "PMA"
 #: Indicators a fiche shows: its source line is derived from their lineage (catalogue → raw files' metadata).
 SHOWN = ("population", "ges_total", "ges_par_habitant", *(f"ges_{s}" for s in PCAET), "conso_energie_par_habitant",
          "conso_electricite", "enr_puissance_solaire_pv", "pv_installations", "enr_elec_production",
@@ -148,7 +151,7 @@ class FicheData:
     ges_per_hab: str
     ges_nature: str
     sentences: list[str]
-    bars: list[Bar]  # emissions per inhabitant: the commune, its EPCI, the Pôle
+    bars: list[Bar]  # emissions per inhabitant: the commune, its EPCI, the whole territory (if not its EPCI)
     share: list[Segment]  # emissions by sector
     map_png: str  # base map of the EPCI (PNG, base64), shared by its communes
     map_svg: str  # the commune drawn over it
@@ -159,6 +162,8 @@ class FicheData:
     peers: str = ""  # the commune beside communes of similar size of its département (observed inventory)
     incomplete: str = ""  # note of the totals marked « * » (incomplete: at least the value shown)
     own_incomplete: bool = False  # the commune's own cards are marked: the note goes under them, else under the bars
+    organisation: str = ""  # the territory's name (running footer)
+    whole_subject: str = ""  # « le Pôle » (the map's grey), empty for a territory of one EPCI (its EPCI is the whole)
 
 
 def _lookup(ind: pd.DataFrame, year: int):
@@ -180,6 +185,11 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
         raise ConfigurationError(f"année {year} absente des données (années disponibles : {years[0]} à {years[-1]})")
     first = int(years[0])
     territory = load_territory(paths)
+    whole_code, whole_names = territory.code, territory.whole
+    one_epci = len(territory.epcis) == 1  # the EPCI is the whole territory: shown once
+    whole_label = coverage_whole_label(whole_names)  # « Pôle », « Agglomération »
+    # the whole's own colour, else the house colour of a whole territory (declared under the default one's code)
+    whole_color = TERRITORY_COLORS.get(whole_code, TERRITORY_COLORS[WHOLE_COLOUR_KEY])
     shapes = load_shapes(paths)
     rings, height = svg.project(shapes)
     import base64
@@ -246,25 +256,27 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
         of = territory.name_after_de("commune", code)
         sentences = rank([
             comparison_sentence("ges_par_habitant", of, year, per_hab, "t CO₂e", f"la {epci_name}",
-                                get("ges_par_habitant", "epci", epci), get("ges_par_habitant", "pma", "PMA"),
+                                get("ges_par_habitant", "epci", epci), get("ges_par_habitant", "pma", whole_code),
                                 nature=ges_n, short_caveat=True, complete=whole("ges_par_habitant"),
                                 epci_complete=whole("ges_par_habitant", "epci", epci),
-                                pma_complete=whole("ges_par_habitant", "pma", "PMA")),
+                                pma_complete=whole("ges_par_habitant", "pma", whole_code)),
             emissions_sentence(),
             pv_sentence(),
             evolution_sentence("population", of, first, pop0, year, pop, "none", nature=nat("population"),
                                short_caveat=True, pace=lambda x: pace_text("hab", x)),
         ], n=3)
-        # house colours: the commune (no colour of its own) in the neutral mark, outlined; its EPCI and the Pôle
-        # in theirs, as in every chart of the reports
+        # house colours: the commune (no colour of its own) in the neutral mark, outlined; its EPCI and the whole
+        # territory in theirs, as in every chart of the reports (the whole's own, else the house colour of the whole);
+        # a territory of one EPCI shows it once
         per_hab_bars = bars([(name + mark("ges_par_habitant"), per_hab, MARK_COLORS["neutral"]),
                              (epci_name + mark("ges_par_habitant", "epci", epci), get("ges_par_habitant", "epci", epci),
-                              TERRITORY_COLORS.get(epci_name, MARK_COLORS["neutral"])),
-                             ("Pôle" + mark("ges_par_habitant", "pma", "PMA"), get("ges_par_habitant", "pma", "PMA"),
-                              TERRITORY_COLORS["PMA"])], "t CO₂e/hab")
+                              TERRITORY_COLORS.get(epci_name, MARK_COLORS["neutral"]))]
+                            + ([] if one_epci else
+                               [(whole_label + mark("ges_par_habitant", "pma", whole_code),
+                                 get("ges_par_habitant", "pma", whole_code), whole_color)]), "t CO₂e/hab")
         marked = [c for lvl, geo, scope in (("commune", code, [code]),
                                             ("epci", epci, territory.members("epci", epci)),
-                                            ("pma", "PMA", territory.members("pma", "PMA")))
+                                            ("pma", whole_code, territory.members("pma", whole_code)))
                   if not whole("ges_par_habitant", lvl, geo) for c in scope]
         note = incomplete_note(missing, list(dict.fromkeys(marked)), territory)
         share = segments([(SECTOR_LABELS[s], get(f"ges_{s}"), SECTOR_COLORS[s], SECTOR_HATCHES[s]) for s in PCAET])
@@ -295,7 +307,8 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             energy_rows=energy_rows,
             natures=", ".join(NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in shown),
             sources=sources, demonstration="demonstration" in shown, peers=peers[code],
-            incomplete=note, own_incomplete=not whole("ges_par_habitant") or not whole("ges_total")))
+            incomplete=note, own_incomplete=not whole("ges_par_habitant") or not whole("ges_total"),
+            organisation=whole_names.name, whole_subject="" if one_epci else whole_names.subject))
     return out
 
 
@@ -340,13 +353,20 @@ _TEMPLATE: jinja2.Template | None = None
 _CSS = (TEMPLATES / "fiche.css").read_text(encoding="utf-8")
 
 
+def fiche_css(organisation: str) -> str:
+    """The fiche's stylesheet, its running footer naming the territory (as declared)."""
+    from .report import ORGANISATION, css_string
+
+    return _CSS.replace(ORGANISATION, css_string(organisation))
+
+
 def render_html(f: FicheData, css: str | None = None) -> str:
     """The fiche's HTML; every text from data is escaped (autoescape), CSS and SVG marked safe."""
     global _TEMPLATE
     if _TEMPLATE is None:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
         _TEMPLATE = env.get_template("fiche_commune.html.j2")
-    return typeset_html(_TEMPLATE.render(f=f, css=_CSS if css is None else css))
+    return typeset_html(_TEMPLATE.render(f=f, css=fiche_css(f.organisation) if css is None else css))
 
 
 _WORKER: dict = {}
@@ -363,7 +383,7 @@ def _pdf_tools():
         prepare_weasyprint()
         fc = FontConfiguration()
         # cache: the EPCI's base map, shared by its communes, is decoded once per process, not once per fiche
-        _WORKER.update(weasyprint=weasyprint, fc=fc, css=weasyprint.CSS(string=_CSS, font_config=fc), cache={})
+        _WORKER.update(weasyprint=weasyprint, fc=fc, css={}, cache={})  # css: organisation → parsed stylesheet
     return _WORKER
 
 
@@ -372,8 +392,12 @@ def _write_one(f: FicheData, folder: Path) -> None:
     html_path = safe_path(folder, f.code, f.name, ".html")
     pdf_path = safe_path(folder, f.code, f.name, ".pdf")
     html_path.write_text(render_html(f), encoding="utf-8")  # self-contained file, CSS inline
+    css = tools["css"].get(f.organisation)
+    if css is None:
+        css = tools["css"][f.organisation] = tools["weasyprint"].CSS(string=fiche_css(f.organisation),
+                                                                     font_config=tools["fc"])
     tools["weasyprint"].HTML(string=render_html(f, css="")).write_pdf(
-        pdf_path, stylesheets=[tools["css"]], font_config=tools["fc"], cache=tools["cache"])
+        pdf_path, stylesheets=[css], font_config=tools["fc"], cache=tools["cache"])
 
 
 def _write_batch(args: tuple[list[FicheData], str]) -> int:

@@ -1,6 +1,6 @@
 """``reports/<année>/index.html``: one page linking every product of the year's folder.
 
-Built from what the folder holds (not from a list kept by hand): reports of the Pôle and of each EPCI,
+Built from what the folder holds (not from a list kept by hand): reports of the territory and of each EPCI,
 scenario reports and their IAMC exports, EPCI syntheses, commune fiches grouped by EPCI, indicator
 exports, visuals and the run's traceability files. Relative links: the folder can be copied or served
 as is.
@@ -50,7 +50,7 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
     paths = paths or get_paths()
     folder = paths.reports / str(year)
     territory = load_territory(paths)
-    sigles = ["PMA", *territory.epcis["epci_sigle"]]
+    sigles = list(dict.fromkeys([territory.code, *territory.epcis["epci_sigle"]]))
 
     full = dict(zip(territory.epcis["epci_sigle"], territory.epcis["epci_nom"]))
 
@@ -59,6 +59,7 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
         short = territory.name(*territory.resolve(sigle))
         return f"{full[sigle]} ({sigle})" if sigle in full and full[sigle] != sigle else short
 
+    own, own_stem = own_indicators(territory.whole)
     out = []
     annual = Section("Rapports annuels d'évaluation")
     for s in sigles:
@@ -86,7 +87,7 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
             fiches.rows.append((name(sigle), rows))
     exports = Section("Exports des indicateurs")
     for f in sorted(folder.glob("indicateurs_*")):
-        label = ("Indicateurs du Pôle et des agglomérations, toutes les années" if "pole_et_epci" in f.name else
+        label = (f"Indicateurs {own}, toutes les années" if f.name.startswith(f"indicateurs_{year}_{own_stem}.") else
                  f"Indicateurs {year} de toutes les communes" if "toutes_communes" in f.name else f.stem)
         exports.rows.append((label, _links(folder, [f])))
     visuals = Section("Visuels prêts à publier")
@@ -110,6 +111,28 @@ def sections(year: int, paths: Paths | None = None) -> list[Section]:
     return out
 
 
+def _text(value: str):
+    """``value`` escaped as text for the template (an apostrophe stays one)."""
+    import html as html_lib
+
+    from markupsafe import Markup
+
+    return Markup(html_lib.escape(value, quote=False))
+
+
+def own_indicators(whole) -> tuple[str, str]:
+    """What the yearly export of the territory's own levels covers, in words and in its file name:
+    (« du Pôle et des agglomérations », ``pole_et_epci``) for a territory of several EPCIs, (« de l'agglomération »,
+    ``agglomeration``) for one EPCI."""
+    from ..coverage import whole_label
+
+    noun = whole_label(whole)
+    stem = normalise_name(noun).replace(" ", "_")
+    if whole.epcis == 1:
+        return whole.of, stem
+    return f"{whole.of} et des agglomérations", f"{stem}_et_epci"
+
+
 def _manifest_label(parts: tuple[str, ...], name) -> str:
     """« Manifeste des fiches des communes »: what a manifest describes, in words (never its folder path)."""
     what = {("fiches", "communes"): "des fiches des communes", ("fiches", "epci"): "des synthèses des agglomérations",
@@ -129,7 +152,10 @@ def write_index(year: int, paths: Paths | None = None) -> Path:
     demo = any("demo-banner" in p.read_text(encoding="utf-8", errors="ignore")
                for p in folder.glob("*/rapport_annuel.html"))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    html = typeset_html(env.get_template("index_annee.html.j2").render(year=year, sections=secs, demonstration=demo))
+    from ..territory import whole_in_use
+
+    html = typeset_html(env.get_template("index_annee.html.j2").render(year=year, sections=secs, demonstration=demo,
+                                                                       territory=_text(whole_in_use(paths).name)))
     target = folder / "index.html"
     with atomic_file(target) as tmp:
         tmp.write_text(html, encoding="utf-8")

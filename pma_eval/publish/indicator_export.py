@@ -17,8 +17,23 @@ HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "vale
 #: The ``complet`` column: « non » where a part of the value is missing (a lacuna in a commune,
 #: a commune absent from the sources), so that the total is a lower bound.
 COMPLETE_FR = {True: "oui", False: "non"}
-LEVEL_FR = {"commune": "commune", "epci": "EPCI", "pma": "Pôle", "departement": "département", "region": "région",
-            "france": "France"}
+#: The comparison levels; the territory's own (commune, EPCI, the whole) are named by its declaration
+#: (:func:`level_labels`).
+COMPARISON_LEVEL_FR = {"departement": "département", "region": "région", "france": "France"}
+
+
+def level_labels(territory: Territory | None = None) -> dict[str, str]:
+    """``geo_level`` → its French label in an export: « commune », « EPCI », the whole territory's noun (« Pôle »,
+    « Agglomération », from its declaration) and the comparison levels."""
+    from ..coverage import level_fr
+
+    return {**level_fr(territory.whole if territory is not None else None), **COMPARISON_LEVEL_FR}
+
+
+def __getattr__(name: str):
+    if name == "LEVEL_FR":  # of the territory in use
+        return level_labels()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 #: Columns added when the selection holds comparison levels (issue 26): the producer's status of the year and the
 #: scope note of the level (« réseau Enedis seulement », « consommation brute, corrigée du climat »…).
 LEVEL_HEADERS = ["statut", "portee"]
@@ -53,7 +68,7 @@ def select(ind: pd.DataFrame, catalogue: Catalogue, years=None, levels=None, ids
             raise ConfigurationError(f"indicateur(s) inconnu(s) : {', '.join(unknown)}")
         out = out.loc[out["indicator_id"].isin(ids)]
     if levels:
-        bad = sorted(set(levels) - set(LEVEL_FR))
+        bad = sorted(set(levels) - {"commune", "epci", "pma", *COMPARISON_LEVEL_FR})
         if bad:
             raise ConfigurationError(f"niveau(x) inconnu(s) : {', '.join(bad)} (commune, epci, pma, departement, "
                                      "region, france)")
@@ -90,7 +105,7 @@ def french_table(ind: pd.DataFrame, catalogue: Catalogue, territory: Territory) 
     return pd.DataFrame({
         "indicateur": ind["indicator_id"].to_numpy(),
         "titre": ind["indicator_id"].map(lambda i: catalogue[i].title).to_numpy(),
-        "niveau": ind["geo_level"].map(LEVEL_FR).to_numpy(),
+        "niveau": ind["geo_level"].map(level_labels(territory)).to_numpy(),
         "code": ind["geo_code"].to_numpy(),
         "territoire": [names[(l, c)] for l, c in zip(ind["geo_level"], ind["geo_code"])],
         "annee": ind["year"].to_numpy(),

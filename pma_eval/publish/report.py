@@ -30,7 +30,49 @@ from .exports import EXPORTS
 from .manifest import write_manifest
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CSS = (TEMPLATES / "pma" / "report.css").read_text(encoding="utf-8")
+_CSS = (TEMPLATES / "pma" / "report.css").read_text(encoding="utf-8")
+#: Where a stylesheet's running footer names the territory (``report.css``, ``fiche.css``).
+ORGANISATION = "[organisation]"
+
+
+def css_string(text: str) -> str:
+    """``text`` inside a CSS string in double quotes."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def report_css(whole=None) -> str:
+    """The report stylesheet, its running footer naming the territory (``whole``, default: the one in use) with a
+    typographic apostrophe."""
+    from ..territory import whole_in_use
+
+    whole = whole or whole_in_use()
+    return _CSS.replace(ORGANISATION, css_string(whole.name.replace("'", "’")))
+
+
+def publisher(paths: Paths | None = None) -> tuple:
+    """(:class:`pma_eval.territory.Whole`, programme) of the territory of ``paths``: its names and the name of its
+    programme (the declaration's optional ``programme:``, the cover's subtitle; empty without one)."""
+    import yaml
+
+    from ..config import PACKAGE_DIR
+    from ..territory import whole_in_use
+
+    paths = paths or get_paths()
+    whole = whole_in_use(paths)
+    path = paths.declaration
+    if not path.is_file():  # a project without declarations: the default one of this checkout
+        path = PACKAGE_DIR.parent / path.relative_to(paths.root)
+    try:
+        programme = str((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("programme") or "")
+    except (OSError, yaml.YAMLError):
+        programme = ""
+    return whole, programme
+
+
+def __getattr__(name: str):
+    if name == "CSS":  # the stylesheet of the territory in use
+        return report_css()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Report kinds → notebook stem under notebooks/reports and output file stem.
 REPORTS = {"annual": ("annual_evaluation", "rapport_annuel"), "fiche": ("fiche_commune", "fiche"),
@@ -125,8 +167,9 @@ def _strip_noise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def export_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """Self-contained French HTML of an executed notebook (no code, no script)."""
+def export_html(nb: nbformat.NotebookNode, title: str, paths: Paths | None = None) -> str:
+    """Self-contained French HTML of an executed notebook (no code, no script); its cover and running footer name
+    the territory of ``paths`` (default: the one in use)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -140,8 +183,10 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
     # the cover is stamped while the report shows its demonstration banner (any demonstration value)
     demo = any('class="demo-banner"' in "".join(o.get("data", {}).get("text/html", ""))
                for c in nb.cells for o in c.get("outputs", []))
-    body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={"pma_title": title, "pma_css": CSS,
-                                                                       "pma_cover": _cover(title, demo)})
+    whole, programme = publisher(paths)
+    body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={
+        "pma_title": title, "pma_css": report_css(whole),
+        "pma_cover": _cover(title, demo, whole.name, programme)})
     return typeset_html(spell_out(_with_toc(keep_headings_with_next(body))))
 
 
@@ -227,9 +272,18 @@ def _template(name: str):
     return env.get_template(name)
 
 
-def _cover(title: str, demonstration: bool = False) -> str:
-    """Cover page (template ``pma/cover.html.j2``), stamped while the document shows demonstration values."""
-    return _template("cover.html.j2").render(title=title, demonstration=demonstration)
+def _cover(title: str, demonstration: bool = False, organisation: str = "", programme: str = "") -> str:
+    """Cover page (template ``pma/cover.html.j2``): the territory's name and programme, the title, a stamp while
+    the document shows demonstration values."""
+    import html as html_lib
+
+    from markupsafe import Markup
+
+    def text(value: str) -> Markup:  # escaped as text (an apostrophe stays one)
+        return Markup(html_lib.escape(value, quote=False))
+
+    return _template("cover.html.j2").render(title=title, demonstration=demonstration, organisation=text(organisation),
+                                             programme=text(programme))
 
 
 #: What a notebook shows (``Text("", "toc-here")``) where the table of contents should go.
@@ -343,11 +397,16 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
     nb_in = notebook_path(kind, paths)
     check_parameters(nb_in, parameters)
     year = str(parameters.get("year", "tous"))
-    out_dir = Path(out_dir or paths.reports / year / str(parameters.get("territoire", "PMA")))
+    if out_dir is None:  # reports/<year>/<territoire>, the whole territory by its code by default
+        from ..territory import whole_in_use
+
+        out_dir = paths.reports / year / str(parameters.get("territoire") or whole_in_use(paths).code)
+    out_dir = Path(out_dir)
     stem = REPORTS[kind][1] + stem_suffix
     with atomic_folder(out_dir) as tmp:
         executed = tmp / f"{stem}.ipynb"
-        with _env(PMA_EVAL_ROOT=str(paths.root), PYTHONWARNINGS="ignore"):
+        # the notebook reads the territory of ``paths`` (its declaration, its processed tables)
+        with _env(PMA_EVAL_ROOT=str(paths.root), PMA_EVAL_TERRITOIRE=paths.territory, PYTHONWARNINGS="ignore"):
             try:
                 # The notebook is written once, at the end (or with its traceback when a cell fails), not
                 # after every cell: a killed run leaves only its temporary folder, which the next run removes.
@@ -365,7 +424,7 @@ def run_report(kind: str, parameters: dict, title: str, paths: Paths | None = No
                     f"le carnet {nb_in.name} a échoué à la cellule {exc.exec_count} : {exc.ename} : {exc.evalue}. "
                     f"Carnet exécuté conservé : {kept}", kept) from None
         nb = nbformat.read(executed, as_version=4)
-        html_text = export_html(nb, title)
+        html_text = export_html(nb, title, paths)
         html_path = tmp / f"{stem}.html"
         html_path.write_text(for_screen(html_text), encoding="utf-8")
         layout = export_pdf(html_text, tmp / f"{stem}.pdf")

@@ -60,7 +60,8 @@ def newsletter_block(ctx: ReportContext) -> str:
              "change": a.change_text(r.change, r.change_in_points), "first": r.first} for r in h.itertuples()]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     return typeset_html(env.get_template("lettre_chiffres_cles.html.j2").render(
-        name=ctx.name, year=ctx.year, rows=rows, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER))
+        name=ctx.name, year=ctx.year, rows=rows, demo=has_demonstration(ctx), demo_banner=DEMO_BANNER,
+        organisation=ctx.territory.whole.name.replace("'", "\u2019")))
 
 
 #: The « chiffres clés » card: A4 portrait (PDF and PNG) and a square for social posts.
@@ -83,10 +84,13 @@ def _card_alt(ctx: ReportContext, rows: list[dict], demo: bool) -> str:
             + (" Données de démonstration." if demo else ""))
 
 
-def write_visuals(year: int, territoire: str = "PMA", paths: Paths | None = None, out_dir: Path | None = None) -> Path:
-    """Write ``reports/<year>/visuels/`` (PNG 1080×1080 and 1200×675, SVG, alt texts, newsletter, manifest)."""
+def write_visuals(year: int, territoire: str | None = None, paths: Paths | None = None,
+                  out_dir: Path | None = None) -> Path:
+    """Write ``reports/<year>/visuels/`` (PNG 1080×1080 and 1200×675, SVG, alt texts, newsletter, manifest) for
+    ``territoire`` (default: the whole territory, by its code)."""
     paths = paths or get_paths()
     ctx = load_context(year, territoire, paths)
+    territoire = territoire or ctx.territory.code
     final = Path(out_dir) if out_dir else paths.reports / str(year) / "visuels"
     with atomic_folder(final) as tmp:
         for name, figure in figures(ctx).items():

@@ -66,13 +66,12 @@ class ReportContext:
         return self.territory.name_after_de(self.geo_level, self.geo_code)
 
 
-def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None) -> ReportContext:
-    """Load the processed tables for the annual report of ``territoire`` (Pôle or EPCI) in ``year``."""
+def load_context(year: int, territoire: str | None = None, paths: Paths | None = None) -> ReportContext:
+    """Load the processed tables for the annual report of ``territoire`` (the whole territory, by its code, the
+    default, or one of its EPCIs) in ``year``."""
     paths = paths or get_paths()
     territory = load_territory(paths)
-    level, code = territory.resolve(territoire)
-    if level == "commune":
-        raise ConfigurationError("le rapport annuel porte sur le Pôle ou un EPCI (PMA, CALL, CAHC, CABBALR)")
+    level, code = territory.resolve(territoire or territory.code, ("pma", "epci"))
     years = available_years(paths)
     if int(year) not in years:
         raise ConfigurationError(f"année {year} absente des données (années disponibles : {years[0]} à {years[-1]})")
@@ -87,7 +86,7 @@ def load_context(year: int, territoire: str = "PMA", paths: Paths | None = None)
     except ConfigurationError:
         cov = None
     ctx = ReportContext(int(year), level, code, territory.name(level, code),
-                        "PMA" if level == "pma" else territory.name(level, code), territory, ind, targets,
+                        territory.code if level == "pma" else territory.name(level, code), territory, ind, targets,
                         manifest(paths), load_catalogue(), paths, coverage=cov)
     ctx.verdicts = _verdicts(ctx)
     ctx.activity = _activity(paths)
