@@ -72,7 +72,8 @@ def _territory_help(names, what: str = "") -> str:
         epcis = ", ".join(e["nom_court"] for e in decl.epcis) if decl is not None and len(decl.epcis) > 1 else ""
     except PmaEvalError:
         pass
-    return f"{names.code}{' ou ' + epcis if epcis else ''}, ou le SIREN d'un EPCI (défaut : {names.code}){what}"
+    return (f"{names.code}{' ou ' + epcis if epcis else ''}, ou le SIREN d'un EPCI (défaut : {names.code}), ou un "
+            f"autre territoire déclaré (son identifiant, le tout) ou l'un de ses EPCI{what}")
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
@@ -268,26 +269,68 @@ def _year(year: int | None) -> int:
 REPORT_LEVELS = ("pma", "epci")
 
 
-def _check_report_territory(paths, territoire: str) -> None:
-    """Refuse at once a ``--territoire`` no report is made for (before any build or notebook), from the
-    territory's own table in data/raw."""
+def _report_target(args: argparse.Namespace):
+    """The territory a report or the visuals are for, from ``--territoire``: the whole territory in use (its code)
+    or one of its EPCIs (short name or SIREN), else another declared territory — its id or its code for the whole of
+    it, or one of its EPCIs —, which becomes the territory in use (its folders, put in the environment as
+    :func:`_paths` does). Refused at once (exit 2) when no report is made for it (a commune has its fiche) or it is
+    declared nowhere, with the nearest names, before any build or notebook (and, but for a commune code, before
+    pandas is imported: under a second).
+
+    Returns the territory's paths and the report's territory code (``PMA``, ``CALL``, ``CADA``…)."""
+    import re
+
+    from .config import TERRITORY_ENV
+    from .declaration import declared_ids, in_use, resolve_id, whole_in_use
+
+    paths = _paths(args)
+    value = str(args.territoire or whole_in_use(paths).code).strip()
+    decl = in_use(paths)
+    if decl is not None:
+        key = value.upper()
+        mine = {decl.code, decl.short.upper()} | {str(e.get("nom_court", "")).upper() for e in decl.epcis} | {
+            str(e.get("siren")) for e in decl.epcis}
+        if value.lower() == decl.ident:
+            return paths, decl.code
+        if key not in mine and not re.fullmatch(r"\d[\dAB]\d{3}", key):  # not this territory's, nor a commune
+            try:
+                ident = resolve_id(paths, value)
+            except ConfigurationError:
+                import difflib
+
+                whole = whole_in_use(paths)
+                admitted = [decl.code, *(f"{e['nom_court']} (ou son SIREN)" for e in
+                                         sorted(decl.epcis, key=lambda e: str(e["nom_court"])))]
+                others = [i for i in declared_ids(paths) if i != decl.ident]
+                near = difflib.get_close_matches(value.lower(), [*others, *(a.split(" ")[0].lower() for a in admitted)],
+                                                 n=3, cutoff=0.5)
+                raise ConfigurationError(
+                    f"territoire inconnu : « {value} » ; valeurs admises ici : {', '.join(admitted)}, un code INSEE de "
+                    f"commune {whole.of}{' ; ou un autre territoire déclaré : ' + ', '.join(others) if others else ''}"
+                    f"{' ; les plus proches : ' + ', '.join(n if n in others else n.upper() for n in near) if near else ''}"
+                ) from None
+            os.environ[TERRITORY_ENV] = ident
+            paths = get_paths()
+            if value.lower() == ident:  # a declared id: the whole of it
+                return paths, whole_in_use(paths).code
     from .acquire import territory_communes
     from .territory import Territory
 
-    Territory.from_communes(territory_communes(paths)).resolve(territoire, REPORT_LEVELS)
+    Territory.from_communes(territory_communes(paths), whole=whole_in_use(paths)).resolve(value, REPORT_LEVELS)
+    return paths, value.upper()
 
 
 def cmd_report_annual(args: argparse.Namespace) -> int:
+    paths, sigle = _report_target(args)
     from .processed import load_territory
     from .publish import run_report
 
-    paths = get_paths()
     year = _year(args.year)
     territory = load_territory(paths)
-    level, code = territory.resolve(args.territoire, REPORT_LEVELS)
+    level, code = territory.resolve(sigle, REPORT_LEVELS)
     name = territory.name(level, code)
     extra = dict(p.split("=", 1) for p in (args.param or []))
-    params = {"year": int(year), "territoire": args.territoire.upper(), **extra}
+    params = {"year": int(year), "territoire": sigle, **extra}
     t0 = time.perf_counter()
     result = run_report("annual", params, f"Rapport annuel d'évaluation {year} — {name}", paths)
     _print(f"Rapport annuel {year} — {name} ({time.perf_counter() - t0:.1f} s)")
@@ -297,15 +340,14 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
 
 
 def cmd_report_scenarios(args: argparse.Namespace) -> int:
-    paths = get_paths()
-    _check_report_territory(paths, args.territoire)
+    paths, sigle = _report_target(args)
     extra = dict(p.split("=", 1) for p in (args.param or []))
     t0 = time.perf_counter()
     from .publish.scenarios import scenario_report
 
-    result = scenario_report(args.year, args.territoire, args.scenarios, args.horizon, args.tirages, args.graine,
+    result = scenario_report(args.year, sigle, args.scenarios, args.horizon, args.tirages, args.graine,
                              paths, extra)
-    _print(f"Rapport de prospective — {args.territoire.upper()} ({time.perf_counter() - t0:.1f} s)")
+    _print(f"Rapport de prospective — {sigle} ({time.perf_counter() - t0:.1f} s)")
     _print(f"HTML : {result.html}")
     _print(f"PDF  : {result.pdf}")
     _print(f"IAMC : {result.folder / 'scenarios_iamc.csv'} (et .xlsx)")
@@ -313,16 +355,21 @@ def cmd_report_scenarios(args: argparse.Namespace) -> int:
 
 
 def cmd_fiches(args: argparse.Namespace) -> int:
+    paths = _paths(args)
     from .publish.epci import write_syntheses
     from .publish.fiches import write_fiches
 
-    paths = get_paths()
     year = _year(args.year)
+    only = [c.strip() for c in args.communes.split(",") if c.strip()] if args.communes else None
     t0 = time.perf_counter()
-    folder = write_fiches(year, paths, processes=args.processus)
+    folder = write_fiches(year, paths, processes=args.processus, only=only)
     n = len(list(folder.glob("*.pdf")))
     _print(f"{n} fiches communales (HTML et PDF) en {time.perf_counter() - t0:.1f} s : {folder}")
-    if not args.sans_epci:
+    from .declaration import whole_in_use
+
+    if whole_in_use(paths).epcis == 1 and not args.sans_epci:  # its EPCI is the whole: no synthesis of one row
+        _print("Territoire d'un seul EPCI : pas de synthèse des agglomérations (son rapport annuel en tient lieu)")
+    elif not args.sans_epci:
         t1 = time.perf_counter()
         epci = write_syntheses(year, paths)
         _print(f"Synthèses des agglomérations en {time.perf_counter() - t1:.1f} s : {epci}")
@@ -330,11 +377,11 @@ def cmd_fiches(args: argparse.Namespace) -> int:
 
 
 def cmd_visuels(args: argparse.Namespace) -> int:
+    paths, sigle = _report_target(args)
     from .publish.visuals import write_visuals
 
-    _check_report_territory(get_paths(), args.territoire)
     year = _year(args.year)
-    folder = write_visuals(year, args.territoire, get_paths())
+    folder = write_visuals(year, sigle, paths)
     _print(f"Visuels {year} : {folder}")
     return 0
 
@@ -345,9 +392,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     if args.processus is not None and args.processus < 1:
         raise ConfigurationError(f"--processus doit valoir au moins 1 (valeur lue : {args.processus})")
-    code = run_year(args.year, get_paths(), echo=_print, fiches=not args.sans_fiches, workers=args.processus,
+    code = run_year(args.year, _paths(args), echo=_print, fiches=not args.sans_fiches, workers=args.processus,
                     rebuild=args.reconstruire)
     _print(f"Exécution terminée en {time.perf_counter() - t0:.0f} s ({'succès' if code == 0 else 'avec des échecs'})")
+    return code
+
+
+def cmd_lot(args: argparse.Namespace) -> int:
+    from .declaration import resolve_id
+
+    paths = get_paths()
+    if args.region:
+        from .publish.lot import declare_region
+
+        t0 = time.perf_counter()
+        idents, made = declare_region(paths, args.region, echo=_print)
+        _print(f"Région {args.region} : {len(idents)} EPCI déclarés ({made} nouveaux) en "
+               f"{time.perf_counter() - t0:.0f} s")
+        name = args.nom or f"region-{args.region}"
+    else:
+        idents = [i.strip() for i in args.territoires.split(",") if i.strip()]
+        for i in idents:  # refused at once (exit 2), with the nearest names, before any work
+            resolve_id(paths, i)
+        name = args.nom or "-".join(idents)[:60]
+    if args.processus is not None and args.processus < 1:
+        raise ConfigurationError(f"--processus doit valoir au moins 1 (valeur lue : {args.processus})")
+    from .publish.lot import run_lot
+
+    code, index = run_lot(idents, args.year, paths, name=name, echo=_print, workers=args.processus,
+                          fiches=args.avec_fiches, scenarios=args.avec_prospective)
+    _print(f"index du lot : {index}")
     return code
 
 
@@ -376,8 +450,8 @@ def cmd_territoire_creer(args: argparse.Namespace) -> int:
     if made.tables.missing_geometry:
         _print(f"  communes sans contour dans le référentiel : {', '.join(made.tables.missing_geometry)}")
     _print(f"Construisez ses données : « pma-eval data build --territoire {d['id']} » (séries de démonstration : "
-           f"« pma-eval data demo --territoire {d['id']} »). Les rapports ne lisent encore que le territoire par "
-           "défaut.")
+           f"« pma-eval data demo --territoire {d['id']} »), puis ses produits de l'année : « pma-eval run "
+           f"--territoire {d['id']} »")
     return 0
 
 
@@ -488,6 +562,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
     f.add_argument("--processus", type=int, default=None, help="nombre de processus parallèles (défaut : cœurs)")
     f.add_argument("--sans-epci", action="store_true", help="ne pas produire les synthèses des agglomérations")
+    f.add_argument("--communes", metavar="CODES", help="codes INSEE séparés par des virgules (défaut : toutes les "
+                                                       "communes du territoire)")
+    territory_option(f)
     f.set_defaults(func=cmd_fiches)
     v = sub.add_parser("visuels", help="graphiques prêts à publier (PNG réseaux sociaux, SVG, lettre d'information)")
     v.add_argument("--year", type=int, help="année (défaut : dernière année disponible)")
@@ -501,7 +578,23 @@ def build_parser() -> argparse.ArgumentParser:
                     help="processus de travail en parallèle (défaut : un par cœur, ou PMA_EVAL_PROCESSUS)")
     r_.add_argument("--reconstruire", action="store_true",
                     help="reconstruire data/processed même si aucun fichier brut n'a changé depuis la dernière construction")
+    territory_option(r_)
     r_.set_defaults(func=cmd_run)
+    lot = sub.add_parser("lot", help="les produits de l'année de plusieurs territoires déclarés (ou de chaque EPCI "
+                                     "d'une région), en processus parallèles, et leur index")
+    which = lot.add_mutually_exclusive_group(required=True)
+    which.add_argument("--territoires", metavar="ID,ID…", help="identifiants de territoires déclarés, séparés par des "
+                                                                "virgules")
+    which.add_argument("--region", metavar="CODE", help="code INSEE d'une région (32 : Hauts-de-France) : chacun de ses "
+                                                        "EPCI est d'abord déclaré (territoires/<id>.yml) s'il ne l'est pas")
+    lot.add_argument("--year", type=int, help="année (défaut : dernière année disponible de chaque territoire)")
+    lot.add_argument("--nom", help="nom du lot : son index va dans reports/lots/<nom>/ (défaut : les identifiants, "
+                                   "ou region-<code>)")
+    lot.add_argument("--processus", type=int, metavar="N",
+                     help="processus de travail en parallèle, un territoire chacun (défaut : un par cœur)")
+    lot.add_argument("--avec-fiches", action="store_true", help="produire aussi les fiches communales")
+    lot.add_argument("--avec-prospective", action="store_true", help="produire aussi le rapport de prospective")
+    lot.set_defaults(func=cmd_lot)
     terr = sub.add_parser("territoire", help="territoires : déclarer un territoire à partir du référentiel national")
     tsub = terr.add_subparsers(dest="territoire_command", metavar="action")
     tsub.required = True

@@ -7,8 +7,9 @@ can be overridden with ``PMA_EVAL_RAW_DIR``, ``PMA_EVAL_PROCESSED_DIR`` and
 
 The territory in use (issue 27) is a declaration ``territoires/<id>.yml``: the default one,
 :data:`DEFAULT_TERRITORY`, or the one that ``PMA_EVAL_TERRITOIRE`` (or a command's ``--territoire``)
-names. The default territory builds into ``data/processed``; any other into
-``data/territoires/<id>/processed``, so that building one never overwrites another.
+names. The default territory builds into ``data/processed`` and publishes into ``reports/``; any other into
+``data/territoires/<id>/processed`` and ``reports/territoires/<id>/``, so that building or publishing one never
+overwrites another.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ DEFAULT_TERRITORY = "pma"
 TERRITORY_ENV = "PMA_EVAL_TERRITOIRE"
 #: Folder of the declarations, under the project root.
 DECLARATIONS_DIR = "territoires"
+#: Folder, under the reports folder, of the products of every territory but the default one (``<id>/<year>/…``).
+REPORTS_OF_OTHERS = "territoires"
 
 
 def territory_id(value: str | None = None) -> str:
@@ -83,11 +86,12 @@ def get_paths(root: str | os.PathLike | None = None, territory: str | None = Non
         value = os.environ.get(var)
         return Path(value).resolve() if value else default
 
+    reports = pick("PMA_EVAL_REPORTS_DIR", base / "reports")
     return Paths(
         root=base,
         raw=pick("PMA_EVAL_RAW_DIR", base / "data" / "raw"),
         processed=pick("PMA_EVAL_PROCESSED_DIR", processed),
-        reports=pick("PMA_EVAL_REPORTS_DIR", base / "reports"),
+        reports=reports if ident == DEFAULT_TERRITORY else reports / REPORTS_OF_OTHERS / ident,
         territory=ident,
     )
 

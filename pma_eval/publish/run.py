@@ -1,5 +1,6 @@
-"""Everything for a year, unattended: build, exports, reports for the Pôle and each EPCI, fiches,
-visuals, and ``reports/<year>/index.html`` linking them all. One run at a time (a lock), a log in ``reports/<year>/execution.log``, exit codes
+"""Everything for a year, unattended: build, exports, reports for the territory and each of its EPCIs (none of its
+own for a territory of one EPCI), fiches, visuals, and ``reports/<year>/index.html`` linking them all (under the
+territory's reports folder: :func:`pma_eval.config.get_paths`). One run at a time (a lock), a log in ``reports/<year>/execution.log``, exit codes
 0 (ok), 1 (a report failed, the others were still produced) and 2 (bad input)."""
 
 from __future__ import annotations
@@ -18,6 +19,25 @@ import pandas as pd
 
 from ..config import Paths, get_paths
 from ..errors import ConfigurationError, PmaEvalError, display_path
+
+
+@contextmanager
+def territory_in_use(paths: Paths):
+    """While the block runs, the territory (and project root) in use is that of ``paths``: what reads the names of the
+    territory in use without being given ``paths`` (sentences, registers) reads this one's."""
+    from ..config import TERRITORY_ENV
+
+    values = {TERRITORY_ENV: paths.territory, "PMA_EVAL_ROOT": str(paths.root)}
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @contextmanager
@@ -45,7 +65,7 @@ def run_lock(paths: Paths):
 
 #: Rough relative cost of each kind of step (CPU seconds measured on the shipped data), used to start the
 #: longest first so that the two cores finish together (longest-processing-time-first scheduling).
-STEP_COST = {"annual_pma": 12, "scenarios": 12, "annual": 10, "syntheses": 7, "visuals": 4, "export": 2}
+STEP_COST = {"annual_whole": 12, "scenarios": 12, "annual": 10, "syntheses": 7, "visuals": 4, "export": 2}
 
 
 def _step_export(year: int, paths: Paths) -> None:
@@ -56,6 +76,8 @@ def _step_export(year: int, paths: Paths) -> None:
     from ..processed import load, load_territory
     from .indicator_export import export
 
+    from .index import own_indicators
+
     territory, catalogue = load_territory(paths), load_catalogue()
     ind = load("indicators", paths)
     own = ind.loc[ind["geo_level"] != "commune"]
@@ -64,7 +86,8 @@ def _step_export(year: int, paths: Paths) -> None:
     extra = comparison_indicator_rows(paths, territory)
     if extra is not None:
         own = pd.concat([own, extra], ignore_index=True)
-    export(own, catalogue, territory, paths.reports / str(year) / f"indicateurs_{year}_pole_et_epci.xlsx")
+    export(own, catalogue, territory,
+           paths.reports / str(year) / f"indicateurs_{year}_{own_indicators(territory.whole)[1]}.xlsx")
     export(ind.loc[ind["year"] == year], catalogue, territory,
            paths.reports / str(year) / f"indicateurs_{year}_toutes_communes.csv")
 
@@ -75,11 +98,11 @@ def _step_annual(year: int, sigle: str, name: str, paths: Paths) -> None:
     run_report("annual", {"year": year, "territoire": sigle}, f"Rapport annuel d'évaluation {year} — {name}", paths)
 
 
-def _step_scenarios(year: int, paths: Paths) -> None:
+def _step_scenarios(year: int, sigle: str, paths: Paths) -> None:
     from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
     from .scenarios import scenario_report
 
-    scenario_report(year, "PMA", list(DEFAULT_SCENARIOS), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)
+    scenario_report(year, sigle, list(DEFAULT_SCENARIOS), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)
 
 
 def _step_syntheses(year: int, paths: Paths) -> None:
@@ -88,10 +111,10 @@ def _step_syntheses(year: int, paths: Paths) -> None:
     write_syntheses(year, paths)
 
 
-def _step_visuals(year: int, paths: Paths) -> None:
+def _step_visuals(year: int, sigle: str, paths: Paths) -> None:
     from .visuals import write_visuals
 
-    write_visuals(year, "PMA", paths)
+    write_visuals(year, sigle, paths)
 
 
 def _timed(fn, *args) -> tuple[float, int]:
@@ -133,7 +156,8 @@ def default_workers() -> int:
 
 
 def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: bool = True,
-             workers: int | None = None, rebuild: bool = False, annual: list[str] | None = None) -> int:
+             workers: int | None = None, rebuild: bool = False, annual: list[str] | None = None,
+             scenarios: bool = True) -> int:
     """Run every step for ``year`` (default: latest year with data) and return the exit code.
 
     The build comes first (skipped when ``data/processed`` was built from the same raw files, unless
@@ -142,14 +166,15 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     core), the longest first. Every step writes its own folder atomically, so the files do not depend on
     the schedule. The console and ``execution.log`` list the steps in their fixed order, with the
     process that ran each and its duration; the index comes last. ``annual`` restricts the annual reports to
-    some of the territory's acronyms (default: the territory and each EPCI).
+    some of the territory's acronyms (default: the territory and each EPCI); ``scenarios=False`` leaves the scenario
+    report out (a batch of territories, :mod:`pma_eval.publish.lot`).
     """
     from ..build import build, build_if_needed
     from ..processed import checked_year
 
     paths = paths or get_paths()
     workers = workers or default_workers()
-    with run_lock(paths):
+    with territory_in_use(paths), run_lock(paths):
         echo("[0] construction des données (data/raw → data/processed)…")
         t_build = time.perf_counter()
         # bad input raises before anything else is touched (exit 2)
@@ -167,7 +192,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         try:
-            return _run_logged(year, paths, echo, fiches, workers, build_line, log, folder, annual)
+            return _run_logged(year, paths, echo, fiches, workers, build_line, log, folder, annual, scenarios)
         finally:
             log.removeHandler(handler)
             handler.close()
@@ -205,7 +230,7 @@ def _report_build_notes(paths: Paths, echo, log) -> None:
 
 
 def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build_line: str, log, folder: Path,
-                annual: list[str] | None = None) -> int:
+                annual: list[str] | None = None, scenarios: bool = True) -> int:
     """The steps of :func:`run_year` after the build, with ``log`` writing ``execution.log``."""
     from ..processed import load_territory
     from .fiches import BATCH
@@ -214,16 +239,21 @@ def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build
     log.info("construction des données : %s", build_line)
     _report_build_notes(paths, echo, log)
     territory = load_territory(paths)
+    whole = territory.code
+    # a territory of one EPCI: that EPCI is the whole, reported once (no report nor synthesis of its own)
+    several = len(territory.epcis) > 1
     steps = [("export des indicateurs", "export", _step_export, (year, paths))]
-    for sigle in annual or ["PMA", *territory.epcis["epci_sigle"]]:
+    for sigle in annual or [whole, *(territory.epcis["epci_sigle"] if several else [])]:
         name = territory.name(*territory.resolve(sigle))
-        steps.append((f"rapport annuel {sigle}", "annual_pma" if sigle == "PMA" else "annual", _step_annual,
+        steps.append((f"rapport annuel {sigle}", "annual_whole" if sigle == whole else "annual", _step_annual,
                       (year, sigle, name, paths)))
-    steps.append(("rapport de prospective PMA", "scenarios", _step_scenarios, (year, paths)))
+    if scenarios:
+        steps.append((f"rapport de prospective {whole}", "scenarios", _step_scenarios, (year, whole, paths)))
     if fiches:
         steps.append(("fiches communales", "fiches", None, ()))  # in batches (see _run_steps)
-        steps.append(("synthèses des agglomérations", "syntheses", _step_syntheses, (year, paths)))
-    steps.append(("visuels", "visuals", _step_visuals, (year, paths)))
+        if several:
+            steps.append(("synthèses des agglomérations", "syntheses", _step_syntheses, (year, paths)))
+    steps.append(("visuels", "visuals", _step_visuals, (year, whole, paths)))
     results: dict[int, tuple[str, float | None, int | None, str | None]] = {}
     shown = [0]
     pids: dict[int, int] = {}
@@ -326,7 +356,7 @@ def _rewrite_syntheses(params: dict, paths: Paths, out: Path) -> None:
 def _rewrite_visuals(params: dict, paths: Paths, out: Path) -> None:
     from .visuals import write_visuals
 
-    write_visuals(int(params["year"]), params.get("territoire", "PMA"), paths, out_dir=out)
+    write_visuals(int(params["year"]), params.get("territoire") or None, paths, out_dir=out)
 
 
 #: Output folders written without a notebook, and how ``verify`` writes them again.

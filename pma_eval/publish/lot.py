@@ -1,0 +1,210 @@
+"""A batch of territories (``pma-eval lot``): the yearly products of several declared territories, each in a worker
+process, and a regional index with one line per territory.
+
+The executor is any ``concurrent.futures.Executor`` (default: a :class:`~concurrent.futures.ProcessPoolExecutor`),
+so that a Dask distributed client (``Client.get_executor()``) can take the same batch. Each territory runs
+:func:`pma_eval.publish.run.run_year` in one process of its own (no pool inside), into its own folders
+(``data/territoires/<id>/processed``, ``reports/territoires/<id>/<year>``); an error of one territory is recorded in
+its line and the others go on. The index (``reports/lots/<name>/index_<year>.html``, and a CSV of the same lines) is
+written last, from the results.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Paths, get_paths
+from ..errors import ConfigurationError
+
+#: The key figures of a territory in its line of the index, in this order (indicator id → column title).
+SHOWN = {"population": "Population", "ges_total": "Émissions (t CO₂e)", "ges_par_habitant": "t CO₂e par habitant"}
+#: The headline indicator whose target verdict the index gives.
+HEADLINE = "ges_total"
+
+
+@dataclass
+class Outcome:
+    """What one territory of the batch gave (picklable: it comes back from a worker process)."""
+
+    ident: str
+    name: str = ""
+    code: str = ""
+    ok: bool = False
+    seconds: float = 0.0
+    message: str = ""
+    figures: dict = field(default_factory=dict)  # column title → value as written
+    verdict: str = ""
+    target: str = ""
+    links: dict = field(default_factory=dict)  # link text → path relative to the reports folder
+
+
+def run_one(root: str, ident: str, year: int | None, fiches: bool, scenarios: bool) -> Outcome:
+    """Build and publish one territory (in a worker process); never raises: a failure is in the outcome."""
+    from ..config import TERRITORY_ENV
+
+    t0 = time.perf_counter()
+    os.environ[TERRITORY_ENV] = ident
+    os.environ["PMA_EVAL_ROOT"] = str(root)
+    out = Outcome(ident)
+    log = io.StringIO()
+    try:
+        from ..declaration import whole_in_use
+        from .run import run_year
+
+        paths = get_paths(root, ident)
+        whole = whole_in_use(paths)
+        out.name, out.code = whole.name, whole.code
+        code = run_year(year, paths, echo=lambda line: print(line, file=log), fiches=fiches, workers=1,
+                        scenarios=scenarios)
+        out.ok = code == 0
+        if not out.ok:
+            out.message = "une étape a échoué (voir execution.log)"
+        _summary(out, paths, year)
+    except Exception as exc:  # noqa: BLE001 — one territory's failure is reported in its line, the batch goes on
+        out.ok = False
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        out.message = f"{type(exc).__name__} : {exc} ({Path(where.filename).name}, ligne {where.lineno})"
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def _summary(out: Outcome, paths: Paths, year: int | None) -> None:
+    """The key figures, the headline target's verdict and the links of a territory's run."""
+    from .. import fmt
+    from ..processed import checked_year
+    from ..report import annual as a
+    from ..report import load_context
+    from ..report.context import display
+
+    year = checked_year(year, paths)
+    ctx = load_context(year, None, paths)
+    ind = ctx.indicators
+    for iid, title in SHOWN.items():
+        row = ind.loc[(ind["indicator_id"] == iid) & (ind["geo_level"] == "pma") & (ind["year"] == year)]
+        out.figures[title] = (display(iid, float(row["value"].iloc[0]), ctx) if len(row) else fmt.MISSING)
+    k = a.key_figures(ctx)
+    head = k.loc[k["indicator_id"] == HEADLINE]
+    if len(head):
+        r = head.iloc[0]
+        out.verdict = r["verdict"].label if r["verdict"].category != "not_assessable" else "non évaluable"
+        out.target = str(r["target"] or "")
+    folder = paths.reports / str(year)
+    for text, f in (("index", folder / "index.html"), ("rapport annuel", folder / ctx.territory.code / "rapport_annuel.html"),
+                    ("PDF", folder / ctx.territory.code / "rapport_annuel.pdf")):
+        if f.is_file():
+            out.links[text] = f
+
+
+def _executor(workers: int):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forked before anything heavy is imported here; each worker imports what its territory needs
+    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context(method))
+
+
+def _eta(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+def run_lot(idents: list[str], year: int | None, paths: Paths | None = None, name: str = "lot", echo=print,
+            workers: int | None = None, fiches: bool = False, scenarios: bool = False, executor=None) -> tuple[int, Path]:
+    """Run the yearly products of the declared territories ``idents`` (ids, refused at once if one is not declared)
+    in ``workers`` processes (or ``executor``); write the index. Returns the exit code (0, or 1 if a territory
+    failed) and the index's path."""
+    from concurrent.futures import as_completed
+
+    from ..declaration import resolve_id
+    from .run import default_workers
+
+    paths = paths or get_paths()
+    idents = list(dict.fromkeys(resolve_id(paths, i) for i in idents))  # exit 2 before any work
+    if not idents:
+        raise ConfigurationError("aucun territoire dans le lot")
+    workers = max(1, min(workers or default_workers(), len(idents)))
+    own = executor is None
+    pool = _executor(workers) if own else executor
+    t0 = time.perf_counter()
+    outcomes: list[Outcome] = []
+    echo(f"Lot « {name} » : {len(idents)} territoire(s), {workers} processus de travail")
+    try:
+        futures = {pool.submit(run_one, str(paths.root), i, year, fiches, scenarios): i for i in idents}
+        for fut in as_completed(futures):
+            try:
+                out = fut.result()
+            except Exception as exc:  # noqa: BLE001 — a worker that died (crash, memory): this territory fails
+                out = Outcome(futures[fut], message=f"le processus de travail s'est arrêté : {type(exc).__name__}")
+            outcomes.append(out)
+            done, elapsed = len(outcomes), time.perf_counter() - t0
+            left = elapsed / done * (len(idents) - done)
+            bar = "█" * round(20 * done / len(idents))
+            echo(f"[{bar:<20}] {done}/{len(idents)} {out.ident} : "
+                 + (f"terminé en {out.seconds:.0f} s" if out.ok else f"échec ({out.message})")
+                 + (f" — reste environ {_eta(left)}" if done < len(idents) else f" — lot terminé en {_eta(elapsed)}"))
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+    order = {i: k for k, i in enumerate(idents)}
+    outcomes.sort(key=lambda o: order[o.ident])
+    index = write_lot_index(outcomes, year, paths, name, time.perf_counter() - t0)
+    return (0 if all(o.ok for o in outcomes) else 1), index
+
+
+def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, name: str, seconds: float) -> Path:
+    """``reports/lots/<name>/index_<year>.html`` and ``.csv``: one line per territory (its key figures, the verdict
+    of its headline target, its links, or why it failed)."""
+    import html as html_lib
+
+    from ..atomic import atomic_file
+    from ..report.blocks import typeset_html
+
+    folder = paths.reports / "lots" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    label = str(year) if year else "dernière année"
+    columns = ["Territoire", *SHOWN.values(), "Objectif phare", "Verdict", "Durée (s)", "État"]
+    rows = [[o.name or o.ident, *(o.figures.get(t, "") for t in SHOWN.values()), o.target, o.verdict,
+             f"{o.seconds:.0f}", "produit" if o.ok else f"échec : {o.message}"] for o in outcomes]
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(columns)
+    w.writerows(rows)
+    with atomic_file(folder / f"index_{year or 'derniere'}.csv") as tmp:
+        tmp.write_text(buf.getvalue(), encoding="utf-8-sig")
+
+    def e(text) -> str:
+        return html_lib.escape(str(text), quote=False)
+
+    lines = []
+    for o, row in zip(outcomes, rows):
+        links = " ".join(f'<a href="{e(os.path.relpath(p, folder))}">{e(t)}</a>' for t, p in o.links.items())
+        lines.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + f"<td>{links}</td></tr>")
+    failed = sum(not o.ok for o in outcomes)
+    page = (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><meta name="generator" content="pma-eval">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+            f"<title>Lot {e(name)} — {e(label)}</title><style>body{{font-family:\"DejaVu Sans\",sans-serif;"
+            "margin:1.5rem;color:#222}table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid "
+            "#ccc;padding:.25rem .5rem;text-align:left}th{background:#eef2f6}</style></head><body>"
+            f"<h1>Lot {e(name)} — {e(label)}</h1><p>{len(outcomes)} territoires, {len(outcomes) - failed} produits, "
+            f"{failed} en échec ; durée totale {e(_eta(seconds))}. Valeurs de l'année évaluée ; verdict de l'objectif "
+            "de l'indicateur phare (émissions de gaz à effet de serre) tel que le rapport annuel le donne.</p>"
+            "<table><thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in [*columns, "Liens"]) + "</tr></thead><tbody>"
+            + "".join(lines) + "</tbody></table></body></html>\n")
+    target = folder / f"index_{year or 'derniere'}.html"
+    with atomic_file(target) as tmp:
+        tmp.write_text(typeset_html(page), encoding="utf-8")
+    return target
+
+
+def declare_region(paths: Paths, region: str, echo=print) -> tuple[list[str], int]:
+    """Declare every EPCI of ``region`` from the national reference (not delivered yet: refused, exit 2)."""
+    raise ConfigurationError(
+        f"« pma-eval lot --region {region} » n'est pas encore livré (issue 27) : déclarez chaque EPCI avec « pma-eval "
+        "territoire creer --id ID --nom NOM --epci SIREN », puis lancez « pma-eval lot --territoires ID,ID… »")
