@@ -231,7 +231,7 @@ def bars(values: pd.Series, title: str, unit: str, source: str, decimals: int = 
             m = m.clip(upper=clip) if clip else m
             known = m.notna().to_numpy()
             tick = ax.scatter(m.to_numpy()[known], [i for i, k in enumerate(known) if k], marker="|", s=90,
-                              linewidths=1.8, color=MARK_COLORS["observed"], zorder=3)
+                              linewidths=1.8, color=MARK_COLORS["core"], zorder=3)
             handles.append((tick, marks_label))
         for i, (v, w) in enumerate(zip(values.values, shown.values)):
             text = fmt.number(v, decimals) + (" (hors échelle)" if clip and v > clip else "")

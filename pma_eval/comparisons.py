@@ -165,7 +165,7 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
     counts = inv.dropna(subset=["code_departement"]).groupby(["_key", "code_departement"]).size().rename("n")
     first_dep = (counts.reset_index().sort_values(["_key", "n", "code_departement"], ascending=[True, False, True])
                  .drop_duplicates("_key").set_index("_key")["code_departement"])
-    s["departement"] = s["_key"].map(first_dep).fillna("") if level in ("commune", "epci") else ""
+    s["departement"] = s["_key"].map(first_dep).fillna("") if level in ("commune", "epci", "pma") else ""
     return s.rename(columns={"_key": "geo_code"}).assign(geo_level=level)[
         ["geo_level", "geo_code", "name", "kind", "departement", "year", "sector", "value", "population", "complete",
          "value_core", "complete_core"]]

@@ -221,3 +221,20 @@ def test_dunkerque_without_its_steelworks(table, built_paths):
     core = sectors.loc[~sectors["sector"].isin(["industrie_hors_energie", "branche_energie"]), "value"].sum()
     assert d["value_core"] == pytest.approx(core) and d["per_capita_core"] == pytest.approx(core / d["population"])
     assert d["per_capita_core"] < 10 < d["per_capita"]
+
+
+def test_the_report_gives_both_values_and_says_at_least_for_an_incomplete_total(built_paths):
+    """Issue 27, point 4, and issue 23, point 4: the report's comparison sentence gives the value with and without
+    point sources, « au moins » where the total has a gap (the Pôle holds Béthune, without road transport), and its
+    chart draws the second value on each bar. Values: the comparison table (by hand above), rounded to 0,1."""
+    from pma_eval.report import annual as a
+    from pma_eval.report.context import load_context
+
+    pma, call = load_context(2023, "PMA", built_paths), load_context(2023, "CALL", built_paths)
+    s_pma, s_call = a.comparison_sentence(pma).text, a.comparison_sentence(call).text  # typeset when published
+    assert "étaient d'au moins 5,1\u00a0t CO₂e par habitant (au moins 4,0 sans l'industrie ni la branche énergie)" in s_pma
+    assert "étaient de 4,8\u00a0t CO₂e par habitant (3,7 sans l'industrie ni la branche énergie)" in s_call  # whole
+    assert "au moins 7,3 dans le Pas-de-Calais" in s_call  # the département's total has Béthune's gap too
+    f = a.comparison_figure(call)
+    assert "per_capita_core" in f.data and "Sans l'industrie ni la branche énergie" in " ".join(
+        t.get_text() for t in f.fig.axes[0].get_legend().get_texts())

@@ -266,19 +266,27 @@ def comparison_figure(ctx: ReportContext) -> Figure | None:
     src = formats_line(ctx.manifest, COMPARISON_FORMATS)
     title = f"Émissions par habitant en {year},\nterritoires comparables"
 
+    # the same without industry and the energy branch (point sources), a tick on each bar (issue 27)
+    core = (pd.Series(r["per_capita_core"].to_numpy(), index=r["label"]) if "per_capita_core" in r else None)
+    core = core if core is not None and core.notna().any() else None
+
     def make():
         return charts.bars(values, title, "t CO₂e par habitant", src, decimals=1, colors=colors, clip=clip, width=7.2,
-                           highlight=highlight, legend=legend, legend_low=True)
+                           highlight=highlight, legend=legend, legend_low=True, marks=core,
+                           marks_label="Sans l'industrie ni la branche énergie")
 
     peers_ = r.loc[r["role"] == "pair", "name"].tolist()
     members = int((r["role"] == "membre").sum())
     me = r.loc[r["role"] == "territoire"].iloc[0]
     alt = section_text("comparaison", "alternative", annee=year, nom=ctx.name,
                        valeurs=[f"{k} {fmt.number(v, 1)}" for k, v in values.items()],
-                       valeur=fmt.number(me["per_capita"], 1))
+                       valeur=fmt.number(me["per_capita"], 1),
+                       de_nom=ctx.of_name, valeur_hors=(("" if bool(me.get("complete_core", True)) else "au moins ")
+                                                        + fmt.number(me["per_capita_core"], 1)) if core is not None else None)
     caption = section_text("comparaison", "legende", regle=rule_text(ctx.geo_level), pairs=len(peers_),
-                           membres=members, coupee=clip is not None)
-    data = r[["name", "role", "geo_level", "geo_code", "population", "value", "per_capita", "complete"]]
+                           membres=members, coupee=clip is not None, traits=core is not None)
+    data = r[[c for c in ("name", "role", "geo_level", "geo_code", "population", "value", "per_capita", "complete",
+                          "per_capita_core", "complete_core") if c in r]]
     return Figure(make(), alt, caption, data, (src,), frozenset({"observed"}), make)
 
 
@@ -288,15 +296,25 @@ def comparison_sentence(ctx: ReportContext) -> Text | None:
     if r is None:
         return None
     me = r.loc[r["role"] == "territoire"].iloc[0]
-    dep = r.loc[(r["role"] == "departement") & (r["geo_code"] == (me["departement"] or "62"))]
+    dep = r.loc[(r["role"] == "departement") & (r["geo_code"] == me["departement"])]  # its main département
     reg = r.loc[r["role"] == "region"]
     peers_ = r.loc[r["role"] == "pair", "per_capita"]
     rank = int((peers_ > me["per_capita"]).sum()) + 1
+    core = "per_capita_core" in r and pd.notna(me["per_capita_core"])
+
+    def value(row, column: str = "per_capita", complete: str = "complete") -> str:
+        """The value, « au moins » where its total has a gap (issue 23: an incomplete total is never told whole)."""
+        least = "" if column not in row or bool(row.get(complete, True)) else "au moins "
+        return least + fmt.number(row[column], 1)
+
     text = render("annuel/comparaison_territoires.j2", annee=int(me["year"]), de_territoire=ctx.of_name,
-                  valeur=f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e",
+                  valeur=f"{value(me)}\u00a0t CO₂e",
+                  valeur_hors=value(me, "per_capita_core", "complete_core") if core else None,
+                  valeur_hors_region=(value(reg.iloc[0], "per_capita_core", "complete_core")
+                                      if core and len(reg) and pd.notna(reg["per_capita_core"].iloc[0]) else None),
                   departement=dep["name"].iloc[0] if len(dep) else None,
-                  valeur_departement=fmt.number(dep["per_capita"].iloc[0], 1) if len(dep) else None,
-                  region=bool(len(reg)), valeur_region=fmt.number(reg["per_capita"].iloc[0], 1) if len(reg) else None,
+                  valeur_departement=value(dep.iloc[0]) if len(dep) else None,
+                  region=bool(len(reg)), valeur_region=value(reg.iloc[0]) if len(reg) else None,
                   rang=("1er" if rank == 1 else f"{rank}ᵉ") if len(peers_) else None, compares=len(peers_) + 1,
                   mediane=fmt.number(float(peers_.median()), 1) if len(peers_) else None)
     return Text(text, natures=frozenset({"observed"}))
