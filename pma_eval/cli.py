@@ -402,14 +402,16 @@ def cmd_lot(args: argparse.Namespace) -> int:
     from .declaration import resolve_id
 
     paths = get_paths()
+    index_folder = None
     if args.region:
         from .publish.lot import declare_region
 
         t0 = time.perf_counter()
-        idents, made = declare_region(paths, args.region, echo=_print)
-        _print(f"Région {args.region} : {len(idents)} EPCI déclarés ({made} nouveaux) en "
+        paths, idents, made = declare_region(paths, args.region, echo=_print, limit=args.limite)
+        _print(f"Région {args.region} : {len(idents)} EPCI déclarés dans {paths.root} ({made} nouveaux) en "
                f"{time.perf_counter() - t0:.0f} s")
         name = args.nom or f"region-{args.region}"
+        index_folder = paths.root
     else:
         idents = [i.strip() for i in args.territoires.split(",") if i.strip()]
         for i in idents:  # refused at once (exit 2), with the nearest names, before any work
@@ -420,7 +422,8 @@ def cmd_lot(args: argparse.Namespace) -> int:
     from .publish.lot import run_lot
 
     code, index = run_lot(idents, args.year, paths, name=name, echo=_print, workers=args.processus,
-                          fiches=args.avec_fiches, scenarios=args.avec_prospective)
+                          fiches=args.avec_fiches, scenarios=args.avec_prospective, demo=bool(args.region),
+                          index_folder=index_folder)
     _print(f"index du lot : {index}")
     return code
 
@@ -586,12 +589,15 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--territoires", metavar="ID,ID…", help="identifiants de territoires déclarés, séparés par des "
                                                                 "virgules")
     which.add_argument("--region", metavar="CODE", help="code INSEE d'une région (32 : Hauts-de-France) : chacun de ses "
-                                                        "EPCI est d'abord déclaré (territoires/<id>.yml) s'il ne l'est pas")
+                                                        "EPCI est d'abord déclaré dans le dossier du lot, lots/region-"
+                                                        "<code>/ (territoires/<id>.yml), avec ses séries de "
+                                                        "démonstration")
     lot.add_argument("--year", type=int, help="année (défaut : dernière année disponible de chaque territoire)")
     lot.add_argument("--nom", help="nom du lot : son index va dans reports/lots/<nom>/ (défaut : les identifiants, "
                                    "ou region-<code>)")
     lot.add_argument("--processus", type=int, metavar="N",
                      help="processus de travail en parallèle, un territoire chacun (défaut : un par cœur)")
+    lot.add_argument("--limite", type=int, metavar="N", help="avec --region : ses N premiers EPCI seulement (essai)")
     lot.add_argument("--avec-fiches", action="store_true", help="produire aussi les fiches communales")
     lot.add_argument("--avec-prospective", action="store_true", help="produire aussi le rapport de prospective")
     lot.set_defaults(func=cmd_lot)

@@ -44,8 +44,9 @@ class Outcome:
     links: dict = field(default_factory=dict)  # link text → path relative to the reports folder
 
 
-def run_one(root: str, ident: str, year: int | None, fiches: bool, scenarios: bool) -> Outcome:
-    """Build and publish one territory (in a worker process); never raises: a failure is in the outcome."""
+def run_one(root: str, ident: str, year: int | None, fiches: bool, scenarios: bool, demo: bool = False) -> Outcome:
+    """Build and publish one territory (in a worker process); never raises: a failure is in the outcome. ``demo``:
+    first write its demonstration series, as ``pma-eval data demo --territoire ID`` does, if it has none."""
     from ..config import TERRITORY_ENV
 
     t0 = time.perf_counter()
@@ -59,6 +60,8 @@ def run_one(root: str, ident: str, year: int | None, fiches: bool, scenarios: bo
 
         paths = get_paths(root, ident)
         whole = whole_in_use(paths)
+        if demo:
+            _demonstration(paths)
         out.name, out.code = whole.name, whole.code
         code = run_year(year, paths, echo=lambda line: print(line, file=log), fiches=fiches, workers=1,
                         scenarios=scenarios)
@@ -72,6 +75,16 @@ def run_one(root: str, ident: str, year: int | None, fiches: bool, scenarios: bo
         out.message = f"{type(exc).__name__} : {exc} ({Path(where.filename).name}, ligne {where.lineno})"
     out.seconds = time.perf_counter() - t0
     return out
+
+
+def _demonstration(paths: Paths) -> None:
+    """The territory's demonstration series (``data/raw/territoire/<id>/demonstration``), written if absent."""
+    from .. import demonstration
+    from ..declaration import tables_folder
+
+    out = tables_folder(paths, paths.territory) / "demonstration"
+    if not (out.is_dir() and any(out.iterdir())):
+        demonstration.write(paths.raw, out, inputs=demonstration.inputs_of(paths))
 
 
 def _summary(out: Outcome, paths: Paths, year: int | None) -> None:
@@ -116,10 +129,12 @@ def _eta(seconds: float) -> str:
 
 
 def run_lot(idents: list[str], year: int | None, paths: Paths | None = None, name: str = "lot", echo=print,
-            workers: int | None = None, fiches: bool = False, scenarios: bool = False, executor=None) -> tuple[int, Path]:
+            workers: int | None = None, fiches: bool = False, scenarios: bool = False, executor=None,
+            demo: bool = False, index_folder: Path | None = None) -> tuple[int, Path]:
     """Run the yearly products of the declared territories ``idents`` (ids, refused at once if one is not declared)
-    in ``workers`` processes (or ``executor``); write the index. Returns the exit code (0, or 1 if a territory
-    failed) and the index's path."""
+    in ``workers`` processes (or ``executor``); write the index (in ``index_folder``, default
+    ``reports/lots/<name>/``). ``demo``: write the demonstration series of a territory that has none first. Returns
+    the exit code (0, or 1 if a territory failed) and the index's path."""
     from concurrent.futures import as_completed
 
     from ..declaration import resolve_id
@@ -136,7 +151,7 @@ def run_lot(idents: list[str], year: int | None, paths: Paths | None = None, nam
     outcomes: list[Outcome] = []
     echo(f"Lot « {name} » : {len(idents)} territoire(s), {workers} processus de travail")
     try:
-        futures = {pool.submit(run_one, str(paths.root), i, year, fiches, scenarios): i for i in idents}
+        futures = {pool.submit(run_one, str(paths.root), i, year, fiches, scenarios, demo): i for i in idents}
         for fut in as_completed(futures):
             try:
                 out = fut.result()
@@ -154,19 +169,20 @@ def run_lot(idents: list[str], year: int | None, paths: Paths | None = None, nam
             pool.shutdown(wait=True, cancel_futures=True)
     order = {i: k for k, i in enumerate(idents)}
     outcomes.sort(key=lambda o: order[o.ident])
-    index = write_lot_index(outcomes, year, paths, name, time.perf_counter() - t0)
+    index = write_lot_index(outcomes, year, paths, name, time.perf_counter() - t0, index_folder)
     return (0 if all(o.ok for o in outcomes) else 1), index
 
 
-def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, name: str, seconds: float) -> Path:
-    """``reports/lots/<name>/index_<year>.html`` and ``.csv``: one line per territory (its key figures, the verdict
-    of its headline target, its links, or why it failed)."""
+def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, name: str, seconds: float,
+                    folder: Path | None = None) -> Path:
+    """``index_<year>.html`` and ``.csv`` in ``folder`` (default ``reports/lots/<name>/``): one line per territory
+    (its key figures, the verdict of its headline target, its links, or why it failed)."""
     import html as html_lib
 
     from ..atomic import atomic_file
     from ..report.blocks import typeset_html
 
-    folder = paths.reports / "lots" / name
+    folder = Path(folder) if folder else paths.reports / "lots" / name
     folder.mkdir(parents=True, exist_ok=True)
     label = str(year) if year else "dernière année"
     columns = ["Territoire", *SHOWN.values(), "Objectif phare", "Verdict", "Durée (s)", "État"]
@@ -203,8 +219,64 @@ def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, nam
     return target
 
 
-def declare_region(paths: Paths, region: str, echo=print) -> tuple[list[str], int]:
-    """Declare every EPCI of ``region`` from the national reference (not delivered yet: refused, exit 2)."""
-    raise ConfigurationError(
-        f"« pma-eval lot --region {region} » n'est pas encore livré (issue 27) : déclarez chaque EPCI avec « pma-eval "
-        "territoire creer --id ID --nom NOM --epci SIREN », puis lancez « pma-eval lot --territoires ID,ID… »")
+def lot_project(paths: Paths, name: str) -> Paths:
+    """The project folder of a batch (``lots/<name>/``, ignored by git): the project's raw files hard-linked (or
+    copied where links cannot be made), its declarations copied, its national reference, notebooks and scenarios
+    linked; the batch's declarations and tables are written there, never among the project's own. Made once."""
+    import shutil
+
+    root = paths.root / "lots" / name
+    if not (root / "territoires").is_dir():
+        tmp = root.with_name(f".{name}.en-cours")
+        shutil.rmtree(tmp, ignore_errors=True)
+
+        def link(src, dst):
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copy2(src, dst)
+
+        shutil.copytree(paths.raw, tmp / "data" / "raw", copy_function=link)
+        shutil.copytree(paths.declarations, tmp / "territoires")
+        for rel in ("data/reference", "notebooks", "scenarios"):
+            if (paths.root / rel).exists():
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / rel).symlink_to((paths.root / rel).resolve())
+        tmp.rename(root)
+    return get_paths(root)
+
+
+def declare_region(paths: Paths, region: str, echo=print, limit: int | None = None) -> tuple[Paths, list[str], int]:
+    """Declare every EPCI of ``region`` (INSEE code) from the national reference, in the batch's project
+    (:func:`lot_project`, ``lots/region-<code>/``): an EPCI already declared alone there keeps its declaration; the
+    others get the id of their short name in lower case. ``limit``: the first EPCIs only, by SIREN (a trial).
+    Returns the batch's paths, the ids and how many were declared now."""
+    import re
+
+    from ..declaration import all_declared, create, load_reference, short_name
+
+    ref = load_reference(paths)
+    communes = ref.communes
+    if "code_region" not in communes or not (communes["code_region"].astype(str) == str(region)).any():
+        raise ConfigurationError(f"région inconnue du référentiel national : « {region} » (code INSEE de région, "
+                                 "par exemple 32 pour les Hauts-de-France)")
+    sirens = sorted(set(communes.loc[communes["code_region"].astype(str) == str(region), "epci_siren"].dropna()
+                        .astype(str)))
+    sirens = sirens[:limit] if limit else sirens
+    lot = lot_project(paths, f"region-{region}")
+    ref = load_reference(lot)
+    alone = {str(d.epcis[0]["siren"]): d.ident for d in all_declared(lot) if len(d.epcis) == 1}
+    names = dict(zip(ref.epci["siren"].astype(str), ref.epci["nom"].astype(str)))
+    idents, made = [], 0
+    for siren in sirens:
+        if siren in alone:
+            idents.append(alone[siren])
+            continue
+        ident = re.sub(r"[^a-z0-9]+", "-", short_name(names[siren]).lower()).strip("-") or f"epci-{siren}"
+        if (lot.declarations / f"{ident}.yml").exists():
+            ident = f"{ident}-{siren}"
+        create(lot, ident, names[siren], [siren], ref=ref)
+        made += 1
+        idents.append(ident)
+        echo(f"  déclaré : {ident} — {names[siren]}")
+    return lot, idents, made
