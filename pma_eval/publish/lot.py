@@ -23,7 +23,7 @@ from ..config import Paths, get_paths
 from ..errors import ConfigurationError
 
 #: The key figures of a territory in its line of the index, in this order (indicator id → column title).
-SHOWN = {"population": "Population", "ges_total": "Émissions (t CO₂e)", "ges_par_habitant": "t CO₂e par habitant"}
+SHOWN = {"population": "Population", "ges_total": "Émissions de GES", "ges_par_habitant": "Émissions par habitant"}
 #: The headline indicator whose target verdict the index gives.
 HEADLINE = "ges_total"
 
@@ -73,6 +73,9 @@ def run_one(root: str, ident: str, year: int | None, fiches: bool, scenarios: bo
         out.ok = False
         where = traceback.extract_tb(exc.__traceback__)[-1]
         out.message = f"{type(exc).__name__} : {exc} ({Path(where.filename).name}, ligne {where.lineno})"
+        if "absente des données" in str(exc) and not demo:
+            out.message += (f" ; séries de démonstration : « pma-eval data demo --territoire {ident} », ou "
+                            "« pma-eval lot --region » qui les écrit")
     out.seconds = time.perf_counter() - t0
     return out
 
@@ -159,7 +162,8 @@ def run_lot(idents: list[str], year: int | None, paths: Paths | None = None, nam
                 out = Outcome(futures[fut], message=f"le processus de travail s'est arrêté : {type(exc).__name__}")
             outcomes.append(out)
             done, elapsed = len(outcomes), time.perf_counter() - t0
-            left = elapsed / done * (len(idents) - done)
+            # the mean time of a territory so far, for the ones left, shared by the workers
+            left = sum(o.seconds for o in outcomes) / done * (len(idents) - done) / workers
             bar = "█" * round(20 * done / len(idents))
             echo(f"[{bar:<20}] {done}/{len(idents)} {out.ident} : "
                  + (f"terminé en {out.seconds:.0f} s" if out.ok else f"échec ({out.message})")

@@ -26,8 +26,8 @@ def _fake_run(root, ident, year, fiches, scenarios, demo=False):
     if ident == "gamma":
         return lot.Outcome(ident, name="Gamma", code="GAM", ok=False, message="ConfigurationError : année absente")
     return lot.Outcome(ident, name="Alpha & Cie", code="ALP", ok=True, seconds=12.0,
-                       figures={"Population": "40 306", "Émissions (t CO₂e)": "210 kt CO₂e",
-                                "t CO₂e par habitant": "5,2 t CO₂e"},
+                       figures={"Population": "40 306", "Émissions de GES": "210 kt CO₂e",
+                                "Émissions par habitant": "5,2 t CO₂e"},
                        verdict="Progrès insuffisant", target="−40 % en 2030 (SRADDET)")
 
 
