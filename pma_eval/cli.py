@@ -431,7 +431,7 @@ def cmd_lot(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from .publish.run import verify
 
-    return verify(args.manifeste, get_paths(), echo=_print)
+    return verify(args.manifeste, _paths(args), echo=_print)
 
 
 def cmd_territoire_creer(args: argparse.Namespace) -> int:
@@ -618,6 +618,7 @@ def build_parser() -> argparse.ArgumentParser:
     tc.set_defaults(func=cmd_territoire_creer)
     ver = sub.add_parser("verify", help="refaire un rapport à partir de son manifest.json et comparer les fichiers")
     ver.add_argument("manifeste", help="chemin de reports/<année>/<territoire>/manifest.json")
+    territory_option(ver)
     ver.set_defaults(func=cmd_verify)
     return parser
 
