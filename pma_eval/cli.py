@@ -392,8 +392,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     if args.processus is not None and args.processus < 1:
         raise ConfigurationError(f"--processus doit valoir au moins 1 (valeur lue : {args.processus})")
-    code = run_year(args.year, _paths(args), echo=_print, fiches=not args.sans_fiches, workers=args.processus,
-                    rebuild=args.reconstruire)
+    paths = _paths(args)
+    try:
+        code = run_year(args.year, paths, echo=_print, fiches=not args.sans_fiches, workers=args.processus,
+                        rebuild=args.reconstruire)
+    except ConfigurationError as exc:
+        from .config import DEFAULT_TERRITORY
+        from .declaration import tables_folder
+
+        demo = tables_folder(paths, paths.territory) / "demonstration"
+        if ("absente des données" in str(exc) and paths.territory != DEFAULT_TERRITORY
+                and not (demo.is_dir() and any(demo.iterdir()))):  # a territory just declared: its observed years only
+            raise ConfigurationError(
+                f"{exc}. Le territoire n'a encore que ses années observées : écrivez ses séries de démonstration "
+                f"(fictives, marquées comme telles) avec « pma-eval data demo --territoire {paths.territory} », puis "
+                "relancez") from None
+        raise
     _print(f"Exécution terminée en {time.perf_counter() - t0:.0f} s ({'succès' if code == 0 else 'avec des échecs'})")
     return code
 
