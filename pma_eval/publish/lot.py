@@ -181,8 +181,6 @@ def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, nam
                     folder: Path | None = None) -> Path:
     """``index_<year>.html`` and ``.csv`` in ``folder`` (default ``reports/lots/<name>/``): one line per territory
     (its key figures, the verdict of its headline target, its links, or why it failed)."""
-    import html as html_lib
-
     from ..atomic import atomic_file
     from ..report.blocks import typeset_html
 
@@ -199,24 +197,14 @@ def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, nam
     with atomic_file(folder / f"index_{year or 'derniere'}.csv") as tmp:
         tmp.write_text(buf.getvalue(), encoding="utf-8-sig")
 
-    def e(text) -> str:
-        return html_lib.escape(str(text), quote=False)
+    import jinja2
 
-    lines = []
-    for o, row in zip(outcomes, rows):
-        links = " ".join(f'<a href="{e(os.path.relpath(p, folder))}">{e(t)}</a>' for t, p in o.links.items())
-        lines.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + f"<td>{links}</td></tr>")
-    failed = sum(not o.ok for o in outcomes)
-    page = (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><meta name="generator" content="pma-eval">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
-            f"<title>Lot {e(name)} — {e(label)}</title><style>body{{font-family:\"DejaVu Sans\",sans-serif;"
-            "margin:1.5rem;color:#222}table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid "
-            "#ccc;padding:.25rem .5rem;text-align:left}th{background:#eef2f6}</style></head><body>"
-            f"<h1>Lot {e(name)} — {e(label)}</h1><p>{len(outcomes)} territoires, {len(outcomes) - failed} produits, "
-            f"{failed} en échec ; durée totale {e(_eta(seconds))}. Valeurs de l'année évaluée ; verdict de l'objectif "
-            "de l'indicateur phare (émissions de gaz à effet de serre) tel que le rapport annuel le donne.</p>"
-            "<table><thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in [*columns, "Liens"]) + "</tr></thead><tbody>"
-            + "".join(lines) + "</tbody></table></body></html>\n")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
+                             autoescape=True)
+    lines = [(row, [(t, os.path.relpath(p, folder)) for t, p in o.links.items()]) for o, row in zip(outcomes, rows)]
+    page = env.get_template("index_lot.html.j2").render(
+        name=name, label=label, columns=columns, lines=lines, total=len(outcomes),
+        failed=sum(not o.ok for o in outcomes), duration=_eta(seconds))
     target = folder / f"index_{year or 'derniere'}.html"
     with atomic_file(target) as tmp:
         tmp.write_text(typeset_html(page), encoding="utf-8")
