@@ -33,10 +33,12 @@ TITLES = {"emissions_par_secteur": "Émissions de gaz à effet de serre par sect
 
 
 def figures(ctx: ReportContext) -> dict[str, Figure]:
-    """name → report figure (each has ``make`` to draw a fresh copy at another size)."""
+    """name → report figure (each has ``make`` to draw a fresh copy at another size). A territory of one EPCI has no
+    chart of its EPCIs (its one EPCI is the whole)."""
+    several = len(ctx.territory.epcis) > 1
     return {
         "emissions_par_secteur": a.emissions_figure(ctx, f"Émissions de gaz à effet de serre — {ctx.name}"),
-        "emissions_par_habitant_epci": a.epci_figure(ctx),
+        **({"emissions_par_habitant_epci": a.epci_figure(ctx)} if several else {}),
         "electricite_renouvelable": a.enr_figure(ctx, f"Électricité renouvelable produite — {ctx.name}"),
     }
 
