@@ -37,6 +37,9 @@ PLACE_BELOW = 2 / 3
 #: smaller. Each costs a whole WeasyPrint layout (5 to 8 s of CPU for the annual report, issue 24); a third and
 #: a fourth pass on the shipped 2023 report only lift one more page from 65 % to over two thirds.
 PASSES = 2
+#: Layouts at most when the one after :data:`PASSES` still has a half-empty page (:func:`half_empty_pages`): a chart
+#: placed in the second layout can push another one down (the Pôle's 2023 report: page 9 at 48 % after two).
+MEND_PASSES = 3
 #: A last page filled below this share, with only the end of the page before's last block, is a waste.
 LAST_PAGE_MIN = 1 / 10
 FORCED = ("page", "left", "right", "recto", "verso")
@@ -197,11 +200,15 @@ def _moves(document) -> dict[int, tuple[str, float]]:
         blocks = _flow_blocks(next_box, {id(e) for _, e in _elements(page_box)})
         heading = blocks[0][0] if blocks and blocks[0][0].element_tag in ("h2", "h3", "h4") else None
         rest = blocks[1:] if heading is not None else blocks
-        if (not rest or not _is_figure(rest[0][1]) or rest[0][1].get("data-placed") == "réduite"
-                or rest[0][1].get("data-beside") is not None):  # beside a table: they move together, as one block
+        if not rest or not _is_figure(rest[0][1]) or rest[0][1].get("data-placed") == "réduite":
             continue
         box, element = rest[0]
         free = (1 - filled) * page_box.height - _SLACK
+        if element.get("data-beside") is not None:  # beside a table: never moved apart, drawn smaller if that fits
+            scale = _beside_scale(next_box, box, element, free - (heading.margin_height() if heading is not None else 0))
+            if scale is not None:
+                out[figures.index(id(element))] = ("scale", scale)
+            continue
         following = rest[1] if len(rest) > 1 and not element.get("data-placed") else None  # moved once at most
         if following is not None and (following[0].element_tag in ("p", "ul", "ol")
                                       or (following[0].element_tag == "table"
@@ -216,6 +223,24 @@ def _moves(document) -> dict[int, tuple[str, float]]:
         if MIN_SCALE <= scale < 1:
             out[figures.index(id(element))] = ("scale", scale)
     return out
+
+
+def _beside_scale(page_box, box, element, free: float) -> float | None:
+    """The scale at which a chart beside a table (``div.pma-beside``, one block) lets the block fit in ``free``
+    (CSS px), or None: not below :data:`MIN_SCALE`, and never when the table alone is taller than ``free``."""
+    found = {id(e): (b, e) for b, e in _elements(page_box)}
+    div = next(((b, e) for b, e in found.values()
+                if "pma-beside" in (e.get("class") or "").split() and any(c is element for c in e)), None)
+    image = next((b for b, _ in _walk(box) if getattr(b, "element_tag", None) == "img"), None)
+    if div is None or image is None:
+        return None
+    div_box, div_el = div
+    others = [found[id(c)][0].margin_height() for c in div_el if c is not element and id(c) in found]
+    margins = div_box.margin_height() - max([box.margin_height(), *others])  # the block's own margins
+    if max(others, default=0.0) + margins > free:
+        return None
+    scale = 1 - (div_box.margin_height() - free) / image.height
+    return scale if MIN_SCALE <= scale < 1 else None
 
 
 def _apply(html: str, moves: dict[int, tuple[str, float]]) -> str:
@@ -246,16 +271,17 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
     """``html`` with its charts placed for print, and its WeasyPrint document laid out on A4 pages: a chart that
     does not fit below a page left more than a third empty (:data:`PLACE_BELOW`) moves after the paragraph, list or small table
     that follows it (which fills the page), or is drawn smaller to fit there (not below :data:`MIN_SCALE`).
-    A chart is placed once (``data-placed`` marks it); ``passes`` layouts at most. ``options`` go to WeasyPrint's ``render``."""
+    A chart is placed once (``data-placed`` marks it); ``passes`` layouts, and up to :data:`MEND_PASSES` while a page
+    is still half empty. ``options`` go to WeasyPrint's ``render``."""
     import weasyprint
 
     url = str(base_url) if base_url else None
     document = weasyprint.HTML(string=html, base_url=url).render(**options)
     if len(_FIGURE.findall(html)) != html.count("<figure"):  # charts this module does not know: left as they are
         return html, document
-    for _ in range(passes - 1):
+    for n in range(max(passes, MEND_PASSES) - 1):
         moves = _moves(document)
-        if not moves:
+        if not moves or (n >= passes - 1 and not half_empty_pages(document)):
             break
         html = _apply(html, moves)
         document = weasyprint.HTML(string=html, base_url=url).render(**options)

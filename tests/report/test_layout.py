@@ -275,3 +275,29 @@ def test_a_heading_shown_alone_joins_the_output_after_it_and_stays_with_it_on_th
     assert keep_headings_with_next(alone) == alone
     # (the orphan itself needs the report's whole nesting to appear: the CABBALR report's manifest test,
     # tests/e2e/test_report.py, reads it from the PDF)
+
+
+def _beside(height_px: int, rows: int) -> str:
+    """A chart beside a small table, as report/templates/blocks.html.j2 writes them (one block)."""
+    chart = _chart(height_px).replace('<figure class="pma-figure">', '<figure class="pma-figure" data-beside="">')
+    table = ('<div class="pma-table-block"><table class="pma-table"><tbody>'
+             + "".join(f"<tr><td>Secteur {i}</td><td>{i}</td></tr>" for i in range(rows)) + "</tbody></table></div>")
+    return f'<div class="pma-beside">{chart}{table}</div>'
+
+
+def test_a_chart_beside_a_table_is_drawn_smaller_when_the_table_fits_and_never_moved_apart():
+    """The CALL's 2023 report left page 5 half empty before its emissions chart and sector table, laid side by side
+    and too tall by a little for the foot of the page: the chart is drawn smaller, the table stays beside it."""
+    from pma_eval.publish.pagination import MIN_SCALE, place_figures
+
+    def laid_out(height_px, rows):
+        body = f"<main><p>{_lines(20)}</p><h3>Secteurs</h3>{_beside(height_px, rows)}<h2>Suite</h2><p>{_lines(5)}</p></main>"
+        return place_figures(_page(CSS, body))
+
+    placed, doc = laid_out(1100, 4)  # the chart (drawn 57 % wide: ≈ 600 px tall) is ≈ 15 % too tall: drawn smaller
+    scale = int(re.search(r'<img style="width: (\d+)%', placed).group(1)) / 100
+    assert 'data-placed="réduite" data-beside=""' in placed and MIN_SCALE <= scale < 1
+    assert layout_problems(_page(CSS, placed)) == []
+    assert placed.index('class="pma-beside"') < placed.index('data-placed') < placed.index("Secteur 0")  # still together
+    placed, _ = laid_out(1100, 25)  # a table taller than the room left: nothing to gain, left as it is
+    assert "data-placed" not in placed
