@@ -11,7 +11,9 @@ The CABBALR and the other communes are cut:
 - the files that publish a whole EPCI's total next to its communes' values are left out (their totals
   would no longer equal the sum of the communes kept): EPCI populations, Enedis by EPCI, ORE by EPCI;
 - region-wide and territory-free files are copied as they are: the region's inventory and communes
-  (comparisons), the national and regional references, the fictional activity registers.
+  (comparisons), the national and regional references;
+- the fictional activity registers lose the events, projects and actions of the CABBALR, as the rule above
+  says, and the participations in the events cut (they name no EPCI but their event).
 
 A build of this project reads the same formats through the same readers as the full one, in a fraction
 of the time: the build, method and raw-data tests run on it; the full 150-commune build happens once
@@ -36,8 +38,10 @@ COMMUNES = {"62498": CALL, "62001": CALL, "62003": CALL, "62019": CALL, "62148":
 LEFT_OUT = ("population/pma_population_epci_pma.csv", "energie/enedis_conso_elec_residentiel_epci_2023_pma.csv",
             "demonstration/ore_conso_elec_gaz_epci_2012_2021_demo.csv",
             "demonstration/ore_conso_elec_gaz_epci_2022_2023_demo.csv")
-#: Copied as they are: region-wide comparisons, references, fictional activity registers.
-AS_IS = ("comparaisons/", "referentiels/", "activite/")
+#: Copied as they are: region-wide comparisons, references.
+AS_IS = ("comparaisons/", "referentiels/")
+#: The participations name their event only: they go with the events cut.
+PARTICIPATIONS, EVENTS = "activite/participations_exemple_fictif.csv", "activite/evenements_exemple_fictif.csv"
 
 
 def _cut() -> set[str]:
@@ -78,6 +82,9 @@ def make_tiny_project(dest: Path) -> Path:
     for folder in (p for p in RAW.rglob("*") if p.is_dir()):  # every folder, even one whose files were left out
         (dest / "data" / "raw" / folder.relative_to(RAW)).mkdir(parents=True, exist_ok=True)
     changed: dict[str, str] = {}
+    events = _filter_csv((RAW / EVENTS).read_bytes(), set()).decode("utf-8").split("\n")[1:]
+    kept = _filter_csv((RAW / EVENTS).read_bytes(), cut).decode("utf-8").split("\n")[1:]
+    cut_events = {line.split(";", 1)[0] for line in set(events) - set(kept) if line.strip()}
     for src in sorted(p for p in RAW.rglob("*") if p.is_file() and not p.name.endswith(".meta.yml")):
         rel = src.relative_to(RAW).as_posix()
         if rel in LEFT_OUT:
@@ -86,7 +93,7 @@ def make_tiny_project(dest: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         data = src.read_bytes()
         if not rel.startswith(AS_IS) and src.suffix == ".csv":
-            data = _filter_csv(data, cut)
+            data = _filter_csv(data, cut | cut_events if rel == PARTICIPATIONS else cut)
         elif not rel.startswith(AS_IS) and src.suffix == ".geojson":
             data = _filter_geojson(data, cut)
         out.write_bytes(data)

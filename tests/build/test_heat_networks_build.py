@@ -62,12 +62,13 @@ def test_report_sentence_says_at_least_and_unknown_year():
     energy = pd.DataFrame(rows, columns=["geo_level", "geo_code", "year", "sector", "value", "nature", "complete"])
     energy["carrier"] = "chaleur_reseau"
     ctx = SimpleNamespace(energy=energy, geo_level="epci", geo_code="246200364", year=2023)
+    # the sentence alone: its caller (networks_sentence) puts the space before it
     mix = (" Leur part renouvelable ou de récupération n'est pas connue : elle demande le bouquet de chaque réseau, "
            "saisi avec sa source.")
-    assert _heat_sentence(ctx) == (" Selon le SDES, les réseaux de chaleur livrent au moins 50\u00a0GWh (total "
+    assert _heat_sentence(ctx) == ("Selon le SDES, les réseaux de chaleur livrent au moins 50\u00a0GWh (total "
                                    "incomplet : une partie des livraisons est secrète ou manque)." + mix)
     ctx.year = 2018
-    assert _heat_sentence(ctx) == " Selon le SDES, les réseaux de chaleur livrent 69\u00a0GWh." + mix
+    assert _heat_sentence(ctx) == "Selon le SDES, les réseaux de chaleur livrent 69\u00a0GWh." + mix
     ctx.year = 2019  # in no release
     assert "ne sont pas connues pour 2019" in _heat_sentence(ctx)
     assert "hors réseaux de chaleur" in _heat_sentence(ctx)

@@ -31,7 +31,8 @@ def test_150_one_page_fiches_in_html_and_pdf(fiches):
     assert len(xobjects) >= 1  # the locator map (and the SVG charts drawn as vector paths)
     html = (fiches / "62498_lens.html").read_text(encoding="utf-8")
     assert "<script" not in html and 'role="img"' in html and 'aria-label="Carte de situation' in html
-    assert len(re.findall(r"<li>", html)) == 3  # three narrative sentences
+    story = re.search(r'<ul class="story">(.*?)</ul>', html, re.S).group(1)
+    assert len(re.findall(r"<li>", story)) == 3  # three narrative sentences (the sectors' legend is a list too)
     assert "Données de démonstration" in html
 
 
