@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from ...coverage import IMPLAUSIBLE_REASON, RULES_FR, advice, extent_lines, matrix, parts_line, plausibility_lines
+from ...coverage import IMPLAUSIBLE_REASON, advice, rules_fr, extent_lines, matrix, parts_line, plausibility_lines
 from ...evaluation.progress import RULE_FR
 from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
@@ -149,7 +149,7 @@ def coverage_table(ctx: ReportContext) -> Table:
 def coverage_notes(ctx: ReportContext) -> Bullets:
     """Legend, the rules for missing, secret and incomplete values, and what is missing (annex)."""
     legend = section_text("annexe", "legende_couverture")
-    out = [legend, *RULES_FR]
+    out = [legend, *rules_fr(ctx.territory.whole)]  # the report's own territory, not the one of the process
     if ctx.coverage is not None:  # what fills a gap is for ``pma-eval data etat``, not for the report
         out += [line.split(" — à combler avec")[0] + "."
                 for line in advice(ctx.coverage.loc[ctx.coverage["year"] <= ctx.year])]
