@@ -26,18 +26,10 @@ def territory_in_use(paths: Paths):
     """While the block runs, the territory (and project root) in use is that of ``paths``: what reads the names of the
     territory in use without being given ``paths`` (sentences, registers) reads this one's."""
     from ..config import TERRITORY_ENV
+    from .report import _env  # environment variables set for a block, restored after
 
-    values = {TERRITORY_ENV: paths.territory, "PMA_EVAL_ROOT": str(paths.root)}
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
+    with _env(**{TERRITORY_ENV: paths.territory, "PMA_EVAL_ROOT": str(paths.root)}):
         yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @contextmanager
