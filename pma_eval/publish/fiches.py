@@ -314,7 +314,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
 
 def peer_sentence(table: pd.DataFrame | None, code: str, name: str) -> str:
     """« En 2016, d'après l'inventaire observé du CITEPA, Lens émettait 3,9 t CO₂e par habitant ; les 12
-    communes du Pas-de-Calais de taille voisine (de 24 000 à 40 000 habitants) : 5,1 en médiane. »"""
+    communes du Pas-de-Calais de taille voisine (de 24 000 à 40 000 habitants) : 5,1 t en médiane. »"""
     return peer_sentences(table, {code: name})[code]
 
 
@@ -341,7 +341,8 @@ def peer_sentences(table: pd.DataFrame | None, names: dict[str, str]) -> dict[st
         out[code] = (f"En {int(me['year'])}, d'après l'inventaire observé du CITEPA, {name} émettait {least}"
                      f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e par habitant ; les {len(others)} communes du "
                      f"{DEPARTEMENTS.get(me['departement'], me['departement'])} de taille voisine (de {fmt.number(low)} "
-                     f"à {fmt.number(high)} habitants) : {fmt.number(float(others['per_capita'].median()), 1)} en médiane.")
+                     f"à {fmt.number(high)} habitants) : {fmt.number(float(others['per_capita'].median()), 1)}\u00a0t en "
+                     "médiane.")
     return out
 
 
@@ -354,10 +355,10 @@ _CSS = (TEMPLATES / "fiche.css").read_text(encoding="utf-8")
 
 
 def fiche_css(organisation: str) -> str:
-    """The fiche's stylesheet, its running footer naming the territory (as declared)."""
+    """The fiche's stylesheet, its running footer naming the territory (as declared) with a typographic apostrophe."""
     from .report import ORGANISATION, css_string
 
-    return _CSS.replace(ORGANISATION, css_string(organisation))
+    return _CSS.replace(ORGANISATION, css_string(organisation.replace("'", "’")))
 
 
 def render_html(f: FicheData, css: str | None = None) -> str:

@@ -21,3 +21,17 @@ def test_the_climate_table_marks_each_year_whose_consumption_is_incomplete(built
     # 2018 has one and no secret cell in the CALL
     assert {2019, 2021} <= marked and 2018 not in marked
     assert "à lire « au moins »" in table.caption
+
+
+def test_the_climate_sentence_says_at_least_for_an_incomplete_year(built_paths):
+    """The reviewer's page 11: « au lieu de 4 140 GWh » beside a table marking 2023 « * ». The sentence follows the
+    indicators' own completeness flag for the report year, raw and climate-corrected alike."""
+    from pma_eval.report.annual.energy import climate_sentence
+
+    ctx = load_context(2023, "CALL", built_paths)
+    ind = ctx.indicators
+    row = ind.loc[(ind["geo_level"] == "epci") & (ind["geo_code"] == ctx.geo_code) & (ind["year"] == 2023)
+                  & (ind["indicator_id"] == "conso_energie_finale")]
+    whole = bool(row["complete"].iloc[0])
+    text = climate_sentence(ctx).text
+    assert ("au lieu d'au moins" in text) == (not whole) and ("au lieu de " in text) == whole

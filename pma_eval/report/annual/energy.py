@@ -155,7 +155,11 @@ def climate_sentence(ctx: ReportContext) -> Text:
     text = render("annuel/climat.j2", annee=ctx.year,
                   hiver="douce" if idx < 0.97 else "froide" if idx > 1.03 else "normale",
                   rigueur=fmt.number(idx, 2), ecart=fmt.percent(idx - 1, 0, signed=True), de_territoire=ctx.of_name,
-                  corrigee=display("MWh", corr[ctx.year]), reelle=display("MWh", raw[ctx.year]), degres_jours=n0,
+                  # a consumption with unknown parts is a minimum, here as in the table (issue 23)
+                  corrigee=("" if is_complete(ctx, "conso_energie_finale_corrigee", ctx.year) else "au moins ")
+                  + display("MWh", corr[ctx.year]),
+                  reelle=("" if is_complete(ctx, "conso_energie_finale", ctx.year) else "au moins ")
+                  + display("MWh", raw[ctx.year]), degres_jours=n0,
                   # real weather, but invented consumption or thermosensitive shares
                   consommation_demo=value(ctx, "conso_energie_finale_corrigee")[1] == "demonstration",
                   depuis=first if n > 0 else None,
