@@ -36,7 +36,7 @@ PARTS = {
 #: emissions and electricity); elsewhere (the installations register) it has none.
 ABSENT_IS_MISSING = ("population", "emissions", "energy")
 #: The rules behind "observed", "missing" and "incomplete", written once: printed by
-#: ``data etat`` and in the annual report's annex (:data:`RULES_FR`, ``{de}`` being the whole territory after
+#: ``data etat`` and in the annual report's annex (:func:`rules_fr`, ``{de}`` being the whole territory after
 #: « de »: « du Pôle »).
 _RULES = [
     "Une valeur manquante n'est jamais un zéro. Une case vide de l'inventaire pour un secteur que toute commune "
@@ -94,7 +94,8 @@ _ONE_EPCI = ((", celui de son agglomération et celui {de} sont", " et celui de 
 
 
 def rules_fr(whole: Whole | None = None) -> list[str]:
-    """:data:`RULES_FR` for a territory (one of a single EPCI names its agglomeration once)."""
+    """The rules for a territory (default: the one in use), in French; one of a single EPCI names its agglomeration
+    once. Always given the territory at hand where there is one: a process may publish several."""
     whole = whole or _whole()
     rules = list(_RULES)
     if whole is not None and whole.epcis == 1:
@@ -104,17 +105,9 @@ def rules_fr(whole: Whole | None = None) -> list[str]:
 
 
 def level_fr(whole: Whole | None = None) -> dict[str, str]:
-    """:data:`LEVEL_FR` for a territory."""
+    """``geo_level`` → its French label for a territory (default: the one in use)."""
     return {"commune": "commune", "epci": "EPCI", "pma": whole_label(whole)}
 
-
-def __getattr__(name: str):
-    # RULES_FR and LEVEL_FR name the territory in use (its declaration): computed when asked for
-    if name == "RULES_FR":
-        return rules_fr()
-    if name == "LEVEL_FR":
-        return level_fr()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def coverage_table(tables: dict[str, pd.DataFrame], territory: Territory) -> pd.DataFrame:

@@ -47,11 +47,3 @@ def lists(paths=None) -> dict[str, list[str]]:
     return {"type": EVENT_TYPES, "type_organisation": ORG_TYPES, "statut_action": ACTION_STATUSES,
             "statut_projet": PROJECT_STATUSES, "epci": epci_codes(paths)}
 
-
-def __getattr__(name: str):
-    # EPCI_SIGLES and LISTS name the territory in use (its declaration): computed when asked for
-    if name == "EPCI_SIGLES":
-        return epci_codes()
-    if name == "LISTS":
-        return lists()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

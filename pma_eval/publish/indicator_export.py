@@ -12,28 +12,20 @@ from ..errors import ConfigurationError
 from ..xlsx import make_reproducible
 from ..territory import NATURE_LABELS_FR, Territory
 from ..indicators.catalogue import Catalogue
+from ..comparisons import LEVEL_NAMES_FR
 
 HEADERS = ["indicateur", "titre", "niveau", "code", "territoire", "annee", "valeur", "unite", "nature", "complet"]
 #: The ``complet`` column: « non » where a part of the value is missing (a lacuna in a commune,
 #: a commune absent from the sources), so that the total is a lower bound.
 COMPLETE_FR = {True: "oui", False: "non"}
-#: The comparison levels; the territory's own (commune, EPCI, the whole) are named by its declaration
-#: (:func:`level_labels`).
-COMPARISON_LEVEL_FR = {"departement": "département", "region": "région", "france": "France"}
 
 
 def level_labels(territory: Territory | None = None) -> dict[str, str]:
     """``geo_level`` → its French label in an export: « commune », « EPCI », the whole territory's noun (« Pôle »,
-    « Agglomération », from its declaration) and the comparison levels."""
+    « Agglomération », from its declaration) and the comparison levels (:data:`pma_eval.comparisons.LEVEL_NAMES_FR`)."""
     from ..coverage import level_fr
 
-    return {**level_fr(territory.whole if territory is not None else None), **COMPARISON_LEVEL_FR}
-
-
-def __getattr__(name: str):
-    if name == "LEVEL_FR":  # of the territory in use
-        return level_labels()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return {**level_fr(territory.whole if territory is not None else None), **LEVEL_NAMES_FR}
 #: Columns added when the selection holds comparison levels (issue 26): the producer's status of the year and the
 #: scope note of the level (« réseau Enedis seulement », « consommation brute, corrigée du climat »…).
 LEVEL_HEADERS = ["statut", "portee"]
@@ -68,7 +60,7 @@ def select(ind: pd.DataFrame, catalogue: Catalogue, years=None, levels=None, ids
             raise ConfigurationError(f"indicateur(s) inconnu(s) : {', '.join(unknown)}")
         out = out.loc[out["indicator_id"].isin(ids)]
     if levels:
-        bad = sorted(set(levels) - {"commune", "epci", "pma", *COMPARISON_LEVEL_FR})
+        bad = sorted(set(levels) - {"commune", "epci", "pma", *LEVEL_NAMES_FR})
         if bad:
             raise ConfigurationError(f"niveau(x) inconnu(s) : {', '.join(bad)} (commune, epci, pma, departement, "
                                      "region, france)")
