@@ -20,10 +20,16 @@ Rules
   same kind (communauté d'agglomération, urbaine, de communes, métropole) whose population lies within
   a factor :data:`PEER_POPULATION_FACTOR` of its own; the Pôle, a grouping of agglomerations, with every
   agglomeration, urban community and métropole of the region of at least
-  :data:`POLE_PEER_MIN_POPULATION` inhabitants (:data:`POLE_PEER_KINDS`). All are parameters.
+  :data:`POLE_PEER_MIN_POPULATION` inhabitants (:data:`POLE_PEER_KINDS`). All are parameters. A declared
+  territory of one EPCI is that EPCI: its whole is compared by the EPCI rule (:func:`comparables_of`).
+- **Rank among comparables** (:func:`rank_among_peers`): the territory's per-inhabitant total among its own and its
+  comparables' (the département and the region are not ranked), the lowest first; a total with a gap is a minimum,
+  so a rank that involves one is marked.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -187,13 +193,24 @@ def peers(table: pd.DataFrame, geo_level: str, geo_code: str, factor: float = PE
     return sel
 
 
+def comparables_of(geo_level: str, geo_code: str, members=frozenset()) -> tuple[str, str]:
+    """The level and code whose peer rule applies to a territory: the whole of a territory of one EPCI (``members``:
+    its EPCIs) is that EPCI, compared by the EPCI rule (same kind, population within a factor), never by the rule of
+    a grouping of agglomerations."""
+    members = set(members)
+    if geo_level == "pma" and len(members) == 1:
+        return "epci", next(iter(members))
+    return geo_level, geo_code
+
+
 def ranking(table: pd.DataFrame, geo_level: str, geo_code: str, members: set[str] = frozenset(), **kw) -> pd.DataFrame:
     """Per-inhabitant total emissions of the territory, its peers, its département(s) and the region,
     highest first, with ``role`` (``territoire``, ``membre`` — an EPCI of the Pôle —, ``pair``,
-    ``departement``, ``region``)."""
+    ``departement``, ``region``). ``members``: the territory's EPCIs when ``geo_level`` is its whole (one EPCI: its
+    peers are that EPCI's, :func:`comparables_of`)."""
     tot = table.loc[table["sector"] == "total"]
     me = tot.loc[(tot["geo_level"] == geo_level) & (tot["geo_code"] == geo_code)].assign(role="territoire")
-    others = peers(table, geo_level, geo_code, **kw)
+    others = peers(table, *comparables_of(geo_level, geo_code, members), **kw)
     others = others.assign(role=others["geo_code"].map(lambda c: "membre" if c in members else "pair"))
     rows = [me, others,
             tot.loc[tot["geo_level"] == "departement"].assign(role="departement"),
@@ -203,16 +220,58 @@ def ranking(table: pd.DataFrame, geo_level: str, geo_code: str, members: set[str
 
 
 def rule_text(geo_level: str, factor: float = PEER_POPULATION_FACTOR, pole_kinds: tuple[str, ...] = POLE_PEER_KINDS,
-              pole_min: int = POLE_PEER_MIN_POPULATION) -> str:
-    """The peer rule in French, for captions and methods."""
+              pole_min: int = POLE_PEER_MIN_POPULATION, members=frozenset()) -> str:
+    """The peer rule in French, for captions and methods (``members``: as :func:`ranking` takes them)."""
     from . import fmt
 
+    geo_level = comparables_of(geo_level, "", members)[0]
     if geo_level == "pma":
         names = [KIND_PLURALS[k] for k in pole_kinds]
         kinds = ", ".join(names[:-1]) + " et " + names[-1] if len(names) > 1 else names[0]
         return f"{kinds} de la région de plus de {fmt.number(pole_min, 0)} habitants"
     return ("EPCI de la région de même nature dont la population est comprise entre la moitié et le double "
             "de la sienne" if factor == 2 else f"EPCI de même nature, population à un facteur {fmt.number(factor, 1)} près")
+
+
+@dataclass(frozen=True)
+class Rank:
+    """A territory's place among its comparables by per-inhabitant total emissions (:func:`rank_among_peers`)."""
+
+    rank: int  # 1: the lowest per-inhabitant emissions of the territory and its comparables
+    count: int  # the territory and its comparables
+    year: int
+    value: float  # its per-inhabitant total [t CO2e per inhabitant], the ranked value
+    complete: bool  # False: its total has a gap, the value is a minimum
+    value_core: float  # the same without industry and the energy branch (NaN if unknown)
+    complete_core: bool
+    all_complete: bool  # every ranked total (its own and its comparables') is complete
+
+    @property
+    def ordinal(self) -> str:
+        return "1er" if self.rank == 1 else f"{self.rank}ᵉ"
+
+    def text(self) -> str:
+        """« 3ᵉ sur 12 », with « * » when a ranked total has a gap (a minimum: the rank may differ)."""
+        return f"{self.ordinal} sur {self.count}" + ("" if self.all_complete else " *")
+
+
+def rank_among_peers(table: pd.DataFrame, geo_level: str, geo_code: str, members=frozenset(), **kw) -> Rank | None:
+    """The rank of the territory's per-inhabitant total emissions (``per_capita``, the value of the reports'
+    comparison) among its own and its comparables' (role ``pair`` of :func:`ranking`: same rule, its member EPCIs
+    and the département and region left out), the lowest first; a tie shares the better rank. None when the table
+    does not hold the territory."""
+    r = ranking(table, geo_level, geo_code, members=members, **kw)
+    me = r.loc[r["role"] == "territoire"]
+    if me.empty:
+        return None
+    me = me.iloc[0]
+    pairs = r.loc[r["role"] == "pair"]
+    core = me.get("per_capita_core", float("nan"))
+    return Rank(rank=int((pairs["per_capita"] < me["per_capita"]).sum()) + 1, count=len(pairs) + 1,
+                year=int(me["year"]), value=float(me["per_capita"]), complete=bool(me["complete"]),
+                value_core=float(core) if pd.notna(core) else float("nan"),
+                complete_core=bool(me.get("complete_core", True)),
+                all_complete=bool(me["complete"]) and bool(pairs["complete"].astype(bool).all()))
 
 
 def similar_communes(table: pd.DataFrame, code_insee: str, tolerance: float = 0.25) -> pd.DataFrame:

@@ -238,3 +238,67 @@ def test_the_report_gives_both_values_and_says_at_least_for_an_incomplete_total(
     f = a.comparison_figure(call)
     assert "per_capita_core" in f.data and "Sans l'industrie ni la branche énergie" in " ".join(
         t.get_text() for t in f.fig.axes[0].get_legend().get_texts())
+
+
+def made_up_region() -> pd.DataFrame:
+    """Six made-up EPCIs of one commune each (2016), for the rank among comparables (issue 27):
+
+    ====  ====  ==========  =====================================  =====  ======================
+    EPCI  kind  population  emissions [t CO2e]                     t/hab  sans industrie/énergie
+    ====  ====  ==========  =====================================  =====  ======================
+    A     CA    100         résidentiel 400 + industrie 100 = 500  5,0    4,0
+    B     CA    150         résidentiel 600                        4,0    4,0
+    C     CA    80          résidentiel 480 + routier (lacune)     6,0*   6,0*
+    D     CA    60          résidentiel 180                        3,0    3,0
+    E     CA    300         résidentiel 300                        1,0    1,0
+    F     CC    100         résidentiel 100                        1,0    1,0
+    ====  ====  ==========  =====================================  =====  ======================
+
+    « * »: C's road transport is an empty cell of an always-present sector, so its total is a minimum.
+    """
+    codes = dict(zip("ABCDEF", ["00001", "00002", "00003", "00004", "00005", "00006"]))
+    rows = [("A", "residentiel", 400.0, False), ("A", "industrie_hors_energie", 100.0, False),
+            ("B", "residentiel", 600.0, False), ("C", "residentiel", 480.0, False),
+            ("C", "transport_routier", float("nan"), True), ("D", "residentiel", 180.0, False),
+            ("E", "residentiel", 300.0, False), ("F", "residentiel", 100.0, False)]
+    inv = pd.DataFrame({"code_insee": [codes[e] for e, *_ in rows], "year": 2016, "sector": [r[1] for r in rows],
+                        "value": [r[2] for r in rows], "in_total": True, "gap": [r[3] for r in rows]})
+    com = pd.DataFrame({"code_insee": list(codes.values()), "nom": list(codes), "code_departement": "62",
+                        "epci_siren": [f"20000000{i}" for i in range(1, 7)],
+                        "epci_nom": [f"{'CC' if e == 'F' else 'CA'} {e}" for e in codes],
+                        "population": pd.array([100, 150, 80, 60, 300, 100], "Int64")})
+    return aggregate(inv, com, {"00001"}, whole=("TST", "Territoire A"), region=("99", "Région test"))
+
+
+def test_rank_among_comparables_by_hand():
+    from pma_eval.comparisons import rank_among_peers
+
+    t = made_up_region()
+    # A (100 inhabitants): comparables = CAs of 50 to 200 inhabitants = B, C, D (E has 300, F is a CC).
+    # Per inhabitant, lowest first: D 3,0 < B 4,0 < A 5,0 < C 6,0* → A is 3rd of 4; C's total is a minimum: « * ».
+    a = rank_among_peers(t, "epci", "200000001")
+    assert (a.rank, a.count, a.year) == (3, 4, 2016) and a.text() == "3ᵉ sur 4 *"
+    assert a.value == pytest.approx(500 / 100) and a.value_core == pytest.approx(400 / 100)
+    assert a.complete and not a.all_complete
+    # B (150): comparables = CAs of 75 to 300 inhabitants (bounds included) = A, C, E; E 1,0 < B 4,0 → 2nd of 4.
+    b = rank_among_peers(t, "epci", "200000002")
+    assert (b.rank, b.count) == (2, 4) and b.text() == "2ᵉ sur 4 *"
+    # E (300): comparables of 150 to 600 inhabitants = B; E 1,0 < B 4,0 → 1st of 2, both totals complete.
+    e = rank_among_peers(t, "epci", "200000005")
+    assert e.text() == "1er sur 2" and e.all_complete
+    # C: its own total is a minimum (value and rank); comparables of 40 to 160 = A, B, D, all lower → 4th of 4.
+    c = rank_among_peers(t, "epci", "200000003")
+    assert (c.rank, c.count, c.complete, c.complete_core) == (4, 4, False, False)
+    assert c.value == pytest.approx(480 / 80)
+    # F, the only CC: no comparable.
+    assert rank_among_peers(t, "epci", "200000006").text() == "1er sur 1"
+
+
+def test_a_territory_of_one_epci_is_compared_by_the_epci_rule():
+    t = made_up_region()
+    # the whole « TST » is A's one commune: with A as its one member it is ranked as A is, by A's comparables
+    one = ranking(t, "pma", "TST", members={"200000001"})
+    assert set(one.loc[one["role"] == "pair", "geo_code"]) == {"200000002", "200000003", "200000004"}
+    assert "entre la moitié et le double" in rule_text("pma", members={"200000001"})
+    # a grouping of several EPCIs keeps the rule of a grouping (CA, CU, métropoles of at least 100 000 inhabitants)
+    assert "100" in rule_text("pma", members={"200000001", "200000002"}) and "moitié" not in rule_text("pma")

@@ -7,6 +7,11 @@ so that a Dask distributed client (``Client.get_executor()``) can take the same 
 (``data/territoires/<id>/processed``, ``reports/territoires/<id>/<year>``); an error of one territory is recorded in
 its line and the others go on. The index (``reports/lots/<name>/index_<year>.html``, and a CSV of the same lines) is
 written last, from the results.
+
+Each line gives the territory's rank among its comparables (:func:`pma_eval.comparisons.rank_among_peers`): its
+per-inhabitant total emissions of the region's observed inventory (CITEPA, 2016), the value and the comparables rule
+of its annual report's comparison, among its own and its comparables', the lowest first (« 1er sur 12 »: the least
+emitting per inhabitant); « au moins » before a value whose total has a gap, « * » after a rank that involves one.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from ..errors import ConfigurationError
 SHOWN = {"population": "Population", "ges_total": "Émissions de GES", "ges_par_habitant": "Émissions par habitant"}
 #: The headline indicator whose target verdict the index gives.
 HEADLINE = "ges_total"
+#: The columns of the rank among comparables and of the value ranked.
+RANK_COLUMN = "Rang parmi ses comparables (1er : le moins émetteur par habitant)"
+RANKED_COLUMN = "Émissions par habitant classées (inventaire observé)"
 
 
 @dataclass
@@ -42,6 +50,9 @@ class Outcome:
     verdict: str = ""
     target: str = ""
     links: dict = field(default_factory=dict)  # link text → path relative to the reports folder
+    rank: str = ""  # « 3ᵉ sur 12 », « * » when a ranked total has a gap
+    ranked: str = ""  # the ranked value as written (« au moins » for a minimum), with the year and without industry
+    rule: str = ""  # its comparables rule, in French
 
 
 def run_one(root: str, ident: str, year: int | None, fiches: bool, scenarios: bool, demo: bool = False) -> Outcome:
@@ -110,11 +121,40 @@ def _summary(out: Outcome, paths: Paths, year: int | None) -> None:
         r = head.iloc[0]
         out.verdict = r["verdict"].label if r["verdict"].category != "not_assessable" else "non évaluable"
         out.target = str(r["target"] or "")
+    _rank(out, ctx)
     folder = paths.reports / str(year)
     for text, f in (("index", folder / "index.html"), ("rapport annuel", folder / ctx.territory.code / "rapport_annuel.html"),
                     ("PDF", folder / ctx.territory.code / "rapport_annuel.pdf")):
         if f.is_file():
             out.links[text] = f
+
+
+def _rank(out: Outcome, ctx) -> None:
+    """The territory's rank among its comparables, with the value ranked, as its annual report compares it (same
+    table, level, members and rule); nothing without the region's observed inventory."""
+    from ..comparisons import rank_among_peers, rule_text
+
+    if ctx.comparisons is None or ctx.comparisons.empty:
+        return
+    members = set(ctx.territory.epcis["epci_siren"]) if ctx.geo_level == "pma" else set()
+    r = rank_among_peers(ctx.comparisons, ctx.geo_level, ctx.geo_code, members=members)
+    if r is None:
+        return
+    out.rank, out.rule = r.text(), rule_text(ctx.geo_level, members=members)
+    out.ranked = ranked_value(r)
+
+
+def ranked_value(r) -> str:
+    """« 5,1 t CO₂e en 2016 (3,7 sans l'industrie ni la branche énergie) », « au moins » before a minimum."""
+    from .. import fmt
+
+    def value(x: float, complete: bool) -> str:
+        return ("" if complete else "au moins ") + fmt.number(x, 1)
+
+    text = f"{value(r.value, r.complete)}\u00a0t CO₂e en {r.year}"
+    if r.value_core == r.value_core:  # not NaN
+        text += f" ({value(r.value_core, r.complete_core)} sans l'industrie ni la branche énergie)"
+    return text
 
 
 def _executor(workers: int):
@@ -187,9 +227,10 @@ def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, nam
     folder = Path(folder) if folder else paths.reports / "lots" / name
     folder.mkdir(parents=True, exist_ok=True)
     label = str(year) if year else "dernière année"
-    columns = ["Territoire", *SHOWN.values(), "Objectif phare", "Verdict", "Durée (s)", "État"]
-    rows = [[o.name or o.ident, *(o.figures.get(t, "") for t in SHOWN.values()), o.target, o.verdict,
-             f"{o.seconds:.0f}", "produit" if o.ok else f"échec : {o.message}"] for o in outcomes]
+    columns = ["Territoire", *SHOWN.values(), "Objectif phare", "Verdict", RANK_COLUMN, RANKED_COLUMN, "Durée (s)",
+               "État"]
+    rows = [[o.name or o.ident, *(o.figures.get(t, "") for t in SHOWN.values()), o.target, o.verdict, o.rank,
+             o.ranked, f"{o.seconds:.0f}", "produit" if o.ok else f"échec : {o.message}"] for o in outcomes]
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
     w.writerow(columns)
@@ -204,7 +245,9 @@ def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, nam
     lines = [(row, [(t, os.path.relpath(p, folder)) for t, p in o.links.items()]) for o, row in zip(outcomes, rows)]
     page = env.get_template("index_lot.html.j2").render(
         name=name, label=label, columns=columns, lines=lines, total=len(outcomes),
-        failed=sum(not o.ok for o in outcomes), duration=_eta(seconds))
+        failed=sum(not o.ok for o in outcomes), duration=_eta(seconds),
+        rules=list(dict.fromkeys(o.rule for o in outcomes if o.rule)),
+        starred=any(o.rank.endswith("*") for o in outcomes))
     target = folder / f"index_{year or 'derniere'}.html"
     with atomic_file(target) as tmp:
         tmp.write_text(typeset_html(page), encoding="utf-8")

@@ -52,3 +52,35 @@ def test_an_undeclared_territory_is_refused_before_any_work(declared, monkeypatc
     monkeypatch.setattr(lot, "run_one", lambda *a: pytest.fail("no territory may run"))
     with pytest.raises(ConfigurationError, match="alpah.*les plus proches : alpha"):
         lot.run_lot(["alpha", "alpah"], 2023, declared, executor=ThreadPoolExecutor(1))
+
+
+def test_each_line_gives_its_rank_among_comparables_and_the_value_ranked(declared):
+    """The made-up region of tests/test_comparisons.py: territory A (one EPCI, 5,0 t per inhabitant, 4,0 without
+    industry) is 3rd of 4 among the CAs of 50 to 200 inhabitants (D 3,0, B 4,0, A 5,0, C at least 6,0), with « * »
+    since C's total has a gap; C itself is 4th of 4 and its value « au moins 6,0 »."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from ..test_comparisons import made_up_region
+
+    table = made_up_region()
+    a, c = lot.Outcome("alpha", name="Territoire A", ok=True), lot.Outcome("gamma", name="C", ok=True)
+    # A's whole report (level pma, one member EPCI) and C's EPCI report, as _summary gives them their context
+    lot._rank(a, SimpleNamespace(comparisons=table, geo_level="pma", geo_code="TST",
+                                 territory=SimpleNamespace(epcis=pd.DataFrame({"epci_siren": ["200000001"]}))))
+    lot._rank(c, SimpleNamespace(comparisons=table, geo_level="epci", geo_code="200000003", territory=None))
+    assert a.rank == "3ᵉ sur 4 *" and a.ranked == "5,0\u00a0t CO₂e en 2016 (4,0 sans l'industrie ni la branche énergie)"
+    assert c.rank == "4ᵉ sur 4 *" and c.ranked.startswith("au moins 6,0\u00a0t CO₂e en 2016 (au moins 6,0 sans")
+    assert "entre la moitié et le double" in a.rule
+    lot._rank(b := lot.Outcome("beta"), SimpleNamespace(comparisons=None))  # no regional inventory: no rank
+    assert b.rank == b.ranked == ""
+
+    index = lot.write_lot_index([a, b, c], 2023, declared, "essai", 10.0)
+    page = index.read_text(encoding="utf-8")
+    assert "<td>3ᵉ sur 4 *</td>" in page and "<td>au moins 6,0\u00a0t CO₂e en 2016 (au moins 6,0 sans" in page
+    assert "du moins émetteur (1er) au plus émetteur" in page and "*\u00a0: un des totaux classés a une lacune" in page
+    assert "Comparables\u00a0: EPCI de la région de même nature" in page
+    rows = index.with_suffix(".csv").read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(";")
+    assert [r.split(";")[header.index(lot.RANK_COLUMN)] for r in rows[1:]] == ["3ᵉ sur 4 *", "", "4ᵉ sur 4 *"]
