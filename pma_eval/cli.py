@@ -100,10 +100,15 @@ def cmd_data_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_hint(args: argparse.Namespace, paths) -> str:
+    """« pma-eval data build », with the territory when the command named one."""
+    return "pma-eval data build" + (f" --territoire {paths.territory}" if getattr(args, "territoire_id", None) else "")
+
+
 def cmd_data_add(args: argparse.Namespace) -> int:
+    paths = _paths(args)  # an undeclared territory is refused before pandas is imported
     from .acquire import add
 
-    paths = get_paths()
     result = add(args.fichier, paths, snapshot_year=args.annee_instantane, inventory_year=args.annee_inventaire,
                  extent=args.etendue, replaces=args.remplace, fmt=args.format,
                  publication_year=args.annee_publication)
@@ -128,36 +133,40 @@ def cmd_data_add(args: argparse.Namespace) -> int:
 
         _print(f"  étendue : {result.extent}, le fichier parle pour {EXTENTS[result.extent]} ; les autres communes "
                "gardent leurs valeurs")
-        _print("Lancez « pma-eval data build » : ses valeurs observées remplacent celles de démonstration de ces "
-               "communes, pour les années du fichier.")
+        _print(f"Lancez « {_build_hint(args, paths)} » : ses valeurs observées remplacent celles de démonstration de "
+               "ces communes, pour les années du fichier.")
     elif result.layout.theme == "comparaisons":  # a département, the region or France: never the territory's values
-        _print("Lancez « pma-eval data build » : ce fichier donne un niveau de comparaison (département, région ou "
-               "France), avec sa note de portée ; il n'est jamais additionné aux valeurs du territoire.")
+        _print(f"Lancez « {_build_hint(args, paths)} » : ce fichier donne un niveau de comparaison (département, "
+               "région ou France), avec sa note de portée ; il n'est jamais additionné aux valeurs du territoire.")
     else:
-        _print("Lancez « pma-eval data build » : les valeurs observées remplacent les valeurs de démonstration "
+        _print(f"Lancez « {_build_hint(args, paths)} » : les valeurs observées remplacent les valeurs de démonstration "
                "qu'elles couvrent (même commune, même année, même énergie).")
     return 0
 
 
 def cmd_data_retire(args: argparse.Namespace) -> int:
+    paths = _paths(args)
     from .acquire import retire
 
-    paths = get_paths()
     removed = retire(args.fichier, paths)
     shown = removed.relative_to(paths.root) if removed.is_relative_to(paths.root) else removed
-    _print(f"Retiré : {shown} et ses métadonnées (noté dans data/journal_des_donnees.log). Lancez « pma-eval data "
-           "build » pour reconstruire les données sans lui.")
+    _print(f"Retiré : {shown} et ses métadonnées (noté dans data/journal_des_donnees.log). Lancez « "
+           f"{_build_hint(args, paths)} » pour reconstruire les données sans lui.")
     return 0
 
 
 def cmd_data_fetch(args: argparse.Namespace) -> int:
+    paths = _paths(args)
     from .publish.indicator_export import parse_years
     from .portals import fetch
 
     sources = args.sources or ["ore", "odre"]
+    unknown = [x for x in sources if x not in ("ore", "odre")]
+    if unknown:
+        raise ConfigurationError(f"source inconnue : {', '.join(unknown)} (choix : ore, odre)")
     years = parse_years(args.annees) or list(range(2011, time.localtime().tm_year))
-    files = fetch(sources, years, get_paths(), echo=_print)
-    _print(f"{len(files)} fichier(s) dans data/raw. Lancez « pma-eval data build » pour les prendre en compte.")
+    files = fetch(sources, years, paths, echo=_print)
+    _print(f"{len(files)} fichier(s) dans data/raw. Lancez « {_build_hint(args, paths)} » pour les prendre en compte.")
     return 0
 
 
@@ -189,11 +198,11 @@ def cmd_data_status(args: argparse.Namespace) -> int:
 
 
 def cmd_data_demo(args: argparse.Namespace) -> int:
+    paths = _paths(args)
     from . import demonstration
     from .config import DEFAULT_TERRITORY
     from .declaration import tables_folder
 
-    paths = _paths(args)
     default = paths.territory == DEFAULT_TERRITORY
     out = Path(args.out) if args.out else (paths.raw / "demonstration" if default
                                            else tables_folder(paths, paths.territory) / "demonstration")
@@ -387,12 +396,12 @@ def cmd_visuels(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .publish.run import run_year
-
     t0 = time.perf_counter()
     if args.processus is not None and args.processus < 1:
         raise ConfigurationError(f"--processus doit valoir au moins 1 (valeur lue : {args.processus})")
-    paths = _paths(args)
+    paths = _paths(args)  # an undeclared territory is refused before pandas is imported
+    from .publish.run import run_year
+
     try:
         code = run_year(args.year, paths, echo=_print, fiches=not args.sans_fiches, workers=args.processus,
                         rebuild=args.reconstruire)
@@ -443,9 +452,10 @@ def cmd_lot(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    paths = _paths(args)
     from .publish.run import verify
 
-    return verify(args.manifeste, _paths(args), echo=_print)
+    return verify(args.manifeste, paths, echo=_print)
 
 
 def cmd_territoire_creer(args: argparse.Namespace) -> int:
@@ -522,16 +532,20 @@ def build_parser() -> argparse.ArgumentParser:
     ad.add_argument("--etendue", choices=["communes", "epci", "departement"],
                     help="ce que couvre un registre téléchargé (ODRÉ) : ses seules communes, leurs agglomérations "
                          "entières ou des départements entiers (déduit du fichier quand il couvre des départements)")
+    territory_option(ad)
     ad.set_defaults(func=cmd_data_add)
     rt = dsub.add_parser("retire", help="retirer de data/raw un fichier ajouté par erreur, avec ses métadonnées "
                                         "(noté dans data/journal_des_donnees.log)")
     rt.add_argument("fichier", help="chemin du fichier dans data/raw")
+    territory_option(rt)
     rt.set_defaults(func=cmd_data_retire)
     fe = dsub.add_parser("fetch", help="télécharger depuis les portails de l'Agence ORE et d'ODRÉ, filtré sur le "
                                        "territoire, et ajouter dans data/raw")
-    fe.add_argument("sources", nargs="*", choices=["ore", "odre"], metavar="source",
-                    help="ore, odre ou les deux (défaut : les deux)")
+    # no argparse choices: with nargs="*", Python 3.11 checks the empty default against them and refuses
+    # « data fetch --annees 2020 » (checked in cmd_data_fetch instead)
+    fe.add_argument("sources", nargs="*", metavar="source", help="ore, odre ou les deux (défaut : les deux)")
     fe.add_argument("--annees", help="années, par exemple 2019-2023 (défaut : de 2011 à l'an dernier)")
+    territory_option(fe)
     fe.set_defaults(func=cmd_data_fetch)
     st = dsub.add_parser("etat", help="couverture des données : thème × niveau × année, nature de chaque valeur, "
                                       "ce qui manque et quel téléchargement le comblerait")

@@ -161,7 +161,13 @@ def tables_folder(paths: Paths, ident: str) -> Path:
 
 
 def _shown(path: Path, paths: Paths) -> str:
-    return display_path(path, paths.root)
+    """A path as a declaration and its metadata write it: relative to the project when it is under it as written (a
+    linked ``data/reference`` stays ``data/reference/france``, never its machine's absolute target), else as
+    :func:`~pma_eval.errors.display_path` shows it."""
+    try:
+        return Path(path).relative_to(paths.root).as_posix()
+    except ValueError:
+        return display_path(path, paths.root)
 
 
 def epci_index(paths: Paths) -> dict[str, tuple[str, str]]:
@@ -410,10 +416,12 @@ def declaration(ident: str, nom: str, nature: str, tables: Derived, table_files:
 
 _HEADER = """\
 # Déclaration du territoire « {nom} » ({id}), écrite par « pma-eval territoire creer » à partir du référentiel
-# national (data/reference/france). Les noms, la désignation (« le Pôle », « l'agglomération ») et la règle des
-# comparables se corrigent ici à la main ; les tables de data/raw/territoire/{id}/ ne se modifient pas.
+# national (data/reference/france). Les noms et la désignation (« le Pôle », « l'agglomération ») se corrigent ici
+# à la main ; les tables de data/raw/territoire/{id}/ ne se modifient pas.
 # Lue par « pma-eval data build --territoire {id} » (données dans data/territoires/{id}/processed) ; séries de
-# démonstration : « pma-eval data demo --territoire {id} ». Les rapports ne lisent encore que le territoire par défaut.
+# démonstration : « pma-eval data demo --territoire {id} » ; produits de l'année (rapports, fiches, visuels, dans
+# reports/territoires/{id}/) : « pma-eval run --territoire {id} ». La règle des comparables est écrite pour mémoire :
+# les rapports appliquent encore celle de pma_eval/comparisons.py (les mêmes valeurs).
 """
 
 
