@@ -588,11 +588,15 @@ def _elided_de(name: str) -> str:
 
 
 def name_with_de(name: str, kind: Kind) -> str:
-    """« du Pôle métropolitain de l'Artois », « de Douaisis Agglo »: the designation's article when the name opens
-    with the designation's noun (« Pôle… » of « le Pôle »), else « de »/« d' »."""
+    """« du Pôle métropolitain de l'Artois », « de Douaisis Agglo », « de la CC de Desvres-Samer »: the designation's
+    article when the name opens with the designation's noun (« Pôle… » of « le Pôle »), « de la » before the name of an
+    EPCI that opens with its legal kind (« CA », « CC », « CU », « Communauté », « Métropole »: all feminine), else
+    « de »/« d' »."""
     noun = re.sub(r"^(le |la |l'|les )", "", kind.subject)
     if noun and _plain(name).lower().startswith(_plain(noun).lower()):
         return kind.of[: len(kind.of) - len(noun)] + name
+    if re.match(r"(CA|CC|CU|Communauté|Métropole|Metropole)\b", name):  # « de la CC de Desvres-Samer »
+        return "de la " + name
     return _elided_de(name)
 
 
