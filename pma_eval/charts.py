@@ -63,12 +63,20 @@ def house_style():
         yield
 
 
+#: Characters of the source note a line per inch of figure [1/in]: 8 pt DejaVu Sans runs about 17 characters an inch
+#: of a source's text as measured at the figure's 110 dpi, and is up to 4,5 % wider as drawn at the print's 150–200
+#: dpi (glyph hinting): 15 keeps a line inside the figure's width, where 18 ran past it and the print's crop, measured
+#: at 110 dpi, cut its last word (the scenario report's sources, « … — sér »).
+SOURCE_CHARS_PER_IN = 15
+
+
 def source_note(fig, source: str, margin: float = 0.04) -> None:
     """The source line at the foot of the figure, wrapped to the figure's width (a long line derived
     from the metadata must not widen the image and shrink its text), and the room it needs."""
     import textwrap
 
-    lines = textwrap.wrap(f"Source : {source}", width=int(fig.get_figwidth() * 18), break_long_words=False)
+    lines = textwrap.wrap(f"Source : {source}", width=int(fig.get_figwidth() * SOURCE_CHARS_PER_IN),
+                          break_long_words=False)
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=SMALL, color="#444444", ha="left", va="bottom", gid="source")
     _layout(fig, len(lines), margin)
 
@@ -105,47 +113,65 @@ def stacked(wide: pd.DataFrame, title: str, unit: str, source: str, labels: dict
     Bars of demonstration years are drawn lighter and marked « démo » under the axis, so that
     the nature of the data does not rest on colour alone.
     """
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.patches import Patch
+
     demo_years = demo_years or set()
     hatches = hatches or {}
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 3.8))
         bottom = pd.Series(0.0, index=wide.index)
         x = [str(y) for y in wide.index]
+        handles, drawn_colors = [], []
         for i, col in enumerate(wide.columns):
             vals = wide[col].fillna(0) / scale
-            bars_ = ax.bar(x, vals, bottom=bottom, color=colors.get(col, PALETTE[i % len(PALETTE)]),
-                           hatch=hatches.get(col, ""), edgecolor="white", linewidth=0.4, label=labels.get(col, col))
+            color = colors.get(col, PALETTE[i % len(PALETTE)])
+            bars_ = ax.bar(x, vals, bottom=bottom, color=color, hatch=hatches.get(col, ""), edgecolor="white",
+                           linewidth=0.4, label=labels.get(col, col))
             mixed = bool(demo_years & set(wide.index)) and not set(wide.index) <= demo_years
             for bar, y in zip(bars_, wide.index):
                 bar.set_alpha(0.55 if y in demo_years else 1.0)
                 if mixed and y not in demo_years:
                     bar.set_gid("highlight")  # an observed year among demonstration ones: in the legend
             bottom += vals
+            # the category's own colour in the legend, full: the first bar's (a pale demonstration year) would
+            # turn the energy branch's black into the grey of a highlight
+            handles.append(Patch(facecolor=color, hatch=hatches.get(col, ""), edgecolor="white", linewidth=0.4,
+                                 label=labels.get(col, col)))
+            drawn_colors.append(color)
         for i, y in enumerate(wide.index):
             if y in demo_years:
                 ax.annotate("démo", (i, 0), xytext=(0, -17), textcoords="offset points", ha="center", va="top",
                             rotation=90, fontsize=SMALL, color="#555555", annotation_clip=False)
-        handles, _ = ax.get_legend_handles_labels()
-        handles += nature_handles(wide.index, demo_years)
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=SMALL)
+        handles += nature_handles(wide.index, demo_years, drawn_colors)
+        ax.legend(handles=handles, labels=[h.get_label() if not isinstance(h, tuple) else h[0].get_label()
+                                           for h in handles],
+                  loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=SMALL,
+                  handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
         ax.tick_params(axis="x", labelsize=SMALL)
         _finish(fig, ax, title, unit, source)
     return fig
 
 
-def nature_handles(years, demo_years: set[int]) -> list:
+def nature_handles(years, demo_years: set[int], colors: list | None = None) -> list:
     """Legend entries of the highlighted years of a bar chart mixing natures: the observed years drawn
-    full (« 2016 : année observée »), the demonstration years pale; none when all years share a nature."""
+    full (« 2016 : année observée »), the demonstration years pale; none when all years share a nature.
+
+    Each entry shows the chart's own ``colors`` side by side, full then pale (three at most): what tells the two
+    natures apart is the shade, not a colour, and no entry has the colour of a category (a grey swatch read as
+    the energy branch's or the waste sector's)."""
     from matplotlib.patches import Patch
 
     observed = [int(y) for y in years if y not in demo_years]
     if not observed or len(observed) == len(list(years)):
         return []
     shown = ", ".join(str(y) for y in observed[:3]) + ("…" if len(observed) > 3 else "")
-    color = MARK_COLORS["neutral"]
-    return [Patch(facecolor=color, edgecolor="white", gid="highlight",
-                  label=f"{shown} : année{'s' if len(observed) > 1 else ''} observée{'s' if len(observed) > 1 else ''}"),
-            Patch(facecolor=color, edgecolor="white", alpha=0.55, label="Pâle : année de démonstration")]
+    label = f"{shown} : année{'s' if len(observed) > 1 else ''} observée{'s' if len(observed) > 1 else ''}"
+    sample = list(dict.fromkeys(colors or []))[:3] or [MARK_COLORS["neutral"]]
+    full = tuple(Patch(facecolor=c, edgecolor="white", linewidth=0.4, gid="highlight", label=label) for c in sample)
+    pale = tuple(Patch(facecolor=c, edgecolor="white", linewidth=0.4, alpha=0.55,
+                       label="Pâle : année de démonstration") for c in sample)
+    return [full, pale]
 
 
 def stacked_sectors(wide: pd.DataFrame, title: str, unit: str, source: str,
@@ -496,7 +522,7 @@ def reflow(fig: plt.Figure, width: float) -> plt.Figure:
             t.set_fontsize(t.get_fontsize() * min(1.0, width / w0))
     for t in sources:
         t.set_text(t.get_text().replace("\n", " "))
-        _wrap_to(t, int(width * 15))  # 8 pt DejaVu Sans: about 15 characters an inch
+        _wrap_to(t, int(width * SOURCE_CHARS_PER_IN))
     titles = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
     for ax in fig.axes:
         titles += [ax.title, ax._left_title, ax._right_title]
@@ -537,6 +563,8 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
     ``styles`` maps a line label to its (colour, line style), so that a scenario keeps its look
     from one chart to the next; other lines take the statistical forecast's colour, then the scenarios'
     fallback colours (vocabulary.yml), never a colour of a sector or a territory."""
+    from matplotlib.transforms import ScaledTranslation
+
     others = [TRAJECTORY_COLORS["forecast"], *SCENARIO_FALLBACK_COLORS]
     with house_style():
         fig, ax = new_figure(figsize=(7.2, 4.0))
@@ -546,24 +574,81 @@ def trajectories(history: pd.Series, lines: dict[str, pd.Series], title: str, un
         demo = [y for y in h.index if demo_years and y in demo_years]
         ax.scatter(h.index, h.values, s=14, color=["white" if y in demo else ink for y in h.index],
                    edgecolors=ink, zorder=3, gid="highlight" if demo and len(demo) < len(h) else None)
+        ends = []  # (x, y, text, colour) of each line's last value, written after it
         for k, (label, s) in enumerate(lines.items()):
             s = s.dropna() / scale
             color, style = (styles or {}).get(label, (others[k % len(others)], LINESTYLES[k % len(LINESTYLES)]))
             ax.plot(s.index, s.values, color=color, linestyle=style, linewidth=1.8, label=label)
-            ax.annotate(fmt.number(s.iloc[-1], 0), (s.index[-1], s.iloc[-1]), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=SMALL, color=color)
-        for year, value, label in targets or []:
+            ends.append((s.index[-1], float(s.iloc[-1]), fmt.number(s.iloc[-1], 0), color))
+        for year, value, _ in targets or []:
             ax.scatter([year], [value / scale], marker="v", s=42, color=MARK_COLORS["target"], zorder=4)
-            ax.annotate(label, (year, value / scale), xytext=(-4, 6), textcoords="offset points", ha="right",
-                        fontsize=SMALL, color=MARK_COLORS["target"])
         if demo and len(demo) < len(h):  # legend entries for the filled (observed) and hollow markers
             ax.scatter([], [], s=14, color=ink, edgecolors=ink, label="Année observée", gid="highlight")
         if demo:
             ax.scatter([], [], s=14, color="white", edgecolors=ink, label="Année de démonstration")
+        if targets:  # every mark drawn is named in the legend
+            ax.scatter([], [], marker="v", s=42, color=MARK_COLORS["target"], label=TARGET_LEGEND)
         ax.set_ylim(bottom=0)
+        low, high = ax.get_ylim()
+        gap = (high - low) * LABEL_GAP  # one line of 8 pt text, in the axis' units
+
+        def shifted(points: float):  # data units, ``points`` to the right (left when negative)
+            return ax.transData + ScaledTranslation(points / 72, 0, fig.dpi_scale_trans)
+
+        # the lines' last values, each after its line, moved apart where two lines end together
+        for (x, y, text, color), at in zip(ends, spread([e[1] for e in ends], gap)):
+            ax.annotate(text, (x, y), xytext=(x, at), textcoords=shifted(4), va="center", fontsize=SMALL,
+                        color=color, annotation_clip=False)
+        # the targets' labels left of their marker, moved apart where several targets share a year (« national
+        # 2030 » and « orientations SRADDET 2030 » a few GWh apart), on a white ground over the lines they cross
+        by_year: dict[int, list[tuple[float, str]]] = {}
+        for year, value, label in targets or []:
+            by_year.setdefault(year, []).append((value / scale, label))
+        for year, marks in by_year.items():
+            # a long label on two lines: on a phone it would run from its marker over the value axis
+            marks = [(value, _wrap(label, TARGET_LABEL_CHARS)) for value, label in marks]
+            centres = spread([v for v, _ in marks], gap, above=gap * 0.6, lines=[t.count("\n") + 1 for _, t in marks])
+            for (value, label), at in zip(marks, centres):  # in the order of their markers, top to bottom
+                ax.annotate(label, (year, value), xytext=(year, at), textcoords=shifted(-6), ha="right", va="center",
+                            fontsize=SMALL, color=MARK_COLORS["target"], zorder=5,
+                            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85})
         ax.legend(loc="lower left", fontsize=SMALL, ncol=2)
         _finish(fig, ax, title, unit, source)
     return fig
+
+
+#: Legend entry of the targets' markers of :func:`trajectories`.
+TARGET_LEGEND = "Objectif (niveau visé)"
+#: Characters a line of a target's label: « orientations SRADDET 2018 2030 » goes on two lines, 1,2 in wide, which
+#: a phone's chart (2030 is 1,4 in from the value axis) still holds.
+TARGET_LABEL_CHARS = 20
+#: Height of a line of 8 pt text as a share of a trajectory chart's value axis: about 11 pt of a plot about 200 pt
+#: high (4 in, less the title, the tick labels and the source note), the same once laid out for a phone.
+LABEL_GAP = 0.055
+
+
+def spread(values: list[float], gap: float, above: float = 0.0, lines: list[int] | None = None) -> list[float]:
+    """Centres of labels written at ``values`` (one axis), moved apart so that none overlaps another: a label of
+    ``lines[i]`` lines (one by default) is ``gap`` high a line; each group of labels that would overlap is centred on
+    the mean of its values, their order kept. ``above`` raises every label by that much first (over its marker)."""
+    lines = lines or [1] * len(values)
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    clusters: list[tuple[list[int], float]] = []  # (indices from the lowest, bottom of the lowest)
+    for i in order:
+        clusters.append(([i], values[i] + above - gap * lines[i] / 2))
+        while len(clusters) > 1:
+            (a, bottom_a), (b, bottom_b) = clusters[-2], clusters[-1]
+            if bottom_b >= bottom_a + gap * sum(lines[j] for j in a) - 1e-9 * gap:
+                break
+            merged = a + b
+            mean = sum(values[j] + above for j in merged) / len(merged)
+            clusters[-2:] = [(merged, mean - gap * sum(lines[j] for j in merged) / 2)]
+    out = [0.0] * len(values)
+    for members, bottom in clusters:
+        for j in members:
+            out[j] = bottom + gap * lines[j] / 2
+            bottom += gap * lines[j]
+    return out
 
 
 def index_lines(index: pd.DataFrame, title: str, source: str, labels: dict[str, str], colors: dict[str, str],
