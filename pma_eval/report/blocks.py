@@ -113,18 +113,23 @@ def _env() -> jinja2.Environment:
 
 #: A unit written with slashes (« point/an », « CO₂e/hab/an »): a line may not break inside it.
 _SLASHED = re.compile(r"\w+(?:/\w+)+")
+#: Share points after a figure (« +4,6 points »): in a narrow column the word goes under the figure.
+_POINTS = re.compile(r"(?<=\d)\u00a0(?=points?\b)")
 
 
-def units(text: Any) -> Markup:
+def units(text: Any, narrow: bool = True) -> Markup:
     """A figure's text, escaped, each unit written with slashes in a ``<span class="unit">`` that a line never breaks
     (``report.css``), after an ordinary space instead of its no-break one: in a narrow column a pace reads
     « +0,38 » over « point/an », never « +0,38 point/ » over « an » (« +0,38 point/an » at 8,5 pt is 64 pt wide, a
-    pace column of the verdict tables 50 pt). The formatted text (:meth:`Table.text`) is unchanged."""
-    text = str(text)
+    pace column of the verdict tables 50 pt). Share points after a figure may go under it too: « +4,6 points » at
+    8,5 pt is 56 pt wide, the « Depuis 2012 » column of the headline table 33 pt, and the figure kept whole ran
+    into the next column. The formatted text (:meth:`Table.text`) is unchanged. ``narrow=False`` (running text, a
+    fiche's sentences) keeps the no-break spaces: « +169 kW/an » stays on one line, never « +169 kW/ » over « an »."""
+    text = _POINTS.sub(" ", str(text)) if narrow else str(text)
     out, at = [], 0
     for m in _SLASHED.finditer(text):
         before = text[at:m.start()]
-        if before.endswith("\u00a0"):
+        if narrow and before.endswith("\u00a0"):
             before = before[:-1] + " "
         out += [escape(before), Markup('<span class="unit">{}</span>').format(m.group(0))]
         at = m.end()
