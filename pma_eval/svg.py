@@ -9,6 +9,11 @@ import numpy as np
 
 
 LAT0 = 50.45
+#: Colours of a fiche's locator map (and of its legend): the commune, the other communes of its EPCI, the rest of
+#: the territory.
+COMMUNE_FILL = "#0b5394"
+EPCI_FILL = "#b7cde3"
+REST_FILL = "#e4e4e4"
 
 
 def _thin(ring: np.ndarray, max_points: int) -> np.ndarray:
@@ -54,7 +59,7 @@ def base_map_png(rings: dict[str, list[np.ndarray]], height: float, fills: dict[
     fig = plt.figure(figsize=(pixels / 100, pixels / 100 * height / width), dpi=100)
     ax = fig.add_axes((0, 0, 1, 1))
     polys = [r for c in rings for r in rings[c]]
-    colors = [fills.get(c, "#e4e4e4") for c in rings for _ in rings[c]]
+    colors = [fills.get(c, REST_FILL) for c in rings for _ in rings[c]]
     ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="white", linewidths=0.5))
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
@@ -67,4 +72,4 @@ def base_map_png(rings: dict[str, list[np.ndarray]], height: float, fills: dict[
 def locator_svg(rings: list[np.ndarray], height: float, width: float = 300.0) -> str:
     """The commune as one SVG path over the shared base map (the fiche template places both)."""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" aria-hidden="true">'
-            f'<path d="{path_d(rings)}" fill="#0b5394" stroke="#ffffff" stroke-width="0.6"/></svg>')
+            f'<path d="{path_d(rings)}" fill="{COMMUNE_FILL}" stroke="#ffffff" stroke-width="0.6"/></svg>')

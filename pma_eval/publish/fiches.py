@@ -12,7 +12,7 @@ import multiprocessing as mp
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -27,7 +27,7 @@ from ..narrative import Sentence, comparison_sentence, evolution_sentence, rank
 from ..narrative.sentences import SHORT_CAVEATS
 from ..indicators import load_catalogue
 from ..report.context import formats_line, lineage
-from ..report.blocks import typeset_html
+from ..report.blocks import typeset_html, units
 from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness, pace_text
 from ..vocabulary import MARK_COLORS, PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS, TERRITORY_COLORS
 from ..coverage import whole_label as coverage_whole_label
@@ -164,6 +164,17 @@ class FicheData:
     own_incomplete: bool = False  # the commune's own cards are marked: the note goes under them, else under the bars
     organisation: str = ""  # the territory's name (running footer)
     whole_subject: str = ""  # « le Pôle » (the map's grey), empty for a territory of one EPCI (its EPCI is the whole)
+    map_legend: list[dict] = field(default_factory=list)  # the locator map's keys: label, colour (:func:`map_legend`)
+
+
+def map_legend(name: str, epci_of: str, whole_of: str | None) -> list[dict]:
+    """The keys of a fiche's locator map, named from the territory's data: the commune, the other communes of its
+    EPCI (« autres communes de la CALL »), the rest of the territory (« autres communes du Pôle »; none for a
+    territory of one EPCI, whose map is its EPCI)."""
+    keys = [{"label": name, "color": svg.COMMUNE_FILL}, {"label": f"autres communes {epci_of}", "color": svg.EPCI_FILL}]
+    if whole_of:
+        keys.append({"label": f"autres communes {whole_of}", "color": svg.REST_FILL})
+    return keys
 
 
 def _lookup(ind: pd.DataFrame, year: int):
@@ -196,7 +207,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
 
     base_maps = {}
     for e in territory.epcis["epci_siren"]:
-        fills = {c: "#b7cde3" for c in territory.members("epci", e)}
+        fills = {c: svg.EPCI_FILL for c in territory.members("epci", e)}
         base_maps[e] = base64.b64encode(svg.base_map_png(rings, height, fills)).decode("ascii")
     sources = formats_line(manifest(paths), [*lineage(load_catalogue(), SHOWN), "contours_communes"])
     v1, n1 = _lookup(ind, year)
@@ -308,7 +319,8 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
             natures=", ".join(NATURE_LABELS_FR[n] for n in ("observed", "estimated", "demonstration", "secret") if n in shown),
             sources=sources, demonstration="demonstration" in shown, peers=peers[code],
             incomplete=note, own_incomplete=not whole("ges_par_habitant") or not whole("ges_total"),
-            organisation=whole_names.name, whole_subject="" if one_epci else whole_names.subject))
+            organisation=whole_names.name, whole_subject="" if one_epci else whole_names.subject,
+            map_legend=map_legend(name, territory.name_after_de("epci", epci), None if one_epci else whole_names.of)))
     return out
 
 
@@ -366,6 +378,8 @@ def render_html(f: FicheData, css: str | None = None) -> str:
     global _TEMPLATE
     if _TEMPLATE is None:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+        # a unit written with slashes stays whole, after its figure's no-break space (« +169 kW/an »)
+        env.filters["units"] = lambda text: units(text, narrow=False)
         _TEMPLATE = env.get_template("fiche_commune.html.j2")
     return typeset_html(_TEMPLATE.render(f=f, css=fiche_css(f.organisation) if css is None else css))
 

@@ -1,0 +1,63 @@
+"""Issue 23, page review of the 2023 fiches: a unit written with slashes never splits across lines (« +169 kW/ » over
+« an »), and the locator map has a legend naming, from the territory's data, the commune, its EPCI and the rest of
+the territory in the map's own colours."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pma_eval import svg
+from pma_eval.publish.fiches import map_legend, prepare, render_html
+
+
+def test_the_map_legend_names_the_commune_its_epci_and_the_rest_of_the_territory():
+    keys = map_legend("Lens", "de la CALL", "du Pôle")
+    assert keys == [{"label": "Lens", "color": svg.COMMUNE_FILL},
+                    {"label": "autres communes de la CALL", "color": svg.EPCI_FILL},
+                    {"label": "autres communes du Pôle", "color": svg.REST_FILL}]
+    # a territory of one EPCI: its map is the EPCI, no rest
+    assert [k["label"] for k in map_legend("Arras", "de la CUA", None)] == ["Arras", "autres communes de la CUA"]
+
+
+def test_the_fiche_shows_its_map_legend_from_the_data(built_paths):
+    from pma_eval.processed import load_territory
+
+    territory = load_territory(built_paths)
+    f = prepare(2023, built_paths, codes=["62498"])[0]
+    epci = territory.commune_to_epci["62498"]
+    html = render_html(f)
+    legend = html.split('class="legend map-legend"')[1].split("</ul>")[0]
+    for label in (territory.name("commune", "62498"), "autres communes " + territory.name_after_de("epci", epci),
+                  "autres communes " + territory.whole.of):
+        assert label.replace("'", "’") in legend, label
+    # the keys have the map's colours: the commune drawn over the base map, its EPCI's fill, the rest's
+    assert svg.COMMUNE_FILL in f.map_svg
+    for colour in (svg.COMMUNE_FILL, svg.EPCI_FILL, svg.REST_FILL):
+        assert f"background-color: {colour}" in legend
+
+
+def test_a_unit_with_slashes_stays_whole_in_the_fiche_sentences(built_paths):
+    """Sentences whose « kW/an » falls at every place of a line: no line of the printed fiche ends with « / »."""
+    weasyprint = pytest.importorskip("weasyprint")
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    f = prepare(2023, built_paths, codes=["62498"])[0]
+    sentence = "Entre 2012 et 2023, la puissance photovoltaïque installée de Lens a augmenté de 614 % ({}+169\u00a0kW/an " \
+               "en moyenne) (données de démonstration)."
+    f = dataclasses.replace(f, sentences=[sentence.format("x" * k + " " if k else "") for k in range(0, 14, 2)])
+    html = render_html(f)
+    assert "+169\u00a0<span class=\"unit\">kW/an</span>" in html  # the figure's no-break space kept before it
+    doc = weasyprint.HTML(string=html).render()
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from boxes(child)
+
+    lines = ["".join(t.text for t in boxes(line) if isinstance(t, TextBox))
+             for page in doc.pages for line in boxes(page._page_box) if isinstance(line, LineBox)]
+    assert sum("+169" in line for line in lines) == 7  # one a sentence
+    assert [line for line in lines if "+169" in line and "+169\u00a0kW/an" not in line] == []
+    assert not [line for line in lines if line.rstrip().endswith("/")]
