@@ -145,7 +145,8 @@ def _rank(out: Outcome, ctx) -> None:
 
 
 def ranked_value(r) -> str:
-    """« 5,1 t CO₂e en 2016 (3,7 sans l'industrie ni la branche énergie) », « au moins » before a minimum."""
+    """« 5,1 t CO₂e en 2016 (3,7 sans l’industrie ni la branche énergie) », « au moins » before a minimum (typographic
+    apostrophe: the CSV of the index is not typeset)."""
     from .. import fmt
 
     def value(x: float, complete: bool) -> str:
@@ -153,7 +154,7 @@ def ranked_value(r) -> str:
 
     text = f"{value(r.value, r.complete)}\u00a0t CO₂e en {r.year}"
     if r.value_core == r.value_core:  # not NaN
-        text += f" ({value(r.value_core, r.complete_core)} sans l'industrie ni la branche énergie)"
+        text += f" ({value(r.value_core, r.complete_core)} sans l’industrie ni la branche énergie)"
     return text
 
 
