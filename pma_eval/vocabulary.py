@@ -96,6 +96,8 @@ SCENARIO_FALLBACK_COLORS: tuple[str, ...] = tuple(_COLOURS["scenario_fallback"])
 TRAJECTORY_COLORS: dict[str, str] = dict(_COLOURS["trajectories"])
 #: Colour of the Pôle and each EPCI (by acronym), and of ``autres`` territories, ``departement``, ``region``.
 TERRITORY_COLORS: dict[str, str] = dict(_COLOURS["territories"])
+#: House colour of a whole territory that has none of its own in :data:`TERRITORY_COLORS`.
+WHOLE_COLOR: str = _COLOURS["whole"]
 #: Colours of the organisation types of the participants, in drawing order.
 ORGANISATION_COLORS: tuple[str, ...] = tuple(_COLOURS["organisations"])
 #: Colours of marks that are no category: ``observed``, ``target``, ``total``, ``decrease``, ``increase``, ``neutral``.
@@ -179,5 +181,68 @@ def with_accents(text: str) -> str:
     return _ACCENTS_RE.sub(lambda m: ACCENTS[m.group(1)], str(text))
 
 
-#: Acronym or method name → {"long": spelled-out form, "note": optional} (vocabulary.yml ``glossary``).
-GLOSSARY: dict[str, dict[str, str]] = dict(_RAW.get("glossary") or {})
+#: Acronym or method name → {"long": spelled-out form, "note": optional} (vocabulary.yml ``glossary``), without the
+#: acronyms of any territory: :func:`glossary` adds those of a report's territory; ``GLOSSARY`` (a module attribute
+#: computed when read) adds those of the territory in use.
+GENERIC_GLOSSARY: dict[str, dict[str, str]] = dict(_RAW.get("glossary") or {})
+
+#: Plural of the nouns of the EPCI designations (their ``sujet`` without its article).
+PLURALS = {"agglomération": "agglomérations", "communauté de communes": "communautés de communes",
+           "communauté urbaine": "communautés urbaines", "métropole": "métropoles"}
+_NUMBERS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf", 10: "dix"}
+
+
+def number_word(n: int) -> str:
+    """« trois » for 3 (2 to 10 in words, the others in digits), as a sentence counts a few things."""
+    return _NUMBERS.get(n, str(n))
+
+
+def noun(subject: str) -> str:
+    """« l'agglomération » → « agglomération », « la communauté de communes » → « communauté de communes »."""
+    for article in ("le ", "la ", "les ", "l'", "l’"):
+        if subject.startswith(article):
+            return subject[len(article):]
+    return subject
+
+
+def members_noun(kinds) -> str:
+    """The plural name of EPCIs of the designations ``kinds`` (dicts with ``sujet``): « agglomérations » when all are
+    agglomerations, else « intercommunalités »."""
+    nouns = {noun(str(k.get("sujet") or "")) for k in kinds}
+    return PLURALS.get(next(iter(nouns)), "intercommunalités") if len(nouns) == 1 else "intercommunalités"
+
+
+def _spelled_epci(epci: dict) -> str:
+    """« CA de Lens - Liévin » → « communauté d'agglomération de Lens-Liévin »: the DGCL name with its legal
+    form spelled out (the designation's ``libelle``) and a tight hyphen."""
+    name, legal = str(epci.get("nom") or epci.get("nom_court")), str(epci.get("nature_juridique") or "")
+    label = str((epci.get("nature") or {}).get("libelle") or "")
+    if legal and label and name.startswith(legal + " "):
+        name = label + name[len(legal):]
+    return name.replace(" - ", "-")
+
+
+def glossary(decl=None) -> dict[str, dict[str, str]]:
+    """The glossary of a report on the territory of the declaration ``decl`` (:class:`pma_eval.declaration.Declared`,
+    None: the generic one): the generic acronyms and method names, its short name and those of its EPCIs spelled
+    out, and what « EPCI » names there (« ici les trois agglomérations du Pôle »)."""
+    out = {k: dict(v) for k, v in GENERIC_GLOSSARY.items()}
+    if decl is None:
+        return out
+    own = {decl.short: {"long": decl.name}}
+    for e in decl.epcis:
+        own.setdefault(str(e.get("nom_court")), {"long": _spelled_epci(e)})  # one EPCI: the territory's own name
+    n = len(decl.epcis)
+    if n > 1 and "EPCI" in out:
+        out["EPCI"]["note"] = (f"ici les {number_word(n)} {members_noun(e.get('nature') or {} for e in decl.epcis)}"
+                               f" {decl.kind.of}")
+    return {**own, **out}
+
+
+def __getattr__(name: str):
+    if name == "GLOSSARY":  # the generic glossary and the acronyms of the territory in use
+        from .config import get_paths
+        from .report.context import declared
+
+        return glossary(declared(get_paths()))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,7 +20,7 @@ from ..evaluation.targets import CLIMATE_CORRECTED
 from ..indicators import Catalogue, load_catalogue
 from ..processed import available_years, load, load_territory, manifest
 from ..territory import Territory
-from ..vocabulary import UNITS
+from ..vocabulary import UNITS, members_noun
 
 DEMO_BANNER = ("Données de démonstration : une partie des séries de ce document est fictive (générée et calée sur "
                "des données réelles) faute de données publiques disponibles. Ces valeurs sont signalées "
@@ -64,6 +64,20 @@ class ReportContext:
     def of_name(self) -> str:
         """« du Pôle métropolitain de l'Artois », « de la CALL »."""
         return self.territory.name_after_de(self.geo_level, self.geo_code)
+
+    @property
+    def declaration(self):
+        """The declaration of the report's territory (:class:`pma_eval.declaration.Declared`), or None."""
+        if "_declaration" not in self.__dict__:
+            self.__dict__["_declaration"] = declared(self.paths)
+        return self.__dict__["_declaration"]
+
+    @property
+    def programme(self) -> str:
+        """The name of the territory's programme (the declaration's optional ``programme:``), or ''."""
+        if "_programme" not in self.__dict__:
+            self.__dict__["_programme"] = programme_of(self.declaration)
+        return self.__dict__["_programme"]
 
 
 def load_context(year: int, territoire: str | None = None, paths: Paths | None = None) -> ReportContext:
@@ -114,6 +128,76 @@ def load_context(year: int, territoire: str | None = None, paths: Paths | None =
     except ConfigurationError:
         ctx.air = None
     return ctx
+
+
+def declared(paths: Paths):
+    """The declaration of the territory of ``paths``; for the default territory of a project without
+    declarations (a test copy of ``data/raw``), the default declaration of this checkout; None without one."""
+    from ..config import PACKAGE_DIR
+    from ..declaration import in_use, load_file
+
+    decl = in_use(paths)
+    if decl is None:
+        fallback = PACKAGE_DIR.parent / paths.declaration.relative_to(paths.root)
+        decl = load_file(fallback, paths) if fallback.is_file() else None
+    return decl
+
+
+def programme_of(decl) -> str:
+    """The declaration's optional ``programme:`` (the name of the territory's programme or strategy), or ''."""
+    import yaml
+
+    if decl is None:
+        return ""
+    try:
+        return str((yaml.safe_load(decl.path.read_text(encoding="utf-8")) or {}).get("programme") or "").strip()
+    except (OSError, yaml.YAMLError):
+        return ""
+
+
+def epci_kinds(decl) -> dict[str, dict]:
+    """SIREN → the designation of each EPCI of the declaration (``libelle``, ``sujet``, ``de``…), from its
+    ``nature:``; {} without a declaration."""
+    return {str(e.get("siren")): dict(e.get("nature") or {}) for e in (decl.epcis if decl is not None else ())}
+
+
+#: Article of a programme's name → the same name after « de » (« La Turbine… » → « de la Turbine… »).
+_OF_ARTICLE = (("La ", "de la "), ("Le ", "du "), ("Les ", "des "), ("L'", "de l'"), ("L’", "de l’"))
+
+
+def programme_forms(programme: str, of_whole: str = "du territoire") -> tuple[str, str]:
+    """A programme's name in a sentence and after « de »: « La Turbine de l'écotransition » → (« la Turbine de
+    l'écotransition », « de la Turbine de l'écotransition »); without a programme, ('', « de la stratégie du
+    Pôle »)."""
+    if not programme:
+        return "", f"de la stratégie {of_whole}"
+    of = next((o + programme[len(article):] for article, o in _OF_ARTICLE if programme.startswith(article)),
+              f"du programme « {programme} »")
+    return (of[3:] if of.startswith("de ") else programme), of
+
+
+def cover_line(whole, decl) -> str:
+    """« Pôle métropolitain de l'Artois — la Turbine de l'écotransition »: the name of the whole territory
+    (:class:`pma_eval.declaration.Whole`) and of its programme (declaration ``decl``), for a cover."""
+    programme = programme_forms(programme_of(decl), whole.of)[0]
+    return whole.name + (f" — {programme}" if programme else "")
+
+
+def names(ctx: ReportContext) -> dict[str, object]:
+    """How the texts of the report name the whole territory, its EPCIs and its programme, from its declaration:
+    ``nom_ensemble`` (« Pôle métropolitain de l'Artois »), ``sujet_ensemble`` (« le Pôle »), ``de_ensemble``
+    (« du Pôle »), ``epcis`` (their number), ``membres_nom`` (« agglomérations », else « intercommunalités »),
+    ``de_epci`` (« de l'agglomération » for an EPCI's report, else ''), ``programme`` (« la Turbine de
+    l'écotransition », '' without one), ``de_programme`` (« de la Turbine… », else « de la stratégie du Pôle »),
+    ``registres`` (whether the activity registers are given)."""
+    whole = ctx.territory.whole
+    kinds = epci_kinds(ctx.declaration)
+    plural = members_noun(kinds.values())
+    programme, of_programme = programme_forms(ctx.programme, whole.of)
+    return {"nom_ensemble": whole.name, "sujet_ensemble": whole.subject or "le territoire",
+            "de_ensemble": whole.of or "du territoire", "epcis": len(ctx.territory.epcis), "membres_nom": plural,
+            "de_epci": str(kinds.get(ctx.geo_code, {}).get("de") or "de l'intercommunalité") if ctx.geo_level == "epci"
+            else "", "programme": programme, "de_programme": of_programme, "registres": bool(ctx.activity)}
 
 
 ACTIVITY_TABLES = ("events", "participations", "strategy", "actions", "projects")

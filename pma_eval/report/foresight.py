@@ -150,14 +150,17 @@ def start_year(paths: Paths | None = None) -> int:
     return _common_years(load("emissions", paths), load("energy", paths))[-1]
 
 
-def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: list[str] | None = None,
+def load_inputs(year: int | None = None, territoire: str | None = None, scenarios: list[str] | None = None,
                 horizon: int = DEFAULT_HORIZON, paths: Paths | None = None) -> ForesightInputs:
-    """Load what the scenarios of ``territoire`` start from: history, base year, reference trajectory, targets."""
+    """Load what the scenarios of ``territoire`` (the whole territory's code, the default, or one of its EPCIs)
+    start from: history, base year, reference trajectory, targets."""
     paths = paths or get_paths()
     territory = load_territory(paths)
-    level, code = territory.resolve(territoire)
+    level, code = territory.resolve(territoire or territory.code)
     if level == "commune":
-        raise ConfigurationError("le rapport de prospective porte sur le Pôle ou un EPCI (PMA, CALL, CAHC, CABBALR)")
+        whole = territory.whole
+        raise ConfigurationError(f"le rapport de prospective porte sur {whole.subject or 'le territoire'} ou l'un de "
+                                 f"ses EPCI ({', '.join([territory.code, *territory.epcis['epci_sigle']])})")
     if not 2030 <= horizon <= 2100:
         raise ConfigurationError(f"horizon {horizon} hors de la plage admise (2030 à 2100)")
     em_all = load("emissions", paths)
@@ -189,7 +192,7 @@ def load_inputs(year: int | None = None, territoire: str = "PMA", scenarios: lis
     sgpe = load("reference_sgpe_leviers", paths).drop(columns="source")
     name = territory.name(level, code)
     return ForesightInputs(year, horizon, level, code, name, territory.name_after_de(level, code),
-                           "PMA" if level == "pma" else name, territory, select_scenarios(scenarios, paths), base,
+                           territory.code if level == "pma" else name, territory, select_scenarios(scenarios, paths), base,
                            em[cols], en.groupby("year")["value"].sum(min_count=1), reference, targets, sgpe,
                            manifest(paths), paths, frozenset(en["nature"].dropna()),
                            sectors,
@@ -243,7 +246,7 @@ def run_scenarios(inputs: ForesightInputs, draws: int = DEFAULT_DRAWS, seed: int
     return ForesightContext(**fields, draws=draws, seed=seed, results=results)
 
 
-def load_foresight(year: int | None = None, territoire: str = "PMA", scenarios: list[str] | None = None,
+def load_foresight(year: int | None = None, territoire: str | None = None, scenarios: list[str] | None = None,
                    horizon: int = DEFAULT_HORIZON, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                    paths: Paths | None = None) -> ForesightContext:
     """:func:`load_inputs` then :func:`run_scenarios`."""

@@ -27,14 +27,15 @@ from ..narrative import section_text
 from . import annual as a
 from . import network as n
 from .blocks import Block, Heading, Text, nature_note
-from .context import DEMO_BANNER, ReportContext
+from .context import DEMO_BANNER, ReportContext, names
 
 Blocks = Callable[..., "Iterable[Block | None] | None"]
 
 
 def text_values(ctx: ReportContext) -> dict[str, Any]:
-    """The variables of the texts of ``sections.yml``: ``annee``, ``nom``, ``de_nom``, ``sigle``."""
-    return {"annee": ctx.year, "nom": ctx.name, "de_nom": ctx.of_name, "sigle": ctx.sigle}
+    """The variables of the texts of ``sections.yml``: ``annee``, ``nom``, ``de_nom``, ``sigle``, and the names of
+    the whole territory, its EPCIs and its programme (:func:`pma_eval.report.context.names`)."""
+    return {"annee": ctx.year, "nom": ctx.name, "de_nom": ctx.of_name, "sigle": ctx.sigle, **names(ctx)}
 
 
 def texts(key: str, field_: str, ctx: ReportContext | None = None) -> str | None:
@@ -244,7 +245,8 @@ def _map(ctx: ReportContext, shapes: dict | None = None, **_) -> list:
     from ..processed import load_shapes
 
     return [a.map_figure(ctx, shapes if shapes is not None else load_shapes(ctx.paths)),
-            a.epci_figure(ctx) if ctx.geo_level == "pma" else None]
+            # the EPCIs beside the whole: absent for a territory of one EPCI (a chart of itself twice)
+            a.epci_figure(ctx) if ctx.geo_level == "pma" and len(ctx.territory.epcis) > 1 else None]
 
 
 def _comparison(ctx: ReportContext, **_) -> list | None:
@@ -312,13 +314,13 @@ def _annex(ctx: ReportContext, natures: Iterable[str] = (), **_) -> list:
     """Methods, sources, other targets, coverage, caveats, glossary; ``natures``: those of the blocks the
     document showed before (``doc.natures``)."""
     t = lambda f: texts("annexe", f, ctx)  # noqa: E731
-    return [Heading(t("methodes"), 3), a.methods(), Text(nature_note(natures)), Text(t("objectifs_a_verifier")),
+    return [Heading(t("methodes"), 3), a.methods(ctx), Text(nature_note(natures)), Text(t("objectifs_a_verifier")),
             a.sources_table(ctx),
             Heading(t("autres_objectifs"), 3), a.annex_targets(ctx),
             Heading(t("objectifs_non_evaluables"), 3), a.unassessable_targets(ctx),
             Heading(t("couverture"), 3), a.coverage_table(ctx), a.coverage_notes(ctx),
             Heading(t("mises_en_garde"), 3), a.caveats(ctx),
-            Heading(t("glossaire"), 3), a.glossary_table()]
+            Heading(t("glossaire"), 3), a.glossary_table(ctx)]
 
 
 # --- the outlines ---------------------------------------------------------------------------------------------

@@ -20,7 +20,18 @@ NOTEBOOK = REPO / "notebooks" / "reports" / "annual_evaluation.ipynb"
 
 
 def _ctx(**kw):
-    return SimpleNamespace(year=2023, name="CALL", of_name="de la CALL", sigle="CALL", geo_level="epci", **kw)
+    """An EPCI's report context, as far as the texts read it: its names and those of its whole territory (issue 27:
+    the texts take them from the declaration, :func:`pma_eval.report.context.names`)."""
+    import pandas as pd
+
+    from pma_eval.declaration import Whole
+
+    whole = Whole("TT", "Territoire test", "du Territoire test", "le territoire", "du territoire", "au territoire",
+                  "masculin", "TT")
+    territory = SimpleNamespace(whole=whole, epcis=pd.DataFrame({"epci_siren": ["200000001", "200000002"]}))
+    return SimpleNamespace(year=2023, name="CALL", of_name="de la CALL", sigle="CALL", geo_level="epci",
+                           geo_code="200000001", territory=territory, declaration=None, programme="", activity=None,
+                           **kw)
 
 
 def test_every_section_has_its_texts_in_the_yaml():

@@ -10,19 +10,22 @@ from ...coverage import IMPLAUSIBLE_REASON, advice, rules_fr, extent_lines, matr
 from ...evaluation.progress import RULE_FR
 from .decide import RULES_FR as DECIDE_RULES_FR
 from ...territory import NATURE_LABELS_FR
-from ...vocabulary import GLOSSARY, with_accents
+from ...vocabulary import glossary, with_accents
 from ...sources.weather import DJU_CONVENTION, MISSING_DAYS_RULE, NATIONAL_INDEX_RULE
 from ...narrative import section_text
 from ...narrative.sentences import paragraphs
 from ..blocks import Bullets, Table
 from ..context import ReportContext
 
-def method_paragraphs() -> list[str]:
+
+def method_paragraphs(ctx: ReportContext | None = None) -> list[str]:
     """The methods of the annual report, one paragraph each (``narrative/templates/annuel/methodes.yml``), with
-    the rules written beside the code that applies them."""
+    the rules written beside the code that applies them, and the report's territory named as its declaration
+    says (« du territoire » without a report)."""
+    of_whole = (ctx.territory.whole.of if ctx is not None else "") or "du territoire"
     return paragraphs("annuel/methodes.yml", regle_verdicts=RULE_FR, regle_decision=DECIDE_RULES_FR,
                       convention_dju=DJU_CONVENTION, jours_manquants=MISSING_DAYS_RULE,
-                      indice_national=NATIONAL_INDEX_RULE)
+                      indice_national=NATIONAL_INDEX_RULE, de_ensemble=of_whole)
 
 
 #: A clause addressed to whoever maintains the data (an instruction, a command, a file), or stating what has
@@ -32,7 +35,8 @@ OPERATOR_CLAUSE = re.compile(
     r"|n['’]en utiliser)\b"
     r"|pma-eval\s+(?:data|run|report|fiches|build)\b"
     r"|\b(?:docs|data|scenarios|notebooks)/"
-    r"|\b[\w-]+\.(?:csv|md|ya?ml|py|ipynb|json|parquet)\b"
+    r"|\b[\w.-]+\.(?:csv|md|ya?ml|py|ipynb|json|parquet|xlsx?|txt|geojson|gz|zip)\b"
+    r"|\bpar (?:la lecture|le lecteur)\b|\bnon conservée? ici\b"
     r"|n['’]est (?:encore )?(?:livrée?s?|saisie?s?)\b", re.IGNORECASE)
 #: Workshop words of the metadata, and what a reader of the report understands instead.
 OPERATOR_WORDS = {"compilation du collecteur": "compilation", " par le collecteur": "", "l'atelier publie": "le rapport publie",
@@ -41,10 +45,10 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«(])")
 _CLAUSE = re.compile(r"(\s[:;—]\s)")
 
 
-def published_note(text: str) -> str:
+def published_note(text: str, others: re.Pattern | None = None) -> str:
     """A metadata note as a published page may print it: operator clauses (:data:`OPERATOR_CLAUSE`) dropped
-    with their sentence when they open it, workshop words replaced (:data:`OPERATOR_WORDS`); ``""`` when
-    nothing is left.
+    with their sentence when they open it, workshop words replaced (:data:`OPERATOR_WORDS`), the sentences that
+    name ``others`` (another declared territory: :func:`other_territories`) dropped; ``""`` when nothing is left.
 
     « Valeurs fictives : remplacez-les par les sorties d'ALDO (docs/sequestration.md). » → « Valeurs fictives. »
     """
@@ -52,6 +56,8 @@ def published_note(text: str) -> str:
         text = text.replace(word, instead)
     kept = []
     for sentence in _SENTENCE.split(text.strip()):
+        if others is not None and others.search(sentence):
+            continue  # about another territory: not this report's business
         parts = _CLAUSE.split(sentence.rstrip(".").strip())
         clauses, seps = parts[::2], parts[1::2]
         if OPERATOR_CLAUSE.search(clauses[0]):
@@ -65,6 +71,34 @@ def published_note(text: str) -> str:
     return " ".join(kept)
 
 
+def other_territories(ctx: ReportContext) -> re.Pattern | None:
+    """The names of the declared territories other than the report's (their names and short names, their EPCIs'
+    short names, their designation when it is a proper noun, « Pôle »), as one pattern; None when there are none.
+    A shared raw file's note may speak of one of them: the report of another territory does not quote it."""
+    from ...declaration import all_declared
+    from ...errors import ConfigurationError, InputDataError
+
+    mine = ctx.declaration.ident if ctx.declaration is not None else None
+    try:
+        declared = [d for d in all_declared(ctx.paths) if d.ident != mine]
+    except (ConfigurationError, InputDataError, OSError):
+        return None
+    words: set[str] = set()
+    for d in declared:
+        words |= {d.name, d.name.replace("'", "’"), d.short, *(str(e.get("nom_court")) for e in d.epcis)}
+        noun = d.kind.subject.split(" ", 1)[-1].split("'", 1)[-1]
+        if noun[:1].isupper():  # « le Pôle »: a proper designation
+            words.add(noun)
+    words -= {"", "None"}
+    if ctx.declaration is not None:  # never the report's own names
+        own = ctx.declaration
+        words -= {own.name, own.short, own.kind.subject.split(" ", 1)[-1].split("'", 1)[-1],
+                  *(str(e.get("nom_court")) for e in own.epcis)}
+    if not words:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![\w-])")
+
+
 def contradicted(note: str, targets: pd.DataFrame) -> bool:
     """Does the targets table used by the report contradict a note saying some targets were not found?
     (« … des PCAET du territoire non trouvés » once a PCAET target is used.)"""
@@ -76,15 +110,21 @@ def contradicted(note: str, targets: pd.DataFrame) -> bool:
     return bool(("PCAET" in note and local) or ("SRADDET adopté" in note and adopted))
 
 
-def glossary_table() -> Table:
-    """Every acronym and method name of the reports, spelled out (vocabulary.yml ``glossary``)."""
+def glossary_table(ctx=None) -> Table:
+    """Every acronym and method name of the reports, spelled out (vocabulary.yml ``glossary``), with the acronyms
+    of the report's territory only (its short name and its EPCIs', from its declaration); ``ctx``: the context of
+    an annual report, or of a scenario report (its ``paths``)."""
+    from ..context import declared
+
+    decl = (None if ctx is None else ctx.declaration if isinstance(ctx, ReportContext) else declared(ctx.paths))
+    entries = glossary(decl)
     rows = [{"Sigle ou terme": k, "Signification": v["long"][:1].upper() + v["long"][1:]
-             + (f" — {v['note']}" if v.get("note") else "")} for k, v in sorted(GLOSSARY.items(), key=lambda kv: kv[0].lower())]
+             + (f" — {v['note']}" if v.get("note") else "")} for k, v in sorted(entries.items(), key=lambda kv: kv[0].lower())]
     return Table(pd.DataFrame(rows), section_text("annexe", "tableau_glossaire"), numeric=[], long=True)
 
 
-def methods() -> Bullets:
-    return Bullets(method_paragraphs())
+def methods(ctx: ReportContext | None = None) -> Bullets:
+    return Bullets(method_paragraphs(ctx))
 
 
 def _input_groups(ctx: ReportContext) -> list[dict]:
@@ -111,12 +151,12 @@ def _input_groups(ctx: ReportContext) -> list[dict]:
 
 def caveats(ctx: ReportContext) -> Bullets:
     """Caveats of the inputs behind the report, from the build manifest, in French, without repeats."""
-    out, seen = [], set()
+    out, seen, others = [], set(), other_territories(ctx)
     for g in _input_groups(ctx):
         if g.get("format") in ("communes", "epci"):
             continue
         for c in g.get("caveats") or []:
-            c = published_note(c)
+            c = published_note(c, others)
             if c and c not in seen and not contradicted(c, ctx.targets):
                 seen.add(c)
                 out.append(f"{g.get('title') or _input_name(g)} — {c}")

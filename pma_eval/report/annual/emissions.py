@@ -7,18 +7,19 @@ import pandas as pd
 from ... import charts, fmt, maps
 from ...evaluation import FACTOR_LABELS_FR, emissions_drivers
 from ...territory import NATURE_LABELS_FR
-from ...vocabulary import PCAET, SECTOR_LABELS, TERRITORY_COLORS, UNITS
+from ...vocabulary import PCAET, SECTOR_LABELS, TERRITORY_COLORS, UNITS, WHOLE_COLOR
 from ...narrative.sentences import render
 from ...narrative import section_text
 from ..blocks import Figure, Table, Text
 from ..statement import incomplete_note, incompleteness, is_complete
-from ..context import ReportContext, demo_years_sentence, display, formats_line, source_line, value, wide
+from ..context import ReportContext, demo_years_sentence, display, formats_line, names, source_line, value, wide
 
 
 def population_table(ctx: ReportContext) -> Table:
     rows, seen = [], set()
+    # the whole, then each of its EPCIs (none for a territory of one EPCI: the same row twice)
     scope = [(ctx.geo_level, ctx.geo_code)] + ([("epci", c) for c in ctx.territory.epcis["epci_siren"]]
-                                               if ctx.geo_level == "pma" else [])
+                                               if ctx.geo_level == "pma" and len(ctx.territory.epcis) > 1 else [])
     for level, code in scope:
         v1, n1 = value(ctx, "population", ctx.year, level, code)
         v0, n0 = value(ctx, "population", ctx.first_year, level, code)
@@ -177,8 +178,9 @@ def industrial_caveat(ctx: ReportContext, vals: pd.Series, year: int) -> str:
 
 
 def epci_comparison(ctx: ReportContext, iid: str = "ges_par_habitant") -> pd.Series:
-    """Per-inhabitant values of the Pôle and its EPCIs, recomputed from totals (never averaged)."""
-    out = {ctx.territory.name("pma", "PMA"): value(ctx, iid, level="pma", code="PMA")[0]}
+    """Per-inhabitant values of the whole territory and its EPCIs, recomputed from totals (never averaged)."""
+    whole = ctx.territory.code
+    out = {ctx.territory.name("pma", whole): value(ctx, iid, level="pma", code=whole)[0]}
     for c in ctx.territory.epcis["epci_siren"]:
         out[ctx.territory.name("epci", c)] = value(ctx, iid, level="epci", code=c)[0]
     return pd.Series(out)
@@ -186,7 +188,7 @@ def epci_comparison(ctx: ReportContext, iid: str = "ges_par_habitant") -> pd.Ser
 
 def epci_figure(ctx: ReportContext) -> Figure:
     values = epci_comparison(ctx)
-    seen = frozenset([value(ctx, "ges_par_habitant", level="pma", code="PMA")[1]]
+    seen = frozenset([value(ctx, "ges_par_habitant", level="pma", code=ctx.territory.code)[1]]
                      + [value(ctx, "ges_par_habitant", level="epci", code=c)[1] for c in ctx.territory.epcis["epci_siren"]])
     src = source_line(ctx, ["ges_par_habitant"])
 
@@ -196,21 +198,22 @@ def epci_figure(ctx: ReportContext) -> Figure:
 
     alt = section_text("carte", "alternative_agglomerations", annee=ctx.year,
                        valeurs=[f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()])
-    return Figure(make(), alt, section_text("carte", "legende_agglomerations", annee=ctx.year), values,
+    return Figure(make(), alt, section_text("carte", "legende_agglomerations", annee=ctx.year, **names(ctx)), values,
                   (src,), seen, make)
 
 
 def territory_color(ctx: ReportContext, level: str, code: str) -> str | None:
-    """The house colour of the Pôle or one of its EPCIs (vocabulary.yml, by acronym), else None."""
+    """The house colour of the whole territory or one of its EPCIs (vocabulary.yml, by short name; the whole's
+    house colour for a whole territory without one of its own), else None."""
     if level == "pma":
-        return TERRITORY_COLORS.get(code)
+        return TERRITORY_COLORS.get(code, WHOLE_COLOR)
     row = ctx.territory.epcis.loc[ctx.territory.epcis["epci_siren"] == code] if level == "epci" else []
     return TERRITORY_COLORS.get(str(row["epci_sigle"].iloc[0])) if len(row) else None
 
 
 def territory_colors(ctx: ReportContext) -> dict[str, str]:
-    """Display name → colour of the Pôle and its EPCIs: one colour per territory in every chart."""
-    out = {ctx.territory.name("pma", "PMA"): TERRITORY_COLORS["PMA"]}
+    """Display name → colour of the whole territory and its EPCIs: one colour per territory in every chart."""
+    out = {ctx.territory.name("pma", ctx.territory.code): territory_color(ctx, "pma", ctx.territory.code)}
     for c in ctx.territory.epcis["epci_siren"]:
         if (color := territory_color(ctx, "epci", c)) is not None:
             out[ctx.territory.name("epci", c)] = color
@@ -220,7 +223,7 @@ def territory_colors(ctx: ReportContext) -> dict[str, str]:
 # --- comparisons on observed data (CITEPA IGT of the region) -------------------------------------------
 
 COMPARISON_FORMATS = ("igt_citepa_region", "communes_region")
-#: Colours of the roles of a comparison; the Pôle and its EPCIs keep their own colour whatever their role.
+#: Colours of the roles of a comparison; the territory and its EPCIs keep their own colour whatever their role.
 ROLE_COLORS = {"territoire": TERRITORY_COLORS["autres"], "membre": TERRITORY_COLORS["autres"],
                "pair": TERRITORY_COLORS["autres"], "departement": TERRITORY_COLORS["departement"],
                "region": TERRITORY_COLORS["region"]}
@@ -235,7 +238,9 @@ def comparison_frame(ctx: ReportContext) -> pd.DataFrame | None:
 
     if ctx.comparisons is None or ctx.comparisons.empty:
         return None
-    members = set(ctx.territory.epcis["epci_siren"]) if ctx.geo_level == "pma" else set()
+    # its EPCIs beside it (a territory of one EPCI is that EPCI: no member of its own)
+    members = (set(ctx.territory.epcis["epci_siren"]) if ctx.geo_level == "pma" and len(ctx.territory.epcis) > 1
+               else set())
     r = ranking(ctx.comparisons, ctx.geo_level, ctx.geo_code, members=members)
     if not (r["role"] == "territoire").any():
         return None
@@ -257,7 +262,12 @@ def comparison_figure(ctx: ReportContext) -> Figure | None:
     colors = {lab: territory_color(ctx, level, code) or ROLE_COLORS[role]
               for lab, role, level, code in zip(r["label"], r["role"], r["geo_level"], r["geo_code"])}
     own = [c for lab, c in colors.items() if c not in ROLE_COLORS.values()]
-    legend = ([("Le Pôle et ses agglomérations", tuple(dict.fromkeys(own)))] if own else []) + [
+    said = names(ctx)
+    whole = said["sujet_ensemble"]
+    # « Le Pôle et ses agglomérations »; a territory of one EPCI by its name
+    own_label = (whole[:1].upper() + whole[1:] + f" et ses {said['membres_nom']}" if said["epcis"] > 1
+                 else said["nom_ensemble"])
+    legend = ([(own_label, tuple(dict.fromkeys(own)))] if own else []) + [
         (text, ROLE_COLORS[role]) for role, text in ROLE_LEGEND.items()
         if any(colors[lab] == ROLE_COLORS[role] for lab in r.loc[r["role"] == role, "label"])]
     highlight = r.loc[r["role"] == "territoire", "label"].iloc[0]
@@ -284,7 +294,8 @@ def comparison_figure(ctx: ReportContext) -> Figure | None:
                        de_nom=ctx.of_name, valeur_hors=(("" if bool(me.get("complete_core", True)) else "au moins ")
                                                         + fmt.number(me["per_capita_core"], 1)) if core is not None else None)
     caption = section_text("comparaison", "legende", regle=rule_text(ctx.geo_level), pairs=len(peers_),
-                           membres=members, coupee=clip is not None, traits=core is not None)
+                           membres=members, coupee=clip is not None, traits=core is not None,
+                           **{k: said[k] for k in ("membres_nom", "de_ensemble")})
     data = r[[c for c in ("name", "role", "geo_level", "geo_code", "population", "value", "per_capita", "complete",
                           "per_capita_core", "complete_core") if c in r]]
     return Figure(make(), alt, caption, data, (src,), frozenset({"observed"}), make)

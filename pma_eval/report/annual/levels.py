@@ -13,7 +13,7 @@ import pandas as pd
 
 from ... import charts, fmt
 from ...comparisons import indexed
-from ...vocabulary import TERRITORY_COLORS
+from ...vocabulary import TERRITORY_COLORS, WHOLE_COLOR
 from ...narrative.sentences import render
 from ..blocks import Figure, Text
 from ..context import ReportContext, _rows, formats_line, source_line
@@ -98,7 +98,7 @@ def level_figure(ctx: ReportContext, theme: str) -> Figure | None:
     th = THEMES[theme]
     own = ctx.name
     demo = _demo_years(series, own)
-    colors = {own: territory_color(ctx, ctx.geo_level, ctx.geo_code) or TERRITORY_COLORS["PMA"]}
+    colors = {own: territory_color(ctx, ctx.geo_level, ctx.geo_code) or WHOLE_COLOR}
     for label in index.columns[1:]:
         colors[label] = TERRITORY_COLORS["departement" if "Enedis" in label else "region"]
     labels = {own: own + (" (démonstration)" if demo else "")}
@@ -152,7 +152,28 @@ def level_sentence(ctx: ReportContext, theme: str) -> Text | None:
     return Text(text, natures=natures)
 
 
+#: Départements and regions named with « les » or « la » (the others: « l' » before a vowel, else « le »).
+_PLURAL = {"Alpes-de-Haute-Provence", "Alpes-Maritimes", "Ardennes", "Bouches-du-Rhône", "Côtes-d'Armor", "Deux-Sèvres",
+           "Hautes-Alpes", "Hautes-Pyrénées", "Hauts-de-Seine", "Landes", "Pyrénées-Atlantiques", "Pyrénées-Orientales",
+           "Vosges", "Yvelines", "Hauts-de-France", "Pays de la Loire"}
+_FEMININE = {"Charente", "Charente-Maritime", "Corrèze", "Corse-du-Sud", "Haute-Corse", "Côte-d'Or", "Creuse",
+             "Dordogne", "Drôme", "Gironde", "Haute-Garonne", "Haute-Loire", "Haute-Marne", "Haute-Saône",
+             "Haute-Savoie", "Haute-Vienne", "Loire", "Loire-Atlantique", "Lozère", "Manche", "Marne", "Mayenne",
+             "Meurthe-et-Moselle", "Meuse", "Moselle", "Nièvre", "Sarthe", "Savoie", "Seine-Maritime",
+             "Seine-Saint-Denis", "Seine-et-Marne", "Somme", "Vendée", "Vienne", "Guadeloupe", "Martinique", "Guyane",
+             "La Réunion", "Normandie", "Bretagne", "Nouvelle-Aquitaine", "Bourgogne-Franche-Comté", "Corse",
+             "Provence-Alpes-Côte d'Azur"}
+_WITHOUT = {"Paris", "Mayotte", "La Réunion"}
+
+
 def _dans(label: str) -> str:
-    """« le Pas-de-Calais », « les Hauts-de-France », from a level's label."""
+    """« le Pas-de-Calais », « les Hauts-de-France », « l'Aisne », « la Somme », from a level's label (a département
+    or a region: the name before « ( »)."""
     name = label.split(" (")[0]
-    return {"Pas-de-Calais": "le Pas-de-Calais", "Hauts-de-France": "les Hauts-de-France"}.get(name, name)
+    if name in _WITHOUT:
+        return name
+    if name in _PLURAL:
+        return "les " + name
+    if name in _FEMININE:
+        return "la " + name
+    return ("l'" if name[:1].lower() in "aeiouyéèêîô" or name.startswith("Hérault") else "le ") + name
