@@ -416,7 +416,7 @@ def declaration(ident: str, nom: str, nature: str, tables: Derived, table_files:
 
 _HEADER = """\
 # Déclaration du territoire « {nom} » ({id}), écrite par « pma-eval territoire creer » à partir du référentiel
-# national (data/reference/france). Les noms et la désignation (« le Pôle », « l'agglomération ») se corrigent ici
+# national (data/reference/france). Les noms et la désignation (« le territoire », « l’agglomération ») se corrigent ici
 # à la main ; les tables de data/raw/territoire/{id}/ ne se modifient pas.
 # Lue par « pma-eval data build --territoire {id} » (données dans data/territoires/{id}/processed) ; séries de
 # démonstration : « pma-eval data demo --territoire {id} » ; produits de l'année (rapports, fiches, visuels, dans
