@@ -31,6 +31,9 @@ from ..errors import ConfigurationError
 SHOWN = {"population": "Population", "ges_total": "Émissions de GES", "ges_par_habitant": "Émissions par habitant"}
 #: The headline indicator whose target verdict the index gives.
 HEADLINE = "ges_total"
+#: The other key figures whose target verdict the index gives, in one cell (indicator id → its short name there).
+OTHER_VERDICTS = {"conso_energie_finale": "énergie finale", "part_enr_conso_finale": "part des renouvelables"}
+VERDICTS_COLUMN = "Autres verdicts"
 #: The columns of the rank among comparables and of the value ranked.
 RANK_COLUMN = "Rang parmi ses comparables (1er : le moins émetteur par habitant)"
 RANKED_COLUMN = "Émissions par habitant classées (inventaire observé)"
@@ -48,6 +51,7 @@ class Outcome:
     message: str = ""
     figures: dict = field(default_factory=dict)  # column title → value as written
     verdict: str = ""
+    verdicts: str = ""  # the other targets' verdicts (OTHER_VERDICTS), « énergie finale : progrès modéré (…) ; … »
     target: str = ""
     links: dict = field(default_factory=dict)  # link text → path relative to the reports folder
     rank: str = ""  # « 3ᵉ sur 12 », « * » when a ranked total has a gap
@@ -102,7 +106,7 @@ def _demonstration(paths: Paths) -> None:
 
 
 def _summary(out: Outcome, paths: Paths, year: int | None) -> None:
-    """The key figures, the headline target's verdict and the links of a territory's run."""
+    """The key figures, the verdicts of the headline and other targets, and the links of a territory's run."""
     from .. import fmt
     from ..processed import checked_year
     from ..report import annual as a
@@ -119,14 +123,20 @@ def _summary(out: Outcome, paths: Paths, year: int | None) -> None:
     head = k.loc[k["indicator_id"] == HEADLINE]
     if len(head):
         r = head.iloc[0]
-        out.verdict = r["verdict"].label if r["verdict"].category != "not_assessable" else "non évaluable"
+        out.verdict = _verdict(r["verdict"])
         out.target = str(r["target"] or "")
+    out.verdicts = " ; ".join(f"{short} : {_verdict(k.loc[k['indicator_id'] == iid, 'verdict'].iloc[0])}"
+                              for iid, short in OTHER_VERDICTS.items() if (k["indicator_id"] == iid).any())
     _rank(out, ctx)
     folder = paths.reports / str(year)
     for text, f in (("index", folder / "index.html"), ("rapport annuel", folder / ctx.territory.code / "rapport_annuel.html"),
                     ("PDF", folder / ctx.territory.code / "rapport_annuel.pdf")):
         if f.is_file():
             out.links[text] = f
+
+
+def _verdict(v) -> str:
+    return v.label if v.category != "not_assessable" else "non évaluable"
 
 
 def _rank(out: Outcome, ctx) -> None:
@@ -221,17 +231,18 @@ def run_lot(idents: list[str], year: int | None, paths: Paths | None = None, nam
 def write_lot_index(outcomes: list[Outcome], year: int | None, paths: Paths, name: str, seconds: float,
                     folder: Path | None = None) -> Path:
     """``index_<year>.html`` and ``.csv`` in ``folder`` (default ``reports/lots/<name>/``): one line per territory
-    (its key figures, the verdict of its headline target, its links, or why it failed)."""
+    (its key figures, the verdicts of its headline and other targets, its rank among its comparables, its links, or
+    why it failed)."""
     from ..atomic import atomic_file
     from ..report.blocks import typeset_html
 
     folder = Path(folder) if folder else paths.reports / "lots" / name
     folder.mkdir(parents=True, exist_ok=True)
     label = str(year) if year else "dernière année"
-    columns = ["Territoire", *SHOWN.values(), "Objectif phare", "Verdict", RANK_COLUMN, RANKED_COLUMN, "Durée (s)",
-               "État"]
-    rows = [[o.name or o.ident, *(o.figures.get(t, "") for t in SHOWN.values()), o.target, o.verdict, o.rank,
-             o.ranked, f"{o.seconds:.0f}", "produit" if o.ok else f"échec : {o.message}"] for o in outcomes]
+    columns = ["Territoire", *SHOWN.values(), "Objectif phare", "Verdict", VERDICTS_COLUMN, RANK_COLUMN,
+               RANKED_COLUMN, "Durée (s)", "État"]
+    rows = [[o.name or o.ident, *(o.figures.get(t, "") for t in SHOWN.values()), o.target, o.verdict, o.verdicts,
+             o.rank, o.ranked, f"{o.seconds:.0f}", "produit" if o.ok else f"échec : {o.message}"] for o in outcomes]
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
     w.writerow(columns)

@@ -76,6 +76,7 @@ def test_each_line_gives_its_rank_among_comparables_and_the_value_ranked(declare
     lot._rank(b := lot.Outcome("beta"), SimpleNamespace(comparisons=None))  # no regional inventory: no rank
     assert b.rank == b.ranked == ""
 
+    a.verdicts = "énergie finale : progrès modéré (2018-2023)"
     index = lot.write_lot_index([a, b, c], 2023, declared, "essai", 10.0)
     page = index.read_text(encoding="utf-8")
     assert "<td>3ᵉ sur 4 *</td>" in page and "<td>au moins 6,0\u00a0t CO₂e en 2016 (au moins 6,0 sans" in page
@@ -84,3 +85,4 @@ def test_each_line_gives_its_rank_among_comparables_and_the_value_ranked(declare
     rows = index.with_suffix(".csv").read_text(encoding="utf-8-sig").splitlines()
     header = rows[0].split(";")
     assert [r.split(";")[header.index(lot.RANK_COLUMN)] for r in rows[1:]] == ["3ᵉ sur 4 *", "", "4ᵉ sur 4 *"]
+    assert rows[1].split(";")[header.index(lot.VERDICTS_COLUMN)] == "énergie finale : progrès modéré (2018-2023)"
