@@ -120,14 +120,14 @@ def _headline_table() -> Table:
 def _verdicts_table() -> Table:
     """An energy verdict table (report/annual/synthesis.py, ``verdicts``)."""
     frame = pd.DataFrame({
-        "Indicateur": ["Consommation d’énergie", "Production renouvelable totale"],
+        "Indicateur": ["Consommation d’énergie", "Production renouvelable totale", "Puissance photovoltaïque"],
         "Objectif": ["LTECV/LEC : −20 % en 2030 par rapport à 2012 (consommation à climat normal)",
-                     "orientations SRADDET 2018 : ×2,0 en 2030 par rapport à 2015 (1)"],
-        "Rythme observé": ["−178\u00a0GWh/an", "+41\u00a0GWh/an"],
-        "Rythme nécessaire": ["−168\u00a0GWh/an", "+42,4\u00a0GWh/an"],
-        "Encore nécessaire": ["−160\u00a0GWh/an", "+43,5\u00a0GWh/an"],
-        "Verdicts": [Verdict("significant_progress", "court terme (2018-2023) : progrès significatif"),
-                     Verdict("significant_progress", "court terme (2018-2023) : progrès significatif")],
+                     "orientations SRADDET 2018 : ×2,0 en 2030 par rapport à 2015 (1)",
+                     "orientations SRADDET 2018 : ×4 en 2030 par rapport à 2015"],
+        "Rythme observé": ["−178\u00a0GWh/an", "+41\u00a0GWh/an", "+0,45\u00a0point/an"],
+        "Rythme nécessaire": ["−168\u00a0GWh/an", "+42,4\u00a0GWh/an", "−25,8\u00a0kt CO₂e/an"],
+        "Encore nécessaire": ["−160\u00a0GWh/an", "+43,5\u00a0GWh/an", "+3,5\u00a0points/an"],
+        "Verdicts": [Verdict("significant_progress", "court terme (2018-2023) : progrès significatif")] * 3,
     })
     return Table(frame, "Énergie : verdicts par cadre d’objectifs",
                  numeric=["Rythme observé", "Rythme nécessaire", "Encore nécessaire"], css="verdicts")
