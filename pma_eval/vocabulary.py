@@ -2,7 +2,8 @@
 
 Everything is declared once in ``vocabulary.yml`` (beside this module) and read here. This
 module sits at the bottom of the house: it imports nothing of the workbench, so that readers,
-schemas, the catalogue, formatting, charts and the IAMC export can all use it.
+schemas, the catalogue, formatting, charts and the IAMC export can all use it (``GLOSSARY`` alone,
+computed when read for the territory in use, reads its declaration then).
 """
 
 from __future__ import annotations
