@@ -113,6 +113,10 @@ def _env() -> jinja2.Environment:
 
 #: A unit written with slashes (« point/an », « CO₂e/hab/an »): a line may not break inside it.
 _SLASHED = re.compile(r"\w+(?:/\w+)+")
+#: The same with the figure before it, after a no-break space (« +169 kW/an »): kept whole in running text. A span
+#: that opens right after a no-break space makes WeasyPrint break its line at the first space of the paragraph
+#: instead of the last one that fits (« installée » alone on a line of a fiche); opened before the figure, it does not.
+_FIGURE_SLASHED = re.compile(r"(?:(?:[^\s(]|\u202f)+\u00a0)?\w+(?:/\w+)+")
 #: Share points after a figure (« +4,6 points »): in a narrow column the word goes under the figure.
 _POINTS = re.compile(r"(?<=\d)\u00a0(?=points?\b)")
 
@@ -124,10 +128,11 @@ def units(text: Any, narrow: bool = True) -> Markup:
     pace column of the verdict tables 50 pt). Share points after a figure may go under it too: « +4,6 points » at
     8,5 pt is 56 pt wide, the « Depuis 2012 » column of the headline table 33 pt, and the figure kept whole ran
     into the next column. The formatted text (:meth:`Table.text`) is unchanged. ``narrow=False`` (running text, a
-    fiche's sentences) keeps the no-break spaces: « +169 kW/an » stays on one line, never « +169 kW/ » over « an »."""
+    fiche's sentences) keeps the no-break spaces and the figure in the span: « +169 kW/an » stays on one line, never
+    « +169 kW/ » over « an »."""
     text = _POINTS.sub(" ", str(text)) if narrow else str(text)
     out, at = [], 0
-    for m in _SLASHED.finditer(text):
+    for m in (_SLASHED if narrow else _FIGURE_SLASHED).finditer(text):
         before = text[at:m.start()]
         if narrow and before.endswith("\u00a0"):
             before = before[:-1] + " "
