@@ -315,3 +315,24 @@ def test_a_chart_beside_a_table_may_be_drawn_smaller_than_a_full_width_chart_for
     scale = int(re.search(r'<img style="width: (\d+)%', placed).group(1)) / 100
     assert MIN_SCALE_BESIDE <= scale < MIN_SCALE
     assert layout_problems(_page(CSS, placed)) == []
+
+
+def test_a_sector_table_beside_its_chart_is_set_small_enough_for_the_chart_to_fit_the_page_foot():
+    """The CALL's 2023 page 5: after its heading and introduction, the emissions chart and its sector table (nine rows,
+    « Industrie hors branche énergie » on several lines) did not fit the 46 % left, the table alone 13 px too tall, and
+    went to page 6. Set like the verdict tables (8,5 pt, tighter cells), the table fits and the chart is drawn smaller
+    beside it: the page is filled."""
+    from pma_eval.publish.pagination import PLACE_BELOW, _filled, place_figures
+
+    sectors = ["Résidentiel", "Tertiaire", "Transport routier", "Autres transports", "Agriculture", "Déchets",
+               "Industrie hors branche énergie", "Branche énergie", "Total"]
+    frame = pd.DataFrame({"Secteur": sectors, "Valeur (kt CO₂e)": [256, 115, 288, 2, 30, 75, 199, 12, 978],
+                          "Part du total": ["26 %", "12 %", "29 %", "0 %", "3 %", "8 %", "20 %", "1 %", "100 %"],
+                          "Par habitant (t CO₂e/hab)": [1.06, 0.47, 1.19, 0.01, 0.12, 0.31, 0.82, 0.05, 4.04]})
+    chart = _chart(910).replace('<figure class="pma-figure">', '<figure class="pma-figure" data-beside="">')
+    block = f'<div class="pma-beside">{chart}{Table(frame, "Émissions par secteur en 2023 — CALL").html()}</div>'
+    body = (f"<main><p>{_lines(23)}</p><h2>2. Émissions</h2><p>Introduction.</p>{block}<h3>Rythme</h3>"
+            f"<p>{_lines(5)}</p></main>")
+    placed, doc = place_figures(_page(CSS, body))
+    assert 'data-placed="réduite" data-beside=""' in placed
+    assert _filled(doc.pages[0]._page_box) >= PLACE_BELOW and layout_problems(_page(CSS, placed)) == []
