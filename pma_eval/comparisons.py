@@ -20,7 +20,8 @@ Rules
   same kind (communauté d'agglomération, urbaine, de communes, métropole) whose population lies within
   a factor :data:`PEER_POPULATION_FACTOR` of its own; the Pôle, a grouping of agglomerations, with every
   agglomeration, urban community and métropole of the region of at least
-  :data:`POLE_PEER_MIN_POPULATION` inhabitants (:data:`POLE_PEER_KINDS`). All are parameters. A declared
+  :data:`POLE_PEER_MIN_POPULATION` inhabitants (:data:`POLE_PEER_KINDS`). These are the defaults of
+  :class:`PeerRule`; each declaration writes its own rule (``comparables:``), which its reports apply. A declared
   territory of one EPCI is that EPCI: its whole is compared by the EPCI rule (:func:`comparables_of`).
 - **Rank among comparables** (:func:`rank_among_peers`): the territory's per-inhabitant total among its own and its
   comparables' (the département and the region are not ranked), the lowest first; a total with a gap is a minimum,
@@ -177,20 +178,55 @@ def _sum(inv: pd.DataFrame, pop: pd.Series, communes: pd.DataFrame, code_col: st
          "value_core", "complete_core"]]
 
 
-def peers(table: pd.DataFrame, geo_level: str, geo_code: str, factor: float = PEER_POPULATION_FACTOR,
-          pole_kinds: tuple[str, ...] = POLE_PEER_KINDS, pole_min: int = POLE_PEER_MIN_POPULATION) -> pd.DataFrame:
-    """The comparable EPCIs of a territory (rule of this module), its own row excluded, totals only."""
+@dataclass(frozen=True)
+class PeerRule:
+    """The rule that finds a territory's comparables, as its declaration writes it (``comparables:``,
+    :data:`pma_eval.declaration.COMPARABLES`): an EPCI's peers are the region's EPCIs of its legal kind
+    (``same_kind``) whose population lies within ``factor`` of its own and, when ``industry_points`` is given, whose
+    share of industry and the energy branch in their total emissions lies within that many points of its own; the
+    peers of a grouping of several EPCIs are the region's EPCIs of ``whole_kinds`` of at least ``whole_min`` inhabitants."""
+
+    factor: float = PEER_POPULATION_FACTOR
+    same_kind: bool = True
+    industry_points: float | None = None
+    whole_kinds: tuple[str, ...] = POLE_PEER_KINDS
+    whole_min: int = POLE_PEER_MIN_POPULATION
+
+    @classmethod
+    def of(cls, comparables) -> "PeerRule":
+        """The rule of a declaration's checked ``comparables`` pairs (:attr:`pma_eval.declaration.Whole.comparables`);
+        the default rule when there are none."""
+        c = dict(comparables or ())
+        if not c:
+            return cls()
+        return cls(factor=float(c["facteur_population"]), same_kind=bool(c["meme_nature_juridique"]),
+                   industry_points=None if c["part_industrie"] is None else float(c["part_industrie"]),
+                   whole_kinds=tuple(c["ensemble_natures"]), whole_min=int(c["ensemble_population_min"]))
+
+
+def _point_share(rows: pd.DataFrame) -> pd.Series:
+    """Share of industry and the energy branch in each total [points of percentage] (NaN when unknown)."""
+    return 100 * (1 - rows["value_core"] / rows["value"])
+
+
+def peers(table: pd.DataFrame, geo_level: str, geo_code: str, rule: PeerRule = PeerRule()) -> pd.DataFrame:
+    """The comparable EPCIs of a territory (``rule``), its own row excluded, totals only."""
     tot = table.loc[(table["sector"] == "total")]
     epcis = tot.loc[tot["geo_level"] == "epci"]
     if geo_level == "pma":
-        return epcis.loc[epcis["kind"].isin(pole_kinds) & (epcis["population"] >= pole_min)]
+        return epcis.loc[epcis["kind"].isin(rule.whole_kinds) & (epcis["population"] >= rule.whole_min)]
     me = epcis.loc[epcis["geo_code"] == geo_code]
     if me.empty:
         return epcis.iloc[0:0]
     kind, population = me["kind"].iloc[0], float(me["population"].iloc[0])
-    sel = epcis.loc[(epcis["kind"] == kind) & (epcis["geo_code"] != geo_code)
-                    & epcis["population"].between(population / factor, population * factor)]
-    return sel
+    keep = (epcis["geo_code"] != geo_code) & epcis["population"].between(population / rule.factor,
+                                                                          population * rule.factor)
+    if rule.same_kind:
+        keep &= epcis["kind"] == kind
+    if rule.industry_points is not None:
+        own = float(_point_share(me).iloc[0])
+        keep &= (_point_share(epcis) - own).abs() <= rule.industry_points  # unknown share: not comparable
+    return epcis.loc[keep]
 
 
 def comparables_of(geo_level: str, geo_code: str, members=frozenset()) -> tuple[str, str]:
@@ -203,14 +239,15 @@ def comparables_of(geo_level: str, geo_code: str, members=frozenset()) -> tuple[
     return geo_level, geo_code
 
 
-def ranking(table: pd.DataFrame, geo_level: str, geo_code: str, members: set[str] = frozenset(), **kw) -> pd.DataFrame:
+def ranking(table: pd.DataFrame, geo_level: str, geo_code: str, members: set[str] = frozenset(),
+            rule: PeerRule = PeerRule()) -> pd.DataFrame:
     """Per-inhabitant total emissions of the territory, its peers, its département(s) and the region,
     highest first, with ``role`` (``territoire``, ``membre`` — an EPCI of the Pôle —, ``pair``,
     ``departement``, ``region``). ``members``: the territory's EPCIs when ``geo_level`` is its whole (one EPCI: its
     peers are that EPCI's, :func:`comparables_of`)."""
     tot = table.loc[table["sector"] == "total"]
     me = tot.loc[(tot["geo_level"] == geo_level) & (tot["geo_code"] == geo_code)].assign(role="territoire")
-    others = peers(table, *comparables_of(geo_level, geo_code, members), **kw)
+    others = peers(table, *comparables_of(geo_level, geo_code, members), rule=rule)
     others = others.assign(role=others["geo_code"].map(lambda c: "membre" if c in members else "pair"))
     rows = [me, others,
             tot.loc[tot["geo_level"] == "departement"].assign(role="departement"),
@@ -219,18 +256,22 @@ def ranking(table: pd.DataFrame, geo_level: str, geo_code: str, members: set[str
     return out.sort_values("per_capita", ascending=False).reset_index(drop=True)
 
 
-def rule_text(geo_level: str, factor: float = PEER_POPULATION_FACTOR, pole_kinds: tuple[str, ...] = POLE_PEER_KINDS,
-              pole_min: int = POLE_PEER_MIN_POPULATION, members=frozenset()) -> str:
+def rule_text(geo_level: str, rule: PeerRule = PeerRule(), members=frozenset()) -> str:
     """The peer rule in French, for captions and methods (``members``: as :func:`ranking` takes them)."""
     from . import fmt
 
     geo_level = comparables_of(geo_level, "", members)[0]
     if geo_level == "pma":
-        names = [KIND_PLURALS[k] for k in pole_kinds]
+        names = [KIND_PLURALS[k] for k in rule.whole_kinds]
         kinds = ", ".join(names[:-1]) + " et " + names[-1] if len(names) > 1 else names[0]
-        return f"{kinds} de la région de plus de {fmt.number(pole_min, 0)} habitants"
-    return ("EPCI de la région de même nature dont la population est comprise entre la moitié et le double "
-            "de la sienne" if factor == 2 else f"EPCI de même nature, population à un facteur {fmt.number(factor, 1)} près")
+        return f"{kinds} de la région de plus de {fmt.number(rule.whole_min, 0)} habitants"
+    kind = " de même nature" if rule.same_kind else ""
+    size = ("dont la population est comprise entre la moitié et le double de la sienne" if rule.factor == 2 else
+            f"dont la population est à un facteur {fmt.number(rule.factor, 1)} près de la sienne")
+    industry = ("" if rule.industry_points is None else
+                f", et dont la part de l'industrie et de la branche énergie dans les émissions est à "
+                f"{fmt.number(rule.industry_points, 0)}\u00a0points près de la sienne")
+    return f"EPCI de la région{kind} {size}{industry}"
 
 
 @dataclass(frozen=True)
@@ -255,12 +296,13 @@ class Rank:
         return f"{self.ordinal} sur {self.count}" + ("" if self.all_complete else " *")
 
 
-def rank_among_peers(table: pd.DataFrame, geo_level: str, geo_code: str, members=frozenset(), **kw) -> Rank | None:
+def rank_among_peers(table: pd.DataFrame, geo_level: str, geo_code: str, members=frozenset(),
+                     rule: PeerRule = PeerRule()) -> Rank | None:
     """The rank of the territory's per-inhabitant total emissions (``per_capita``, the value of the reports'
     comparison) among its own and its comparables' (role ``pair`` of :func:`ranking`: same rule, its member EPCIs
     and the département and region left out), the lowest first; a tie shares the better rank. None when the table
     does not hold the territory."""
-    r = ranking(table, geo_level, geo_code, members=members, **kw)
+    r = ranking(table, geo_level, geo_code, members=members, rule=rule)
     me = r.loc[r["role"] == "territoire"]
     if me.empty:
         return None

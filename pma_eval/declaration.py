@@ -114,8 +114,11 @@ DEPARTEMENTS = {
     "974": "La Réunion", "976": "Mayotte",
 }
 
-#: The rule that finds « territories like mine » (issue 27, point 4), written into each declaration: EPCIs of the
-#: same legal kind, of the same region(s), whose population is within a factor of the EPCI's.
+#: The rule that finds « territories like mine » (issue 27, point 4), written into each declaration and read by the
+#: reports and the batch index (:class:`pma_eval.comparisons.PeerRule`): an EPCI (or a territory of one EPCI) is
+#: compared with the EPCIs of its region of the same legal kind whose population is within a factor of its own,
+#: optionally whose share of industry and the energy branch in their emissions is within so many points of its own;
+#: a grouping of several EPCIs with the EPCIs of the region of the kinds and the least population given.
 COMPARABLES = {
     "niveau": "epci",
     "meme_nature_juridique": True,
@@ -123,7 +126,11 @@ COMPARABLES = {
     "facteur_population": 2,
     "densite": None,
     "part_industrie": None,
+    "ensemble_natures": ["CA", "CU", "Métropole"],
+    "ensemble_population_min": 100_000,
 }
+#: Legal kinds a comparables rule may name (those the region's communes table tells apart).
+PEER_KINDS = ("CA", "CU", "CC", "Métropole")
 
 #: Words left out of an EPCI's short name (articles, prepositions).
 _STOP = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "sur", "sous", "a", "au", "aux"}
@@ -420,8 +427,8 @@ _HEADER = """\
 # à la main ; les tables de data/raw/territoire/{id}/ ne se modifient pas.
 # Lue par « pma-eval data build --territoire {id} » (données dans data/territoires/{id}/processed) ; séries de
 # démonstration : « pma-eval data demo --territoire {id} » ; produits de l'année (rapports, fiches, visuels, dans
-# reports/territoires/{id}/) : « pma-eval run --territoire {id} ». La règle des comparables est écrite pour mémoire :
-# les rapports appliquent encore celle de pma_eval/comparisons.py (les mêmes valeurs).
+# reports/territoires/{id}/) : « pma-eval run --territoire {id} ». La règle des territoires comparables
+# (« comparables ») est celle qu'appliquent ses rapports et l'index d'un lot : elle se modifie ici.
 """
 
 
@@ -576,6 +583,8 @@ class Declared:
     demonstration: dict = field(default_factory=dict)
     #: The name preceded by « de » (``nom_de:``; default from the designation's article).
     name_of: str = ""
+    #: Its comparables rule (``comparables:``, :data:`COMPARABLES` completed), as sorted (key, value) pairs.
+    comparables: tuple = ()
 
     @property
     def code(self) -> str:
@@ -686,13 +695,56 @@ def _parse(path: Path, paths: Paths) -> Declared:
     regions = tuple((str(r.get("code")), str(r.get("nom") or REGIONS.get(str(r.get("code")), r.get("code"))))
                     for r in (data.get("regions") or []))
     name = str(need("nom", str))
+    comparables = _comparables(data.get("comparables"), path, paths, line_of("comparables"))
     decl = Declared(ident=ident, name=name, short=str(need("nom_court", str)), nature=str(data.get("nature") or ""),
                     kind=kind, epcis=tuple(epcis), departements=tuple(str(d) for d in need("departements", list)),
                     regions=regions, tables=tables, own=own, own_folders=own_folders, path=path,
                     demonstration=dict(data.get("demonstration") or {}),
-                    name_of=str(data.get("nom_de") or name_with_de(name, kind)))
+                    name_of=str(data.get("nom_de") or name_with_de(name, kind)), comparables=comparables)
     _CACHE[key] = decl
     return decl
+
+
+def _comparables(block, path: Path, paths: Paths, line: int | None) -> tuple:
+    """The declaration's ``comparables:`` block checked and completed with :data:`COMPARABLES`, as sorted (key, value)
+    pairs (lists as tuples); a French error naming the file, line, key and value otherwise."""
+    if block is None:
+        block = {}
+    if not isinstance(block, dict):
+        raise _located(path, paths, "« comparables » est un dictionnaire (la règle des territoires comparables)",
+                       line=line, column="comparables", value=block)
+    unknown = sorted(set(block) - set(COMPARABLES))
+    if unknown:
+        raise _located(path, paths, f"clé inconnue dans « comparables » (clés possibles : {', '.join(COMPARABLES)})",
+                       line=line, column=f"comparables.{unknown[0]}", value=unknown[0])
+    rule = {**COMPARABLES, **block}
+
+    def bad(key: str, why: str):
+        return _located(path, paths, f"« comparables.{key} » : {why}", line=line, column=f"comparables.{key}",
+                        value=rule[key])
+
+    fixed = {"niveau": "epci", "zone": "region"}
+    for key, only in fixed.items():
+        if rule[key] != only:
+            raise bad(key, f"seule la valeur « {only} » est possible (inventaire observé des EPCI de la région)")
+    if not isinstance(rule["meme_nature_juridique"], bool):
+        raise bad("meme_nature_juridique", "true ou false attendu")
+    factor = rule["facteur_population"]
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 1:
+        raise bad("facteur_population", "un nombre supérieur à 1 attendu (2 : de la moitié au double)")
+    if rule["densite"] is not None:
+        raise bad("densite", "critère non disponible : le référentiel ne donne pas la superficie des communes ; "
+                  "laisser « null »")
+    share = rule["part_industrie"]
+    if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 100):
+        raise bad("part_industrie", "« null » ou un écart en points de pourcentage, entre 0 et 100, attendu")
+    kinds = rule["ensemble_natures"]
+    if not isinstance(kinds, list) or not kinds or any(k not in PEER_KINDS for k in kinds):
+        raise bad("ensemble_natures", f"une liste parmi {', '.join(PEER_KINDS)} attendue")
+    least = rule["ensemble_population_min"]
+    if isinstance(least, bool) or not isinstance(least, int) or least < 0:
+        raise bad("ensemble_population_min", "un nombre entier d'habitants attendu")
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in rule.items()))
 
 
 def owned(decl: Declared, paths: Paths) -> tuple[set[Path], tuple[Path, ...]]:
@@ -770,6 +822,8 @@ class Whole:
     region: tuple = ()
     #: Number of its EPCIs (one: the territory is an EPCI, or part of one).
     epcis: int = 0
+    #: Its comparables rule, as :attr:`Declared.comparables` (empty: the default, :data:`COMPARABLES`).
+    comparables: tuple = ()
 
 
 _IN_USE: dict[tuple, Whole] = {}
@@ -795,4 +849,5 @@ def whole_in_use(paths=None) -> Whole:
 def whole_of(decl) -> Whole:
     """The :class:`Whole` of a :class:`pma_eval.declaration.Declared`."""
     return Whole(decl.code, decl.name, decl.name_of, decl.kind.subject, decl.kind.of, decl.kind.to,
-                 decl.kind.gender, decl.short, tuple(decl.regions[0]) if decl.regions else (), len(decl.epcis))
+                 decl.kind.gender, decl.short, tuple(decl.regions[0]) if decl.regions else (), len(decl.epcis),
+                 decl.comparables)

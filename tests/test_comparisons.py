@@ -302,3 +302,43 @@ def test_a_territory_of_one_epci_is_compared_by_the_epci_rule():
     assert "entre la moitié et le double" in rule_text("pma", members={"200000001"})
     # a grouping of several EPCIs keeps the rule of a grouping (CA, CU, métropoles of at least 100 000 inhabitants)
     assert "100" in rule_text("pma", members={"200000001", "200000002"}) and "moitié" not in rule_text("pma")
+
+
+def test_the_declared_rule_chooses_the_comparables():
+    """Issue 27: the comparables rule lives in the territory's declaration (``comparables:``) and is the one applied.
+    Hand-made on :func:`made_up_region` (A: CA, 100 inhabitants, 20 % of its 500 t from industry)."""
+    from pma_eval.comparisons import PeerRule, peers
+
+    t = made_up_region()
+    # factor 1,5: CAs of 66,7 to 150 inhabitants = B (150) and C (80); D (60) falls out
+    narrow = PeerRule(factor=1.5)
+    assert set(peers(t, "epci", "200000001", rule=narrow)["geo_code"]) == {"200000002", "200000003"}
+    # any legal kind: F (CC, 100 inhabitants) comes in beside B, C, D
+    any_kind = PeerRule(same_kind=False)
+    assert set(peers(t, "epci", "200000001", rule=any_kind)["geo_code"]) == {
+        "200000002", "200000003", "200000004", "200000006"}
+    # industry share within 10 points of A's 20 % (100 of 500 t): B, C and D emit nothing from industry (0 % of
+    # what is known of them), 20 points away: no comparable is left
+    assert peers(t, "epci", "200000001", rule=PeerRule(industry_points=10)).empty
+    # within 20 points: B, C and D (exactly 20 points away) come back
+    assert set(peers(t, "epci", "200000001", rule=PeerRule(industry_points=20))["geo_code"]) == {
+        "200000002", "200000003", "200000004"}
+    assert rule_text("epci", PeerRule(factor=1.5, same_kind=False, industry_points=20)) == (
+        "EPCI de la région dont la population est à un facteur 1,5 près de la sienne, et dont la part de l'industrie "
+        "et de la branche énergie dans les émissions est à 20\u00a0points près de la sienne")
+    # a grouping: its own kinds and least population
+    grouping = PeerRule(whole_kinds=("CA",), whole_min=150)
+    assert set(peers(t, "pma", "TST", rule=grouping)["geo_code"]) == {"200000002", "200000005"}
+    assert rule_text("pma", grouping) == "communautés d'agglomération de la région de plus de 150 habitants"
+
+
+def test_the_poles_declaration_writes_the_rule_the_reports_applied_before():
+    """The Pôle's declared rule is the default one: same captions and comparables as before issue 27 moved it."""
+    from pma_eval.comparisons import PeerRule
+    from pma_eval.config import get_paths
+    from pma_eval.declaration import load
+
+    from .conftest import REPO
+
+    rule = PeerRule.of(load(get_paths(REPO), "pma").comparables)
+    assert rule == PeerRule() and rule.whole_kinds == ("CA", "CU", "Métropole") and rule.whole_min == 100_000

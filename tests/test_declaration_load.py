@@ -110,3 +110,23 @@ def test_departements_come_from_the_commune_table_never_from_the_code(tmp_path):
     (tmp_path / "data" / "reference").symlink_to(REPO / "data" / "reference")
     found = _departements_of(bare, get_paths(tmp_path))
     assert found["2B033"] == "2B" and found["97209"] == "972"
+
+
+@pytest.mark.parametrize("line, key, words", [
+    ("  densite: null\n", "densite: 1.5\n", "comparables.densite"),
+    ("  facteur_population: 2\n", "facteur_population: 0.5\n", "comparables.facteur_population"),
+    ("  part_industrie: null\n", "part_industrie: oui\n", "comparables.part_industrie"),
+    ("  part_industrie: null\n", "taille: 3\n", "comparables.taille"),
+])
+def test_a_comparables_rule_that_cannot_be_applied_is_refused_where_it_is_written(root, line, key, words):
+    """Issue 27: the declaration's comparables rule is read by the reports; a value they cannot apply is refused with
+    the file, the line of « comparables: » and the key."""
+    bad = root / "territoires" / "pma.yml"
+    text = bad.read_text(encoding="utf-8")
+    assert line in text
+    bad.write_text(text.replace(line, "  " + key), encoding="utf-8")
+    with pytest.raises(InputDataError) as exc:
+        load(get_paths(root))
+    problem = exc.value.problems[0]
+    expected_line = text[: text.index("\ncomparables:")].count("\n") + 2
+    assert problem.file == "territoires/pma.yml" and problem.column == words and problem.line == expected_line

@@ -143,14 +143,15 @@ def _rank(out: Outcome, ctx) -> None:
     """The territory's rank among its comparables, with the value ranked, as its annual report compares it (same
     table, level, members and rule); nothing without the region's observed inventory."""
     from ..comparisons import rank_among_peers, rule_text
+    from ..report.annual.emissions import comparison_members, comparison_rule
 
     if ctx.comparisons is None or ctx.comparisons.empty:
         return
-    members = set(ctx.territory.epcis["epci_siren"]) if ctx.geo_level == "pma" else set()
-    r = rank_among_peers(ctx.comparisons, ctx.geo_level, ctx.geo_code, members=members)
+    members, rule = comparison_members(ctx), comparison_rule(ctx)
+    r = rank_among_peers(ctx.comparisons, ctx.geo_level, ctx.geo_code, members=members, rule=rule)
     if r is None:
         return
-    out.rank, out.rule = r.text(), rule_text(ctx.geo_level, members=members)
+    out.rank, out.rule = r.text(), rule_text(ctx.geo_level, rule, members)
     out.ranked = ranked_value(r)
 
 

@@ -68,8 +68,10 @@ def test_each_line_gives_its_rank_among_comparables_and_the_value_ranked(declare
     a, c = lot.Outcome("alpha", name="Territoire A", ok=True), lot.Outcome("gamma", name="C", ok=True)
     # A's whole report (level pma, one member EPCI) and C's EPCI report, as _summary gives them their context
     lot._rank(a, SimpleNamespace(comparisons=table, geo_level="pma", geo_code="TST",
-                                 territory=SimpleNamespace(epcis=pd.DataFrame({"epci_siren": ["200000001"]}))))
-    lot._rank(c, SimpleNamespace(comparisons=table, geo_level="epci", geo_code="200000003", territory=None))
+                                 territory=SimpleNamespace(epcis=pd.DataFrame({"epci_siren": ["200000001"]}),
+                                                           whole=SimpleNamespace(comparables=()))))
+    lot._rank(c, SimpleNamespace(comparisons=table, geo_level="epci", geo_code="200000003",
+                                 territory=SimpleNamespace(whole=SimpleNamespace(comparables=()))))
     assert a.rank == "3ᵉ sur 4 *" and a.ranked == "5,0\u00a0t CO₂e en 2016 (4,0 sans l’industrie ni la branche énergie)"
     assert c.rank == "4ᵉ sur 4 *" and c.ranked.startswith("au moins 6,0\u00a0t CO₂e en 2016 (au moins 6,0 sans")
     assert "entre la moitié et le double" in a.rule

@@ -237,6 +237,13 @@ def comparison_members(ctx: ReportContext) -> set[str]:
     return set(ctx.territory.epcis["epci_siren"]) if ctx.geo_level == "pma" else set()
 
 
+def comparison_rule(ctx: ReportContext):
+    """The territory's comparables rule, as its declaration writes it (:class:`pma_eval.comparisons.PeerRule`)."""
+    from ...comparisons import PeerRule
+
+    return PeerRule.of(ctx.territory.whole.comparables)
+
+
 def comparison_frame(ctx: ReportContext) -> pd.DataFrame | None:
     """The ranking of :func:`pma_eval.comparisons.ranking` for the report's territory, with display labels
     (« * » marks an incomplete total), or None without the region's inventory."""
@@ -244,7 +251,8 @@ def comparison_frame(ctx: ReportContext) -> pd.DataFrame | None:
 
     if ctx.comparisons is None or ctx.comparisons.empty:
         return None
-    r = ranking(ctx.comparisons, ctx.geo_level, ctx.geo_code, members=comparison_members(ctx))
+    r = ranking(ctx.comparisons, ctx.geo_level, ctx.geo_code, members=comparison_members(ctx),
+                rule=comparison_rule(ctx))
     if not (r["role"] == "territoire").any():
         return None
     r["label"] = [f"{n}{ROLE_SUFFIX.get(role, '')}{'' if ok else ' *'}"
@@ -296,7 +304,7 @@ def comparison_figure(ctx: ReportContext) -> Figure | None:
                        valeur=fmt.number(me["per_capita"], 1),
                        de_nom=ctx.of_name, valeur_hors=(("" if bool(me.get("complete_core", True)) else "au moins ")
                                                         + fmt.number(me["per_capita_core"], 1)) if core is not None else None)
-    caption = section_text("comparaison", "legende", regle=rule_text(ctx.geo_level, members=comparison_members(ctx)), pairs=len(peers_),
+    caption = section_text("comparaison", "legende", regle=rule_text(ctx.geo_level, comparison_rule(ctx), comparison_members(ctx)), pairs=len(peers_),
                            membres=members, coupee=clip is not None, traits=core is not None,
                            **{k: said[k] for k in ("membres_nom", "de_ensemble")})
     data = r[[c for c in ("name", "role", "geo_level", "geo_code", "population", "value", "per_capita", "complete",
