@@ -116,7 +116,8 @@ _SLASHED = re.compile(r"\w+(?:/\w+)+")
 #: The same with the figure before it, after a no-break space (« +169 kW/an »): kept whole in running text. A span
 #: that opens right after a no-break space makes WeasyPrint break its line at the first space of the paragraph
 #: instead of the last one that fits (« installée » alone on a line of a fiche); opened before the figure, it does not.
-_FIGURE_SLASHED = re.compile(r"(?:(?:[^\s(]|\u202f)+\u00a0)?\w+(?:/\w+)+")
+#: A short unit word between them stays too (« −2,44 kt CO₂e/an », never « −2,44 kt » over « CO₂e/an »).
+_FIGURE_SLASHED = re.compile(r"(?:(?:[^\s(]|\u202f)+\u00a0(?:\w{1,3} )?)?\w+(?:/\w+)+")
 #: Share points after a figure (« +4,6 points »): in a narrow column the word goes under the figure.
 _POINTS = re.compile(r"(?<=\d)\u00a0(?=points?\b)")
 

@@ -12,6 +12,17 @@ from pma_eval import svg
 from pma_eval.publish.fiches import map_legend, prepare, render_html
 
 
+def test_a_figure_and_its_unit_stay_together_in_running_text():
+    from pma_eval.report.blocks import units
+
+    assert str(units("(+169\u00a0kW/an en moyenne)", narrow=False)) == '(<span class="unit">+169\u00a0kW/an</span> en moyenne)'
+    # a short unit word before the slashed one stays with them (« −2,44 kt » over « CO₂e/an » in the Liévin fiche)
+    assert (str(units("(−2,44\u00a0kt CO₂e/an en moyenne)", narrow=False))
+            == '(<span class="unit">−2,44\u00a0kt CO₂e/an</span> en moyenne)')
+    # in a table's narrow column, the unit alone is kept whole and goes under its figure
+    assert str(units("−2,44\u00a0kt CO₂e/an")) == '−2,44\u00a0kt <span class="unit">CO₂e/an</span>'
+
+
 def test_the_map_legend_names_the_commune_its_epci_and_the_rest_of_the_territory():
     keys = map_legend("Lens", "de la CALL", "du Pôle")
     assert keys == [{"label": "Lens", "color": svg.COMMUNE_FILL},
