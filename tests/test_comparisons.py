@@ -342,3 +342,27 @@ def test_the_poles_declaration_writes_the_rule_the_reports_applied_before():
 
     rule = PeerRule.of(load(get_paths(REPO), "pma").comparables)
     assert rule == PeerRule() and rule.whole_kinds == ("CA", "CU", "Métropole") and rule.whole_min == 100_000
+
+
+def test_the_report_and_the_batch_index_give_the_same_rank(built_paths):
+    """One figure, one meaning (issues 23 and 27): the annual report's comparison sentence ranks the territory as the
+    batch index does, 1er = the least emitting per inhabitant; both counted here from the ranking frame by hand."""
+    import re
+
+    from pma_eval.comparisons import rank_among_peers
+    from pma_eval.report import annual as a
+    from pma_eval.report.annual.emissions import comparison_members, comparison_rule
+    from pma_eval.report.context import load_context
+
+    for code in ("PMA", "CALL"):
+        ctx = load_context(2023, code, built_paths)
+        r = a.comparison_frame(ctx)
+        me = r.loc[r["role"] == "territoire", "per_capita"].iloc[0]
+        pairs = r.loc[r["role"] == "pair", "per_capita"]
+        by_hand = int((pairs < me).sum()) + 1
+        said = re.search(r"au (\d+)(?:er|ᵉ) rang des (\d+) territoires comparés \(du moins émetteur au plus émetteur",
+                         a.comparison_sentence(ctx).text)
+        assert said and (int(said.group(1)), int(said.group(2))) == (by_hand, len(pairs) + 1)
+        index = rank_among_peers(ctx.comparisons, ctx.geo_level, ctx.geo_code, members=comparison_members(ctx),
+                                 rule=comparison_rule(ctx))
+        assert (index.rank, index.count) == (by_hand, len(pairs) + 1)

@@ -30,8 +30,8 @@ EUROSTAT_SHORT_FR = {"significant_progress": "significatif", "moderate_progress"
                      "moderate_movement_away": "éloignement modéré", "significant_movement_away": "éloignement",
                      "target_achieved": "atteint", "achieved_then_away": "atteint puis en recul",
                      "target_missed": "manqué"}
-#: Header of the column that carries Eurostat's cross-check.
-EUROSTAT_COLUMN_FR = "Selon Eurostat"
+#: Header of the column that carries Eurostat's cross-check: a control beside the verdict, not a second verdict.
+EUROSTAT_COLUMN_FR = "Contrôle Eurostat"
 #: Label of a verdict given by the pace alone, when no verified target applies.
 NO_TARGET_FR = "sans objectif vérifié"
 

@@ -111,7 +111,7 @@ def _headline_table() -> Table:
         "Tendance": ["hausse avérée", "baisse avérée"],
         "Verdict": [Verdict("insufficient_progress", "progrès insuffisant (2018-2023)"),
                     Verdict("significant_progress", "progrès significatif (2018-2023)")],
-        "Selon Eurostat": ["insuffisant (43\u00a0%)", "significatif (101\u00a0%)"],
+        "Contrôle Eurostat": ["insuffisant (43\u00a0%)", "significatif (101\u00a0%)"],
         "Nature": ["démo", "démo"],
     })
     return Table(frame, "Indicateurs phares en 2023", numeric=["Valeur 2023", "Depuis 2012"], css="synthesis")

@@ -321,7 +321,7 @@ def comparison_sentence(ctx: ReportContext) -> Text | None:
     dep = r.loc[(r["role"] == "departement") & (r["geo_code"] == me["departement"])]  # its main département
     reg = r.loc[r["role"] == "region"]
     peers_ = r.loc[r["role"] == "pair", "per_capita"]
-    rank = int((peers_ > me["per_capita"]).sum()) + 1
+    rank = int((peers_ < me["per_capita"]).sum()) + 1  # 1er: the least emitting, as the batch index ranks
     core = "per_capita_core" in r and pd.notna(me["per_capita_core"])
 
     def value(row, column: str = "per_capita", complete: str = "complete") -> str:
