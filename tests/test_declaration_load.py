@@ -96,6 +96,34 @@ def test_the_build_leaves_out_the_files_another_declaration_owns(root):
     assert mine.excludes(root / "data/raw/territoire/autre/communes.csv")
 
 
+def test_another_territorys_files_being_written_do_not_stop_a_build(root):
+    """Issue 27, found by a regional batch: two territories run side by side, one writing its demonstration series
+    (the CSV before its .meta.yml) while the other's build looks at data/raw. The other's folder
+    data/raw/territoire/<id>/ is not this build's: a data file without metadata there, or a half-written metadata
+    file, is neither read nor refused; the same file in a shared folder is refused, naming it."""
+    from pma_eval.build.discover import discover, scope_of
+    from pma_eval.errors import InputDataError
+
+    import shutil
+
+    paths = get_paths(root)
+    for table in ("territoire/pma_communes.csv", "territoire/pma_epci.csv", "population/pma_population_communes.csv",
+                  "geo/pma_communes.geojson"):  # the Pôle's own tables, with their metadata
+        for name in (table, table + ".meta.yml"):
+            (paths.raw / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(REPO / "data" / "raw" / name, paths.raw / name)
+    folder = root / "data" / "raw" / "territoire" / "voisin" / "demonstration"
+    folder.mkdir(parents=True)
+    (folder / "ore_demo.csv").write_text("code_insee;annee\n", encoding="utf-8")  # its .meta.yml not yet written
+    (folder / "registre.csv").write_text("x\n", encoding="utf-8")
+    (folder / "registre.csv.meta.yml").write_text("title: [coupé", encoding="utf-8")  # half written
+    assert len(discover(paths.raw, root, scope_of(paths))) == 4  # its four tables, nothing of the neighbour's
+    (root / "data" / "raw" / "ore_demo.csv").write_text("code_insee;annee\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as exc:
+        discover(paths.raw, root, scope_of(paths))
+    assert [p.file for p in exc.value.problems] == ["data/raw/ore_demo.csv"]
+
+
 def test_departements_come_from_the_commune_table_never_from_the_code(tmp_path):
     """Corsica (2A, 2B) and the overseas départements (97x): a code's first two characters are not its
     département."""

@@ -77,6 +77,8 @@ def discover(raw_dir: Path, root: Path, scope: Scope | None = None) -> list[RawF
     files, problems = [], []
     for meta_path in sorted(raw_dir.rglob("*.meta.yml")):
         data_path = meta_path.with_name(meta_path.name[: -len(".meta.yml")])
+        if scope.excludes(data_path):  # another territory's: not read, not checked (it may be being written)
+            continue
         shown = display_path(meta_path, root)
         try:
             meta = safe_load(meta_path.read_text(encoding="utf-8")) or {}
@@ -90,8 +92,6 @@ def discover(raw_dir: Path, root: Path, scope: Scope | None = None) -> list[RawF
         if meta.get("nature", "observed") not in ("observed", "estimated", "demonstration"):
             problems.append(Problem(shown, "nature inconnue (observed, estimated ou demonstration)",
                                     column="nature", value=meta.get("nature")))
-        if scope.excludes(data_path):
-            continue
         fmt = tables.pop(data_path.resolve(), None)
         if fmt is not None and meta.get("format") != fmt:
             meta = {**meta, "format": fmt}
@@ -104,6 +104,8 @@ def discover(raw_dir: Path, root: Path, scope: Scope | None = None) -> list[RawF
     files = _drop_replaced(files, problems, root)
     for data_path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
         if data_path.name.endswith(".meta.yml") or data_path.name.startswith(("README", ".")):
+            continue
+        if scope.excludes(data_path):
             continue
         if not data_path.with_name(data_path.name + ".meta.yml").exists():
             problems.append(Problem(display_path(data_path, root),
