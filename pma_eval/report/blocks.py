@@ -108,6 +108,8 @@ def _env() -> jinja2.Environment:
     env.tests["cell_list"] = lambda v: isinstance(v, (list, tuple))
     env.tests["strong_item"] = lambda v: isinstance(v, tuple)
     env.filters["units"] = units
+    # running text: a figure and its slashed unit on one line (« +169 kW/an »); text already HTML is left as it is
+    env.filters["running"] = lambda text: text if isinstance(text, Markup) else units(text, narrow=False)
     return env
 
 

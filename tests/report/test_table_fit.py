@@ -162,3 +162,32 @@ def test_a_house_table_stays_inside_the_margins_and_its_cells(make):
 @pytest.mark.parametrize("make", [_headline_table, _verdicts_table, _decide_table, _options_table])
 def test_a_house_table_breaks_no_word_without_a_hyphen(make):
     assert _broken_words(_render(make())) == []
+
+
+def test_running_text_keeps_a_figure_and_its_slashed_unit_on_one_line():
+    """Issue 23, page review: a report's paragraphs and bullets keep « +169 kW/an » whole (« kW/ » never ends a line,
+    as the fiches already do); a paragraph laid out by WeasyPrint in a narrow box puts the whole group on one line,
+    and text that is already HTML is left as it is."""
+    import weasyprint
+    from markupsafe import Markup
+
+    from pma_eval.publish.report import CSS
+    from pma_eval.report.blocks import Bullets, Text
+
+    text = "La puissance installée progresse de +169\u00a0kW/an depuis 2018 dans la commune."
+    html = Text(text).html()
+    assert '<span class="unit">+169\u00a0kW/an</span>' in html
+    assert '<span class="unit">+2,4\u00a0MW/an</span>' in Bullets([("Solaire : ", "+2,4\u00a0MW/an")]).html()
+    assert Text(Markup("<em>déjà HTML</em> 3\u00a0kW/an")).html().count('class="unit"') == 0
+    # laid out 11 em wide: « kW/ » would end the second line without the span
+    page = weasyprint.HTML(string=f"<html lang='fr'><style>{CSS}</style><body style='width: 11em'>{html}</body>"
+                                  "</html>").render()
+    lines = [b for b in _walk(page.pages[0]._page_box) if type(b).__name__ == "LineBox"]
+    texts = [" ".join(t.text for t in _walk(line) if hasattr(t, "text") and isinstance(t.text, str)) for line in lines]
+    assert any("+169\u00a0kW/an" in t for t in texts), texts
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _walk(child)
