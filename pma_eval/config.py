@@ -9,12 +9,16 @@ The territory in use (issue 27) is a declaration ``territoires/<id>.yml``: the d
 :data:`DEFAULT_TERRITORY`, or the one that ``PMA_EVAL_TERRITOIRE`` (or a command's ``--territoire``)
 names. The default territory builds into ``data/processed`` and publishes into ``reports/``; any other into
 ``data/territoires/<id>/processed`` and ``reports/territoires/<id>/``, so that building or publishing one never
-overwrites another.
+overwrites another. Its scenarios are those of ``scenarios/territoires/<id>/`` when it has written its own, else the
+reference ones of ``scenarios/reference/`` (:attr:`Paths.scenarios`): the default territory's own strategy (its
+programme's scenario) is never run for another. Only :attr:`Paths.scenarios` and :func:`default_scenarios` look at
+the disk (whether such a folder exists, which scenarios it holds).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +32,9 @@ TERRITORY_ENV = "PMA_EVAL_TERRITOIRE"
 DECLARATIONS_DIR = "territoires"
 #: Folder, under the reports folder, of the products of every territory but the default one (``<id>/<year>/…``).
 REPORTS_OF_OTHERS = "territoires"
+#: Scenario folders (under ``scenarios/``): the reference set of a territory that has not written its own, and the
+#: folder of the territories' own sets (``territoires/<id>/``). The default territory's set is ``scenarios/`` itself.
+REFERENCE_SCENARIOS_DIR, OWN_SCENARIOS_DIR = "reference", "territoires"
 
 
 def territory_id(value: str | None = None) -> str:
@@ -63,8 +70,21 @@ class Paths:
 
     @property
     def scenarios(self) -> Path:
-        """Folder of the lever scenarios (``scenarios/*.yml``, see its README)."""
-        return self.root / "scenarios"
+        """Folder of the lever scenarios of the territory in use (``*.yml``, see ``scenarios/README.md``): the default
+        territory's are ``scenarios/``; another territory's are ``scenarios/territoires/<id>/`` when that folder
+        exists (its own strategy beside the trend and the SNBC), else the reference ones, ``scenarios/reference/``
+        (the trend and the SNBC, no local strategy)."""
+        base = self.root / "scenarios"
+        if self.territory == DEFAULT_TERRITORY:
+            return base
+        own = base / OWN_SCENARIOS_DIR / self.territory
+        return own if own.is_dir() else base / REFERENCE_SCENARIOS_DIR
+
+    @property
+    def own_scenarios(self) -> Path:
+        """Where the territory in use writes its own scenarios (:attr:`scenarios` once it exists)."""
+        base = self.root / "scenarios"
+        return base if self.territory == DEFAULT_TERRITORY else base / OWN_SCENARIOS_DIR / self.territory
 
 
 def get_paths(root: str | os.PathLike | None = None, territory: str | None = None) -> Paths:
@@ -109,7 +129,58 @@ def observed_year_max() -> int:
     return datetime.date.today().year
 
 # Defaults of the scenario report (command line, yearly run, notebook context).
-DEFAULT_SCENARIOS = ("tendanciel", "turbine", "snbc")
+#: The scenarios every territory has: the trend, and the one held to the reference trajectory (SNBC territorialised).
+TREND_SCENARIO, TARGET_SCENARIO = "tendanciel", "snbc"
+REFERENCE_SCENARIOS = (TREND_SCENARIO, TARGET_SCENARIO)
+
+
+def own_strategies(paths: Paths | None = None) -> tuple[str, ...]:
+    """The scenarios of the territory's own strategy, in name order: those of its scenario folder
+    (:attr:`Paths.scenarios`) that branch off the trend (``parent: tendanciel``), but the reference ones: the
+    default territory's programme (« turbine »), none for a territory that has written no scenario of its own. A
+    variant of the strategy (whose parent is the strategy) is run only on request."""
+    import yaml
+
+    folder = (paths or get_paths()).scenarios
+    out = []
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else ():
+        if path.stem in REFERENCE_SCENARIOS:
+            continue
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue  # the scenario report names the unreadable file (sources.prospective.read_scenario_folder)
+        if isinstance(doc, dict) and doc.get("parent") == TREND_SCENARIO:
+            out.append(path.stem)
+    return tuple(out)
+
+
+def default_scenarios(paths: Paths | None = None) -> tuple[str, ...]:
+    """The scenarios a territory's report runs when none are named: the trend, its own strategy if it has one
+    (:func:`own_strategies`), the SNBC. The default territory's: ``("tendanciel", "turbine", "snbc")``."""
+    return (TREND_SCENARIO, *own_strategies(paths), TARGET_SCENARIO)
+
+
+class _ScenariosInUse(Sequence):
+    """:func:`default_scenarios` of the territory in use (``$PMA_EVAL_TERRITOIRE``), read at each use, never at
+    import: ``list(DEFAULT_SCENARIOS)`` in the yearly run of another territory gives its own set. A caller that
+    knows its territory's paths should call :func:`default_scenarios` (the command line's default is read when its
+    parser is built, before ``--territoire`` sets the territory in use)."""
+
+    def __getitem__(self, i):
+        return default_scenarios()[i]
+
+    def __len__(self) -> int:
+        return len(default_scenarios())
+
+    def __eq__(self, other) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
+
+    def __repr__(self) -> str:
+        return repr(default_scenarios())
+
+
+DEFAULT_SCENARIOS: Sequence[str] = _ScenariosInUse()
 DEFAULT_HORIZON = 2050
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20250101

@@ -36,14 +36,15 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("vocabulary.yml", r"^CALL: \"#"): "couleur d'un EPCI du territoire par défaut (publish/fiches.py)",
     ("vocabulary.yml", r"^CAHC: \"#"): "couleur d'un EPCI du territoire par défaut (publish/fiches.py)",
     ("vocabulary.yml", r"^CABBALR: \"#"): "couleur d'un EPCI du territoire par défaut (publish/fiches.py)",
-    # texts rendered by pma_eval/report/network.py and pma_eval/narrative/sentences.py, which do not pass the
-    # whole territory's names yet: the templates take them as variables, with the default territory's as default
+    # texts rendered by pma_eval/report/network.py and pma_eval/narrative/sentences.py, which now pass the whole
+    # territory's names: the templates' defaults (the default territory's words) are no longer used and can go
+    # (sections.yml and comparaison.j2 are another owner's)
     ("narrative/templates/sections.yml", r'default\("(?:le|du) Pôle"\)'):
-        "valeur par défaut : report/network.py ne donne pas encore sujet_ensemble ni de_ensemble",
+        "valeur par défaut inutilisée : report/network.py donne sujet_ensemble et de_ensemble ; à retirer",
     ("narrative/templates/sections.yml", r"default\(\"de la Turbine de l'écotransition\"\)"):
-        "valeur par défaut : report/network.py ne donne pas encore de_programme",
+        "valeur par défaut inutilisée : report/network.py donne de_programme ; à retirer",
     ("narrative/templates/comparaison.j2", r'default\("(?:le|du) Pôle"\)'):
-        "valeur par défaut : narrative/sentences.py (comparison_sentence) ne donne pas encore du_tout ni le_tout",
+        "valeur par défaut inutilisée : narrative/sentences.comparison_sentence donne du_tout et le_tout ; à retirer",
     # not a name of the default territory: the noun of the kind « pôle métropolitain », and the table of départements
     ("declaration.py", r"^Pôle$"): "le nom de la nature « pôle métropolitain » (NATURES), pas celui du territoire",
     ("declaration.py", r"^Pas-de-Calais$"): "la table nationale des départements (DEPARTEMENTS)",
@@ -52,18 +53,15 @@ ALLOWED: dict[tuple[str, str], str] = {
 #: Files of other owners that still name the default territory (issue 27, not fixed with this test): what has to
 #: change there. The first test skips them; the last one fails once a file no longer names it (remove it here).
 ELSEWHERE: dict[str, str] = {
-    "activity/example.py": "registres d'exemple du Pôle écrits en Python (organisations, EPCI, titre) : en faire des "
-                           "données (data/raw/activite) ou les prendre de la déclaration",
-    "activity/indicators.py": "codes PMA, CALL, CAHC, CABBALR des registres : les lire de la déclaration (epci_codes)",
-    "indicators/catalogue.yml": "descriptions « pour un EPCI ou le Pôle », titre « animés par le Pôle »",
-    "narrative/templates/annuel/concretisation.j2": "« engagements du Pôle » : prendre de_ensemble du territoire",
-    "narrative/templates/sujets.yml": "« participants aux événements du Pôle »",
+    "activity/example.py": "registres d'exemple du Pôle écrits en Python (organisations, EPCI, titre ; écrits par "
+                           "data demo pour le territoire par défaut seulement) et notes des modèles de registres "
+                           "(data template : « epci (CALL, CAHC, CABBALR ou PMA) », lues par tout territoire) : "
+                           "prendre les notes de la déclaration, faire des registres d'exemple des données",
+    "activity/indicators.py": "code PMA par défaut du territoire entier et EPCI CALL, CAHC, CABBALR (couverture_epci "
+                              "sur 3) quand epci_codes n'est pas donné : les lire de la déclaration (epci_codes)",
+    "narrative/templates/annuel/concretisation.j2": "« engagements du Pôle » : prendre de_ensemble du territoire "
+                                                    "(report/network.py le donne désormais)",
     "publish/fiches.py": "WHOLE_COLOUR_KEY = \"PMA\" : prendre vocabulary.WHOLE_COLOR",
-    "report/network.py": "« engagements du Pôle », « action du Pôle », « événements du Pôle » ; passer sujet_ensemble, "
-                         "de_ensemble, membres_nom et de_programme (report.context.names) aux textes de sections.yml",
-    "sources/heat.py": "exemple du Pôle (CALL, 62498) dans un lecteur",
-    "sources/inventory.py": "sigles et codes du Pôle dans un lecteur et son message d'erreur",
-    "sources/sequestration.py": "sigle CALL dans un lecteur",
 }
 
 

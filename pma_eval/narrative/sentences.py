@@ -116,7 +116,12 @@ def subject(indicator_id: str, of_territory: str) -> tuple[str, str, str]:
     s = subjects().get(indicator_id)
     if s is None:
         raise KeyError(f"no subject for {indicator_id} in sujets.yml")
-    return f"{s['sujet']} {of_territory}".strip(), s["genre"], s["nombre"]
+    sujet = s["sujet"]
+    if "{{" in sujet:  # names the whole territory (« aux événements {{ de_ensemble }} »): from its declaration
+        from ..declaration import whole_in_use
+
+        sujet = _env().from_string(sujet).render(de_ensemble=whole_in_use().of or "du territoire")
+    return f"{sujet} {of_territory}".strip(), s["genre"], s["nombre"]
 
 
 def evolution_sentence(indicator_id: str, of_territory: str, start: int, start_value: float, end: int,
@@ -209,7 +214,8 @@ CLOSE = 0.05
 def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: float, unit: str,
                         epci_name: str, epci_value: float, pma_value: float, decimals: int = 1,
                         nature: str = "observed", short_caveat: bool = False, complete: bool = True,
-                        epci_complete: bool = True, pma_complete: bool = True) -> Sentence | None:
+                        epci_complete: bool = True, pma_complete: bool = True, du_tout: str | None = None,
+                        le_tout: str | None = None) -> Sentence | None:
     """« En 2016, les émissions par habitant de Lens sont de 3,9 t CO₂e, inférieures à celles de la CALL … ».
 
     The commune is compared with its EPCI and with the Pôle **separately**: « supérieures à celles de la
@@ -219,6 +225,10 @@ def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: 
     table's ``complete`` column). An incomplete total is written « au moins … » and compared only where
     the comparison holds whatever its missing part (:func:`_position`); otherwise the sentence says
     « comparaison non faite » and names the value it does not compare with.
+
+    ``du_tout``, ``le_tout``: the whole territory after « de » and as a subject (« du Pôle », « le Pôle »; « de
+    l'agglomération », « l'agglomération »), from its declaration; default: those of the territory in use
+    (:func:`pma_eval.declaration.whole_in_use`).
     """
     if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (value, epci_value, pma_value)):
         return None
@@ -234,7 +244,13 @@ def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: 
     # The demonstrative pronoun agrees with the subject: celle, celles, celui, ceux.
     celle = {("f", "sg"): "celle", ("f", "pl"): "celles", ("m", "sg"): "celui", ("m", "pl"): "ceux"}[(genre, nombre)]
     undecided_incomplete = [c for p, c in ((position_epci, epci_complete), (position_pma, pma_complete)) if p is None]
-    text = _render("comparaison.j2", annee=year, sujet_complet=sujet_complet,
+    if du_tout is None or le_tout is None:
+        from ..declaration import whole_in_use
+
+        whole = whole_in_use()
+        du_tout = du_tout if du_tout is not None else (whole.of or "du territoire")
+        le_tout = le_tout if le_tout is not None else (whole.subject or "le territoire")
+    text = _render("comparaison.j2", annee=year, sujet_complet=sujet_complet, du_tout=du_tout, le_tout=le_tout,
                    verbe_etre="sont" if nombre == "pl" else "est", valeur=q(value), au_moins=not complete,
                    position_epci=position_epci, position_pma=position_pma, liaison="mais" if contrast else "et",
                    celle=celle, epci=epci_name, valeur_epci=q(epci_value, epci_complete),

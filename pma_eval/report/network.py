@@ -1,8 +1,9 @@
 """Networks and actions of the annual report: mobilisation, participation, from narrative to action.
 
-Perimeter: the Pôle's report shows the Pôle's records; an EPCI's report shows its own (events held
-in it, its actions, the Pôle's commitments those actions serve: :mod:`pma_eval.activity.perimeter`),
-and labels as the Pôle's what is the Pôle's (« engagements du Pôle », « action du Pôle »).
+Perimeter: the whole territory's report shows its records; an EPCI's report shows its own (events held
+in it, its actions, the whole's commitments those actions serve: :mod:`pma_eval.activity.perimeter`),
+and labels as the whole's what is the whole's (« engagements du Pôle », « action du Pôle » for the default
+territory: the names come from its declaration, :func:`pma_eval.report.context.names`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..narrative import evolution_sentence, section_text
 from ..narrative.sentences import render, subjects
 from ..vocabulary import ORGANISATION_COLORS
 from .blocks import Bullets, Figure, Table, Text, Verdict
-from .context import ReportContext, has_demonstration, source_line, value
+from .context import ReportContext, has_demonstration, names, source_line, value
 
 NETWORK_IDS = ["evenements_total", "evenements_grand_forum", "evenements_rencontres", "participants_uniques",
                "organisations_uniques", "organisations_nouvelles", "part_participants_fideles", "diversite_shannon",
@@ -33,6 +34,17 @@ def has_activity(ctx: ReportContext) -> bool:
 
 def is_pole(ctx: ReportContext) -> bool:
     return ctx.geo_level == "pma"
+
+
+def _names(ctx: ReportContext) -> dict[str, object]:
+    """The whole territory's names for the texts of ``sections.yml`` this module renders (``sujet_ensemble``,
+    ``de_ensemble``, ``membres_nom``, ``de_programme``…: :func:`pma_eval.report.context.names`)."""
+    return names(ctx)
+
+
+def _of_whole(ctx: ReportContext) -> str:
+    """« du Pôle », « de la communauté d'agglomération »…: the whole territory after « de »."""
+    return str(names(ctx)["de_ensemble"])
 
 
 def _lookup(ctx: ReportContext) -> dict[str, str]:
@@ -66,8 +78,9 @@ def commitments(ctx: ReportContext) -> Commitments | None:
     if not act:
         return None
     c = perimeter.concretisation(act["strategy"], act["actions"], ctx.year)
-    scope = ("engagements du Pôle" if is_pole(ctx)
-             else f"engagements du Pôle auxquels la {ctx.sigle} contribue par ses actions")
+    of = _of_whole(ctx)
+    scope = (f"engagements {of}" if is_pole(ctx)
+             else f"engagements {of} auxquels la {ctx.sigle} contribue par ses actions")
     nat = frozenset(act["strategy"].get("nature", pd.Series(dtype=object))) | frozenset(
         act["actions"].get("nature", pd.Series(dtype=object)))
     return Commitments(c.done, c.total, c.idle, scope, nat or frozenset({"observed"}))
@@ -109,7 +122,7 @@ def _value(v: pd.DataFrame, iid: str, year: int) -> tuple[float, str]:
 
 
 def no_events_text(ctx: ReportContext) -> Text:
-    return Text(section_text("mobilisation", "aucun_evenement", annee=ctx.year, sigle=ctx.sigle))
+    return Text(section_text("mobilisation", "aucun_evenement", annee=ctx.year, sigle=ctx.sigle, **_names(ctx)))
 
 
 def network_table(ctx: ReportContext, years: int = 5) -> Table | Text:
@@ -126,7 +139,7 @@ def network_table(ctx: ReportContext, years: int = 5) -> Table | Text:
         s = v.loc[v["indicator_id"] == iid].set_index("year")["value"]
         rows.append({"Indicateur": ctx.catalogue[iid].short_title,
                      **{str(y): _network_cell(ctx, iid, s.get(y, float("nan"))) for y in ys}})
-    caption = section_text("mobilisation", "tableau", pole=is_pole(ctx), sigle=ctx.sigle)
+    caption = section_text("mobilisation", "tableau", pole=is_pole(ctx), sigle=ctx.sigle, **_names(ctx))
     return Table(pd.DataFrame(rows), caption,
                  sources=(source_line(ctx, NETWORK_IDS),), natures=frozenset(v["nature"].unique()))
 
@@ -146,7 +159,7 @@ def participation_figure(ctx: ReportContext) -> Figure | Text:
     colors = {c: ORGANISATION_COLORS[i % len(ORGANISATION_COLORS)] for i, c in enumerate(w.columns)}
     hatches = {c: ["", "//", "..", "xx", "\\\\"][i % 5] for i, c in enumerate(w.columns)}
     src = source_line(ctx, ["participants_uniques"])
-    events = "événements du Pôle" + (f" {where(ctx)}," if where(ctx) else "")
+    events = f"événements {_of_whole(ctx)}" + (f" {where(ctx)}," if where(ctx) else "")
     fig = charts.stacked(w, f"Participants aux {events} par type d'organisation", "personnes",
                          src, labels, colors, hatches, demo)
     last = w.iloc[-1].sort_values(ascending=False)
@@ -211,7 +224,7 @@ def actions_table(ctx: ReportContext) -> Table:
     v = ctx.verdicts if ctx.verdicts is not None else pd.DataFrame()
     pole, sigle = is_pole(ctx), ctx.sigle
     cols = (("Engagements", "Actions par statut", "Engagements concrétisés", "Projets labellisés") if pole else
-            ("Engagements du Pôle", f"Actions de la {sigle} par statut", f"Concrétisés par la {sigle}",
+            (f"Engagements {_of_whole(ctx)}", f"Actions de la {sigle} par statut", f"Concrétisés par la {sigle}",
              f"Projets labellisés dans la {sigle}"))
     rows = []
     for axis, grp in strategy.groupby("axis", sort=False):
@@ -226,7 +239,8 @@ def actions_table(ctx: ReportContext) -> Table:
                      cols[3]: str(int((projects["axis"] == axis).sum())),
                      "Indicateurs liés et verdicts": _verdict_bits(ctx, v, inds[:3])})
     c = commitments(ctx)
-    return Table(pd.DataFrame(rows), section_text("actions", "tableau", annee=ctx.year, sigle=sigle, pole=pole), numeric=[cols[0], cols[2], cols[3]], css="actions",
+    return Table(pd.DataFrame(rows), section_text("actions", "tableau", annee=ctx.year, sigle=sigle, pole=pole,
+                                                    **_names(ctx)), numeric=[cols[0], cols[2], cols[3]], css="actions",
                  sources=(source_line(ctx, ["taux_concretisation"]),), natures=c.natures if c else frozenset())
 
 
@@ -242,12 +256,13 @@ def concretisation_text(ctx: ReportContext) -> Text:
     serve, beside the Pôle's; never a dash for a missing rate."""
     c = commitments(ctx)
     if c is None:
-        return Text(render("annuel/concretisation.j2", annee=ctx.year, sigle=ctx.sigle, registre=False), "key-figure")
+        return Text(render("annuel/concretisation.j2", annee=ctx.year, sigle=ctx.sigle, registre=False,
+                           **_names(ctx)), "key-figure")
     whole = (None if is_pole(ctx) else
              perimeter.concretisation(ctx.activity["strategy"], ctx.activity["actions"], ctx.year))
     text = render("annuel/concretisation.j2", annee=ctx.year, sigle=ctx.sigle, registre=True, pole=is_pole(ctx),
                   demo="demonstration" in c.natures, propre=_done(c.done, c.total),
-                  ensemble=_done(whole.done, whole.total) if whole else None)
+                  ensemble=_done(whole.done, whole.total) if whole else None, **_names(ctx))
     return Text(text, "key-figure", c.natures)
 
 
@@ -294,7 +309,7 @@ def late_actions_table(ctx: ReportContext) -> Table | Text:
     a = late_actions(ctx)
     whose = "" if is_pole(ctx) else f" de la {ctx.sigle}"
     if a.empty:
-        return Text(section_text("actions", "aucune_en_retard", annee=ctx.year, de_qui=whose))
+        return Text(section_text("actions", "aucune_en_retard", annee=ctx.year, de_qui=whose, **_names(ctx)))
 
     def euros(x: float) -> str:
         return fmt.MISSING if x != x else f"{fmt.number(x, 0)}\u00a0€"
@@ -306,13 +321,15 @@ def late_actions_table(ctx: ReportContext) -> Table | Text:
     pilot = a["pilot"].fillna("—")
     pole_rows = a["territory"].eq(perimeter.POLE) if "territory" in a else pd.Series(False, index=a.index)
     if not is_pole(ctx):
-        pilot = pilot.where(~pole_rows, pilot + " (action du Pôle)")
-        whose = f" de la {ctx.sigle}" + (" et du Pôle" if pole_rows.any() else "")
+        of = _of_whole(ctx)
+        pilot = pilot.where(~pole_rows, pilot + f" (action {of})")
+        whose = f" de la {ctx.sigle}" + (f" et {of}" if pole_rows.any() else "")
     frame = pd.DataFrame({
         "Action": a["title"], "Pilote": pilot,
         "État": a["state"], "Échéance": a["end"].dt.strftime("%d/%m/%Y").fillna("—"),
         "Budget prévu": a["budget_planned"].map(euros), "Dépensé": a["budget_spent"].map(euros),
         "Indicateurs liés": a["indicators"].map(titles)})
-    return Table(frame, section_text("actions", "tableau_en_retard", annee=ctx.year, de_qui=whose, nombre=len(a)),
+    return Table(frame, section_text("actions", "tableau_en_retard", annee=ctx.year, de_qui=whose, nombre=len(a),
+                                   **_names(ctx)),
                  numeric=["Budget prévu", "Dépensé"], css="late-actions", long=True,
                  natures=frozenset(a["nature"]))

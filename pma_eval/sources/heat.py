@@ -68,9 +68,13 @@ def write_template(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "production_enr_chaleur_gaz_modele.csv"
-    pd.DataFrame([["CALL", 2022, "bois_domestique", "310 000", "MWh", "Observatoire Climat Hauts-de-France, A2022"],
-                  ["CALL", 2022, "pompes_a_chaleur", "95", "GWh", "Observatoire Climat Hauts-de-France, A2022"],
-                  ["62498", 2022, "chaleur_recuperation", "18 500", "MWh", "Exploitant du réseau de chaleur, rapport 2022"]],
+    from .inventory import territory_examples
+
+    whole, epcis, commune = territory_examples()  # the territory in use's codes, from its declaration
+    epci = epcis[0] if epcis else whole
+    pd.DataFrame([[epci, 2022, "bois_domestique", "310 000", "MWh", "Observatoire Climat Hauts-de-France, A2022"],
+                  [epci, 2022, "pompes_a_chaleur", "95", "GWh", "Observatoire Climat Hauts-de-France, A2022"],
+                  [commune, 2022, "chaleur_recuperation", "18 500", "MWh", "Exploitant du réseau de chaleur, rapport 2022"]],
                  columns=COLUMNS).to_csv(path, sep=";", index=False, encoding="utf-8")
     return [path]
 

@@ -95,12 +95,36 @@ def read_inventory(path: str | Path, display: str | None = None, sheet: str | in
     })
 
 
+def territory_examples(paths=None) -> tuple[str, list[str], str]:
+    """The codes a template's example rows and notes give, from the declaration of the territory in use: the whole
+    territory's code (« PMA »), its EPCIs' short names, one of its communes' INSEE code (the first of its commune
+    table; « 00000 » when it cannot be read)."""
+    from ..report.context import declared
+    from ..config import get_paths
+
+    paths = paths or get_paths()
+    decl = declared(paths)
+    if decl is None:
+        return paths.territory.upper(), [], "00000"
+    shorts = [str(e.get("nom_court") or e.get("siren")) for e in decl.epcis]
+    commune = "00000"
+    try:
+        table = pd.read_csv(decl.tables["communes"][0], dtype=str, sep=None, engine="python", nrows=5)
+        col = next(c for c in table.columns if c.lower() in ("code_insee", "insee", "code"))
+        commune = str(table[col].dropna().iloc[0])
+    except (KeyError, OSError, StopIteration, IndexError, ValueError):
+        pass
+    return decl.code, shorts, commune
+
+
 def template_frame() -> pd.DataFrame:
     """An example of the template, two rows, to start from."""
+    whole, epcis, commune = territory_examples()
+    first, last = (epcis[0], epcis[-1]) if epcis else (whole, whole)
     return pd.DataFrame([
-        ["CALL", 2022, "residentiel", "gaz", "1 234,5", "GWh", "Observatoire Climat Hauts-de-France"],
-        ["62498", 2022, "transport_routier", "GES", "45 678", "tCO2e", "Atmo Hauts-de-France, inventaire A2022"],
-        ["CAHC", 2022, "transport_routier", "NOx", "412,3", "t", "Atmo Hauts-de-France, inventaire A2022"],
+        [first, 2022, "residentiel", "gaz", "1 234,5", "GWh", "Observatoire Climat Hauts-de-France"],
+        [commune, 2022, "transport_routier", "GES", "45 678", "tCO2e", "Atmo Hauts-de-France, inventaire A2022"],
+        [last, 2022, "transport_routier", "NOx", "412,3", "t", "Atmo Hauts-de-France, inventaire A2022"],
     ], columns=TEMPLATE_COLUMNS)
 
 
@@ -112,6 +136,8 @@ def write_template(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     frame = template_frame()
+    whole, epcis, _ = territory_examples()
+    epcis = [e for e in epcis if e != whole]
     csv_path = folder / "inventaire_observatoire_modele.csv"
     frame.to_csv(csv_path, sep=";", index=False, encoding="utf-8")
     wb = Workbook()
@@ -129,7 +155,8 @@ def write_template(folder: str | Path) -> list[Path]:
     readme = wb.create_sheet("LISEZ-MOI")
     for line in (
         "Modèle d'inventaire pour l'atelier pma-eval (une ligne = une valeur).",
-        "territoire : code INSEE de commune (5 caractères), SIREN d'EPCI (9 chiffres), sigle (CALL, CAHC, CABBALR) ou PMA.",
+        "territoire : code INSEE de commune (5 caractères), SIREN d'EPCI (9 chiffres), "
+        + (f"sigle ({', '.join(epcis)}) ou {whole}." if epcis else f"ou {whole} pour le territoire entier."),
         "annee : année de l'inventaire.",
         "secteur : un des secteurs réglementaires du PCAET (liste déroulante).",
         "energie_ou_gaz : vecteur énergétique de la consommation, GES pour les émissions de gaz à effet de serre, "

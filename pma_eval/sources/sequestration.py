@@ -73,7 +73,11 @@ def write_template(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "sequestration_aldo_modele.csv"
-    pd.DataFrame([["CALL", 2018, "forets", "stock", "450 000", "tC", "ADEME, outil ALDO (version, date du calcul)"],
-                  ["CALL", 2018, "forets", "flux", "-9 000", "tCO2e/an", "ADEME, outil ALDO (version, date du calcul)"]],
+    from .inventory import territory_examples
+
+    whole, epcis, _ = territory_examples()  # the territory in use's codes, from its declaration
+    epci = epcis[0] if epcis else whole
+    pd.DataFrame([[epci, 2018, "forets", "stock", "450 000", "tC", "ADEME, outil ALDO (version, date du calcul)"],
+                  [epci, 2018, "forets", "flux", "-9 000", "tCO2e/an", "ADEME, outil ALDO (version, date du calcul)"]],
                  columns=COLUMNS).to_csv(path, sep=";", index=False, encoding="utf-8")
     return [path]

@@ -8,8 +8,13 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from pma_eval.config import get_paths
+from pma_eval.declaration import whole_in_use
 from pma_eval.indicators import load_catalogue
 from pma_eval.report import network
+from pma_eval.report.context import declared, programme_of
+
+from ..conftest import REPO
 
 
 def _registers():
@@ -38,12 +43,15 @@ def _ctx(level="epci", sigle="CALL", activity=None):
     territory = SimpleNamespace(
         communes=pd.DataFrame({"nom": ["Lens", "Liévin", "Béthune", "Carvin"],
                                "epci_sigle": ["CALL", "CALL", "CABBALR", "CAHC"]}),
-        epcis=pd.DataFrame({"epci_sigle": ["CALL", "CAHC", "CABBALR"], "epci_nom": ["a", "b", "c"]}))
+        epcis=pd.DataFrame({"epci_sigle": ["CALL", "CAHC", "CABBALR"], "epci_nom": ["a", "b", "c"]}),
+        whole=whole_in_use(get_paths(REPO)))  # the texts name the whole from the default declaration (« du Pôle »)
+    decl = declared(get_paths(REPO))
     ind = pd.DataFrame({"indicator_id": ["ges_total"], "geo_level": [level], "geo_code": ["X"], "year": [2023],
                         "value": [1.0], "nature": ["observed"]})
     return SimpleNamespace(year=2023, geo_level=level, geo_code="X", sigle=sigle, territory=territory,
                            activity=_registers() if activity is None else activity, catalogue=load_catalogue(),
-                           indicators=ind, verdicts=None, manifest={}, first_year=2012)
+                           indicators=ind, verdicts=None, manifest={}, first_year=2012, declaration=decl,
+                           programme=programme_of(decl))
 
 
 def test_an_epci_report_lists_its_own_late_actions_and_labels_the_poles():

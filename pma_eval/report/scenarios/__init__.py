@@ -11,7 +11,7 @@ from ... import charts, fmt  # noqa: F401  (s.fmt in notebooks and tests)
 from ...prospective.scenarios import HYPOTHESES, LEVER_LABELS, LEVERS  # noqa: F401
 from .common import (  # noqa: F401
     DEMO_BANNER, REFERENCE_FORMATS, BOILER_FUELS, source, natures, history_label, kt, REFERENCE_LABEL,
-    SCENARIO_COLORS, line_styles, OWN_STRATEGY, TARGET_SCENARIO
+    SCENARIO_COLORS, line_styles, own_strategy, TARGET_SCENARIO
 )
 from .synthesis import (  # noqa: F401
     summary_table, uncertainty_sentence, key_sentences, NEUTRALITY, decision_points, target_scenario_note,

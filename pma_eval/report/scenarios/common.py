@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ... import charts, fmt, vocabulary
+from ...config import TARGET_SCENARIO, own_strategies  # noqa: F401  (TARGET_SCENARIO: re-exported)
 from ...territory import worst_nature
 from ..context import formats_line
 from ..foresight import ForesightContext
@@ -65,5 +66,8 @@ def line_styles(ctx: ForesightContext) -> dict[str, tuple[str, object]]:
     return out
 
 
-#: The territory's own strategy among the scenarios, and the scenario that follows the reference.
-OWN_STRATEGY, TARGET_SCENARIO = "turbine", "snbc"
+def own_strategy(ctx: ForesightContext) -> str | None:
+    """The territory's own strategy among the report's scenarios (the default territory's « turbine »): the first of
+    :func:`pma_eval.config.own_strategies` of its scenario folder that the report runs; None when it runs none (a
+    territory that has entered no strategy of its own gets the reference scenarios only)."""
+    return next((n for n in own_strategies(ctx.paths) if n in ctx.scenarios), None)

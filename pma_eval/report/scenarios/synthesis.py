@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
 from ... import fmt
+from ...config import REFERENCE_SCENARIOS, REFERENCE_SCENARIOS_DIR, TREND_SCENARIO, own_strategies
 from ...prospective.results import sector_gaps
 from ...vocabulary import SECTOR_LABELS
 from ..blocks import Bullets, Table, Text
 from ..foresight import ForesightContext
-from .common import OWN_STRATEGY, TARGET_SCENARIO, kt, natures, source
+from .common import TARGET_SCENARIO, kt, natures, own_strategy, source
 from .options import _contributions, _uncovered
 from .trajectories import trend_sentence
+
+log = logging.getLogger(__name__)
 
 
 def summary_table(ctx: ForesightContext) -> Table:
@@ -78,6 +83,24 @@ NEUTRALITY = ("La neutralité carbone est un objectif national : un territoire n
               "pour information dans le rapport annuel, section « Séquestration de carbone et émissions nettes ».")
 
 
+def no_strategy_sentence(ctx: ForesightContext) -> str:
+    """What the report says when the territory has entered no strategy of its own (no scenario of its own branching
+    off the trend, :func:`pma_eval.config.own_strategies`): that only the reference scenarios are run, and how to add
+    one, in a reader's words; the file to write goes to the log, for the operator."""
+    where = ctx.paths.own_scenarios
+    shown = where.relative_to(ctx.paths.root) if where.is_relative_to(ctx.paths.root) else where
+    log.warning("aucune stratégie locale pour le territoire « %s » (scénarios lus : %s) : pour en ajouter une, "
+                "copier %s dans %s/ et y écrire la stratégie, <nom>.yml avec « parent: %s » (scenarios/README.md)",
+                ctx.paths.territory, ", ".join(ctx.scenarios), " et ".join(f"scenarios/{REFERENCE_SCENARIOS_DIR}/{n}.yml"
+                                                                          for n in REFERENCE_SCENARIOS),
+                shown.as_posix(), TREND_SCENARIO)
+    return ("Stratégie du territoire : aucune stratégie locale n'a été saisie pour ce territoire ; ce rapport ne "
+            "calcule que les scénarios de référence (tendanciel et SNBC territorialisée). Pour qu'il la compare à la "
+            "trajectoire de référence, le territoire peut décrire ses propres leviers chiffrés (logements rénovés "
+            "et chaudières remplacées chaque année, photovoltaïque, mobilité, tertiaire, industrie…) comme un "
+            "scénario qui part du tendanciel : il s'ajoutera aux scénarios de référence.")
+
+
 def decision_points(ctx: ForesightContext, year: int = 2030) -> Bullets:
     """« À décider » of the scenario report, by these rules, in this order: the effort no lever covers
     (scenarios with a target); the gap of the territory's own strategy to the reference trajectory in
@@ -87,9 +110,12 @@ def decision_points(ctx: ForesightContext, year: int = 2030) -> Bullets:
     if uncovered:
         out.append(uncovered)
     ref = ctx.reference_total
-    if OWN_STRATEGY in ctx.scenarios and year in ctx.bands(OWN_STRATEGY).index and ref.get(year) == ref.get(year):
-        gap = ctx.bands(OWN_STRATEGY).at[year, "p50"] - ref.get(year)
-        title = ctx.scenarios[OWN_STRATEGY].title
+    own = own_strategy(ctx)
+    if own is None and not own_strategies(ctx.paths):
+        out.append(no_strategy_sentence(ctx))
+    if own and year in ctx.bands(own).index and ref.get(year) == ref.get(year):
+        gap = ctx.bands(own).at[year, "p50"] - ref.get(year)
+        title = ctx.scenarios[own].title
         out.append(f"Stratégie du territoire : le scénario « {title} » reste au-dessus de la trajectoire de référence "
                    f"de {kt(gap)} en {year} (médiane) ; ses leviers sont à renforcer ou "
                    "à compléter." if gap > 0.005 * ref.get(year) else

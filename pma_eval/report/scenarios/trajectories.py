@@ -10,9 +10,9 @@ from ...evaluation.progress import period_start, SHORT_TERM_YEARS
 from ...evaluation.targets import named_framework, short_framework
 from ...indicators import load_catalogue
 from ...prospective.trajectory import METHOD_LABELS
-from ...vocabulary import SECTOR_LABELS
+from ...vocabulary import SECTOR_LABELS, members_noun, number_word
 from ..blocks import Figure, Table, Text
-from ..context import formats_line
+from ..context import declared, epci_kinds, formats_line
 from ..foresight import ForesightContext
 from ..statement import pace_text
 from .common import (REFERENCE_FORMATS, REFERENCE_LABEL, history_label, kt, line_styles, natures, scenario_color,
@@ -152,6 +152,17 @@ def _indicator_label(iid: str) -> str:
     return load_catalogue()[iid].short_title
 
 
+def members_sum(ctx: ForesightContext) -> str:
+    """« (somme des trois agglomérations) »: how the whole territory's reference trajectory is made
+    (:func:`pma_eval.report.foresight.load_inputs` sums its EPCIs'), by the number and kind of its EPCIs from its
+    declaration; '' for an EPCI's report and for a territory of one EPCI (its reference is its EPCI's)."""
+    n = len(ctx.territory.epcis)
+    if ctx.geo_level != "pma" or n < 2:
+        return ""
+    kinds = epci_kinds(declared(ctx.paths)).values()
+    return f" (somme des {number_word(n)} {members_noun(kinds)})"
+
+
 def reference_table(ctx: ForesightContext) -> Table:
     ref = ctx.reference
     rows = []
@@ -161,7 +172,6 @@ def reference_table(ctx: ForesightContext) -> Table:
                      "2030": kt(g.at[2030, "value"]), str(ctx.horizon): kt(g.at[ctx.horizon, "value"]),
                      f"Indice {ctx.horizon}": fmt.number(g.at[ctx.horizon, "index"], 2),
                      "Méthode": METHOD_LABELS[g["method"].iloc[0]]})
-    cap = ("Trajectoire de référence par secteur (somme des trois agglomérations)" if ctx.geo_level == "pma"
-           else "Trajectoire de référence par secteur")
+    cap = "Trajectoire de référence par secteur" + members_sum(ctx)
     return Table(pd.DataFrame(rows), cap, numeric=["2015", "2030", str(ctx.horizon), f"Indice {ctx.horizon}"],
                  sources=(formats_line(ctx.manifest, REFERENCE_FORMATS),), natures=frozenset(ctx.reference["nature"]))
