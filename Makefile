@@ -11,7 +11,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # notebooks' inline backend draws (plt.show(), figures).
 export MPLBACKEND := Agg
 
-.PHONY: help install check-system data report _rapport-annuel _rapport-prospective scenarios fiches visuels test test-fast carnets lab demo-data lock bench bench-ci clean
+.PHONY: help install check-system data report _rapport-annuel _rapport-prospective scenarios fiches visuels test test-fast carnets lab demo-data lock bench bench-lot bench-ci clean
 
 help: ## afficher cette aide
 	@echo "pma-eval — commandes disponibles :"
@@ -86,12 +86,16 @@ lock: ## refaire requirements.lock depuis pyproject.toml (développeurs)
 	  .venv-lock/bin/pip freeze --all --exclude-editable | grep -v -E '^(pma-eval|pip)=='; } > requirements.lock
 	rm -rf .venv-lock
 
-bench: data ## mesures de performance (benchmarks/) : chaque chiffre affiché ; échec bruyant si une mesure échoue
+bench: data ## mesures de performance (benchmarks/, dont le lot des 92 EPCI de la région : une heure de plus) : chaque chiffre affiché ; échec bruyant si une mesure échoue
 	$(BIN)/python benchmarks/national.py
 	$(BIN)/python benchmarks/annee.py
 	$(BIN)/python benchmarks/fiches.py
 	$(BIN)/python benchmarks/prospective.py
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/lot.py
+
+bench-lot: install ## le lot de tous les EPCI des Hauts-de-France (pma-eval lot --region 32) : environ une heure
+	$(BIN)/python benchmarks/lot.py
 
 bench-ci: install ## le banc national réduit (un dixième des communes), lancé par l'intégration continue
 	$(BIN)/python benchmarks/national.py --dixieme
