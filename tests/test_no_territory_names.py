@@ -53,12 +53,10 @@ ALLOWED: dict[tuple[str, str], str] = {
 #: Files of other owners that still name the default territory (issue 27, not fixed with this test): what has to
 #: change there. The first test skips them; the last one fails once a file no longer names it (remove it here).
 ELSEWHERE: dict[str, str] = {
-    "activity/example.py": "registres d'exemple du Pôle écrits en Python (organisations, EPCI, titre ; écrits par "
-                           "data demo pour le territoire par défaut seulement) et notes des modèles de registres "
-                           "(data template : « epci (CALL, CAHC, CABBALR ou PMA) », lues par tout territoire) : "
-                           "prendre les notes de la déclaration, faire des registres d'exemple des données",
-    "activity/indicators.py": "code PMA par défaut du territoire entier et EPCI CALL, CAHC, CABBALR (couverture_epci "
-                              "sur 3) quand epci_codes n'est pas donné : les lire de la déclaration (epci_codes)",
+    "activity/example.py": "registres d'exemple fictifs du Pôle (generate, write_example : ses organisations, ses "
+                           "EPCI, « réseaux et actions du Pôle » ; écrits par data demo pour le territoire par défaut "
+                           "seulement, jamais lus par un autre) : en faire des données par territoire quand la "
+                           "démonstration des registres sera écrite pour tout territoire",
     "narrative/templates/annuel/concretisation.j2": "« engagements du Pôle » : prendre de_ensemble du territoire "
                                                     "(report/network.py le donne désormais)",
     "publish/fiches.py": "WHOLE_COLOUR_KEY = \"PMA\" : prendre vocabulary.WHOLE_COLOR",

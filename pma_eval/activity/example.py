@@ -141,6 +141,25 @@ def write_example(folder: str | Path, seed: int = SEED) -> list[Path]:
     return out
 
 
+def _template_names() -> tuple[str, str, str, str]:
+    """How the templates' notes name the territory in use, from its declaration: « du Pôle », « le Pôle », its codes
+    (« CALL, CAHC, CABBALR ou PMA »; its one code for a territory of one EPCI), « de la Turbine de l'écotransition »
+    (« de la stratégie du … » without a programme)."""
+    from ..config import get_paths
+    from ..report.context import declared, programme_forms, programme_of
+
+    paths = get_paths()
+    decl = declared(paths)
+    if decl is None:
+        code = paths.territory.upper()
+        return "du territoire", "le territoire", code, "de la stratégie du territoire"
+    of, subject = decl.kind.of or "du territoire", decl.kind.subject or "le territoire"
+    shorts = [str(e.get("nom_court") or e.get("siren")) for e in decl.epcis]
+    shorts = [c for c in shorts if c != decl.code]
+    codes = f"{', '.join(shorts)} ou {decl.code}" if shorts else decl.code
+    return of, subject, codes, programme_forms(programme_of(decl), of)[1]
+
+
 def write_templates(folder: str | Path) -> list[Path]:
     """Blank templates: one XLSX workbook (drop-down lists, README sheet) and a CSV twin per table."""
     from openpyxl import Workbook
@@ -152,17 +171,19 @@ def write_templates(folder: str | Path) -> list[Path]:
     wb = Workbook()
     readme = wb.active
     readme.title = "LISEZ-MOI"
+    de_tout, le_tout, codes, de_programme = _template_names()
     for line in (
-        "Registres des réseaux et des actions du Pôle (modèle pma-eval).",
+        f"Registres des réseaux et des actions {de_tout} (modèle pma-eval).",
         "Une feuille par table ; une ligne par enregistrement ; ne pas renommer les colonnes.",
-        "evenements : id_evenement unique, date (AAAA-MM-JJ), type (liste), titre, epci (CALL, CAHC, CABBALR ou PMA).",
+        f"evenements : id_evenement unique, date (AAAA-MM-JJ), type (liste), titre, epci ({codes}).",
         "participations : id_evenement (doit exister dans evenements), personne (nom ou e-mail tel que saisi),",
         "  organisation, type_organisation (liste), role. Les noms sont pseudonymisés dès la lecture (clé PMA_EVAL_CLE_PSEUDO).",
         "  « organisation » n'est pas pseudonymisée : n'y écrivez jamais le nom d'une personne (pour un particulier : « (citoyen) »).",
         "projets_labellises : id_projet unique, nom, porteur, epci, axe, date_labellisation, statut (liste), budget_eur.",
-        "strategie : axes → engagements de la Turbine ; « indicateurs » : identifiants du catalogue séparés par des virgules.",
+        f"strategie : axes → engagements {de_programme} ; « indicateurs » : identifiants du catalogue séparés par des "
+        "virgules.",
         "actions : id_action unique, id_engagement (doit exister dans strategie), statut (liste), dates, budgets,",
-        "  epci (CALL, CAHC, CABBALR ou PMA ; vide : l'EPCI du pilote s'il en est une commune ou l'EPCI, sinon le Pôle).",
+        f"  epci ({codes} ; vide : l'EPCI du pilote s'il en est une commune ou l'EPCI, sinon {le_tout}).",
     ):
         readme.append([line])
     LISTS = closed_lists()  # the epci list is the territory's

@@ -32,13 +32,35 @@ def shannon(counts: pd.Series) -> tuple[float, float]:
     return h, h / math.log(len(ORG_TYPES))
 
 
+def _territory_codes() -> tuple[str, dict[str, str]]:
+    """The whole territory's code and its EPCIs' short name → SIREN, from the declaration in use."""
+    from ..config import get_paths
+    from ..report.context import declared
+
+    paths = get_paths()
+    decl = declared(paths)
+    if decl is None:
+        return paths.territory.upper(), {}
+    return decl.code, {str(e.get("nom_court") or e.get("siren")): str(e.get("siren")) for e in decl.epcis}
+
+
 def activity_indicators(events: pd.DataFrame, parts: pd.DataFrame, projects: pd.DataFrame,
                         strategy: pd.DataFrame, actions: pd.DataFrame, nature: str = "observed",
-                        epci_codes: dict[str, str] | None = None) -> pd.DataFrame:
-    """Compute every activity indicator for every year covered by the events."""
+                        epci_codes: dict[str, str] | None = None, whole_code: str | None = None) -> pd.DataFrame:
+    """Compute every activity indicator for every year covered by the events.
+
+    ``epci_codes``: short name → SIREN of the territory's EPCIs (default: those of the declaration in use);
+    ``whole_code``: the whole territory's code, its rows' ``geo_code`` (default: the declaration in use's, « PMA »
+    for the default territory)."""
+    if epci_codes is None or whole_code is None:
+        code_of_whole, declared_epcis = _territory_codes()
+        whole_code = whole_code or code_of_whole
+        members = dict(declared_epcis) if epci_codes is None else epci_codes
+    else:
+        members = epci_codes
     rows = []
 
-    def add(iid, year, value, unit, level="pma", code="PMA"):
+    def add(iid, year, value, unit, level="pma", code=whole_code):
         rows.append((iid, level, code, int(year), float(value), unit, nature))
 
     ev = events.assign(year=events["date"].dt.year)
@@ -55,8 +77,9 @@ def activity_indicators(events: pd.DataFrame, parts: pd.DataFrame, projects: pd.
         if epci_codes:
             for sigle, siren in epci_codes.items():
                 add("evenements_total", y, (e_y["epci"] == sigle).sum(), "nombre", "epci", siren)
-        covered = set(e_y["epci"]) & set(epci_codes or {"CALL": 1, "CAHC": 1, "CABBALR": 1})
-        add("couverture_epci", y, 100 * len(covered) / 3, "%")
+        covered = set(e_y["epci"]) & set(members)
+        if members:
+            add("couverture_epci", y, 100 * len(covered) / len(members), "%")
         p_y = pa.loc[pa["year"] == y]
         people = set(p_y["person_id"])
         orgs = set(p_y["organisation"])
