@@ -580,8 +580,9 @@ def build_parser() -> argparse.ArgumentParser:
     sc = rsub.add_parser("scenarios", help="rapport de prospective : trajectoire de référence, scénarios, effort")
     sc.add_argument("--year", type=int, help="année de départ (défaut : dernière année avec énergie et émissions)")
     sc.add_argument("--territoire", default=names.code if names else get_paths().territory.upper(), help=territory_help)
-    sc.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS),
-                    help=f"scénarios du dossier scenarios/, séparés par des virgules (défaut : {','.join(DEFAULT_SCENARIOS)})")
+    sc.add_argument("--scenarios", default=None,
+                    help="scénarios, séparés par des virgules (défaut : tendanciel, la stratégie du territoire s'il en "
+                         "a une, snbc ; pour le territoire par défaut : " + ",".join(DEFAULT_SCENARIOS) + ")")
     sc.add_argument("--horizon", type=int, default=DEFAULT_HORIZON,
                     help=f"dernière année projetée (défaut : {DEFAULT_HORIZON})")
     sc.add_argument("--tirages", type=int, default=DEFAULT_DRAWS, help="nombre de tirages Monte-Carlo (défaut : 10 000)")

@@ -38,13 +38,11 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("vocabulary.yml", r"^CABBALR: \"#"): "couleur d'un EPCI du territoire par défaut (publish/fiches.py)",
     # texts rendered by pma_eval/report/network.py and pma_eval/narrative/sentences.py, which now pass the whole
     # territory's names: the templates' defaults (the default territory's words) are no longer used and can go
-    # (sections.yml and comparaison.j2 are another owner's)
+    # (sections.yml: kept while a caller might still render its texts without them)
     ("narrative/templates/sections.yml", r'default\("(?:le|du) Pôle"\)'):
         "valeur par défaut inutilisée : report/network.py donne sujet_ensemble et de_ensemble ; à retirer",
     ("narrative/templates/sections.yml", r"default\(\"de la Turbine de l'écotransition\"\)"):
         "valeur par défaut inutilisée : report/network.py donne de_programme ; à retirer",
-    ("narrative/templates/comparaison.j2", r'default\("(?:le|du) Pôle"\)'):
-        "valeur par défaut inutilisée : narrative/sentences.comparison_sentence donne du_tout et le_tout ; à retirer",
     # not a name of the default territory: the noun of the kind « pôle métropolitain », and the table of départements
     ("declaration.py", r"^Pôle$"): "le nom de la nature « pôle métropolitain » (NATURES), pas celui du territoire",
     ("declaration.py", r"^Pas-de-Calais$"): "la table nationale des départements (DEPARTEMENTS)",

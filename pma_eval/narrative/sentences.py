@@ -219,7 +219,8 @@ def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: 
     """« En 2016, les émissions par habitant de Lens sont de 3,9 t CO₂e, inférieures à celles de la CALL … ».
 
     The commune is compared with its EPCI and with the Pôle **separately**: « supérieures à celles de la
-    CALL (4,2) mais inférieures à celles du Pôle (5,1) » when the two comparisons differ.
+    CALL (4,2) mais inférieures à celles du Pôle (5,1) » when the two comparisons differ. ``pma_value`` None: the
+    territory is one EPCI (its whole is that EPCI), compared once.
 
     ``complete``, ``epci_complete``, ``pma_complete``: whether each total is complete (the indicators
     table's ``complete`` column). An incomplete total is written « au moins … » and compared only where
@@ -230,11 +231,13 @@ def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: 
     l'agglomération », « l'agglomération »), from its declaration; default: those of the territory in use
     (:func:`pma_eval.declaration.whole_in_use`).
     """
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (value, epci_value, pma_value)):
+    alone = pma_value is None  # a territory of one EPCI: its whole is that EPCI, compared once
+    if any(v is None or (isinstance(v, float) and math.isnan(v))
+           for v in (value, epci_value) + (() if alone else (pma_value,))):
         return None
     sujet_complet, genre, nombre = subject(indicator_id, of_territory)
     position_epci = _position(value, epci_value, genre, nombre, complete, epci_complete)
-    position_pma = _position(value, pma_value, genre, nombre, complete, pma_complete)
+    position_pma = None if alone else _position(value, pma_value, genre, nombre, complete, pma_complete)
     contrast = {(position_epci or "").split(" ")[0][:5], (position_pma or "").split(" ")[0][:5]} == {"infér", "supér"}
 
     def q(v: float, whole: bool = True) -> str:
@@ -243,7 +246,8 @@ def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: 
 
     # The demonstrative pronoun agrees with the subject: celle, celles, celui, ceux.
     celle = {("f", "sg"): "celle", ("f", "pl"): "celles", ("m", "sg"): "celui", ("m", "pl"): "ceux"}[(genre, nombre)]
-    undecided_incomplete = [c for p, c in ((position_epci, epci_complete), (position_pma, pma_complete)) if p is None]
+    undecided_incomplete = [c for p, c in ((position_epci, epci_complete),) + (() if alone else ((position_pma, pma_complete),))
+                            if p is None]
     if du_tout is None or le_tout is None:
         from ..declaration import whole_in_use
 
@@ -254,7 +258,7 @@ def comparison_sentence(indicator_id: str, of_territory: str, year: int, value: 
                    verbe_etre="sont" if nombre == "pl" else "est", valeur=q(value), au_moins=not complete,
                    position_epci=position_epci, position_pma=position_pma, liaison="mais" if contrast else "et",
                    celle=celle, epci=epci_name, valeur_epci=q(epci_value, epci_complete),
-                   valeur_pma=q(pma_value, pma_complete),
+                   valeur_pma=None if alone else q(pma_value, pma_complete), seul=alone,
                    totaux_incomplets=sum(not c for c in undecided_incomplete) if complete else 0,
                    mise_en_garde=_caveat(nature, short_caveat))
     gap = max([abs(value / c - 1) if c else (0.0 if value == 0 else 1.0)

@@ -267,10 +267,12 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
         of = territory.name_after_de("commune", code)
         sentences = rank([
             comparison_sentence("ges_par_habitant", of, year, per_hab, "t CO₂e", f"la {epci_name}",
-                                get("ges_par_habitant", "epci", epci), get("ges_par_habitant", "pma", whole_code),
+                                get("ges_par_habitant", "epci", epci),
+                                None if one_epci else get("ges_par_habitant", "pma", whole_code),
                                 nature=ges_n, short_caveat=True, complete=whole("ges_par_habitant"),
                                 epci_complete=whole("ges_par_habitant", "epci", epci),
-                                pma_complete=whole("ges_par_habitant", "pma", whole_code)),
+                                pma_complete=whole("ges_par_habitant", "pma", whole_code),
+                                du_tout=whole_names.of, le_tout=whole_names.subject),
             emissions_sentence(),
             pv_sentence(),
             evolution_sentence("population", of, first, pop0, year, pop, "none", nature=nat("population"),

@@ -91,10 +91,10 @@ def _step_annual(year: int, sigle: str, name: str, paths: Paths) -> None:
 
 
 def _step_scenarios(year: int, sigle: str, paths: Paths) -> None:
-    from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
+    from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED, default_scenarios
     from .scenarios import scenario_report
 
-    scenario_report(year, sigle, list(DEFAULT_SCENARIOS), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)
+    scenario_report(year, sigle, list(default_scenarios(paths)), DEFAULT_HORIZON, DEFAULT_DRAWS, DEFAULT_SEED, paths)
 
 
 def _step_syntheses(year: int, paths: Paths) -> None:

@@ -14,7 +14,10 @@ def scenario_report(year: int | None, territoire: str, scenarios: str, horizon: 
 
     from ..processed import checked_year
 
-    names = scenario_names(scenarios)
+    from ..config import default_scenarios
+
+    # no list given: the territory's own set (trend, its strategy if it has one, SNBC), never the Pôle's Turbine
+    names = scenario_names(scenarios) if scenarios else list(default_scenarios(paths))
     select_scenarios(names, paths)  # exit 2 before any run
     year = checked_year(year, paths) if year else start_year(paths)
     territory = load_territory(paths)

@@ -149,3 +149,15 @@ def test_target_clause_achieved_and_achieved_then_rising():
                                 {**base, "achieved": True, "away": True})
     assert rising.text.endswith("l'objectif 2030 du SRADDET est atteint, mais de 2018 à 2023 l'indicateur s'en "
                                 "éloigne (+2,0 kt/an).")
+
+
+def test_a_commune_of_a_territory_of_one_epci_is_compared_once():
+    """Issue 27: in a territory of one EPCI the whole is that EPCI; a fiche compares the commune with it once
+    (« inférieures à celles de la CADA »), never a second time with « l'agglomération » at the same value."""
+    s = comparison_sentence("ges_par_habitant", "de Douai", 2023, 3.9, "t CO₂e", "la CADA", 4.2, None,
+                            du_tout="de l'agglomération", le_tout="l'agglomération").text
+    assert "inférieures à celles de la CADA (4,2\u00a0t CO₂e)" in s and "agglomération" not in s
+    # the EPCI's own comparison undecided (its total has a gap): said once, of the EPCI only
+    u = comparison_sentence("ges_par_habitant", "de Douai", 2023, 4.1, "t CO₂e", "la CADA", 4.0, None,
+                            epci_complete=False, du_tout="de l'agglomération", le_tout="l'agglomération").text
+    assert "comparaison non faite avec la CADA (au moins 4,0\u00a0t CO₂e)" in u and "agglomération" not in u

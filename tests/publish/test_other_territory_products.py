@@ -87,10 +87,8 @@ def test_douaisis_products_go_to_its_own_folder_and_name_it(douaisis):
     assert [b.label.split("*")[0].strip() for b in douai.bars] == ["Douai", "CADA"] and not douai.whole_subject
 
 
-#: What a fiche of a territory of one EPCI still says twice, and where it has to change: the comparison sentence
-#: names the whole from the declaration (narrative/sentences.comparison_sentence passes du_tout and le_tout), but
-#: publish/fiches.py compares the commune with its whole even when the whole is its one EPCI.
-FICHE_ELSEWHERE = "publish/fiches.py: no second comparison when the territory has one EPCI (its whole is that EPCI)"
+#: What a fiche of a territory of one EPCI must not say: its commune compared twice with the same whole, once as the
+#: EPCI and once as « l'agglomération » (its whole is that EPCI).
 FICHE_TWICE = re.compile(r"celles? de la CADA \([^)]*\) et de l’agglomération \(")
 
 
@@ -99,8 +97,7 @@ def test_douaisis_products_never_name_the_pole(douaisis):
     texts = {k: _text(p) for k, p in _products(douaisis).items()}
     found = {k: _mentions(t) for k, t in texts.items()}
     assert not any(found.values()), found
-    if any(FICHE_TWICE.search(t) for k, t in texts.items() if k.startswith("fiche")):
-        pytest.xfail(FICHE_ELSEWHERE)
+    assert not any(FICHE_TWICE.search(t) for k, t in texts.items() if k.startswith("fiche"))
 
 
 @pytest.mark.slow
@@ -115,14 +112,6 @@ def test_douaisis_report_names_it_from_its_declaration(douaisis):
     assert "Douaisis Agglo. Évaluation" not in text  # no programme: the cover does not repeat the title's name
 
 
-#: Where the command line still forces the default territory's scenario set on another territory: its --scenarios
-#: default is read when the parser is built, before --territoire sets the territory in use.
-SCENARIOS_ELSEWHERE = ("cli.py: the --scenarios default of « report scenarios » should be None, resolved after "
-                       "_report_target by config.default_scenarios(paths) (for Douaisis: tendanciel, snbc); it is "
-                       "« tendanciel,turbine,snbc » for any --territoire, so Douaisis's report is refused (unknown "
-                       "scenario « turbine ») unless its scenarios are named")
-
-
 @pytest.mark.slow
 def test_douaisis_scenario_report_never_names_the_pole(douaisis, monkeypatch):
     """Its scenario report (100 draws: about two minutes of processor) names its territory, never the Pôle: without
@@ -133,17 +122,13 @@ def test_douaisis_scenario_report_never_names_the_pole(douaisis, monkeypatch):
     assert default_scenarios(douaisis) == ("tendanciel", "snbc") and own_strategies(douaisis) == ()
     assert douaisis.scenarios == douaisis.root / "scenarios" / "reference"
     args = ["report", "scenarios", "--year", "2023", "--territoire", "douaisis", "--tirages", "100"]
-    by_default = cli(monkeypatch, douaisis, *args)
-    if by_default != 0:  # the command line's default is the default territory's set (SCENARIOS_ELSEWHERE)
-        assert cli(monkeypatch, douaisis, *args, "--scenarios", ",".join(default_scenarios(douaisis))) == 0
+    assert cli(monkeypatch, douaisis, *args) == 0  # its own set by default, not the default territory's
     text = _text(douaisis.reports / "2023" / "prospective" / "CADA" / "rapport_prospective.html")
     assert "Douaisis Agglo" in text and "Douaisis Agglo. Où mène" not in text  # no programme: no second name
     assert not _mentions(text), _mentions(text)
     assert "aucune stratégie locale n’a été saisie pour ce territoire" in text.replace("'", "’")
     # one EPCI: its reference is its own, no « (somme des trois agglomérations) »
     assert not re.search(r"somme des \w+ (?:agglomérations|intercommunalités)", text)
-    if by_default != 0:
-        pytest.xfail(SCENARIOS_ELSEWHERE)
 
 
 def test_the_default_territory_keeps_its_scenario_set(tmp_path):
