@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED, Paths, get_paths
+from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED, Paths, default_scenarios, get_paths
 from ..errors import ConfigurationError
 from ..processed import load, load_territory, manifest
 from ..prospective import (bands, base_state, national_index, reference_trajectory, resolve, simulate,
@@ -37,7 +37,7 @@ class ForesightInputs:
     territory: Territory
     scenarios: dict[str, Scenario]
     base: BaseState
-    emissions: pd.DataFrame  # history: sector, year, value, nature
+    emissions: pd.DataFrame  # history: sector, year, value, nature, complete
     energy: pd.Series  # history of total final energy [MWh] by year
     reference: pd.DataFrame
     targets: pd.DataFrame
@@ -78,6 +78,16 @@ class ForesightInputs:
     @property
     def emissions_total(self) -> pd.Series:
         return self.emissions.groupby("year")["value"].sum(min_count=1)
+
+    @property
+    def emissions_complete(self) -> pd.Series:
+        """By year: is the total of :attr:`emissions_total` complete (every sector's value known)? False: it is a
+        minimum (a sector's value has a gap, e.g. Béthune's road transport), told « au moins » (issue 23)."""
+        return self.emissions.groupby("year")["complete"].all()
+
+    def at_least(self, year: int) -> str:
+        """« au moins » before the emissions total of ``year`` when it is a minimum, else ''."""
+        return "" if bool(self.emissions_complete.get(year, True)) else "au moins "
 
     @property
     def demo_years(self) -> set[int]:
@@ -131,7 +141,7 @@ def select_scenarios(names: list[str] | None = None, paths: Paths | None = None)
     """
     paths = paths or get_paths()
     resolved = resolve(read_scenario_folder(paths.scenarios, paths.root))
-    names = list(names or DEFAULT_SCENARIOS)
+    names = list(names or default_scenarios(paths))
     unknown = [n for n in names if n not in resolved]
     if unknown:
         raise ConfigurationError(f"scénario(s) inconnu(s) : {', '.join(unknown)} "
@@ -193,7 +203,7 @@ def load_inputs(year: int | None = None, territoire: str | None = None, scenario
     name = territory.name(level, code)
     return ForesightInputs(year, horizon, level, code, name, territory.name_after_de(level, code),
                            territory.code if level == "pma" else name, territory, select_scenarios(scenarios, paths), base,
-                           em[cols], en.groupby("year")["value"].sum(min_count=1), reference, targets, sgpe,
+                           em[cols + ["complete"]], en.groupby("year")["value"].sum(min_count=1), reference, targets, sgpe,
                            manifest(paths), paths, frozenset(en["nature"].dropna()),
                            sectors,
                            rn[rn["variable"] == "capacity"][["technology", "year", "value", "nature"]], unit_costs, air,

@@ -44,3 +44,24 @@ def test_scenario_report_table_on_the_shipped_data(built_paths):
     assert f.loc[["PM10", "PM2,5"], avoided_col].isna().all()
     assert table.html().count("non estimées") == 2
     assert "demonstration" in table.natures  # the shipped inventory is demonstration
+
+
+def test_the_scenario_report_says_at_least_for_an_incomplete_total(built_paths):
+    """Issue 23, point 4: the scenario report's first sentence and the trajectory chart's text give an incomplete
+    total as a minimum. The Pôle's 2023 total lacks Béthune's road transport (a sector row marked incomplete in the
+    processed emissions); the CALL's is complete. Checked against the sector rows themselves."""
+    import re
+
+    from pma_eval.processed import load
+    from pma_eval.report.foresight import load_foresight
+    from pma_eval.report.scenarios.synthesis import key_sentences
+
+    e = load("emissions", built_paths)
+    for code in ("PMA", "CALL"):
+        rows = e[(e["geo_code"] == code) & (e["year"] == 2023)]
+        complete = bool(rows["complete"].all())
+        ctx = load_foresight(2023, code, draws=100, paths=built_paths)
+        first = key_sentences(ctx).items[0]
+        said = re.search(r"s'élèvent à (au moins )?[\d\u202f ]+\u00a0kt", first)
+        assert said and (said.group(1) is None) == complete, (code, first)
+    assert not bool(e[(e["geo_code"] == "PMA") & (e["year"] == 2023)]["complete"].all())  # the case above holds

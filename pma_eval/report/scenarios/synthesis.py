@@ -57,7 +57,7 @@ def key_sentences(ctx: ForesightContext) -> Bullets:
     ref = ctx.reference_total
     out = []
     last = ctx.emissions_total.get(ctx.year)
-    out.append(f"En {ctx.year}, les émissions {ctx.of_name} s'élèvent à {kt(last)}. "
+    out.append(f"En {ctx.year}, les émissions {ctx.of_name} s'élèvent à {ctx.at_least(ctx.year)}{kt(last)}. "
                f"La trajectoire de référence (SNBC territorialisée) demande {kt(ref.get(2030))} en 2030 "
                f"et {kt(ref.get(ctx.horizon))} en {ctx.horizon}"
                + (f". Ce sont des émissions brutes, l'étalon de ce rapport. {NEUTRALITY}" if ctx.horizon >= 2050

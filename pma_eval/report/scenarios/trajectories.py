@@ -57,7 +57,7 @@ def trajectory_figure(ctx: ForesightContext) -> Figure:
     parts = [f"{k} : {fmt.number(v.get(ctx.horizon, np.nan) / 1000, 0)} kt en {ctx.horizon}" for k, v in lines.items()]
     alt = (f"Courbes des émissions {ctx.of_name} : {history_label(ctx.emissions['nature'].dropna()).lower()} de "
            f"{int(ctx.emissions_total.index.min())} à {ctx.year} "
-           f"({kt(ctx.emissions_total.get(ctx.year))} en {ctx.year}), puis " + " ; ".join(parts)
+           f"({ctx.at_least(ctx.year)}{kt(ctx.emissions_total.get(ctx.year))} en {ctx.year}), puis " + " ; ".join(parts)
            + (". Objectifs : " + " ; ".join(f"{lab} : {fmt.number(v / 1000, 0)} kt en {y}" for y, v, lab in targets)
               if targets else "") + ".")
     return Figure(fig, alt, "Émissions observées, trajectoire de référence, médiane de chaque scénario et "
