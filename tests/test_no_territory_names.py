@@ -55,9 +55,6 @@ ELSEWHERE: dict[str, str] = {
                            "EPCI, « réseaux et actions du Pôle » ; écrits par data demo pour le territoire par défaut "
                            "seulement, jamais lus par un autre) : en faire des données par territoire quand la "
                            "démonstration des registres sera écrite pour tout territoire",
-    "narrative/templates/annuel/concretisation.j2": "« engagements du Pôle » : prendre de_ensemble du territoire "
-                                                    "(report/network.py le donne désormais)",
-    "publish/fiches.py": "WHOLE_COLOUR_KEY = \"PMA\" : prendre vocabulary.WHOLE_COLOR",
 }
 
 

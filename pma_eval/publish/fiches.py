@@ -29,13 +29,11 @@ from ..indicators import load_catalogue
 from ..report.context import formats_line, lineage
 from ..report.blocks import typeset_html, units
 from ..report.statement import INCOMPLETE_MARK, incomplete_note, incompleteness, pace_text
-from ..vocabulary import MARK_COLORS, PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS, TERRITORY_COLORS
+from ..vocabulary import MARK_COLORS, PCAET, SECTOR_COLORS, SECTOR_HATCHES, SECTOR_LABELS, TERRITORY_COLORS, WHOLE_COLOR
 from ..coverage import whole_label as coverage_whole_label
 from ..territory import NATURE_LABELS_FR, worst_nature
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: vocabulary.yml's key of the house colour of the whole territory (that of the default territory, by its code).
-WHOLE_COLOUR_KEY = "PMA"
 #: Indicators a fiche shows: its source line is derived from their lineage (catalogue → raw files' metadata).
 SHOWN = ("population", "ges_total", "ges_par_habitant", *(f"ges_{s}" for s in PCAET), "conso_energie_par_habitant",
          "conso_electricite", "enr_puissance_solaire_pv", "pv_installations", "enr_elec_production",
@@ -200,7 +198,7 @@ def prepare(year: int, paths: Paths | None = None, codes: list[str] | None = Non
     one_epci = len(territory.epcis) == 1  # the EPCI is the whole territory: shown once
     whole_label = coverage_whole_label(whole_names)  # « Pôle », « Agglomération »
     # the whole's own colour, else the house colour of a whole territory (declared under the default one's code)
-    whole_color = TERRITORY_COLORS.get(whole_code, TERRITORY_COLORS[WHOLE_COLOUR_KEY])
+    whole_color = TERRITORY_COLORS.get(whole_code, WHOLE_COLOR)
     shapes = load_shapes(paths)
     rings, height = svg.project(shapes)
     import base64
