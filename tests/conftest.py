@@ -46,6 +46,15 @@ def make_project(dest: Path) -> Path:
     return dest
 
 
+def territory_project(dest: Path) -> Path:
+    """A project copy where any French territory can be declared (issue 27): data/raw, notebooks/, scenarios/ and the
+    declarations of the repository, and its national reference linked (read only). Returns ``dest``."""
+    for folder in ("data/raw", "notebooks", "scenarios", "territoires"):
+        shutil.copytree(REPO / folder, dest / folder, symlinks=True)
+    (dest / "data" / "reference").symlink_to(REPO / "data" / "reference")
+    return dest
+
+
 def once(config, tmp_path_factory, name: str, produce) -> Path:
     """``produce(folder)`` once per pytest run, whichever xdist worker asks first; the others wait for it
     (a file lock) and then share the folder."""

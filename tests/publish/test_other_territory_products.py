@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 
 import pytest
 
 from pma_eval.config import get_paths
 
-from ..conftest import REPO, cli
+from ..conftest import REPO, cli, territory_project
 
 SIREN = "200044618"  # CA Douaisis Agglo (Nord): one EPCI, 35 communes
 COMMUNES = ["59178", "59007", "59015"]  # Douai, Anhiers, Arleux
@@ -44,9 +43,7 @@ def douaisis(tmp_path_factory):
     """Douaisis Agglo declared, given demonstration series and built in a project copy; its annual report 2023, the
     fiches of three communes and the index of its year published. Returns its paths."""
     root = tmp_path_factory.mktemp("douaisis_publie") / "projet"
-    for folder in ("data/raw", "notebooks", "scenarios", "territoires"):
-        shutil.copytree(REPO / folder, root / folder)
-    (root / "data" / "reference").symlink_to(REPO / "data" / "reference")  # read only
+    territory_project(root)
     with pytest.MonkeyPatch.context() as mp:
         base = get_paths(root)
         assert cli(mp, base, "territoire", "creer", "--id", "douaisis", "--nom", "Douaisis Agglo", "--epci", SIREN) == 0

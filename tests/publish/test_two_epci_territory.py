@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import shutil
 
 import pandas as pd
 import pytest
@@ -22,7 +21,7 @@ import yaml
 
 from pma_eval.config import get_paths
 
-from ..conftest import REPO, cli
+from ..conftest import REPO, cli, territory_project
 
 IDENT = "avesnois-thierache"
 NAME = "Sud Avesnois et Trois Rivières"
@@ -65,9 +64,7 @@ def two(tmp_path_factory):
     """The territory declared, given demonstration series, built and published for 2023 (annual reports only) in a
     project copy. Returns its paths and the exit code of the yearly run."""
     root = tmp_path_factory.mktemp("deux_epci") / "projet"
-    for folder in ("data/raw", "notebooks", "scenarios", "territoires"):
-        shutil.copytree(REPO / folder, root / folder)
-    (root / "data" / "reference").symlink_to(REPO / "data" / "reference")  # read only
+    territory_project(root)
     with pytest.MonkeyPatch.context() as mp:
         base = get_paths(root)
         argv = ["territoire", "creer", "--id", IDENT, "--nom", NAME]
