@@ -7,7 +7,7 @@ wrong command is refused at once; then the national tables are read and the terr
 populations by millésime and geometry are written, each with its ``.meta.yml``, all or nothing.
 
 The tables carry no ``format:`` of their own: the declaration names the format each is read with, and the build of
-that territory (``pma-eval data build --territoire ID``) reads them so (:class:`pma_eval.build.discover.Scope`); the
+that territory (``pma-eval data build --territoire ID``) reads them so (:class:`pma_eval.assemble.discover.Scope`); the
 build of any other territory leaves them out. :func:`load` reads a declaration back (:class:`Declared`).
 """
 
@@ -585,6 +585,8 @@ class Declared:
     name_of: str = ""
     #: Its comparables rule (``comparables:``, :data:`COMPARABLES` completed), as sorted (key, value) pairs.
     comparables: tuple = ()
+    #: The name of the territory's programme or strategy (``programme:``, optional), or ''.
+    programme: str = ""
 
     @property
     def code(self) -> str:
@@ -700,7 +702,8 @@ def _parse(path: Path, paths: Paths) -> Declared:
                     kind=kind, epcis=tuple(epcis), departements=tuple(str(d) for d in need("departements", list)),
                     regions=regions, tables=tables, own=own, own_folders=own_folders, path=path,
                     demonstration=dict(data.get("demonstration") or {}),
-                    name_of=str(data.get("nom_de") or name_with_de(name, kind)), comparables=comparables)
+                    name_of=str(data.get("nom_de") or name_with_de(name, kind)), comparables=comparables,
+                    programme=str(data.get("programme") or "").strip())
     _CACHE[key] = decl
     return decl
 
@@ -829,10 +832,10 @@ class Whole:
 _IN_USE: dict[tuple, Whole] = {}
 
 
-def whole_in_use(paths=None) -> Whole:
-    """The :class:`Whole` of the territory in use (``paths``, default :func:`pma_eval.config.get_paths`): its
-    declaration, or, for the default territory of a project without declarations (a test copy of ``data/raw``),
-    the default declaration of this checkout."""
+def in_use_or_default(paths=None) -> Declared | None:
+    """The declaration of the territory of ``paths`` (default :func:`pma_eval.config.get_paths`); for the default
+    territory of a project without declarations (a test copy of ``data/raw``), the default declaration of this
+    checkout; None without one."""
     from .config import PACKAGE_DIR, get_paths
 
     paths = paths or get_paths()
@@ -840,6 +843,17 @@ def whole_in_use(paths=None) -> Whole:
     if decl is None:
         fallback = PACKAGE_DIR.parent / paths.declaration.relative_to(paths.root)
         decl = load_file(fallback, paths) if fallback.is_file() else None
+    return decl
+
+
+def whole_in_use(paths=None) -> Whole:
+    """The :class:`Whole` of the territory in use (``paths``, default :func:`pma_eval.config.get_paths`): its
+    declaration, or, for the default territory of a project without declarations (a test copy of ``data/raw``),
+    the default declaration of this checkout."""
+    from .config import get_paths
+
+    paths = paths or get_paths()
+    decl = in_use_or_default(paths)
     if decl is None:
         return Whole(paths.territory.upper(), paths.territory, "du territoire " + paths.territory,
                      "le territoire", "du territoire", "au territoire", "masculin", paths.territory.upper())

@@ -242,8 +242,7 @@ def glossary(decl=None) -> dict[str, dict[str, str]]:
 
 def __getattr__(name: str):
     if name == "GLOSSARY":  # the generic glossary and the acronyms of the territory in use
-        from .config import get_paths
-        from .report.context import declared
+        from .declaration import in_use_or_default
 
-        return glossary(declared(get_paths()))
+        return glossary(in_use_or_default())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

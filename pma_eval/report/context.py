@@ -131,28 +131,15 @@ def load_context(year: int, territoire: str | None = None, paths: Paths | None =
 
 
 def declared(paths: Paths):
-    """The declaration of the territory of ``paths``; for the default territory of a project without
-    declarations (a test copy of ``data/raw``), the default declaration of this checkout; None without one."""
-    from ..config import PACKAGE_DIR
-    from ..declaration import in_use, load_file
+    """The declaration of the territory of ``paths`` (:func:`pma_eval.declaration.in_use_or_default`)."""
+    from ..declaration import in_use_or_default
 
-    decl = in_use(paths)
-    if decl is None:
-        fallback = PACKAGE_DIR.parent / paths.declaration.relative_to(paths.root)
-        decl = load_file(fallback, paths) if fallback.is_file() else None
-    return decl
+    return in_use_or_default(paths)
 
 
 def programme_of(decl) -> str:
     """The declaration's optional ``programme:`` (the name of the territory's programme or strategy), or ''."""
-    import yaml
-
-    if decl is None:
-        return ""
-    try:
-        return str((yaml.safe_load(decl.path.read_text(encoding="utf-8")) or {}).get("programme") or "").strip()
-    except (OSError, yaml.YAMLError):
-        return ""
+    return "" if decl is None else decl.programme
 
 
 def epci_kinds(decl) -> dict[str, dict]:
