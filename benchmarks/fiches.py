@@ -17,7 +17,7 @@ from pma_eval.config import get_paths  # noqa: E402
 
 
 def main(naive_samples: int = 1) -> None:
-    from pma_eval.build import build
+    from pma_eval.assemble import build
     from pma_eval.processed import load_territory
     from pma_eval.publish import run_report
     from pma_eval.publish.fiches import write_fiches

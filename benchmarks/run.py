@@ -32,7 +32,7 @@ def timed(label, fn, repeat=1):
 
 
 def main() -> None:
-    from pma_eval.build import build
+    from pma_eval.assemble import build
     from pma_eval.processed import load, load_territory
     from pma_eval.indicators import load_catalogue
     from pma_eval.publish.indicator_export import export

@@ -84,7 +84,7 @@ def _departements_of(path: Path, paths: Paths) -> dict[str, str]:
 
 def raw_home(paths: Paths) -> Path:
     """Where ``data add`` puts the files of the territory in use: ``data/raw`` for the default territory,
-    ``data/raw/territoire/<id>/`` for another (they speak for it alone: :class:`pma_eval.build.discover.Scope`)."""
+    ``data/raw/territoire/<id>/`` for another (they speak for it alone: :class:`pma_eval.assemble.discover.Scope`)."""
     from .config import DEFAULT_TERRITORY
     from .declaration import tables_folder
 
@@ -374,7 +374,7 @@ def check_overlaps(source: Path, layout: Layout, frame: pd.DataFrame, paths: Pat
     cols, mine = coverage(frame)
     if not mine:
         return
-    from .build.discover import scope_of
+    from .assemble.discover import scope_of
     from .territory import whole_in_use
 
     territory = Territory.from_communes(territory_communes(paths), None, whole_in_use(paths))

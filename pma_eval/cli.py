@@ -80,7 +80,7 @@ def cmd_data_build(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     paths = _paths(args)  # an undeclared territory is refused before pandas is imported
     from .coverage import render_text, summary_line
-    from .build import build
+    from .assemble import build
     from .processed import load
 
     manifest_path, report = build(paths)

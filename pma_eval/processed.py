@@ -1,7 +1,7 @@
 """The small read-only API over ``data/processed`` that everything downstream uses.
 
 Indicators, reports, publishing, the command line and notebooks read the processed tables
-through these functions, never through the build (:mod:`pma_eval.build`).
+through these functions, never through the build (:mod:`pma_eval.assemble`).
 """
 
 from __future__ import annotations

@@ -77,10 +77,10 @@ def once(config, tmp_path_factory, name: str, produce) -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def shared_read_cache(request, tmp_path_factory):
     """One cache of raw-file readings for every project copy of the run and every xdist worker
-    (``pma_eval.build.readcache``): the twenty-odd builds of the suite read each shipped file once."""
+    (``pma_eval.assemble.readcache``): the twenty-odd builds of the suite read each shipped file once."""
     import os
 
-    from pma_eval.build.readcache import ENV
+    from pma_eval.assemble.readcache import ENV
 
     if os.environ.get(ENV):
         yield os.environ[ENV]
@@ -95,7 +95,7 @@ def shared_read_cache(request, tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_paths(request, tmp_path_factory) -> Paths:
     """Paths of a project copy whose data/processed has been built from the shipped raw data (read-only)."""
-    from pma_eval.build import build
+    from pma_eval.assemble import build
 
     def produce(root: Path) -> None:
         build(get_paths(make_project(root)))

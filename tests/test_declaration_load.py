@@ -79,7 +79,7 @@ def test_a_project_without_declarations_builds_its_one_commune_table_as_before(t
 
 
 def test_the_build_leaves_out_the_files_another_declaration_owns(root):
-    from pma_eval.build.discover import scope_of
+    from pma_eval.assemble.discover import scope_of
 
     import yaml
 
@@ -101,7 +101,7 @@ def test_another_territorys_files_being_written_do_not_stop_a_build(root):
     (the CSV before its .meta.yml) while the other's build looks at data/raw. The other's folder
     data/raw/territoire/<id>/ is not this build's: a data file without metadata there, or a half-written metadata
     file, is neither read nor refused; the same file in a shared folder is refused, naming it."""
-    from pma_eval.build.discover import discover, scope_of
+    from pma_eval.assemble.discover import discover, scope_of
     from pma_eval.errors import InputDataError
 
     import shutil

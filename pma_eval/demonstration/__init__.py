@@ -6,7 +6,7 @@ plausible yearly series 2012–2023 by commune **in the published formats** (Age
 electricity and gas, the observatory template for the other carriers and for emissions, ODRÉ
 registry snapshots for renewable electricity), so that the same readers serve demonstration
 and real files, and a real file for the same source and years replaces them automatically
-(see :func:`pma_eval.build.apply_precedence`).
+(see :func:`pma_eval.assemble.apply_precedence`).
 
 Real anchors
 ------------

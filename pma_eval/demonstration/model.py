@@ -67,7 +67,7 @@ def inputs_of(paths, decl=None) -> Inputs:
     settings of its declaration, its anchor (the declaration's ``igt:`` file, else the rows of its communes in the
     region's observed inventory, else :data:`NATIONAL_RATIOS_2016`)."""
     from .. import declaration
-    from ..build.discover import discover, scope_of
+    from ..assemble.discover import discover, scope_of
 
     decl = decl or declaration.load(paths)
     settings = dict(decl.demonstration)

@@ -6,7 +6,7 @@ build already aggregated communes to EPCI and the whole territory, level ``pma``
 denominator *at each level*, never averaged; a secret input makes the result unknown (``NaN``,
 nature ``secret``); the nature of a result is the least reliable nature of its inputs; a result
 is ``complete`` only when every input is (a gap in a commune's road transport makes its total,
-its EPCI's and the whole territory's incomplete: see :func:`pma_eval.build.reconcile.emission_gaps`).
+its EPCI's and the whole territory's incomplete: see :func:`pma_eval.assemble.reconcile.emission_gaps`).
 """
 
 from __future__ import annotations

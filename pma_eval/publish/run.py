@@ -161,7 +161,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     some of the territory's acronyms (default: the territory and each EPCI); ``scenarios=False`` leaves the scenario
     report out (a batch of territories, :mod:`pma_eval.publish.lot`).
     """
-    from ..build import build, build_if_needed
+    from ..assemble import build, build_if_needed
     from ..processed import checked_year
 
     paths = paths or get_paths()
@@ -399,7 +399,7 @@ def raw_changes(paths: Paths) -> list[str]:
     """French lines naming each raw file changed or removed since ``data/processed`` was built
     (issue 25: ``verify`` compared the processed inputs only and said « identique » after a raw file
     changed), and what to run; empty when the processed data still reflect ``data/raw``."""
-    from ..build.write import is_current
+    from ..assemble.write import is_current
     from ..checksum import sha256
 
     if is_current(paths.raw, paths.processed, paths.root):

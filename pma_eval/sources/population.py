@@ -1,7 +1,7 @@
 """INSEE legal populations by commune, long table by *millésime*.
 
 The population "millésime N" is published at the end of N+2 and is in force on 1 January
-N+3. Indicators of year Y use millésime Y (see :func:`pma_eval.build.steps.population` for the missing
+N+3. Indicators of year Y use millésime Y (see :func:`pma_eval.assemble.steps.population` for the missing
 ones, interpolated and flagged ``estimated``).
 """
 

@@ -2,8 +2,8 @@
 a file of it speaks for the territory.
 
 A format is the ``format:`` of a raw file's ``.meta.yml``. The published layouts that ``pma-eval data add``
-recognises from a header (:mod:`.layouts`) each name one of these formats. The build (``build.discover``,
-``build.pipeline``) and ``data add`` (:mod:`pma_eval.acquire`) read raw files through :func:`read_raw` and ask
+recognises from a header (:mod:`.layouts`) each name one of these formats. The build (``assemble.discover``,
+``assemble.pipeline``) and ``data add`` (:mod:`pma_eval.acquire`) read raw files through :func:`read_raw` and ask
 this registry what a format is; none of them keeps its own list.
 """
 

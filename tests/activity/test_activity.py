@@ -10,7 +10,7 @@ import pytest
 from pma_eval.activity.example import generate
 from pma_eval.activity.indicators import shannon, small_count
 from pma_eval.activity.readers import pseudonym, pseudonymisation_key, read_actions, read_participations
-from pma_eval.build import build
+from pma_eval.assemble import build
 from pma_eval.processed import load
 from pma_eval.errors import ConfigurationError, InputDataError
 

@@ -40,14 +40,14 @@ def test_catalogue_is_valid_and_every_entry_is_computable(built_paths):
     assert all(i.tet_id in known_tet for i in CAT if i.tet_id), "tet_id must exist in the ADEME catalogue"
     df = load("indicators", built_paths)
     # No shipped file gives these; each is computed where a user enters its source (test named):
-    not_shipped = {"biomethane_injection"}  # the real register gives capacities only (tests/build/test_heat.py)
+    not_shipped = {"biomethane_injection"}  # the real register gives capacities only (tests/assemble/test_heat.py)
     for i in CAT:
         if i.id in not_shipped:
             continue
         for level in i.levels:
             if level == "commune" and (i.theme == "air" or "production_enr_chaleur_gaz" in i.sources):
                 continue  # the shipped (demonstration) air inventory and heat production are by EPCI:
-                # see tests/build/test_air.py and tests/build/test_heat.py
+                # see tests/assemble/test_air.py and tests/assemble/test_heat.py
             vals = df[(df["indicator_id"] == i.id) & (df["geo_level"] == level)]["value"]
             assert vals.notna().any(), f"{i.id} has no value at level {level}"
 
@@ -194,8 +194,8 @@ def test_an_implausible_value_is_kept_and_flagged_never_refused():
     """Issue 24: the national benchmark stopped on a village with a factory (1 776 MWh per inhabitant, above
     the catalogue's [0, 1 000] for the climate-corrected consumption per inhabitant). Such a value is kept,
     flagged and listed (DESIGN: what is only implausible is kept); values inside the range are not listed."""
-    from pma_eval.build import BuildReport
-    from pma_eval.build.pipeline import _flag_implausible
+    from pma_eval.assemble import BuildReport
+    from pma_eval.assemble.pipeline import _flag_implausible
     from pma_eval.indicators import plausibility_flags
 
     assert CAT["conso_energie_par_habitant_corrigee"].bounds == (0, 1000)

@@ -84,7 +84,7 @@ def _heat_sentence(ctx: ReportContext) -> str:
     heat = e[(e["geo_level"] == ctx.geo_level) & (e["geo_code"] == ctx.geo_code) & (e["carrier"] == "chaleur_reseau")]
     mine = heat[heat["year"] == ctx.year]
     total = mine["value"].sum(min_count=1)
-    # years of the series without any known delivery (no SDES release): unknown, never 0 (build.reconcile.release_gaps)
+    # years of the series without any known delivery (no SDES release): unknown, never 0 (assemble.reconcile.release_gaps)
     unknown = sorted(int(y) for y, v in heat.groupby("year")["value"].sum(min_count=1).items() if v != v)
     if not (total == total and total > 0):
         # deliveries unknown this year while other years have some: said; else nothing

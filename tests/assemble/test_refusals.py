@@ -38,7 +38,7 @@ def test_the_inventory_template_goes_in_with_its_format(built, monkeypatch, tmp_
     """`data modele` writes the template (CALL, 2022, residential gas: 1 234,5 GWh); `data add` points to
     `--format inventaire`, which takes it, names its producers from the source column, and the build reads it:
     1 234,5 GWh = 1 234 500 MWh."""
-    from pma_eval.build import build
+    from pma_eval.assemble import build
     from pma_eval.processed import load
 
     assert cli(monkeypatch, built, "data", "modele", "--out", str(tmp_path / "modeles")) == 0

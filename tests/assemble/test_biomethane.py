@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pma_eval.build.common import BuildReport, RawFile
-from pma_eval.build.steps import biomethane_in_service, renewables_heat
+from pma_eval.assemble.common import BuildReport, RawFile
+from pma_eval.assemble.steps import biomethane_in_service, renewables_heat
 from pma_eval.errors import InputDataError
 from pma_eval.sources import read_communes
 from pma_eval.sources._table import normalise_name

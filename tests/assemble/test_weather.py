@@ -78,7 +78,7 @@ def test_real_degree_days_take_precedence_over_demonstration(tiny_project):
     index carried to the real normal (estimated); 2015, whose January index is unreadable, keeps the
     demonstration file's index carried to the real normal (demonstration); the normal is the mean of the real
     complete years, never the base-18 demonstration normal of 2 500."""
-    from pma_eval.build import build_tables
+    from pma_eval.assemble import build_tables
     from pma_eval.sources.weather import (heating_degree_days, monthly_heating_degree_days,
                                           read_climate_severity_index, read_daily_temperature)
 
@@ -127,7 +127,7 @@ def test_real_degree_days_take_precedence_over_demonstration(tiny_project):
 
 def test_a_file_of_several_regions_needs_the_option(tiny_project):
     """A national file holds every region: without ``options: {region: …}`` the build refuses to choose."""
-    from pma_eval.build import build_tables
+    from pma_eval.assemble import build_tables
 
     stored = tiny_project.raw / "energie" / "temperature-quotidienne-regionale_hauts-de-france.csv"
     data = stored.read_bytes()
@@ -168,8 +168,8 @@ def test_ore_partr_is_read_and_weighted_by_consumption(tmp_path):
     import csv
     from pathlib import Path
 
-    from pma_eval.build.common import RawFile
-    from pma_eval.build.steps import ore_thermosensitivity
+    from pma_eval.assemble.common import RawFile
+    from pma_eval.assemble.steps import ore_thermosensitivity
     from pma_eval.sources.ore import read_ore_consumption
 
     from ..conftest import REPO
@@ -202,12 +202,12 @@ def test_one_communes_partr_does_not_stand_for_the_territory(tmp_path):
     half of the territory's residential electricity: here Lens holds 12 446,178 of 124 461,78 MWh (10 %)."""
     import pandas as pd
 
-    from pma_eval.build.common import BuildReport
-    from pma_eval.build.steps import ore_thermosensitivity
+    from pma_eval.assemble.common import BuildReport
+    from pma_eval.assemble.steps import ore_thermosensitivity
 
     ore = pd.DataFrame({"geo_level": "commune", "geo_code": "62498", "year": 2021, "carrier": "electricite",
                         "sector": "residentiel", "value": [12345.678, 100.5], "thermosensitive_share": [0.30, 0.5]})
-    from pma_eval.build.common import RawFile
+    from pma_eval.assemble.common import RawFile
     read = {"ore_conso": [(RawFile(tmp_path / "ore.csv", {"nature": "observed"}, "ore.csv"), ore)]}
     energy = pd.DataFrame({"geo_level": "commune", "geo_code": ["62498", "62001"], "year": 2021,
                            "carrier": "electricite", "sector": "residentiel",

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pma_eval.build import build
+from pma_eval.assemble import build
 from pma_eval.processed import load
 
 from ..conftest import FIXTURES, cli, tree
@@ -44,7 +44,7 @@ def added(tmp_path_factory):
         shutil.copy(FIXTURES / "odre_registre.csv", downloads / ODRE_NAME)
         for f in (FIXTURES / "ore_large_2011_2021.csv", FIXTURES / "ore_long_2022.csv"):
             assert cli(mp, project, "data", "add", str(f)) == 0
-        # the register extract covers its agglomerations (it is the fixture's premise: tests/build/test_extent.py)
+        # the register extract covers its agglomerations (it is the fixture's premise: tests/assemble/test_extent.py)
         assert cli(mp, project, "data", "add", str(downloads / ODRE_NAME), "--etendue", "epci") == 0
         assert cli(mp, project, "data", "build") == 0
     finally:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pma_eval.build.common import RawFile
-from pma_eval.build.steps import energy_bill
+from pma_eval.assemble.common import RawFile
+from pma_eval.assemble.steps import energy_bill
 from pma_eval.errors import InputDataError
 from pma_eval.sources.prices import read_prices
 

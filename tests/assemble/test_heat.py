@@ -9,7 +9,7 @@ import hashlib
 
 import pytest
 
-from pma_eval.build import build
+from pma_eval.assemble import build
 from pma_eval.errors import InputDataError
 from pma_eval.processed import load
 from pma_eval.sources.heat import read_biomethane_register, read_heat_production

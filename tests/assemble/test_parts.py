@@ -27,7 +27,7 @@ def test_an_incomplete_sum_says_how_many_communes_are_known(tiny_project, monkey
     of Ablain-Saint-Nazaire (62001) and Acheville (62003) is secret, Lens's is 10 509,31 MWh and Aix-Noulette's
     916,565 MWh (data/raw/demonstration/ore_conso_elec_gaz_communes_2022_2023_demo.csv, lines 715 and 19). By hand:
     the CALL's sum is 10 509,31 + 916,565 = 11 425,875 MWh, « au moins », known for 2 communes out of 4."""
-    from pma_eval.build import build
+    from pma_eval.assemble import build
     from pma_eval.processed import load
 
     build(tiny_project)
@@ -66,7 +66,7 @@ def test_the_call_industry_electricity_2022_hand_sum_reconciles(built, monkeypat
     322 670,347 − 10 509,31 (Lens's demonstration value) = 312 161,037 MWh. Built: the sum of the known communes,
     320 900,201 − 10 509,31 = 310 390,891 MWh, « au moins »: the 1 770,146 MWh of the 15 secret cells are the
     difference, and the product says so (which cells, and that the published value held them)."""
-    from pma_eval.build import build
+    from pma_eval.assemble import build
     from pma_eval.coverage import parts_line
     from pma_eval.processed import load, load_territory
 

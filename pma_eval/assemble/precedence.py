@@ -26,7 +26,7 @@ def apply_precedence(df: pd.DataFrame, scope: list[str], territory: Territory | 
         an energy in a commune, so no demonstration slice of another sector is added on top.
         A ``cover_geo`` column holding an EPCI SIREN covers every commune of that EPCI, ``"*"`` every
         commune of the territory, ``""`` only the row's own commune (a registry snapshot lists every
-        installation of the area it was downloaded for: :func:`pma_eval.build.steps.register_extent`).
+        installation of the area it was downloaded for: :func:`pma_eval.assemble.steps.register_extent`).
     territory : Territory, optional
         Real commune coverage also covers the EPCI and the Pôle that contain the commune: their
         demonstration values published at those levels are dropped, and those aggregates are

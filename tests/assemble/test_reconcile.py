@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pma_eval.build.common import BuildReport
-from pma_eval.build.reconcile import SHOWN_GAPS, combine
+from pma_eval.assemble.common import BuildReport
+from pma_eval.assemble.reconcile import SHOWN_GAPS, combine
 from pma_eval.territory import Territory
 
 A, B = "200000001", "200000002"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pma_eval.build import build
+from pma_eval.assemble import build
 from pma_eval.processed import load
 
 from ..conftest import cli, tree

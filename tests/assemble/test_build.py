@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pma_eval.cli import main
-from pma_eval.build import build
+from pma_eval.assemble import build
 from pma_eval.processed import load
 
 from ..conftest import FIXTURES, REPO, tree
@@ -206,8 +206,8 @@ def test_an_unchanged_build_is_skipped_and_any_change_rebuilds(tiny_project, mon
     pseudonymisation key each make it stale, and build_if_needed then builds."""
     import hashlib
 
-    from pma_eval.build import build_if_needed, pipeline
-    from pma_eval.build.write import inputs_fingerprint, is_current
+    from pma_eval.assemble import build_if_needed, pipeline
+    from pma_eval.assemble.write import inputs_fingerprint, is_current
 
     p = tiny_project
     (p.processed / "t.parquet").write_bytes(b"table")

@@ -9,7 +9,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from pma_eval.build import build
+from pma_eval.assemble import build
 from pma_eval.processed import load
 
 from ..conftest import REPO

@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 
-from pma_eval.build import build
-from pma_eval.build.readcache import ENV
+from pma_eval.assemble import build
+from pma_eval.assemble.readcache import ENV
 from pma_eval.checksum import sha256
 
 from ..conftest import tree

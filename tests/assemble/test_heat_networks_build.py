@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from pma_eval.build import build
+from pma_eval.assemble import build
 from pma_eval.processed import load
 
 # Lens 2023 (release 2023-09): 10 known cells, 1 secret (tertiary, IRIS 624980103).
@@ -72,7 +72,7 @@ def test_report_sentence_says_at_least_and_unknown_year():
     ctx.year = 2019  # in no release
     assert "ne sont pas connues pour 2019" in _heat_sentence(ctx)
     assert "hors réseaux de chaleur" in _heat_sentence(ctx)
-    # Years without a release are rows of unknown value (build.reconcile.release_gaps): the report year names them.
+    # Years without a release are rows of unknown value (assemble.reconcile.release_gaps): the report year names them.
     gaps = pd.DataFrame([("epci", "246200364", y, "residentiel", float("nan"), "demonstration", False, "chaleur_reseau")
                          for y in (2016, 2017, 2019, 2021)], columns=list(energy.columns))
     ctx.energy, ctx.year = pd.concat([energy, gaps], ignore_index=True), 2023
@@ -85,7 +85,7 @@ def test_report_sentence_says_at_least_and_unknown_year():
 def test_years_without_a_release_are_missing_and_their_totals_incomplete(tiny_project):
     """2012–2017, 2019 and 2021 are in no SDES release: Lens's network heat is unknown (never 0), and Lens's, the
     CALL's and the Pôle's consumption of those years are incomplete; 2023 is as published."""
-    from pma_eval.build.reconcile import RELEASE_GAP_SOURCE
+    from pma_eval.assemble.reconcile import RELEASE_GAP_SOURCE
 
     build(tiny_project)
     en = load("energy", tiny_project)

@@ -53,7 +53,7 @@ def population(frames: list[tuple[RawFile, pd.DataFrame]], territory: Territory)
 
 def check_population_cross(pop: pd.DataFrame, raw_dir: Path, scope=None) -> list[str]:
     """Compare the aggregation with the collector's EPCI/PMA table when present (and when it speaks for the
-    territory in use: ``scope``, :class:`pma_eval.build.discover.Scope`)."""
+    territory in use: ``scope``, :class:`pma_eval.assemble.discover.Scope`)."""
     ref_path = raw_dir / "population" / "pma_population_epci_pma.csv"
     if not ref_path.exists() or (scope is not None and scope.excludes(ref_path)):
         return []
