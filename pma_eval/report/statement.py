@@ -123,11 +123,13 @@ def _sig(x: float, digits: int, signed: bool) -> str:
     return ("+" + text) if signed and x > 0 else text
 
 
-def is_complete(ctx: ReportContext, iid: str, year: int | None = None) -> bool:
-    """Is the territory's value of that year a complete total (no part missing in the sources)?"""
+def is_complete(ctx: ReportContext, iid: str, year: int | None = None, level: str | None = None,
+                code: str | None = None) -> bool:
+    """Is the territory's value of that year a complete total (no part missing in the sources)? ``level`` and
+    ``code``: another territory of the report's table (default: the report's)."""
     if "complete" not in ctx.indicators:
         return True
-    rows = _rows(ctx, iid, None, None)
+    rows = _rows(ctx, iid, level, code)
     rows = rows.loc[rows.index == (year or ctx.year), "complete"]
     return bool(rows.astype(bool).all()) if len(rows) else True
 

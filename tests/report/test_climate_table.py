@@ -35,3 +35,23 @@ def test_the_climate_sentence_says_at_least_for_an_incomplete_year(built_paths):
     whole = bool(row["complete"].iloc[0])
     text = climate_sentence(ctx).text
     assert ("au lieu d'au moins" in text) == (not whole) and ("au lieu de " in text) == whole
+
+
+def test_the_epci_chart_marks_each_incomplete_total(built_paths):
+    """Issue 23, point 4: the chart of the per-inhabitant emissions of the Pôle and its EPCIs marks with « * » each
+    bar whose total is a minimum, says « au moins » in its text alternative and explains the mark in its caption;
+    which totals are incomplete is read here from the indicators' own complete flag."""
+    from pma_eval.report.annual.emissions import epci_figure
+
+    ctx = load_context(2023, "PMA", built_paths)
+    v = ctx.indicators
+    rows = v[(v["indicator_id"] == "ges_par_habitant") & (v["year"] == 2023) & v["geo_level"].isin(["pma", "epci"])]
+    incomplete = {ctx.territory.name(lv, c) for lv, c, ok in zip(rows["geo_level"], rows["geo_code"], rows["complete"])
+                  if not ok}
+    assert incomplete  # Béthune's road transport: the CABBALR's and the Pôle's totals
+    f = epci_figure(ctx)
+    labels = [t.get_text() for t in f.fig.axes[0].get_yticklabels()]
+    for name in ctx.territory.epcis["epci_sigle"].tolist() + [ctx.territory.name("pma", ctx.territory.code)]:
+        assert (f"{name} *" in labels) == (name in incomplete), (name, labels)
+        assert (f"{name} au moins" in f.alt) == (name in incomplete)
+    assert "* total incomplet : au moins la valeur indiquée" in f.caption

@@ -187,19 +187,29 @@ def epci_comparison(ctx: ReportContext, iid: str = "ges_par_habitant") -> pd.Ser
 
 
 def epci_figure(ctx: ReportContext) -> Figure:
-    values = epci_comparison(ctx)
-    seen = frozenset([value(ctx, "ges_par_habitant", level="pma", code=ctx.territory.code)[1]]
-                     + [value(ctx, "ges_par_habitant", level="epci", code=c)[1] for c in ctx.territory.epcis["epci_siren"]])
-    src = source_line(ctx, ["ges_par_habitant"])
+    iid = "ges_par_habitant"
+    places = [("pma", ctx.territory.code)] + [("epci", c) for c in ctx.territory.epcis["epci_siren"]]
+    values = epci_comparison(ctx, iid)
+    seen = frozenset(value(ctx, iid, level=lv, code=c)[1] for lv, c in places)
+    # an incomplete total is a minimum: « * » on its bar, « au moins » in the text alternative (issue 23)
+    whole = [is_complete(ctx, iid, level=lv, code=c) for lv, c in places]
+    labels = [k + ("" if ok else f" {maps.INCOMPLETE_MARK}") for k, ok in zip(values.index, whole)]
+    colours = territory_colors(ctx)
+    shown = pd.Series(values.to_numpy(), index=labels)
+    src = source_line(ctx, [iid])
 
     def make():
-        return charts.bars(values, f"Émissions par habitant en {ctx.year}", "t CO₂e par habitant", src,
-                           decimals=1, highlight=ctx.name, colors=territory_colors(ctx), width=5.6)
+        return charts.bars(shown, f"Émissions par habitant en {ctx.year}", "t CO₂e par habitant", src,
+                           decimals=1, highlight=labels[list(values.index).index(ctx.name)] if ctx.name in values.index
+                           else None, colors={lab: colours[k] for lab, k in zip(labels, values.index) if k in colours},
+                           width=5.6)
 
     alt = section_text("carte", "alternative_agglomerations", annee=ctx.year,
-                       valeurs=[f"{k} {fmt.number(v, 1)} t CO₂e" for k, v in values.items()])
-    return Figure(make(), alt, section_text("carte", "legende_agglomerations", annee=ctx.year, **names(ctx)), values,
-                  (src,), seen, make)
+                       valeurs=[f"{k} {'' if ok else 'au moins '}{fmt.number(v, 1)} t CO₂e"
+                                for (k, v), ok in zip(values.items(), whole)])
+    caption = section_text("carte", "legende_agglomerations", annee=ctx.year,
+                           marque="" if all(whole) else maps.INCOMPLETE_MARK, **names(ctx))
+    return Figure(make(), alt, caption, values, (src,), seen, make)
 
 
 def territory_color(ctx: ReportContext, level: str, code: str) -> str | None:
