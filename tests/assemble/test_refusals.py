@@ -35,9 +35,9 @@ def test_a_renamed_column_is_named_with_every_column_read(built, monkeypatch, tm
 
 
 def test_the_inventory_template_goes_in_with_its_format(built, monkeypatch, tmp_path, capsys):
-    """`data modele` writes the template (CALL, 2022, residential gas: 1 234,5 GWh); `data add` points to
-    `--format inventaire`, which takes it, names its producers from the source column, and the build reads it:
-    1 234,5 GWh = 1 234 500 MWh."""
+    """`data modele` writes the template (an EPCI of the territory, 2022, residential gas: 1 234,5 GWh); `data add`
+    points to `--format inventaire`, which takes it, names its producers from the source column, and the build reads
+    it: 1 234,5 GWh = 1 234 500 MWh for that EPCI."""
     from pma_eval.assemble import build
     from pma_eval.processed import load
 
@@ -51,11 +51,19 @@ def test_the_inventory_template_goes_in_with_its_format(built, monkeypatch, tmp_
     meta = yaml.safe_load((built.raw / "inventaires" / f"{template.name}.meta.yml").read_text(encoding="utf-8"))
     assert meta["format"] == "inventaire" and meta["nature"] == "observed" and meta["years"] == "2022"
     assert meta["producer"] == "Atmo Hauts-de-France, inventaire A2022 ; Observatoire Climat Hauts-de-France"
+    import csv
+
+    from pma_eval.processed import load_territory
+
+    with open(template, encoding="utf-8-sig") as f:  # the EPCI the template's example row names (its short name)
+        row = next(r for r in csv.DictReader(f, delimiter=";") if r["energie_ou_gaz"] == "gaz")
     build(built)
+    epcis = load_territory(built).epcis
+    siren = epcis.loc[epcis["epci_sigle"] == row["territoire"], "epci_siren"].item()
     energy = load("energy", built)
-    call = energy[(energy["geo_level"] == "epci") & (energy["geo_code"] == "246200364") & (energy["year"] == 2022)
+    epci = energy[(energy["geo_level"] == "epci") & (energy["geo_code"] == siren) & (energy["year"] == 2022)
                   & (energy["sector"] == "residentiel") & (energy["carrier"] == "gaz")]
-    assert call["value"].item() == pytest.approx(1_234_500.0) and call["nature"].item() == "observed"
+    assert epci["value"].item() == pytest.approx(1_234_500.0) and epci["nature"].item() == "observed"
 
 
 def test_a_template_naming_a_territory_outside_the_pole_is_refused_at_add(built, monkeypatch, tmp_path, capsys):

@@ -32,12 +32,12 @@ def test_no_assessable_target(skipped, expected):
 def test_an_epci_concretisation_names_its_own_and_the_poles():
     done = lambda d, t, txt: {"fait": d, "fait_texte": txt, "total": t, "taux": f"{round(100 * d / t)} %"}  # noqa: E731
     text = render("annuel/concretisation.j2", annee=2023, sigle="CALL", registre=True, pole=False, demo=True,
-                  propre=done(1, 3, "1 engagement"), ensemble=done(4, 12, "4 engagements"))
+                  propre=done(1, 3, "1 engagement"), ensemble=done(4, 12, "4 engagements"), de_ensemble="du Pôle")
     assert text == ("Taux de concrétisation 2023 de la CALL : la CALL contribue par ses actions à 3 des 12 engagements "
                     "du Pôle ; 1 engagement sur 3 (33 %) a au moins une action réalisée sur son territoire ; pour "
                     "l'ensemble du Pôle, 4 engagements sur 12 (33 %) ont au moins une action réalisée (données de "
                     "démonstration).")
-    assert render("annuel/concretisation.j2", annee=2023, sigle="CALL", registre=False).startswith(
+    assert render("annuel/concretisation.j2", annee=2023, sigle="CALL", registre=False, de_ensemble="du Pôle").startswith(
         "Le taux de concrétisation 2023 n'est pas calculé : aucun registre")
 
 
