@@ -15,7 +15,8 @@ WeasyPrint's layout tree, not a public API — pinned by ``requirements.lock``) 
 :func:`place_figures` lays a report out as the PDF prints it: a chart that did not fit at the foot of a page
 left more than a third empty moves after the paragraph or small table that follows it (as a float would, the
 text fills the page and the chart opens the next), or, where nothing follows it in its section, is drawn
-smaller, down to :data:`MIN_SCALE`, to fit. The checks above read that layout.
+smaller, down to :data:`MIN_SCALE`, to fit; when only the last rows of the last long table (the glossary) would
+fill a last page, that table is set tighter, once. The checks above read that layout.
 """
 
 from __future__ import annotations
@@ -116,13 +117,33 @@ def half_empty_pages(document) -> list[str]:
             here = {id(e) for _, e in _elements(page_box)}
             problems.append(f"page {number} : remplie à {filled:.0%} seulement, le bloc suivant n’y tenait pas "
                             f"(« {_what(_elements(next_box), here)} »)")
-        if next_box is None and number > 1 and filled < LAST_PAGE_MIN:
-            here = {id(e) for _, e in _elements(pages[-2])}
-            if all(id(e) in here or e.tag in ("tr", "td", "th", "br", "abbr", "span", "a", "strong", "em")
-                   for _, e in _elements(page_box)):
-                problems.append(f"page {number} : dernière page remplie à {filled:.0%}, par la seule fin de la "
-                                f"page précédente (« {_what(_elements(page_box), set())} »)")
+        if next_box is None and number > 1 and _tail_only(pages):
+            problems.append(f"page {number} : dernière page remplie à {filled:.0%}, par la seule fin de la "
+                            f"page précédente (« {_what(_elements(page_box), set())} »)")
     return problems
+
+
+def _tail_only(pages) -> bool:
+    """Does the last of ``pages`` (page boxes) hold, on less than :data:`LAST_PAGE_MIN` of its height, only the end of
+    the page before's last block (the last rows of a table, the last lines of a paragraph)?"""
+    if len(pages) < 2 or _filled(pages[-1]) >= LAST_PAGE_MIN:
+        return False
+    here = {id(e) for _, e in _elements(pages[-2])}
+    return all(id(e) in here or e.tag in ("tr", "td", "th", "br", "abbr", "span", "a", "strong", "em")
+               for _, e in _elements(pages[-1]))
+
+
+#: The last long table of a report (its glossary), set tighter when only its last rows would fill a last page.
+_LAST_LONG_TABLE = re.compile(r'<table class="pma-table long(?=[ "])')
+
+
+def _compact_last_table(html: str) -> str:
+    """``html`` with its last long table marked ``compact`` (``report.css``: 8,5 pt, tighter cells)."""
+    found = list(_LAST_LONG_TABLE.finditer(html))
+    if not found:
+        return html
+    m = found[-1]
+    return html[:m.start()] + '<table class="pma-table long compact' + html[m.end():]
 
 
 def layout_problems(html: str, base_url: str | Path | None = None) -> list[str]:
@@ -290,4 +311,9 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
             break
         html = _apply(html, moves)
         document = weasyprint.HTML(string=html, base_url=url).render(**options)
+    # a last page holding only the last rows of the last table (the glossary): that table set tighter, once
+    if _tail_only([p._page_box for p in document.pages]):
+        compact = _compact_last_table(html)
+        if compact != html:
+            html, document = compact, weasyprint.HTML(string=compact, base_url=url).render(**options)
     return html, document

@@ -336,3 +336,24 @@ def test_a_sector_table_beside_its_chart_is_set_small_enough_for_the_chart_to_fi
     placed, doc = place_figures(_page(CSS, body))
     assert 'data-placed="réduite" data-beside=""' in placed
     assert _filled(doc.pages[0]._page_box) >= PLACE_BELOW and layout_problems(_page(CSS, placed)) == []
+
+
+def test_a_last_page_holding_only_the_glossarys_last_rows_is_mended():
+    """From CI (the CALL's 2023 report): the glossary's last two rows alone on a 41st page. The last long table is
+    then set tighter, once, and its rows end on the page before; the screen's HTML is not touched."""
+    from markupsafe import Markup
+
+    from pma_eval.publish.pagination import _tail_only, place_figures
+
+    frame = pd.DataFrame({"Sigle": [f"S{i}" for i in range(40)], "Signification": ["sens d'un sigle"] * 40})
+    table = Table(frame, "Glossaire", numeric=[], long=True)
+    for lead in range(20, 80):  # pushes the table down until only its last rows spill onto a last page
+        html = for_print(_report(Text(Markup("<br>".join(["x"] * lead))), table))
+        plain = weasyprint.HTML(string=html).render()
+        if _tail_only([p._page_box for p in plain.pages]):
+            break
+    else:
+        pytest.fail("no lead left only the table's last rows on a last page")
+    placed, doc = place_figures(html)
+    assert 'class="pma-table long compact' in placed and 'class="pma-table long compact' not in html
+    assert len(doc.pages) == len(plain.pages) - 1 and not _tail_only([p._page_box for p in doc.pages])
