@@ -483,7 +483,7 @@ def cmd_territoire_creer(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SCENARIOS, DEFAULT_SEED
+    from .config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 
     names = _names()
     parser = argparse.ArgumentParser(
@@ -582,7 +582,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--territoire", default=names.code if names else get_paths().territory.upper(), help=territory_help)
     sc.add_argument("--scenarios", default=None,
                     help="scénarios, séparés par des virgules (défaut : tendanciel, la stratégie du territoire s'il en "
-                         "a une, snbc ; pour le territoire par défaut : " + ",".join(DEFAULT_SCENARIOS) + ")")
+                         "a une, snbc)")
     sc.add_argument("--horizon", type=int, default=DEFAULT_HORIZON,
                     help=f"dernière année projetée (défaut : {DEFAULT_HORIZON})")
     sc.add_argument("--tirages", type=int, default=DEFAULT_DRAWS, help="nombre de tirages Monte-Carlo (défaut : 10 000)")

@@ -18,7 +18,6 @@ the disk (whether such a folder exists, which scenarios it holds).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,26 +160,6 @@ def default_scenarios(paths: Paths | None = None) -> tuple[str, ...]:
     return (TREND_SCENARIO, *own_strategies(paths), TARGET_SCENARIO)
 
 
-class _ScenariosInUse(Sequence):
-    """:func:`default_scenarios` of the territory in use (``$PMA_EVAL_TERRITOIRE``), read at each use, never at
-    import: ``list(DEFAULT_SCENARIOS)`` in the yearly run of another territory gives its own set. A caller that
-    knows its territory's paths should call :func:`default_scenarios` (the command line's default is read when its
-    parser is built, before ``--territoire`` sets the territory in use)."""
-
-    def __getitem__(self, i):
-        return default_scenarios()[i]
-
-    def __len__(self) -> int:
-        return len(default_scenarios())
-
-    def __eq__(self, other) -> bool:
-        return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
-
-    def __repr__(self) -> str:
-        return repr(default_scenarios())
-
-
-DEFAULT_SCENARIOS: Sequence[str] = _ScenariosInUse()
 DEFAULT_HORIZON = 2050
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20250101

@@ -611,6 +611,21 @@ def name_with_de(name: str, kind: Kind) -> str:
     return _elided_de(name)
 
 
+#: Article of a programme's name → the same name after « de » (« La Turbine… » → « de la Turbine… »).
+_OF_ARTICLE = (("La ", "de la "), ("Le ", "du "), ("Les ", "des "), ("L'", "de l'"), ("L’", "de l’"))
+
+
+def programme_forms(programme: str, of_whole: str = "du territoire") -> tuple[str, str]:
+    """A programme's name in a sentence and after « de »: « La Turbine de l'écotransition » → (« la Turbine de
+    l'écotransition », « de la Turbine de l'écotransition »); without a programme, ('', « de la stratégie du
+    territoire »)."""
+    if not programme:
+        return "", f"de la stratégie {of_whole}"
+    of = next((o + programme[len(article):] for article, o in _OF_ARTICLE if programme.startswith(article)),
+              f"du programme « {programme} »")
+    return (of[3:] if of.startswith("de ") else programme), of
+
+
 def _located(path: Path, paths: Paths, message: str, line: int | None = None, column: str | None = None,
              value=None) -> InputDataError:
     return InputDataError([Problem(_shown(path, paths), message, line=line, column=column, value=value)])

@@ -2,8 +2,7 @@
 
 Everything is declared once in ``vocabulary.yml`` (beside this module) and read here. This
 module sits at the bottom of the house: it imports nothing of the workbench, so that readers,
-schemas, the catalogue, formatting, charts and the IAMC export can all use it (``GLOSSARY`` alone,
-computed when read for the territory in use, reads its declaration then).
+schemas, the catalogue, formatting, charts and the IAMC export can all use it.
 """
 
 from __future__ import annotations
@@ -183,8 +182,7 @@ def with_accents(text: str) -> str:
 
 
 #: Acronym or method name → {"long": spelled-out form, "note": optional} (vocabulary.yml ``glossary``), without the
-#: acronyms of any territory: :func:`glossary` adds those of a report's territory; ``GLOSSARY`` (a module attribute
-#: computed when read) adds those of the territory in use.
+#: acronyms of any territory: :func:`glossary` adds those of a report's territory.
 GENERIC_GLOSSARY: dict[str, dict[str, str]] = dict(_RAW.get("glossary") or {})
 
 #: Plural of the nouns of the EPCI designations (their ``sujet`` without its article).
@@ -239,10 +237,3 @@ def glossary(decl=None) -> dict[str, dict[str, str]]:
                                f" {decl.kind.of}")
     return {**own, **out}
 
-
-def __getattr__(name: str):
-    if name == "GLOSSARY":  # the generic glossary and the acronyms of the territory in use
-        from .declaration import in_use_or_default
-
-        return glossary(in_use_or_default())
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

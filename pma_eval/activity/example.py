@@ -146,10 +146,10 @@ def _template_names() -> tuple[str, str, str, str]:
     (« CALL, CAHC, CABBALR ou PMA »; its one code for a territory of one EPCI), « de la Turbine de l'écotransition »
     (« de la stratégie du … » without a programme)."""
     from ..config import get_paths
-    from ..report.context import declared, programme_forms, programme_of
+    from ..declaration import in_use_or_default, programme_forms
 
     paths = get_paths()
-    decl = declared(paths)
+    decl = in_use_or_default(paths)
     if decl is None:
         code = paths.territory.upper()
         return "du territoire", "le territoire", code, "de la stratégie du territoire"
@@ -157,7 +157,7 @@ def _template_names() -> tuple[str, str, str, str]:
     shorts = [str(e.get("nom_court") or e.get("siren")) for e in decl.epcis]
     shorts = [c for c in shorts if c != decl.code]
     codes = f"{', '.join(shorts)} ou {decl.code}" if shorts else decl.code
-    return of, subject, codes, programme_forms(programme_of(decl), of)[1]
+    return of, subject, codes, programme_forms(decl.programme, of)[1]
 
 
 def write_templates(folder: str | Path) -> list[Path]:

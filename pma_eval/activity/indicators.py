@@ -35,10 +35,10 @@ def shannon(counts: pd.Series) -> tuple[float, float]:
 def _territory_codes() -> tuple[str, dict[str, str]]:
     """The whole territory's code and its EPCIs' short name → SIREN, from the declaration in use."""
     from ..config import get_paths
-    from ..report.context import declared
+    from ..declaration import in_use_or_default
 
     paths = get_paths()
-    decl = declared(paths)
+    decl = in_use_or_default(paths)
     if decl is None:
         return paths.territory.upper(), {}
     return decl.code, {str(e.get("nom_court") or e.get("siren")): str(e.get("siren")) for e in decl.epcis}

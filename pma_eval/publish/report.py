@@ -52,21 +52,12 @@ def report_css(whole=None) -> str:
 def publisher(paths: Paths | None = None) -> tuple:
     """(:class:`pma_eval.territory.Whole`, programme) of the territory of ``paths``: its names and the name of its
     programme (the declaration's optional ``programme:``, the cover's subtitle; empty without one)."""
-    import yaml
-
-    from ..config import PACKAGE_DIR
+    from ..declaration import in_use_or_default
     from ..territory import whole_in_use
 
     paths = paths or get_paths()
-    whole = whole_in_use(paths)
-    path = paths.declaration
-    if not path.is_file():  # a project without declarations: the default one of this checkout
-        path = PACKAGE_DIR.parent / path.relative_to(paths.root)
-    try:
-        programme = str((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("programme") or "")
-    except (OSError, yaml.YAMLError):
-        programme = ""
-    return whole, programme
+    decl = in_use_or_default(paths)
+    return whole_in_use(paths), decl.programme if decl is not None else ""
 
 
 def __getattr__(name: str):
@@ -187,7 +178,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, paths: Paths | None = Non
     body, _ = exporter.from_notebook_node(_strip_noise(nb), resources={
         "pma_title": title, "pma_css": report_css(whole),
         "pma_cover": _cover(title, demo, whole.name, programme)})
-    return typeset_html(spell_out(_with_toc(keep_headings_with_next(body))))
+    return typeset_html(spell_out(_with_toc(keep_headings_with_next(body)), paths))
 
 
 _RENDERED = r'<div class="jp-OutputArea-child">\s*<div class="[^"]*jp-RenderedHTML[^"]*"[^>]*>'
@@ -205,20 +196,21 @@ def keep_headings_with_next(body: str) -> str:
     return _HEADING_OUTPUT.sub(r"\1\2", body)
 
 
-def spell_out(body: str) -> str:
-    """Each acronym of the glossary spelled out at its first use in running text of ``<main>`` (a
+def spell_out(body: str, paths: Paths | None = None) -> str:
+    """Each acronym of the glossary of the territory of ``paths`` (default: the one in use) spelled out at its first use in running text of ``<main>`` (a
     paragraph or a list item: « SNBC (stratégie nationale bas-carbone) »), and marked ``<abbr>`` with its
     meaning at its first use in a table or a heading before that. An acronym that the sentence has just
     spelled out itself (« du plan national de réduction … (PRÉPA, décret …) ») gets no second gloss."""
     import html as html_lib
     import re
 
-    from ..vocabulary import GLOSSARY
+    from ..declaration import in_use_or_default
+    from ..vocabulary import glossary
 
     head, sep, main = body.partition("<main>")
     if not sep:
         return body
-    todo = {k: v["long"] for k, v in GLOSSARY.items() if k.isupper() or k[:-1].isupper()}
+    todo = {k: v["long"] for k, v in glossary(in_use_or_default(paths)).items() if k.isupper() or k[:-1].isupper()}
     pattern = re.compile(r"(?<![\w'’/-])(" + "|".join(map(re.escape, sorted(todo, key=len, reverse=True))) + r")(?![\w'’/-])")
     out, stack, titled = [], [], set()
     for part in re.split(r"(<[^>]+>)", main):

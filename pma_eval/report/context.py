@@ -19,6 +19,7 @@ from ..evaluation import evaluate_targets
 from ..evaluation.targets import CLIMATE_CORRECTED
 from ..indicators import Catalogue, load_catalogue
 from ..processed import available_years, load, load_territory, manifest
+from ..declaration import in_use_or_default, programme_forms
 from ..territory import Territory
 from ..vocabulary import UNITS, members_noun
 
@@ -69,15 +70,13 @@ class ReportContext:
     def declaration(self):
         """The declaration of the report's territory (:class:`pma_eval.declaration.Declared`), or None."""
         if "_declaration" not in self.__dict__:
-            self.__dict__["_declaration"] = declared(self.paths)
+            self.__dict__["_declaration"] = in_use_or_default(self.paths)
         return self.__dict__["_declaration"]
 
     @property
     def programme(self) -> str:
         """The name of the territory's programme (the declaration's optional ``programme:``), or ''."""
-        if "_programme" not in self.__dict__:
-            self.__dict__["_programme"] = programme_of(self.declaration)
-        return self.__dict__["_programme"]
+        return self.declaration.programme if self.declaration is not None else ""
 
 
 def load_context(year: int, territoire: str | None = None, paths: Paths | None = None) -> ReportContext:
@@ -130,43 +129,16 @@ def load_context(year: int, territoire: str | None = None, paths: Paths | None =
     return ctx
 
 
-def declared(paths: Paths):
-    """The declaration of the territory of ``paths`` (:func:`pma_eval.declaration.in_use_or_default`)."""
-    from ..declaration import in_use_or_default
-
-    return in_use_or_default(paths)
-
-
-def programme_of(decl) -> str:
-    """The declaration's optional ``programme:`` (the name of the territory's programme or strategy), or ''."""
-    return "" if decl is None else decl.programme
-
-
 def epci_kinds(decl) -> dict[str, dict]:
     """SIREN → the designation of each EPCI of the declaration (``libelle``, ``sujet``, ``de``…), from its
     ``nature:``; {} without a declaration."""
     return {str(e.get("siren")): dict(e.get("nature") or {}) for e in (decl.epcis if decl is not None else ())}
 
 
-#: Article of a programme's name → the same name after « de » (« La Turbine… » → « de la Turbine… »).
-_OF_ARTICLE = (("La ", "de la "), ("Le ", "du "), ("Les ", "des "), ("L'", "de l'"), ("L’", "de l’"))
-
-
-def programme_forms(programme: str, of_whole: str = "du territoire") -> tuple[str, str]:
-    """A programme's name in a sentence and after « de »: « La Turbine de l'écotransition » → (« la Turbine de
-    l'écotransition », « de la Turbine de l'écotransition »); without a programme, ('', « de la stratégie du
-    Pôle »)."""
-    if not programme:
-        return "", f"de la stratégie {of_whole}"
-    of = next((o + programme[len(article):] for article, o in _OF_ARTICLE if programme.startswith(article)),
-              f"du programme « {programme} »")
-    return (of[3:] if of.startswith("de ") else programme), of
-
-
 def cover_line(whole, decl) -> str:
     """« Pôle métropolitain de l'Artois — la Turbine de l'écotransition »: the name of the whole territory
     (:class:`pma_eval.declaration.Whole`) and of its programme (declaration ``decl``), for a cover."""
-    programme = programme_forms(programme_of(decl), whole.of)[0]
+    programme = programme_forms(decl.programme if decl is not None else "", whole.of)[0]
     return whole.name + (f" — {programme}" if programme else "")
 
 

@@ -99,11 +99,11 @@ def territory_examples(paths=None) -> tuple[str, list[str], str]:
     """The codes a template's example rows and notes give, from the declaration of the territory in use: the whole
     territory's code (« PMA »), its EPCIs' short names, one of its communes' INSEE code (the first of its commune
     table; « 00000 » when it cannot be read)."""
-    from ..report.context import declared
     from ..config import get_paths
+    from ..declaration import in_use_or_default
 
     paths = paths or get_paths()
-    decl = declared(paths)
+    decl = in_use_or_default(paths)
     if decl is None:
         return paths.territory.upper(), [], "00000"
     shorts = [str(e.get("nom_court") or e.get("siren")) for e in decl.epcis]

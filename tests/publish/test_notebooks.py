@@ -23,7 +23,7 @@ def _defaults(name: str) -> dict:
 
 def test_scenario_notebook_defaults_are_the_configuration():
     d = _defaults("prospective_scenarios.ipynb")
-    assert d["scenarios"] == (list(config.DEFAULT_SCENARIOS), "list[str]")
+    assert d["scenarios"] == (list(config.default_scenarios(config.get_paths(REPO))), "list[str]")
     assert d["horizon"] == (config.DEFAULT_HORIZON, "int")
     assert d["tirages"] == (config.DEFAULT_DRAWS, "int")
     assert d["graine"] == (config.DEFAULT_SEED, "int")

@@ -195,7 +195,7 @@ def test_operator_jargon_stays_out_of_the_annex():
 
 
 def test_a_programme_is_named_with_its_article():
-    from pma_eval.report.context import programme_forms
+    from pma_eval.declaration import programme_forms
 
     assert programme_forms("La Turbine de l'écotransition", "du Pôle") == (
         "la Turbine de l'écotransition", "de la Turbine de l'écotransition")

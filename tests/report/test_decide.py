@@ -11,7 +11,7 @@ from pma_eval.config import get_paths
 from pma_eval.declaration import whole_in_use
 from pma_eval.indicators import load_catalogue
 from pma_eval.report.annual import decide
-from pma_eval.report.context import declared, programme_of
+from pma_eval.declaration import in_use_or_default
 
 from ..conftest import REPO
 
@@ -21,11 +21,11 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 def _ctx(**kw):
     ind = pd.DataFrame([(i, y, 1.0, "observed") for i in ("ges_total", "ges_transports", "ges_batiments")
                         for y in range(2015, 2024)], columns=["indicator_id", "year", "value", "nature"])
-    decl = declared(get_paths(REPO))  # the texts name the whole territory from the default declaration
+    decl = in_use_or_default(get_paths(REPO))  # the texts name the whole territory from the default declaration
     territory = SimpleNamespace(whole=whole_in_use(get_paths(REPO)), epcis=pd.DataFrame({"epci_sigle": ["A", "B", "C"]}))
     base = dict(year=2023, geo_level="pma", geo_code="PMA", catalogue=load_catalogue(), indicators=ind.assign(
         geo_level="pma", geo_code="PMA"), verdicts=None, activity=None, territory=territory, declaration=decl,
-        programme=programme_of(decl))
+        programme=decl.programme)
     return SimpleNamespace(**{**base, **kw})
 
 

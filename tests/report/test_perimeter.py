@@ -12,7 +12,7 @@ from pma_eval.config import get_paths
 from pma_eval.declaration import whole_in_use
 from pma_eval.indicators import load_catalogue
 from pma_eval.report import network
-from pma_eval.report.context import declared, programme_of
+from pma_eval.declaration import in_use_or_default
 
 from ..conftest import REPO
 
@@ -45,13 +45,13 @@ def _ctx(level="epci", sigle="CALL", activity=None):
                                "epci_sigle": ["CALL", "CALL", "CABBALR", "CAHC"]}),
         epcis=pd.DataFrame({"epci_sigle": ["CALL", "CAHC", "CABBALR"], "epci_nom": ["a", "b", "c"]}),
         whole=whole_in_use(get_paths(REPO)))  # the texts name the whole from the default declaration (« du Pôle »)
-    decl = declared(get_paths(REPO))
+    decl = in_use_or_default(get_paths(REPO))
     ind = pd.DataFrame({"indicator_id": ["ges_total"], "geo_level": [level], "geo_code": ["X"], "year": [2023],
                         "value": [1.0], "nature": ["observed"]})
     return SimpleNamespace(year=2023, geo_level=level, geo_code="X", sigle=sigle, territory=territory,
                            activity=_registers() if activity is None else activity, catalogue=load_catalogue(),
                            indicators=ind, verdicts=None, manifest={}, first_year=2012, declaration=decl,
-                           programme=programme_of(decl))
+                           programme=decl.programme)
 
 
 def test_an_epci_report_lists_its_own_late_actions_and_labels_the_poles():

@@ -114,9 +114,9 @@ def glossary_table(ctx=None) -> Table:
     """Every acronym and method name of the reports, spelled out (vocabulary.yml ``glossary``), with the acronyms
     of the report's territory only (its short name and its EPCIs', from its declaration); ``ctx``: the context of
     an annual report, or of a scenario report (its ``paths``)."""
-    from ..context import declared
+    from ...declaration import in_use_or_default
 
-    decl = (None if ctx is None else ctx.declaration if isinstance(ctx, ReportContext) else declared(ctx.paths))
+    decl = (None if ctx is None else ctx.declaration if isinstance(ctx, ReportContext) else in_use_or_default(ctx.paths))
     entries = glossary(decl)
     rows = [{"Sigle ou terme": k, "Signification": v["long"][:1].upper() + v["long"][1:]
              + (f" — {v['note']}" if v.get("note") else "")} for k, v in sorted(entries.items(), key=lambda kv: kv[0].lower())]

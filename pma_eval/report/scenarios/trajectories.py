@@ -12,7 +12,8 @@ from ...indicators import load_catalogue
 from ...prospective.trajectory import METHOD_LABELS
 from ...vocabulary import SECTOR_LABELS, members_noun, number_word
 from ..blocks import Figure, Table, Text
-from ..context import declared, epci_kinds, formats_line
+from ...declaration import in_use_or_default
+from ..context import epci_kinds, formats_line
 from ..foresight import ForesightContext
 from ..statement import pace_text
 from .common import (REFERENCE_FORMATS, REFERENCE_LABEL, history_label, kt, line_styles, natures, scenario_color,
@@ -159,7 +160,7 @@ def members_sum(ctx: ForesightContext) -> str:
     n = len(ctx.territory.epcis)
     if ctx.geo_level != "pma" or n < 2:
         return ""
-    kinds = epci_kinds(declared(ctx.paths)).values()
+    kinds = epci_kinds(in_use_or_default(ctx.paths)).values()
     return f" (somme des {number_word(n)} {members_noun(kinds)})"
 
 
