@@ -18,13 +18,23 @@ from ..xlsx import make_reproducible
 def write_iamc(table: pd.DataFrame, folder: Path) -> list[Path]:
     """Write ``scenarios_iamc.csv`` (comma, decimal point: the layout pyam reads) and
     ``scenarios_iamc.xlsx`` (sheet ``data``, pyam's default) into ``folder``; the XLSX is made
-    reproducible (same bytes from run to run)."""
+    reproducible (same bytes from run to run).
+
+    The XLSX is written row by row by openpyxl's write-only workbook (issue 24: 12 700 rows took 4,8 s of
+    processor through ``DataFrame.to_excel``, which builds every cell in memory first): a header row, then the
+    values as pandas writes them (a missing value an empty cell)."""
+    from openpyxl import Workbook
+
     folder = Path(folder)
     csv_path, xlsx_path = folder / "scenarios_iamc.csv", folder / "scenarios_iamc.xlsx"
     table.to_csv(csv_path, index=False, float_format="%.6g", lineterminator="\n")
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="data", index=False)
-        writer.book.properties.creator = "pma-eval"
+    book = Workbook(write_only=True)
+    book.properties.creator = "pma-eval"
+    sheet = book.create_sheet("data")
+    sheet.append([str(c) for c in table.columns])
+    for row in table.astype(object).where(table.notna(), None).itertuples(index=False, name=None):
+        sheet.append([v.item() if hasattr(v, "item") else v for v in row])
+    book.save(xlsx_path)
     make_reproducible(xlsx_path)
     return [csv_path, xlsx_path]
 
