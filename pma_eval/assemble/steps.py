@@ -700,9 +700,9 @@ def renewables(read: Read, territory: Territory, report: BuildReport) -> pd.Data
     covered: dict[int, set[str]] = {}  # per year, the communes an area file speaks for without a row
     for f, df in read.get("odre_registre", []):
         extent = register_extent(f, report)
-        g = df.groupby(["code_insee", "year", "technology"], as_index=False).agg(
-            capacity=("capacity_kw", "sum"), installations=("installations", "sum"),
-            production=("energy_mwh", lambda s: s.sum(min_count=1)))
+        by = df.groupby(["code_insee", "year", "technology"])  # sums in pandas' own loops, not a Python call a group
+        g = pd.DataFrame({"capacity": by["capacity_kw"].sum(), "installations": by["installations"].sum(),
+                          "production": by["energy_mwh"].sum(min_count=1)}).reset_index()
         long = g.melt(id_vars=["code_insee", "year", "technology"], var_name="variable", value_name="value")
         departements = {c[:2] for c in g["code_insee"]}
         long = long.rename(columns={"code_insee": "geo_code"})

@@ -115,9 +115,10 @@ def read_heat_networks(path: str | Path, display: str | None = None,
     outside = heat & ~inside
     rows = pd.DataFrame({"geo_code": commune, "year": year, "sector": sector, "value": conso,
                          "delivery_points": pdl, "unknown": unknown, "line": p.df[LINE]}).loc[inside]
-    out = (rows.groupby(["geo_code", "year", "sector"], as_index=False)
-           .agg(value=("value", lambda s: s.sum(min_count=1)), delivery_points=("delivery_points", "sum"),
-                unknown_cells=("unknown", "sum"), known_cells=("value", "count"), line=("line", "min")))
+    by = rows.groupby(["geo_code", "year", "sector"])  # sums in pandas' own loops, not a Python call a group
+    out = pd.DataFrame({"value": by["value"].sum(min_count=1), "delivery_points": by["delivery_points"].sum(),
+                        "unknown_cells": by["unknown"].sum(), "known_cells": by["value"].count(),
+                        "line": by["line"].min()}).reset_index()
     out["complete"] = out["unknown_cells"].eq(0)
     out["nature"] = np.where(out["known_cells"].eq(0), "secret", "observed")
     out = out.assign(geo_level="commune", carrier="chaleur_reseau", year=out["year"].astype(int),
@@ -146,7 +147,7 @@ def _numbers(p: Parser, column: str, unknown: pd.Series) -> pd.Series:
 def heat_by_commune(df: pd.DataFrame) -> pd.DataFrame:
     """Commune × year totals of :func:`read_heat_networks`: ``value`` (known part), ``unknown_cells``,
     ``complete``."""
-    g = df.groupby(["geo_code", "year"], as_index=False).agg(value=("value", lambda s: s.sum(min_count=1)),
-                                                              unknown_cells=("unknown_cells", "sum"))
+    by = df.groupby(["geo_code", "year"])
+    g = pd.DataFrame({"value": by["value"].sum(min_count=1), "unknown_cells": by["unknown_cells"].sum()}).reset_index()
     g["complete"] = g["unknown_cells"].eq(0)
     return g
