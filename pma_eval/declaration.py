@@ -252,15 +252,19 @@ class Reference:
     epci: "object"
     populations: "object"
     shown: dict[str, str] = field(default_factory=dict)
-    _features: dict | None = None
+    _features: tuple[frozenset, dict] | None = None
     _digests: dict[str, str] = field(default_factory=dict)
 
-    def features(self) -> dict[str, dict]:
-        if self._features is None:
-            from .sources.geo import read_commune_features
+    def features(self, codes) -> dict[str, dict]:
+        """INSEE code → GeoJSON feature of the communes ``codes`` that the reference's geometry has (decoded once for
+        a set of codes: only their lines of the national file)."""
+        from .sources.geo import read_commune_features
 
-            self._features = read_commune_features(self.folder / ref_files.FILES["contours"], self.shown["contours"])
-        return self._features
+        wanted = frozenset(codes)
+        if self._features is None or self._features[0] != wanted:
+            self._features = (wanted, read_commune_features(self.folder / ref_files.FILES["contours"],
+                                                            self.shown["contours"], codes=set(wanted)))
+        return self._features[1]
 
     def digest(self, role: str) -> str:
         """sha256 of the stored file of ``role`` (computed once)."""
@@ -370,7 +374,7 @@ def derive(ref: Reference, codes: list[str]) -> Derived:
         "millesime_statut": pop["millesime"].map(lambda y: "inferee" if y in INFERRED else "documentee"),
         "sources": pop["source"].map(source_label), "statut_geographique": pop["statut"],
     }).reset_index(drop=True)
-    features = ref.features()
+    features = ref.features(communes["code_insee"])
     missing = [code for code in communes["code_insee"] if code not in features]
     return Derived(communes, epci, population, missing)
 
@@ -488,7 +492,7 @@ def _write_tables(folder: Path, ident: str, nom: str, tables: Derived, ref: Refe
     for name, (frame, _, meta) in files.items():
         frame.to_csv(folder / name, index=False, lineterminator="\n")
         _write_meta(folder / name, meta)
-    features = ref.features()
+    features = ref.features(tables.communes["code_insee"])
     with io.StringIO() as out:
         out.write('{"type":"FeatureCollection","features":[\n')
         out.write(",\n".join(json.dumps(features[c], ensure_ascii=False, separators=(",", ":"))

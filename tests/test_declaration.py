@@ -50,10 +50,8 @@ DOUAISIS_2016_SUM = 148_910
 
 @pytest.fixture(scope="module")
 def reference():
-    """The national reference, read once for the module (geometry included)."""
-    ref = D.load_reference(get_paths(REPO))
-    ref.features()
-    return ref
+    """The national reference, read once for the module (its geometry is read for each territory's communes)."""
+    return D.load_reference(get_paths(REPO))
 
 
 @pytest.fixture

@@ -317,9 +317,16 @@ class Parser:
                minimum: float | None = None, maximum: float | None = None) -> pd.Series:
         """Parse decimals written with a point or a comma, spaces as thousands separators."""
         raw = self.df[column].astype(str).str.strip()
-        cleaned = (raw.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-                      .str.replace(",", ".", regex=False))
-        values = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype(float)
+        # most files write plain numbers: parsed as they are; only the cells that do not parse lose their spaces
+        # and have their decimal comma turned into a point (the regular expression costs more than the parsing)
+        values = pd.to_numeric(raw.where(raw != ""), errors="coerce").astype(float)
+        cleaned = raw
+        retry = values.isna() & raw.ne("")
+        if retry.any():
+            cleaned = raw.copy()
+            cleaned[retry] = (raw[retry].str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+                              .str.replace(",", ".", regex=False))
+            values[retry] = pd.to_numeric(cleaned[retry].where(cleaned[retry] != ""), errors="coerce").astype(float)
         bad = values.isna() & cleaned.ne("")
         if bad.any():
             self.problem("nombre attendu", raw.index[bad], column, raw)
@@ -398,7 +405,8 @@ class Parser:
         s = self.df[column].astype(str).str.strip()
         mapping = allowed if isinstance(allowed, dict) else {a: a for a in allowed}
         keyed = {normalise_name(k): v for k, v in mapping.items()}
-        out = s.map(lambda v: keyed.get(normalise_name(v)) if v else "")
+        # each distinct value matched once (a file repeats a handful of labels on every line)
+        out = s.map({v: keyed.get(normalise_name(v)) if v else "" for v in pd.unique(s)})
         bad = out.isna()
         if bad.any():
             shown = ", ".join(sorted(set(mapping.values())))

@@ -17,11 +17,16 @@ from ..errors import InputDataError, Problem
 from ._table import file_bytes
 
 
-def read_commune_features(path: str | Path, display: str | None = None) -> dict[str, dict]:
+def read_commune_features(path: str | Path, display: str | None = None,
+                          codes: set[str] | None = None) -> dict[str, dict]:
     """INSEE code → GeoJSON feature (as read), from a FeatureCollection, gzipped or not (``.geojson.gz``).
 
     Features need a 5-character ``code`` property and a Polygon or MultiPolygon geometry; every faulty feature is
     reported at once with its number, its line where the file writes one feature per line, and its value.
+
+    ``codes``: only these communes are wanted. Where the file writes one feature per line with its code first (the
+    national reference, 34 868 communes: 3 s to decode whole), only their lines are decoded and checked; otherwise
+    the whole file is read and the others left out.
     """
     name = display or str(path)
     raw = file_bytes(path, name)
@@ -30,6 +35,9 @@ def read_commune_features(path: str | Path, display: str | None = None) -> dict[
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise InputDataError([Problem(name, "GeoJSON illisible : encodage non UTF-8", line=line)]) from None
+    picked = _lines_of(text, codes) if codes is not None else None
+    if picked is not None:
+        text = "".join(picked)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -54,11 +62,44 @@ def read_commune_features(path: str | Path, display: str | None = None) -> dict[
             problems.append((n, "code commune déjà vu dans une entité précédente", "code", code))
         else:
             features[code] = feat
+    if codes is not None:
+        features = {c: f for c, f in features.items() if c in codes}
     if problems:
         lines = _feature_lines(text, len(data["features"]))
-        raise InputDataError([Problem(name, f"entité n° {n} : {message}", line=lines[n - 1] if lines else None,
+        # only some lines decoded (``codes``): a feature's number in the file is its line less the opening one
+        number = (lambda n: lines[n - 1] - 1) if picked is not None and lines else (lambda n: n)
+        raise InputDataError([Problem(name, f"entité n° {number(n)} : {message}", line=lines[n - 1] if lines else None,
                                       column=column, value=value) for n, message, column, value in problems])
     return features
+
+
+#: A line holding one feature whose first property is its code (``{"type":"Feature","properties":{"code":"01001",…``).
+_FEATURE_LINE = re.compile(r'\{"type":"Feature","properties":\{"code":"([^"]*)"')
+
+
+def _lines_of(text: str, codes: set[str]) -> list[str] | None:
+    """The text of a FeatureCollection keeping only the lines of the features of ``codes`` (the other lines replaced by
+    empty ones, so that a line number stays that of the file), or None when the file does not write one feature per
+    line, its code first."""
+    lines = text.split("\n")
+    if len(lines) < 3 or not lines[0].rstrip().endswith("["):
+        return None
+    kept, found = [lines[0], "\n"], []
+    for line in lines[1:]:
+        m = _FEATURE_LINE.match(line)
+        if m is None:
+            if line.strip() in ("]}", "]", "") or line.strip().startswith("]"):
+                kept.append(line + "\n")
+                continue
+            return None
+        if m.group(1) in codes:
+            found.append(len(kept))
+            kept.append(line.rstrip().rstrip(",") + ",\n")
+        else:
+            kept.append("\n")
+    if found:  # the last feature kept takes no comma
+        kept[found[-1]] = kept[found[-1]].rstrip().rstrip(",") + "\n"
+    return kept
 
 
 def _feature_lines(text: str, count: int) -> list[int] | None:
