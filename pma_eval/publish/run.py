@@ -84,10 +84,11 @@ def _step_export(year: int, paths: Paths) -> None:
            paths.reports / str(year) / f"indicateurs_{year}_toutes_communes.csv")
 
 
-def _step_annual(year: int, sigle: str, name: str, paths: Paths) -> None:
+def _step_annual(year: int, sigle: str, name: str, paths: Paths, engine: str = "pma_eval") -> None:
     from .report import run_report
 
-    run_report("annual", {"year": year, "territoire": sigle}, f"Rapport annuel d'évaluation {year} — {name}", paths)
+    run_report("annual", {"year": year, "territoire": sigle}, f"Rapport annuel d'évaluation {year} — {name}", paths,
+               engine=engine)
 
 
 def _step_scenarios(year: int, sigle: str, paths: Paths) -> None:
@@ -149,7 +150,7 @@ def default_workers() -> int:
 
 def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: bool = True,
              workers: int | None = None, rebuild: bool = False, annual: list[str] | None = None,
-             scenarios: bool = True) -> int:
+             scenarios: bool = True, engine: str = "pma_eval") -> int:
     """Run every step for ``year`` (default: latest year with data) and return the exit code.
 
     The build comes first (skipped when ``data/processed`` was built from the same raw files, unless
@@ -159,7 +160,9 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     the schedule. The console and ``execution.log`` list the steps in their fixed order, with the
     process that ran each and its duration; the index comes last. ``annual`` restricts the annual reports to
     some of the territory's acronyms (default: the territory and each EPCI); ``scenarios=False`` leaves the scenario
-    report out (a batch of territories, :mod:`pma_eval.publish.lot`).
+    report out (a batch of territories, :mod:`pma_eval.publish.lot`). ``engine``: where the annual reports' notebooks
+    run (:func:`pma_eval.publish.report.run_report`): in the worker processes, or ``"nbclient"``, each in a Jupyter
+    kernel as an analyst runs it (the published files are the same: the test suite's second run shows it).
     """
     from ..assemble import build, build_if_needed
     from ..processed import checked_year
@@ -184,7 +187,7 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         try:
-            return _run_logged(year, paths, echo, fiches, workers, build_line, log, folder, annual, scenarios)
+            return _run_logged(year, paths, echo, fiches, workers, build_line, log, folder, annual, scenarios, engine)
         finally:
             log.removeHandler(handler)
             handler.close()
@@ -222,7 +225,7 @@ def _report_build_notes(paths: Paths, echo, log) -> None:
 
 
 def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build_line: str, log, folder: Path,
-                annual: list[str] | None = None, scenarios: bool = True) -> int:
+                annual: list[str] | None = None, scenarios: bool = True, engine: str = "pma_eval") -> int:
     """The steps of :func:`run_year` after the build, with ``log`` writing ``execution.log``."""
     from ..processed import load_territory
     from .fiches import BATCH
@@ -238,7 +241,7 @@ def _run_logged(year: int, paths: Paths, echo, fiches: bool, workers: int, build
     for sigle in annual or [whole, *(territory.epcis["epci_sigle"] if several else [])]:
         name = territory.name(*territory.resolve(sigle))
         steps.append((f"rapport annuel {sigle}", "annual_whole" if sigle == whole else "annual", _step_annual,
-                      (year, sigle, name, paths)))
+                      (year, sigle, name, paths, engine)))
     if scenarios:
         steps.append((f"rapport de prospective {whole}", "scenarios", _step_scenarios, (year, whole, paths)))
     if fiches:

@@ -117,26 +117,48 @@ def test_exploratory_notebook_runs(built_paths, tmp_path, monkeypatch):
     assert "CABBALR" in text and "pente de Sen" in text
 
 
-def test_verify_reruns_a_report_in_a_jupyter_kernel_and_names_what_differs(year_run, tmp_path):
-    """Issue 24: the yearly run executes the notebooks in its worker processes (engine « pma_eval »); the
-    same notebook in a real Jupyter kernel (Papermill's nbclient engine, as an analyst runs it) publishes
-    byte-identical files, which ``verify`` says; and ``verify`` names an output that differs from its
-    manifest. One rerun checks both: the manifest is given one output more, which the rerun cannot match."""
+#: Sections of the annual notebook kept, after its parameters and set-up, for the short report of the verify test
+#: (what the demonstration covers, title and introduction, population): a real report of a few pages, made in seconds.
+SHORT_REPORT = ('ANNUAL["couverture"]', 'ANNUAL["synthese"]', 'ANNUAL["population"]')
+
+
+def test_verify_reruns_a_report_in_a_jupyter_kernel_and_names_what_differs(built_paths, tmp_path):
+    """Issue 24: the yearly run executes the notebooks in its worker processes (engine « pma_eval »); ``verify`` reruns
+    a report's notebook in a real Jupyter kernel (Papermill's nbclient engine, as an analyst runs it), says
+    « identique » when the files are byte-identical and names an output that differs from its manifest. One rerun
+    checks both: the manifest is given one output more, which the rerun cannot match. The report is the annual
+    notebook cut to its first sections (the whole report's identity in a kernel is shown by the session's second run,
+    ``year_rerun``, compared file by file with the first)."""
     import json
+
+    import nbformat
 
     from pma_eval.publish.run import verify
 
-    first = year_run.report("CAHC")
+    from ..conftest import notebooks_copy
+
+    paths = notebooks_copy(built_paths, tmp_path)
+    nb_path = paths.notebooks / "reports" / "annual_evaluation.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    assert "parameters" in nb.cells[0].metadata.get("tags", [])
+    nb.cells = nb.cells[:2] + [c for c in nb.cells[2:] if any(k in c.source for k in SHORT_REPORT)]
+    assert len(nb.cells) == 2 + len(SHORT_REPORT)
+    nbformat.write(nb, nb_path)
+    first = run_report("annual", {"year": 2023, "territoire": "CAHC"}, "Rapport court", paths)
     m = json.loads((first.folder / "manifest.json").read_text(encoding="utf-8"))
     assert m["parametres"]["year"] == 2023 and m["parametres"]["territoire"] == "CAHC"
     assert {"rapport_annuel.html", "rapport_annuel.pdf"} <= set(m["comparees_par_verify"]) and m["bibliotheques"]["papermill"]
     assert any(i["path"].endswith("igt_citepa_ges_communes_pma.csv") for i in m["entrees"])
+    assert "Population" in first.html.read_text(encoding="utf-8")
+    lines = []
+    assert verify(first.folder / "manifest.json", paths, echo=lines.append, engine="nbclient") == 0
+    assert lines == ["identique : " + ", ".join(m["comparees_par_verify"])]
     tampered = dict(m, sorties={**m["sorties"], "fantome.html": "0" * 64},
                     comparees_par_verify=[*m["comparees_par_verify"], "fantome.html"])
     (tmp_path / "manifest.json").write_text(json.dumps(tampered), encoding="utf-8")
     lines = []
-    assert verify(tmp_path / "manifest.json", year_run.paths, echo=lines.append, engine="nbclient") == 1
-    assert lines == ["sortie différente : fantome.html"]  # the HTML and the PDF from a kernel: byte-identical
+    assert verify(tmp_path / "manifest.json", paths, echo=lines.append, engine="pma_eval") == 1
+    assert lines == ["sortie différente : fantome.html"]  # the HTML and the PDF again byte-identical
 
 
 def test_failing_cell_keeps_the_notebook_and_the_previous_outputs(built_paths, year_run, tmp_path):
