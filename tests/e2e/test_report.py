@@ -60,15 +60,34 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, ye
     assert re.search(r"long terme \(2012-2023\) : progrès \w+", plain)  # and the long term, the series allowing
 
 
+def short_notebook(built_paths, tmp_path, sections: tuple[str, ...]):
+    """Paths of a copy over the shared build whose annual notebook keeps its parameters, its set-up and only the
+    cells of ``sections`` (keys of ``ANNUAL``): a real report of a few pages, made in seconds."""
+    import nbformat
+
+    from ..conftest import notebooks_copy
+
+    paths = notebooks_copy(built_paths, tmp_path)
+    nb_path = paths.notebooks / "reports" / "annual_evaluation.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    assert "parameters" in nb.cells[0].metadata.get("tags", [])
+    nb.cells = nb.cells[:2] + [c for c in nb.cells[2:] if any(f'ANNUAL["{k}"]' in c.source for k in sections)]
+    assert len(nb.cells) == 2 + len(sections)
+    nbformat.write(nb, nb_path)
+    return paths
+
+
 @pytest.mark.slow  # executes a report notebook
 def test_report_of_the_igt_year_shows_the_real_total(built_paths, year_run, tmp_path):
+    """The 2016 report (the year of the observed inventory) gives its total, added by hand from the raw file; its
+    first sections only (title, introduction and « L'essentiel »), from the annual notebook."""
     sectors = ["Agriculture", "Autres transports", "Déchets", "Energie", "Industrie hors-énergie",
                "Résidentiel", "Routier", "Tertiaire"]
     with open(REPO / "data/raw/ges/igt_citepa_ges_communes_pma.csv", encoding="utf-8") as f:
         total = sum(float(r[s]) for r in csv.DictReader(f) for s in sectors if r[s])
     assert "de la CALL" in year_run.report("CALL").html.read_text(encoding="utf-8")  # an EPCI's report names it
-    pma = run_report("annual", {"year": 2016, "territoire": "PMA"}, "Rapport 2016", built_paths,
-                     out_dir=tmp_path / "2016")
+    paths = short_notebook(built_paths, tmp_path, ("synthese", "essentiel"))
+    pma = run_report("annual", {"year": 2016, "territoire": "PMA"}, "Rapport 2016", paths, out_dir=tmp_path / "2016")
     assert f"{fmt.number(total / 1000, 0)}\u00a0kt CO₂e" in pma.html.read_text(encoding="utf-8")  # 3 267 kt
 
 
@@ -117,11 +136,6 @@ def test_exploratory_notebook_runs(built_paths, tmp_path, monkeypatch):
     assert "CABBALR" in text and "pente de Sen" in text
 
 
-#: Sections of the annual notebook kept, after its parameters and set-up, for the short report of the verify test
-#: (what the demonstration covers, title and introduction, population): a real report of a few pages, made in seconds.
-SHORT_REPORT = ('ANNUAL["couverture"]', 'ANNUAL["synthese"]', 'ANNUAL["population"]')
-
-
 def test_verify_reruns_a_report_in_a_jupyter_kernel_and_names_what_differs(built_paths, tmp_path):
     """Issue 24: the yearly run executes the notebooks in its worker processes (engine « pma_eval »); ``verify`` reruns
     a report's notebook in a real Jupyter kernel (Papermill's nbclient engine, as an analyst runs it), says
@@ -131,19 +145,9 @@ def test_verify_reruns_a_report_in_a_jupyter_kernel_and_names_what_differs(built
     ``year_rerun``, compared file by file with the first)."""
     import json
 
-    import nbformat
-
     from pma_eval.publish.run import verify
 
-    from ..conftest import notebooks_copy
-
-    paths = notebooks_copy(built_paths, tmp_path)
-    nb_path = paths.notebooks / "reports" / "annual_evaluation.ipynb"
-    nb = nbformat.read(nb_path, as_version=4)
-    assert "parameters" in nb.cells[0].metadata.get("tags", [])
-    nb.cells = nb.cells[:2] + [c for c in nb.cells[2:] if any(k in c.source for k in SHORT_REPORT)]
-    assert len(nb.cells) == 2 + len(SHORT_REPORT)
-    nbformat.write(nb, nb_path)
+    paths = short_notebook(built_paths, tmp_path, ("couverture", "synthese", "population"))
     first = run_report("annual", {"year": 2023, "territoire": "CAHC"}, "Rapport court", paths)
     m = json.loads((first.folder / "manifest.json").read_text(encoding="utf-8"))
     assert m["parametres"]["year"] == 2023 and m["parametres"]["territoire"] == "CAHC"
