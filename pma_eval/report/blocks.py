@@ -417,6 +417,25 @@ class Figure(Block):
             self._phone = to_svg(reflow(self.fig, PHONE_WIDTH_IN))
         return self._phone
 
+    def draw(self) -> None:
+        """Every image of the chart, in an order that lets one figure serve them all: laid out for its column beside a
+        table, if it stands there, the SVG and the PNG as printed, then the phone's variant, the figure itself laid
+        out again for it (:func:`pma_eval.charts.reflow` ``in_place``) rather than a copy. :meth:`html` draws so,
+        the block's last use: afterwards :attr:`fig` is the phone's layout (the images are kept)."""
+        from ..charts import PHONE_WIDTH_IN, reflow, to_svg
+
+        if self.fig is None:
+            return
+        if self.width is not None and self._drawn is None and self.width <= PHONE_WIDTH_IN:  # no phone variant
+            self._drawn = reflow(self.fig, self.width, in_place=True)
+        self.png  # noqa: B018 — the SVG, then the PNG
+        if self._phone is None and self.width is None:
+            self._phone = to_svg(reflow(self.fig, PHONE_WIDTH_IN, in_place=True))
+
+    def html(self) -> str:
+        self.draw()
+        return super().html()
+
     @property
     def svg_base64(self) -> str:
         return base64.b64encode(self.svg).decode("ascii")
@@ -457,6 +476,10 @@ class Beside(Block):
     figure: Figure
     table: Table
     macro = "beside"
+
+    def html(self) -> str:
+        self.figure.draw()
+        return super().html()
 
     def __post_init__(self):
         from ..charts import BESIDE_WIDTH_IN

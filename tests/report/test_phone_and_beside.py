@@ -72,6 +72,21 @@ def test_reflow_moves_a_legend_under_the_plot_thins_years_and_leaves_the_chart_g
     assert fig.axes[0].get_legend()._bbox_to_anchor._bbox.x0 == 1.0  # its legend still beside the plot
 
 
+def test_a_blocks_html_lays_its_chart_out_for_a_phone_in_place_with_the_images_a_copy_gives():
+    """Issue 24: the HTML, a chart's last use, draws its SVG and PNG as printed, then lays the chart itself out again
+    for a phone (no deep copy of the figure): every image is the one drawn from a copy, byte for byte."""
+    copied = Figure(_sectors_chart(), "Histogramme empilé des émissions par secteur.", "Émissions par secteur")
+    expected = (copied.svg_phone, copied.svg, copied.png)  # the phone's variant first, from a copy of the chart
+    assert tuple(copied.fig.get_size_inches())[0] > charts.PHONE_WIDTH_IN  # the copy's chart left as drawn
+    block = Figure(_sectors_chart(), "Histogramme empilé des émissions par secteur.", "Émissions par secteur")
+    fig = block.fig
+    html = block.html()
+    assert (block.svg_phone, block.svg, block.png) == expected
+    assert block.fig is fig and fig.get_size_inches()[0] == pytest.approx(charts.PHONE_WIDTH_IN)  # itself, laid out
+    assert all(base64.b64encode(image).decode("ascii") in html for image in expected)
+    assert block.html() == html  # drawn once
+
+
 def _small_table() -> Table:
     frame = pd.DataFrame({"Secteur": ["Résidentiel", "Transport routier", "Industrie hors branche énergie", "Total"],
                           "Valeur (kt CO₂e)": [256.0, 288.0, 199.0, 978.0],
@@ -109,6 +124,7 @@ def test_a_chart_followed_by_a_small_table_is_joined_with_it_and_drawn_for_its_c
     # only a chart, then a small table: not a table then a chart, nor a chart then a paragraph
     assert [type(b) for b in beside([Text("a"), _small_table(), _figure()])] == [Text, Table, Figure]
     html = joined[0].html()
+    assert figure.fig.get_size_inches()[0] == pytest.approx(charts.BESIDE_WIDTH_IN)  # laid out in place (issue 24)
     assert html.startswith('<div class="pma-beside"><figure class="pma-figure" data-beside="">')
     assert html.count("data:image/svg+xml") == 1 and html.endswith("</table></div></div>")
     from PIL import Image
