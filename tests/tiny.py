@@ -15,9 +15,12 @@ The CABBALR and the other communes are cut:
 - the fictional activity registers lose the events, projects and actions of the CABBALR, as the rule above
   says, and the participations in the events cut (they name no EPCI but their event).
 
-A build of this project reads the same formats through the same readers as the full one, in a fraction
-of the time: the build, method and raw-data tests run on it; the full 150-commune build happens once
-per test run (``built_paths``).
+A build of this project reads the same formats through the same readers as the full one: the build, method
+and raw-data tests run on it; the full 150-commune build happens once per test run (``built_paths``). A
+build costs nearly as much processor time on 7 communes as on 150 (most of it is the fixed cost of the
+steps and the 107 indicators), so what saves time is building less often: the small territory as shipped is
+built once per test run too (:func:`built_once`, fixtures ``tiny_built_paths`` to read and ``tiny_built``
+to change); a test that must change a raw file and build again does it once, on its own copy.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -105,4 +109,41 @@ def make_tiny_project(dest: Path) -> Path:
             if rel in changed:
                 text = re.sub(r"(?m)^(\s*sha256:\s*).*$", lambda m: m.group(1) + changed[rel], text)
             out.with_name(out.name + ".meta.yml").write_text(text, encoding="utf-8")
+    return dest
+
+
+#: The shared build of the small territory, in the pytest run's base folder (``conftest.once``).
+BUILT = "petit_construit"
+
+
+def built_once(config, tmp_path_factory) -> Path:
+    """The root of the small territory's project built once per pytest run, whichever xdist worker asks first
+    (read-only: a test that writes works on :func:`private_copy`). It keeps its own cache of raw-file readings,
+    ``data/interim/lectures`` (the project's cache, as a user's build keeps it: tests/assemble/test_readcache.py
+    reads it), not the run's shared one."""
+    from pma_eval.assemble import build
+    from pma_eval.assemble.readcache import ENV
+    from pma_eval.config import get_paths
+
+    from .conftest import once
+
+    def produce(root: Path) -> None:
+        make_tiny_project(root)
+        shared = os.environ.pop(ENV, None)
+        try:
+            build(get_paths(root))
+        finally:
+            if shared is not None:
+                os.environ[ENV] = shared
+        if shared and shared != "0":  # the run's other builds of the small territory find these readings too
+            own = root / "data" / "interim" / "lectures"
+            shutil.copytree(own, shared, dirs_exist_ok=True)
+
+    return once(config, tmp_path_factory, BUILT, produce)
+
+
+def private_copy(root: Path, dest: Path) -> Path:
+    """A copy of the built small project ``root`` (raw, processed, reading cache, notebooks, scenarios) to change
+    and build again; returns ``dest``."""
+    shutil.copytree(root, dest, symlinks=True)
     return dest

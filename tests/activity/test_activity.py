@@ -10,7 +10,6 @@ import pytest
 from pma_eval.activity.example import generate
 from pma_eval.activity.indicators import shannon, small_count
 from pma_eval.activity.readers import pseudonym, pseudonymisation_key, read_actions, read_participations
-from pma_eval.assemble import build
 from pma_eval.processed import load
 from pma_eval.errors import ConfigurationError, InputDataError
 
@@ -111,17 +110,21 @@ def test_example_flows_into_indicators(built_paths):
     assert set(ind.loc[ind["indicator_id"] == "participants_uniques", "nature"]) == {"demonstration"}
 
 
-def test_replacing_the_example_by_real_records_needs_no_code_change(tiny_project, monkeypatch):
+def test_replacing_the_example_by_real_records_needs_no_code_change(tiny_added, monkeypatch):
+    """The example registers said observed in their metadata, with a key in the project's .env: the build of the small
+    territory with the additions of the build tests (tests/assemble/added.py) reads them as real records."""
     import yaml
 
-    monkeypatch.setenv("PMA_EVAL_CLE_PSEUDO", "une-cle-locale")
-    for meta in (tiny_project.raw / "activite").glob("*.meta.yml"):
+    from pma_eval.activity.readers import KEY_VAR
+
+    monkeypatch.delenv(KEY_VAR, raising=False)
+    metas = sorted((tiny_added.raw / "activite").glob("*.meta.yml"))
+    assert len(metas) == 5
+    for meta in metas:
         m = yaml.safe_load(meta.read_text(encoding="utf-8"))
-        m["nature"] = "observed"
-        m["title"] = m["title"].replace("EXEMPLE FICTIF — ", "")
-        meta.write_text(yaml.safe_dump(m, allow_unicode=True), encoding="utf-8")
-    build(tiny_project)
-    ind = load("indicators", tiny_project)
+        assert m["nature"] == "observed" and "EXEMPLE FICTIF" not in m["title"]
+    assert pseudonymisation_key(tiny_added.root, "observed") == b"une-cle-locale"
+    ind = load("indicators", tiny_added)
     assert set(ind.loc[ind["indicator_id"] == "participants_uniques", "nature"]) == {"observed"}
 
 

@@ -4,40 +4,14 @@ through the build, the indicators, the export and the annual report; the PRÉPA 
 from __future__ import annotations
 
 import csv
-import hashlib
 
 import pandas as pd
 import pytest
 
-from pma_eval.assemble import build
 from pma_eval.processed import load
 
 from ..conftest import REPO
-
-CAHC, CALL = "246200299", "246200364"
-# Real-looking figures of an air-quality observatory for the CAHC (t), by PCAET sector: NOx and PM2,5.
-NOX = {"transport_routier": 610.4, "residentiel": 92.7, "tertiaire": 38.1, "industrie_hors_energie": 121.9,
-       "agriculture": 24.6, "autres_transports": 11.2, "branche_energie": 8.3, "dechets": 2.1}
-PM25 = {"transport_routier": 31.8, "residentiel": 148.5, "tertiaire": 2.9, "industrie_hors_energie": 12.6,
-        "agriculture": 9.7, "autres_transports": 1.4, "branche_energie": 0.6, "dechets": 0.4}
-SCALE_2005 = 2.5  # the 2005 inventory: every value × 2,5
-
-
-def _observatory_file(project) -> None:
-    lines = ["territoire;annee;secteur;energie_ou_gaz;valeur;unite;source"]
-    for year, k in ((2005, SCALE_2005), (2018, 1.2), (2019, 1.15), (2020, 1.0), (2021, 1.05), (2022, 1.02), (2023, 1.0)):
-        for pol, values in (("NOx", NOX), ("PM2,5", PM25)):
-            for sector, v in values.items():
-                lines.append(f"CAHC;{year};{sector};{pol};{str(round(v * k, 2)).replace('.', ',')};t;"
-                             "Atmo Hauts-de-France, inventaire (exemple de saisie)")
-    path = project.raw / "air" / "atmo_cahc.csv"
-    path.parent.mkdir()
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    path.with_name(path.name + ".meta.yml").write_text(
-        "title: Inventaire des émissions de polluants de la CAHC\nproducer: Atmo Hauts-de-France\n"
-        "licence: ODbL\nyears: 2005-2023\nnature: observed\nformat: inventaire\n"
-        f"sha256: {sha}\n", encoding="utf-8")
+from .added import CAHC, CALL, NOX, PM25, SCALE_2005
 
 
 def _demo(pollutant: str, epci: str, year: int) -> float:
@@ -47,19 +21,10 @@ def _demo(pollutant: str, epci: str, year: int) -> float:
                    if r["territoire"] == epci and int(r["annee"]) == year and r["energie_ou_gaz"] == pollutant)
 
 
-@pytest.fixture(scope="module")
-def air_project(tmp_path_factory):
-    from pma_eval.config import get_paths
-
-    from ..tiny import make_tiny_project
-
-    project = get_paths(make_tiny_project(tmp_path_factory.mktemp("air") / "petit"))  # the small test territory
-    _observatory_file(project)
-    build(project)
-    return project
-
-
-def test_observatory_values_replace_the_demonstration_of_what_they_cover(air_project):
+def test_observatory_values_replace_the_demonstration_of_what_they_cover(tiny_added):
+    """An observatory's inventory of NOx and PM2,5 for the CAHC (tests/assemble/added.py: NOX and PM25 by sector, 2023 as
+    written, 2005 × SCALE_2005), in the small territory built once with the other additions of the build tests."""
+    air_project = tiny_added
     ind = load("indicators", air_project).set_index(["indicator_id", "geo_level", "geo_code", "year"])
     # NOx of the CAHC in 2023: the sum of the eight sectors entered, by hand.
     nox = sum(NOX.values())
@@ -77,7 +42,8 @@ def test_observatory_values_replace_the_demonstration_of_what_they_cover(air_pro
     assert ind.loc[("air_nox", "pma", "PMA", 2023), "nature"] == "demonstration"
 
 
-def test_the_cahc_report_and_export_show_the_observed_figures_and_their_prepa_verdicts(air_project, tmp_path):
+def test_the_cahc_report_and_export_show_the_observed_figures_and_their_prepa_verdicts(tiny_added, tmp_path):
+    air_project = tiny_added
     from pma_eval.indicators import load_catalogue
     from pma_eval.processed import load_territory
     from pma_eval.publish.indicator_export import export

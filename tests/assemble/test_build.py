@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import shutil
 
 import pandas as pd
 import pytest
@@ -15,7 +14,7 @@ from pma_eval.cli import main
 from pma_eval.assemble import build
 from pma_eval.processed import load
 
-from ..conftest import FIXTURES, REPO, tree
+from ..conftest import REPO, tree
 
 
 def test_pole_emissions_of_the_igt_year_equal_an_independent_sum(built_paths):
@@ -70,26 +69,22 @@ def test_manifest_lists_inputs_with_checksums_and_outputs(built_paths):
             assert len(pd.read_parquet(f)) == out["rows"]
 
 
-def test_a_real_file_takes_precedence_over_demonstration(tiny_project):
-    dest = tiny_project.raw / "energie" / "ore_2022_test.csv"
-    shutil.copy(FIXTURES / "ore_commune.csv", dest)
-    dest.with_name(dest.name + ".meta.yml").write_text(
-        "title: test\nproducer: Agence ORE\nlicence: LO\nyears: '2022'\nnature: observed\nformat: ore_conso\n",
-        encoding="utf-8")
-    _, report = build(tiny_project)
-    en = load("energy", tiny_project)
+def test_a_real_file_takes_precedence_over_demonstration(tiny_added):
+    """tests/fixtures/ore_commune.csv, added as data/raw/energie/ore_2022_test.csv (tests/assemble/added.py): Lens's
+    2022 residential electricity is 12 345,678 + 100,5 = 12 446,178 MWh (its two rows), observed."""
+    en = load("energy", tiny_added)
     lens = en[(en["geo_code"] == "62498") & (en["year"] == 2022) & (en["carrier"] == "electricite")
               & (en["sector"] == "residentiel")]
-    assert lens["value"].iloc[0] == pytest.approx(12446.178) and lens["nature"].iloc[0] == "observed"
+    assert lens["value"].iloc[0] == pytest.approx(12345.678 + 100.5) and lens["nature"].iloc[0] == "observed"
     # Sectors covered by the real file replace the demonstration rows of every commune that year.
-    assert any("commune 2022" in n for n in report.precedence)
+    precedence = json.loads((tiny_added.processed / "manifest.json").read_text(encoding="utf-8"))["precedence"]
+    assert any("commune 2022" in n for n in precedence)
 
 
-def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(tiny_project, capsys):
-    build(tiny_project)
-    before = tree(tiny_project.processed)
-    raw_before = tree(tiny_project.raw)
-    igt = tiny_project.raw / "ges" / "igt_citepa_ges_communes_pma.csv"
+def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(tiny_built, capsys):
+    before = tree(tiny_built.processed)  # built once for the run (tests/tiny.py), copied for this test
+    raw_before = tree(tiny_built.raw)
+    igt = tiny_built.raw / "ges" / "igt_citepa_ges_communes_pma.csv"
     lines = igt.read_text(encoding="utf-8").splitlines()
     cells = lines[3].split(",")
     cells[9] = "12a5"  # Résidentiel of the 3rd commune: not a number
@@ -98,7 +93,7 @@ def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(tiny_p
     igt.write_text("\n".join(lines) + "\n", encoding="utf-8")
     import os
 
-    os.environ["PMA_EVAL_ROOT"] = str(tiny_project.root)
+    os.environ["PMA_EVAL_ROOT"] = str(tiny_built.root)
     try:
         code = main(["data", "build"])
     finally:
@@ -107,42 +102,45 @@ def test_corrupted_file_exits_2_names_line_and_column_and_keeps_processed(tiny_p
     assert code == 2
     assert "ligne 4" in err and "colonne « Résidentiel »" in err and "nombre attendu" in err
     assert "igt_citepa_ges_communes_pma.csv" in err
-    assert tree(tiny_project.processed) == before  # byte-for-byte unchanged
-    raw_after = tree(tiny_project.raw)
+    assert tree(tiny_built.processed) == before  # byte-for-byte unchanged
+    raw_after = tree(tiny_built.raw)
     raw_after.pop("ges/igt_citepa_ges_communes_pma.csv")
     raw_before.pop("ges/igt_citepa_ges_communes_pma.csv")
     assert raw_after == raw_before  # the build wrote nothing under data/raw
 
 
-def test_code_outside_the_territory_is_an_error_unless_the_file_says_it_is_wider(tiny_project):
+def test_code_outside_the_territory_is_an_error_unless_the_file_says_it_is_wider(tiny_project, tiny_added):
+    """The IGT extract with Aix-Noulette's row (line 4) turned into Lille (59350): refused, line 4 named; the same
+    file whose metadata says ``extent: plus_large`` goes in without Lille (its build: ``tiny_added``)."""
     from pma_eval.errors import InputDataError
 
+    from .added import IGT_META, igt_outside
+
     dest = tiny_project.raw / "ges" / "igt_hors.csv"
-    lines = (FIXTURES / "igt_extrait.csv").read_text(encoding="utf-8").splitlines()
-    lines[3] = lines[3].replace("62019,", "59350,", 1)
-    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    meta = dest.with_name(dest.name + ".meta.yml")
-    meta.write_text("title: t\nproducer: p\nlicence: l\nyears: '2017'\nnature: observed\nformat: igt_citepa\n"
-                    "options:\n  year: 2017\n")
+    dest.write_text(igt_outside(), encoding="utf-8")
+    dest.with_name(dest.name + ".meta.yml").write_text(IGT_META)
     with pytest.raises(InputDataError, match="hors du territoire") as exc:
         build(tiny_project)
     assert exc.value.problems[0].line == 4 and exc.value.problems[0].value == "59350"
-    meta.write_text(meta.read_text() + "  extent: plus_large\n")
-    build(tiny_project)
-    assert "59350" not in set(load("emissions", tiny_project)["geo_code"])
+    wider = (tiny_added.raw / "ges" / "igt_hors.csv.meta.yml").read_text()
+    assert wider == IGT_META + "  extent: plus_large\n"
+    assert (tiny_added.raw / "ges" / "igt_hors.csv").read_text(encoding="utf-8") == igt_outside()
+    emissions = load("emissions", tiny_added)
+    assert "59350" not in set(emissions["geo_code"])
+    # the two communes of the territory it gives are read: Ablain-Saint-Nazaire's 2017 residential emissions
+    # are its row's « Résidentiel » (tests/fixtures/igt_extrait.csv, line 2)
+    ablain = emissions[(emissions["geo_code"] == "62001") & (emissions["year"] == 2017)
+                       & (emissions["sector"] == "residentiel")]
+    assert ablain["value"].item() == pytest.approx(2740.539844294819) and ablain["nature"].item() == "observed"
 
 
-def test_producers_files_leave_out_outside_communes_silently_and_count_them(tiny_project):
-    """An ORE or ODRÉ download is national: communes outside the Pôle are left out and counted."""
+def test_producers_files_leave_out_outside_communes_silently_and_count_them(tiny_added):
+    """An ORE or ODRÉ download is national: communes outside the Pôle are left out and counted
+    (tests/fixtures/ore_large_2011_2021.csv, added as data/raw/energie/ore_2021.csv: one row of Lille, 59350)."""
     import json
 
-    dest = tiny_project.raw / "energie" / "ore_2021.csv"
-    dest.write_bytes((FIXTURES / "ore_large_2011_2021.csv").read_bytes())
-    dest.with_name(dest.name + ".meta.yml").write_text(
-        "title: t\nproducer: Agence ORE\nlicence: l\nyears: '2021'\nnature: observed\nformat: ore_conso\n")
-    build(tiny_project)
-    assert "59350" not in set(load("energy", tiny_project)["geo_code"])
-    extent = json.loads((tiny_project.processed / "manifest.json").read_text(encoding="utf-8"))["extent"]
+    assert "59350" not in set(load("energy", tiny_added)["geo_code"])
+    extent = json.loads((tiny_added.processed / "manifest.json").read_text(encoding="utf-8"))["extent"]
     assert extent["data/raw/energie/ore_2021.csv"]["hors_territoire"] == {"rows": 1, "communes": 1}
 
 
@@ -180,19 +178,20 @@ def test_a_replaced_file_that_does_not_exist_is_named(tiny_project):
         build(tiny_project)
 
 
-def test_a_territory_target_entered_in_the_template_heads_the_synthesis(tiny_project):
+def test_a_territory_target_entered_in_the_template_heads_the_synthesis(tiny_added):
+    """The template data/raw/objectifs/objectifs_territoire.csv with one CALL row appended (tests/assemble/added.py)."""
     from pma_eval.evaluation import evaluate_targets, headline_target
 
-    tpl = tiny_project.raw / "objectifs" / "objectifs_territoire.csv"
-    tpl.write_text(tpl.read_text(encoding="utf-8") + "pcaet_call_ges_2030,CALL,PCAET CALL (exemple),emissions_GES,tous,"
-                   "2030,2015,-0.35,variation relative,délibération (exemple),verifie,adopte\n", encoding="utf-8")
-    build(tiny_project)
-    t = load("targets", tiny_project)
+    from .added import CALL_TARGET
+
+    tpl = (tiny_added.raw / "objectifs" / "objectifs_territoire.csv").read_text(encoding="utf-8")
+    assert tpl.endswith("\n" + CALL_TARGET)
+    t = load("targets", tiny_added)
     row = t.set_index("target_id").loc["pcaet_call_ges_2030"]
     assert row["framework"] == "Local (PCAET CALL)" and row["priority"] == 0
-    terr = load("territory", tiny_project)
+    terr = load("territory", tiny_added)
     call = terr.loc[terr["epci_sigle"] == "CALL", "epci_siren"].iloc[0]
-    ind = load("indicators", tiny_project)
+    ind = load("indicators", tiny_added)
     s = ind[(ind["geo_level"] == "epci") & (ind["geo_code"] == call) & (ind["indicator_id"] == "ges_total")]
     v = evaluate_targets({"ges_total": s.set_index("year")["value"]}, t, "epci", "CALL", {"ges_total": "decrease"})
     assert headline_target(v, "ges_total", 2023)["target_id"] == "pcaet_call_ges_2030"

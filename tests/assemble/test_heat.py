@@ -5,30 +5,14 @@ the renewable share of final consumption is judged against the national targets.
 from __future__ import annotations
 
 import csv
-import hashlib
 
 import pytest
 
-from pma_eval.assemble import build
 from pma_eval.errors import InputDataError
 from pma_eval.processed import load
 from pma_eval.sources.heat import read_biomethane_register, read_heat_production
 
-CAHC, CALL, CABBALR = "246200299", "246200364", "200072460"
-#: Real-looking yearly production of the CAHC [MWh] by source, as a regional observatory delivers it.
-#: Every source is given (a zero where there is none), so that no demonstration value is left for the CAHC.
-CAHC_HEAT = {"bois_domestique": 58_400.0, "chaufferies_bois": 12_300.0, "pompes_a_chaleur": 71_900.0,
-             "solaire_thermique": 2_150.0, "geothermie_profonde": 0.0, "methanisation_chaleur": 0.0,
-             "chaleur_recuperation": 0.0, "biomethane": 19_800.0}
-
-
-def _write(path, text: str, fmt: str, nature: str = "observed", options: str = "") -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    path.with_name(path.name + ".meta.yml").write_text(
-        f"title: essai\nproducer: Observatoire Climat Hauts-de-France\nlicence: Licence Ouverte\nyears: 2022-2023\n"
-        f"nature: {nature}\nformat: {fmt}\nsha256: {sha}\n{options}", encoding="utf-8")
+from .added import CAHC, CAHC_HEAT, HEAT_2022
 
 
 def test_template_reads_units_and_spellings(tmp_path):
@@ -82,24 +66,10 @@ def test_register_unreadable_date_is_located(tmp_path):
     assert (pb.line, pb.column, pb.value) == (2, "date_de_mes", "mars 2017")
 
 
-@pytest.fixture(scope="module")
-def heat_project(tmp_path_factory):
-    from pma_eval.config import get_paths
-
-    from ..tiny import make_tiny_project
-
-    project = get_paths(make_tiny_project(tmp_path_factory.mktemp("chaleur") / "petit"))  # small test territory
-    lines = ["territoire;annee;filiere;valeur;unite;source"]
-    for year, k in ((2022, 0.95), (2023, 1.0)):
-        lines += [f"CAHC;{year};{f};{str(round(v * k, 1)).replace('.', ',')};MWh;Observatoire (exemple de saisie)"
-                  for f, v in CAHC_HEAT.items()]
-    _write(project.raw / "energie" / "production_enr_chaleur_gaz_cahc.csv", "\n".join(lines) + "\n",
-           "production_enr_chaleur_gaz")
-    build(project)
-    return project
-
-
-def test_a_filled_template_for_the_cahc_goes_into_the_indicators(heat_project):
+def test_a_filled_template_for_the_cahc_goes_into_the_indicators(tiny_added):
+    """The production template filled for the CAHC, 2022 and 2023 (tests/assemble/added.py: every source of CAHC_HEAT,
+    2022 at 95 % of 2023), in the small territory built once with the other additions of the build tests."""
+    heat_project = tiny_added
     ind = load("indicators", heat_project).set_index(["indicator_id", "geo_level", "geo_code", "year"])
     heat = sum(v for f, v in CAHC_HEAT.items() if f != "biomethane")  # the seven heat sources, by hand
     assert ind.loc[("enr_chaleur_production", "epci", CAHC, 2023), "value"] == pytest.approx(heat)
@@ -120,7 +90,8 @@ def test_a_filled_template_for_the_cahc_goes_into_the_indicators(heat_project):
     assert ind.loc[("enr_production_totale", "epci", CAHC, 2023), "nature"] == "demonstration"
 
 
-def test_the_cahc_export_and_report_show_the_entered_heat(heat_project, tmp_path):
+def test_the_cahc_export_and_report_show_the_entered_heat(tiny_added, tmp_path):
+    heat_project = tiny_added
     from pma_eval.indicators import load_catalogue
     from pma_eval.processed import load_territory
     from pma_eval.publish.indicator_export import export
@@ -138,6 +109,7 @@ def test_the_cahc_export_and_report_show_the_entered_heat(heat_project, tmp_path
     t = a.heat_table(ctx).frame.set_index("Filière")
     assert t.at["Pompes à chaleur", "Production 2023 (GWh)"] == pytest.approx(71.9)
     # 2022 was entered at 95 % of 2023: +5,3 % (1/0,95 − 1), by hand.
+    assert HEAT_2022 == 0.95
     assert t.at["Pompes à chaleur", "Depuis 2022"] == pytest.approx(1 / 0.95 - 1, rel=1e-3)
     assert "Récupération" not in t.index  # a zero entered is not a source of the territory
     sentence = a.share_sentence(ctx).text

@@ -3,12 +3,9 @@ hand sums from the real rows, secret cells kept as a minimum, precedence over de
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import pytest
 
-from pma_eval.assemble import build
 from pma_eval.processed import load
 
 # Lens 2023 (release 2023-09): 10 known cells, 1 secret (tertiary, IRIS 624980103).
@@ -19,22 +16,12 @@ LENS_2023_T = (748.969970703125 + 208.660003662109 + 1148.23997497558 + 6541.576
 LENS_2018_X = 13768.57055 + 12148.73872 + 9718.990979 + 809.9159149 + 1619.83183
 
 
-def _demo_heat(tiny_project) -> None:
-    """A demonstration inventory of the network heat of Lens for 2019 and 2023 (the real file covers 2023 only)."""
-    path = tiny_project.raw / "demonstration" / "chaleur_reseau_lens_demo.csv"
-    path.write_text("territoire;annee;secteur;energie_ou_gaz;valeur;unite;source\n"
-                    "62498;2019;residentiel;chaleur_reseau;11111;MWh;démonstration\n"
-                    "62498;2023;residentiel;chaleur_reseau;99999;MWh;démonstration\n", encoding="utf-8")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    path.with_name(path.name + ".meta.yml").write_text(
-        "title: DÉMONSTRATION — essai\nproducer: pma-eval\nlicence: aucune\nyears: 2019-2023\nnature: demonstration\n"
-        f"format: inventaire\nsha256: {sha}\n", encoding="utf-8")
-
-
-def test_lens_heat_networks_real_over_demonstration(tiny_project):
-    _demo_heat(tiny_project)
-    build(tiny_project)
-    en = load("energy", tiny_project)
+def test_lens_heat_networks_real_over_demonstration(tiny_added):
+    """With a demonstration inventory of Lens's network heat for 2019 (11 111 MWh) and 2023 (99 999 MWh), added to the
+    small territory (tests/assemble/added.py, built once with the other additions of the build tests)."""
+    demo = (tiny_added.raw / "demonstration" / "chaleur_reseau_lens_demo.csv").read_text(encoding="utf-8")
+    assert "62498;2019;residentiel;chaleur_reseau;11111;MWh" in demo and "62498;2023;residentiel;chaleur_reseau;99999" in demo
+    en = load("energy", tiny_added)
     heat = en[(en["carrier"] == "chaleur_reseau") & (en["geo_level"] == "commune")].set_index(["year", "sector"])
     assert set(heat["geo_code"]) == {"62498"}  # Béthune, Liévin, Avion… are not in the small territory
     lens23 = heat.loc[2023]
@@ -82,12 +69,13 @@ def test_report_sentence_says_at_least_and_unknown_year():
         "la consommation.")
 
 
-def test_years_without_a_release_are_missing_and_their_totals_incomplete(tiny_project):
+def test_years_without_a_release_are_missing_and_their_totals_incomplete(tiny_built_paths):
     """2012–2017, 2019 and 2021 are in no SDES release: Lens's network heat is unknown (never 0), and Lens's, the
-    CALL's and the Pôle's consumption of those years are incomplete; 2023 is as published."""
+    CALL's and the Pôle's consumption of those years are incomplete; 2023 is as published. Read in the run's shared
+    build of the small territory (tests/tiny.py)."""
     from pma_eval.assemble.reconcile import RELEASE_GAP_SOURCE
 
-    build(tiny_project)
+    tiny_project = tiny_built_paths
     en = load("energy", tiny_project)
     heat = en[(en["carrier"] == "chaleur_reseau") & (en["geo_level"] == "commune")]
     gap = heat[heat["year"] == 2019]

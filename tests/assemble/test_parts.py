@@ -22,15 +22,14 @@ def _entry(parts, code, year, where):
     return next(e for e in parts if e["geo_code"] == code and e["year"] == year and e["where"] == where)
 
 
-def test_an_incomplete_sum_says_how_many_communes_are_known(tiny_project, monkeypatch, capsys):
+def test_an_incomplete_sum_says_how_many_communes_are_known(tiny_built_paths, monkeypatch, capsys):
     """The small territory's CALL has 4 communes; in the demonstration ORE file of 2022, the industrial electricity
     of Ablain-Saint-Nazaire (62001) and Acheville (62003) is secret, Lens's is 10 509,31 MWh and Aix-Noulette's
     916,565 MWh (data/raw/demonstration/ore_conso_elec_gaz_communes_2022_2023_demo.csv, lines 715 and 19). By hand:
     the CALL's sum is 10 509,31 + 916,565 = 11 425,875 MWh, « au moins », known for 2 communes out of 4."""
-    from pma_eval.assemble import build
     from pma_eval.processed import load
 
-    build(tiny_project)
+    tiny_project = tiny_built_paths  # the run's shared build of the small territory (tests/tiny.py)
     energy = load("energy", tiny_project)
     call = energy.loc[(energy["geo_level"] == "epci") & (energy["geo_code"] == CALL) & (energy["year"] == 2022)
                       & (energy["sector"] == "industrie_hors_energie") & (energy["carrier"] == "electricite")]

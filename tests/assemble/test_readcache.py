@@ -13,23 +13,27 @@ from pma_eval.checksum import sha256
 from ..conftest import tree
 
 
-def test_a_second_build_reads_from_the_cache_and_writes_the_same_tables(tiny_project, monkeypatch):
+def test_a_second_build_reads_from_the_cache_and_writes_the_same_tables(tiny_built, monkeypatch):
+    """The first build is the run's shared build of the small territory (tests/tiny.py: made with the project's own
+    cache, data/interim/lectures), copied here with its cache; the second is this test's."""
     monkeypatch.delenv(ENV, raising=False)  # the project's own cache, data/interim/lectures
-    build(tiny_project)
-    first = tree(tiny_project.processed)
-    cache = tiny_project.root / "data" / "interim" / "lectures"
+    first = tree(tiny_built.processed)
+    cache = tiny_built.root / "data" / "interim" / "lectures"
     entries = sorted(p.name for p in cache.glob("*/*.pkl"))
     assert entries  # one reading a raw file (the activity registers are read by their own step)
-    build(tiny_project)
+    files = [p for p in tiny_built.raw.rglob("*") if p.is_file() and not p.name.endswith(".meta.yml")]
+    assert len(entries) <= len(files)
+    build(tiny_built)
     assert sorted(p.name for p in cache.glob("*/*.pkl")) == entries  # nothing read again
-    assert tree(tiny_project.processed) == first
+    assert tree(tiny_built.processed) == first
 
 
-def test_a_changed_file_is_read_again_and_its_old_reading_pruned(tiny_project, monkeypatch):
+def test_a_changed_file_is_read_again_and_its_old_reading_pruned(tiny_built, monkeypatch):
     """Content-addressed: one population changed by hand is what the next build publishes, and the
-    project's cache keeps only the readings of its current files."""
+    project's cache keeps only the readings of its current files (the first build: the run's shared build of the
+    small territory, copied with its own cache)."""
+    tiny_project = tiny_built
     monkeypatch.delenv(ENV, raising=False)
-    build(tiny_project)
     cache = tiny_project.root / "data" / "interim" / "lectures"
     before = {p.name for p in cache.glob("*/*.pkl")}
     raw = tiny_project.raw / "population" / "pma_population_communes.csv"
@@ -50,7 +54,8 @@ def test_a_changed_file_is_read_again_and_its_old_reading_pruned(tiny_project, m
     assert float(got.iloc[0]) == old + 1  # hand: the row as written, plus one inhabitant
 
 
-def test_the_cache_can_be_turned_off(tiny_project, monkeypatch):
-    monkeypatch.setenv(ENV, "0")
-    build(tiny_project)
-    assert not (tiny_project.root / "data" / "interim").exists()
+def test_the_cache_can_be_turned_off(tiny_added):
+    """The build of the small territory with the additions of the build tests (tests/assemble/conftest.py) runs with
+    ``PMA_EVAL_CACHE=0``: a fresh project, built, has no cache folder."""
+    assert (tiny_added.processed / "manifest.json").is_file()
+    assert not (tiny_added.root / "data" / "interim").exists()

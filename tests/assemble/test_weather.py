@@ -73,16 +73,20 @@ def test_corrected_series_and_weather_factor(built_paths):
     assert abs(eff21["climate"]) < 0.1 * abs(eff21["energy_per_capita"])
 
 
-def test_real_degree_days_take_precedence_over_demonstration(tiny_project):
+def test_real_degree_days_take_precedence_over_demonstration(tiny_built_paths):
     """2016–2024 come from the daily temperatures (observed); 2012–2014 are estimated from the SDES national
     index carried to the real normal (estimated); 2015, whose January index is unreadable, keeps the
     demonstration file's index carried to the real normal (demonstration); the normal is the mean of the real
-    complete years, never the base-18 demonstration normal of 2 500."""
-    from pma_eval.assemble import build_tables
+    complete years, never the base-18 demonstration normal of 2 500. Read in the run's shared build of the small
+    territory: its tables and its build report (the manifest's precedence, notes and warnings)."""
+    import json
+
     from pma_eval.sources.weather import (heating_degree_days, monthly_heating_degree_days,
                                           read_climate_severity_index, read_daily_temperature)
 
-    tables, report = build_tables(tiny_project)
+    tiny_project = tiny_built_paths
+    tables = {name: load(name, tiny_project) for name in ("climate", "energy_corrected")}
+    report = json.loads((tiny_project.processed / "manifest.json").read_text(encoding="utf-8"))
     c = tables["climate"]
     c = c[c["geo_level"] == "pma"].pivot(index="year", columns="variable", values="value")
     nature = tables["climate"].query("geo_level == 'pma' and variable == 'dju'").set_index("year")["nature"]
@@ -115,11 +119,11 @@ def test_real_degree_days_take_precedence_over_demonstration(tiny_project):
     assert c.at[2015, "dju"] == pytest.approx(0.95 * normal)
     # Missing days are counted, per year, in the table and in the build report.
     assert c.loc[2021:2024, "days_missing"].to_dict() == {2021: 1, 2022: 0, 2023: 3, 2024: 7}
-    assert any("degrés-jours : 2012–2014 estimés d'après l'indice national" in n for n in report.precedence)
-    assert any("degrés-jours : 2016–2024 réels" in n and "2015 garde" in n for n in report.precedence)
-    assert any("indice 2015-01 illisible (« 01.janv »" in n for n in report.notes)
-    assert any("2025 incomplet" in n for n in report.notes)  # a rule applied, stated: not a warning
-    assert not any("2025 incomplet" in w for w in report.warnings)
+    assert any("degrés-jours : 2012–2014 estimés d'après l'indice national" in n for n in report["precedence"])
+    assert any("degrés-jours : 2016–2024 réels" in n and "2015 garde" in n for n in report["precedence"])
+    assert any("indice 2015-01 illisible (« 01.janv »" in n for n in report["notes"])
+    assert any("2025 incomplet" in n for n in report["notes"])  # a rule applied, stated: not a warning
+    assert not any("2025 incomplet" in w for w in report["warnings"])
     # The corrected consumption of a demonstration year stays demonstration, even with observed weather.
     ec = tables["energy_corrected"]
     assert set(ec.loc[(ec["year"] == 2019) & (ec["nature"] != "secret"), "nature"]) == {"demonstration"}
