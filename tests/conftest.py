@@ -215,6 +215,20 @@ def tiny_project(tmp_path):
     return get_paths(make_tiny_project(tmp_path / "petit"))
 
 
+def cut_annual_notebook(paths: Paths, sections: tuple[str, ...]) -> None:
+    """Keep, of the annual notebook of the project ``paths``, its parameters, its set-up and only the cells of
+    ``sections`` (keys of ``ANNUAL``): a real report of a few pages, made in seconds, where a test checks what a
+    report does with its data or its territory and not each of its sections."""
+    import nbformat
+
+    nb_path = paths.notebooks / "reports" / "annual_evaluation.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    assert "parameters" in nb.cells[0].metadata.get("tags", [])
+    nb.cells = nb.cells[:2] + [c for c in nb.cells[2:] if any(f'ANNUAL["{k}"]' in c.source for k in sections)]
+    assert len(nb.cells) == 2 + len(sections)
+    nbformat.write(nb, nb_path)
+
+
 def notebooks_copy(built_paths, tmp_path: Path):
     """Paths of a copy with its own notebooks/ and reports/ over the built data (processed is linked):
     for tests that change a notebook or kill a run without touching the shared project."""

@@ -61,19 +61,11 @@ def test_html_is_french_self_contained_and_holds_the_expected_figures(annual, ye
 
 
 def short_notebook(built_paths, tmp_path, sections: tuple[str, ...]):
-    """Paths of a copy over the shared build whose annual notebook keeps its parameters, its set-up and only the
-    cells of ``sections`` (keys of ``ANNUAL``): a real report of a few pages, made in seconds."""
-    import nbformat
-
-    from ..conftest import notebooks_copy
+    """Paths of a copy over the shared build whose annual notebook keeps only the cells of ``sections``."""
+    from ..conftest import cut_annual_notebook, notebooks_copy
 
     paths = notebooks_copy(built_paths, tmp_path)
-    nb_path = paths.notebooks / "reports" / "annual_evaluation.ipynb"
-    nb = nbformat.read(nb_path, as_version=4)
-    assert "parameters" in nb.cells[0].metadata.get("tags", [])
-    nb.cells = nb.cells[:2] + [c for c in nb.cells[2:] if any(f'ANNUAL["{k}"]' in c.source for k in sections)]
-    assert len(nb.cells) == 2 + len(sections)
-    nbformat.write(nb, nb_path)
+    cut_annual_notebook(paths, sections)
     return paths
 
 

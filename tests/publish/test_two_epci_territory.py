@@ -3,7 +3,8 @@ and its neighbour the CC des Trois Rivières (Aisne, 02: Hirson), declared from 
 ``pma-eval territoire creer --epci … --epci …`` in a project copy, given demonstration series, built, and published
 for 2023 (annual reports only: the whole and, since it has two EPCIs, each of them).
 
-Slow: three annual report notebooks (about four minutes of processor in all).
+Slow: one full annual report and the yearly run's three short ones (about 80 s of processor in all, where three
+full reports took three minutes).
 
 The neighbours and their départements were found in the national reference: the départements of their communes in
 ``data/reference/france/communes.csv.gz`` (12 communes, all 59; 26 communes, all 02), and a common stretch of border in
@@ -21,7 +22,7 @@ import yaml
 
 from pma_eval.config import get_paths
 
-from ..conftest import REPO, cli, territory_project
+from ..conftest import REPO, cli, cut_annual_notebook, territory_project
 
 IDENT = "avesnois-thierache"
 NAME = "Sud Avesnois et Trois Rivières"
@@ -59,10 +60,18 @@ def _hand_sum_2016(codes: set[str]) -> tuple[float, int]:
     return total, population
 
 
+#: Sections of the annual notebook the yearly run of this territory executes (:func:`tests.conftest.cut_annual_notebook`):
+#: each report says its territory's name; the whole's full report is made apart, once.
+SECTIONS = ("couverture", "synthese", "population")
+
+
 @pytest.fixture(scope="module")
 def two(tmp_path_factory):
     """The territory declared, given demonstration series, built and published for 2023 (annual reports only) in a
-    project copy. Returns its paths and the exit code of the yearly run."""
+    project copy: first the whole's full annual report (every section, for a territory over two départements), then
+    the yearly run with the notebook cut to its first sections (:data:`SECTIONS`), which shows that the run makes a
+    report for the whole and for each EPCI (the full reports of EPCIs are the Pôle's, in the session's run). Returns
+    its paths and the exit code of the yearly run."""
     root = tmp_path_factory.mktemp("deux_epci") / "projet"
     territory_project(root)
     with pytest.MonkeyPatch.context() as mp:
@@ -77,6 +86,12 @@ def two(tmp_path_factory):
         mp.setenv("PMA_EVAL_TERRITOIRE", IDENT)
         from pma_eval.publish.run import run_year
 
+        from pma_eval.publish import run_report
+
+        whole = yaml.safe_load((root / "territoires" / f"{IDENT}.yml").read_text(encoding="utf-8"))["nom_court"]
+        run_report("annual", {"year": YEAR, "territoire": whole}, f"Rapport annuel {YEAR} — {NAME}", paths,
+                   out_dir=root / "rapport_complet")
+        cut_annual_notebook(paths, SECTIONS)
         # what « pma-eval run » does, less the fiches and the scenario report (not checked here)
         code = run_year(YEAR, paths, echo=lambda line: None, fiches=False, scenarios=False, workers=1)
     return paths, code
@@ -150,9 +165,20 @@ def test_the_whole_and_each_epci_have_their_annual_report(two):
         page = year / folder / "rapport_annuel.html"
         assert page.is_file(), sorted(p.name for p in year.iterdir())
         assert (year / folder / "rapport_annuel.pdf").is_file()
-        assert name.replace("'", "’") in page.read_text(encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
+        if folder == decl["nom_court"]:
+            assert name.replace("'", "’") in text
+        else:  # an EPCI: its acronym, spelled out with its name (« communauté de communes du Sud Avesnois »)
+            assert f'{name.split(" ", 1)[1]}">{folder}<' in text
     index = (year / "index.html").read_text(encoding="utf-8")
     assert all(f"{folder}/rapport_annuel.html" in index for folder in reports)
+    # the whole's full report (every section), made before the run
+    full = paths.root / "rapport_complet"
+    assert (full / "rapport_annuel.pdf").is_file()
+    text = (full / "rapport_annuel.html").read_text(encoding="utf-8")
+    assert NAME in text and len(text) > 3 * len((year / decl["nom_court"] / "rapport_annuel.html").read_text(
+        encoding="utf-8"))  # the run's reports are the notebook's first sections only
+    assert all(f"de la {e['nom_court']}" in text or e["nom_court"] in text for e in decl["epci"])
 
 
 @pytest.mark.slow
