@@ -79,9 +79,11 @@ def test_a_three_commune_extract_leaves_the_other_147_communes_as_they_were(buil
     assert pma_production(after) > 0.9 * pma_production(before)
 
 
-def test_a_departement_download_is_recognised_from_its_rows(built, monkeypatch, tmp_path, capsys):
+def test_a_departement_download_is_recognised_from_its_rows(tiny_built, monkeypatch, tmp_path, capsys):
     """Rows for every commune of the Pas-de-Calais (the region's communes table of data/raw gives them): the
-    file is a département's download, and says so; the build covers all 150 communes with it."""
+    file is a département's download, and says so; the build covers all the communes of the territory with it (the
+    small territory's 7: the rule is the same for 150)."""
+    built = tiny_built
     region = pd.read_csv(built.raw / "comparaisons" / "hdf_communes_epci.csv", dtype=str)
     dep62 = region[region["code_departement"] == "62"]
     codes = dict(zip(dep62["code_insee"], dep62["epci_siren"].fillna("")))
@@ -92,27 +94,37 @@ def test_a_departement_download_is_recognised_from_its_rows(built, monkeypatch, 
     build(built)
     r = load("renewables", built)
     com = r[(r["geo_level"] == "commune") & (r["year"] == 2022)]
-    assert set(com["nature"]) == {"observed"} and com["geo_code"].nunique() == 150
+    assert set(com["nature"]) == {"observed"} and com["geo_code"].nunique() == 7
     pv = r[(r["geo_level"] == "pma") & (r["year"] == 2022) & (r["technology"] == "solaire_pv")
            & (r["variable"] == "capacity")]
-    assert pv["value"].item() == 150 * 100.0 and bool(pv["complete"].item())  # hand sum: 150 rows of 100 kW
+    assert pv["value"].item() == 7 * 100.0 and bool(pv["complete"].item())  # hand sum: 7 rows of 100 kW
 
 
 def test_where_nothing_speaks_for_a_commune_its_sums_are_incomplete(tiny_project, monkeypatch, tmp_path):
     """On the small territory without its demonstration registers: an extract for Lens alone, ``--etendue
     communes``, leaves the CALL's three other communes unknown (its sum is a minimum); ``--etendue epci``
     says the CALL's other communes have no installation (its sum is complete), and the CAHC, for which no
-    file speaks, stays incomplete."""
+    file speaks, stays incomplete. Both extents in one build: the snapshot of 31/12/2022 (« -311222 ») with
+    ``communes``, the same 100 kW of Lens (21 installations instead of 20) as the snapshot of 31/12/2021
+    (« -311221 ») with ``epci``."""
     for p in tiny_project.raw.glob("demonstration/odre_registre_*"):
         p.unlink()
+    for p in tiny_project.raw.glob("renouvelables/*"):
+        p.unlink()
     path = register(tmp_path, {"62498": "246200364"})
-    for extent, call_complete in (("communes", False), ("epci", True)):
-        for p in tiny_project.raw.glob("renouvelables/*"):
-            p.unlink()
-        assert cli(monkeypatch, tiny_project, "data", "add", str(path), "--etendue", extent) == 0
-        build(tiny_project)
-        r = load("renewables", tiny_project)
-        r = r[(r["year"] == 2022) & (r["technology"] == "solaire_pv") & (r["variable"] == "capacity")]
+    older = tmp_path / "2021" / NAME.replace("-311222", "-311221")
+    older.parent.mkdir()
+    older.write_text(path.read_text(encoding="utf-8").replace(";100;20;", ";100;21;"), encoding="utf-8")  # not a copy
+    cases = ((path, "communes", 2022, False), (older, "epci", 2021, True))
+    for f, extent, _, _ in cases:
+        assert cli(monkeypatch, tiny_project, "data", "add", str(f), "--etendue", extent) == 0
+        meta = yaml.safe_load((tiny_project.raw / "renouvelables" / f"{f.name}.meta.yml").read_text(encoding="utf-8"))
+        assert meta["etendue"] == extent
+    build(tiny_project)
+    renewables = load("renewables", tiny_project)
+    for _, extent, year, call_complete in cases:
+        r = renewables[(renewables["year"] == year) & (renewables["technology"] == "solaire_pv")
+                       & (renewables["variable"] == "capacity")]
         call = r[(r["geo_level"] == "epci") & (r["geo_code"] == "246200364")]
         assert call["value"].item() == 100.0 and bool(call["complete"].item()) is call_complete, extent
         assert not bool(r.loc[r["geo_level"] == "pma", "complete"].item())
@@ -137,8 +149,10 @@ def test_a_second_copy_of_the_same_data_is_refused_naming_both_files(built, monk
     assert tree(built.root / "data") == before
 
 
-def test_a_newer_vintage_replaces_the_old_one_and_a_mistake_is_retired(built, monkeypatch, tmp_path, capsys):
-    first = register(tmp_path, THREE)
+def test_a_newer_vintage_replaces_the_old_one_and_a_mistake_is_retired(tiny_built, monkeypatch, tmp_path, capsys):
+    """On the small territory: three of its communes, Lens, Ablain-Saint-Nazaire (CALL) and Carvin (CAHC)."""
+    built = tiny_built
+    first = register(tmp_path, {"62498": "246200364", "62001": "246200364", "62215": "246200299"})
     assert cli(monkeypatch, built, "data", "add", str(first), "--etendue", "communes") == 0
     newer = tmp_path / "v2" / NAME.replace(".csv", "_v2.csv")
     newer.parent.mkdir()
