@@ -7,6 +7,7 @@ Output goes to a temporary folder moved in place only when every fiche is writte
 
 from __future__ import annotations
 
+import importlib
 import math
 import multiprocessing as mp
 import os
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_folder
@@ -339,21 +341,22 @@ def peer_sentences(table: pd.DataFrame | None, names: dict[str, str]) -> dict[st
     tot = table.loc[(table["geo_level"] == "commune") & (table["sector"] == "total")]
     rows = tot.drop_duplicates("geo_code").set_index("geo_code")
     peers = similar_communes_of(tot, list(names))
-    out = {}
-    for code, name in names.items():
-        out[code] = ""
-        if code not in rows.index or pd.isna(rows.at[code, "per_capita"]):
+    mine = rows.loc[rows.index.isin(list(names)), ["year", "per_capita", "complete", "departement"]]
+    out = dict.fromkeys(names, "")
+    for code, year, per_capita, complete, departement in mine.itertuples():
+        if pd.isna(per_capita):
             continue
-        me = rows.loc[code]
-        others = peers[code].dropna(subset=["per_capita"])
-        if len(others) < 3:
+        others = peers[code]  # numpy from here: 150 communes, no pandas call per commune
+        known = others["per_capita"].to_numpy(dtype=float)
+        size = others["population"].to_numpy(dtype=float)[~np.isnan(known)]
+        known = known[~np.isnan(known)]
+        if len(known) < 3:
             continue
-        low, high = others["population"].min(), others["population"].max()
-        least = "" if bool(me["complete"]) else "au moins "
-        out[code] = (f"En {int(me['year'])}, d'après l'inventaire observé du CITEPA, {name} émettait {least}"
-                     f"{fmt.number(me['per_capita'], 1)}\u00a0t CO₂e par habitant ; les {len(others)} communes du "
-                     f"{DEPARTEMENTS.get(me['departement'], me['departement'])} de taille voisine (de {fmt.number(low)} "
-                     f"à {fmt.number(high)} habitants) : {fmt.number(float(others['per_capita'].median()), 1)}\u00a0t en "
+        least = "" if bool(complete) else "au moins "
+        out[code] = (f"En {int(year)}, d'après l'inventaire observé du CITEPA, {names[code]} émettait {least}"
+                     f"{fmt.number(per_capita, 1)}\u00a0t CO₂e par habitant ; les {len(known)} communes du "
+                     f"{DEPARTEMENTS.get(departement, departement)} de taille voisine (de {fmt.number(size.min())} "
+                     f"à {fmt.number(size.max())} habitants) : {fmt.number(float(np.median(known)), 1)}\u00a0t en "
                      "médiane.")
     return out
 
@@ -373,45 +376,117 @@ def fiche_css(organisation: str) -> str:
     return _CSS.replace(ORGANISATION, css_string(organisation.replace("'", "’")))
 
 
-def render_html(f: FicheData, css: str | None = None) -> str:
-    """The fiche's HTML; every text from data is escaped (autoescape), CSS and SVG marked safe."""
+#: Stand-ins written where the stylesheet and the base map go, replaced once the page is typeset: the page is
+#: rendered and typeset once for both its files (never through the map's 100 kB of base64).
+_CSS_SLOT, _MAP_SLOT = "pma-eval-fiche-css", "pma-eval-fiche-map"
+#: URL scheme of the base maps in the HTML given to WeasyPrint, answered from memory by :class:`_MapFetcher`.
+MAP_SCHEME = "pma-eval-map"
+
+
+def _page(f: FicheData) -> str:
+    """The fiche's HTML, typeset, with :data:`_CSS_SLOT` and :data:`_MAP_SLOT` in place of its stylesheet and map."""
     global _TEMPLATE
     if _TEMPLATE is None:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
         # a unit written with slashes stays whole, after its figure's no-break space (« +169 kW/an »)
         env.filters["units"] = lambda text: units(text, narrow=False)
         _TEMPLATE = env.get_template("fiche_commune.html.j2")
-    return typeset_html(_TEMPLATE.render(f=f, css=fiche_css(f.organisation) if css is None else css))
+    return typeset_html(_TEMPLATE.render(f=f, css=_CSS_SLOT, map_src=_MAP_SLOT))
+
+
+def render_html(f: FicheData, css: str | None = None) -> str:
+    """The fiche's HTML, self-contained: every text from data is escaped (autoescape), CSS and SVG marked safe,
+    the base map inline (PNG, base64)."""
+    return (_page(f).replace(_CSS_SLOT, fiche_css(f.organisation) if css is None else css, 1)
+            .replace(_MAP_SLOT, "data:image/png;base64," + f.map_png, 1))
 
 
 _WORKER: dict = {}
 
 
 def _pdf_tools():
-    """Per process: one font configuration and the stylesheet parsed once (WeasyPrint)."""
+    """Per process: one font configuration, the stylesheet parsed once per territory name, the base maps
+    decoded once (WeasyPrint's image cache, keyed by their URL) and the fetcher that answers their URLs."""
     if not _WORKER:
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
 
         from .pdf import prepare_weasyprint
 
+        class MapFetcher(URLFetcher):
+            """Answers the base maps' URLs from memory; a fiche refers to nothing else."""
+
+            def __init__(self):
+                super().__init__(allowed_protocols=[MAP_SCHEME])
+                self.maps: dict[str, bytes] = {}
+
+            def fetch(self, url, headers=None):
+                if url not in self.maps:
+                    raise ValueError(f"ressource inconnue dans une fiche : {url[:80]}")
+                return URLFetcherResponse(url, self.maps[url], {"Content-Type": "image/png"})
+
         prepare_weasyprint()
         fc = FontConfiguration()
-        # cache: the EPCI's base map, shared by its communes, is decoded once per process, not once per fiche
-        _WORKER.update(weasyprint=weasyprint, fc=fc, css={}, cache={})  # css: organisation → parsed stylesheet
+        _WORKER.update(weasyprint=weasyprint, fc=fc, css={}, cache={}, fetcher=MapFetcher(), html=_fiche_html(weasyprint))
     return _WORKER
+
+
+def _fiche_html(weasyprint):
+    """WeasyPrint's ``HTML`` with a user-agent stylesheet less the rules of pseudo-elements a fiche never has.
+
+    The default one gives every element a ``::footnote-call``, ``::footnote-marker``, ``::note-call``,
+    ``::note-marker`` and ``::note-callback`` style and a ``::marker`` one: six pseudo-element styles computed for
+    each of a fiche's 120 elements, a sixth of its CPU. A fiche has no footnote nor note, and its only list items
+    are its ``li``: without the first rules and with ``li::marker`` for the last, the PDF is the same, byte for
+    byte (``tests/publish/test_fiche_layout.py``). Any other version of WeasyPrint's stylesheet: its own class."""
+    import re
+
+    try:
+        from weasyprint import html as ua
+
+        text, n = re.subn(r"(?m)^::(?:footnote|note)-[\w-]+ \{[^}\n]*\}\n", "", ua.UA)
+        text, m = re.subn(r"(?m)^::marker \{", "li::marker {", text)
+        if (n, m) != (5, 1) or not hasattr(weasyprint.HTML, "_ua_stylesheets"):
+            return weasyprint.HTML
+        sheet = weasyprint.CSS(string=text, counter_style=ua.UA_COUNTER_STYLE)
+        default = ua.UA_STYLESHEET
+    except (ImportError, AttributeError):
+        return weasyprint.HTML
+
+    class FicheHTML(weasyprint.HTML):
+        def _ua_stylesheets(self, *args, **kwargs):
+            return [sheet if s is default else s for s in super()._ua_stylesheets(*args, **kwargs)]
+
+    return FicheHTML
+
+
+def _map_url(tools: dict, f: FicheData) -> str:
+    """The URL of the fiche's base map for WeasyPrint (its content's hash: a map is decoded once per process)."""
+    import base64
+    import hashlib
+
+    url = f"{MAP_SCHEME}:{hashlib.sha256(f.map_png.encode('ascii')).hexdigest()}"
+    maps = tools["fetcher"].maps
+    if url not in maps:
+        maps[url] = base64.b64decode(f.map_png)
+    return url
 
 
 def _write_one(f: FicheData, folder: Path) -> None:
     tools = _pdf_tools()
     html_path = safe_path(folder, f.code, f.name, ".html")
     pdf_path = safe_path(folder, f.code, f.name, ".pdf")
-    html_path.write_text(render_html(f), encoding="utf-8")  # self-contained file, CSS inline
+    page = _page(f)
+    # self-contained file, CSS and map inline
+    html_path.write_text(page.replace(_CSS_SLOT, fiche_css(f.organisation), 1)
+                         .replace(_MAP_SLOT, "data:image/png;base64," + f.map_png, 1), encoding="utf-8")
     css = tools["css"].get(f.organisation)
     if css is None:
         css = tools["css"][f.organisation] = tools["weasyprint"].CSS(string=fiche_css(f.organisation),
                                                                      font_config=tools["fc"])
-    tools["weasyprint"].HTML(string=render_html(f, css="")).write_pdf(
+    html = page.replace(_CSS_SLOT, "", 1).replace(_MAP_SLOT, _map_url(tools, f), 1)
+    tools["html"](string=html, url_fetcher=tools["fetcher"]).write_pdf(
         pdf_path, stylesheets=[css], font_config=tools["fc"], cache=tools["cache"])
 
 
@@ -422,8 +497,9 @@ def _write_batch(args: tuple[list[FicheData], str]) -> int:
     return len(fiches)
 
 
-#: Fiches per batch handed to a worker process (small enough for the two cores to finish together).
-BATCH = 10
+#: Fiches per batch handed to a worker process (small enough for the two cores to finish together: a batch is
+#: about a second of CPU, the last one's wait at most that).
+BATCH = 5
 
 
 def write_fiches(year: int, paths: Paths | None = None, processes: int | None = None,
@@ -445,6 +521,8 @@ def write_fiches(year: int, paths: Paths | None = None, processes: int | None = 
         if executor is not None:
             list(executor.map(_write_batch, batches))
         elif n > 1:
+            importlib.import_module("weasyprint")  # imported once here, not once per worker
+
             with mp.get_context("fork").Pool(n) as pool:
                 list(pool.imap_unordered(_write_batch, batches))
         else:
