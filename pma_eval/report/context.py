@@ -174,14 +174,20 @@ def _activity(paths: Paths) -> dict[str, pd.DataFrame] | None:
 def _rows(ctx: ReportContext, iid: str, level: str | None, code: str | None) -> pd.DataFrame:
     """The rows of one indicator and territory, by year. The positions of every (indicator, level, code) are
     found once per context: a report asks for some 400 series, a synthesis for 800, and a scan of the whole
-    table for each was a tenth of a report's time."""
+    table for each was a tenth of a report's time. Each series is indexed by year once too (a report asks for the
+    same one several times: a value, its nature, the year before) and a copy of it returned (issue 24)."""
     v = ctx.indicators
     cached = ctx.__dict__.get("_row_positions")
     if cached is None or cached[0] is not v:
-        cached = (v, v.reset_index(drop=True).groupby(["indicator_id", "geo_level", "geo_code"], sort=False).indices)
+        cached = (v, v.reset_index(drop=True).groupby(["indicator_id", "geo_level", "geo_code"], sort=False).indices,
+                  {})
         ctx.__dict__["_row_positions"] = cached
-    pos = cached[1].get((iid, level or ctx.geo_level, code or ctx.geo_code))
-    return (v.iloc[0:0] if pos is None else v.iloc[pos]).set_index("year").sort_index()
+    key = (iid, level or ctx.geo_level, code or ctx.geo_code)
+    rows = cached[2].get(key)
+    if rows is None:
+        pos = cached[1].get(key)
+        rows = cached[2][key] = (v.iloc[0:0] if pos is None else v.iloc[pos]).set_index("year").sort_index()
+    return rows.copy()
 
 
 def series(ctx: ReportContext, iid: str, level: str | None = None, code: str | None = None) -> pd.Series:
