@@ -299,10 +299,11 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
     that follows it (which fills the page), or is drawn smaller to fit there (not below :data:`MIN_SCALE`).
     A chart is placed once (``data-placed`` marks it); ``passes`` layouts, and up to :data:`MEND_PASSES` while a page
     is still half empty. ``options`` go to WeasyPrint's ``render``."""
-    import weasyprint
+    from .pdf import lean_html
 
+    HTML = lean_html()  # noqa: N806 — WeasyPrint's HTML, less the user-agent rules a report never uses
     url = str(base_url) if base_url else None
-    document = weasyprint.HTML(string=html, base_url=url).render(**options)
+    document = HTML(string=html, base_url=url).render(**options)
     if len(_FIGURE.findall(html)) != html.count("<figure"):  # charts this module does not know: left as they are
         return html, document
     for n in range(max(passes, MEND_PASSES) - 1):
@@ -310,10 +311,10 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
         if not moves or (n >= passes - 1 and not half_empty_pages(document)):
             break
         html = _apply(html, moves)
-        document = weasyprint.HTML(string=html, base_url=url).render(**options)
+        document = HTML(string=html, base_url=url).render(**options)
     # a last page holding only the last rows of the last table (the glossary): that table set tighter, once
     if _tail_only([p._page_box for p in document.pages]):
         compact = _compact_last_table(html)
         if compact != html:
-            html, document = compact, weasyprint.HTML(string=compact, base_url=url).render(**options)
+            html, document = compact, HTML(string=compact, base_url=url).render(**options)
     return html, document

@@ -65,3 +65,26 @@ def test_the_pdf_is_the_one_weasyprint_writes_by_encoding_again(monkeypatch):
     assert after == before
     # and the stream really is the PNG's own data
     assert png_idat(png) in after
+
+
+def test_a_report_laid_out_without_the_user_agent_rules_it_never_uses_is_the_same_pdf():
+    """Issue 24: the report's layouts use WeasyPrint's user-agent stylesheet less its footnote and note rules, and with
+    ``li::marker`` for ``::marker`` (:func:`pma_eval.publish.pdf.lean_html`): a page with what a report holds — headings,
+    lists numbered and not, a table, a paragraph with a link, the report's own stylesheet — prints the same bytes."""
+    import weasyprint
+
+    from pma_eval.publish.pdf import lean_html
+    from pma_eval.publish.report import CSS
+
+    prepare_weasyprint()
+    rows = "".join(f"<tr><th scope='row'>Ligne {i}</th><td class='num'>{i},5</td></tr>" for i in range(30))
+    html = (f'<html lang="fr"><head><style>{CSS}</style></head><body><main><h2 id="s1">1. Émissions</h2>'
+            "<p>Texte <a href='#s1'>lien</a> et <abbr title='Plan climat'>PCAET</abbr>.</p>"
+            "<ul><li>un</li><li>deux</li></ul><ol><li>premier</li><li>second</li></ol>"
+            f"<div class='pma-table-block'><table class='pma-table long'><caption>Tableau</caption>"
+            f"<thead><tr><th>Nom</th><th>Valeur</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            "</main></body></html>")
+    assert lean_html() is not weasyprint.HTML  # WeasyPrint's stylesheet as this was written for
+    lean = lean_html()(string=html).render(pdf_variant="pdf/ua-1").write_pdf(pdf_variant="pdf/ua-1")
+    default = weasyprint.HTML(string=html).render(pdf_variant="pdf/ua-1").write_pdf(pdf_variant="pdf/ua-1")
+    assert lean == default
