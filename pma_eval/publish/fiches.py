@@ -7,6 +7,7 @@ Output goes to a temporary folder moved in place only when every fiche is writte
 
 from __future__ import annotations
 
+import gc
 import importlib
 import math
 import multiprocessing as mp
@@ -522,9 +523,15 @@ def write_fiches(year: int, paths: Paths | None = None, processes: int | None = 
             list(executor.map(_write_batch, batches))
         elif n > 1:
             importlib.import_module("weasyprint")  # imported once here, not once per worker
-
-            with mp.get_context("fork").Pool(n) as pool:
-                list(pool.imap_unordered(_write_batch, batches))
+            # the workers' garbage collector leaves alone what they inherit (the caller's tables, the modules):
+            # without it, each full collection of a worker walks the whole parent's heap again
+            gc.collect()
+            gc.freeze()
+            try:
+                with mp.get_context("fork").Pool(n) as pool:
+                    list(pool.imap_unordered(_write_batch, batches))
+            finally:
+                gc.unfreeze()
         else:
             for b in batches:
                 _write_batch(b)
