@@ -58,3 +58,15 @@ def test_every_raw_file_has_metadata_with_a_matching_checksum():
         for key in ("title", "producer", "licence", "years", "nature", "sha256"):
             assert meta.get(key) not in (None, ""), f"{meta_path.name}: {key}"
         assert meta["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), path
+
+
+def test_reading_a_notebook_does_not_compile_a_grammar():
+    """Issue 24: jsonschema 4.25 and later import rfc3987-syntax, which compiles a Lark grammar when imported: 2,8 s of
+    CPU in every process that imports nbformat (each report, each command, each test worker). The lock keeps jsonschema
+    below 4.25 (pyproject.toml), so that importing nbformat, as Papermill does, imports neither."""
+    import subprocess
+    import sys
+
+    code = "import sys, nbformat, papermill; print(sorted({'rfc3987_syntax', 'lark'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
