@@ -413,7 +413,7 @@ def _pdf_tools():
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        from .pdf import prepare_weasyprint
+        from .pdf import lean_html, prepare_weasyprint
 
         class MapFetcher(URLFetcher):
             """Answers the base maps' URLs from memory; a fiche refers to nothing else."""
@@ -429,37 +429,8 @@ def _pdf_tools():
 
         prepare_weasyprint()
         fc = FontConfiguration()
-        _WORKER.update(weasyprint=weasyprint, fc=fc, css={}, cache={}, fetcher=MapFetcher(), html=_fiche_html(weasyprint))
+        _WORKER.update(weasyprint=weasyprint, fc=fc, css={}, cache={}, fetcher=MapFetcher(), html=lean_html())
     return _WORKER
-
-
-def _fiche_html(weasyprint):
-    """WeasyPrint's ``HTML`` with a user-agent stylesheet less the rules of pseudo-elements a fiche never has.
-
-    The default one gives every element a ``::footnote-call``, ``::footnote-marker``, ``::note-call``,
-    ``::note-marker`` and ``::note-callback`` style and a ``::marker`` one: six pseudo-element styles computed for
-    each of a fiche's 120 elements, a sixth of its CPU. A fiche has no footnote nor note, and its only list items
-    are its ``li``: without the first rules and with ``li::marker`` for the last, the PDF is the same, byte for
-    byte (``tests/publish/test_fiche_layout.py``). Any other version of WeasyPrint's stylesheet: its own class."""
-    import re
-
-    try:
-        from weasyprint import html as ua
-
-        text, n = re.subn(r"(?m)^::(?:footnote|note)-[\w-]+ \{[^}\n]*\}\n", "", ua.UA)
-        text, m = re.subn(r"(?m)^::marker \{", "li::marker {", text)
-        if (n, m) != (5, 1) or not hasattr(weasyprint.HTML, "_ua_stylesheets"):
-            return weasyprint.HTML
-        sheet = weasyprint.CSS(string=text, counter_style=ua.UA_COUNTER_STYLE)
-        default = ua.UA_STYLESHEET
-    except (ImportError, AttributeError):
-        return weasyprint.HTML
-
-    class FicheHTML(weasyprint.HTML):
-        def _ua_stylesheets(self, *args, **kwargs):
-            return [sheet if s is default else s for s in super()._ua_stylesheets(*args, **kwargs)]
-
-    return FicheHTML
 
 
 def _map_url(tools: dict, f: FicheData) -> str:
