@@ -9,6 +9,10 @@
 - ``tiny_project``: a fresh, unbuilt project of the small test territory (tests/tiny.py: 7 communes, two
   EPCIs), for the build and raw-data tests; ``project``: the same for the whole territory, where a test
   needs it.
+- ``tiny_built_paths``: the small territory as shipped, built once (read-only); ``tiny_built``: a private copy of it
+  (raw, processed, its reading cache), to change and build again; ``tiny_added``: the small territory with the
+  independent additions of the build tests (tests/assemble/added.py), built once with the reading cache turned off
+  (read-only), read by tests/assemble and tests/activity.
 """
 
 from __future__ import annotations
@@ -239,3 +243,43 @@ def notebooks_copy(built_paths, tmp_path: Path):
     (root / "data" / "processed").symlink_to(built_paths.processed)
     (root / "data" / "raw").symlink_to(built_paths.raw)
     return get_paths(root)
+
+
+@pytest.fixture(scope="session")
+def tiny_built_paths(request, tmp_path_factory) -> Paths:
+    from .tiny import built_once
+
+    return get_paths(built_once(request.config, tmp_path_factory))
+
+
+@pytest.fixture
+def tiny_built(tiny_built_paths, tmp_path) -> Paths:
+    from .tiny import private_copy
+
+    return get_paths(private_copy(tiny_built_paths.root, tmp_path / "petit"))
+
+
+@pytest.fixture(scope="session")
+def tiny_added(request, tmp_path_factory) -> Paths:
+    import os
+
+    from pma_eval.assemble import build
+    from pma_eval.assemble.readcache import ENV
+
+    from .assemble.added import add_all
+    from .tiny import make_tiny_project
+
+    def produce(root):
+        paths = get_paths(make_tiny_project(root))
+        add_all(paths.raw)
+        shared = os.environ.get(ENV)
+        os.environ[ENV] = "0"
+        try:
+            build(paths)
+        finally:
+            if shared is None:
+                del os.environ[ENV]
+            else:
+                os.environ[ENV] = shared
+
+    return get_paths(once(request.config, tmp_path_factory, "petit_ajouts", produce))

@@ -1,5 +1,5 @@
 """What the build tests add to the small territory (tests/tiny.py), all in one project built once per pytest run
-(fixture ``tiny_added``, tests/assemble/conftest.py): a build costs nearly as much on 7 communes as on 150, so the
+(fixture ``tiny_added``, tests/conftest.py): a build costs nearly as much on 7 communes as on 150, so the
 tests that each added one file and built again now share one build carrying every addition.
 
 The additions are independent, by construction: each touches a table, an energy, a year or a territory no other

@@ -55,7 +55,7 @@ def test_a_changed_file_is_read_again_and_its_old_reading_pruned(tiny_built, mon
 
 
 def test_the_cache_can_be_turned_off(tiny_added):
-    """The build of the small territory with the additions of the build tests (tests/assemble/conftest.py) runs with
+    """The build of the small territory with the additions of the build tests (tests/conftest.py) runs with
     ``PMA_EVAL_CACHE=0``: a fresh project, built, has no cache folder."""
     assert (tiny_added.processed / "manifest.json").is_file()
     assert not (tiny_added.root / "data" / "interim").exists()
