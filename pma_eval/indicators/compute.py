@@ -122,8 +122,8 @@ def _join(a: _Result, b: _Result, how: str = "inner"):
         _, ia, ib = np.intersect1d(a.cell, b.cell, assume_unique=True, return_indices=True)
         return a.cell[ia], ia, ib
     pos = np.searchsorted(b.cell, a.cell)
-    pos = np.minimum(pos, max(len(b.cell) - 1, 0))
-    found = (len(b.cell) > 0) & (b.cell[pos] == a.cell) if len(b.cell) else np.zeros(len(a.cell), bool)
+    found = pos < len(b.cell)
+    found[found] = b.cell[pos[found]] == a.cell[found]
     return a.cell, np.arange(len(a.cell)), np.where(found, pos, -1)
 
 
@@ -151,12 +151,11 @@ def _sum(parts: list[_Result], optional: list[_Result]) -> _Result:
     for other, how in [*((p, "inner") for p in parts[1:]), *((o, "left") for o in optional)]:
         cell, i, j = _join(out, other, how)
         v, r, c = out.take(i)
-        has = j >= 0
-        jj = np.where(has, j, 0)
-        vo = np.where(has, other.value[jj] if len(other.cell) else np.nan, np.nan)
-        ro = np.where(has, other.rank[jj] if len(other.cell) else np.nan, r)
-        co = np.where(has, other.complete[jj] if len(other.cell) else True, True)
-        out = _Result(cell, v + np.where(np.isnan(vo), 0.0, vo), _worst(r, ro), c & co.astype(bool))
+        # a missing part (position -1) reads the value appended last: unknown, its nature the sum's own, complete
+        vo = np.append(other.value, np.nan)[j]
+        ro = np.where(j >= 0, np.append(other.rank, np.nan)[j], r)
+        co = np.append(other.complete, True)[j]
+        out = _Result(cell, v + np.where(np.isnan(vo), 0.0, vo), _worst(r, ro), c & co)
     return out
 
 

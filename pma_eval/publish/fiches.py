@@ -395,10 +395,10 @@ def _page(f: FicheData) -> str:
     return typeset_html(_TEMPLATE.render(f=f, css=_CSS_SLOT, map_src=_MAP_SLOT))
 
 
-def render_html(f: FicheData, css: str | None = None) -> str:
+def render_html(f: FicheData, css: str | None = None, page: str | None = None) -> str:
     """The fiche's HTML, self-contained: every text from data is escaped (autoescape), CSS and SVG marked safe,
-    the base map inline (PNG, base64)."""
-    return (_page(f).replace(_CSS_SLOT, fiche_css(f.organisation) if css is None else css, 1)
+    the base map inline (PNG, base64). ``page``: :func:`_page` of ``f``, when it is already typeset."""
+    return ((_page(f) if page is None else page).replace(_CSS_SLOT, fiche_css(f.organisation) if css is None else css, 1)
             .replace(_MAP_SLOT, "data:image/png;base64," + f.map_png, 1))
 
 
@@ -449,10 +449,8 @@ def _write_one(f: FicheData, folder: Path) -> None:
     tools = _pdf_tools()
     html_path = safe_path(folder, f.code, f.name, ".html")
     pdf_path = safe_path(folder, f.code, f.name, ".pdf")
-    page = _page(f)
-    # self-contained file, CSS and map inline
-    html_path.write_text(page.replace(_CSS_SLOT, fiche_css(f.organisation), 1)
-                         .replace(_MAP_SLOT, "data:image/png;base64," + f.map_png, 1), encoding="utf-8")
+    page = _page(f)  # typeset once for both files
+    html_path.write_text(render_html(f, page=page), encoding="utf-8")  # self-contained file, CSS and map inline
     css = tools["css"].get(f.organisation)
     if css is None:
         css = tools["css"][f.organisation] = tools["weasyprint"].CSS(string=fiche_css(f.organisation),

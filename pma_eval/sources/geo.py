@@ -88,7 +88,7 @@ def _lines_of(text: str, codes: set[str]) -> list[str] | None:
     for line in lines[1:]:
         m = _FEATURE_LINE.match(line)
         if m is None:
-            if line.strip() in ("]}", "]", "") or line.strip().startswith("]"):
+            if not line.strip() or line.strip().startswith("]"):  # the closing lines
                 kept.append(line + "\n")
                 continue
             return None
