@@ -21,8 +21,11 @@ COMPARED_SUFFIXES = (".html", ".pdf", ".csv", ".xlsx", ".png", ".svg", ".txt")
 #: Font families the stylesheets and charts ask for (report.css, fiche.css, charts.STYLE), with the styles used.
 FONT_QUERIES = ("DejaVu Sans", "DejaVu Sans:bold", "DejaVu Sans:italic")
 #: System libraries that shape and draw the text of the PDFs: a different version may move glyphs.
+#: HarfBuzz's subsetter, where installed, makes the PDFs' font subsets (WeasyPrint falls back to fontTools: other
+#: bytes); its library answers HarfBuzz's version (its dependency), or nothing when it is absent.
 SYSTEM_LIBRARIES = {"pango": ("libpango-1.0.so.0", "pango_version_string"),
-                    "harfbuzz": ("libharfbuzz.so.0", "hb_version_string")}
+                    "harfbuzz": ("libharfbuzz.so.0", "hb_version_string"),
+                    "harfbuzz-subset": ("libharfbuzz-subset.so.0", "hb_version_string")}
 
 
 def _library_version(soname: str, function: str) -> str | None:

@@ -178,6 +178,10 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
         build_line = (f"terminé en {t_build:.1f} s" if report is not None else
                       "données déjà construites à partir des mêmes fichiers bruts : construction sautée")
         echo(f"      {build_line}")
+        from .pdf import SLOW_SUBSET, font_subsetter
+
+        if font_subsetter() != "harfbuzz":  # WeasyPrint's own warning is silenced (prepare_weasyprint)
+            echo(f"      avertissement : {SLOW_SUBSET}")
         year = checked_year(year, paths)
         folder = paths.reports / str(year)
         folder.mkdir(parents=True, exist_ok=True)

@@ -88,3 +88,22 @@ def test_a_report_laid_out_without_the_user_agent_rules_it_never_uses_is_the_sam
     lean = lean_html()(string=html).render(pdf_variant="pdf/ua-1").write_pdf(pdf_variant="pdf/ua-1")
     default = weasyprint.HTML(string=html).render(pdf_variant="pdf/ua-1").write_pdf(pdf_variant="pdf/ua-1")
     assert lean == default
+
+
+def test_a_missing_harfbuzz_subsetter_is_named_and_recorded(monkeypatch):
+    """WeasyPrint falls back to fontTools without HarfBuzz's subsetter and says so only in its own log, which
+    prepare_weasyprint silences: the workbench names the fallback itself (run's console, make check-system), and
+    the manifests record the subsetter's library beside HarfBuzz's."""
+    from weasyprint.pdf import fonts
+
+    from pma_eval.publish.manifest import fonts_used
+    from pma_eval.publish.pdf import SLOW_SUBSET, font_subsetter
+
+    recorded = fonts_used()["bibliotheques_texte"]
+    assert set(recorded) == {"pango", "harfbuzz", "harfbuzz-subset"}
+    # where the subsetter's library loads, it answers HarfBuzz's own version (its dependency)
+    assert recorded["harfbuzz-subset"] in (None, recorded["harfbuzz"])
+    assert font_subsetter() == ("harfbuzz" if recorded["harfbuzz-subset"] else "fonttools")
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    assert font_subsetter() == "fonttools"
+    assert "apt-get install libharfbuzz-subset0" in SLOW_SUBSET and "fontTools" in SLOW_SUBSET
