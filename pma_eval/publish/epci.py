@@ -12,6 +12,7 @@ import jinja2
 
 from ..atomic import atomic_folder
 from ..config import Paths, get_paths
+from ..errors import ConfigurationError
 from ..processed import load_shapes
 from ..report import DEMO_BANNER, load_context, nature_note, outline
 from ..report.annual import communes_table  # noqa: F401 (the synthesis' own table, kept importable from here)
@@ -50,16 +51,23 @@ def render_synthesis(year: int, sigle: str, paths: Paths | None = None) -> str:
         natures=nature_note(natures)))
 
 
-def write_syntheses(year: int, paths: Paths | None = None, out_dir: Path | None = None) -> Path:
-    """Write ``reports/<year>/fiches/epci/<SIGLE>.html`` and ``.pdf`` for the three EPCIs, and their manifest."""
+def write_syntheses(year: int, paths: Paths | None = None, out_dir: Path | None = None,
+                    only: list[str] | None = None) -> Path:
+    """Write ``reports/<year>/fiches/epci/<SIGLE>.html`` and ``.pdf`` for each EPCI of the territory (``only``: those
+    acronyms), and their manifest."""
     from ..processed import load_territory
     paths = paths or get_paths()
     final = Path(out_dir) if out_dir else paths.reports / str(year) / "fiches" / "epci"
+    sigles = list(load_territory(paths).epcis["epci_sigle"])
+    unknown = sorted(set(only or ()) - set(sigles))
+    if unknown:
+        raise ConfigurationError(f"agglomérations inconnues : {', '.join(unknown)} (connues : {', '.join(sigles)})")
     with atomic_folder(final) as tmp:
         layout = []
-        for sigle in load_territory(paths).epcis["epci_sigle"]:
+        for sigle in [s for s in sigles if only is None or s in only]:
             text = render_synthesis(year, sigle, paths)
             (tmp / f"{sigle}.html").write_text(for_screen(text), encoding="utf-8")  # SVG charts on screen
             layout += [f"{sigle}, {problem}" for problem in export_pdf(text, tmp / f"{sigle}.pdf")]
-        write_manifest("syntheses_epci", {"year": int(year)}, tmp, paths, layout=layout)
+        write_manifest("syntheses_epci", {"year": int(year), **({"epci": sorted(only)} if only else {})}, tmp, paths,
+                       layout=layout)
     return final
