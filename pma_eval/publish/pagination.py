@@ -293,25 +293,58 @@ def _apply(html: str, moves: dict[int, tuple[str, float]]) -> str:
     return html
 
 
+#: The first layout of :func:`place_figures` only finds the charts to place: it stops before the first section heading
+#: (``h2``) after the last chart when what follows is at least this share of the report's text (images left out) — the
+#: annual report's actions and annex, 19 of its 41 pages. Nothing after that heading can change a page before the one
+#: it starts on (no chart follows it, and the break before an ``h2`` is free), so that layout finds the same charts to
+#: place as the whole report's; it costs 0,54 of a whole layout, and one more whole layout when it finds none.
+TRIAL_CUT_SHARE = 0.2
+_H2 = re.compile(r"<h2[\s>]")
+_DATA_URI = re.compile(r"data:[^\"')\s]+")
+
+
+def _trial(html: str) -> str | None:
+    """``html`` cut before the first ``h2`` after its last chart, or None when what follows is less than
+    :data:`TRIAL_CUT_SHARE` of its body's text."""
+    figures = list(_FIGURE.finditer(html))
+    cut = _H2.search(html, figures[-1].end()) if figures else None
+    if cut is None:
+        return None
+
+    def weight(text: str) -> int:  # characters, the images' data left out
+        return len(text) - sum(len(m.group(0)) for m in _DATA_URI.finditer(text))
+
+    body = max(html.find("<body"), 0)  # the stylesheet in the head is not text
+    return html[:cut.start()] if weight(html[cut.start():]) >= TRIAL_CUT_SHARE * weight(html[body:]) else None
+
+
 def place_figures(html: str, base_url: str | Path | None = None, passes: int = PASSES, **options):
     """``html`` with its charts placed for print, and its WeasyPrint document laid out on A4 pages: a chart that
     does not fit below a page left more than a third empty (:data:`PLACE_BELOW`) moves after the paragraph, list or small table
     that follows it (which fills the page), or is drawn smaller to fit there (not below :data:`MIN_SCALE`).
     A chart is placed once (``data-placed`` marks it); ``passes`` layouts, and up to :data:`MEND_PASSES` while a page
-    is still half empty. ``options`` go to WeasyPrint's ``render``."""
+    is still half empty; the first stops after the charts' sections (:func:`_trial`). ``options`` go to WeasyPrint's
+    ``render``."""
     from .pdf import lean_html
 
     HTML = lean_html()  # noqa: N806 — WeasyPrint's HTML, less the user-agent rules a report never uses
     url = str(base_url) if base_url else None
-    document = HTML(string=html, base_url=url).render(**options)
+
+    def render(text: str):
+        return HTML(string=text, base_url=url).render(**options)
+
     if len(_FIGURE.findall(html)) != html.count("<figure"):  # charts this module does not know: left as they are
-        return html, document
+        return html, render(html)
+    trial = _trial(html) if passes >= 2 else None  # with one pass, the first layout is the report's
+    document = render(trial if trial is not None else html)
     for n in range(max(passes, MEND_PASSES) - 1):
         moves = _moves(document)
         if not moves or (n >= passes - 1 and not half_empty_pages(document)):
             break
         html = _apply(html, moves)
-        document = HTML(string=html, base_url=url).render(**options)
+        document, trial = render(html), None
+    if trial is not None:  # the first layout, cut, found no chart to place: the whole report, laid out
+        document = render(html)
     # a last page holding only the last rows of the last table (the glossary): that table set tighter, once
     if _tail_only([p._page_box for p in document.pages]):
         compact = _compact_last_table(html)

@@ -357,3 +357,28 @@ def test_a_last_page_holding_only_the_glossarys_last_rows_is_mended():
     placed, doc = place_figures(html)
     assert 'class="pma-table long compact' in placed and 'class="pma-table long compact' not in html
     assert len(doc.pages) == len(plain.pages) - 1 and not _tail_only([p._page_box for p in doc.pages])
+
+
+def test_the_first_layout_stops_before_what_follows_the_last_chart_and_finds_the_same_charts_to_place(monkeypatch):
+    """place_figures' first layout only finds the charts to place: it stops before the first h2 after the last chart
+    when the rest is a fifth of the text or more (the annual report's actions and annex, 43 % of it). The charts
+    placed and the PDF are those of the whole report laid out first, as before (issue 24)."""
+    from pma_eval.publish import pagination
+    from pma_eval.publish.pagination import TRIAL_CUT_SHARE, _trial, place_figures
+
+    charts = (f"<p>{_lines(20)}</p><h3>Comparaison</h3>{_chart(600)}<p>{_lines(12, 'suite')}</p>"
+              f"<h2>Énergie</h2><p>{_lines(25)}</p><h3>Carte</h3>{_chart(620)}<h3>Rythme</h3><p>{_lines(4)}</p>")
+    annex = f"<h2>Annexe</h2><p>{_lines(120, 'méthode')}</p><h3>Glossaire</h3><p>{_lines(60, 'sigle')}</p>"
+    html = _page(CSS, f"<main>{charts}{annex}</main>")
+    cut = _trial(html)
+    assert cut is not None and cut.endswith(_lines(4) + "</p>") and "Annexe" not in cut
+    short = _page(CSS, f"<main>{charts}<h2>Annexe</h2><p>{_lines(3, 'méthode')}</p></main>")
+    assert _trial(short) is None and TRIAL_CUT_SHARE == 0.2  # a short rest: the whole report is laid out first
+    assert _trial(_page(CSS, f"<main><p>{_lines(5)}</p>{annex}</main>")) is None  # no chart: nothing to find
+
+    placed, doc = place_figures(html)
+    assert placed.count('data-placed="déplacée"') == 1  # the first chart moves after the paragraph that follows it
+    monkeypatch.setattr(pagination, "_trial", lambda text: None)  # the whole report laid out first, as before
+    placed_whole, doc_whole = place_figures(html)
+    assert placed == placed_whole and len(doc.pages) == len(doc_whole.pages)
+    assert doc.write_pdf() == doc_whole.write_pdf()
