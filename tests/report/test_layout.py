@@ -368,7 +368,7 @@ def test_the_first_layout_stops_before_what_follows_the_last_chart_and_finds_the
 
     charts = (f"<p>{_lines(20)}</p><h3>Comparaison</h3>{_chart(600)}<p>{_lines(12, 'suite')}</p>"
               f"<h2>Énergie</h2><p>{_lines(25)}</p><h3>Carte</h3>{_chart(620)}<h3>Rythme</h3><p>{_lines(4)}</p>")
-    annex = f"<h2>Annexe</h2><p>{_lines(120, 'méthode')}</p><h3>Glossaire</h3><p>{_lines(60, 'sigle')}</p>"
+    annex = f"<h2>Annexe</h2><p>{_lines(40, 'méthode')}</p><h3>Glossaire</h3><p>{_lines(20, 'sigle')}</p>"
     html = _page(CSS, f"<main>{charts}{annex}</main>")
     cut = _trial(html)
     assert cut is not None and cut.endswith(_lines(4) + "</p>") and "Annexe" not in cut
