@@ -58,9 +58,12 @@ _METRICS_MAX = 50_000
 
 
 def _install_metrics_cache() -> None:
-    """Share text metrics between renderers of the same kind and dpi (:data:`_METRICS`); idempotent."""
+    """Share text metrics between renderers of the same kind and dpi (:data:`_METRICS`); idempotent. An SVG's text
+    is measured by the SVG renderer inside matplotlib's ``MixedModeRenderer`` (by the Agg one while it rasterizes):
+    its metrics are shared as that renderer's."""
     import matplotlib.text as mtext
     from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import RendererSVG
     from matplotlib.font_manager import fontManager
 
@@ -69,25 +72,118 @@ def _install_metrics_cache() -> None:
         return
 
     def metrics(renderer, text, fontprop, ismath, dpi):
-        kind = type(renderer)
+        # MixedModeRenderer._renderer (private, matplotlib 3.11.2): the renderer it hands every call to
+        measuring = renderer._renderer if type(renderer) is MixedModeRenderer else renderer
+        kind = type(measuring)
         if ismath or kind not in (RendererAgg, RendererSVG):
             return per_renderer(renderer, text, fontprop, ismath, dpi)
         rc = matplotlib.rcParams
-        key = (kind, text, fontprop.copy(), tuple(map(str, fontManager._find_fonts_by_props(fontprop))),
-               fontprop.get_size_in_points(), renderer.dpi if kind is RendererAgg else 72, dpi, rc["text.hinting"],
+        key = (kind, text, fontprop.copy(), _found_fonts(fontprop, fontManager).names,
+               fontprop.get_size_in_points(), measuring.dpi if kind is RendererAgg else 72, dpi, rc["text.hinting"],
                rc["text.hinting_factor"], rc["text.kerning_factor"], rc["font.enable_last_resort"])
         found = _METRICS.get(key)
         if found is None:
             if len(_METRICS) >= _METRICS_MAX:
                 _METRICS.clear()
-            found = _METRICS[key] = renderer.get_text_width_height_descent(text, fontprop, ismath)
+            found = _METRICS[key] = measuring.get_text_width_height_descent(text, fontprop, ismath)
         return found
 
     metrics._pma_eval = True
     mtext._get_text_metrics_with_cache = metrics
 
 
+#: The rcParams a font look-up reads, given a text's font properties (matplotlib 3.11.2,
+#: ``FontManager._expand_aliases``): the families a generic one (« sans-serif ») names.
+_FAMILY_RC = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
+#: Fonts found in this process: a text's font properties → (:data:`_FAMILY_RC`'s values, the font manager, its
+#: number of fonts — ``addfont`` adds one —, ``MPL_IGNORE_SYSTEM_FONTS``; :class:`_FoundFonts`), all that the fonts
+#: found depend on. Matplotlib looks them up again at every layout of a text and every measure of :data:`_METRICS`
+#: (issue 24: 25 000 look-ups for the charts of one report).
+_FOUND: dict = {}
+_FOUND_MAX = 4_096
+
+
+class _FoundFonts(tuple):
+    """The font files found for a text's properties (``FontManager._find_fonts_by_props``, as ``FontPath``), their
+    names, and the SFNT tables of the first one (what ``FT2Font.get_sfnt_table`` gives), each read once."""
+
+    def __new__(cls, paths):
+        found = super().__new__(cls, paths)
+        found.names = tuple(map(str, paths))
+        found._tables = {}
+        return found
+
+    def get_sfnt_table(self, name):
+        """The font's table ``name`` (``None`` if it has none), read once; shared, not to be changed."""
+        try:
+            return self._tables[name]
+        except KeyError:
+            from matplotlib.font_manager import get_font
+
+            table = self._tables[name] = get_font(list(self)).get_sfnt_table(name)
+            return table
+
+
+def _found_fonts(prop, manager) -> _FoundFonts:
+    """``manager._find_fonts_by_props(prop)`` (its default arguments), looked up once a process (:data:`_FOUND`)."""
+    import os
+
+    rc = matplotlib.rcParams
+    families = list(map(getattr(rc, "_get", rc.__getitem__), _FAMILY_RC))
+    state = (manager, len(manager.ttflist), os.environ.get("MPL_IGNORE_SYSTEM_FONTS"))
+    known = _FOUND.get(prop)
+    if known is not None and known[0] == families and known[1] == state:
+        return known[2]
+    if len(_FOUND) >= _FOUND_MAX:
+        _FOUND.clear()
+    found = _FoundFonts(manager._find_fonts_by_props(prop))
+    # copies: the text's properties may change (and their hash with them), a list of families be changed in place
+    _FOUND[prop.copy()] = ([list(names) for names in families], state, found)
+    return found
+
+
+def _install_font_height_cache() -> None:
+    """Look up once a process the fonts and vertical metrics a text's layout reads (:data:`_FOUND`); idempotent.
+
+    Matplotlib 3.11.2 (pinned in requirements.lock): ``Text._get_layout`` finds, at every layout of every text, the
+    font of its properties and reads two of its SFNT tables (``get_font(fontManager._find_fonts_by_props(prop))``,
+    ``get_sfnt_table``: 12 800 layouts, a quarter of their cost, for the charts of one report), then scales the
+    ascent, descent and line gap to the size and the figure's dpi itself. This patches the two private names it calls,
+    ``matplotlib.text.fontManager`` and ``matplotlib.text.get_font`` (its module's own, nothing else's): the first
+    finds the fonts once a process and gives them with their tables, which the second gives back as the font;
+    matplotlib still does the scaling, so every text is laid out to the same bits. Any other call goes to matplotlib's
+    own functions, and where those names are missing (another matplotlib) nothing is patched: matplotlib's own
+    behaviour. A warning of a family not found is logged at the first look-up only."""
+    import matplotlib.text as mtext
+    from matplotlib.font_manager import FontProperties
+
+    manager, get_font = getattr(mtext, "fontManager", None), getattr(mtext, "get_font", None)
+    if get_font is None or getattr(get_font, "_pma_eval", False) or not hasattr(manager, "_find_fonts_by_props"):
+        return
+
+    class TextFontManager:
+        """``matplotlib.text``'s font manager: the fonts of a text's properties looked up once a process."""
+
+        def _find_fonts_by_props(self, prop, *args, **kwargs):
+            if args or kwargs or type(prop) is not FontProperties:
+                return manager._find_fonts_by_props(prop, *args, **kwargs)
+            return _found_fonts(prop, manager)
+
+        def __getattr__(self, name):
+            return getattr(manager, name)
+
+    def text_font(font_filepaths, *args, **kwargs):
+        if type(font_filepaths) is _FoundFonts and not args and not kwargs:
+            return font_filepaths  # what Text._get_layout reads of the font: its tables
+        return get_font(font_filepaths, *args, **kwargs)
+
+    text_font._pma_eval = True
+    mtext.fontManager = TextFontManager()
+    mtext.get_font = text_font
+
+
 _install_metrics_cache()
+_install_font_height_cache()
 
 
 def new_figure(figsize: tuple[float, float]):

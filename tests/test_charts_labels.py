@@ -117,3 +117,46 @@ def _handle_patches(legend, label: str) -> list:
             if len(parts) == 2 and isinstance(parts[0], DrawingArea) and parts[1].get_children()[0].get_text() == label:
                 return parts[0].get_children()
     return []
+
+
+def test_texts_laid_out_with_the_shared_font_look_ups_are_matplotlibs_own(monkeypatch):
+    """Issue 24: the fonts and vertical metrics looked up once a process (``charts._install_font_height_cache``) and
+    the text metrics shared between renderers lay every text out to the same bits as matplotlib's own look-ups, at
+    every size, dpi and style, for Agg and for SVG's renderer, and a generic family follows its rcParam."""
+    import io
+
+    import matplotlib.text as mtext
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.figure import Figure
+
+    assert getattr(mtext.get_font, "_pma_eval", False) and getattr(mtext._get_text_metrics_with_cache, "_pma_eval")
+
+    def layouts():
+        out = []
+        for sans in (["DejaVu Sans"], ["STIXGeneral"]):  # vertical metrics of their own
+            with matplotlib.rc_context({"font.sans-serif": sans}):
+                for dpi in (72, 110, 203):
+                    fig = Figure(figsize=(4, 3), dpi=dpi)
+                    renderers = [FigureCanvasAgg(fig).get_renderer()]
+                    if dpi == 72:  # as print_svg draws
+                        renderers.append(MixedModeRenderer(fig, 4, 3, 150, RendererSVG(288, 216, io.StringIO())))
+                    for style in ({"fontsize": 8}, {"fontsize": 11, "fontweight": "bold"},
+                                  {"fontsize": 26, "style": "italic"}, {"family": "sans-serif", "fontsize": 9.5},
+                                  {"family": "monospace"}, {"family": "STIXGeneral", "fontsize": 10}):
+                        text = fig.text(0.1, 0.1, "Émissions de GES\nkt CO2e — 2023", **style)
+                        for renderer in renderers:
+                            box, lines, descent = text._get_layout(renderer)
+                            out.append((box.bounds, lines, descent))
+        return out
+
+    shared = layouts()
+    monkeypatch.setattr(mtext, "fontManager", font_manager.fontManager)
+    monkeypatch.setattr(mtext, "get_font", font_manager.get_font)
+    monkeypatch.setattr(mtext, "_get_text_metrics_with_cache",
+                        lambda renderer, text, prop, ismath, dpi: renderer.get_text_width_height_descent(text, prop,
+                                                                                                         ismath))
+    assert shared == layouts()
+    # the rcParam changed the font a generic family names, and the layouts with it
+    assert shared[:len(shared) // 2] != shared[len(shared) // 2:]
