@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from ..config import DEFAULT_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED, Paths, default_scenarios, get_paths
@@ -247,66 +246,20 @@ def _optional(table: str, paths: Paths) -> pd.DataFrame:
         return pd.DataFrame()
 
 
-#: The last Monte Carlo runs of :func:`run_scenarios`: (key, results), key from :func:`_runs_key`. The scenario report's
-#: notebook runs them, then its IAMC export (:func:`pma_eval.publish.exports.scenario_exports`), in the same process,
-#: asks for the same runs (``reuse_last``) and forgets them (:func:`forget_last_runs`) once written (issue 24).
-_LAST_RUNS: list = []
-
-
-def _runs_key(inputs: ForesightInputs, draws: int, seed: int) -> str:
-    """Everything :func:`pma_eval.prospective.model.simulate` reads from ``inputs`` and the parameters, as text:
-    each scenario's name, hypotheses, levers and target in order, the base state, the horizon, the reference
-    trajectory's sector, year and value rows (in order), the draws and the seed (floats by their exact repr)."""
-    ref = inputs.reference[["sector", "year", "value"]]
-    return repr((int(draws), int(seed), int(inputs.horizon), inputs.base,
-                 [(n, s.name, s.hypotheses, s.levers, s.target) for n, s in inputs.scenarios.items()],
-                 [str(t) for t in ref.dtypes], list(ref.itertuples(index=False, name=None))))
-
-
-def forget_last_runs() -> None:
-    """Release the last runs kept by :func:`run_scenarios` (their arrays: hundreds of MB at 10 000 draws)."""
-    _LAST_RUNS.clear()
-
-
-def run_scenarios(inputs: ForesightInputs, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
-                  reuse_last: bool = False) -> ForesightContext:
-    """Run the Monte Carlo of every scenario of ``inputs`` (same seed, same numbers).
-
-    The runs are kept until the next call (or :func:`forget_last_runs`), their arrays read-only; with ``reuse_last``,
-    the last runs are taken instead of running again when everything the model reads is the same (:func:`_runs_key`):
-    the same numbers, computed once in the process."""
+def run_scenarios(inputs: ForesightInputs, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> ForesightContext:
+    """Run the Monte Carlo of every scenario of ``inputs`` (same seed, same numbers)."""
     if draws < 100:
         raise ConfigurationError(f"au moins 100 tirages sont nécessaires pour des percentiles ({draws} demandés)")
-    key = _runs_key(inputs, draws, seed)
-    if reuse_last and _LAST_RUNS and _LAST_RUNS[0][0] == key:
-        kept = _LAST_RUNS[0][1]
-    else:
-        forget_last_runs()  # the old arrays go before the new ones are drawn
-        kept = {n: _read_only(simulate(s, inputs.base, inputs.horizon, draws=draws, seed=seed,
-                                       reference=inputs.reference))
-                for n, s in inputs.scenarios.items()}
-        _LAST_RUNS.append((key, kept))
-    results = {n: Result(r.years, dict(r.energy), dict(r.emissions), dict(r.renewables), dict(r.complement))
-               for n, r in kept.items()}  # a context's own dictionaries over the shared, read-only arrays
+    results = {n: simulate(s, inputs.base, inputs.horizon, draws=draws, seed=seed, reference=inputs.reference)
+               for n, s in inputs.scenarios.items()}
     fields = {k: getattr(inputs, k) for k in ForesightInputs.__dataclass_fields__}
     return ForesightContext(**fields, draws=draws, seed=seed, results=results)
 
 
-def _read_only(result: Result) -> Result:
-    """``result`` with its arrays made read-only (runs are shared: one caller cannot change another's numbers)."""
-    for arrays in (result.energy, result.emissions, result.renewables, result.complement):
-        for v in arrays.values():
-            if isinstance(v, np.ndarray):
-                v.flags.writeable = False
-    if isinstance(result.years, np.ndarray):
-        result.years.flags.writeable = False
-    return result
-
-
 def load_foresight(year: int | None = None, territoire: str | None = None, scenarios: list[str] | None = None,
                    horizon: int = DEFAULT_HORIZON, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
-                   paths: Paths | None = None, reuse_last: bool = False) -> ForesightContext:
-    """:func:`load_inputs` then :func:`run_scenarios` (``reuse_last``: see there)."""
+                   paths: Paths | None = None) -> ForesightContext:
+    """:func:`load_inputs` then :func:`run_scenarios`."""
     if draws < 100:  # refused before any loading
         raise ConfigurationError(f"au moins 100 tirages sont nécessaires pour des percentiles ({draws} demandés)")
-    return run_scenarios(load_inputs(year, territoire, scenarios, horizon, paths), draws, seed, reuse_last)
+    return run_scenarios(load_inputs(year, territoire, scenarios, horizon, paths), draws, seed)
