@@ -283,3 +283,12 @@ def tiny_added(request, tmp_path_factory) -> Paths:
                 os.environ[ENV] = shared
 
     return get_paths(once(request.config, tmp_path_factory, "petit_ajouts", produce))
+
+
+@pytest.fixture(scope="session")
+def full_added(request, tmp_path_factory) -> Paths:
+    """The whole territory with the files the build tests add with ``pma-eval data add`` (tests/assemble/added.py,
+    ``add_full``: ORE 2021 and 2022, an ODRÉ register, the inventory template), built once (read-only)."""
+    from .assemble.added import add_full
+
+    return get_paths(once(request.config, tmp_path_factory, "projet_ajouts", add_full))

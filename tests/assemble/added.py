@@ -137,3 +137,64 @@ def add_all(raw: Path) -> None:
     air_inventory(raw)
     lens_demo_heat(raw)
     observed_activity(raw)
+
+
+# --- the whole territory ------------------------------------------------------------------------------------------
+#: The published ODRÉ name of the register fixture (a snapshot at 31/12/2022, « -311222 »).
+ODRE_NAME = "registre-national-installation-production-stockage-electricite-agrege-311222.csv"
+
+
+def add_full(root: Path) -> None:
+    """The whole territory (150 communes) with what the build tests add through the command line, then built once
+    (fixture ``full_added``, tests/conftest.py): each addition is independent of the others, by construction.
+
+    =================================  ==================================================  ==============================
+    addition (``pma-eval data add``)   what it touches                                     read by
+    =================================  ==================================================  ==============================
+    ``ore_large_2011_2021.csv``        Lens, 2021, electricity and gas; Lille (outside)    test_real_data
+    ``ore_long_2022.csv``              Lens, 2022, electricity and gas                     test_real_data, test_parts
+    ODRÉ register ``-311222``          renewables 2022 of Lens, Béthune…, ``--etendue      test_real_data
+                                       epci``
+    the inventory template             the template's first EPCI, 2022, residential gas    test_refusals
+    (``data modele``)                  (1 234,5 GWh); a commune's road GHG; an EPCI's NOx
+    =================================  ==================================================  ==============================
+
+    The exit codes and what the commands printed are kept in ``root/commandes.json`` (the tests that read this build
+    check them), the template in ``root/modeles``."""
+    import contextlib
+    import io
+    import json
+    import shutil
+    import tempfile
+
+    import pytest
+
+    from pma_eval.config import get_paths
+
+    from ..conftest import cli, make_project
+
+    project = get_paths(make_project(root))
+    said: dict[str, list] = {}
+    mp = pytest.MonkeyPatch()
+    try:
+        def run(key: str, *argv: str) -> None:
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = cli(mp, project, *argv)
+            said[key] = [code, out.getvalue(), err.getvalue()]
+            assert code in (0, 2), (key, code, err.getvalue())
+
+        with tempfile.TemporaryDirectory() as downloads:
+            shutil.copy(FIXTURES / "odre_registre.csv", Path(downloads) / ODRE_NAME)
+            for f in (FIXTURES / "ore_large_2011_2021.csv", FIXTURES / "ore_long_2022.csv"):
+                run(f"add {f.name}", "data", "add", str(f))
+            # the register extract covers its agglomerations (the fixture's premise: tests/assemble/test_extent.py)
+            run("add odre", "data", "add", str(Path(downloads) / ODRE_NAME), "--etendue", "epci")
+        run("modele", "data", "modele", "--out", str(root / "modeles"))
+        template = root / "modeles" / "inventaire_observatoire_modele.csv"
+        run("add modele", "data", "add", str(template))
+        run("add modele --format", "data", "add", str(template), "--format", "inventaire")
+        run("build", "data", "build")
+    finally:
+        mp.undo()
+    (root / "commandes.json").write_text(json.dumps(said, ensure_ascii=False), encoding="utf-8")

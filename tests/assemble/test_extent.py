@@ -44,12 +44,25 @@ def test_an_extract_whose_area_is_not_evident_is_refused_with_the_choices(built,
     assert tree(built.root / "data") == before  # nothing written, nothing built
 
 
-def test_a_three_commune_extract_leaves_the_other_147_communes_as_they_were(built, monkeypatch, tmp_path, capsys):
-    """The issue's case, with ``--etendue communes``: the three communes are observed (100 kW each, hand
-    value of the file), the 147 others keep their values and natures, and the agglomerations' sums, which now
-    mix observed and demonstration values, are not called observed."""
+#: Three communes of the small territory (tests/tiny.py) in both its EPCIs: Lens, Ablain-Saint-Nazaire (CALL), Carvin
+#: (CAHC).
+TINY_THREE = {"62498": "246200364", "62001": "246200364", "62215": "246200299"}
+
+
+def test_a_three_commune_extract_leaves_the_other_communes_as_they_were_and_a_newer_vintage_replaces_it(
+        tiny_built, monkeypatch, tmp_path, capsys):
+    """The issue's case, with ``--etendue communes``, on a copy of the run's shared build of the small territory
+    (tests/tiny.py): three of its 7 communes in both its EPCIs (the 3-commune extract of the issue erased the other
+    communes of its two agglomerations; here the CALL keeps two others, the CAHC two). The three communes are observed
+    (100 kW each, hand value of the file), the 4 others keep their values and natures, and the agglomerations' sums,
+    which now mix observed and demonstration values, are not called observed.
+
+    Then, on the same project, a newer vintage of that extract (150 kW, 30 installations) replaces it: the new one is
+    read, the old one kept but not read; a mistake is retired."""
+    built = tiny_built
     before = load("renewables", built)
-    assert cli(monkeypatch, built, "data", "add", str(register(tmp_path, THREE)), "--etendue", "communes") == 0
+    first = register(tmp_path, TINY_THREE)
+    assert cli(monkeypatch, built, "data", "add", str(first), "--etendue", "communes") == 0
     out = capsys.readouterr().out
     assert "étendue : communes" in out and "les seules communes où il a des lignes" in out
     meta = yaml.safe_load((built.raw / "renouvelables" / f"{NAME}.meta.yml").read_text(encoding="utf-8"))
@@ -62,21 +75,57 @@ def test_a_three_commune_extract_leaves_the_other_147_communes_as_they_were(buil
         return df[(df["geo_level"] == "commune") & (df["year"] == 2022)].set_index(key).sort_index()
 
     b, a = communes(before), communes(after)
-    mine = a.loc[a.index.get_level_values("geo_code").isin(list(THREE))]
+    mine = a.loc[a.index.get_level_values("geo_code").isin(list(TINY_THREE))]
     assert set(mine["nature"]) == {"observed"}
     assert mine.xs(("solaire_pv", "capacity"), level=("technology", "variable"))["value"].tolist() == [100.0] * 3
-    others_b = b.loc[~b.index.get_level_values("geo_code").isin(list(THREE))]
-    others_a = a.loc[~a.index.get_level_values("geo_code").isin(list(THREE))]
+    others_b = b.loc[~b.index.get_level_values("geo_code").isin(list(TINY_THREE))]
+    others_a = a.loc[~a.index.get_level_values("geo_code").isin(list(TINY_THREE))]
+    assert others_a.index.get_level_values("geo_code").nunique() == 4  # Acheville, Aix-Noulette, Bois-Bernard, Courrières
     pd.testing.assert_frame_equal(others_a[["value", "nature"]], others_b[["value", "nature"]])
     epci = after[(after["geo_level"] == "epci") & (after["year"] == 2022)]
-    for siren in set(THREE.values()):
+    for siren in set(TINY_THREE.values()):
         assert "observed" not in set(epci.loc[epci["geo_code"] == siren, "nature"])
-    # the Pôle keeps the order of magnitude of its production (the bug printed −92,6 %)
+    # the Pôle keeps the production of its other communes (the bug printed −92,6 %): on 150 communes the three were a
+    # small part of it, here they held most of it, so the check is the sum itself: the 4 other communes' production
+    # of 2022 as it was, plus the file's 3 × 90 000 kWh = 3 × 90 MWh (shipped data: the Pôle's 3 654,2 MWh were
+    # 2 592,5 of the three and 1 061,7 of the others; after, 1 061,7 + 270 = 1 331,7 MWh, where the bug left 270)
     def pma_production(df):
         return df[(df["geo_level"] == "pma") & (df["year"] == 2022) & (df["variable"] == "production")
                   & df["renewable"]]["value"].sum()
 
-    assert pma_production(after) > 0.9 * pma_production(before)
+    def production(df, codes, keep):
+        c = df[(df["geo_level"] == "commune") & (df["year"] == 2022) & (df["variable"] == "production")
+               & df["renewable"]]
+        return c.loc[c["geo_code"].isin(codes) == keep, "value"].sum()
+
+    assert pma_production(before) == pytest.approx(production(before, list(TINY_THREE), True)
+                                                   + production(before, list(TINY_THREE), False))
+    others = production(before, list(TINY_THREE), False)
+    assert others > 0 and production(after, list(TINY_THREE), False) == pytest.approx(others)
+    assert pma_production(after) == pytest.approx(others + 3 * 90.0)
+
+    # a newer vintage replaces the old one, and a mistake is retired
+    newer = tmp_path / "v2" / NAME.replace(".csv", "_v2.csv")
+    newer.parent.mkdir()
+    newer.write_text(first.read_text(encoding="utf-8").replace(";100;20;", ";150;30;"), encoding="utf-8")
+    assert cli(monkeypatch, built, "data", "add", str(newer), "--etendue", "communes", "--remplace", NAME) == 0
+    meta = yaml.safe_load((built.raw / "renouvelables" / f"{newer.name}.meta.yml").read_text(encoding="utf-8"))
+    assert meta["replaces"] == NAME
+    build(built)
+    r = load("renewables", built)
+    lens = r[(r["geo_code"] == "62498") & (r["year"] == 2022) & (r["technology"] == "solaire_pv")
+             & (r["variable"] == "capacity")]
+    assert lens["value"].item() == 150.0  # the new vintage is read, the old one kept but not read
+    # the old file cannot be retired while the new one names it; the new one can
+    capsys.readouterr()
+    assert cli(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{NAME}") == 2
+    assert "est remplacé par" in capsys.readouterr().err
+    assert cli(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{newer.name}") == 0
+    assert not (built.raw / "renouvelables" / newer.name).exists()
+    assert not (built.raw / "renouvelables" / f"{newer.name}.meta.yml").exists()
+    log = (built.root / "data" / "journal_des_donnees.log").read_text(encoding="utf-8").splitlines()
+    assert log[-1].endswith(f"retiré : data/raw/renouvelables/{newer.name} (et ses métadonnées)")
+    assert sum("ajouté : " in x for x in log) == 2
 
 
 def test_a_departement_download_is_recognised_from_its_rows(tiny_built, monkeypatch, tmp_path, capsys):
@@ -147,34 +196,6 @@ def test_a_second_copy_of_the_same_data_is_refused_naming_both_files(built, monk
     assert "3 valeurs en commun" in err  # Lens, Liévin and Béthune in 2022
     assert f"--remplace {NAME}" in err and f"pma-eval data retire data/raw/renouvelables/{NAME}" in err
     assert tree(built.root / "data") == before
-
-
-def test_a_newer_vintage_replaces_the_old_one_and_a_mistake_is_retired(tiny_built, monkeypatch, tmp_path, capsys):
-    """On the small territory: three of its communes, Lens, Ablain-Saint-Nazaire (CALL) and Carvin (CAHC)."""
-    built = tiny_built
-    first = register(tmp_path, {"62498": "246200364", "62001": "246200364", "62215": "246200299"})
-    assert cli(monkeypatch, built, "data", "add", str(first), "--etendue", "communes") == 0
-    newer = tmp_path / "v2" / NAME.replace(".csv", "_v2.csv")
-    newer.parent.mkdir()
-    newer.write_text(first.read_text(encoding="utf-8").replace(";100;20;", ";150;30;"), encoding="utf-8")
-    assert cli(monkeypatch, built, "data", "add", str(newer), "--etendue", "communes", "--remplace", NAME) == 0
-    meta = yaml.safe_load((built.raw / "renouvelables" / f"{newer.name}.meta.yml").read_text(encoding="utf-8"))
-    assert meta["replaces"] == NAME
-    build(built)
-    r = load("renewables", built)
-    lens = r[(r["geo_code"] == "62498") & (r["year"] == 2022) & (r["technology"] == "solaire_pv")
-             & (r["variable"] == "capacity")]
-    assert lens["value"].item() == 150.0  # the new vintage is read, the old one kept but not read
-    # the old file cannot be retired while the new one names it; the new one can
-    capsys.readouterr()
-    assert cli(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{NAME}") == 2
-    assert "est remplacé par" in capsys.readouterr().err
-    assert cli(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{newer.name}") == 0
-    assert not (built.raw / "renouvelables" / newer.name).exists()
-    assert not (built.raw / "renouvelables" / f"{newer.name}.meta.yml").exists()
-    log = (built.root / "data" / "journal_des_donnees.log").read_text(encoding="utf-8").splitlines()
-    assert log[-1].endswith(f"retiré : data/raw/renouvelables/{newer.name} (et ses métadonnées)")
-    assert sum("ajouté : " in x for x in log) == 2
 
 
 def test_a_build_that_meets_two_files_for_one_value_names_both(tiny_project):

@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from ..conftest import FIXTURES, cli
+from ..conftest import cli
 
 CALL = "246200364"
 
@@ -53,7 +53,7 @@ def test_an_incomplete_sum_says_how_many_communes_are_known(tiny_built_paths, mo
     assert not any("CALL, " in x for x in coverage_notes(load_context(2023, "CAHC", tiny_project)).items)
 
 
-def test_the_call_industry_electricity_2022_hand_sum_reconciles(built, monkeypatch, capsys):
+def test_the_call_industry_electricity_2022_hand_sum_reconciles(built_paths, full_added):
     """Issue 25, point 7: « CALL industry electricity 2022 is 314 892 by hand and 313 122 built ». Re-checked on the
     shipped data (the demonstration files have been regenerated since; the gap is the same 1 770 MWh).
 
@@ -64,8 +64,11 @@ def test_the_call_industry_electricity_2022_hand_sum_reconciles(built, monkeypat
     published EPCI value no longer applies (one of its communes is observed). By hand from the published value:
     322 670,347 − 10 509,31 (Lens's demonstration value) = 312 161,037 MWh. Built: the sum of the known communes,
     320 900,201 − 10 509,31 = 310 390,891 MWh, « au moins »: the 1 770,146 MWh of the 15 secret cells are the
-    difference, and the product says so (which cells, and that the published value held them)."""
-    from pma_eval.assemble import build
+    difference, and the product says so (which cells, and that the published value held them).
+
+    Shipped: the run's shared build (``built_paths``). With Lens's file: the run's shared build of the whole territory
+    with the build tests' additions (tests/assemble/added.py, ``add_full``), where ``data add`` took this file; its
+    other additions touch neither the CALL's industrial electricity of 2022 (ORE 2021, renewables, residential gas)."""
     from pma_eval.coverage import parts_line
     from pma_eval.processed import load, load_territory
 
@@ -76,15 +79,16 @@ def test_the_call_industry_electricity_2022_hand_sum_reconciles(built, monkeypat
                           & (energy["carrier"] == "electricite")].iloc[0]
 
     where = "CALL, industrie hors branche énergie, électricité"
-    shipped = call_2022(built)
+    shipped = call_2022(built_paths)
     assert shipped["value"] == pytest.approx(322_670.347) and shipped["origin"] == "given" and shipped["complete"]
-    e = _entry(_parts(built), CALL, 2022, where)
+    e = _entry(_parts(built_paths), CALL, 2022, where)
     assert (e["origin"], e["members"], e["known"], len(e["secret"])) == ("given", 36, 21, 15)
     assert e["known_sum"] == pytest.approx(320_900.201)
     assert e["value"] - e["known_sum"] == pytest.approx(1_770.146)  # the secret cells, held by the published value
 
-    assert cli(monkeypatch, built, "data", "add", str(FIXTURES / "ore_long_2022.csv")) == 0
-    build(built)
+    said = json.loads((full_added.root / "commandes.json").read_text(encoding="utf-8"))
+    assert said["add ore_long_2022.csv"][0] == 0 and said["build"][0] == 0
+    built = full_added
     after = call_2022(built)
     assert after["value"] == pytest.approx(320_900.201 - 10_509.31) and not after["complete"]
     hand = 322_670.347 - 10_509.31

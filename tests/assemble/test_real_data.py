@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -21,7 +20,7 @@ from pma_eval.processed import load
 from ..conftest import FIXTURES, cli, tree
 from ..fake_portal import FakePortal
 
-ODRE_NAME = "registre-national-installation-production-stockage-electricite-agrege-311222.csv"
+from .added import ODRE_NAME
 
 
 def _export(monkeypatch, project, tmp_path, *extra) -> pd.DataFrame:
@@ -30,26 +29,16 @@ def _export(monkeypatch, project, tmp_path, *extra) -> pd.DataFrame:
     return pd.read_csv(out, sep=";", decimal=",", dtype={"code": str}, encoding="utf-8-sig")
 
 
-@pytest.fixture(scope="module")
-def added(tmp_path_factory):
-    """A project where the three published layouts were added with ``data add`` and built."""
-    from pma_eval.config import get_paths
+@pytest.fixture
+def added(full_added):
+    """A project where the three published layouts were added with ``data add`` and built: the run's shared build of
+    the whole territory with the build tests' additions (tests/assemble/added.py, ``add_full``; read-only)."""
+    import json
 
-    from ..conftest import make_project
-
-    project = get_paths(make_project(tmp_path_factory.mktemp("reel") / "projet"))
-    mp = pytest.MonkeyPatch()
-    try:
-        downloads = tmp_path_factory.mktemp("telechargements")
-        shutil.copy(FIXTURES / "odre_registre.csv", downloads / ODRE_NAME)
-        for f in (FIXTURES / "ore_large_2011_2021.csv", FIXTURES / "ore_long_2022.csv"):
-            assert cli(mp, project, "data", "add", str(f)) == 0
-        # the register extract covers its agglomerations (it is the fixture's premise: tests/assemble/test_extent.py)
-        assert cli(mp, project, "data", "add", str(downloads / ODRE_NAME), "--etendue", "epci") == 0
-        assert cli(mp, project, "data", "build") == 0
-    finally:
-        mp.undo()
-    return project
+    said = json.loads((full_added.root / "commandes.json").read_text(encoding="utf-8"))
+    for key in ("add ore_large_2011_2021.csv", "add ore_long_2022.csv", "add odre", "build"):
+        assert said[key][0] == 0, key
+    return full_added
 
 
 def test_data_add_recognises_the_producer_and_writes_the_metadata(added):
@@ -185,7 +174,10 @@ def _portal_exports():
             ODRE_SNAPSHOT.format(yy=22): (FIXTURES / "odre_registre.csv").read_bytes()}
 
 
-def test_fetch_downloads_filters_and_adds(project, monkeypatch, capsys):
+def test_fetch_downloads_filters_and_adds(tiny_project, monkeypatch, capsys):
+    """Into a fresh project of the small territory (tests/tiny.py): it lies in the same département, the Pas-de-Calais,
+    which the exports are filtered on; the files fetched are the same, and the build reads them the same way."""
+    project = tiny_project
     monkeypatch.setenv("PMA_EVAL_PAUSE_RETRY", "0")
     with FakePortal(_portal_exports(), fail_first=1) as portal:
         monkeypatch.setenv("PMA_EVAL_PORTAIL_ORE", portal.url)

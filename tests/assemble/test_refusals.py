@@ -34,20 +34,26 @@ def test_a_renamed_column_is_named_with_every_column_read(built, monkeypatch, tm
     assert "Colonnes lues (18)" in err and "conso_moyenne_mwh" in err  # the last column of the header
 
 
-def test_the_inventory_template_goes_in_with_its_format(built, monkeypatch, tmp_path, capsys):
+def test_the_inventory_template_goes_in_with_its_format(full_added):
     """`data modele` writes the template (an EPCI of the territory, 2022, residential gas: 1 234,5 GWh); `data add`
     points to `--format inventaire`, which takes it, names its producers from the source column, and the build reads
-    it: 1 234,5 GWh = 1 234 500 MWh for that EPCI."""
-    from pma_eval.assemble import build
+    it: 1 234,5 GWh = 1 234 500 MWh for that EPCI. The commands ran in the run's shared build of the whole territory
+    with the build tests' additions (tests/assemble/added.py, ``add_full``, in this order), which kept their exit codes
+    and what they printed."""
+    import json
+
     from pma_eval.processed import load
 
-    assert cli(monkeypatch, built, "data", "modele", "--out", str(tmp_path / "modeles")) == 0
-    template = tmp_path / "modeles" / "inventaire_observatoire_modele.csv"
-    capsys.readouterr()
-    assert cli(monkeypatch, built, "data", "add", str(template)) == 2
-    assert "C'est le modèle d'inventaire de l'atelier : ajoutez-le avec --format inventaire" in capsys.readouterr().err
-    assert cli(monkeypatch, built, "data", "add", str(template), "--format", "inventaire") == 0
-    assert "complétez producer et licence" in capsys.readouterr().out
+    built = full_added
+    said = json.loads((built.root / "commandes.json").read_text(encoding="utf-8"))
+    assert said["modele"][0] == 0
+    template = built.root / "modeles" / "inventaire_observatoire_modele.csv"
+    code, _, err = said["add modele"]
+    assert code == 2
+    assert "C'est le modèle d'inventaire de l'atelier : ajoutez-le avec --format inventaire" in err
+    code, out, _ = said["add modele --format"]
+    assert code == 0
+    assert "complétez producer et licence" in out
     meta = yaml.safe_load((built.raw / "inventaires" / f"{template.name}.meta.yml").read_text(encoding="utf-8"))
     assert meta["format"] == "inventaire" and meta["nature"] == "observed" and meta["years"] == "2022"
     assert meta["producer"] == "Atmo Hauts-de-France, inventaire A2022 ; Observatoire Climat Hauts-de-France"
@@ -57,7 +63,7 @@ def test_the_inventory_template_goes_in_with_its_format(built, monkeypatch, tmp_
 
     with open(template, encoding="utf-8-sig") as f:  # the EPCI the template's example row names (its short name)
         row = next(r for r in csv.DictReader(f, delimiter=";") if r["energie_ou_gaz"] == "gaz")
-    build(built)
+    assert said["build"][0] == 0
     epcis = load_territory(built).epcis
     siren = epcis.loc[epcis["epci_sigle"] == row["territoire"], "epci_siren"].item()
     energy = load("energy", built)
