@@ -43,7 +43,11 @@ def figures(ctx: ReportContext) -> dict[str, Figure]:
     }
 
 
-def _save(fig, path: Path, size: tuple[int, int] | None) -> None:
+#: The parameters of a figure's subplot layout, which :func:`_save` changes at each size.
+_LAYOUT = ("left", "bottom", "right", "top", "wspace", "hspace")
+
+
+def _save(fig, path: Path, size: tuple[int, int] | None, close: bool = True) -> None:
     if size:
         fig.set_size_inches(size[0] / 100, size[1] / 100)
         fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -52,6 +56,21 @@ def _save(fig, path: Path, size: tuple[int, int] | None) -> None:
         # The hash salt fixes the clip-path ids: without it they change at every run.
         with matplotlib.rc_context({"svg.hashsalt": "pma-eval"}):
             fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
+    if close:
+        plt.close(fig)
+
+
+def _save_all(fig, stem: Path) -> None:
+    """The SVG of ``fig`` as drawn, then a PNG at each of :data:`SIZES`, all from this one figure (it was drawn
+    afresh for each before, issue 24): each size is laid out from the figure's own layout, put back before it, as a
+    fresh copy would be; the files are the same, byte for byte."""
+    _save(fig, stem.with_name(f"{stem.name}.svg"), None, close=False)
+    drawn = {k: getattr(fig.subplotpars, k) for k in _LAYOUT}
+    size_in = tuple(fig.get_size_inches())
+    for label, size in SIZES.items():
+        fig.set_size_inches(*size_in)
+        fig.subplots_adjust(**drawn)
+        _save(fig, stem.with_name(f"{stem.name}_{label}_{size[0]}x{size[1]}.png"), size, close=False)
     plt.close(fig)
 
 
@@ -96,10 +115,7 @@ def write_visuals(year: int, territoire: str | None = None, paths: Paths | None 
     final = Path(out_dir) if out_dir else paths.reports / str(year) / "visuels"
     with atomic_folder(final) as tmp:
         for name, figure in figures(ctx).items():
-            plt.close(figure.fig)
-            for label, size in SIZES.items():
-                _save(figure.make(), tmp / f"{name}_{label}_{size[0]}x{size[1]}.png", size)
-            _save(figure.make(), tmp / f"{name}.svg", None)
+            _save_all(figure.fig, tmp / name)
             (tmp / f"{name}.alt.txt").write_text(fmt.typeset(figure.alt) + "\n", encoding="utf-8")
         (tmp / "lettre_chiffres_cles.html").write_text(newsletter_block(ctx), encoding="utf-8")
         k = a.key_figures(ctx)
