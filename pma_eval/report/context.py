@@ -171,17 +171,27 @@ def _activity(paths: Paths) -> dict[str, pd.DataFrame] | None:
 
 # --- values --------------------------------------------------------------------------------------
 
+def _positions(ctx: ReportContext) -> tuple:
+    """``(table, positions, rows, columns)`` of the context's indicator table, found once per table: the positions
+    of each (indicator, level, code), the rows by year already made (:func:`_rows`) and the year, value and nature
+    columns as arrays (:func:`value`, made when first asked for). Made again when ``ctx.indicators`` is another
+    table."""
+    v = ctx.indicators
+    cached = ctx.__dict__.get("_row_positions")
+    if cached is None or cached[0] is not v:
+        cached = (v, v.reset_index(drop=True).groupby(["indicator_id", "geo_level", "geo_code"], sort=False).indices,
+                  {}, {})
+        ctx.__dict__["_row_positions"] = cached
+    return cached
+
+
 def _rows(ctx: ReportContext, iid: str, level: str | None, code: str | None) -> pd.DataFrame:
     """The rows of one indicator and territory, by year. The positions of every (indicator, level, code) are
     found once per context: a report asks for some 400 series, a synthesis for 800, and a scan of the whole
     table for each was a tenth of a report's time. Each series is indexed by year once too (a report asks for the
     same one several times: a value, its nature, the year before) and a copy of it returned (issue 24)."""
     v = ctx.indicators
-    cached = ctx.__dict__.get("_row_positions")
-    if cached is None or cached[0] is not v:
-        cached = (v, v.reset_index(drop=True).groupby(["indicator_id", "geo_level", "geo_code"], sort=False).indices,
-                  {})
-        ctx.__dict__["_row_positions"] = cached
+    cached = _positions(ctx)
     key = (iid, level or ctx.geo_level, code or ctx.geo_code)
     rows = cached[2].get(key)
     if rows is None:
@@ -200,9 +210,27 @@ def natures(ctx: ReportContext, iid: str, level: str | None = None, code: str | 
 
 def value(ctx: ReportContext, iid: str, year: int | None = None, level: str | None = None,
           code: str | None = None) -> tuple[float, str]:
-    """``(value, nature)`` of an indicator; ``(nan, "secret")`` when the year is absent."""
-    rows = _rows(ctx, iid, level, code)
+    """``(value, nature)`` of an indicator; ``(nan, "secret")`` when the year is absent.
+
+    Read from the table's columns at the series' positions (:func:`_positions`), without making its rows by year
+    (a synthesis asks for 450 values of its communes, each of another series: their rows were made for one value,
+    a twentieth of its CPU, issue 24); a series with the year twice, or a nature that is not a string, is read from
+    its rows, as before."""
     y = year or ctx.year
+    cached = _positions(ctx)
+    pos = cached[1].get((iid, level or ctx.geo_level, code or ctx.geo_code))
+    if pos is None:
+        return math.nan, "secret"
+    columns = cached[3]
+    if not columns:
+        v = cached[0]
+        columns.update(year=v["year"].to_numpy(), value=v["value"].to_numpy(), nature=v["nature"].to_numpy())
+    found = pos[columns["year"][pos] == y]
+    if not len(found):
+        return math.nan, "secret"
+    if len(found) == 1 and isinstance(nature := columns["nature"][found[0]], str):
+        return float(columns["value"][found[0]]), str(nature)
+    rows = _rows(ctx, iid, level, code)
     if y not in rows.index:
         return math.nan, "secret"
     return float(rows.at[y, "value"]), str(rows.at[y, "nature"])
