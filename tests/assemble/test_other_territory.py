@@ -5,6 +5,7 @@ shipped regional inventory."""
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import json
 import shutil
@@ -20,6 +21,7 @@ from ..conftest import REPO, cli
 SIREN = "200044618"
 
 
+@functools.cache  # read once for both tests: the files are shipped, the sum is the same
 def _hand_sum() -> tuple[float, int, int]:
     """Total 2016 emissions [t CO2e] and 2016 population of the Douaisis communes, read with the standard library
     from the shipped files, as a reader of them would add them by hand:
