@@ -53,12 +53,13 @@ def test_a_three_commune_extract_leaves_the_other_communes_as_they_were_and_a_ne
         tiny_built, monkeypatch, tmp_path, capsys):
     """The issue's case, with ``--etendue communes``, on a copy of the run's shared build of the small territory
     (tests/tiny.py): three of its 7 communes in both its EPCIs (the 3-commune extract of the issue erased the other
-    communes of its two agglomerations; here the CALL keeps two others, the CAHC two). The three communes are observed
-    (100 kW each, hand value of the file), the 4 others keep their values and natures, and the agglomerations' sums,
-    which now mix observed and demonstration values, are not called observed.
+    communes of its two agglomerations; here the CALL keeps two others, the CAHC two).
 
-    Then, on the same project, a newer vintage of that extract (150 kW, 30 installations) replaces it: the new one is
-    read, the old one kept but not read; a mistake is retired."""
+    A newer vintage of that extract (150 kW and 30 installations where the first has 100 kW and 20) is added with
+    ``--remplace`` before the one build: the new one is read, the old one kept but not read. The three communes are
+    observed (150 kW each, hand value of the newer file), the 4 others keep their values and natures, and the
+    agglomerations' sums, which now mix observed and demonstration values, are not called observed. Then a mistake is
+    retired."""
     built = tiny_built
     before = load("renewables", built)
     first = register(tmp_path, TINY_THREE)
@@ -67,8 +68,18 @@ def test_a_three_commune_extract_leaves_the_other_communes_as_they_were_and_a_ne
     assert "étendue : communes" in out and "les seules communes où il a des lignes" in out
     meta = yaml.safe_load((built.raw / "renouvelables" / f"{NAME}.meta.yml").read_text(encoding="utf-8"))
     assert meta["etendue"] == "communes"
+    newer = tmp_path / "v2" / NAME.replace(".csv", "_v2.csv")
+    newer.parent.mkdir()
+    newer.write_text(first.read_text(encoding="utf-8").replace(";100;20;", ";150;30;"), encoding="utf-8")
+    assert cli(monkeypatch, built, "data", "add", str(newer), "--etendue", "communes", "--remplace", NAME) == 0
+    meta = yaml.safe_load((built.raw / "renouvelables" / f"{newer.name}.meta.yml").read_text(encoding="utf-8"))
+    assert meta["replaces"] == NAME and meta["etendue"] == "communes"
     build(built)
     after = load("renewables", built)
+    r = after
+    lens = r[(r["geo_code"] == "62498") & (r["year"] == 2022) & (r["technology"] == "solaire_pv")
+             & (r["variable"] == "capacity")]
+    assert lens["value"].item() == 150.0  # the new vintage is read, the old one kept but not read
     key = ["geo_code", "technology", "variable"]
 
     def communes(df):
@@ -77,7 +88,7 @@ def test_a_three_commune_extract_leaves_the_other_communes_as_they_were_and_a_ne
     b, a = communes(before), communes(after)
     mine = a.loc[a.index.get_level_values("geo_code").isin(list(TINY_THREE))]
     assert set(mine["nature"]) == {"observed"}
-    assert mine.xs(("solaire_pv", "capacity"), level=("technology", "variable"))["value"].tolist() == [100.0] * 3
+    assert mine.xs(("solaire_pv", "capacity"), level=("technology", "variable"))["value"].tolist() == [150.0] * 3
     others_b = b.loc[~b.index.get_level_values("geo_code").isin(list(TINY_THREE))]
     others_a = a.loc[~a.index.get_level_values("geo_code").isin(list(TINY_THREE))]
     assert others_a.index.get_level_values("geo_code").nunique() == 4  # Acheville, Aix-Noulette, Bois-Bernard, Courrières
@@ -104,18 +115,6 @@ def test_a_three_commune_extract_leaves_the_other_communes_as_they_were_and_a_ne
     assert others > 0 and production(after, list(TINY_THREE), False) == pytest.approx(others)
     assert pma_production(after) == pytest.approx(others + 3 * 90.0)
 
-    # a newer vintage replaces the old one, and a mistake is retired
-    newer = tmp_path / "v2" / NAME.replace(".csv", "_v2.csv")
-    newer.parent.mkdir()
-    newer.write_text(first.read_text(encoding="utf-8").replace(";100;20;", ";150;30;"), encoding="utf-8")
-    assert cli(monkeypatch, built, "data", "add", str(newer), "--etendue", "communes", "--remplace", NAME) == 0
-    meta = yaml.safe_load((built.raw / "renouvelables" / f"{newer.name}.meta.yml").read_text(encoding="utf-8"))
-    assert meta["replaces"] == NAME
-    build(built)
-    r = load("renewables", built)
-    lens = r[(r["geo_code"] == "62498") & (r["year"] == 2022) & (r["technology"] == "solaire_pv")
-             & (r["variable"] == "capacity")]
-    assert lens["value"].item() == 150.0  # the new vintage is read, the old one kept but not read
     # the old file cannot be retired while the new one names it; the new one can
     capsys.readouterr()
     assert cli(monkeypatch, built, "data", "retire", f"data/raw/renouvelables/{NAME}") == 2
