@@ -128,6 +128,7 @@ def test_exploratory_notebook_runs(built_paths, tmp_path, monkeypatch):
     assert "CABBALR" in text and "pente de Sen" in text
 
 
+@pytest.mark.slow  # executes a report notebook, twice (in this process, then in a Jupyter kernel)
 def test_verify_reruns_a_report_in_a_jupyter_kernel_and_names_what_differs(built_paths, tmp_path):
     """Issue 24: the yearly run executes the notebooks in its worker processes (engine « pma_eval »); ``verify`` reruns
     a report's notebook in a real Jupyter kernel (Papermill's nbclient engine, as an analyst runs it), says
