@@ -349,5 +349,5 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
     if _tail_only([p._page_box for p in document.pages]):
         compact = _compact_last_table(html)
         if compact != html:
-            html, document = compact, HTML(string=compact, base_url=url).render(**options)
+            html, document = compact, render(compact)
     return html, document

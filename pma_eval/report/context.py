@@ -214,8 +214,7 @@ def value(ctx: ReportContext, iid: str, year: int | None = None, level: str | No
 
     Read from the table's columns at the series' positions (:func:`_positions`), without making its rows by year
     (a synthesis asks for 450 values of its communes, each of another series: their rows were made for one value,
-    a twentieth of its CPU, issue 24); a series with the year twice, or a nature that is not a string, is read from
-    its rows, as before."""
+    a twentieth of its CPU, issue 24); a series with the year twice is read from its rows, as before."""
     y = year or ctx.year
     cached = _positions(ctx)
     pos = cached[1].get((iid, level or ctx.geo_level, code or ctx.geo_code))
@@ -228,8 +227,8 @@ def value(ctx: ReportContext, iid: str, year: int | None = None, level: str | No
     found = pos[columns["year"][pos] == y]
     if not len(found):
         return math.nan, "secret"
-    if len(found) == 1 and isinstance(nature := columns["nature"][found[0]], str):
-        return float(columns["value"][found[0]]), str(nature)
+    if len(found) == 1:
+        return float(columns["value"][found[0]]), str(columns["nature"][found[0]])
     rows = _rows(ctx, iid, level, code)
     if y not in rows.index:
         return math.nan, "secret"

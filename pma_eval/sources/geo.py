@@ -84,7 +84,7 @@ def _lines_of(text: str, codes: set[str]) -> list[str] | None:
     lines = text.split("\n")
     if len(lines) < 3 or not lines[0].rstrip().endswith("["):
         return None
-    kept, found = [lines[0], "\n"], []
+    kept, found = [lines[0] + "\n"], []
     for line in lines[1:]:
         m = _FEATURE_LINE.match(line)
         if m is None:
