@@ -32,12 +32,52 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 YEAR = 2023
 
 
+#: The session's two yearly runs, by folder name: what each runs (:func:`run_into`).
+RUNS = {"annee": {"workers": 2},
+        "annee_bis": {"workers": 1, "fiches": False, "annual": ["PMA"], "engine": "nbclient"}}
+#: The session's long products, made once per pytest run in the shared folder (:func:`once`), by folder name: the
+#: fixture that reads it, and its producer (``module:function``, called with the folder). They start in the background
+#: as soon as the tests are collected (:mod:`tests.background`).
+BACKGROUND = {"annee": ("year_run", "tests.conftest:produce_year_run"),
+              "annee_bis": ("year_rerun", "tests.conftest:produce_year_run"),
+              "douaisis_publie": ("published_douaisis", "tests.publish.test_other_territory_products:publish"),
+              "deux_epci": ("two", "tests.publish.test_two_epci_territory:publish")}
+
+
+def _reads_a_run(item) -> bool:
+    return bool({"year_run", "year_rerun"} & set(getattr(item, "fixturenames", ())))
+
+
+def _reads_a_background_product(item) -> bool:
+    return bool({fixture for fixture, _ in BACKGROUND.values()} & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
     """``slow`` means one thing: the test reads the session's yearly run (``year_run``, ``year_rerun``) or
-    executes a report notebook itself (marked by hand). ``make test-fast`` leaves those out."""
+    executes a report notebook itself (marked by hand). ``make test-fast`` leaves those out.
+
+    The tests that read a product made in the background (:data:`BACKGROUND`) come last (a stable sort: the others
+    keep their order): the products start as soon as the tests are collected (:mod:`tests.background`), and the xdist
+    workers run every other test meanwhile instead of waiting for them."""
     for item in items:
-        if {"year_run", "year_rerun"} & set(getattr(item, "fixturenames", ())):
+        if _reads_a_run(item):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=_reads_a_background_product)
+
+
+def pytest_collection_finish(session):
+    """Start the products the collected tests read, in the background (:mod:`tests.background`)."""
+    from .background import start
+
+    if not session.config.option.collectonly:
+        start(session.config, [name for name, (fixture, _) in BACKGROUND.items()
+                               if any(fixture in getattr(item, "fixturenames", ()) for item in session.items)])
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from .background import stop
+
+    stop(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
 
 
 def make_project(dest: Path) -> Path:
@@ -59,11 +99,21 @@ def territory_project(dest: Path) -> Path:
     return dest
 
 
+def shared_base(config, tmp_path_factory=None) -> Path:
+    """The folder every xdist worker of the pytest run shares (the run's base temporary folder)."""
+    factory = tmp_path_factory or config._tmp_path_factory
+    return factory.getbasetemp().parent if hasattr(config, "workerinput") else factory.getbasetemp()
+
+
 def once(config, tmp_path_factory, name: str, produce) -> Path:
     """``produce(folder)`` once per pytest run, whichever xdist worker asks first; the others wait for it
     (a file lock) and then share the folder."""
-    shared = hasattr(config, "workerinput")
-    base = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.getbasetemp()
+    return once_at(shared_base(config, tmp_path_factory), name, produce)
+
+
+def once_at(base: Path, name: str, produce) -> Path:
+    """``produce(base / name)`` unless it is already done; a file lock makes whoever comes second wait for it (an
+    xdist worker or the background process of :mod:`tests.background`)."""
     target, done = base / name, base / f"{name}.fait"
     with open(base / f"{name}.verrou", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -89,9 +139,7 @@ def shared_read_cache(request, tmp_path_factory):
     if os.environ.get(ENV):
         yield os.environ[ENV]
         return
-    shared = hasattr(request.config, "workerinput")
-    base = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.getbasetemp()
-    os.environ[ENV] = str(base / "lectures")
+    os.environ[ENV] = str(shared_base(request.config, tmp_path_factory) / "lectures")
     yield os.environ[ENV]
     del os.environ[ENV]
 
@@ -99,12 +147,14 @@ def shared_read_cache(request, tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_paths(request, tmp_path_factory) -> Paths:
     """Paths of a project copy whose data/processed has been built from the shipped raw data (read-only)."""
+    return get_paths(once(request.config, tmp_path_factory, "projet", build_project))
+
+
+def build_project(root: Path) -> None:
+    """The shipped project copied into ``root`` and built (the suite's one full build)."""
     from pma_eval.assemble import build
 
-    def produce(root: Path) -> None:
-        build(get_paths(make_project(root)))
-
-    return get_paths(once(request.config, tmp_path_factory, "projet", produce))
+    build(get_paths(make_project(root)))
 
 
 @dataclass(frozen=True)
@@ -153,22 +203,28 @@ def run_into(built: Paths, root: Path, workers: int, fiches: bool = True, annual
     (root / "console.json").write_text(json.dumps({"code": code, "console": console}, ensure_ascii=False))
 
 
-def _year_run(request, tmp_path_factory, built_paths, name: str, workers: int, fiches: bool = True,
-              annual: list[str] | None = None, engine: str = "pma_eval") -> YearRun:
-    root = once(request.config, tmp_path_factory, name,
-                lambda r: run_into(built_paths, r, workers, fiches, annual, engine))
+def produce_year_run(root: Path) -> None:
+    """The yearly run of :data:`RUNS` named as ``root``, over the shared build (made first if needed)."""
+    built = get_paths(once_at(root.parent, "projet", build_project))
+    run_into(built, root, **RUNS[root.name])
+
+
+def _year_run(request, tmp_path_factory, name: str) -> YearRun:
+    """The yearly run ``name`` of :data:`RUNS`: started in the background at collection, or run here if it did not
+    finish there (see :mod:`tests.background`)."""
+    root = once(request.config, tmp_path_factory, name, produce_year_run)
     out = json.loads((root / "console.json").read_text())
     return YearRun(get_paths(root), out["code"], out["console"])
 
 
 @pytest.fixture(scope="session")
-def year_run(request, tmp_path_factory, built_paths) -> YearRun:
+def year_run(request, tmp_path_factory) -> YearRun:
     """``pma-eval run --year 2023`` once for the whole test run, on two worker processes."""
-    return _year_run(request, tmp_path_factory, built_paths, "annee", 2)
+    return _year_run(request, tmp_path_factory, "annee")
 
 
 @pytest.fixture(scope="session")
-def year_rerun(request, tmp_path_factory, built_paths) -> YearRun:
+def year_rerun(request, tmp_path_factory) -> YearRun:
     """The one second run of the test session, for byte identity: every step in turn on one process (another
     schedule), without the 150 fiches and the syntheses (rewritten in part by their own test: their cost
     is the run's largest, and the code that writes them is the same for every commune), and with the annual
@@ -177,8 +233,7 @@ def year_rerun(request, tmp_path_factory, built_paths) -> YearRun:
     parameter value. Compared byte for byte with the session's run, it shows that neither the schedule nor the engine
     changes a published file (issue 24: one second run; the verify test used to rerun the CAHC's whole report in a
     kernel, and now reruns a short report made from the same notebook)."""
-    return _year_run(request, tmp_path_factory, built_paths, "annee_bis", 1, fiches=False, annual=["PMA"],
-                     engine="nbclient")
+    return _year_run(request, tmp_path_factory, "annee_bis")
 
 
 @pytest.fixture

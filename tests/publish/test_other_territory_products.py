@@ -1,8 +1,9 @@
 """A declared territory that is not the Pôle is published like the Pôle (issue 27): CA Douaisis Agglo, created from
-the national reference in a project copy, given demonstration series, built; its annual report (once), a few fiches
-and the index of its year go to its own reports folder and never name the Pôle or its EPCIs.
+the national reference in a project copy, given demonstration series, built; its annual report (once), a few fiches,
+its scenario report and the index of its year go to its own reports folder and never name the Pôle or its EPCIs.
 
-Slow: one annual report notebook (about a minute and a half of processor).
+Slow: one annual report notebook and one scenario report, made once per pytest run in the background
+(tests/background.py).
 
 Every text takes its names from the declaration in use (the report's section texts and methods, the comparison
 sentence of the fiches, the glossary, the caveats of the shared raw files): no product of another territory names
@@ -12,13 +13,15 @@ the Pôle, its EPCIs or its programme (the Turbine).
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from pma_eval.config import get_paths
 
-from ..conftest import REPO, cli, territory_project
+from ..conftest import REPO, cli, once, territory_project
 
 SIREN = "200044618"  # CA Douaisis Agglo (Nord): one EPCI, 35 communes
 COMMUNES = ["59178", "59007", "59015"]  # Douai, Anhiers, Arleux
@@ -38,27 +41,43 @@ def _mentions(text: str) -> list[str]:
     return [text[max(0, m.start() - 90):m.end() + 60] for m in FORBIDDEN.finditer(text)]
 
 
-@pytest.fixture(scope="module")
-def douaisis(tmp_path_factory):
-    """Douaisis Agglo declared, given demonstration series and built in a project copy; its annual report 2023, the
-    fiches of three communes and the index of its year published. Returns its paths."""
-    root = tmp_path_factory.mktemp("douaisis_publie") / "projet"
+#: What is published for Douaisis Agglo, in order: each command's exit code is recorded (``codes.json``).
+SCENARIOS = ("report", "scenarios", "--year", "2023", "--territoire", "douaisis", "--tirages", "100")
+COMMANDS = (("territoire", "creer", "--id", "douaisis", "--nom", "Douaisis Agglo", "--epci", SIREN),
+            ("data", "demo", "--territoire", "douaisis"),
+            ("data", "build", "--territoire", "douaisis"),
+            ("report", "annual", "--year", "2023", "--territoire", "douaisis"),
+            ("fiches", "--year", "2023", "--territoire", "douaisis", "--processus", "1",
+             "--communes", ",".join(COMMUNES)),
+            SCENARIOS)
+
+
+def publish(root: Path) -> None:
+    """Douaisis Agglo declared, given demonstration series and built in a project copy at ``root``; its annual report
+    2023, the fiches of three communes, its scenario report (100 draws) and the index of its year published, each
+    command's exit code recorded in ``codes.json`` (the tests read them). Made once per pytest run, in the background
+    (tests/background.py), by the fixture otherwise."""
     territory_project(root)
+    codes = {}
     with pytest.MonkeyPatch.context() as mp:
         base = get_paths(root)
-        assert cli(mp, base, "territoire", "creer", "--id", "douaisis", "--nom", "Douaisis Agglo", "--epci", SIREN) == 0
-        assert cli(mp, base, "data", "demo", "--territoire", "douaisis") == 0
-        assert cli(mp, base, "data", "build", "--territoire", "douaisis") == 0
-        assert cli(mp, base, "report", "annual", "--year", "2023", "--territoire", "douaisis") == 0
-        assert cli(mp, base, "fiches", "--year", "2023", "--territoire", "douaisis", "--processus", "1",
-                   "--communes", ",".join(COMMUNES)) == 0
-        paths = get_paths(root, "douaisis")
+        for argv in COMMANDS:
+            codes[" ".join(argv)] = cli(mp, base, *argv)
         mp.setenv("PMA_EVAL_ROOT", str(root))
         mp.setenv("PMA_EVAL_TERRITOIRE", "douaisis")
         from pma_eval.publish.index import write_index
 
-        write_index(2023, paths)
-    return paths
+        write_index(2023, get_paths(root, "douaisis"))
+    (root / "codes.json").write_text(json.dumps(codes), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def published_douaisis(request, tmp_path_factory):
+    """The paths of Douaisis Agglo published (:func:`publish`), read-only."""
+    root = once(request.config, tmp_path_factory, "douaisis_publie", publish)
+    codes = json.loads((root / "codes.json").read_text(encoding="utf-8"))
+    assert all(code == 0 for code in codes.values()), codes
+    return get_paths(root, "douaisis")
 
 
 def _products(paths):
@@ -68,19 +87,20 @@ def _products(paths):
 
 
 @pytest.mark.slow
-def test_douaisis_products_go_to_its_own_folder_and_name_it(douaisis):
-    root = douaisis.root
-    assert douaisis.reports == root / "reports" / "territoires" / "douaisis"
+def test_douaisis_products_go_to_its_own_folder_and_name_it(published_douaisis):
+    root = published_douaisis.root
+    assert published_douaisis.reports == root / "reports" / "territoires" / "douaisis"
     assert not (root / "reports" / "2023").exists()  # nothing went to the Pôle's folder
-    products = _products(douaisis)
+    products = _products(published_douaisis)
     texts = {k: _text(p) for k, p in products.items()}
     assert "Douaisis Agglo" in texts["rapport annuel"] and "Douaisis Agglo" in texts["index"]
     # one EPCI: no report, synthesis or bar of its own beside the whole
-    assert sorted(p.name for p in (douaisis.reports / "2023").iterdir() if p.is_dir()) == ["CADA", "fiches"]
-    assert not (douaisis.reports / "2023" / "fiches" / "epci").exists()
+    folders = sorted(p.name for p in (published_douaisis.reports / "2023").iterdir() if p.is_dir())
+    assert folders == ["CADA", "fiches", "prospective"]
+    assert not (published_douaisis.reports / "2023" / "fiches" / "epci").exists()
     from pma_eval.publish.fiches import prepare
 
-    douai = prepare(2023, douaisis, codes=["59178"])[0]
+    douai = prepare(2023, published_douaisis, codes=["59178"])[0]
     assert [b.label.split("*")[0].strip() for b in douai.bars] == ["Douai", "CADA"] and not douai.whole_subject
 
 
@@ -90,18 +110,18 @@ FICHE_TWICE = re.compile(r"celles? de la CADA \([^)]*\) et de l’agglomération
 
 
 @pytest.mark.slow
-def test_douaisis_products_never_name_the_pole(douaisis):
-    texts = {k: _text(p) for k, p in _products(douaisis).items()}
+def test_douaisis_products_never_name_the_pole(published_douaisis):
+    texts = {k: _text(p) for k, p in _products(published_douaisis).items()}
     found = {k: _mentions(t) for k, t in texts.items()}
     assert not any(found.values()), found
     assert not any(FICHE_TWICE.search(t) for k, t in texts.items() if k.startswith("fiche"))
 
 
 @pytest.mark.slow
-def test_douaisis_report_names_it_from_its_declaration(douaisis):
+def test_douaisis_report_names_it_from_its_declaration(published_douaisis):
     """The generic texts take the declaration's names (« l'agglomération », its short name), and the layer of its
     EPCIs is absent: a territory of one EPCI is that EPCI."""
-    text = _text(_products(douaisis)["rapport annuel"])
+    text = _text(_products(published_douaisis)["rapport annuel"])
     assert "CADA Douaisis Agglo" in text  # the glossary: its own acronym, spelled out from its declaration
     assert "le total de l’agglomération reste connu" in text  # the statistical secret, one EPCI
     assert "Les réseaux d’acteurs que l’agglomération anime :" in text  # no registers: no network of another
@@ -110,17 +130,16 @@ def test_douaisis_report_names_it_from_its_declaration(douaisis):
 
 
 @pytest.mark.slow
-def test_douaisis_scenario_report_never_names_the_pole(douaisis, monkeypatch):
+def test_douaisis_scenario_report_never_names_the_pole(published_douaisis):
     """Its scenario report (100 draws: about two minutes of processor) names its territory, never the Pôle: without
     a strategy of its own (no scenarios/territoires/douaisis/), it runs the reference scenarios only (trend and SNBC,
     scenarios/reference/, whose SNBC builds on the trend, not on the Pôle's Turbine) and says so."""
     from pma_eval.config import default_scenarios, own_strategies
 
-    assert default_scenarios(douaisis) == ("tendanciel", "snbc") and own_strategies(douaisis) == ()
-    assert douaisis.scenarios == douaisis.root / "scenarios" / "reference"
-    args = ["report", "scenarios", "--year", "2023", "--territoire", "douaisis", "--tirages", "100"]
-    assert cli(monkeypatch, douaisis, *args) == 0  # its own set by default, not the default territory's
-    text = _text(douaisis.reports / "2023" / "prospective" / "CADA" / "rapport_prospective.html")
+    assert default_scenarios(published_douaisis) == ("tendanciel", "snbc") and own_strategies(published_douaisis) == ()
+    assert published_douaisis.scenarios == published_douaisis.root / "scenarios" / "reference"
+    # published with its own set by default, not the default territory's (SCENARIOS: exit code 0, the fixture checks it)
+    text = _text(published_douaisis.reports / "2023" / "prospective" / "CADA" / "rapport_prospective.html")
     assert "Douaisis Agglo" in text and "Douaisis Agglo. Où mène" not in text  # no programme: no second name
     assert not _mentions(text), _mentions(text)
     assert "aucune stratégie locale n’a été saisie pour ce territoire" in text.replace("'", "’")

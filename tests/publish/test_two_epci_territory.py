@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,7 +24,7 @@ import yaml
 
 from pma_eval.config import get_paths
 
-from ..conftest import REPO, cli, cut_annual_notebook, territory_project
+from ..conftest import REPO, cli, cut_annual_notebook, once, territory_project
 
 IDENT = "avesnois-thierache"
 NAME = "Sud Avesnois et Trois Rivières"
@@ -65,23 +67,22 @@ def _hand_sum_2016(codes: set[str]) -> tuple[float, int]:
 SECTIONS = ("couverture", "synthese", "population")
 
 
-@pytest.fixture(scope="module")
-def two(tmp_path_factory):
+def publish(root: Path) -> None:
     """The territory declared, given demonstration series, built and published for 2023 (annual reports only) in a
-    project copy: first the whole's full annual report (every section, for a territory over two départements), then
-    the yearly run with the notebook cut to its first sections (:data:`SECTIONS`), which shows that the run makes a
-    report for the whole and for each EPCI (the full reports of EPCIs are the Pôle's, in the session's run). Returns
-    its paths and the exit code of the yearly run."""
-    root = tmp_path_factory.mktemp("deux_epci") / "projet"
+    project copy at ``root``: first the whole's full annual report (every section, for a territory over two
+    départements), then the yearly run with the notebook cut to its first sections (:data:`SECTIONS`), which shows that
+    the run makes a report for the whole and for each EPCI (the full reports of EPCIs are the Pôle's, in the session's
+    run). The exit codes of the commands and of the run go to ``codes.json``. Made once per pytest run, in the
+    background (tests/background.py), by the fixture otherwise."""
     territory_project(root)
+    codes = {}
     with pytest.MonkeyPatch.context() as mp:
         base = get_paths(root)
         argv = ["territoire", "creer", "--id", IDENT, "--nom", NAME]
         for siren in EPCIS:
             argv += ["--epci", siren]
-        assert cli(mp, base, *argv) == 0
-        assert cli(mp, base, "data", "demo", "--territoire", IDENT) == 0
-        assert cli(mp, base, "data", "build", "--territoire", IDENT) == 0
+        for command in (argv, ["data", "demo", "--territoire", IDENT], ["data", "build", "--territoire", IDENT]):
+            codes[" ".join(command)] = cli(mp, base, *command)
         paths = get_paths(root, IDENT)
         mp.setenv("PMA_EVAL_TERRITOIRE", IDENT)
         from pma_eval.publish.run import run_year
@@ -93,8 +94,17 @@ def two(tmp_path_factory):
                    out_dir=root / "rapport_complet")
         cut_annual_notebook(paths, SECTIONS)
         # what « pma-eval run » does, less the fiches and the scenario report (not checked here)
-        code = run_year(YEAR, paths, echo=lambda line: None, fiches=False, scenarios=False, workers=1)
-    return paths, code
+        run = run_year(YEAR, paths, echo=lambda line: None, fiches=False, scenarios=False, workers=1)
+    (root / "codes.json").write_text(json.dumps({"commandes": codes, "run": run}), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def two(request, tmp_path_factory):
+    """The territory published (:func:`publish`), read-only: its paths and the exit code of its yearly run."""
+    root = once(request.config, tmp_path_factory, "deux_epci", publish)
+    codes = json.loads((root / "codes.json").read_text(encoding="utf-8"))
+    assert all(code == 0 for code in codes["commandes"].values()), codes
+    return get_paths(root, IDENT), codes["run"]
 
 
 @pytest.mark.slow
