@@ -656,13 +656,15 @@ def main(argv: list[str] | None = None) -> int:
     # Reports, fiches and visuals draw off screen; set here, where outputs are produced, so that
     # importing the package in an analyst's notebook leaves its matplotlib backend alone.
     os.environ.setdefault("MPLBACKEND", "Agg")
+    from .collector import fewer_collections
     from .config import TERRITORY_ENV
 
     parser = build_parser()
     args = parser.parse_args(argv)
     before = os.environ.get(TERRITORY_ENV)  # --territoire sets it for the command only (_paths)
     try:
-        return args.func(args)
+        with fewer_collections():  # the collector's pace of a command that produces files (pma_eval.collector)
+            return args.func(args)
     except PmaEvalError as exc:
         print(f"erreur : {exc}", file=sys.stderr)
         return exc.exit_code

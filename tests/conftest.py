@@ -52,6 +52,16 @@ def _reads_a_background_product(item) -> bool:
     return bool({fixture for fixture, _ in BACKGROUND.values()} & set(getattr(item, "fixturenames", ())))
 
 
+def pytest_configure(config):
+    """The suite's processes collect garbage at the pace of the workbench's commands (:mod:`pma_eval.collector`): its
+    tests build, draw and lay out as the commands do."""
+    import gc
+
+    from pma_eval.collector import THRESHOLDS
+
+    gc.set_threshold(*THRESHOLDS)
+
+
 def pytest_collection_modifyitems(config, items):
     """``slow`` means one thing: the test reads the session's yearly run (``year_run``, ``year_rerun``) or
     executes a report notebook itself (marked by hand). ``make test-fast`` leaves those out.

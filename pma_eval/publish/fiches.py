@@ -491,13 +491,15 @@ def write_fiches(year: int, paths: Paths | None = None, processes: int | None = 
         if executor is not None:
             list(executor.map(_write_batch, batches))
         elif n > 1:
+            from ..collector import worker_initializer
+
             importlib.import_module("weasyprint")  # imported once here, not once per worker
             # the workers' garbage collector leaves alone what they inherit (the caller's tables, the modules):
             # without it, each full collection of a worker walks the whole parent's heap again
             gc.collect()
             gc.freeze()
             try:
-                with mp.get_context("fork").Pool(n) as pool:
+                with mp.get_context("fork").Pool(n, initializer=worker_initializer) as pool:
                     list(pool.imap_unordered(_write_batch, batches))
             finally:
                 gc.unfreeze()

@@ -173,9 +173,11 @@ def _executor(workers: int):
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
+    from ..collector import worker_initializer
+
     # forked before anything heavy is imported here; each worker imports what its territory needs
     method = "fork" if "fork" in mp.get_all_start_methods() else None
-    return ProcessPoolExecutor(workers, mp_context=mp.get_context(method))
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=worker_initializer)
 
 
 def _eta(seconds: float) -> str:

@@ -127,12 +127,15 @@ def _warm_imports() -> None:
 
 
 def _executor(workers: int):
-    """A pool of ``workers`` processes (forked where the system allows it: the imports are inherited)."""
+    """A pool of ``workers`` processes (forked where the system allows it: the imports are inherited), the collector
+    at the pace of :data:`pma_eval.collector.THRESHOLDS` in each."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
+    from ..collector import worker_initializer
+
     method = "fork" if "fork" in mp.get_all_start_methods() else None
-    return ProcessPoolExecutor(workers, mp_context=mp.get_context(method))
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=worker_initializer)
 
 
 def default_workers() -> int:
@@ -167,9 +170,11 @@ def run_year(year: int | None, paths: Paths | None = None, echo=print, fiches: b
     from ..assemble import build, build_if_needed
     from ..processed import checked_year
 
+    from ..collector import fewer_collections
+
     paths = paths or get_paths()
     workers = workers or default_workers()
-    with territory_in_use(paths), run_lock(paths):
+    with territory_in_use(paths), run_lock(paths), fewer_collections():
         echo("[0] construction des données (data/raw → data/processed)…")
         t_build = time.perf_counter()
         # bad input raises before anything else is touched (exit 2)
