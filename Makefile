@@ -35,7 +35,10 @@ $(STAMP): requirements.lock pyproject.toml
 	fi
 	@touch $(STAMP)
 
+# The package itself is installed editable: its own modules are compiled here, at each install, for the same reason
+# (compileall skips those already compiled; a module changed since is compiled again in memory, as before).
 install: $(STAMP) check-system ## créer .venv et installer les dépendances figées (requirements.lock)
+	@$(BIN)/python -m compileall -q pma_eval
 
 check-system: ## vérifier les bibliothèques système de WeasyPrint (Pango)
 	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
@@ -64,11 +67,15 @@ fiches: data ## fiches communales et synthèses des agglomérations (dernière a
 visuels: data ## visuels prêts à publier (dernière année)
 	$(BIN)/pma-eval visuels
 
+# pytest rewrites the asserts of each test module at import, in every worker: 3 s of processor a worker, unless it may
+# keep the rewritten modules (tests/__pycache__), which a machine that sets PYTHONDONTWRITEBYTECODE forbids.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
+
 test: install ## installer puis lancer toute la suite de tests (sur tous les cœurs)
-	$(BIN)/python -m pytest -n auto
+	$(PYTEST) -n auto
 
 test-fast: install ## tests sans l'exécution de l'année complète ni des carnets (marque slow)
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	$(PYTEST) -n auto -m "not slow"
 
 carnets: data ## exécuter les carnets d'exploration et les garder avec leurs sorties (documentation lisible sur la forge)
 	env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
