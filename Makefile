@@ -68,7 +68,8 @@ visuels: data ## visuels prêts à publier (dernière année)
 	$(BIN)/pma-eval visuels
 
 # pytest rewrites the asserts of each test module at import, in every worker: 3 s of processor a worker, unless it may
-# keep the rewritten modules (tests/__pycache__), which a machine that sets PYTHONDONTWRITEBYTECODE forbids.
+# keep the rewritten modules (the __pycache__ folders of tests/), which a machine that sets PYTHONDONTWRITEBYTECODE
+# forbids.
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 test: install ## installer puis lancer toute la suite de tests (sur tous les cœurs)

@@ -20,15 +20,20 @@ from contextlib import contextmanager
 THRESHOLDS = (20_000, 20, 20)
 
 
+def _slower(thresholds: tuple[int, ...]) -> tuple[int, ...]:
+    """``thresholds`` brought to the pace of :data:`THRESHOLDS`, never a faster one: each the larger of the two; a
+    collector turned off (first threshold 0) stays off."""
+    if thresholds[0] == 0:
+        return tuple(thresholds)
+    return tuple(max(new, old) for new, old in zip(THRESHOLDS, thresholds))
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """While the block runs, the collector keeps the pace of :data:`THRESHOLDS` (never a faster one than it had),
-    and its thresholds are restored afterwards; a collector turned off (threshold 0) stays off."""
+    """While the block runs, the collector keeps the pace of :data:`THRESHOLDS` (:func:`_slower`), and its thresholds
+    are restored afterwards."""
     before = gc.get_threshold()
-    if before[0] == 0:
-        yield
-        return
-    gc.set_threshold(*(max(new, old) for new, old in zip(THRESHOLDS, before)))
+    gc.set_threshold(*_slower(before))
     try:
         yield
     finally:
@@ -36,6 +41,6 @@ def fewer_collections() -> Iterator[None]:
 
 
 def worker_initializer() -> None:
-    """Set :data:`THRESHOLDS` in a worker process for its whole life (a forked worker inherits its parent's; a
-    spawned one starts from CPython's defaults)."""
-    gc.set_threshold(*THRESHOLDS)
+    """The pace of :data:`THRESHOLDS` (:func:`_slower`) in a worker process for its whole life: a forked worker starts
+    from its parent's thresholds, a spawned one from CPython's defaults."""
+    gc.set_threshold(*_slower(gc.get_threshold()))

@@ -41,7 +41,7 @@ RUNS = {"annee": {"workers": 2},
 BACKGROUND = {"annee": ("year_run", "tests.conftest:produce_year_run"),
               "annee_bis": ("year_rerun", "tests.conftest:produce_year_run"),
               "douaisis_publie": ("published_douaisis", "tests.publish.test_other_territory_products:publish"),
-              "deux_epci": ("two", "tests.publish.test_two_epci_territory:publish")}
+              "deux_epci": ("published_two_epci", "tests.publish.test_two_epci_territory:publish")}
 
 
 def _reads_a_run(item) -> bool:
@@ -62,6 +62,7 @@ def pytest_configure(config):
     gc.set_threshold(*THRESHOLDS)
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by the marks and --sw cuts the list: both see this order
 def pytest_collection_modifyitems(config, items):
     """``slow`` means one thing: the test reads the session's yearly run (``year_run``, ``year_rerun``) or
     executes a report notebook itself (marked by hand). ``make test-fast`` leaves those out.
@@ -87,7 +88,7 @@ def pytest_collection_finish(session):
 def pytest_sessionfinish(session, exitstatus):
     from .background import stop
 
-    stop(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+    stop(session.config)
 
 
 def make_project(dest: Path) -> Path:
@@ -220,8 +221,8 @@ def produce_year_run(root: Path) -> None:
 
 
 def _year_run(request, tmp_path_factory, name: str) -> YearRun:
-    """The yearly run ``name`` of :data:`RUNS`: started in the background at collection, or run here if it did not
-    finish there (see :mod:`tests.background`)."""
+    """The yearly run ``name`` of :data:`RUNS`, started in the background at collection: waited for while it is made
+    there, made here only if that process died or was not started (see :mod:`tests.background`)."""
     root = once(request.config, tmp_path_factory, name, produce_year_run)
     out = json.loads((root / "console.json").read_text())
     return YearRun(get_paths(root), out["code"], out["console"])

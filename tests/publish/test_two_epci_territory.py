@@ -83,6 +83,9 @@ def publish(root: Path) -> None:
             argv += ["--epci", siren]
         for command in (argv, ["data", "demo", "--territoire", IDENT], ["data", "build", "--territoire", IDENT]):
             codes[" ".join(command)] = cli(mp, base, *command)
+            if codes[" ".join(command)] != 0:  # what follows needs it: stop, the fixture says which and why
+                (root / "codes.json").write_text(json.dumps({"commandes": codes, "run": None}), encoding="utf-8")
+                return
         paths = get_paths(root, IDENT)
         mp.setenv("PMA_EVAL_TERRITOIRE", IDENT)
         from pma_eval.publish.run import run_year
@@ -99,17 +102,19 @@ def publish(root: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def two(request, tmp_path_factory):
+def published_two_epci(request, tmp_path_factory):
     """The territory published (:func:`publish`), read-only: its paths and the exit code of its yearly run."""
+    from ..background import journal
+
     root = once(request.config, tmp_path_factory, "deux_epci", publish)
     codes = json.loads((root / "codes.json").read_text(encoding="utf-8"))
-    assert all(code == 0 for code in codes["commandes"].values()), codes
+    assert all(code == 0 for code in codes["commandes"].values()), f"{codes}\n{journal(request.config, 'deux_epci')}"
     return get_paths(root, IDENT), codes["run"]
 
 
 @pytest.mark.slow
-def test_the_declaration_records_both_departements(two):
-    paths, _ = two
+def test_the_declaration_records_both_departements(published_two_epci):
+    paths, _ = published_two_epci
     ref = _reference_communes()
     assert {s: sorted({r["code_departement"] for r in rows}) for s, rows in ref.items()} == {
         s: [dep] for s, (_, dep) in EPCIS.items()}  # each EPCI lies in one département, not the same one
@@ -124,8 +129,8 @@ def test_the_declaration_records_both_departements(two):
 
 
 @pytest.mark.slow
-def test_the_build_has_both_epcis_and_the_whole_whose_value_per_inhabitant_is_total_over_population(two):
-    paths, _ = two
+def test_the_build_has_both_epcis_and_the_whole_whose_value_per_inhabitant_is_total_over_population(published_two_epci):
+    paths, _ = published_two_epci
     ind = pd.read_parquet(paths.processed / "indicators.parquet")
     whole_code = yaml.safe_load((paths.root / "territoires" / f"{IDENT}.yml").read_text(encoding="utf-8"))["nom_court"]
 
@@ -162,8 +167,8 @@ def test_the_build_has_both_epcis_and_the_whole_whose_value_per_inhabitant_is_to
 
 
 @pytest.mark.slow
-def test_the_whole_and_each_epci_have_their_annual_report(two):
-    paths, code = two
+def test_the_whole_and_each_epci_have_their_annual_report(published_two_epci):
+    paths, code = published_two_epci
     assert code == 0
     decl = yaml.safe_load((paths.root / "territoires" / f"{IDENT}.yml").read_text(encoding="utf-8"))
     year = paths.reports / str(YEAR)
@@ -192,14 +197,14 @@ def test_the_whole_and_each_epci_have_their_annual_report(two):
 
 
 @pytest.mark.slow
-def test_its_line_of_a_batch_index_gives_its_verdicts_and_its_rank_among_comparables(two):
+def test_its_line_of_a_batch_index_gives_its_verdicts_and_its_rank_among_comparables(published_two_epci):
     """The line ``pma-eval lot`` writes for it, from its built data: the rank is its 2016 per-inhabitant total of
     the region's observed inventory among the EPCIs its report compares it with — a territory of several EPCIs: the
     communautés d'agglomération, urbaines and métropoles of the region of at least 100 000 inhabitants, its own EPCIs
     left out —, the lowest first, counted here by hand from its comparison table."""
     from pma_eval.publish import lot
 
-    paths, _ = two
+    paths, _ = published_two_epci
     out = lot.Outcome(IDENT, ok=True)
     lot._summary(out, paths, YEAR)
     assert out.verdict and "énergie finale : " in out.verdicts and "part des renouvelables : " in out.verdicts
