@@ -72,8 +72,9 @@ def stop(config) -> None:
     groups = []
     for path in shared_base(config).glob("*.groupe"):
         try:
-            os.killpg(int(path.read_text()), signal.SIGTERM)
-            groups.append(int(path.read_text()))
+            group = int(path.read_text())
+            os.killpg(group, signal.SIGTERM)
+            groups.append(group)
         except (ProcessLookupError, ValueError):
             pass
     deadline = time.monotonic() + 10

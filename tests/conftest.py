@@ -44,22 +44,21 @@ BACKGROUND = {"annee": ("year_run", "tests.conftest:produce_year_run"),
               "deux_epci": ("published_two_epci", "tests.publish.test_two_epci_territory:publish")}
 
 
-def _reads_a_run(item) -> bool:
-    return bool({"year_run", "year_rerun"} & set(getattr(item, "fixturenames", ())))
+def _uses(item, fixtures) -> bool:
+    """Does the test ``item`` ask for one of ``fixtures``?"""
+    return not set(fixtures).isdisjoint(getattr(item, "fixturenames", ()))
 
 
 def _reads_a_background_product(item) -> bool:
-    return bool({fixture for fixture, _ in BACKGROUND.values()} & set(getattr(item, "fixturenames", ())))
+    return _uses(item, (fixture for fixture, _ in BACKGROUND.values()))
 
 
 def pytest_configure(config):
     """The suite's processes collect garbage at the pace of the workbench's commands (:mod:`pma_eval.collector`): its
     tests build, draw and lay out as the commands do."""
-    import gc
+    from pma_eval.collector import worker_initializer
 
-    from pma_eval.collector import THRESHOLDS
-
-    gc.set_threshold(*THRESHOLDS)
+    worker_initializer()
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by the marks and --sw cuts the list: both see this order
@@ -71,7 +70,7 @@ def pytest_collection_modifyitems(config, items):
     keep their order): the products start as soon as the tests are collected (:mod:`tests.background`), and the xdist
     workers run every other test meanwhile instead of waiting for them."""
     for item in items:
-        if _reads_a_run(item):
+        if _uses(item, ("year_run", "year_rerun")):
             item.add_marker(pytest.mark.slow)
     items.sort(key=_reads_a_background_product)
 
@@ -82,7 +81,7 @@ def pytest_collection_finish(session):
 
     if not session.config.option.collectonly:
         start(session.config, [name for name, (fixture, _) in BACKGROUND.items()
-                               if any(fixture in getattr(item, "fixturenames", ()) for item in session.items)])
+                               if any(_uses(item, (fixture,)) for item in session.items)])
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -269,6 +268,17 @@ def cli(monkeypatch, paths: Paths, *argv: str) -> int:
 
     monkeypatch.setenv("PMA_EVAL_ROOT", str(paths.root))
     return main(list(argv))
+
+
+def cli_each(monkeypatch, paths: Paths, commands) -> dict[str, int]:
+    """``pma-eval`` with each of ``commands`` (argument lists) in turn in the project ``paths``, up to the first that
+    fails (what follows needs it): the exit code of each command run, by command line."""
+    codes = {}
+    for argv in commands:
+        codes[" ".join(argv)] = cli(monkeypatch, paths, *argv)
+        if codes[" ".join(argv)] != 0:
+            break
+    return codes
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 
 from pma_eval.config import get_paths
 
-from ..conftest import REPO, cli, once, territory_project
+from ..conftest import REPO, cli_each, once, territory_project
 
 SIREN = "200044618"  # CA Douaisis Agglo (Nord): one EPCI, 35 communes
 COMMUNES = ["59178", "59007", "59015"]  # Douai, Anhiers, Arleux
@@ -58,19 +58,14 @@ def publish(root: Path) -> None:
     command's exit code recorded in ``codes.json`` (the tests read them). Made once per pytest run, in the background
     (tests/background.py), by the fixture otherwise."""
     territory_project(root)
-    codes = {}
     with pytest.MonkeyPatch.context() as mp:
-        base = get_paths(root)
-        for argv in COMMANDS:
-            codes[" ".join(argv)] = cli(mp, base, *argv)
-            if codes[" ".join(argv)] != 0:  # what follows needs it: stop, the fixture says which and why
-                (root / "codes.json").write_text(json.dumps(codes), encoding="utf-8")
-                return
-        mp.setenv("PMA_EVAL_ROOT", str(root))
-        mp.setenv("PMA_EVAL_TERRITOIRE", "douaisis")
-        from pma_eval.publish.index import write_index
+        codes = cli_each(mp, get_paths(root), COMMANDS)
+        if not any(codes.values()):  # cli_each stops at a failure: the fixture says which and why
+            mp.setenv("PMA_EVAL_ROOT", str(root))
+            mp.setenv("PMA_EVAL_TERRITOIRE", "douaisis")
+            from pma_eval.publish.index import write_index
 
-        write_index(2023, get_paths(root, "douaisis"))
+            write_index(2023, get_paths(root, "douaisis"))
     (root / "codes.json").write_text(json.dumps(codes), encoding="utf-8")
 
 

@@ -24,7 +24,7 @@ import yaml
 
 from pma_eval.config import get_paths
 
-from ..conftest import REPO, cli, cut_annual_notebook, once, territory_project
+from ..conftest import REPO, cli_each, cut_annual_notebook, once, territory_project
 
 IDENT = "avesnois-thierache"
 NAME = "Sud Avesnois et Trois Rivières"
@@ -75,17 +75,16 @@ def publish(root: Path) -> None:
     run). The exit codes of the commands and of the run go to ``codes.json``. Made once per pytest run, in the
     background (tests/background.py), by the fixture otherwise."""
     territory_project(root)
-    codes = {}
+    run = None
     with pytest.MonkeyPatch.context() as mp:
-        base = get_paths(root)
         argv = ["territoire", "creer", "--id", IDENT, "--nom", NAME]
         for siren in EPCIS:
             argv += ["--epci", siren]
-        for command in (argv, ["data", "demo", "--territoire", IDENT], ["data", "build", "--territoire", IDENT]):
-            codes[" ".join(command)] = cli(mp, base, *command)
-            if codes[" ".join(command)] != 0:  # what follows needs it: stop, the fixture says which and why
-                (root / "codes.json").write_text(json.dumps({"commandes": codes, "run": None}), encoding="utf-8")
-                return
+        commands = (argv, ["data", "demo", "--territoire", IDENT], ["data", "build", "--territoire", IDENT])
+        codes = cli_each(mp, get_paths(root), commands)
+        if any(codes.values()):  # what follows needs them: stop, the fixture says which and why
+            (root / "codes.json").write_text(json.dumps({"commandes": codes, "run": run}), encoding="utf-8")
+            return
         paths = get_paths(root, IDENT)
         mp.setenv("PMA_EVAL_TERRITOIRE", IDENT)
         from pma_eval.publish.run import run_year
