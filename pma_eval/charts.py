@@ -466,6 +466,19 @@ def _crop(fig: plt.Figure):
     return crop
 
 
+def without_dry_draw(fig: plt.Figure) -> plt.Figure:
+    """``fig`` without the placeholder layout engine ``tight_layout`` leaves behind (nothing to lay out any more):
+    with it, every ``savefig`` draws the whole figure once for nothing before drawing it for real (matplotlib's
+    ``print_figure`` does so for any layout engine), a third of a report chart's cost (issue 24). The images are the
+    same, byte for byte (``tests/test_charts_png.py``)."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+    return fig
+
+
 def to_png(fig: plt.Figure, ppi: int = PRINT_PPI, shown: float = TEXT_WIDTH_IN) -> bytes:
     """PNG bytes of a report chart drawn for its printed size — ``ppi`` pixels per inch once shown ``shown`` inches
     wide (the text width, or a column beside a table) — without timestamps (identical from run to run); the figure
@@ -492,7 +505,7 @@ def rgb_png(fig: plt.Figure, dpi: float | None = None, bbox_inches=None) -> byte
 
     dpi = dpi or fig.dpi
     buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=dpi, **({"bbox_inches": bbox_inches} if bbox_inches is not None else {}))
+    without_dry_draw(fig).savefig(buf, format="rgba", dpi=dpi, **({"bbox_inches": bbox_inches} if bbox_inches is not None else {}))
     inches = bbox_inches if bbox_inches is not None else Bbox.from_bounds(0, 0, *fig.get_size_inches())
     # the canvas Agg draws on: the box in inches scaled by the dpi, truncated (matplotlib's own arithmetic)
     w, h = (int(v) for v in TransformedBbox(Bbox.from_bounds(0, 0, inches.width, inches.height),
@@ -534,7 +547,7 @@ def to_svg(fig) -> bytes:
     crop = _crop(fig)
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "pma-eval"}):
-        fig.savefig(buf, format="svg", bbox_inches=crop, metadata={"Date": None, "Creator": None})
+        without_dry_draw(fig).savefig(buf, format="svg", bbox_inches=crop, metadata={"Date": None, "Creator": None})
     text = buf.getvalue().decode("utf-8")
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
     root = re.search(r"<svg\b[^>]*>", text)
