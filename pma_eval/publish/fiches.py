@@ -380,7 +380,7 @@ def fiche_css(organisation: str) -> str:
 #: Stand-ins written where the stylesheet and the base map go, replaced once the page is typeset: the page is
 #: rendered and typeset once for both its files (never through the map's 100 kB of base64).
 _CSS_SLOT, _MAP_SLOT = "pma-eval-fiche-css", "pma-eval-fiche-map"
-#: URL scheme of the base maps in the HTML given to WeasyPrint, answered from memory by :class:`_MapFetcher`.
+#: URL scheme of the base maps in the HTML given to WeasyPrint, answered from memory (:func:`.pdf.memory_fetcher`).
 MAP_SCHEME = "pma-eval-map"
 
 
@@ -411,25 +411,14 @@ def _pdf_tools():
     if not _WORKER:
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        from .pdf import lean_html, prepare_weasyprint
-
-        class MapFetcher(URLFetcher):
-            """Answers the base maps' URLs from memory; a fiche refers to nothing else."""
-
-            def __init__(self):
-                super().__init__(allowed_protocols=[MAP_SCHEME])
-                self.maps: dict[str, bytes] = {}
-
-            def fetch(self, url, headers=None):
-                if url not in self.maps:
-                    raise ValueError(f"ressource inconnue dans une fiche : {url[:80]}")
-                return URLFetcherResponse(url, self.maps[url], {"Content-Type": "image/png"})
+        from .pdf import lean_html, memory_fetcher, prepare_weasyprint
 
         prepare_weasyprint()
         fc = FontConfiguration()
-        _WORKER.update(weasyprint=weasyprint, fc=fc, css={}, cache={}, fetcher=MapFetcher(), html=lean_html())
+        # the base maps' URLs answered from memory; a fiche refers to nothing else
+        _WORKER.update(weasyprint=weasyprint, fc=fc, css={}, cache={}, fetcher=memory_fetcher(MAP_SCHEME, only=True),
+                       html=lean_html())
     return _WORKER
 
 
@@ -439,7 +428,7 @@ def _map_url(tools: dict, f: FicheData) -> str:
     import hashlib
 
     url = f"{MAP_SCHEME}:{hashlib.sha256(f.map_png.encode('ascii')).hexdigest()}"
-    maps = tools["fetcher"].maps
+    maps = tools["fetcher"].data
     if url not in maps:
         maps[url] = base64.b64decode(f.map_png)
     return url

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .pdf import IMAGE_SCHEME
+
 #: Blocks whose position decides what a page ends with.
 LAST_BLOCKS = ("h2", "h3", "p", "tr", "figure", "li", "caption", "img")
 ORPHANS = ("h2", "h3", "caption")
@@ -300,7 +302,7 @@ def _apply(html: str, moves: dict[int, tuple[str, float]]) -> str:
 #: place as the whole report's; it costs 0,54 of a whole layout, and one more whole layout when it finds none.
 TRIAL_CUT_SHARE = 0.2
 _H2 = re.compile(r"<h2[\s>]")
-_DATA_URI = re.compile(r"data:[^\"')\s]+")
+_DATA_URI = re.compile(rf"(?:data|{IMAGE_SCHEME}):[^\"')\s]+")  # an image, inline or packed (:func:`.pdf.packed_images`)
 
 
 def _trial(html: str) -> str | None:
@@ -326,16 +328,18 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
     is still half empty; the first stops after the charts' sections (:func:`_trial`). The last long table (the
     glossary) is set tighter, once, when only its last rows fill the last page: in the layout that places charts
     again if there is one, else in one more. ``options`` go to WeasyPrint's ``render``."""
-    from .pdf import lean_html
+    from .pdf import lean_html, packed_images
 
     HTML = lean_html()  # noqa: N806 — WeasyPrint's HTML, less the user-agent rules a report never uses
     url = str(base_url) if base_url else None
+    html, fetcher = packed_images(html)  # the charts' PNGs out of the text parsed at each layout, read once
+    images: dict = {}
 
     def render(text: str):
-        return HTML(string=text, base_url=url).render(**options)
+        return HTML(string=text, base_url=url, url_fetcher=fetcher).render(cache=images, **options)
 
     if len(_FIGURE.findall(html)) != html.count("<figure"):  # charts this module does not know: left as they are
-        return html, render(html)
+        return fetcher.unpack(html), render(html)
     def tail_only(doc) -> bool:
         return _tail_only([p._page_box for p in doc.pages])
 
@@ -360,4 +364,4 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
         compact = _compact_last_table(html)
         if compact != html:
             html, document = compact, render(compact)
-    return html, document
+    return fetcher.unpack(html), document

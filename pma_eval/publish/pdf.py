@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import struct
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -83,6 +84,59 @@ def prepare_weasyprint() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     _install_png_passthrough()
+
+
+#: URL scheme of the charts' PNGs in the HTML that :func:`pma_eval.publish.pagination.place_figures` lays out, answered
+#: from memory (:func:`packed_images`).
+IMAGE_SCHEME = "pma-eval-image"
+_PNG_DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
+
+
+def memory_fetcher(scheme: str, only: bool = False):
+    """A WeasyPrint URL fetcher answering the URLs of ``scheme`` from its ``data`` dict (URL → bytes), any other
+    URL as WeasyPrint does, or, with ``only``, refusing it (a fiche refers to nothing else)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class MemoryFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(**({"allowed_protocols": [scheme]} if only else {}))
+            self.data: dict[str, bytes] = {}
+
+        def fetch(self, url, headers=None):
+            if url in self.data:
+                body = self.data[url]
+                kind = "image/png" if body.startswith(_PNG_SIGNATURE) else "application/octet-stream"
+                return URLFetcherResponse(url, body, {"Content-Type": kind})
+            if only or url.startswith(f"{scheme}:"):
+                raise ValueError(f"ressource inconnue : {url[:80]}")
+            return super().fetch(url, headers)
+
+    return MemoryFetcher()
+
+
+def packed_images(html: str):
+    """``html`` with each PNG given as a ``data:`` URI (a chart, base64) replaced by a short URL of
+    :data:`IMAGE_SCHEME`, and the fetcher that answers those URLs (its ``unpack`` puts the URIs back).
+
+    WeasyPrint parses the whole HTML text at each layout, character by character: the charts' base64, nine tenths of an
+    annual report's 1,9 MB, is parsed and decoded again each time (issue 24). Packed, they are decoded once, and the
+    images read once for all the layouts of a report (one image cache)."""
+    import base64
+    import hashlib
+
+    fetcher = memory_fetcher(IMAGE_SCHEME)
+    uris: dict[str, str] = {}
+
+    def pack(m: re.Match) -> str:
+        data = base64.b64decode(m.group(1))
+        url = f"{IMAGE_SCHEME}:{hashlib.sha256(data).hexdigest()[:32]}"
+        fetcher.data[url], uris[url] = data, m.group(0)
+        return url
+
+    packed = _PNG_DATA_URI.sub(pack, html)
+    scheme_url = re.compile(re.escape(IMAGE_SCHEME) + r":[0-9a-f]{32}")
+    fetcher.unpack = lambda text: scheme_url.sub(lambda m: uris.get(m.group(0), m.group(0)), text)
+    return packed, fetcher
 
 
 _LEAN: list = []

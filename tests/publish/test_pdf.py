@@ -107,3 +107,39 @@ def test_a_missing_harfbuzz_subsetter_is_named_and_recorded(monkeypatch):
     monkeypatch.setattr(fonts, "harfbuzz_subset", None)
     assert font_subsetter() == "fonttools"
     assert "apt-get install libharfbuzz-subset0" in SLOW_SUBSET and "fontTools" in SLOW_SUBSET
+
+
+def test_packed_images_are_answered_from_memory_and_laid_out_as_inline_ones():
+    """The charts' PNGs leave the HTML that each layout parses (issue 24): each ``data:`` URI becomes a short URL
+    answered from memory with the same bytes, the text comes back whole, and the page shows the images at the same
+    places and sizes as inline ones. Hand-made: two PNGs of different sizes, one of them twice."""
+    import weasyprint
+
+    from pma_eval.publish.pdf import IMAGE_SCHEME, packed_images
+
+    red = _png(np.full((40, 80, 3), (200, 30, 30), dtype=np.uint8))
+    blue = _png(np.full((30, 30, 3), (30, 30, 200), dtype=np.uint8))
+    uri = {k: "data:image/png;base64," + base64.b64encode(v).decode("ascii") for k, v in (("red", red), ("blue", blue))}
+    html = (f'<p>Avant</p><img src="{uri["red"]}" style="width: 8cm"><p>Entre</p>'
+            f'<img src="{uri["blue"]}" style="width: 3cm"><img src="{uri["red"]}" style="width: 4cm">'
+            '<img src="data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==" alt="">')  # not a PNG: left inline
+    packed, fetcher = packed_images(html)
+    assert "data:image/png" not in packed and "data:image/gif" in packed
+    assert packed.count(f"{IMAGE_SCHEME}:") == 3 and len(fetcher.data) == 2
+    assert sorted(fetcher.data.values()) == sorted([red, blue])
+    assert fetcher.unpack(packed) == html
+    assert fetcher.fetch(next(iter(fetcher.data))).read() in (red, blue)
+
+    def images(doc):
+        return [(n, b.position_x, b.position_y, b.width, b.height) for n, page in enumerate(doc.pages)
+                for b in _boxes(page._page_box) if getattr(b, "element_tag", None) == "img"]
+
+    inline = weasyprint.HTML(string=html).render()
+    memory = weasyprint.HTML(string=packed, url_fetcher=fetcher).render()
+    assert len(images(inline)) == 4 and images(memory) == images(inline)
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
