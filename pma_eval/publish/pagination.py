@@ -307,7 +307,7 @@ _DATA_URI = re.compile(rf"(?:data|{IMAGE_SCHEME}):[^\"')\s]+")  # an image, inli
 
 def _trial(html: str) -> str | None:
     """``html`` cut before the first ``h2`` after its last chart, or None when what follows is less than
-    :data:`TRIAL_CUT_SHARE` of its body's text."""
+    :data:`TRIAL_CUT_SHARE` of its body's text; it starts after the table of contents (:func:`_after_contents`)."""
     figures = list(_FIGURE.finditer(html))
     cut = _H2.search(html, figures[-1].end()) if figures else None
     if cut is None:
@@ -317,7 +317,37 @@ def _trial(html: str) -> str | None:
         return len(text) - sum(len(m.group(0)) for m in _DATA_URI.finditer(text))
 
     body = max(html.find("<body"), 0)  # the stylesheet in the head is not text
-    return html[:cut.start()] if weight(html[cut.start():]) >= TRIAL_CUT_SHARE * weight(html[body:]) else None
+    if weight(html[cut.start():]) < TRIAL_CUT_SHARE * weight(html[body:]):
+        return None
+    return _after_contents(html[:cut.start()])
+
+
+#: The table of contents (``report.py``, ``toc.html.j2``): a page of its own (``report.css``: ``nav.toc``, a break
+#: before and after it), after the cover and the decision page, which end on a forced break too.
+_CONTENTS = re.compile(r'<nav class="toc"[^>]*>.*?</nav>', re.S)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"))
+
+
+def _after_contents(html: str) -> str:
+    """``html`` without what comes before the page that follows its table of contents (the cover, the decision page,
+    the contents: forced page breaks end each), the elements it stands in opened again: the charts' pages lay out
+    the same from there, on the same page size and margins (issue 24: 3 pages of 22 fewer in the first layout of an
+    annual report). Unchanged without a table of contents, or with a chart before its end."""
+    contents = _CONTENTS.search(html)
+    body = re.search(r"<body\b[^>]*>", html)
+    if contents is None or body is None or "<figure" in html[body.end():contents.end()]:
+        return html
+    opened: list[tuple[str, str]] = []  # the tags the contents stand in, outermost first
+    for m in _TAG.finditer(html, body.end(), contents.start()):
+        closing, name = m.group(1), m.group(2).lower()
+        if m.group(3) or name in _VOID:
+            continue
+        if not closing:
+            opened.append((name, m.group(0)))
+        elif opened and opened[-1][0] == name:
+            opened.pop()
+    return html[:body.end()] + "".join(tag for _, tag in opened) + html[contents.end():]
 
 
 def place_figures(html: str, base_url: str | Path | None = None, passes: int = PASSES, **options):

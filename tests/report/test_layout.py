@@ -359,6 +359,35 @@ def test_a_last_page_holding_only_the_glossarys_last_rows_is_mended():
     assert len(doc.pages) == len(plain.pages) - 1 and not _tail_only([p._page_box for p in doc.pages])
 
 
+def test_the_first_layout_starts_after_the_table_of_contents_and_lays_the_charts_pages_out_the_same():
+    """The cover, the decision page and the contents each end on a forced page break: the first layout leaves them
+    out (issue 24), the elements the contents stood in opened again, and every block of the pages that follow lies
+    where the whole report puts it, on pages numbered three fewer."""
+    from pma_eval.publish.pagination import _flow_blocks, _trial
+
+    charts = (f"<h2 id='s1'>Synthèse</h2><p>{_lines(20)}</p><h3>Comparaison</h3>{_chart(600)}"
+              f"<p>{_lines(12, 'suite')}</p><h2>Énergie</h2><p>{_lines(25)}</p><h3>Carte</h3>{_chart(620)}<h3>Rythme</h3>"
+              f"<p>{_lines(4)}</p>")
+    annex = f"<h2>Annexe</h2><p>{_lines(60, 'méthode')}</p>"
+    head = ('<section class="cover" aria-label="Couverture"><p class="cover-title">Rapport</p></section>'
+            f'<div class="cell"><h2>À retenir</h2><p>{_lines(30, "décision")}</p>'
+            '<nav class="toc" aria-label="Sommaire"><p class="toc-title">Sommaire</p><ol><li><a href="#s1">Synthèse</a>'
+            '</li></ol></nav> </div>')
+    html = _page(CSS, f"<main>{head}<div class='cell'>{charts}{annex}</div></main>")
+    trial = _trial(html)
+    assert trial is not None and "Couverture" not in trial and "Sommaire" not in trial and "décision 3" not in trial
+    assert '<body><main><div class="cell">' in trial and "Annexe" not in trial
+
+    def blocks(doc, first):
+        return [[(b.element_tag, round(b.position_y, 3)) for b, _ in _flow_blocks(p._page_box, set())]
+                for p in doc.pages[first:]]
+
+    whole = weasyprint.HTML(string=html).render()
+    cut = weasyprint.HTML(string=trial).render()
+    shown = blocks(cut, 0)[:-1]  # the trial's last page ends where it was cut
+    assert len(shown) >= 3 and shown == blocks(whole, 3)[:len(shown)]
+
+
 def test_the_glossary_is_set_tighter_in_the_layout_that_places_charts_again_not_in_one_more(monkeypatch):
     """A whole layout with a chart to place and only the glossary's last rows on its last page: the next layout
     places the chart and sets the glossary tighter at once (issue 24: the CALL's 2023 report laid out three times
