@@ -13,7 +13,7 @@ from pma_eval.activity.readers import pseudonym, pseudonymisation_key, read_acti
 from pma_eval.processed import load
 from pma_eval.errors import ConfigurationError, InputDataError
 
-from ..conftest import REPO
+from ..conftest import REPO, pdf_pages
 
 
 def test_shannon_by_hand():
@@ -84,14 +84,14 @@ def test_no_name_or_email_reaches_processed_files_or_reports(built_paths, year_r
     people = set(generate()["participations"]["personne"])
     assert any("@" in p for p in people) and len(people) > 100
     res = year_run.report("PMA")
-    from pypdf import PdfReader
-
     texts = [res.html.read_text(encoding="utf-8"), res.notebook.read_text(encoding="utf-8"),
-             " ".join(p.extract_text() for p in PdfReader(res.pdf).pages)]
+             " ".join(" ".join(page.split()) for page in pdf_pages(res.pdf))]  # a name broken over two lines, whole
     for f in built_paths.processed.iterdir():
         if f.suffix == ".parquet":
             df = pd.read_parquet(f)
-            texts.append(df.astype(str).to_csv())
+            # a name or an address can only be text: the column names and the text columns (not the numbers)
+            texts.append(" ".join(map(str, df.columns)))
+            texts.append(df.select_dtypes(exclude="number").astype(str).to_csv())
         elif f.is_file():
             texts.append(f.read_text(encoding="utf-8", errors="ignore"))
     blob = "\n".join(texts)

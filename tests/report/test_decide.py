@@ -13,7 +13,7 @@ from pma_eval.indicators import load_catalogue
 from pma_eval.report.annual import decide
 from pma_eval.declaration import in_use_or_default
 
-from ..conftest import REPO
+from ..conftest import REPO, pdf_pages
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -95,8 +95,6 @@ def test_a_point_on_demonstration_values_says_so():
 
 
 def test_the_page_opens_the_shipped_report_on_one_page(built_paths, year_run):
-    from pypdf import PdfReader
-
     from pma_eval.report import load_context
 
     ctx = load_context(2023, "PMA", built_paths)
@@ -108,7 +106,7 @@ def test_the_page_opens_the_shipped_report_on_one_page(built_paths, year_run):
     assert not k["target"].str.contains("vérifier").any()
     rules = [p.rule for p in decide.decision_points(ctx)]
     assert 3 <= len(rules) <= 5 and "uncovered_effort" in rules
-    pages = [p.extract_text() for p in PdfReader(year_run.report("PMA").pdf).pages]
+    pages = pdf_pages(year_run.report("PMA").pdf)
     assert "À retenir et à décider" in pages[1] and "À décider" in pages[1]  # the page after the cover
     assert "Sommaire" in pages[2]  # the table of contents follows it
 

@@ -347,7 +347,7 @@ def test_a_last_page_holding_only_the_glossarys_last_rows_is_mended():
 
     frame = pd.DataFrame({"Sigle": [f"S{i}" for i in range(40)], "Signification": ["sens d'un sigle"] * 40})
     table = Table(frame, "Glossaire", numeric=[], long=True)
-    for lead in range(20, 80):  # pushes the table down until only its last rows spill onto a last page
+    for lead in range(38, 90):  # pushes the table down until only its last rows spill onto a last page (43 here)
         html = for_print(_report(Text(Markup("<br>".join(["x"] * lead))), table))
         plain = weasyprint.HTML(string=html).render()
         if _tail_only([p._page_box for p in plain.pages]):
