@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 import shutil
 from fnmatch import fnmatch
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from ..conftest import pdf_pages
 
 #: What a published page must never print: name → pattern (case-insensitive).
 OPERATOR = {
@@ -71,8 +72,7 @@ def html_texts(path: Path) -> list[str]:
 
 @lru_cache(maxsize=None)
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return "\f".join(pdf_pages(path))
 
 
 def scan(product: str, texts, checks: dict[str, str], flags=0) -> list[tuple[str, str, str]]:
