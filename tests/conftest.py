@@ -262,7 +262,7 @@ def pdf_pages(path: Path) -> list[str]:
 
     if shutil.which("pdftotext"):
         out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                             check=True).stdout
+                             encoding="utf-8", check=True).stdout
         return out.split("\f")[:-1]  # a form feed ends each page
     from pypdf import PdfReader
 

@@ -356,8 +356,7 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
     that follows it (which fills the page), or is drawn smaller to fit there (not below :data:`MIN_SCALE`).
     A chart is placed once (``data-placed`` marks it); ``passes`` layouts, and up to :data:`MEND_PASSES` while a page
     is still half empty; the first stops after the charts' sections (:func:`_trial`). The last long table (the
-    glossary) is set tighter, once, when only its last rows fill the last page: in the layout that places charts
-    again if there is one, else in one more. ``options`` go to WeasyPrint's ``render``."""
+    glossary) is set tighter, once, when only its last rows fill the last page of the final layout. ``options`` go to WeasyPrint's ``render``."""
     from .pdf import lean_html, packed_images
 
     HTML = lean_html()  # noqa: N806 — WeasyPrint's HTML, less the user-agent rules a report never uses
@@ -375,22 +374,16 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
 
     trial = _trial(html) if passes >= 2 else None  # with one pass, the first layout is the report's
     document = render(trial if trial is not None else html)
-    compacted = False
     for n in range(max(passes, MEND_PASSES) - 1):
         moves = _moves(document)
         if not moves or (n >= passes - 1 and not half_empty_pages(document)):
             break
         html = _apply(html, moves)
-        # a whole layout whose last page holds only the last rows of the glossary, laid out again for its charts:
-        # that table set tighter in the same layout (charts placed higher up leave the report's end as it was), not
-        # in one more (issue 24: the CALL's 2023 report, a whole layout fewer, the same PDF)
-        if trial is None and not compacted and tail_only(document):
-            html, compacted = _compact_last_table(html), True
         document, trial = render(html), None
     if trial is not None:  # the first layout, cut, found no chart to place: the whole report, laid out
         document = render(html)
     # a last page holding only the last rows of the last table (the glossary): that table set tighter, once
-    if not compacted and tail_only(document):
+    if tail_only(document):
         compact = _compact_last_table(html)
         if compact != html:
             html, document = compact, render(compact)

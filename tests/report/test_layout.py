@@ -388,40 +388,6 @@ def test_the_first_layout_starts_after_the_table_of_contents_and_lays_the_charts
     assert len(shown) >= 3 and shown == blocks(whole, 3)[:len(shown)]
 
 
-def test_the_glossary_is_set_tighter_in_the_layout_that_places_charts_again_not_in_one_more(monkeypatch):
-    """A whole layout with a chart to place and only the glossary's last rows on its last page: the next layout
-    places the chart and sets the glossary tighter at once (issue 24: the CALL's 2023 report laid out three times
-    instead of four). The result is the one of the two steps done one after the other."""
-    from pma_eval.publish import pagination
-    from pma_eval.publish.pagination import _compact_last_table, _tail_only, place_figures
-
-    renders = []
-    plain_render = weasyprint.HTML.render
-
-    def counted(self, *args, **kwargs):
-        renders.append(1)
-        return plain_render(self, *args, **kwargs)
-
-    rows = "".join(f"<tr><td>S{i}</td><td>sens d’un sigle</td></tr>" for i in range(40))
-    glossary = ('<div class="pma-table-block long"><table class="pma-table long"><caption>Glossaire</caption>'
-                f"<thead><tr><th>Sigle</th><th>Signification</th></tr></thead><tbody>{rows}</tbody></table></div>")
-    for lead in range(36, 90):  # pushes the glossary down until only its last rows spill onto a last page (41 here)
-        body = (f"<main><p>{_lines(20)}</p><h3>Comparaison</h3>{_chart(600)}<p>{_lines(12, 'suite')}</p>"
-                f"<h2>Annexe</h2><p>{'<br>'.join(['x'] * lead)}</p>{glossary}</main>")
-        html = _page(CSS, body)
-        plain = weasyprint.HTML(string=html).render()
-        if _tail_only([p._page_box for p in plain.pages]) and pagination._moves(plain):
-            break
-    else:
-        pytest.fail("no lead left only the glossary's last rows on a last page")
-    monkeypatch.setattr(weasyprint.HTML, "render", counted)
-    placed, doc = place_figures(html, passes=1)  # the first layout is the whole report's
-    assert len(renders) == 2
-    assert 'data-placed="déplacée"' in placed and 'class="pma-table long compact' in placed
-    assert placed == _compact_last_table(pagination._apply(html, pagination._moves(plain)))
-    assert not _tail_only([p._page_box for p in doc.pages]) and layout_problems(html) == []
-
-
 def test_the_first_layout_stops_before_what_follows_the_last_chart_and_finds_the_same_charts_to_place(monkeypatch):
     """place_figures' first layout only finds the charts to place: it stops before the first h2 after the last chart
     when the rest is a fifth of the text or more (the annual report's actions and annex, 43 % of it). The charts
