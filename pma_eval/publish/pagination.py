@@ -369,6 +369,7 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
 
     if len(_FIGURE.findall(html)) != html.count("<figure"):  # charts this module does not know: left as they are
         return fetcher.unpack(html), render(html)
+
     def tail_only(doc) -> bool:
         return _tail_only([p._page_box for p in doc.pages])
 
