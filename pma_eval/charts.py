@@ -469,7 +469,7 @@ def _crop(fig: plt.Figure):
 def without_dry_draw(fig: plt.Figure) -> plt.Figure:
     """``fig`` without the placeholder layout engine ``tight_layout`` leaves behind (nothing to lay out any more):
     with it, every ``savefig`` draws the whole figure once for nothing before drawing it for real (matplotlib's
-    ``print_figure`` does so for any layout engine), a third of a report chart's cost (issue 24). The PNGs are the
+    ``print_figure`` does so for any layout engine; issue 24). The PNGs are the
     same, byte for byte (``tests/test_charts_png.py``); the SVGs differ only by « -0 » signs and clip ids."""
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
 

@@ -299,7 +299,8 @@ def _apply(html: str, moves: dict[int, tuple[str, float]]) -> str:
 #: (``h2``) after the last chart when what follows is at least this share of the report's text (images left out) — the
 #: annual report's actions and annex, 19 of its 41 pages. Nothing after that heading can change a page before the one
 #: it starts on (no chart follows it, and the break before an ``h2`` is free), so that layout finds the same charts to
-#: place as the whole report's; it costs 0,54 of a whole layout, and one more whole layout when it finds none.
+#: place as the whole report's; it also starts after the contents (:func:`_after_contents`), and costs about half
+#: a whole layout, and one more whole layout when it finds none.
 TRIAL_CUT_SHARE = 0.2
 _H2 = re.compile(r"<h2[\s>]")
 _DATA_URI = re.compile(rf"(?:data|{IMAGE_SCHEME}):[^\"')\s]+")  # an image, inline or packed (:func:`.pdf.packed_images`)
@@ -370,9 +371,6 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
     if len(_FIGURE.findall(html)) != html.count("<figure"):  # charts this module does not know: left as they are
         return fetcher.unpack(html), render(html)
 
-    def tail_only(doc) -> bool:
-        return _tail_only([p._page_box for p in doc.pages])
-
     trial = _trial(html) if passes >= 2 else None  # with one pass, the first layout is the report's
     document = render(trial if trial is not None else html)
     for n in range(max(passes, MEND_PASSES) - 1):
@@ -384,7 +382,7 @@ def place_figures(html: str, base_url: str | Path | None = None, passes: int = P
     if trial is not None:  # the first layout, cut, found no chart to place: the whole report, laid out
         document = render(html)
     # a last page holding only the last rows of the last table (the glossary): that table set tighter, once
-    if tail_only(document):
+    if _tail_only([p._page_box for p in document.pages]):
         compact = _compact_last_table(html)
         if compact != html:
             html, document = compact, render(compact)

@@ -89,7 +89,7 @@ def prepare_weasyprint() -> None:
 #: URL scheme of the charts' PNGs in the HTML that :func:`pma_eval.publish.pagination.place_figures` lays out, answered
 #: from memory (:func:`packed_images`).
 IMAGE_SCHEME = "pma-eval-image"
-_PNG_DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
+_PNG_DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)(?=[\"')\s])")  # a URI matched whole, else left inline
 
 
 def memory_fetcher(scheme: str, only: bool = False):
